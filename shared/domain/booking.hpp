@@ -1,0 +1,98 @@
+#pragma once
+// The booking vocabulary shared by the widget and the relay: Altegio's catalogue (branches, services,
+// staff), free time, the record itself and what the manager asks to book.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kb::domain {
+
+// Money is always integer minor units (kopecks, cents) with the currency's short title beside it.
+struct Money {
+    int64_t minor = 0;
+    friend bool operator==(const Money&, const Money&) = default;
+};
+
+struct Branch {
+    int64_t id = 0;
+    std::string title;
+    std::string address;
+    std::string timezone_name;   // IANA name, e.g. "Europe/Moscow"
+    std::string currency;        // short title, e.g. "₽", "€"
+};
+
+struct ServiceCategory {
+    int64_t id = 0;
+    std::string title;
+    int32_t weight = 0;
+};
+
+struct Service {
+    int64_t id = 0;
+    std::string title;
+    int64_t category_id = 0;
+    Money price_min;
+    Money price_max;
+    int32_t duration_seconds = 0;  // seance length; 0 when the branch did not say
+};
+
+struct Staff {
+    int64_t id = 0;
+    std::string name;
+    std::string specialization;
+    bool bookable = true;
+};
+
+struct TimeSlot {
+    std::string time;        // "HH:MM", branch wall time
+    std::string datetime;    // ISO 8601 with offset, passed back to Altegio unchanged
+    int32_t seance_length = 0;
+};
+
+struct ClientData {
+    std::string name;
+    std::string phone;
+    std::string email;
+};
+
+struct RecordService {
+    int64_t id = 0;
+    std::string title;
+    Money cost;
+};
+
+// Attendance values as Altegio documents them (pinned by tests; some third-party texts swap -1 and 2).
+enum class Attendance : int32_t { did_not_come = -1, waiting = 0, came = 1, confirmed = 2 };
+
+struct Record {
+    int64_t id = 0;
+    int64_t company_id = 0;
+    int64_t staff_id = 0;
+    std::string staff_name;
+    std::string staff_specialization;
+    std::vector<RecordService> services;
+    std::string date;            // branch wall time "YYYY-MM-DD HH:MM:SS"
+    std::string datetime;        // ISO 8601 with the branch offset
+    int32_t seance_length = 0;   // seconds
+    Attendance attendance = Attendance::waiting;
+    bool deleted = false;
+    std::string api_id;          // our idempotency key when the relay created it
+    std::string comment;
+    std::optional<ClientData> client;
+    int64_t client_id = 0;
+};
+
+// What the manager asks for in the booking window.
+struct BookingRequest {
+    int64_t lead_id = 0;
+    int64_t company_id = 0;
+    int64_t staff_id = 0;
+    std::vector<int64_t> service_ids;
+    std::string datetime;        // as Altegio gave it in the free-time list
+    ClientData client;
+    std::string comment;
+    std::string request_key;     // made once per "Create record" intent; a retried click reuses it
+};
+
+}  // namespace kb::domain

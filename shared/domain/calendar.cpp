@@ -1,0 +1,106 @@
+#include "shared/domain/calendar.hpp"
+
+#include <cstdio>
+
+namespace kb::domain {
+namespace {
+
+bool read_digits(std::string_view text, size_t& pos, size_t count, int32_t& out) {
+    if (pos + count > text.size()) return false;
+    int32_t value = 0;
+    for (size_t i = 0; i < count; ++i) {
+        char c = text[pos + i];
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
+    }
+    out = value;
+    pos += count;
+    return true;
+}
+
+bool expect(std::string_view text, size_t& pos, char c) {
+    if (pos >= text.size() || text[pos] != c) return false;
+    ++pos;
+    return true;
+}
+
+int32_t days_in_month(int32_t year, int32_t month) {
+    static constexpr int32_t days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+}  // namespace
+
+Result<OffsetDateTime> parse_iso_datetime(std::string_view text) {
+    auto bad = [&] { return fail(Errc::bad_input, "ui.error.bad_datetime", "not an ISO 8601 date-time: " + std::string(text)); };
+    OffsetDateTime t;
+    size_t pos = 0;
+    if (!read_digits(text, pos, 4, t.year) || !expect(text, pos, '-') || !read_digits(text, pos, 2, t.month) ||
+        !expect(text, pos, '-') || !read_digits(text, pos, 2, t.day))
+        return bad();
+    if (pos >= text.size() || (text[pos] != 'T' && text[pos] != ' ')) return bad();
+    ++pos;
+    if (!read_digits(text, pos, 2, t.hour) || !expect(text, pos, ':') || !read_digits(text, pos, 2, t.minute)) return bad();
+    if (pos < text.size() && text[pos] == ':') {
+        ++pos;
+        if (!read_digits(text, pos, 2, t.second)) return bad();
+        if (pos < text.size() && text[pos] == '.') {
+            ++pos;
+            while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+        }
+    }
+    if (pos < text.size()) {
+        char sign = text[pos++];
+        if (sign == 'Z' || sign == 'z') {
+            t.offset_seconds = 0;
+        } else if (sign == '+' || sign == '-') {
+            int32_t hours = 0, minutes = 0;
+            if (!read_digits(text, pos, 2, hours)) return bad();
+            if (pos < text.size() && text[pos] == ':') ++pos;
+            if (pos < text.size() && !read_digits(text, pos, 2, minutes)) return bad();
+            if (hours > 14 || minutes > 59) return bad();
+            t.offset_seconds = (hours * 3600 + minutes * 60) * (sign == '-' ? -1 : 1);
+        } else {
+            return bad();
+        }
+    }
+    if (pos != text.size()) return bad();
+    if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > days_in_month(t.year, t.month) || t.hour > 23 ||
+        t.minute > 59 || t.second > 60)
+        return bad();
+    return t;
+}
+
+int64_t days_from_civil(int32_t year, int32_t month, int32_t day) {
+    // Howard Hinnant's days_from_civil algorithm (public domain description), in integer arithmetic.
+    int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t year_of_era = y - era * 400;
+    int64_t month_index = month > 2 ? month - 3 : month + 9;
+    int64_t day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+int64_t to_unix_seconds(const OffsetDateTime& t) {
+    return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second - t.offset_seconds;
+}
+
+int64_t local_midnight_unix_seconds(const OffsetDateTime& t) {
+    return days_from_civil(t.year, t.month, t.day) * 86400 - t.offset_seconds;
+}
+
+std::string format_date(const OffsetDateTime& t) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", t.year, t.month, t.day);
+    return buffer;
+}
+
+std::string format_time(const OffsetDateTime& t) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "%02d:%02d", t.hour, t.minute);
+    return buffer;
+}
+
+}  // namespace kb::domain

@@ -1,0 +1,33 @@
+#pragma once
+// Calendar arithmetic on ISO 8601 strings with explicit offsets, without a time-zone database:
+// Altegio's `datetime` carries the branch offset, which is all the booking flow needs.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include "shared/domain/result.hpp"
+
+namespace kb::domain {
+
+struct OffsetDateTime {
+    int32_t year = 1970, month = 1, day = 1;
+    int32_t hour = 0, minute = 0, second = 0;
+    int32_t offset_seconds = 0;   // east of UTC
+};
+
+// Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by "Z", "+HH:MM", "+HHMM" or "+HH"; a space may stand for 'T'.
+// Without an offset the time is taken as UTC.
+Result<OffsetDateTime> parse_iso_datetime(std::string_view text);
+
+// Days since 1970-01-01 of a proleptic Gregorian date.
+int64_t days_from_civil(int32_t year, int32_t month, int32_t day);
+
+// Seconds since the epoch of the instant.
+int64_t to_unix_seconds(const OffsetDateTime& t);
+
+// Seconds since the epoch of the start of that wall-clock day at the same offset.
+int64_t local_midnight_unix_seconds(const OffsetDateTime& t);
+
+std::string format_date(const OffsetDateTime& t);   // "YYYY-MM-DD"
+std::string format_time(const OffsetDateTime& t);   // "HH:MM"
+
+}  // namespace kb::domain

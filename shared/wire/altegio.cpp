@@ -1,0 +1,244 @@
+#include "shared/wire/altegio.hpp"
+
+namespace kb::wire::altegio {
+
+using domain::Record;
+
+// [SECTION] envelope and errors ------------------------------------------------------------------------
+namespace {
+
+std::string reply_message(const Json& body) {
+    if (const Json* meta = member(body, "meta")) {
+        if (auto m = read_text(*meta, "message"); !m.empty()) return m;
+    }
+    if (const Json* errors = member(body, "errors")) {
+        if (auto m = read_text(*errors, "message"); !m.empty()) return m;
+    }
+    return read_text(body, "message");
+}
+
+// Booking codes may stand in `errors.code`, `errors[i].code`, `meta.errors[i].code` or `meta.code`.
+int64_t booking_code(const Json& body) {
+    auto code_in = [](const Json& holder) -> int64_t {
+        if (holder.is_object()) return read_int_or(holder, "code", "", 0).value_or(0);
+        if (holder.is_array())
+            for (const auto& item : holder)
+                if (auto c = read_int_or(item, "code", "", 0).value_or(0); c != 0) return c;
+        return 0;
+    };
+    if (const Json* errors = member(body, "errors"))
+        if (auto c = code_in(*errors)) return c;
+    if (const Json* meta = member(body, "meta")) {
+        if (const Json* errors = member(*meta, "errors"))
+            if (auto c = code_in(*errors)) return c;
+        if (auto c = code_in(*meta)) return c;
+    }
+    return 0;
+}
+
+}  // namespace
+
+Result<const Json*> unwrap(const Json& body) {
+    if (body.is_array()) return &body;
+    if (!body.is_object()) return fail(Errc::bad_input, "ui.error.bad_reply", "Altegio reply is not JSON");
+    if (const Json* success = member(body, "success"); success && success->is_boolean() && !success->get<bool>())
+        return tl::unexpected(error_from_reply(200, body.dump()));
+    if (const Json* data = member(body, "data")) return data;
+    return &body;
+}
+
+Error error_from_reply(int http_status, std::string_view body_text) {
+    Json body = Json::parse(body_text.begin(), body_text.end(), nullptr, false);
+    std::string message = body.is_discarded() ? std::string(body_text.substr(0, 200)) : reply_message(body);
+    int64_t code = body.is_discarded() ? 0 : booking_code(body);
+    std::string detail = "Altegio HTTP " + std::to_string(http_status);
+    if (code != 0) detail += " code " + std::to_string(code);
+    if (!message.empty()) detail += ": " + message;
+
+    if (code == code_slot_taken || code == code_no_staff_free || code == code_overlap_in_request)
+        return Error{Errc::conflict, "ui.error.slot_taken", detail};
+    if (code == code_service_not_bookable) return Error{Errc::upstream_rejected, "ui.error.service_not_bookable", detail};
+    switch (http_status) {
+        case 401: return Error{Errc::unauthorized, "ui.error.altegio_auth", detail};
+        case 402:
+        case 403: return Error{Errc::forbidden, "ui.error.altegio_no_rights", detail};
+        case 404: return Error{Errc::not_found, "ui.error.not_found", detail};
+        case 429: return Error{Errc::rate_limited, "ui.error.altegio_busy", detail};
+        default: break;
+    }
+    if (http_status >= 500 || http_status == 0) return Error{Errc::upstream_unavailable, "ui.error.altegio_unavailable", detail};
+    return Error{Errc::upstream_rejected, "ui.error.altegio_rejected", detail};
+}
+
+// [SECTION] catalogue -------------------------------------------------------------------------------------
+Result<domain::Branch> decode_company(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    return domain::Branch{*id, read_text(value, "title"), read_text(value, "address"), read_text(value, "timezone_name"),
+                          read_text(value, "currency_short_title")};
+}
+
+Result<domain::ServiceCategory> decode_service_category(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    auto weight = read_int_or(value, "weight", path, 0);
+    if (!weight) return tl::unexpected(weight.error());
+    return domain::ServiceCategory{*id, read_text(value, "title"), static_cast<int32_t>(*weight)};
+}
+
+Result<domain::Service> decode_service(const Json& value, std::string_view path) {
+    domain::Service service;
+    auto id = read_int(value, "id", path);
+    auto category = read_int_or(value, "category_id", path, 0);
+    auto price_min = read_money(value, "price_min", path);
+    auto price_max = read_money(value, "price_max", path);
+    auto seance = read_int_or(value, "seance_length", path, 0);
+    for (const Error* e : {id ? nullptr : &id.error(), category ? nullptr : &category.error(),
+                           price_min ? nullptr : &price_min.error(), price_max ? nullptr : &price_max.error(),
+                           seance ? nullptr : &seance.error()})
+        if (e) return tl::unexpected(*e);
+    service.id = *id;
+    service.title = read_text(value, "title");
+    service.category_id = *category;
+    service.price_min = *price_min;
+    service.price_max = *price_max;
+    service.duration_seconds = static_cast<int32_t>(*seance);
+    // The staff-side list gives the length per employee: take the first one when there is no overall value.
+    if (service.duration_seconds == 0) {
+        if (auto staff = read_list(value, "staff", path); staff && !(*staff)->empty())
+            service.duration_seconds = static_cast<int32_t>(read_int_or((**staff)[0], "seance_length", path, 0).value_or(0));
+    }
+    return service;
+}
+
+Result<domain::Staff> decode_staff(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    return domain::Staff{*id, read_text(value, "name"), read_text(value, "specialization"), read_flag(value, "bookable", true)};
+}
+
+// [SECTION] free time --------------------------------------------------------------------------------------
+Result<std::vector<std::string>> decode_booking_dates(const Json& data) {
+    auto dates = read_list(data, "booking_dates", "data");
+    if (!dates) return tl::unexpected(dates.error());
+    std::vector<std::string> out;
+    for (const auto& d : **dates)
+        if (d.is_string()) out.push_back(d.get<std::string>());
+    return out;
+}
+
+Result<std::vector<domain::TimeSlot>> decode_booking_times(const Json& data) {
+    if (!data.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", "data: expected a list of times");
+    std::vector<domain::TimeSlot> out;
+    for (size_t i = 0; i < data.size(); ++i) {
+        auto length = read_int_or(data[i], "seance_length", index_path("data", i), 0);
+        if (!length) return tl::unexpected(length.error());
+        auto datetime = read_text(data[i], "datetime");
+        if (datetime.empty()) return fail(Errc::bad_input, "ui.error.bad_reply", index_path("data", i) + ".datetime: missing");
+        out.push_back(domain::TimeSlot{read_text(data[i], "time"), datetime, static_cast<int32_t>(*length)});
+    }
+    return out;
+}
+
+// [SECTION] records -----------------------------------------------------------------------------------------
+Result<Record> decode_record(const Json& value, std::string_view path) {
+    Record record;
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    record.id = *id;
+    auto company = read_int_or(value, "company_id", path, 0);
+    auto staff_id = read_int_or(value, "staff_id", path, 0);
+    auto length = read_int_or(value, "seance_length", path, 0);
+    auto attendance = read_int_or(value, "visit_attendance", path, INT64_MIN);
+    if (attendance && *attendance == INT64_MIN) attendance = read_int_or(value, "attendance", path, 0);
+    for (const Error* e : {company ? nullptr : &company.error(), staff_id ? nullptr : &staff_id.error(),
+                           length ? nullptr : &length.error(), attendance ? nullptr : &attendance.error()})
+        if (e) return tl::unexpected(*e);
+    record.company_id = *company;
+    record.staff_id = *staff_id;
+    record.seance_length = static_cast<int32_t>(*length);
+    if (*attendance < -1 || *attendance > 2)
+        return fail(Errc::bad_input, "ui.error.bad_reply", join_path(path, "attendance") + ": unknown value");
+    record.attendance = static_cast<domain::Attendance>(*attendance);
+    if (const Json* staff = member(value, "staff"); staff && staff->is_object()) {
+        record.staff_name = read_text(*staff, "name");
+        record.staff_specialization = read_text(*staff, "specialization");
+    }
+    auto services = read_list(value, "services", path);
+    if (!services) return tl::unexpected(services.error());
+    for (size_t i = 0; i < (*services)->size(); ++i) {
+        const Json& s = (**services)[i];
+        auto sid = read_int(s, "id", index_path(join_path(path, "services"), i));
+        auto cost = read_money(s, "cost", index_path(join_path(path, "services"), i));
+        if (!sid) return tl::unexpected(sid.error());
+        if (!cost) return tl::unexpected(cost.error());
+        record.services.push_back(domain::RecordService{*sid, read_text(s, "title"), *cost});
+    }
+    record.date = read_text(value, "date");
+    record.datetime = read_text(value, "datetime");
+    record.deleted = read_flag(value, "deleted");
+    record.api_id = read_text(value, "api_id");
+    record.comment = read_text(value, "comment");
+    if (const Json* client = member(value, "client"); client && client->is_object()) {
+        record.client = domain::ClientData{read_text(*client, "name"), read_text(*client, "phone"), read_text(*client, "email")};
+        record.client_id = read_int_or(*client, "id", join_path(path, "client"), 0).value_or(0);
+    }
+    return record;
+}
+
+Json encode_book_check(const domain::BookingRequest& request) {
+    return Json{{"appointments", Json::array({Json{{"id", 1},
+                                                   {"services", request.service_ids},
+                                                   {"staff_id", request.staff_id},
+                                                   {"datetime", request.datetime}}})}};
+}
+
+Json encode_record_create(const domain::BookingRequest& request, std::string_view api_id,
+                          const std::vector<domain::Service>& chosen_services) {
+    Json services = Json::array();
+    int64_t length = 0;
+    for (const auto& s : chosen_services) {
+        services.push_back(Json{{"id", s.id}});
+        length += s.duration_seconds;
+    }
+    Json body{{"staff_id", request.staff_id},
+              {"services", services},
+              {"client", Json{{"name", request.client.name}, {"phone", request.client.phone}, {"email", request.client.email}}},
+              {"datetime", request.datetime},
+              {"seance_length", length},
+              {"save_if_busy", false},
+              {"send_sms", false},
+              {"comment", request.comment},
+              {"api_id", std::string(api_id)}};
+    return body;
+}
+
+// [SECTION] webhooks ----------------------------------------------------------------------------------------
+Result<std::vector<WebhookEvent>> decode_webhook_body(std::string_view body_text) {
+    auto body = parse_json(body_text);
+    if (!body) return tl::unexpected(body.error());
+    std::vector<WebhookEvent> events;
+    auto decode_one = [&](const Json& item, std::string path) -> Result<void> {
+        if (!item.is_object()) return fail(Errc::bad_input, "ui.error.bad_webhook", path + ": expected an object");
+        auto company = read_int(item, "company_id", path);
+        if (!company) return tl::unexpected(company.error());
+        auto resource_id = read_int_or(item, "resource_id", path, 0);
+        if (!resource_id) return tl::unexpected(resource_id.error());
+        WebhookEvent event{*company, read_text(item, "resource"), *resource_id, read_text(item, "status"), Json()};
+        if (event.resource.empty()) return fail(Errc::bad_input, "ui.error.bad_webhook", join_path(path, "resource") + ": missing");
+        if (event.status != "create" && event.status != "update" && event.status != "delete")
+            return fail(Errc::bad_input, "ui.error.bad_webhook", join_path(path, "status") + ": unknown event type");
+        if (const Json* data = member(item, "data")) event.data = *data;
+        events.push_back(std::move(event));
+        return {};
+    };
+    if (body->is_array()) {
+        for (size_t i = 0; i < body->size(); ++i)
+            if (auto ok = decode_one((*body)[i], index_path("", i)); !ok) return tl::unexpected(ok.error());
+    } else if (auto ok = decode_one(*body, "event"); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    return events;
+}
+
+}  // namespace kb::wire::altegio

@@ -1,0 +1,80 @@
+#pragma once
+// Altegio (ex-YCLIENTS) API v1 shapes: the {success, data, meta} envelope and its errors, catalogue
+// items, free time, records and webhook events. See ../shared/reference/altegio-api.md.
+//
+// [SECTION] envelope and errors
+// [SECTION] catalogue: companies, categories, services, staff
+// [SECTION] free time: book_dates, book_times
+// [SECTION] records
+// [SECTION] webhooks
+#include <string>
+#include <vector>
+#include "shared/wire/json_read.hpp"
+
+namespace kb::wire::altegio {
+
+// [SECTION] envelope and errors ------------------------------------------------------------------------
+// The payload of a successful reply: `data` of the v2 envelope, or the body itself when the endpoint
+// answers with a bare array or object. `success:false` is an error even under HTTP 2xx.
+Result<const Json*> unwrap(const Json& body);
+
+// Booking error codes Altegio returns with HTTP 422 (book_check / book_record).
+constexpr int64_t code_slot_taken = 433;
+constexpr int64_t code_no_staff_free = 436;
+constexpr int64_t code_overlap_in_request = 437;
+constexpr int64_t code_service_not_bookable = 438;
+
+// Turns a failed reply (HTTP status and body text, which may be JSON or not) into an Error whose
+// message key the widget can translate. The body's own message is kept in the detail.
+Error error_from_reply(int http_status, std::string_view body_text);
+
+// [SECTION] catalogue -------------------------------------------------------------------------------------
+Result<domain::Branch> decode_company(const Json& value, std::string_view path = "company");
+Result<domain::ServiceCategory> decode_service_category(const Json& value, std::string_view path = "category");
+Result<domain::Service> decode_service(const Json& value, std::string_view path = "service");
+Result<domain::Staff> decode_staff(const Json& value, std::string_view path = "staff");
+
+template <class T>
+using Decoder = Result<T> (*)(const Json&, std::string_view);
+
+// Decodes every element of a JSON array with `decode`; the first failure wins and names its index.
+template <class T>
+Result<std::vector<T>> decode_list(const Json& list, std::string_view path, Decoder<T> decode) {
+    std::vector<T> out;
+    if (!list.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", std::string(path) + ": expected a list");
+    out.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+        auto item = decode(list[i], index_path(path, i));
+        if (!item) return tl::unexpected(item.error());
+        out.push_back(std::move(*item));
+    }
+    return out;
+}
+
+// [SECTION] free time --------------------------------------------------------------------------------------
+// `book_dates` data: {booking_dates:["2026-11-23", ...], ...} -> the bookable dates, in order.
+Result<std::vector<std::string>> decode_booking_dates(const Json& data);
+// `book_times` data: [{time, seance_length, datetime}, ...].
+Result<std::vector<domain::TimeSlot>> decode_booking_times(const Json& data);
+
+// [SECTION] records -----------------------------------------------------------------------------------------
+Result<domain::Record> decode_record(const Json& value, std::string_view path = "record");
+
+// `POST /book_check/{company}` body for one appointment.
+Json encode_book_check(const domain::BookingRequest& request);
+// `POST /records/{company}` body. `api_id` marks the record as ours (idempotency, echo suppression).
+Json encode_record_create(const domain::BookingRequest& request, std::string_view api_id,
+                          const std::vector<domain::Service>& chosen_services);
+
+// [SECTION] webhooks ----------------------------------------------------------------------------------------
+struct WebhookEvent {
+    int64_t company_id = 0;
+    std::string resource;      // "record", "client", "finances_operation", "schedule", ...
+    int64_t resource_id = 0;
+    std::string status;        // "create" | "update" | "delete": the event type, not the record state
+    Json data;                 // the entity as GET returns it ([] for schedule events)
+};
+// A webhook body is one event object or an array of them.
+Result<std::vector<WebhookEvent>> decode_webhook_body(std::string_view body_text);
+
+}  // namespace kb::wire::altegio

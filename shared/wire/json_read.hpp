@@ -1,0 +1,45 @@
+#pragma once
+// Tolerant, non-throwing readers over nlohmann::json for payloads from the real APIs, which send ids and
+// prices as strings or numbers, `meta` as {} or [], `client` as null, and so on.
+// Every failure is an Error naming the JSON path; nothing here throws (the widget builds without exceptions).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <nlohmann/json.hpp>
+#include "shared/domain/booking.hpp"
+#include "shared/domain/result.hpp"
+
+namespace kb::wire {
+
+using Json = nlohmann::json;
+
+// Parses text; malformed JSON is an Errc::bad_input error, never an exception.
+Result<Json> parse_json(std::string_view text);
+
+// The member `key` of an object, or nullptr when `value` is not an object or has no such member.
+const Json* member(const Json& value, std::string_view key);
+
+// A value as an integer: a number or a string of digits ("123", 123, 123.0).
+Result<int64_t> int_from(const Json& value, std::string_view path);
+
+// Integer from a number or a string of digits ("123", 123, 123.0). Missing or null is an error.
+Result<int64_t> read_int(const Json& object, std::string_view key, std::string_view path);
+// As read_int, but missing, null or "" gives `fallback`.
+Result<int64_t> read_int_or(const Json& object, std::string_view key, std::string_view path, int64_t fallback);
+
+// Text from a string or a number; missing or null gives "".
+std::string read_text(const Json& object, std::string_view key);
+
+// Boolean from true/false, 0/1 or "0"/"1"; missing or null gives `fallback`.
+bool read_flag(const Json& object, std::string_view key, bool fallback = false);
+
+// Money from "1300.00", 1300, 1300.5; missing or null gives 0.
+Result<domain::Money> read_money(const Json& object, std::string_view key, std::string_view path);
+
+// A list member (pointer into `object`): an array as is; missing, null, {} or "" as an empty array; anything else an error.
+Result<const Json*> read_list(const Json& object, std::string_view key, std::string_view path);
+
+std::string join_path(std::string_view path, std::string_view key);
+std::string index_path(std::string_view path, size_t index);
+
+}  // namespace kb::wire

@@ -1,0 +1,122 @@
+#include "shared/wire/kommo.hpp"
+
+namespace kb::wire::kommo {
+namespace {
+
+Result<std::vector<CustomFieldValue>> decode_custom_fields(const Json& owner, std::string_view path) {
+    std::vector<CustomFieldValue> out;
+    auto list = read_list(owner, "custom_fields_values", path);   // null when empty
+    if (!list) return tl::unexpected(list.error());
+    for (size_t i = 0; i < (*list)->size(); ++i) {
+        const Json& item = (**list)[i];
+        std::string item_path = index_path(join_path(path, "custom_fields_values"), i);
+        auto id = read_int_or(item, "field_id", item_path, 0);
+        if (!id) return tl::unexpected(id.error());
+        CustomFieldValue field{*id, read_text(item, "field_code"), {}};
+        auto values = read_list(item, "values", item_path);
+        if (!values) return tl::unexpected(values.error());
+        for (const auto& v : **values) field.values.push_back(read_text(v, "value"));
+        out.push_back(std::move(field));
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<Lead> decode_lead(const Json& value, std::string_view path) {
+    Lead lead;
+    auto id = read_int(value, "id", path);
+    auto status = read_int_or(value, "status_id", path, 0);
+    auto pipeline = read_int_or(value, "pipeline_id", path, 0);
+    auto responsible = read_int_or(value, "responsible_user_id", path, 0);
+    auto fields = decode_custom_fields(value, path);
+    for (const Error* e : {id ? nullptr : &id.error(), status ? nullptr : &status.error(),
+                           pipeline ? nullptr : &pipeline.error(), responsible ? nullptr : &responsible.error(),
+                           fields ? nullptr : &fields.error()})
+        if (e) return tl::unexpected(*e);
+    lead.id = *id;
+    lead.name = read_text(value, "name");
+    lead.status_id = *status;
+    lead.pipeline_id = *pipeline;
+    lead.responsible_user_id = *responsible;
+    lead.custom_fields = std::move(*fields);
+    if (const Json* embedded = member(value, "_embedded")) {
+        auto contacts = read_list(*embedded, "contacts", join_path(path, "_embedded"));
+        if (!contacts) return tl::unexpected(contacts.error());
+        for (const auto& c : **contacts) {
+            auto cid = read_int(c, "id", join_path(path, "_embedded.contacts"));
+            if (!cid) return tl::unexpected(cid.error());
+            if (read_flag(c, "is_main")) lead.contact_ids.insert(lead.contact_ids.begin(), *cid);
+            else lead.contact_ids.push_back(*cid);
+        }
+    }
+    return lead;
+}
+
+Result<Contact> decode_contact(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    Contact contact{*id, read_text(value, "name"), {}, {}};
+    if (contact.name.empty()) {
+        contact.name = read_text(value, "first_name");
+        if (auto last = read_text(value, "last_name"); !last.empty())
+            contact.name += (contact.name.empty() ? "" : " ") + last;
+    }
+    auto fields = decode_custom_fields(value, path);
+    if (!fields) return tl::unexpected(fields.error());
+    for (const auto& field : *fields) {
+        if (field.field_code == "PHONE") contact.phones.insert(contact.phones.end(), field.values.begin(), field.values.end());
+        if (field.field_code == "EMAIL") contact.emails.insert(contact.emails.end(), field.values.begin(), field.values.end());
+    }
+    return contact;
+}
+
+Result<FieldDefinition> decode_field_definition(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    return FieldDefinition{*id, read_text(value, "name"), read_text(value, "code"), read_text(value, "type")};
+}
+
+Result<Tokens> decode_tokens(const Json& value) {
+    Tokens tokens{read_text(value, "access_token"), read_text(value, "refresh_token"), 0};
+    auto expires = read_int_or(value, "expires_in", "tokens", 0);
+    if (!expires) return tl::unexpected(expires.error());
+    tokens.expires_in = *expires;
+    if (tokens.access_token.empty() || tokens.refresh_token.empty())
+        return fail(Errc::bad_input, "ui.error.kommo_auth", "token reply lacks access_token or refresh_token");
+    return tokens;
+}
+
+Json encode_custom_fields(const std::vector<domain::FieldValue>& values) {
+    Json out = Json::array();
+    for (const auto& v : values) {
+        Json value = v.kind == domain::FieldValue::Kind::unix_time ? Json(v.unix_time) : Json(v.text);
+        out.push_back(Json{{"field_id", v.field_id}, {"values", Json::array({Json{{"value", value}}})}});
+    }
+    return out;
+}
+
+Error error_from_reply(int http_status, std::string_view body_text) {
+    Json body = Json::parse(body_text.begin(), body_text.end(), nullptr, false);
+    std::string detail = "Kommo HTTP " + std::to_string(http_status);
+    if (!body.is_discarded()) {
+        if (auto d = read_text(body, "detail"); !d.empty()) detail += ": " + d;
+        else if (auto t = read_text(body, "title"); !t.empty()) detail += ": " + t;
+        if (auto hint = read_text(body, "hint"); !hint.empty()) detail += " (" + hint + ")";
+    }
+    switch (http_status) {
+        case 401: return Error{Errc::unauthorized, "ui.error.kommo_auth", detail};
+        case 402:
+        case 403:
+            // An HTML 403 is Kommo's account block: every call fails until support lifts it.
+            if (body.is_discarded()) return Error{Errc::forbidden, "ui.error.kommo_blocked", detail + " (HTML page: account API blocked)"};
+            return Error{Errc::forbidden, "ui.error.kommo_no_rights", detail};
+        case 404: return Error{Errc::not_found, "ui.error.lead_not_found", detail};
+        case 429: return Error{Errc::rate_limited, "ui.error.kommo_busy", detail};
+        default: break;
+    }
+    if (http_status >= 500 || http_status == 0) return Error{Errc::upstream_unavailable, "ui.error.kommo_unavailable", detail};
+    return Error{Errc::upstream_rejected, "ui.error.kommo_rejected", detail};
+}
+
+}  // namespace kb::wire::kommo

@@ -1,0 +1,62 @@
+#pragma once
+// Kommo (amoCRM) API v4 shapes: leads, contacts, custom fields, OAuth tokens and problem+json errors.
+// See ../shared/reference/kommo-platform.md.
+#include <string>
+#include <vector>
+#include "shared/domain/lead_fields.hpp"
+#include "shared/wire/json_read.hpp"
+
+namespace kb::wire::kommo {
+
+constexpr int64_t status_won = 142;
+constexpr int64_t status_lost = 143;
+
+struct CustomFieldValue {
+    int64_t field_id = 0;
+    std::string field_code;
+    std::vector<std::string> values;   // each value as text (numbers and timestamps included)
+};
+
+struct Lead {
+    int64_t id = 0;
+    std::string name;
+    int64_t status_id = 0;
+    int64_t pipeline_id = 0;
+    int64_t responsible_user_id = 0;
+    std::vector<int64_t> contact_ids;  // main contact first
+    std::vector<CustomFieldValue> custom_fields;
+};
+
+struct Contact {
+    int64_t id = 0;
+    std::string name;
+    std::vector<std::string> phones;
+    std::vector<std::string> emails;
+};
+
+struct FieldDefinition {
+    int64_t id = 0;
+    std::string name;
+    std::string code;
+    std::string type;   // "text", "date", "numeric", ... unknown types are kept as they come
+};
+
+struct Tokens {
+    std::string access_token;
+    std::string refresh_token;
+    int64_t expires_in = 0;   // seconds
+};
+
+Result<Lead> decode_lead(const Json& value, std::string_view path = "lead");
+Result<Contact> decode_contact(const Json& value, std::string_view path = "contact");
+Result<FieldDefinition> decode_field_definition(const Json& value, std::string_view path = "field");
+Result<Tokens> decode_tokens(const Json& value);
+
+// The values of one lead field as `custom_fields_values` items for a PATCH.
+Json encode_custom_fields(const std::vector<domain::FieldValue>& values);
+
+// Turns a failed reply into an Error. Kommo answers problem+json, except for 429 and account blocks,
+// which come as an nginx HTML page.
+Error error_from_reply(int http_status, std::string_view body_text);
+
+}  // namespace kb::wire::kommo

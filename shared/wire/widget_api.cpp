@@ -1,0 +1,249 @@
+#include "shared/wire/widget_api.hpp"
+
+namespace kb::wire::api {
+
+using namespace kb::domain;
+
+// [SECTION] field helpers --------------------------------------------------------------------------------
+namespace {
+
+// Collects the first error of a sequence of reads, so each decoder reads as a flat list of fields.
+struct Reader {
+    const Json& object;
+    std::string path;
+    std::optional<Error> error;
+
+    int64_t integer(std::string_view key) {
+        auto v = read_int(object, key, path);
+        if (!v) { if (!error) error = v.error(); return 0; }
+        return *v;
+    }
+    int64_t integer_or(std::string_view key, int64_t fallback) {
+        auto v = read_int_or(object, key, path, fallback);
+        if (!v) { if (!error) error = v.error(); return fallback; }
+        return *v;
+    }
+    std::string text(std::string_view key) { return read_text(object, key); }
+    const Json& list(std::string_view key) {
+        auto v = read_list(object, key, path);
+        if (!v) { if (!error) error = v.error(); static const Json empty = Json::array(); return empty; }
+        return **v;
+    }
+};
+
+template <class T>
+Result<T> finish(Reader& reader, T value) {
+    if (reader.error) return tl::unexpected(*reader.error);
+    return value;
+}
+
+template <class T, class Decode>
+Result<std::vector<T>> decode_each(const Json& list, std::string_view path, Decode decode) {
+    if (!list.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", std::string(path) + ": expected a list");
+    std::vector<T> out;
+    out.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+        auto item = decode(list[i], index_path(path, i));
+        if (!item) return tl::unexpected(item.error());
+        out.push_back(std::move(*item));
+    }
+    return out;
+}
+
+template <class T, class Encode>
+Json encode_each(const std::vector<T>& values, Encode encode) {
+    Json out = Json::array();
+    for (const auto& v : values) out.push_back(encode(v));
+    return out;
+}
+
+// [SECTION] domain types ---------------------------------------------------------------------------------
+Json encode_client(const ClientData& c) { return Json{{"name", c.name}, {"phone", c.phone}, {"email", c.email}}; }
+ClientData decode_client(const Json& j) { return ClientData{read_text(j, "name"), read_text(j, "phone"), read_text(j, "email")}; }
+
+Json encode_branch(const Branch& b) {
+    return Json{{"id", b.id}, {"title", b.title}, {"address", b.address}, {"timezone_name", b.timezone_name}, {"currency", b.currency}};
+}
+Result<Branch> decode_branch(const Json& j, std::string_view path) {
+    Reader r{j, std::string(path), {}};
+    Branch b{r.integer("id"), r.text("title"), r.text("address"), r.text("timezone_name"), r.text("currency")};
+    return finish(r, std::move(b));
+}
+
+Json encode_category(const ServiceCategory& c) { return Json{{"id", c.id}, {"title", c.title}, {"weight", c.weight}}; }
+Result<ServiceCategory> decode_category(const Json& j, std::string_view path) {
+    Reader r{j, std::string(path), {}};
+    ServiceCategory c{r.integer("id"), r.text("title"), static_cast<int32_t>(r.integer_or("weight", 0))};
+    return finish(r, std::move(c));
+}
+
+Json encode_service(const Service& s) {
+    return Json{{"id", s.id}, {"title", s.title}, {"category_id", s.category_id}, {"price_min_minor", s.price_min.minor},
+                {"price_max_minor", s.price_max.minor}, {"duration_seconds", s.duration_seconds}};
+}
+Result<Service> decode_service(const Json& j, std::string_view path) {
+    Reader r{j, std::string(path), {}};
+    Service s{r.integer("id"), r.text("title"), r.integer_or("category_id", 0), Money{r.integer_or("price_min_minor", 0)},
+              Money{r.integer_or("price_max_minor", 0)}, static_cast<int32_t>(r.integer_or("duration_seconds", 0))};
+    return finish(r, std::move(s));
+}
+
+Json encode_staff(const Staff& s) {
+    return Json{{"id", s.id}, {"name", s.name}, {"specialization", s.specialization}, {"bookable", s.bookable}};
+}
+Result<Staff> decode_staff(const Json& j, std::string_view path) {
+    Reader r{j, std::string(path), {}};
+    Staff s{r.integer("id"), r.text("name"), r.text("specialization"), read_flag(j, "bookable", true)};
+    return finish(r, std::move(s));
+}
+
+Json encode_slot(const TimeSlot& t) { return Json{{"time", t.time}, {"datetime", t.datetime}, {"seance_length", t.seance_length}}; }
+Result<TimeSlot> decode_slot(const Json& j, std::string_view path) {
+    Reader r{j, std::string(path), {}};
+    TimeSlot t{r.text("time"), r.text("datetime"), static_cast<int32_t>(r.integer_or("seance_length", 0))};
+    return finish(r, std::move(t));
+}
+
+Json encode_record(const Record& rec) {
+    Json services = encode_each(rec.services, [](const RecordService& s) {
+        return Json{{"id", s.id}, {"title", s.title}, {"cost_minor", s.cost.minor}};
+    });
+    Json out{{"id", rec.id}, {"company_id", rec.company_id}, {"staff_id", rec.staff_id}, {"staff_name", rec.staff_name},
+             {"staff_specialization", rec.staff_specialization}, {"services", services}, {"date", rec.date},
+             {"datetime", rec.datetime}, {"seance_length", rec.seance_length},
+             {"attendance", static_cast<int32_t>(rec.attendance)}, {"deleted", rec.deleted}, {"api_id", rec.api_id},
+             {"comment", rec.comment}, {"client_id", rec.client_id}};
+    out["client"] = rec.client ? encode_client(*rec.client) : Json();
+    return out;
+}
+Result<Record> decode_record(const Json& j, std::string_view path) {
+    Reader r{j, std::string(path), {}};
+    Record rec;
+    rec.id = r.integer("id");
+    rec.company_id = r.integer_or("company_id", 0);
+    rec.staff_id = r.integer_or("staff_id", 0);
+    rec.staff_name = r.text("staff_name");
+    rec.staff_specialization = r.text("staff_specialization");
+    const Json& services = r.list("services");
+    for (size_t i = 0; i < services.size(); ++i) {
+        Reader s{services[i], index_path(join_path(path, "services"), i), {}};
+        rec.services.push_back(RecordService{s.integer("id"), s.text("title"), Money{s.integer_or("cost_minor", 0)}});
+        if (s.error && !r.error) r.error = s.error;
+    }
+    rec.date = r.text("date");
+    rec.datetime = r.text("datetime");
+    rec.seance_length = static_cast<int32_t>(r.integer_or("seance_length", 0));
+    int64_t attendance = r.integer_or("attendance", 0);
+    if (attendance < -1 || attendance > 2) attendance = 0;
+    rec.attendance = static_cast<Attendance>(attendance);
+    rec.deleted = read_flag(j, "deleted");
+    rec.api_id = r.text("api_id");
+    rec.comment = r.text("comment");
+    rec.client_id = r.integer_or("client_id", 0);
+    if (const Json* client = member(j, "client"); client && client->is_object()) rec.client = decode_client(*client);
+    return finish(r, std::move(rec));
+}
+
+}  // namespace
+
+// [SECTION] messages ---------------------------------------------------------------------------------------
+Json encode(const CardContext& v) {
+    return Json{{"lead_id", v.lead_id}, {"lead_name", v.lead_name}, {"contact", encode_client(v.contact)},
+                {"branches", encode_each(v.branches, encode_branch)}};
+}
+Result<CardContext> decode_card_context(const Json& j) {
+    Reader r{j, "card", {}};
+    CardContext v{r.integer("lead_id"), r.text("lead_name"), {}, {}};
+    if (const Json* contact = member(j, "contact")) v.contact = decode_client(*contact);
+    auto branches = decode_each<Branch>(r.list("branches"), "card.branches", decode_branch);
+    if (!branches) return tl::unexpected(branches.error());
+    v.branches = std::move(*branches);
+    return finish(r, std::move(v));
+}
+
+Json encode(const Catalog& v) {
+    return Json{{"categories", encode_each(v.categories, encode_category)}, {"services", encode_each(v.services, encode_service)}};
+}
+Result<Catalog> decode_catalog(const Json& j) {
+    Reader r{j, "catalog", {}};
+    auto categories = decode_each<ServiceCategory>(r.list("categories"), "catalog.categories", decode_category);
+    auto services = decode_each<Service>(r.list("services"), "catalog.services", decode_service);
+    if (!categories) return tl::unexpected(categories.error());
+    if (!services) return tl::unexpected(services.error());
+    return finish(r, Catalog{std::move(*categories), std::move(*services)});
+}
+
+Json encode(const std::vector<Staff>& v) { return Json{{"staff", encode_each(v, encode_staff)}}; }
+Result<std::vector<Staff>> decode_staff_list(const Json& j) {
+    Reader r{j, "", {}};
+    const Json& list = r.list("staff");
+    if (r.error) return tl::unexpected(*r.error);
+    return decode_each<Staff>(list, "staff", decode_staff);
+}
+
+Json encode(const std::vector<std::string>& dates) { return Json{{"dates", dates}}; }
+Result<std::vector<std::string>> decode_dates(const Json& j) {
+    Reader r{j, "", {}};
+    std::vector<std::string> out;
+    for (const auto& d : r.list("dates"))
+        if (d.is_string()) out.push_back(d.get<std::string>());
+    return finish(r, std::move(out));
+}
+
+Json encode(const std::vector<TimeSlot>& v) { return Json{{"times", encode_each(v, encode_slot)}}; }
+Result<std::vector<TimeSlot>> decode_times(const Json& j) {
+    Reader r{j, "", {}};
+    const Json& list = r.list("times");
+    if (r.error) return tl::unexpected(*r.error);
+    return decode_each<TimeSlot>(list, "times", decode_slot);
+}
+
+Json encode(const BookingRequest& v) {
+    return Json{{"lead_id", v.lead_id}, {"company_id", v.company_id}, {"staff_id", v.staff_id},
+                {"service_ids", v.service_ids}, {"datetime", v.datetime}, {"client", encode_client(v.client)},
+                {"comment", v.comment}, {"request_key", v.request_key}};
+}
+Result<BookingRequest> decode_booking_request(const Json& j) {
+    if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "booking: expected an object");
+    Reader r{j, "booking", {}};
+    BookingRequest v;
+    v.lead_id = r.integer("lead_id");
+    v.company_id = r.integer("company_id");
+    v.staff_id = r.integer_or("staff_id", 0);
+    const Json& ids = r.list("service_ids");
+    for (size_t i = 0; i < ids.size(); ++i) {
+        auto id = int_from(ids[i], index_path("booking.service_ids", i));
+        if (id) v.service_ids.push_back(*id);
+        else if (!r.error) r.error = id.error();
+    }
+    v.datetime = r.text("datetime");
+    if (const Json* client = member(j, "client")) v.client = decode_client(*client);
+    v.comment = r.text("comment");
+    v.request_key = r.text("request_key");
+    if (r.error) r.error->message_key = "ui.error.bad_request";
+    return finish(r, std::move(v));
+}
+
+Json encode(const BookingResult& v) {
+    return Json{{"record", encode_record(v.record)}, {"branch_title", v.branch_title}, {"lead_updated", v.lead_updated},
+                {"warning_key", v.warning_key}};
+}
+Result<BookingResult> decode_booking_result(const Json& j) {
+    const Json* record = member(j, "record");
+    if (!record) return fail(Errc::bad_input, "ui.error.bad_reply", "result.record: missing");
+    auto rec = decode_record(*record, "result.record");
+    if (!rec) return tl::unexpected(rec.error());
+    return BookingResult{std::move(*rec), read_text(j, "branch_title"), read_flag(j, "lead_updated"), read_text(j, "warning_key")};
+}
+
+Json encode(const ApiError& v) {
+    return Json{{"error", Json{{"code", v.code}, {"message_key", v.message_key}, {"detail", v.detail}}}};
+}
+ApiError to_api_error(const Error& error) { return ApiError{errc_name(error.code), error.message_key, error.detail}; }
+Result<ApiError> decode_api_error(const Json& j) {
+    const Json* e = member(j, "error");
+    if (!e || !e->is_object()) return fail(Errc::bad_input, "ui.error.bad_reply", "error: missing");
+    return ApiError{read_text(*e, "code"), read_text(*e, "message_key"), read_text(*e, "detail")};
+}
+
+}  // namespace kb::wire::api

@@ -1,0 +1,63 @@
+#pragma once
+// The relay's /api/v1 contract with the widget: one encode and one decode per message, used on both
+// sides so the two can never disagree. Golden tests in tests/unit pin the JSON.
+//
+//   GET  /api/v1/card?lead_id=                     -> CardContext
+//   GET  /api/v1/branches/{id}/services            -> Catalog
+//   GET  /api/v1/branches/{id}/staff?service_ids=  -> std::vector<Staff>
+//   GET  /api/v1/branches/{id}/dates?staff_id=&service_ids=            -> std::vector<std::string>
+//   GET  /api/v1/branches/{id}/times?staff_id=&date=&service_ids=      -> std::vector<TimeSlot>
+//   POST /api/v1/records  (BookingRequest)         -> BookingResult
+//   any failure                                     -> ApiError with the HTTP status of its code
+#include <string>
+#include <vector>
+#include "shared/domain/booking.hpp"
+#include "shared/wire/json_read.hpp"
+
+namespace kb::wire::api {
+
+struct CardContext {
+    int64_t lead_id = 0;
+    std::string lead_name;
+    domain::ClientData contact;           // from the lead's main contact; empty when it has none
+    std::vector<domain::Branch> branches; // the branches this user may book in
+};
+
+struct Catalog {
+    std::vector<domain::ServiceCategory> categories;
+    std::vector<domain::Service> services;
+};
+
+struct BookingResult {
+    domain::Record record;
+    std::string branch_title;
+    bool lead_updated = false;            // false: the record exists, but the lead's fields are not written yet
+    std::string warning_key;              // i18n key explaining a partial outcome
+};
+
+struct ApiError {
+    std::string code;                     // kb::errc_name
+    std::string message_key;
+    std::string detail;
+};
+
+Json encode(const CardContext& value);
+Json encode(const Catalog& value);
+Json encode(const std::vector<domain::Staff>& value);
+Json encode(const std::vector<std::string>& dates);
+Json encode(const std::vector<domain::TimeSlot>& value);
+Json encode(const domain::BookingRequest& value);
+Json encode(const BookingResult& value);
+Json encode(const ApiError& value);
+ApiError to_api_error(const Error& error);
+
+Result<CardContext> decode_card_context(const Json& value);
+Result<Catalog> decode_catalog(const Json& value);
+Result<std::vector<domain::Staff>> decode_staff_list(const Json& value);
+Result<std::vector<std::string>> decode_dates(const Json& value);
+Result<std::vector<domain::TimeSlot>> decode_times(const Json& value);
+Result<domain::BookingRequest> decode_booking_request(const Json& value);
+Result<BookingResult> decode_booking_result(const Json& value);
+Result<ApiError> decode_api_error(const Json& value);
+
+}  // namespace kb::wire::api

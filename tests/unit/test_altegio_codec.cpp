@@ -1,0 +1,117 @@
+#include <doctest/doctest.h>
+#include "fixture.hpp"
+#include "shared/wire/altegio.hpp"
+
+using namespace kb;
+using namespace kb::wire;
+
+TEST_CASE("a real record webhook (an array of one event) decodes with its record intact") {
+    auto events = altegio::decode_webhook_body(read_fixture(KB_SHARED_FIXTURES "/altegio/01_record_update_altegio_2025_array.json"));
+    REQUIRE(events);
+    REQUIRE(events->size() == 1);
+    const auto& event = (*events)[0];
+    CHECK(event.company_id == 307626);
+    CHECK(event.resource == "record");
+    CHECK(event.status == "update");
+    auto record = altegio::decode_record(event.data);
+    REQUIRE(record);
+    CHECK(record->id == event.resource_id);
+    CHECK(record->staff_id == 2835418);
+    CHECK(record->staff_specialization == "Barber");
+    CHECK(record->attendance == domain::Attendance::came);
+    CHECK(record->seance_length == 1500);
+    REQUIRE(record->services.size() == 1);
+    CHECK(record->services[0].cost.minor == 400000);
+    CHECK(record->datetime == "2025-07-12T12:10:00+05:00");
+    REQUIRE(record->client);
+    CHECK(record->client_id == 169711586);
+}
+
+TEST_CASE("a single-object webhook body is one event; bad bodies are errors naming the path") {
+    auto one = altegio::decode_webhook_body(R"({"company_id":"5","resource":"schedule","resource_id":7,"status":"update","data":[]})");
+    REQUIRE(one);
+    CHECK(one->size() == 1);
+    CHECK((*one)[0].company_id == 5);
+    auto bad_status = altegio::decode_webhook_body(R"({"company_id":5,"resource":"record","resource_id":7,"status":"moved"})");
+    REQUIRE_FALSE(bad_status);
+    CHECK(bad_status.error().detail.find("status") != std::string::npos);
+    auto second_bad = altegio::decode_webhook_body(R"([{"company_id":5,"resource":"record","resource_id":1,"status":"create"},{"resource":"record"}])");
+    REQUIRE_FALSE(second_bad);
+    CHECK(second_bad.error().detail.find("[1].company_id") != std::string::npos);
+    CHECK_FALSE(altegio::decode_webhook_body("{not json"));
+    CHECK_FALSE(altegio::decode_webhook_body("42"));
+}
+
+TEST_CASE("attendance values are pinned to Altegio's documentation, visit_attendance first") {
+    auto decode = [](const char* text) { return altegio::decode_record(*parse_json(text)); };
+    CHECK(decode(R"({"id":1,"attendance":-1})")->attendance == domain::Attendance::did_not_come);
+    CHECK(decode(R"({"id":1,"attendance":0})")->attendance == domain::Attendance::waiting);
+    CHECK(decode(R"({"id":1,"attendance":1})")->attendance == domain::Attendance::came);
+    CHECK(decode(R"({"id":1,"attendance":2})")->attendance == domain::Attendance::confirmed);
+    CHECK(decode(R"({"id":1,"attendance":0,"visit_attendance":2})")->attendance == domain::Attendance::confirmed);
+    CHECK_FALSE(decode(R"({"id":1,"attendance":7})"));
+}
+
+TEST_CASE("catalogue items tolerate ids and prices as strings, and a null client") {
+    auto service = altegio::decode_service(*parse_json(
+        R"({"id":"331","title":"Стрижка","category_id":"12","price_min":"1300.00","price_max":1500,"staff":[{"id":1,"seance_length":3600}]})"));
+    REQUIRE(service);
+    CHECK(service->id == 331);
+    CHECK(service->category_id == 12);
+    CHECK(service->price_min.minor == 130000);
+    CHECK(service->price_max.minor == 150000);
+    CHECK(service->duration_seconds == 3600);
+    auto record = altegio::decode_record(*parse_json(R"({"id":9,"client":null,"services":{},"staff":{"id":3,"name":"Ana"}})"));
+    REQUIRE(record);
+    CHECK_FALSE(record->client);
+    CHECK(record->staff_name == "Ana");
+    auto bad_price = altegio::decode_service(*parse_json(R"({"id":1,"price_min":"a lot"})"));
+    REQUIRE_FALSE(bad_price);
+    CHECK(bad_price.error().detail.find("service.price_min") != std::string::npos);
+}
+
+TEST_CASE("the envelope: data is unwrapped, success:false is an error even under 2xx") {
+    auto ok = parse_json(R"({"success":true,"data":[{"id":1}],"meta":[]})");
+    REQUIRE(altegio::unwrap(*ok));
+    CHECK((*altegio::unwrap(*ok))->is_array());
+    auto bare = parse_json(R"([{"id":1}])");
+    CHECK((*altegio::unwrap(*bare))->size() == 1);
+    auto refused = parse_json(R"({"success":false,"data":null,"meta":{"message":"Authentication needed."}})");
+    REQUIRE_FALSE(altegio::unwrap(*refused));
+    CHECK(altegio::unwrap(*refused).error().detail.find("Authentication needed.") != std::string::npos);
+}
+
+TEST_CASE("booking error codes become messages a manager understands") {
+    auto taken = altegio::error_from_reply(422, R"({"success":false,"data":null,"meta":{"message":"busy"},"errors":{"code":433,"message":"busy"}})");
+    CHECK(taken.code == Errc::conflict);
+    CHECK(taken.message_key == "ui.error.slot_taken");
+    auto taken_in_meta = altegio::error_from_reply(422, R"({"success":false,"meta":{"errors":[{"code":436}]}})");
+    CHECK(taken_in_meta.message_key == "ui.error.slot_taken");
+    CHECK(altegio::error_from_reply(422, R"({"errors":{"code":438}})").message_key == "ui.error.service_not_bookable");
+    CHECK(altegio::error_from_reply(401, R"({"success":false,"data":null,"meta":{"message":"Authentication needed."}})").code == Errc::unauthorized);
+    CHECK(altegio::error_from_reply(403, R"({"success":false,"meta":{"message":"No company management rights"}})").message_key == "ui.error.altegio_no_rights");
+    CHECK(altegio::error_from_reply(429, "").code == Errc::rate_limited);
+    CHECK(altegio::error_from_reply(502, "<html>bad gateway</html>").code == Errc::upstream_unavailable);
+}
+
+TEST_CASE("free dates and times decode in order, and the record body carries our api_id") {
+    auto dates = altegio::decode_booking_dates(*parse_json(R"({"booking_dates":["2026-11-23","2026-11-24"],"booking_days":{}})"));
+    REQUIRE(dates);
+    CHECK(*dates == std::vector<std::string>{"2026-11-23", "2026-11-24"});
+    auto times = altegio::decode_booking_times(*parse_json(R"([{"time":"10:00","seance_length":3600,"datetime":"2026-11-23T10:00:00+03:00"}])"));
+    REQUIRE(times);
+    CHECK((*times)[0].datetime == "2026-11-23T10:00:00+03:00");
+    CHECK_FALSE(altegio::decode_booking_times(*parse_json(R"([{"time":"10:00"}])")));
+
+    domain::BookingRequest request;
+    request.staff_id = 8;
+    request.service_ids = {331, 332};
+    request.datetime = "2026-11-23T10:00:00+03:00";
+    request.client = {"Анна", "+79991234567", "anna@example.com"};
+    auto body = altegio::encode_record_create(request, "kb-abc", {{331, "A", 1, {}, {}, 1800}, {332, "B", 1, {}, {}, 2700}});
+    CHECK(body["api_id"] == "kb-abc");
+    CHECK(body["seance_length"] == 4500);
+    CHECK(body["save_if_busy"] == false);
+    CHECK(body["client"]["name"] == "Анна");
+    CHECK(body["services"].size() == 2);
+}

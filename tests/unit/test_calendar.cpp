@@ -1,0 +1,45 @@
+#include <doctest/doctest.h>
+#include "shared/domain/calendar.hpp"
+
+using namespace kb::domain;
+
+TEST_CASE("ISO date-times with every offset form Altegio sends parse to the same instant") {
+    auto colon = parse_iso_datetime("2025-07-18T14:30:00+05:00");
+    auto no_colon = parse_iso_datetime("2025-07-18T14:30:00+0500");
+    auto hours_only = parse_iso_datetime("2025-07-18T14:30:00+05");
+    auto utc = parse_iso_datetime("2025-07-18T09:30:00Z");
+    REQUIRE(colon);
+    REQUIRE(no_colon);
+    REQUIRE(hours_only);
+    REQUIRE(utc);
+    CHECK(to_unix_seconds(*colon) == to_unix_seconds(*utc));
+    CHECK(to_unix_seconds(*no_colon) == to_unix_seconds(*utc));
+    CHECK(to_unix_seconds(*hours_only) == to_unix_seconds(*utc));
+    CHECK(to_unix_seconds(*utc) == 1752831000);
+}
+
+TEST_CASE("fractions and a space separator are accepted; negative offsets move the instant the other way") {
+    auto t = parse_iso_datetime("2026-11-23 10:00:00.000-03:00");
+    REQUIRE(t);
+    CHECK(t->offset_seconds == -3 * 3600);
+    CHECK(to_unix_seconds(*t) == to_unix_seconds(*parse_iso_datetime("2026-11-23T13:00:00Z")));
+}
+
+TEST_CASE("malformed or impossible date-times are errors, not guesses") {
+    for (const char* text : {"", "2026-11-23", "2026-13-01T10:00", "2026-02-30T10:00", "2026-11-23T24:00",
+                             "2026-11-23T10:00+15:00", "2026-11-23T10:00 junk", "23.11.2026 10:00"}) {
+        CAPTURE(text);
+        CHECK_FALSE(parse_iso_datetime(text));
+    }
+    CHECK(parse_iso_datetime("2024-02-29T10:00"));  // leap day
+}
+
+TEST_CASE("local midnight is the start of the branch's own day, whatever the offset") {
+    auto moscow_evening = parse_iso_datetime("2026-11-23T23:30:00+03:00");
+    REQUIRE(moscow_evening);
+    CHECK(local_midnight_unix_seconds(*moscow_evening) == to_unix_seconds(*parse_iso_datetime("2026-11-23T00:00:00+03:00")));
+    CHECK(format_date(*moscow_evening) == "2026-11-23");
+    CHECK(format_time(*moscow_evening) == "23:30");
+    CHECK(days_from_civil(1970, 1, 1) == 0);
+    CHECK(days_from_civil(2000, 3, 1) == 11017);
+}

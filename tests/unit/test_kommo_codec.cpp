@@ -1,0 +1,66 @@
+#include <doctest/doctest.h>
+#include "fixture.hpp"
+#include "shared/wire/kommo.hpp"
+
+using namespace kb;
+using namespace kb::wire;
+
+TEST_CASE("a real leads list decodes; null custom_fields_values means no fields") {
+    auto body = parse_json(read_fixture(KB_SHARED_FIXTURES "/kommo/api_v4_leads_list_response.json"));
+    REQUIRE(body);
+    const auto& leads = (*body)["_embedded"]["leads"];
+    REQUIRE(leads.size() == 2);
+    auto lead = kommo::decode_lead(leads[0]);
+    REQUIRE(lead);
+    CHECK(lead->id == 37948215);
+    CHECK(lead->status_id == 60456946);
+    CHECK(lead->pipeline_id == 7249526);
+    CHECK(lead->custom_fields.empty());
+    CHECK(lead->contact_ids.empty());
+}
+
+TEST_CASE("a lead's main contact comes first and field values are read as text") {
+    auto lead = kommo::decode_lead(*parse_json(R"({"id":5,"status_id":1,"pipeline_id":2,
+      "custom_fields_values":[{"field_id":77,"field_name":"Altegio Record ID","values":[{"value":"123"}]},
+                              {"field_id":78,"field_type":"tracking_data","values":[{"value":1700000000}]}],
+      "_embedded":{"contacts":[{"id":10,"is_main":false},{"id":11,"is_main":true}]}})"));
+    REQUIRE(lead);
+    CHECK(lead->contact_ids == std::vector<int64_t>{11, 10});
+    REQUIRE(lead->custom_fields.size() == 2);
+    CHECK(lead->custom_fields[0].values == std::vector<std::string>{"123"});
+    CHECK(lead->custom_fields[1].values == std::vector<std::string>{"1700000000"});
+}
+
+TEST_CASE("a contact's phones and emails come from the PHONE and EMAIL multitext fields") {
+    auto contact = kommo::decode_contact(*parse_json(R"({"id":3,"name":"","first_name":"María","last_name":"López",
+      "custom_fields_values":[{"field_id":1,"field_code":"PHONE","values":[{"value":"+34 600 111 222","enum_code":"WORK"}]},
+                              {"field_id":2,"field_code":"EMAIL","values":[{"value":"maria@example.es","enum_code":"WORK"}]}]})"));
+    REQUIRE(contact);
+    CHECK(contact->name == "María López");
+    CHECK(contact->phones == std::vector<std::string>{"+34 600 111 222"});
+    CHECK(contact->emails == std::vector<std::string>{"maria@example.es"});
+}
+
+TEST_CASE("Kommo failures map to the right codes, HTML 403 being an account block") {
+    CHECK(kommo::error_from_reply(401, R"({"title":"Unauthorized","status":401,"detail":"token expired"})").code == Errc::unauthorized);
+    auto blocked = kommo::error_from_reply(403, "<html><body><h1>403 Forbidden</h1>nginx</body></html>");
+    CHECK(blocked.message_key == "ui.error.kommo_blocked");
+    CHECK(kommo::error_from_reply(403, R"({"title":"Forbidden","status":403})").message_key == "ui.error.kommo_no_rights");
+    CHECK(kommo::error_from_reply(429, "<html>Too Many Requests</html>").code == Errc::rate_limited);
+    auto validation = kommo::error_from_reply(400, R"({"validation-errors":[],"title":"Bad Request","status":400,"detail":"Request validation failed"})");
+    CHECK(validation.code == Errc::upstream_rejected);
+    CHECK(validation.detail.find("Request validation failed") != std::string::npos);
+}
+
+TEST_CASE("token replies need both tokens") {
+    auto tokens = kommo::decode_tokens(*parse_json(R"({"token_type":"Bearer","expires_in":86400,"access_token":"a","refresh_token":"r"})"));
+    REQUIRE(tokens);
+    CHECK(tokens->expires_in == 86400);
+    CHECK_FALSE(kommo::decode_tokens(*parse_json(R"({"access_token":"a"})")));
+}
+
+TEST_CASE("custom field values encode as Kommo's custom_fields_values") {
+    auto json = kommo::encode_custom_fields({{77, domain::FieldValue::Kind::text, "123", 0},
+                                             {78, domain::FieldValue::Kind::unix_time, "", 1763856000}});
+    CHECK(json.dump() == R"([{"field_id":77,"values":[{"value":"123"}]},{"field_id":78,"values":[{"value":1763856000}]}])");
+}
