@@ -34,23 +34,6 @@ Result<domain::ServiceCategory> decode_service_category(const Json& value, std::
 Result<domain::Service> decode_service(const Json& value, std::string_view path = "service");
 Result<domain::Staff> decode_staff(const Json& value, std::string_view path = "staff");
 
-template <class T>
-using Decoder = Result<T> (*)(const Json&, std::string_view);
-
-// Decodes every element of a JSON array with `decode`; the first failure wins and names its index.
-template <class T>
-Result<std::vector<T>> decode_list(const Json& list, std::string_view path, Decoder<T> decode) {
-    std::vector<T> out;
-    if (!list.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", std::string(path) + ": expected a list");
-    out.reserve(list.size());
-    for (size_t i = 0; i < list.size(); ++i) {
-        auto item = decode(list[i], index_path(path, i));
-        if (!item) return tl::unexpected(item.error());
-        out.push_back(std::move(*item));
-    }
-    return out;
-}
-
 // [SECTION] free time --------------------------------------------------------------------------------------
 // `book_dates` data: {booking_dates:["2026-11-23", ...], ...} -> the bookable dates, in order.
 Result<std::vector<std::string>> decode_booking_dates(const Json& data);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include "shared/domain/booking.hpp"
 #include "shared/domain/result.hpp"
@@ -41,5 +42,24 @@ Result<const Json*> read_list(const Json& object, std::string_view key, std::str
 
 std::string join_path(std::string_view path, std::string_view key);
 std::string index_path(std::string_view path, size_t index);
+
+template <class T>
+using Decoder = Result<T> (*)(const Json&, std::string_view);
+
+// Decodes every element of a JSON array with `decode`; the first failure wins and names its index.
+template <class T>
+Result<std::vector<T>> decode_list(const Json& list, std::string_view path, Decoder<T> decode) {
+    std::vector<T> out;
+    if (!list.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", std::string(path) + ": expected a list");
+    out.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+        auto item = decode(list[i], index_path(path, i));
+        if (!item) return tl::unexpected(item.error());
+        out.push_back(std::move(*item));
+    }
+    return out;
+}
+
+
 
 }  // namespace kb::wire

@@ -1,0 +1,153 @@
+#include "relay/api/routes.hpp"
+
+#include <spdlog/spdlog.h>
+#include "relay/api/error_status.hpp"
+#include "relay/crypto/jwt.hpp"
+
+namespace kb::api {
+
+using http::Request;
+using http::Response;
+using wire::Json;
+
+bool ReplayGuard::first_use(const std::string& jti, int64_t expires_at, int64_t now) {
+    if (jti.empty()) return true;   // tokens without an id cannot be tracked; signature and exp still hold
+    std::lock_guard lock(m_mutex);
+    std::erase_if(m_seen, [&](const auto& entry) { return entry.second < now - 120; });
+    return m_seen.emplace(jti, expires_at).second;
+}
+
+namespace {
+
+Response error_response(const Error& error) {
+    if (error.code == Errc::internal || error.code == Errc::upstream_unavailable) spdlog::error("{}: {}", errc_name(error.code), error.detail);
+    return http::json_response(http_status_for(error.code), wire::api::encode(wire::api::to_api_error(error)).dump());
+}
+
+template <class T>
+Response reply(const Result<T>& result) {
+    if (!result) return error_response(result.error());
+    return http::json_response(200, wire::api::encode(*result).dump());
+}
+
+Result<int64_t> positive_id(const std::string& text, const char* what) {
+    auto value = wire::int_from(Json(text), what);
+    if (!value || *value <= 0) return fail(Errc::bad_input, "ui.error.bad_request", std::string(what) + " must be a positive number");
+    return value;
+}
+
+Result<std::vector<int64_t>> id_list(const std::string& text) {
+    std::vector<int64_t> ids;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t comma = text.find(',', start);
+        auto id = positive_id(text.substr(start, comma - start), "service_ids");
+        if (!id) return tl::unexpected(id.error());
+        ids.push_back(*id);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return ids;
+}
+
+Result<services::Caller> authenticate(const Request& request, const RouteDeps& deps) {
+    crypto::TokenExpectations expect{deps.auth.client_secret, deps.auth.audience, deps.clock(), 60};
+    auto token = crypto::verify_disposable_token(request.header("x-auth-token"), expect);
+    if (!token) return tl::unexpected(token.error());
+    if (!deps.replay_guard.first_use(token->jti, token->expires_at, expect.now))
+        return fail(Errc::unauthorized, "ui.error.unauthorized", "disposable token used twice");
+    auto installation = deps.store.find_installation(token->account_id);
+    if (!installation) return tl::unexpected(installation.error());
+    if (!*installation) return fail(Errc::unauthorized, "ui.error.not_installed", "the account has not installed the integration");
+    return services::Caller{token->account_id, token->user_id, token->is_admin};
+}
+
+// Wraps a handler that needs a caller: authentication first, then the handler.
+http::Handler authorised(const RouteDeps& deps, std::function<Response(const Request&, const services::Caller&)> handler) {
+    return [deps, handler](const Request& request) {
+        auto caller = authenticate(request, deps);
+        if (!caller) return error_response(caller.error());
+        return handler(request, *caller);
+    };
+}
+
+std::string html_page(const std::string& title, const std::string& text) {
+    return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>" + title +
+           "</h1><p>" + text + "</p></body></html>";
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, RouteDeps deps) {
+    router.add("GET", "/healthz", [](const Request&) { return http::json_response(200, R"({"status":"ok"})"); });
+
+    router.add("GET", "/oauth/kommo", [deps](const Request& request) {
+        auto outcome = deps.installation.complete_oauth(request.query_value("code"), request.query_value("referer"));
+        if (!outcome) {
+            spdlog::error("install failed: {}", outcome.error().detail);
+            return http::text_response(http_status_for(outcome.error().code),
+                                       html_page("Installation failed", "The integration could not be installed. Please try again."),
+                                       "text/html; charset=utf-8");
+        }
+        return http::text_response(200, html_page("Installed", "The Altegio integration is connected to " + outcome->subdomain + "."),
+                                   "text/html; charset=utf-8");
+    });
+
+    router.add("POST", "/api/v1/altegio/connect", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "expected a JSON object"});
+        auto branches = deps.installation.connect_altegio(caller, wire::read_text(*body, "login"), wire::read_text(*body, "password"));
+        if (!branches) return error_response(branches.error());
+        return http::json_response(200, wire::api::encode(wire::api::CardContext{0, "", {}, *branches}).dump());
+    }));
+
+    router.add("GET", "/api/v1/card", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto lead_id = positive_id(request.query_value("lead_id"), "lead_id");
+        if (!lead_id) return error_response(lead_id.error());
+        return reply(deps.booking.card(caller, *lead_id));
+    }));
+
+    router.add("GET", "/api/v1/branches/:company/services", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        if (!company) return error_response(company.error());
+        return reply(deps.booking.catalog(caller, *company));
+    }));
+
+    router.add("GET", "/api/v1/branches/:company/staff", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        auto services = id_list(request.query_value("service_ids"));
+        if (!company) return error_response(company.error());
+        if (!services) return error_response(services.error());
+        return reply(deps.booking.staff(caller, *company, *services));
+    }));
+
+    router.add("GET", "/api/v1/branches/:company/dates", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        auto services = id_list(request.query_value("service_ids"));
+        auto staff = wire::int_from(Json(request.query_value("staff_id")), "staff_id");
+        if (!company) return error_response(company.error());
+        if (!services) return error_response(services.error());
+        return reply(deps.booking.dates(caller, *company, staff.value_or(0), *services));
+    }));
+
+    router.add("GET", "/api/v1/branches/:company/times", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        auto services = id_list(request.query_value("service_ids"));
+        auto staff = wire::int_from(Json(request.query_value("staff_id")), "staff_id");
+        std::string date = request.query_value("date");
+        if (!company) return error_response(company.error());
+        if (!services) return error_response(services.error());
+        if (date.size() != 10) return error_response(Error{Errc::bad_input, "ui.error.need_date", "date must be YYYY-MM-DD"});
+        return reply(deps.booking.times(caller, *company, staff.value_or(0), date, *services));
+    }));
+
+    router.add("POST", "/api/v1/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto body = wire::parse_json(request.body);
+        if (!body) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "body is not JSON"});
+        auto booking = wire::api::decode_booking_request(*body);
+        if (!booking) return error_response(booking.error());
+        return reply(deps.booking.book(caller, *booking));
+    }));
+}
+
+}  // namespace kb::api

@@ -1,0 +1,45 @@
+#pragma once
+// The relay's HTTP surface, as plain handlers on a Router:
+//   GET  /healthz
+//   GET  /oauth/kommo?code=&referer=          Kommo's install redirect
+//   POST /api/v1/altegio/connect              {login, password} (admin)
+//   GET  /api/v1/card?lead_id=                and the other /api/v1 reads listed in shared/wire/widget_api.hpp
+//   POST /api/v1/records                      BookingRequest -> BookingResult
+// Every /api/v1 call must carry a valid, unused Kommo disposable token in X-Auth-Token.
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include "relay/http/router.hpp"
+#include "relay/services/booking_service.hpp"
+#include "relay/services/installation_service.hpp"
+
+namespace kb::api {
+
+struct AuthConfig {
+    std::string client_secret;   // the integration's secret: disposable tokens are signed with it
+    std::string audience;        // scheme://host of the redirect URI
+};
+
+// Remembers token ids until they expire, so a captured token cannot be replayed.
+class ReplayGuard {
+public:
+    bool first_use(const std::string& jti, int64_t expires_at, int64_t now);
+
+private:
+    std::mutex m_mutex;
+    std::map<std::string, int64_t> m_seen;
+};
+
+struct RouteDeps {
+    services::BookingService& booking;
+    services::InstallationService& installation;
+    store::Store& store;
+    AuthConfig auth;
+    std::function<int64_t()> clock;
+    ReplayGuard& replay_guard;
+};
+
+void add_routes(http::Router& router, RouteDeps deps);
+
+}  // namespace kb::api

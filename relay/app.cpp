@@ -1,0 +1,102 @@
+#include "relay/app.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+
+namespace kb {
+namespace {
+
+std::string env(const char* name, const std::string& fallback = {}) {
+    const char* value = std::getenv(name);
+    return value && *value ? std::string(value) : fallback;
+}
+
+int64_t system_clock_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string origin_of(const std::string& url) {
+    size_t scheme = url.find("://");
+    size_t path = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+    return url.substr(0, path);
+}
+
+}  // namespace
+
+bool is_kommo_origin(const std::string& origin) {
+    static const std::regex pattern(R"(^https://[a-z0-9-]+\.(kommo\.com|amocrm\.ru|amocrm\.com)$)");
+    return std::regex_match(origin, pattern);
+}
+
+Result<RelayConfig> relay_config_from_environment() {
+    RelayConfig c;
+    c.database_path = env("KB_DB_PATH", "relay.db");
+    c.master_key_hex = env("KB_MASTER_KEY");
+    if (c.master_key_hex.empty()) {
+        if (std::string file = env("KB_MASTER_KEY_FILE"); !file.empty()) {
+            std::ifstream in(file);
+            std::getline(in, c.master_key_hex);
+        }
+    }
+    c.public_url = env("KB_PUBLIC_URL", "http://127.0.0.1:8080");
+    c.kommo.client_id = env("KB_KOMMO_CLIENT_ID");
+    c.kommo.client_secret = env("KB_KOMMO_CLIENT_SECRET");
+    c.kommo.redirect_uri = env("KB_KOMMO_REDIRECT_URI", c.public_url + "/oauth/kommo");
+    c.kommo_api_base_override = env("KB_KOMMO_API_BASE_URL");
+    c.altegio.base_url = env("KB_ALTEGIO_BASE_URL", c.altegio.base_url);
+    c.altegio.partner_token = env("KB_ALTEGIO_PARTNER_TOKEN");
+    std::string origins = env("KB_EXTRA_ORIGINS");
+    for (size_t start = 0; start < origins.size();) {
+        size_t comma = origins.find(',', start);
+        c.extra_origins.push_back(origins.substr(start, comma - start));
+        start = comma == std::string::npos ? origins.size() : comma + 1;
+    }
+    std::string missing;
+    for (auto [name, value] : {std::pair{"KB_MASTER_KEY or KB_MASTER_KEY_FILE", &c.master_key_hex},
+                               {"KB_KOMMO_CLIENT_ID", &c.kommo.client_id},
+                               {"KB_KOMMO_CLIENT_SECRET", &c.kommo.client_secret},
+                               {"KB_ALTEGIO_PARTNER_TOKEN", &c.altegio.partner_token}})
+        if (value->empty()) missing += std::string(missing.empty() ? "" : ", ") + name;
+    if (!missing.empty()) return fail(Errc::not_configured, "ui.error.internal", "missing configuration: " + missing);
+    return c;
+}
+
+Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, http::Transport& transport, Clock clock) {
+    auto box = crypto::SecretBox::from_key_text(config.master_key_hex);
+    if (!box) return tl::unexpected(box.error());
+    auto store = store::SqliteStore::open(config.database_path, *box);
+    if (!store) return tl::unexpected(store.error());
+
+    std::unique_ptr<RelayApp> app(new RelayApp());
+    app->m_config = config;
+    app->m_clock = clock ? clock : Clock(system_clock_seconds);
+    app->m_store = std::move(*store);
+    app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store);
+    app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second, config.altegio_requests_per_second);
+    app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
+    app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
+    app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo);
+    app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo,
+                                                                          config.kommo_api_base_override, app->m_clock);
+    api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_installation, *app->m_store,
+                                                  api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
+                                                  app->m_clock, app->m_replay_guard});
+    return app;
+}
+
+http::ServerOptions RelayApp::server_options() const {
+    http::ServerOptions options;
+    options.cors_origin_for = [extra = m_config.extra_origins](const http::Request& request) {
+        std::string origin = request.header("origin");
+        if (origin.empty()) return std::string();
+        if (is_kommo_origin(origin)) return origin;
+        for (const auto& allowed : extra)
+            if (origin == allowed) return origin;
+        return std::string();
+    };
+    return options;
+}
+
+}  // namespace kb

@@ -1,0 +1,61 @@
+#pragma once
+// The relay assembled: store, clients, services and routes, from one Config. main.cpp builds it from
+// the environment; tests build it with an in-process transport or against the sandbox over loopback.
+// Usage:
+//   auto app = kb::RelayApp::create(config, transport);
+//   kb::http::Server server(app->router(), app->server_options());
+#include <memory>
+#include <string>
+#include "relay/api/routes.hpp"
+#include "relay/clients/altegio_client.hpp"
+#include "relay/clients/kommo_client.hpp"
+#include "relay/http/server.hpp"
+#include "relay/http/transport.hpp"
+#include "relay/services/booking_service.hpp"
+#include "relay/services/installation_service.hpp"
+#include "relay/store/sqlite/sqlite_store.hpp"
+
+namespace kb {
+
+struct RelayConfig {
+    std::string database_path = "relay.db";
+    std::string master_key_hex;                 // 64 hex characters; seals tokens at rest
+    std::string public_url;                     // how Kommo and the widget reach the relay, e.g. https://relay.example.com
+    clients::KommoConfig kommo;                 // client id, secret, redirect URI
+    std::string kommo_api_base_override;        // empty in production: https://{referer} from the install redirect
+    clients::AltegioConfig altegio;
+    double altegio_requests_per_second = 4.0;   // Altegio allows 5 per second per IP
+    std::vector<std::string> extra_origins;     // origins besides *.kommo.com / *.amocrm.* allowed by CORS
+};
+
+// Reads the configuration from KB_* environment variables (see README); an error names what is missing.
+Result<RelayConfig> relay_config_from_environment();
+
+class RelayApp {
+public:
+    using Clock = std::function<int64_t()>;
+    static Result<std::unique_ptr<RelayApp>> create(const RelayConfig& config, http::Transport& transport, Clock clock = {});
+
+    const http::Router& router() const { return m_router; }
+    http::ServerOptions server_options() const;
+    store::Store& store() { return *m_store; }
+
+private:
+    RelayApp() = default;
+    RelayConfig m_config;
+    Clock m_clock;
+    std::unique_ptr<store::SqliteStore> m_store;
+    std::unique_ptr<clients::CallLog> m_call_log;
+    std::unique_ptr<clients::RateLimiter> m_altegio_limiter;
+    std::unique_ptr<clients::AltegioClient> m_altegio;
+    std::unique_ptr<clients::KommoClient> m_kommo;
+    std::unique_ptr<services::BookingService> m_booking;
+    std::unique_ptr<services::InstallationService> m_installation;
+    api::ReplayGuard m_replay_guard;
+    http::Router m_router;
+};
+
+// True for https://<name>.kommo.com, https://<name>.amocrm.ru and https://<name>.amocrm.com.
+bool is_kommo_origin(const std::string& origin);
+
+}  // namespace kb

@@ -1,0 +1,150 @@
+#include "relay/clients/altegio_client.hpp"
+
+#include "relay/http/http_types.hpp"
+
+namespace kb::clients {
+
+using wire::Json;
+namespace altegio = wire::altegio;
+
+namespace {
+
+std::string service_ids_query(const std::vector<int64_t>& ids) {
+    std::string out;
+    for (int64_t id : ids) out += (out.empty() ? "" : "&") + std::string("service_ids%5B%5D=") + std::to_string(id);
+    return out;
+}
+
+}  // namespace
+
+Result<const Json*> AltegioClient::call(int64_t account_id, const std::string& kind, const std::string& method,
+                                        const std::string& path, const std::string& user_token, const Json* body,
+                                        RetryPolicy retry, Json& holder) {
+    http::OutgoingRequest request;
+    request.method = method;
+    request.url = m_config.base_url + path;
+    std::string authorization = "Bearer " + m_config.partner_token;
+    if (!user_token.empty()) authorization += ", User " + user_token;
+    request.headers = {{"Authorization", authorization}, {"Accept", "application/vnd.api.v2+json"}};
+    if (body) request.body = body->dump();
+    http::Response response = m_log.send(CallInfo{account_id, kind, retry}, request, &m_limiter);
+    if (response.status == 0 || response.status >= 400) return tl::unexpected(altegio::error_from_reply(response.status, response.body));
+    if (response.status == 204) {
+        holder = Json::array();
+        return &holder;
+    }
+    auto parsed = wire::parse_json(response.body);
+    if (!parsed) return fail(Errc::upstream_rejected, "ui.error.altegio_rejected", "Altegio answered with something other than JSON");
+    holder = std::move(*parsed);
+    return altegio::unwrap(holder);
+}
+
+Result<std::string> AltegioClient::sign_in(int64_t account_id, const std::string& login, const std::string& password) {
+    Json holder, body{{"login", login}, {"password", password}};
+    auto data = call(account_id, "altegio.auth", "POST", "/auth", "", &body, RetryPolicy::safe(), holder);
+    if (!data) {
+        if (data.error().code == Errc::unauthorized || data.error().code == Errc::upstream_rejected ||
+            data.error().code == Errc::forbidden)
+            return fail(Errc::unauthorized, "ui.error.altegio_wrong_password", data.error().detail);
+        return tl::unexpected(data.error());
+    }
+    std::string token = wire::read_text(**data, "user_token");
+    if (token.empty()) return fail(Errc::upstream_rejected, "ui.error.altegio_auth", "no user_token in the reply");
+    return token;
+}
+
+Result<std::vector<domain::Branch>> AltegioClient::my_branches(int64_t account_id, const std::string& user_token) {
+    Json holder;
+    auto data = call(account_id, "altegio.companies", "GET", "/companies?my=1", user_token, nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return wire::decode_list<domain::Branch>(**data, "data", altegio::decode_company);
+}
+
+Result<wire::api::Catalog> AltegioClient::catalog(int64_t account_id, int64_t company_id, const std::string& user_token) {
+    std::string company = std::to_string(company_id);
+    Json categories_holder, services_holder;
+    auto categories = call(account_id, "altegio.service_categories", "GET", "/company/" + company + "/service_categories",
+                           user_token, nullptr, RetryPolicy::safe(), categories_holder);
+    if (!categories) return tl::unexpected(categories.error());
+    auto services = call(account_id, "altegio.services", "GET", "/company/" + company + "/services", user_token, nullptr,
+                         RetryPolicy::safe(), services_holder);
+    if (!services) return tl::unexpected(services.error());
+    auto decoded_categories = wire::decode_list<domain::ServiceCategory>(**categories, "data", altegio::decode_service_category);
+    auto decoded_services = wire::decode_list<domain::Service>(**services, "data", altegio::decode_service);
+    if (!decoded_categories) return tl::unexpected(decoded_categories.error());
+    if (!decoded_services) return tl::unexpected(decoded_services.error());
+    return wire::api::Catalog{std::move(*decoded_categories), std::move(*decoded_services)};
+}
+
+Result<std::vector<domain::Staff>> AltegioClient::bookable_staff(int64_t account_id, int64_t company_id,
+                                                                 const std::vector<int64_t>& service_ids) {
+    Json holder;
+    auto data = call(account_id, "altegio.book_staff", "GET",
+                     "/book_staff/" + std::to_string(company_id) + (service_ids.empty() ? "" : "?" + service_ids_query(service_ids)),
+                     "", nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return wire::decode_list<domain::Staff>(**data, "data", altegio::decode_staff);
+}
+
+Result<std::vector<std::string>> AltegioClient::bookable_dates(int64_t account_id, int64_t company_id, int64_t staff_id,
+                                                               const std::vector<int64_t>& service_ids) {
+    Json holder;
+    auto data = call(account_id, "altegio.book_dates", "GET",
+                     "/book_dates/" + std::to_string(company_id) + "?staff_id=" + std::to_string(staff_id) +
+                         (service_ids.empty() ? "" : "&" + service_ids_query(service_ids)),
+                     "", nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_booking_dates(**data);
+}
+
+Result<std::vector<domain::TimeSlot>> AltegioClient::bookable_times(int64_t account_id, int64_t company_id, int64_t staff_id,
+                                                                    const std::string& date,
+                                                                    const std::vector<int64_t>& service_ids) {
+    Json holder;
+    std::string path = "/book_times/" + std::to_string(company_id) + "/" + std::to_string(staff_id) + "/" + http::url_encode(date);
+    if (!service_ids.empty()) path += "?" + service_ids_query(service_ids);
+    auto data = call(account_id, "altegio.book_times", "GET", path, "", nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_booking_times(**data);
+}
+
+Result<void> AltegioClient::check_slot(int64_t account_id, const domain::BookingRequest& request) {
+    Json holder, body = altegio::encode_book_check(request);
+    auto data = call(account_id, "altegio.book_check", "POST", "/book_check/" + std::to_string(request.company_id), "", &body,
+                     RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return {};
+}
+
+Result<domain::Record> AltegioClient::create_record(int64_t account_id, const std::string& user_token, const Json& body,
+                                                    int64_t company_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.create_record", "POST", "/records/" + std::to_string(company_id), user_token, &body,
+                     RetryPolicy::once(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_record(**data, "data");
+}
+
+Result<std::optional<domain::Record>> AltegioClient::find_record_by_api_id(int64_t account_id, const std::string& user_token,
+                                                                           int64_t company_id, const std::string& date,
+                                                                           const std::string& api_id) {
+    for (int page = 1; page <= 20; ++page) {
+        Json holder;
+        auto data = call(account_id, "altegio.records", "GET",
+                         "/records/" + std::to_string(company_id) + "?start_date=" + date + "&end_date=" + date +
+                             "&count=200&page=" + std::to_string(page),
+                         user_token, nullptr, RetryPolicy::safe(), holder);
+        if (!data) return tl::unexpected(data.error());
+        if (!(*data)->is_array()) return fail(Errc::upstream_rejected, "ui.error.bad_reply", "records: expected a list");
+        for (const auto& item : **data) {
+            if (wire::read_text(item, "api_id") != api_id) continue;
+            auto record = altegio::decode_record(item, "data");
+            if (!record) return tl::unexpected(record.error());
+            return std::optional<domain::Record>(std::move(*record));
+        }
+        if ((*data)->size() < 200) break;
+    }
+    return std::optional<domain::Record>();
+}
+
+}  // namespace kb::clients

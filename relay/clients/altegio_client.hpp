@@ -1,0 +1,54 @@
+#pragma once
+// Altegio API v1 for the relay: partner token from the configuration, the user token per installation.
+// Every call goes through the CallLog (history, retries) and one rate limiter (Altegio limits per IP).
+#include <optional>
+#include <string>
+#include <vector>
+#include "relay/clients/call_log.hpp"
+#include "shared/wire/altegio.hpp"
+#include "shared/wire/widget_api.hpp"
+
+namespace kb::clients {
+
+struct AltegioConfig {
+    std::string base_url = "https://api.alteg.io/api/v1";
+    std::string partner_token;
+};
+
+class AltegioClient {
+public:
+    AltegioClient(CallLog& log, RateLimiter& limiter, AltegioConfig config)
+        : m_log(log), m_limiter(limiter), m_config(std::move(config)) {}
+
+    // Exchanges an administrator's login and password for a user token; the password is not kept.
+    Result<std::string> sign_in(int64_t account_id, const std::string& login, const std::string& password);
+
+    Result<std::vector<domain::Branch>> my_branches(int64_t account_id, const std::string& user_token);
+    Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token);
+    Result<std::vector<domain::Staff>> bookable_staff(int64_t account_id, int64_t company_id, const std::vector<int64_t>& service_ids);
+    Result<std::vector<std::string>> bookable_dates(int64_t account_id, int64_t company_id, int64_t staff_id,
+                                                    const std::vector<int64_t>& service_ids);
+    Result<std::vector<domain::TimeSlot>> bookable_times(int64_t account_id, int64_t company_id, int64_t staff_id,
+                                                         const std::string& date, const std::vector<int64_t>& service_ids);
+
+    // book_check: an error with ui.error.slot_taken when the time is gone.
+    Result<void> check_slot(int64_t account_id, const domain::BookingRequest& request);
+    // POST /records: sent once; on no answer the caller looks the record up by api_id.
+    Result<domain::Record> create_record(int64_t account_id, const std::string& user_token, const wire::Json& body,
+                                         int64_t company_id);
+    // The record with this api_id among the records of that day and employee, if it exists.
+    Result<std::optional<domain::Record>> find_record_by_api_id(int64_t account_id, const std::string& user_token,
+                                                                int64_t company_id, const std::string& date,
+                                                                const std::string& api_id);
+
+private:
+    Result<const wire::Json*> call(int64_t account_id, const std::string& kind, const std::string& method,
+                                   const std::string& path, const std::string& user_token, const wire::Json* body,
+                                   RetryPolicy retry, wire::Json& holder);
+
+    CallLog& m_log;
+    RateLimiter& m_limiter;
+    AltegioConfig m_config;
+};
+
+}  // namespace kb::clients

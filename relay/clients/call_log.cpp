@@ -1,0 +1,84 @@
+#include "relay/clients/call_log.hpp"
+
+#include <random>
+#include <regex>
+#include <thread>
+#include <spdlog/spdlog.h>
+
+namespace kb::clients {
+namespace {
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool worth_retrying(int status) { return status == 0 || status == 429 || status >= 500; }
+
+std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
+    thread_local std::mt19937 random(std::random_device{}());
+    auto ceiling = std::min<int64_t>(policy.max_delay.count(), policy.first_delay.count() << std::min(attempt, 10));
+    std::uniform_int_distribution<int64_t> jitter(ceiling / 2, std::max<int64_t>(ceiling, 1));   // "equal jitter"
+    return std::chrono::milliseconds(jitter(random));
+}
+
+}  // namespace
+
+RateLimiter::RateLimiter(double per_second, double burst)
+    : m_per_second(per_second), m_burst(burst), m_tokens(burst), m_last(std::chrono::steady_clock::now()) {}
+
+void RateLimiter::acquire() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        auto now = std::chrono::steady_clock::now();
+        m_tokens = std::min(m_burst, m_tokens + std::chrono::duration<double>(now - m_last).count() * m_per_second);
+        m_last = now;
+        if (m_tokens >= 1.0) {
+            m_tokens -= 1.0;
+            return;
+        }
+        auto wait = std::chrono::duration<double>((1.0 - m_tokens) / m_per_second);
+        lock.unlock();
+        std::this_thread::sleep_for(wait);
+        lock.lock();
+    }
+}
+
+std::string mask_secrets(std::string text) {
+    static const std::regex json_secret(
+        R"re("(password|access_token|refresh_token|user_token|client_secret|code|partner_token|api_key)"\s*:\s*"[^"]*")re");
+    static const std::regex query_secret(R"re(([?&](password|code|token|key)=)[^&]*)re");
+    text = std::regex_replace(text, json_secret, R"("$1":"***")");
+    return std::regex_replace(text, query_secret, "$1***");
+}
+
+http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& request, RateLimiter* limiter) {
+    http::Response response;
+    for (int attempt = 0; attempt < std::max(1, info.retry.attempts); ++attempt) {
+        if (attempt > 0) std::this_thread::sleep_for(backoff(info.retry, attempt - 1));
+        if (limiter) limiter->acquire();
+        auto started = std::chrono::steady_clock::now();
+        response = m_transport.send(request);
+        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+
+        store::HistoryEntry entry;
+        entry.at_ms = now_ms();
+        entry.account_id = info.account_id;
+        entry.direction = "out";
+        entry.kind = info.kind;
+        entry.method = request.method;
+        entry.target = mask_secrets(request.url);
+        entry.status = response.status;
+        if (response.status == 0 || response.status >= 400) entry.error = response.body.substr(0, 500);
+        entry.request_body = mask_secrets(request.body);
+        entry.response_body = mask_secrets(response.body.substr(0, 16384));
+        entry.duration_ms = elapsed.count();
+        if (auto saved = m_store.add_history(entry); !saved)
+            spdlog::error("request history not written: {}", saved.error().detail);
+        if (response.status != 0 && response.status < 400) break;
+        spdlog::warn("{} {} -> {} (attempt {})", info.kind, entry.target, response.status, attempt + 1);
+        if (!worth_retrying(response.status)) break;
+    }
+    return response;
+}
+
+}  // namespace kb::clients

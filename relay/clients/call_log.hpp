@@ -1,0 +1,57 @@
+#pragma once
+// Sends outgoing requests and writes each one to the request history, with secrets masked.
+// Retries 429, 5xx and "no answer" with exponential backoff and jitter when the call is safe to repeat.
+// Usage:
+//   CallLog log(transport, store);
+//   http::Response r = log.send({account_id, "altegio.book_times", RetryPolicy::safe()}, request);
+#include <chrono>
+#include <mutex>
+#include <string>
+#include "relay/http/transport.hpp"
+#include "relay/store/store.hpp"
+
+namespace kb::clients {
+
+struct RetryPolicy {
+    int attempts = 1;
+    std::chrono::milliseconds first_delay{200};
+    std::chrono::milliseconds max_delay{3000};
+    // Reads and idempotent writes: three tries. Creating things: once (the caller reconciles instead).
+    static RetryPolicy safe() { return RetryPolicy{3, std::chrono::milliseconds(200), std::chrono::milliseconds(3000)}; }
+    static RetryPolicy once() { return RetryPolicy{1, {}, {}}; }
+};
+
+struct CallInfo {
+    int64_t account_id = 0;
+    std::string kind;
+    RetryPolicy retry = RetryPolicy::safe();
+};
+
+// A token bucket: at most `per_second` calls a second on average, bursts up to `burst`.
+class RateLimiter {
+public:
+    RateLimiter(double per_second, double burst);
+    void acquire();   // blocks until a call may go
+
+private:
+    std::mutex m_mutex;
+    double m_per_second;
+    double m_burst;
+    double m_tokens;
+    std::chrono::steady_clock::time_point m_last;
+};
+
+class CallLog {
+public:
+    CallLog(http::Transport& transport, store::Store& store) : m_transport(transport), m_store(store) {}
+    http::Response send(const CallInfo& info, const http::OutgoingRequest& request, RateLimiter* limiter = nullptr);
+
+private:
+    http::Transport& m_transport;
+    store::Store& m_store;
+};
+
+// Replaces the values of secret-looking JSON members and query parameters with "***".
+std::string mask_secrets(std::string text);
+
+}  // namespace kb::clients

@@ -1,0 +1,63 @@
+#pragma once
+// Kommo API v4 for the relay, per installation. Holds the OAuth rules:
+//   - an access token about to expire, or answered with 401, is refreshed;
+//   - refresh tokens are single-use, so one refresh per account runs at a time, and the new pair is
+//     persisted before it is used; a caller that waited on another's refresh uses its result.
+// Every call goes through the CallLog and the account's rate limiter (7 per second at most).
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+#include "relay/clients/call_log.hpp"
+#include "shared/wire/kommo.hpp"
+
+namespace kb::clients {
+
+struct KommoConfig {
+    std::string client_id;
+    std::string client_secret;
+    std::string redirect_uri;
+    double requests_per_second = 6.0;   // under Kommo's 7, leaving room for the widget's own calls
+};
+
+struct KommoAccount {
+    int64_t id = 0;
+    std::string subdomain;
+};
+
+class KommoClient {
+public:
+    using Clock = std::function<int64_t()>;   // unix seconds; replaceable in tests
+    KommoClient(CallLog& log, store::Store& store, KommoConfig config, Clock clock);
+
+    // The OAuth install: code -> tokens, then the account they belong to.
+    Result<wire::kommo::Tokens> exchange_code(const std::string& api_base_url, const std::string& code);
+    Result<KommoAccount> account(const std::string& api_base_url, const std::string& access_token);
+
+    Result<wire::kommo::Lead> lead(int64_t account_id, int64_t lead_id);
+    Result<wire::kommo::Contact> contact(int64_t account_id, int64_t contact_id);
+    Result<void> set_lead_fields(int64_t account_id, int64_t lead_id, const std::vector<domain::FieldValue>& values);
+    Result<std::vector<wire::kommo::FieldDefinition>> lead_field_definitions(int64_t account_id);
+    Result<wire::kommo::FieldDefinition> create_lead_field(int64_t account_id, const std::string& name, const std::string& type,
+                                                           const std::string& code);
+
+private:
+    // Runs one authorised request for the account, refreshing the token first or after a 401.
+    Result<wire::Json> call(int64_t account_id, const std::string& kind, const std::string& method, const std::string& path,
+                            const wire::Json* body, RetryPolicy retry);
+    Result<std::string> current_access_token(int64_t account_id, const std::string& rejected_token);
+    RateLimiter& limiter_for(int64_t account_id);
+    std::mutex& refresh_mutex_for(int64_t account_id);
+
+    CallLog& m_log;
+    store::Store& m_store;
+    KommoConfig m_config;
+    Clock m_clock;
+    std::mutex m_maps_mutex;
+    std::map<int64_t, std::unique_ptr<RateLimiter>> m_limiters;
+    std::map<int64_t, std::unique_ptr<std::mutex>> m_refresh_mutexes;
+};
+
+}  // namespace kb::clients

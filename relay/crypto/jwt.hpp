@@ -1,0 +1,40 @@
+#pragma once
+// Kommo's disposable token (the JWT `$authorizedAjax` adds as X-Auth-Token): HS256 signed with the
+// integration's client secret. The sandbox signs with the same code the relay verifies with.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include "shared/domain/result.hpp"
+#include "shared/wire/json_read.hpp"
+
+namespace kb::crypto {
+
+struct DisposableToken {
+    int64_t account_id = 0;
+    int64_t user_id = 0;
+    std::string subdomain;
+    std::string client_uuid;
+    std::string jti;
+    std::string issuer;
+    std::string audience;
+    bool is_admin = false;
+    int64_t expires_at = 0;
+};
+
+struct TokenExpectations {
+    std::string client_secret;
+    std::string audience;        // scheme://host of the integration's redirect URI
+    int64_t now = 0;             // unix seconds
+    int64_t leeway_seconds = 60; // clock skew allowed on exp and nbf
+};
+
+// Checks the signature (constant time), alg, exp, nbf and aud; returns the claims.
+Result<DisposableToken> verify_disposable_token(std::string_view token, const TokenExpectations& expect);
+
+// Signs claims with HS256; used by the sandbox to act as Kommo.
+std::string sign_hs256(const wire::Json& claims, std::string_view secret);
+
+std::string base64url_encode(std::string_view bytes);
+Result<std::string> base64url_decode(std::string_view text);
+
+}  // namespace kb::crypto

@@ -1,0 +1,84 @@
+#include "relay/http/http_types.hpp"
+
+namespace kb::http {
+namespace {
+
+std::string lookup(const std::map<std::string, std::string>& map, std::string_view key) {
+    auto it = map.find(std::string(key));
+    return it == map.end() ? std::string() : it->second;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::string Request::header(std::string_view name) const { return lookup(headers, name); }
+std::string Request::query_value(std::string_view name) const { return lookup(query, name); }
+std::string Request::param(std::string_view name) const { return lookup(path_params, name); }
+
+Response json_response(int status, std::string body) { return Response{status, "application/json", std::move(body), {}}; }
+
+Response text_response(int status, std::string body, std::string content_type) {
+    return Response{status, std::move(content_type), std::move(body), {}};
+}
+
+std::string to_lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string url_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '+') {
+            out += ' ';
+        } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+std::string url_encode(std::string_view text) {
+    static const char* digits = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+    std::map<std::string, std::string> out;
+    while (!query.empty()) {
+        size_t amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        size_t eq = pair.find('=');
+        std::string key = url_decode(pair.substr(0, eq));
+        std::string value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+        auto [it, inserted] = out.emplace(key, value);
+        if (!inserted) it->second += "," + value;
+    }
+    return out;
+}
+
+}  // namespace kb::http

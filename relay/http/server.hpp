@@ -1,0 +1,37 @@
+#pragma once
+// An HTTP server on cpp-httplib's thread pool that hands every request to a Router.
+// Usage:
+//   kb::http::Server server(router);
+//   server.mount("/widget/", "/path/to/files");   // static files
+//   int port = server.start("127.0.0.1", 0);       // 0 = any free port; returns the bound port or -1
+//   ...
+//   server.stop();
+#include <memory>
+#include <string>
+#include "relay/http/router.hpp"
+
+namespace kb::http {
+
+struct ServerOptions {
+    size_t max_body_bytes = 1 << 20;                // larger bodies get 413
+    // The origin allowed to call with X-Auth-Token (CORS), or "" for none; asked per request.
+    std::function<std::string(const Request&)> cors_origin_for;
+};
+
+class Server {
+public:
+    explicit Server(const Router& router, ServerOptions options = {});
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    void mount(const std::string& url_prefix, const std::string& directory);
+    int start(const std::string& host, int port);
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace kb::http

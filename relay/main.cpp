@@ -1,0 +1,48 @@
+// The relay: configuration from the environment, the app, the HTTP server. Wiring only.
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include "relay/app.hpp"
+
+namespace {
+volatile std::sig_atomic_t g_stop = 0;
+}
+
+int main(int argc, char** argv) {
+    CLI::App cli{"kommo-altegio relay: the widget's API, Kommo OAuth and the Altegio/Kommo clients.\n"
+                 "Configuration comes from KB_* environment variables (see README.md)."};
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::string widget_dir;
+    cli.add_option("--host", host, "address to listen on");
+    cli.add_option("--port", port, "port to listen on (0 = any free port)");
+    cli.add_option("--widget-dir", widget_dir, "folder served at /widget/ (the built widget package)");
+    CLI11_PARSE(cli, argc, argv);
+
+    auto config = kb::relay_config_from_environment();
+    if (!config) {
+        spdlog::critical("{}", config.error().detail);
+        return 2;
+    }
+    auto transport = kb::http::make_network_transport();
+    auto app = kb::RelayApp::create(*config, *transport);
+    if (!app) {
+        spdlog::critical("relay cannot start: {}", app.error().detail);
+        return 2;
+    }
+    kb::http::Server server((*app)->router(), (*app)->server_options());
+    if (!widget_dir.empty()) server.mount("/widget/", widget_dir);
+    int bound = server.start(host, port);
+    if (bound < 0) {
+        spdlog::critical("cannot listen on {}:{}", host, port);
+        return 2;
+    }
+    spdlog::info("relay listening on http://{}:{}", host, bound);
+    std::signal(SIGINT, [](int) { g_stop = 1; });
+    std::signal(SIGTERM, [](int) { g_stop = 1; });
+    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    server.stop();
+    return 0;
+}

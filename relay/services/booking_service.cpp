@@ -1,0 +1,196 @@
+#include "relay/services/booking_service.hpp"
+
+#include <algorithm>
+#include <spdlog/spdlog.h>
+#include "relay/crypto/secret_box.hpp"
+#include "shared/domain/calendar.hpp"
+#include "shared/domain/lead_fields.hpp"
+#include "shared/wire/settings.hpp"
+
+namespace kb::services {
+
+using wire::api::BookingResult;
+
+// [SECTION] validation and account ------------------------------------------------------------------------
+Result<void> validate_booking_request(const domain::BookingRequest& r) {
+    if (r.lead_id <= 0) return fail(Errc::bad_input, "ui.error.bad_request", "lead_id missing");
+    if (r.company_id <= 0) return fail(Errc::bad_input, "ui.error.need_branch", "company_id missing");
+    if (r.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
+    if (r.datetime.empty() || !domain::parse_iso_datetime(r.datetime)) return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
+    if (r.client.name.empty()) return fail(Errc::bad_input, "ui.error.need_name", "client name missing");
+    if (r.client.phone.empty()) return fail(Errc::bad_input, "ui.error.need_phone", "client phone missing");
+    if (r.request_key.empty() || r.request_key.size() > 100) return fail(Errc::bad_input, "ui.error.bad_request", "request_key missing");
+    return {};
+}
+
+Result<BookingService::Account> BookingService::account(const Caller& caller) {
+    auto found = m_store.find_installation(caller.account_id);
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "no installation");
+    if ((*found)->altegio_user_token.empty())
+        return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected yet");
+    auto settings_json = wire::parse_json((*found)->settings_json);
+    if (!settings_json) return tl::unexpected(settings_json.error());
+    auto settings = wire::decode_settings(*settings_json);
+    if (!settings) return tl::unexpected(settings.error());
+    return Account{std::move(**found), std::move(*settings)};
+}
+
+Result<std::vector<domain::Branch>> BookingService::visible_branches(const Caller& caller, const Account& account) {
+    auto branches = m_altegio.my_branches(caller.account_id, account.installation.altegio_user_token);
+    if (!branches) return tl::unexpected(branches.error());
+    const auto& connected = account.settings.connected_branch_ids;
+    if (!connected.empty())
+        std::erase_if(*branches, [&](const domain::Branch& b) { return std::find(connected.begin(), connected.end(), b.id) == connected.end(); });
+    return branches;
+}
+
+Result<domain::Branch> BookingService::visible_branch(const Caller& caller, const Account& account, int64_t company_id) {
+    auto branches = visible_branches(caller, account);
+    if (!branches) return tl::unexpected(branches.error());
+    for (auto& b : *branches)
+        if (b.id == company_id) return b;
+    return fail(Errc::forbidden, "ui.error.branch_not_allowed", "branch " + std::to_string(company_id) + " is not connected");
+}
+
+// [SECTION] reads for the booking window -------------------------------------------------------------------
+Result<wire::api::CardContext> BookingService::card(const Caller& caller, int64_t lead_id) {
+    auto acc = account(caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto lead = m_kommo.lead(caller.account_id, lead_id);
+    if (!lead) return tl::unexpected(lead.error());
+    wire::api::CardContext card{lead->id, lead->name, {}, {}};
+    if (!lead->contact_ids.empty()) {
+        auto contact = m_kommo.contact(caller.account_id, lead->contact_ids.front());
+        if (!contact) return tl::unexpected(contact.error());
+        card.contact.name = contact->name;
+        if (!contact->phones.empty()) card.contact.phone = contact->phones.front();
+        if (!contact->emails.empty()) card.contact.email = contact->emails.front();
+    }
+    auto branches = visible_branches(caller, *acc);
+    if (!branches) return tl::unexpected(branches.error());
+    card.branches = std::move(*branches);
+    return card;
+}
+
+Result<wire::api::Catalog> BookingService::catalog(const Caller& caller, int64_t company_id) {
+    auto acc = account(caller);
+    if (!acc) return tl::unexpected(acc.error());
+    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    auto catalog = m_altegio.catalog(caller.account_id, company_id, acc->installation.altegio_user_token);
+    if (!catalog) return tl::unexpected(catalog.error());
+    std::stable_sort(catalog->categories.begin(), catalog->categories.end(),
+                     [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    return catalog;
+}
+
+Result<std::vector<domain::Staff>> BookingService::staff(const Caller& caller, int64_t company_id, const std::vector<int64_t>& service_ids) {
+    auto acc = account(caller);
+    if (!acc) return tl::unexpected(acc.error());
+    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    return m_altegio.bookable_staff(caller.account_id, company_id, service_ids);
+}
+
+Result<std::vector<std::string>> BookingService::dates(const Caller& caller, int64_t company_id, int64_t staff_id,
+                                                       const std::vector<int64_t>& service_ids) {
+    auto acc = account(caller);
+    if (!acc) return tl::unexpected(acc.error());
+    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    return m_altegio.bookable_dates(caller.account_id, company_id, staff_id, service_ids);
+}
+
+Result<std::vector<domain::TimeSlot>> BookingService::times(const Caller& caller, int64_t company_id, int64_t staff_id,
+                                                            const std::string& date, const std::vector<int64_t>& service_ids) {
+    auto acc = account(caller);
+    if (!acc) return tl::unexpected(acc.error());
+    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    return m_altegio.bookable_times(caller.account_id, company_id, staff_id, date, service_ids);
+}
+
+// [SECTION] booking ------------------------------------------------------------------------------------------
+Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, const Account& acc, const domain::BookingRequest& request,
+                                                       const store::Booking& booking, bool claimed_before) {
+    const std::string& user_token = acc.installation.altegio_user_token;
+    std::string day = domain::format_date(*domain::parse_iso_datetime(request.datetime));
+    if (claimed_before) {
+        // An earlier attempt may have reached Altegio before it failed: look for our api_id first.
+        auto existing = m_altegio.find_record_by_api_id(caller.account_id, user_token, request.company_id, day, booking.api_id);
+        if (!existing) return tl::unexpected(existing.error());
+        if (*existing) return std::move(**existing);
+    }
+    if (auto free = m_altegio.check_slot(caller.account_id, request); !free) return tl::unexpected(free.error());
+    auto catalog = m_altegio.catalog(caller.account_id, request.company_id, user_token);
+    if (!catalog) return tl::unexpected(catalog.error());
+    std::vector<domain::Service> chosen;
+    for (int64_t id : request.service_ids) {
+        auto it = std::find_if(catalog->services.begin(), catalog->services.end(), [&](const auto& s) { return s.id == id; });
+        if (it == catalog->services.end()) return fail(Errc::bad_input, "ui.error.service_not_bookable", "unknown service " + std::to_string(id));
+        chosen.push_back(*it);
+    }
+    auto body = wire::altegio::encode_record_create(request, booking.api_id, chosen);
+    auto created = m_altegio.create_record(caller.account_id, user_token, body, request.company_id);
+    if (created || created.error().code != Errc::upstream_unavailable) return created;
+    // No answer: the record may exist. Look once; if it is not there, the next click looks again.
+    auto existing = m_altegio.find_record_by_api_id(caller.account_id, user_token, request.company_id, day, booking.api_id);
+    if (existing && *existing) return std::move(**existing);
+    return created;
+}
+
+Result<void> BookingService::fill_lead(const Caller& caller, const Account& acc, const domain::BookingRequest& request,
+                                       BookingResult& result, store::Booking& booking) {
+    domain::Branch branch{request.company_id, result.branch_title, "", "", ""};
+    auto values = domain::lead_fields_for_record(result.record, branch, acc.settings.lead_fields);
+    auto written = m_kommo.set_lead_fields(caller.account_id, request.lead_id, values);
+    result.lead_updated = static_cast<bool>(written);
+    result.warning_key = written ? "" : "ui.warning.lead_not_updated";
+    booking.state = written ? "done" : "booked";
+    booking.result_json = wire::api::encode(result).dump();
+    if (auto saved = m_store.update_booking(booking); !saved) return saved;
+    if (!written) spdlog::warn("record {} booked but lead {} not updated: {}", result.record.id, request.lead_id, written.error().detail);
+    return {};
+}
+
+Result<BookingResult> BookingService::book(const Caller& caller, const domain::BookingRequest& request) {
+    if (auto valid = validate_booking_request(request); !valid) return tl::unexpected(valid.error());
+    auto acc = account(caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto branch = visible_branch(caller, *acc, request.company_id);
+    if (!branch) return tl::unexpected(branch.error());
+
+    store::Booking fresh;
+    fresh.account_id = caller.account_id;
+    fresh.request_key = request.request_key;
+    fresh.lead_id = request.lead_id;
+    fresh.company_id = request.company_id;
+    fresh.api_id = "kb-" + crypto::random_token(12);
+    fresh.request_json = wire::api::encode(request).dump();
+    auto booking = m_store.claim_booking(fresh);
+    if (!booking) return tl::unexpected(booking.error());
+    if (booking->lead_id != request.lead_id || booking->company_id != request.company_id)
+        return fail(Errc::conflict, "ui.error.bad_request", "request_key reused for another booking");
+
+    if (booking->state == "done" || booking->state == "booked") {
+        auto stored = wire::parse_json(booking->result_json);
+        auto result = stored ? wire::api::decode_booking_result(*stored) : Result<BookingResult>(tl::unexpected(stored.error()));
+        if (!result) return tl::unexpected(result.error());
+        if (booking->state == "booked")
+            if (auto filled = fill_lead(caller, *acc, request, *result, *booking); !filled) return tl::unexpected(filled.error());
+        return result;
+    }
+
+    bool claimed_before = booking->api_id != fresh.api_id;
+    auto record = book_in_altegio(caller, *acc, request, *booking, claimed_before);
+    if (!record) return tl::unexpected(record.error());
+
+    BookingResult result{std::move(*record), branch->title, false, ""};
+    booking->state = "booked";
+    booking->record_id = result.record.id;
+    booking->result_json = wire::api::encode(result).dump();
+    if (auto saved = m_store.update_booking(*booking); !saved) return tl::unexpected(saved.error());
+    if (auto linked = m_store.save_record_link(caller.account_id, request.company_id, result.record.id, request.lead_id); !linked)
+        return tl::unexpected(linked.error());
+    if (auto filled = fill_lead(caller, *acc, request, result, *booking); !filled) return tl::unexpected(filled.error());
+    return result;
+}
+
+}  // namespace kb::services

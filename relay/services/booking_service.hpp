@@ -1,0 +1,48 @@
+#pragma once
+// Booking from the lead card (flow 1 of the architecture): what the widget asks for, answered from
+// Altegio and Kommo, and the booking itself, which never books twice and never stops half-way unseen.
+#include "relay/clients/altegio_client.hpp"
+#include "relay/clients/kommo_client.hpp"
+#include "relay/services/caller.hpp"
+#include "relay/store/store.hpp"
+#include "shared/domain/settings.hpp"
+#include "shared/wire/widget_api.hpp"
+
+namespace kb::services {
+
+class BookingService {
+public:
+    BookingService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo) {}
+
+    Result<wire::api::CardContext> card(const Caller& caller, int64_t lead_id);
+    Result<wire::api::Catalog> catalog(const Caller& caller, int64_t company_id);
+    Result<std::vector<domain::Staff>> staff(const Caller& caller, int64_t company_id, const std::vector<int64_t>& service_ids);
+    Result<std::vector<std::string>> dates(const Caller& caller, int64_t company_id, int64_t staff_id,
+                                           const std::vector<int64_t>& service_ids);
+    Result<std::vector<domain::TimeSlot>> times(const Caller& caller, int64_t company_id, int64_t staff_id, const std::string& date,
+                                                const std::vector<int64_t>& service_ids);
+    Result<wire::api::BookingResult> book(const Caller& caller, const domain::BookingRequest& request);
+
+private:
+    struct Account {
+        store::Installation installation;
+        domain::Settings settings;
+    };
+    Result<Account> account(const Caller& caller);
+    Result<std::vector<domain::Branch>> visible_branches(const Caller& caller, const Account& account);
+    Result<domain::Branch> visible_branch(const Caller& caller, const Account& account, int64_t company_id);
+    Result<domain::Record> book_in_altegio(const Caller& caller, const Account& account, const domain::BookingRequest& request,
+                                           const store::Booking& booking, bool claimed_before);
+    Result<void> fill_lead(const Caller& caller, const Account& account, const domain::BookingRequest& request,
+                           wire::api::BookingResult& result, store::Booking& booking);
+
+    store::Store& m_store;
+    clients::AltegioClient& m_altegio;
+    clients::KommoClient& m_kommo;
+};
+
+// Checks what the manager filled in before anything is sent anywhere.
+Result<void> validate_booking_request(const domain::BookingRequest& request);
+
+}  // namespace kb::services

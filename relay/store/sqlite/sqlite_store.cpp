@@ -1,0 +1,290 @@
+#include "relay/store/sqlite/sqlite_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <chrono>
+#include <utility>
+#include <vector>
+
+namespace kb::store {
+
+extern const std::vector<std::pair<int, const char*>> sqlite_migrations;  // generated from migrations/*.sql
+
+namespace {
+
+int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+tl::unexpected<Error> db_error(const std::exception& e) {
+    return fail(Errc::internal, "ui.error.storage", std::string("database: ") + e.what());
+}
+
+// Runs `body` and turns a SQLiteCpp exception into an error value.
+template <class Body>
+auto guarded(Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        return db_error(e);
+    }
+}
+
+void apply_migrations(SQLite::Database& db) {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    for (const auto& [version, sql] : sqlite_migrations) {
+        SQLite::Statement seen(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
+        seen.bind(1, version);
+        if (seen.executeStep()) continue;
+        SQLite::Transaction transaction(db);
+        db.exec(sql);
+        SQLite::Statement mark(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+        mark.bind(1, version);
+        mark.bind(2, now_seconds());
+        mark.exec();
+        transaction.commit();
+    }
+}
+
+Booking read_booking(SQLite::Statement& row) {
+    Booking b;
+    b.account_id = row.getColumn(0).getInt64();
+    b.request_key = row.getColumn(1).getString();
+    b.lead_id = row.getColumn(2).getInt64();
+    b.company_id = row.getColumn(3).getInt64();
+    b.api_id = row.getColumn(4).getString();
+    b.state = row.getColumn(5).getString();
+    b.record_id = row.getColumn(6).getInt64();
+    b.result_json = row.getColumn(7).getString();
+    b.request_json = row.getColumn(8).getString();
+    return b;
+}
+
+constexpr const char* booking_columns =
+    "account_id, request_key, lead_id, company_id, api_id, state, record_id, result_json, request_json";
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, crypto::SecretBox box) : m_db(std::move(db)), m_box(box) {}
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, crypto::SecretBox box) {
+    return guarded([&]() -> Result<std::unique_ptr<SqliteStore>> {
+        auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+        db->exec("PRAGMA journal_mode = WAL");
+        db->exec("PRAGMA synchronous = FULL");   // a 2xx must mean the row survives a power cut
+        db->exec("PRAGMA foreign_keys = ON");
+        db->setBusyTimeout(5000);
+        apply_migrations(*db);
+        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), box));
+    });
+}
+
+Result<void> SqliteStore::save_installation(const Installation& i) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO installations (account_id, subdomain, api_base_url, access_token_sealed, refresh_token_sealed,"
+            " access_expires_at, altegio_user_token_sealed, webhook_key, settings_json, installed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (account_id) DO UPDATE SET subdomain = excluded.subdomain, api_base_url = excluded.api_base_url,"
+            " access_token_sealed = excluded.access_token_sealed, refresh_token_sealed = excluded.refresh_token_sealed,"
+            " access_expires_at = excluded.access_expires_at, altegio_user_token_sealed = excluded.altegio_user_token_sealed,"
+            " webhook_key = excluded.webhook_key, settings_json = excluded.settings_json");
+        upsert.bind(1, i.account_id);
+        upsert.bind(2, i.subdomain);
+        upsert.bind(3, i.api_base_url);
+        upsert.bind(4, m_box.seal(i.access_token));
+        upsert.bind(5, m_box.seal(i.refresh_token));
+        upsert.bind(6, i.access_expires_at);
+        upsert.bind(7, i.altegio_user_token.empty() ? std::string() : m_box.seal(i.altegio_user_token));
+        upsert.bind(8, i.webhook_key);
+        upsert.bind(9, i.settings_json);
+        upsert.bind(10, i.installed_at != 0 ? i.installed_at : now_seconds());
+        upsert.exec();
+        return {};
+    });
+}
+
+Result<std::optional<Installation>> SqliteStore::find_installation(int64_t account_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<Installation>> {
+        SQLite::Statement query(*m_db,
+            "SELECT account_id, subdomain, api_base_url, access_token_sealed, refresh_token_sealed, access_expires_at,"
+            " altegio_user_token_sealed, webhook_key, settings_json, installed_at FROM installations WHERE account_id = ?");
+        query.bind(1, account_id);
+        if (!query.executeStep()) return std::nullopt;
+        Installation i;
+        i.account_id = query.getColumn(0).getInt64();
+        i.subdomain = query.getColumn(1).getString();
+        i.api_base_url = query.getColumn(2).getString();
+        auto access = m_box.open(query.getColumn(3).getString());
+        auto refresh = m_box.open(query.getColumn(4).getString());
+        if (!access || !refresh) return tl::unexpected(access ? refresh.error() : access.error());
+        i.access_token = *access;
+        i.refresh_token = *refresh;
+        i.access_expires_at = query.getColumn(5).getInt64();
+        if (std::string sealed = query.getColumn(6).getString(); !sealed.empty()) {
+            auto user_token = m_box.open(sealed);
+            if (!user_token) return tl::unexpected(user_token.error());
+            i.altegio_user_token = *user_token;
+        }
+        i.webhook_key = query.getColumn(7).getString();
+        i.settings_json = query.getColumn(8).getString();
+        i.installed_at = query.getColumn(9).getInt64();
+        return i;
+    });
+}
+
+Result<void> SqliteStore::save_kommo_tokens(int64_t account_id, const std::string& access_token,
+                                            const std::string& refresh_token, int64_t access_expires_at) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement update(*m_db,
+            "UPDATE installations SET access_token_sealed = ?, refresh_token_sealed = ?, access_expires_at = ? WHERE account_id = ?");
+        update.bind(1, m_box.seal(access_token));
+        update.bind(2, m_box.seal(refresh_token));
+        update.bind(3, access_expires_at);
+        update.bind(4, account_id);
+        if (update.exec() != 1) return fail(Errc::not_found, "ui.error.not_installed", "no installation for the account");
+        return {};
+    });
+}
+
+Result<void> SqliteStore::save_altegio_token(int64_t account_id, const std::string& user_token) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement update(*m_db, "UPDATE installations SET altegio_user_token_sealed = ? WHERE account_id = ?");
+        update.bind(1, m_box.seal(user_token));
+        update.bind(2, account_id);
+        if (update.exec() != 1) return fail(Errc::not_found, "ui.error.not_installed", "no installation for the account");
+        return {};
+    });
+}
+
+Result<Booking> SqliteStore::claim_booking(const Booking& fresh) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<Booking> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement insert(*m_db,
+            "INSERT INTO bookings (account_id, request_key, lead_id, company_id, api_id, state, record_id, result_json,"
+            " request_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (account_id, request_key) DO NOTHING");
+        insert.bind(1, fresh.account_id);
+        insert.bind(2, fresh.request_key);
+        insert.bind(3, fresh.lead_id);
+        insert.bind(4, fresh.company_id);
+        insert.bind(5, fresh.api_id);
+        insert.bind(6, fresh.state);
+        insert.bind(7, fresh.record_id);
+        insert.bind(8, fresh.result_json);
+        insert.bind(9, fresh.request_json);
+        insert.bind(10, now_seconds());
+        insert.bind(11, now_seconds());
+        insert.exec();
+        SQLite::Statement query(*m_db, std::string("SELECT ") + booking_columns +
+                                           " FROM bookings WHERE account_id = ? AND request_key = ?");
+        query.bind(1, fresh.account_id);
+        query.bind(2, fresh.request_key);
+        if (!query.executeStep()) return fail(Errc::internal, "ui.error.storage", "booking vanished");
+        Booking stored = read_booking(query);
+        transaction.commit();
+        return stored;
+    });
+}
+
+Result<void> SqliteStore::update_booking(const Booking& b) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement update(*m_db,
+            "UPDATE bookings SET state = ?, record_id = ?, result_json = ?, updated_at = ? WHERE account_id = ? AND request_key = ?");
+        update.bind(1, b.state);
+        update.bind(2, b.record_id);
+        update.bind(3, b.result_json);
+        update.bind(4, now_seconds());
+        update.bind(5, b.account_id);
+        update.bind(6, b.request_key);
+        update.exec();
+        return {};
+    });
+}
+
+Result<void> SqliteStore::save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO record_links (account_id, company_id, record_id, lead_id, created_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (company_id, record_id) DO UPDATE SET lead_id = excluded.lead_id");
+        upsert.bind(1, account_id);
+        upsert.bind(2, company_id);
+        upsert.bind(3, record_id);
+        upsert.bind(4, lead_id);
+        upsert.bind(5, now_seconds());
+        upsert.exec();
+        return {};
+    });
+}
+
+Result<std::vector<int64_t>> SqliteStore::records_of_lead(int64_t account_id, int64_t lead_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::vector<int64_t>> {
+        SQLite::Statement query(*m_db, "SELECT record_id FROM record_links WHERE account_id = ? AND lead_id = ? ORDER BY record_id");
+        query.bind(1, account_id);
+        query.bind(2, lead_id);
+        std::vector<int64_t> out;
+        while (query.executeStep()) out.push_back(query.getColumn(0).getInt64());
+        return out;
+    });
+}
+
+Result<void> SqliteStore::add_history(const HistoryEntry& e) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement insert(*m_db,
+            "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
+            " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, e.at_ms);
+        insert.bind(2, e.account_id);
+        insert.bind(3, e.direction);
+        insert.bind(4, e.kind);
+        insert.bind(5, e.method);
+        insert.bind(6, e.target);
+        insert.bind(7, e.status);
+        insert.bind(8, e.error);
+        insert.bind(9, e.request_body);
+        insert.bind(10, e.response_body);
+        insert.bind(11, e.duration_ms);
+        insert.exec();
+        return {};
+    });
+}
+
+Result<std::vector<HistoryEntry>> SqliteStore::recent_history(int64_t account_id, int32_t limit) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::vector<HistoryEntry>> {
+        SQLite::Statement query(*m_db,
+            "SELECT id, at_ms, account_id, direction, kind, method, target, status, error, request_body, response_body,"
+            " duration_ms FROM request_history WHERE account_id = ? ORDER BY id DESC LIMIT ?");
+        query.bind(1, account_id);
+        query.bind(2, limit);
+        std::vector<HistoryEntry> out;
+        while (query.executeStep()) {
+            HistoryEntry e;
+            e.id = query.getColumn(0).getInt64();
+            e.at_ms = query.getColumn(1).getInt64();
+            e.account_id = query.getColumn(2).getInt64();
+            e.direction = query.getColumn(3).getString();
+            e.kind = query.getColumn(4).getString();
+            e.method = query.getColumn(5).getString();
+            e.target = query.getColumn(6).getString();
+            e.status = query.getColumn(7).getInt();
+            e.error = query.getColumn(8).getString();
+            e.request_body = query.getColumn(9).getString();
+            e.response_body = query.getColumn(10).getString();
+            e.duration_ms = query.getColumn(11).getInt64();
+            out.push_back(std::move(e));
+        }
+        return out;
+    });
+}
+
+}  // namespace kb::store

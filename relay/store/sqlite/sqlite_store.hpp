@@ -1,0 +1,38 @@
+#pragma once
+// The SQLite store: one database file in WAL mode, migrations from store/sqlite/migrations applied at open.
+// Usage:
+//   auto store = kb::store::SqliteStore::open("relay.db", secret_box);
+#include <memory>
+#include <mutex>
+#include "relay/crypto/secret_box.hpp"
+#include "relay/store/store.hpp"
+
+namespace SQLite { class Database; }
+
+namespace kb::store {
+
+class SqliteStore : public Store {
+public:
+    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, crypto::SecretBox box);
+    ~SqliteStore() override;
+
+    Result<void> save_installation(const Installation& installation) override;
+    Result<std::optional<Installation>> find_installation(int64_t account_id) override;
+    Result<void> save_kommo_tokens(int64_t account_id, const std::string& access_token, const std::string& refresh_token,
+                                   int64_t access_expires_at) override;
+    Result<void> save_altegio_token(int64_t account_id, const std::string& user_token) override;
+    Result<Booking> claim_booking(const Booking& fresh) override;
+    Result<void> update_booking(const Booking& booking) override;
+    Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) override;
+    Result<std::vector<int64_t>> records_of_lead(int64_t account_id, int64_t lead_id) override;
+    Result<void> add_history(const HistoryEntry& entry) override;
+    Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
+
+private:
+    SqliteStore(std::unique_ptr<SQLite::Database> db, crypto::SecretBox box);
+    std::unique_ptr<SQLite::Database> m_db;
+    crypto::SecretBox m_box;
+    std::mutex m_mutex;   // one writer at a time; SQLite serialises writers anyway
+};
+
+}  // namespace kb::store

@@ -1,0 +1,78 @@
+#pragma once
+// Everything the relay must not lose: installations (with sealed tokens), bookings in flight, record ↔ lead
+// links and the request history. One interface; SQLite now (store/sqlite), PostgreSQL later (store/postgres).
+// Implementations are safe to call from the HTTP thread pool.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+#include "shared/domain/result.hpp"
+
+namespace kb::store {
+
+struct Installation {
+    int64_t account_id = 0;
+    std::string subdomain;
+    std::string api_base_url;          // where this account's Kommo API answers
+    std::string access_token;          // plaintext in memory only; sealed at rest
+    std::string refresh_token;
+    int64_t access_expires_at = 0;     // unix seconds
+    std::string altegio_user_token;    // "" until an admin connects Altegio
+    std::string webhook_key;           // random, part of the webhook URLs
+    std::string settings_json = "{}";  // the versioned settings document (shared/wire/settings)
+    int64_t installed_at = 0;
+};
+
+// One "Create record" intent, keyed by (account, request_key). Its state moves forward only:
+//   pending       -> the Altegio call may or may not have happened (look the record up by api_id)
+//   booked        -> the record exists in Altegio; the lead is not updated yet
+//   done          -> the record exists and the lead holds its fields
+struct Booking {
+    int64_t account_id = 0;
+    std::string request_key;
+    int64_t lead_id = 0;
+    int64_t company_id = 0;
+    std::string api_id;
+    std::string state = "pending";
+    int64_t record_id = 0;
+    std::string result_json;           // the BookingResult last answered
+    std::string request_json;          // the BookingRequest as first received
+};
+
+struct HistoryEntry {
+    int64_t id = 0;
+    int64_t at_ms = 0;
+    int64_t account_id = 0;
+    std::string direction;             // "out" (we called an API) or "in" (a webhook reached us)
+    std::string kind;                  // "altegio.book_record", "kommo.patch_lead", ...
+    std::string method;
+    std::string target;                // URL without secrets
+    int32_t status = 0;                // HTTP status; 0 = no answer
+    std::string error;
+    std::string request_body;          // masked
+    std::string response_body;         // masked, cut
+    int64_t duration_ms = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual Result<void> save_installation(const Installation& installation) = 0;
+    virtual Result<std::optional<Installation>> find_installation(int64_t account_id) = 0;
+    virtual Result<void> save_kommo_tokens(int64_t account_id, const std::string& access_token,
+                                           const std::string& refresh_token, int64_t access_expires_at) = 0;
+    virtual Result<void> save_altegio_token(int64_t account_id, const std::string& user_token) = 0;
+
+    // Returns the booking for (account, request_key): the existing one, or `fresh` stored as new.
+    virtual Result<Booking> claim_booking(const Booking& fresh) = 0;
+    virtual Result<void> update_booking(const Booking& booking) = 0;
+
+    virtual Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) = 0;
+    virtual Result<std::vector<int64_t>> records_of_lead(int64_t account_id, int64_t lead_id) = 0;
+
+    virtual Result<void> add_history(const HistoryEntry& entry) = 0;
+    virtual Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) = 0;
+};
+
+}  // namespace kb::store

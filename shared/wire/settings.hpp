@@ -1,0 +1,12 @@
+#pragma once
+// JSON codec of the settings document (stored by the relay, edited by the widget's settings view).
+#include "shared/domain/settings.hpp"
+#include "shared/wire/json_read.hpp"
+
+namespace kb::wire {
+
+Json encode_settings(const domain::Settings& settings);
+// Unknown members are ignored; a missing document or member keeps the default.
+Result<domain::Settings> decode_settings(const Json& value);
+
+}  // namespace kb::wire
