@@ -83,6 +83,37 @@ int64_t days_from_civil(int32_t year, int32_t month, int32_t day) {
     return era * 146097 + day_of_era - 719468;
 }
 
+CivilDate civil_from_days(int64_t days) {
+    // The inverse of days_from_civil, in the same era arithmetic.
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t day_of_era = days - era * 146097;
+    int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    int64_t month_index = (5 * day_of_year + 2) / 153;
+    int32_t day = static_cast<int32_t>(day_of_year - (153 * month_index + 2) / 5 + 1);
+    int32_t month = static_cast<int32_t>(month_index < 10 ? month_index + 3 : month_index - 9);
+    int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+    return CivilDate{static_cast<int32_t>(year), month, day};
+}
+
+int32_t weekday_from_days(int64_t days) {
+    int64_t w = (days + 3) % 7;   // 1970-01-01 was a Thursday
+    return static_cast<int32_t>(w < 0 ? w + 7 : w);
+}
+
+std::string format_civil(const CivilDate& date) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year, date.month, date.day);
+    return buffer;
+}
+
+Result<CivilDate> parse_civil(std::string_view text) {
+    auto parsed = parse_iso_datetime(std::string(text) + "T00:00");
+    if (!parsed || text.size() != 10) return fail(Errc::bad_input, "ui.error.bad_datetime", "not a date: " + std::string(text));
+    return CivilDate{parsed->year, parsed->month, parsed->day};
+}
+
 int64_t to_unix_seconds(const OffsetDateTime& t) {
     return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second - t.offset_seconds;
 }

@@ -21,6 +21,17 @@ Result<OffsetDateTime> parse_iso_datetime(std::string_view text);
 // Days since 1970-01-01 of a proleptic Gregorian date.
 int64_t days_from_civil(int32_t year, int32_t month, int32_t day);
 
+struct CivilDate {
+    int32_t year = 1970, month = 1, day = 1;
+    friend bool operator==(const CivilDate&, const CivilDate&) = default;
+};
+// The inverse of days_from_civil.
+CivilDate civil_from_days(int64_t days);
+// 0 = Monday ... 6 = Sunday.
+int32_t weekday_from_days(int64_t days);
+std::string format_civil(const CivilDate& date);   // "YYYY-MM-DD"
+Result<CivilDate> parse_civil(std::string_view text);
+
 // Seconds since the epoch of the instant.
 int64_t to_unix_seconds(const OffsetDateTime& t);
 

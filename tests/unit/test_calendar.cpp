@@ -43,3 +43,17 @@ TEST_CASE("local midnight is the start of the branch's own day, whatever the off
     CHECK(days_from_civil(1970, 1, 1) == 0);
     CHECK(days_from_civil(2000, 3, 1) == 11017);
 }
+
+TEST_CASE("days and civil dates convert both ways, weekdays included") {
+    for (int64_t days : {-1000000LL, -1LL, 0LL, 11016LL, 11017LL, 20415LL, 2932896LL}) {
+        CivilDate date = civil_from_days(days);
+        CHECK(days_from_civil(date.year, date.month, date.day) == days);
+    }
+    CHECK(civil_from_days(0) == CivilDate{1970, 1, 1});
+    CHECK(civil_from_days(days_from_civil(2024, 2, 29)) == CivilDate{2024, 2, 29});
+    CHECK(weekday_from_days(0) == 3);                                // Thursday
+    CHECK(weekday_from_days(days_from_civil(2026, 11, 23)) == 0);   // a Monday
+    CHECK(format_civil(*parse_civil("2026-11-23")) == "2026-11-23");
+    CHECK_FALSE(parse_civil("2026-11-23T10:00"));
+    CHECK_FALSE(parse_civil("23/11/2026"));
+}

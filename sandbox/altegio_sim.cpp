@@ -1,0 +1,377 @@
+// Simulated Altegio API v1 (see ../shared/reference/altegio-api.md): auth, companies, catalogue, staff,
+// online-booking free time, book_check, records, webhook settings and the webhooks records send.
+#include <algorithm>
+#include "sandbox/state.hpp"
+#include "shared/domain/calendar.hpp"
+
+namespace kb::sandbox {
+namespace {
+
+using http::Request;
+using http::Response;
+
+const std::string prefix = "/altegio/api/v1";
+
+// [SECTION] authorization ----------------------------------------------------------------------------------
+// "Bearer <partner>" for partner calls; "Bearer <partner>, User <user>" for user calls.
+std::optional<Response> check_auth(const Request& request, const Sandbox::State& s, const SandboxConfig& config, bool need_user) {
+    std::string header = request.header("authorization");
+    std::string partner = "Bearer " + config.partner_token;
+    if (header.rfind(partner, 0) != 0) return altegio_error(401, "Authentication needed.", 20);
+    if (!need_user) return std::nullopt;
+    size_t user = header.find(", User ");
+    if (user == std::string::npos || !s.user_tokens.count(header.substr(user + 7)))
+        return altegio_error(401, "Authentication needed.");
+    return std::nullopt;
+}
+
+int64_t company_of(const Request& request) { return wire::int_from(Json(request.param("cid")), "cid").value_or(0); }
+
+const Json* find_by_id(const Json& list, int64_t id) {
+    for (const auto& item : list)
+        if (item["id"] == id) return &item;
+    return nullptr;
+}
+
+std::vector<int64_t> ids_from_query(const std::string& text) {
+    std::vector<int64_t> ids;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t comma = text.find(',', start);
+        if (auto id = wire::int_from(Json(text.substr(start, comma - start)), "id")) ids.push_back(*id);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return ids;
+}
+
+// [SECTION] schedule arithmetic ------------------------------------------------------------------------------
+struct Slots {
+    const Sandbox::State& s;
+    int64_t company;
+    int32_t offset() const { return s.company_offsets.at(company); }
+
+    bool offers(int64_t staff_id, int64_t service_id) const {
+        const Json* service = find_by_id(s.services.at(company), service_id);
+        if (!service) return false;
+        for (const auto& st : (*service)["staff"])
+            if (st["id"] == staff_id) return true;
+        return false;
+    }
+    // Seconds the services take with this employee; 0 when one of them is not offered by the employee.
+    int64_t length(int64_t staff_id, const std::vector<int64_t>& service_ids) const {
+        int64_t total = 0;
+        for (int64_t id : service_ids) {
+            if (!offers(staff_id, id)) return 0;
+            for (const auto& st : (*find_by_id(s.services.at(company), id))["staff"])
+                if (st["id"] == staff_id) total += st["seance_length"].get<int64_t>();
+        }
+        return total;
+    }
+    bool in_schedule(int64_t staff_id, int64_t start, int64_t end) const {
+        auto schedule = s.schedules.find(staff_id);
+        if (schedule == s.schedules.end()) return false;
+        int64_t local = start + offset();
+        int64_t day = local / 86400;
+        int64_t from_minute = (local % 86400) / 60;
+        int64_t to_minute = from_minute + (end - start + 59) / 60;
+        const auto& days = schedule->second.weekdays;
+        return std::find(days.begin(), days.end(), domain::weekday_from_days(day)) != days.end() &&
+               from_minute >= schedule->second.open_minute && to_minute <= schedule->second.close_minute;
+    }
+    bool free(int64_t staff_id, int64_t start, int64_t end, int64_t ignore_record = 0) const {
+        for (const auto& [id, record] : s.records) {
+            if (id == ignore_record || record["deleted"].get<bool>() || record["staff_id"] != staff_id) continue;
+            auto when = domain::parse_iso_datetime(record["datetime"].get<std::string>());
+            int64_t record_start = domain::to_unix_seconds(*when);
+            int64_t record_end = record_start + record["seance_length"].get<int64_t>();
+            if (start < record_end && record_start < end) return false;
+        }
+        return true;
+    }
+    std::vector<int64_t> staff_for(const std::vector<int64_t>& service_ids) const {
+        std::vector<int64_t> out;
+        for (const auto& st : s.staff.at(company)) {
+            int64_t id = st["id"].get<int64_t>();
+            if (service_ids.empty() || length(id, service_ids) > 0) out.push_back(id);
+        }
+        return out;
+    }
+    // Free starts on one local day, every 15 minutes, not in the past.
+    std::vector<int64_t> starts(int64_t staff_id, int64_t local_day, const std::vector<int64_t>& service_ids, int64_t now) const {
+        std::vector<int64_t> out;
+        int64_t length_seconds = length(staff_id, service_ids);
+        if (length_seconds == 0) return out;
+        for (int64_t minute = 0; minute < 24 * 60; minute += 15) {
+            int64_t start = local_day * 86400 + minute * 60 - offset();
+            if (start <= now) continue;
+            if (in_schedule(staff_id, start, start + length_seconds) && free(staff_id, start, start + length_seconds)) out.push_back(start);
+        }
+        return out;
+    }
+};
+
+}  // namespace
+
+// [SECTION] routes --------------------------------------------------------------------------------------------
+void Sandbox::add_altegio_routes() {
+    auto add = [this](const char* method, const std::string& pattern, bool need_user,
+                      std::function<Response(State&, const Request&)> handler) {
+        m_router.add(method, prefix + pattern, [this, need_user, handler](const Request& request) {
+            return guarded("altegio", request, [&](State& s) {
+                if (auto denied = check_auth(request, s, m_config, need_user)) return *denied;
+                return handler(s, request);
+            });
+        });
+    };
+
+    add("POST", "/auth", false, [this](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body) return altegio_error(400, "Invalid JSON", 5);
+        if (wire::read_text(*body, "login") != m_config.altegio_login || wire::read_text(*body, "password") != m_config.altegio_password)
+            return altegio_error(401, "Неверный логин или пароль");
+        std::string token = random_hex(16);
+        s.user_tokens.insert(token);
+        return altegio_ok(Json{{"id", 12795431}, {"user_token", token}, {"name", "Администратор"}, {"phone", "79990000000"},
+                               {"login", m_config.altegio_login}, {"email", m_config.altegio_login}, {"avatar", ""},
+                               {"is_approved", true}},
+                          201);
+    });
+
+    add("GET", "/companies", false, [this](State& s, const Request& request) {
+        if (request.query_value("my") == "1")
+            if (auto denied = check_auth(request, s, m_config, true)) return *denied;
+        return altegio_ok(s.companies, 200, Json{{"total_count", s.companies.size()}});
+    });
+
+    add("GET", "/company/:cid", false, [](State& s, const Request& request) {
+        const Json* company = find_by_id(s.companies, company_of(request));
+        return company ? altegio_ok(*company) : altegio_error(404, "Company not found", 30);
+    });
+
+    auto company_list = [](std::map<int64_t, Json> State::*member) {
+        return [member](State& s, const Request& request) {
+            auto it = (s.*member).find(company_of(request));
+            if (it == (s.*member).end()) return altegio_error(403, "No company management rights", 15);
+            return altegio_ok(it->second, 200, Json{{"total_count", it->second.size()}});
+        };
+    };
+    add("GET", "/company/:cid/service_categories", true, company_list(&State::categories));
+    add("GET", "/company/:cid/services", true, company_list(&State::services));
+    add("GET", "/company/:cid/staff", true, company_list(&State::staff));
+
+    add("GET", "/book_staff/:cid", false, [](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        if (!s.staff.count(company)) return altegio_error(404, "Company not found", 30);
+        Slots slots{s, company};
+        Json out = Json::array();
+        for (int64_t id : slots.staff_for(ids_from_query(request.query_value("service_ids[]")))) out.push_back(*find_by_id(s.staff[company], id));
+        return altegio_ok(out);
+    });
+
+    add("GET", "/book_dates/:cid", false, [this](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        if (!s.staff.count(company)) return altegio_error(404, "Company not found", 30);
+        Slots slots{s, company};
+        auto services = ids_from_query(request.query_value("service_ids[]"));
+        int64_t staff_id = wire::int_from(Json(request.query_value("staff_id")), "staff_id").value_or(0);
+        std::vector<int64_t> staff = staff_id ? std::vector<int64_t>{staff_id} : slots.staff_for(services);
+        int64_t today = (now() + slots.offset()) / 86400;
+        Json dates = Json::array(), working = Json::array();
+        for (int64_t day = today; day < today + 30; ++day) {
+            bool bookable = false;
+            for (int64_t id : staff) bookable = bookable || !slots.starts(id, day, services, now()).empty();
+            if (bookable) dates.push_back(domain::format_civil(domain::civil_from_days(day)));
+        }
+        return altegio_ok(Json{{"booking_dates", dates}, {"booking_days", Json::object()}, {"working_dates", dates}});
+    });
+
+    add("GET", "/book_times/:cid/:staff/:date", false, [this](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        auto date = domain::parse_civil(request.param("date"));
+        if (!s.staff.count(company) || !date) return altegio_error(404, "Not found", 30);
+        Slots slots{s, company};
+        auto services = ids_from_query(request.query_value("service_ids[]"));
+        int64_t staff_id = wire::int_from(Json(request.param("staff")), "staff").value_or(0);
+        std::vector<int64_t> staff = staff_id ? std::vector<int64_t>{staff_id} : slots.staff_for(services);
+        std::map<int64_t, int64_t> starts;   // start -> length, first employee free wins
+        int64_t day = domain::days_from_civil(date->year, date->month, date->day);
+        for (int64_t id : staff)
+            for (int64_t start : slots.starts(id, day, services, now())) starts.emplace(start, slots.length(id, services));
+        Json out = Json::array();
+        for (auto [start, length] : starts)
+            out.push_back(Json{{"time", local_iso(start, slots.offset()).substr(11, 5)}, {"seance_length", length},
+                               {"sum_length", length}, {"datetime", local_iso(start, slots.offset())}});
+        return altegio_ok(out);
+    });
+
+    add("POST", "/book_check/:cid", false, [this](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        auto body = wire::parse_json(request.body);
+        if (!s.staff.count(company)) return altegio_error(404, "Company not found", 30);
+        auto appointments = body ? wire::read_list(*body, "appointments", "") : Result<const Json*>(tl::unexpected(body.error()));
+        if (!appointments || (*appointments)->empty()) return altegio_error(422, "appointments required", 10);
+        Slots slots{s, company};
+        for (const auto& a : **appointments) {
+            std::vector<int64_t> services;
+            for (const auto& id : a.value("services", Json::array())) services.push_back(wire::int_from(id, "").value_or(0));
+            int64_t staff_id = wire::read_int_or(a, "staff_id", "", 0).value_or(0);
+            auto when = domain::parse_iso_datetime(wire::read_text(a, "datetime"));
+            if (!when) return altegio_error(422, "Invalid datetime", 10);
+            for (int64_t id : services)
+                if (staff_id && !slots.offers(staff_id, id)) return altegio_error(422, "Service is not available", 438);
+            int64_t start = domain::to_unix_seconds(*when);
+            bool any_free = false;
+            for (int64_t id : staff_id ? std::vector<int64_t>{staff_id} : slots.staff_for(services)) {
+                int64_t length = slots.length(id, services);
+                any_free = any_free || (length > 0 && start > now() && slots.in_schedule(id, start, start + length) &&
+                                        slots.free(id, start, start + length));
+            }
+            if (!any_free) return altegio_error(422, staff_id ? "The selected time is already taken" : "No specialist is free", staff_id ? 433 : 436);
+        }
+        return altegio_ok(Json(), 201);
+    });
+
+    add("POST", "/records/:cid", true, [this](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        auto body = wire::parse_json(request.body);
+        if (!s.staff.count(company)) return altegio_error(403, "No company management rights", 15);
+        if (!body || !body->is_object()) return altegio_error(400, "Invalid JSON", 5);
+        Slots slots{s, company};
+        int64_t staff_id = wire::read_int_or(*body, "staff_id", "", 0).value_or(0);
+        const Json* staff = find_by_id(s.staff[company], staff_id);
+        auto when = domain::parse_iso_datetime(wire::read_text(*body, "datetime"));
+        const Json* client = wire::member(*body, "client");
+        if (!staff) return altegio_error(422, "staff_id: employee not found", 10);
+        if (!when) return altegio_error(422, "datetime: invalid", 10);
+        if (!client || wire::read_text(*client, "phone").empty()) return altegio_error(422, "client.phone: required", 431);
+        Json services = Json::array();
+        std::vector<int64_t> service_ids;
+        for (const auto& item : body->value("services", Json::array())) {
+            int64_t id = wire::read_int_or(item, "id", "", 0).value_or(0);
+            const Json* service = find_by_id(s.services[company], id);
+            if (!service || !slots.offers(staff_id, id)) return altegio_error(422, "services: not provided by this employee", 438);
+            int64_t cost = std::stoll((*service)["price_min"].get<std::string>());
+            services.push_back(Json{{"id", id}, {"title", (*service)["title"]}, {"cost", cost}, {"cost_to_pay", cost},
+                                    {"manual_cost", cost}, {"first_cost", cost}, {"discount", 0}, {"amount", 1}});
+            service_ids.push_back(id);
+        }
+        if (services.empty()) return altegio_error(422, "services: required", 10);
+        int64_t start = domain::to_unix_seconds(*when);
+        int64_t length = wire::read_int_or(*body, "seance_length", "", 0).value_or(0);
+        if (length <= 0) length = slots.length(staff_id, service_ids);
+        if (!wire::read_flag(*body, "save_if_busy") && (!slots.in_schedule(staff_id, start, start + length) || !slots.free(staff_id, start, start + length)))
+            return altegio_error(422, "The selected time is already taken", 433);
+
+        int64_t client_id = s.next_client_id++;
+        Json client_json{{"id", client_id}, {"name", wire::read_text(*client, "name")}, {"surname", ""},
+                         {"display_name", wire::read_text(*client, "name")}, {"phone", wire::read_text(*client, "phone")},
+                         {"email", wire::read_text(*client, "email")}, {"card", ""}, {"success_visits_count", 0},
+                         {"fail_visits_count", 0}, {"discount", 0}, {"is_new", true}, {"custom_fields", Json::array()}};
+        s.clients[client_id] = client_json;
+        int32_t offset = slots.offset();
+        int64_t id = s.next_record_id++;
+        Json record{{"id", id}, {"company_id", company}, {"staff_id", staff_id}, {"services", services},
+                    {"staff", Json{{"id", staff_id}, {"name", (*staff)["name"]}, {"specialization", (*staff)["specialization"]},
+                                   {"position", (*staff)["position"]}}},
+                    {"client", client_json}, {"clients_count", 1}, {"date", local_wall(start, offset)},
+                    {"datetime", local_iso(start, offset)}, {"create_date", local_iso(now(), offset)},
+                    {"comment", wire::read_text(*body, "comment")}, {"online", false}, {"visit_attendance", 0},
+                    {"attendance", wire::read_int_or(*body, "attendance", "", 0).value_or(0)}, {"confirmed", 1},
+                    {"seance_length", length}, {"length", length}, {"api_id", wire::read_text(*body, "api_id")},
+                    {"deleted", false}, {"last_change_date", local_iso(now(), offset)},
+                    {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", Json::array()}, {"activity_id", 0}};
+        s.records[id] = record;
+        // Records made through the API do not notify their own author while self_sending is 0.
+        if (s.hooks[company].value("self_sending", 0) == 1) {
+            for (const auto& url : s.hooks[company]["urls"])
+                s.outbox.emplace_back(url.get<std::string>(), Json::array({Json{{"company_id", company}, {"resource", "record"},
+                                                                                 {"resource_id", id}, {"status", "create"},
+                                                                                 {"data", record}}}).dump());
+            s.outbox_ready.notify_one();
+        }
+        return altegio_ok(record, 201);
+    });
+
+    add("GET", "/records/:cid", true, [](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        std::string start_date = request.query_value("start_date"), end_date = request.query_value("end_date");
+        std::string changed_after = request.query_value("changed_after");
+        int64_t page = std::max<int64_t>(1, wire::int_from(Json(request.query_value("page")), "").value_or(1));
+        int64_t count = std::clamp<int64_t>(wire::int_from(Json(request.query_value("count")), "").value_or(25), 1, 200);
+        Json matched = Json::array();
+        for (const auto& [id, r] : s.records) {
+            if (r["company_id"] != company) continue;
+            std::string day = r["date"].get<std::string>().substr(0, 10);
+            if (!start_date.empty() && day < start_date) continue;
+            if (!end_date.empty() && day > end_date) continue;
+            if (!changed_after.empty() && r["last_change_date"].get<std::string>() <= changed_after) continue;
+            if (r["deleted"].get<bool>() && request.query_value("with_deleted") != "1") continue;
+            matched.push_back(r);
+        }
+        Json out = Json::array();
+        for (int64_t i = (page - 1) * count; i < static_cast<int64_t>(matched.size()) && i < page * count; ++i) out.push_back(matched[i]);
+        return altegio_ok(out, 200, Json{{"page", page}, {"total_count", matched.size()}});
+    });
+
+    add("GET", "/record/:cid/:rid", true, [](State& s, const Request& request) {
+        auto rid = wire::int_from(Json(request.param("rid")), "rid").value_or(0);
+        auto it = s.records.find(rid);
+        if (it == s.records.end() || it->second["company_id"] != company_of(request)) return altegio_error(404, "Record not found", 30);
+        return altegio_ok(it->second);
+    });
+
+    add("GET", "/hooks_settings/:cid", true, [](State& s, const Request& request) {
+        auto it = s.hooks.find(company_of(request));
+        return it == s.hooks.end() ? altegio_error(403, "No company management rights", 15) : altegio_ok(it->second);
+    });
+    add("POST", "/hooks_settings/:cid", true, [](State& s, const Request& request) {
+        auto it = s.hooks.find(company_of(request));
+        auto body = wire::parse_json(request.body);
+        if (it == s.hooks.end()) return altegio_error(403, "No company management rights", 15);
+        if (!body || !body->is_object()) return altegio_error(400, "Invalid JSON", 5);
+        it->second = *body;   // location-wide replacement, as the real API does
+        return altegio_ok(it->second, 201);
+    });
+
+    // Control: act as Altegio staff changing a record in Altegio's own UI, so its webhook fires.
+    m_router.add("POST", "/__sandbox/altegio/records/:rid/change", [this](const Request& request) {
+        std::lock_guard lock(m_state->mutex);
+        State& s = *m_state;
+        auto rid = wire::int_from(Json(request.param("rid")), "rid").value_or(0);
+        auto it = s.records.find(rid);
+        auto body = wire::parse_json(request.body);
+        if (it == s.records.end() || !body) return http::json_response(404, R"({"error":"no such record"})");
+        Json& record = it->second;
+        int64_t company = record["company_id"].get<int64_t>();
+        int32_t offset = s.company_offsets[company];
+        if (const Json* attendance = wire::member(*body, "attendance")) record["attendance"] = record["visit_attendance"] = *attendance;
+        if (const Json* deleted = wire::member(*body, "deleted")) record["deleted"] = *deleted;
+        if (std::string when = wire::read_text(*body, "datetime"); !when.empty()) {
+            if (auto parsed = domain::parse_iso_datetime(when)) {
+                int64_t start = domain::to_unix_seconds(*parsed);
+                record["datetime"] = local_iso(start, offset);
+                record["date"] = local_wall(start, offset);
+            }
+        }
+        record["last_change_date"] = local_iso(now(), offset);
+        std::string status = record["deleted"].get<bool>() ? "delete" : "update";
+        bool drop = false;
+        for (auto f = s.faults.begin(); f != s.faults.end(); ++f)
+            if (f->target == "altegio_webhook") {
+                drop = true;
+                if (--f->remaining <= 0) s.faults.erase(f);
+                break;
+            }
+        const Json& hooks = s.hooks[company];
+        if (!drop && hooks.value("active", 0) == 1 && hooks.value("record", 0) == 1) {
+            for (const auto& url : hooks["urls"])
+                s.outbox.emplace_back(url.get<std::string>(), Json{{"company_id", company}, {"resource", "record"}, {"resource_id", rid},
+                                                                    {"status", status}, {"data", record}}.dump());
+            s.outbox_ready.notify_one();
+        }
+        return http::json_response(200, Json{{"record", record}, {"webhook_dropped", drop}}.dump());
+    });
+}
+
+}  // namespace kb::sandbox

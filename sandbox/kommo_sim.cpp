@@ -1,0 +1,338 @@
+// Simulated Kommo account (see ../shared/reference/kommo-platform.md): OAuth with 24-hour access tokens and
+// single-use rotating refresh tokens, account, users, pipelines, leads, contacts, links, custom fields,
+// tasks and notes; hal+json answers, problem+json errors, 204 on empty lists, 429 above 7 requests a second.
+#include <algorithm>
+#include "sandbox/state.hpp"
+
+namespace kb::sandbox {
+namespace {
+
+using http::Request;
+using http::Response;
+
+const std::string prefix = "/kommo";
+
+int64_t id_param(const Request& request, const char* name) { return wire::int_from(Json(request.param(name)), name).value_or(0); }
+
+Response validation_error(const std::string& path, const std::string& detail, const std::string& code = "NotSupportedChoice") {
+    return kommo_problem(400, "Bad Request", "Request validation failed",
+                         Json{{"validation-errors", Json::array({Json{{"request_id", "0"},
+                                                                      {"errors", Json::array({Json{{"code", code}, {"path", path},
+                                                                                                    {"detail", detail}}})}}})}});
+}
+
+// Applies custom_fields_values from a request onto an entity, checking each field exists and fits its type.
+std::optional<Response> apply_custom_fields(Json& entity, const Json& request_values, const Json& definitions) {
+    if (!request_values.is_array()) return validation_error("custom_fields_values", "must be an array", "InvalidType");
+    Json current = entity["custom_fields_values"].is_array() ? entity["custom_fields_values"] : Json::array();
+    for (size_t i = 0; i < request_values.size(); ++i) {
+        const Json& item = request_values[i];
+        std::string path = "custom_fields_values." + std::to_string(i);
+        const Json* definition = nullptr;
+        for (const auto& d : definitions)
+            if ((item.contains("field_id") && d["id"] == item["field_id"]) ||
+                (item.contains("field_code") && !d["code"].is_null() && d["code"] == item["field_code"]))
+                definition = &d;
+        if (!definition) return validation_error(path + ".field_id", "This field does not exist");
+        Json values = Json::array();
+        for (const auto& v : item.value("values", Json::array())) {
+            const Json* value = wire::member(v, "value");
+            std::string type = (*definition)["type"].get<std::string>();
+            if ((type == "date" || type == "date_time" || type == "birthday" || type == "numeric") && (!value || !value->is_number()))
+                return validation_error(path + ".values.0.value", "This value should be of type int.", "InvalidType");
+            if (value && value->is_string() && value->get<std::string>().size() > 256 * 4 && type == "text")
+                return validation_error(path + ".values.0.value", "This value is too long.", "InvalidLength");
+            values.push_back(v);
+        }
+        Json kept = Json::array();
+        for (const auto& c : current)
+            if (c["field_id"] != (*definition)["id"]) kept.push_back(c);
+        current = std::move(kept);
+        if (!values.empty())
+            current.push_back(Json{{"field_id", (*definition)["id"]}, {"field_name", (*definition)["name"]},
+                                   {"field_code", (*definition)["code"]}, {"field_type", (*definition)["type"]}, {"values", values}});
+    }
+    entity["custom_fields_values"] = current.empty() ? Json() : current;
+    return std::nullopt;
+}
+
+}  // namespace
+
+void Sandbox::add_kommo_routes() {
+    // [SECTION] OAuth ------------------------------------------------------------------------------------------
+    m_router.add("POST", prefix + "/oauth2/access_token", [this](const Request& request) {
+        return guarded("kommo", request, [&](State& s) {
+            auto body = wire::parse_json(request.body);
+            if (!body) return kommo_problem(400, "Bad Request", "body must be JSON");
+            auto oauth_error = [](const std::string& hint) {
+                return kommo_problem(401, "Unauthorized", "Incorrect data", Json{{"hint", hint},
+                                                                                  {"type", "https://developers.amocrm.ru/v3/errors/OAuthProblemJson"}});
+            };
+            if (wire::read_text(*body, "client_id") != m_config.kommo_client_id ||
+                wire::read_text(*body, "client_secret") != m_config.kommo_client_secret)
+                return oauth_error("Client authentication failed");
+            std::string grant = wire::read_text(*body, "grant_type");
+            if (grant == "authorization_code") {
+                auto code = s.auth_codes.find(wire::read_text(*body, "code"));
+                if (code == s.auth_codes.end() || code->second < now()) return oauth_error("Authorization code has expired");
+                s.auth_codes.erase(code);
+                ++s.installs;
+            } else if (grant == "refresh_token") {
+                auto refresh = s.refresh_tokens.find(wire::read_text(*body, "refresh_token"));
+                if (refresh == s.refresh_tokens.end() || !refresh->second) return oauth_error("Token has been revoked");
+                refresh->second = false;   // single use
+                ++s.refreshes;
+            } else {
+                return kommo_problem(400, "Bad Request", "unsupported grant_type");
+            }
+            std::string access = "kommo-at-" + random_hex(24), refresh = "kommo-rt-" + random_hex(24);
+            s.access_tokens[access] = now() + 86400;
+            s.refresh_tokens[refresh] = true;
+            return http::json_response(200, Json{{"token_type", "Bearer"}, {"expires_in", 86400}, {"server_time", now()},
+                                                 {"access_token", access}, {"refresh_token", refresh}}.dump());
+        });
+    });
+
+    // Every API v4 route: rate limit and faults, then a valid, unexpired access token.
+    auto add = [this](const char* method, const std::string& pattern, std::function<Response(State&, const Request&)> handler) {
+        m_router.add(method, prefix + "/api/v4" + pattern, [this, handler](const Request& request) {
+            return guarded("kommo", request, [&](State& s) {
+                std::string header = request.header("authorization");
+                auto token = header.rfind("Bearer ", 0) == 0 ? s.access_tokens.find(header.substr(7)) : s.access_tokens.end();
+                if (token == s.access_tokens.end() || token->second < now())
+                    return kommo_problem(401, "Unauthorized", "Token has expired or is invalid");
+                return handler(s, request);
+            });
+        });
+    };
+    auto self_link = [this](const std::string& path) { return Json{{"self", Json{{"href", m_public_url + prefix + path}}}}; };
+
+    // [SECTION] account, users, pipelines ------------------------------------------------------------------------
+    add("GET", "/account", [](State& s, const Request&) { return kommo_json(200, s.account); });
+    add("GET", "/users", [self_link](State& s, const Request&) {
+        return kommo_json(200, Json{{"_total_items", s.users.size()}, {"_page", 1}, {"_links", self_link("/api/v4/users")},
+                                    {"_embedded", Json{{"users", s.users}}}});
+    });
+    add("GET", "/leads/pipelines", [self_link](State& s, const Request&) {
+        return kommo_json(200, Json{{"_total_items", s.pipelines.size()}, {"_links", self_link("/api/v4/leads/pipelines")},
+                                    {"_embedded", Json{{"pipelines", s.pipelines}}}});
+    });
+
+    // [SECTION] custom fields -------------------------------------------------------------------------------------
+    for (auto [entity, member] : {std::pair{"leads", &State::lead_fields}, {"contacts", &State::contact_fields}}) {
+        add("GET", std::string("/") + entity + "/custom_fields", [member, self_link, entity](State& s, const Request& request) {
+            int64_t page = wire::int_from(Json(request.query_value("page")), "").value_or(1);
+            if (page > 1) return Response{204, "", "", {}};
+            return kommo_json(200, Json{{"_total_items", (s.*member).size()}, {"_page", 1},
+                                        {"_links", self_link(std::string("/api/v4/") + entity + "/custom_fields")},
+                                        {"_embedded", Json{{"custom_fields", s.*member}}}});
+        });
+        add("POST", std::string("/") + entity + "/custom_fields", [member](State& s, const Request& request) {
+            auto body = wire::parse_json(request.body);
+            if (!body || !body->is_array() || body->empty()) return validation_error("0", "expected a non-empty array", "InvalidType");
+            Json created = Json::array();
+            for (const auto& item : *body) {
+                std::string type = wire::read_text(item, "type");
+                static const std::vector<std::string> known{"text", "numeric", "checkbox", "select", "multiselect", "date",
+                                                            "date_time", "url", "textarea", "radiobutton", "birthday"};
+                if (wire::read_text(item, "name").empty() || std::find(known.begin(), known.end(), type) == known.end())
+                    return validation_error("0.type", "unsupported field type", "InvalidType");
+                Json field{{"id", s.next_field_id++}, {"name", item["name"]}, {"code", item.value("code", Json())}, {"type", type},
+                           {"sort", 500}, {"is_api_only", false}, {"enums", Json()}};
+                (s.*member).push_back(field);
+                created.push_back(field);
+            }
+            return kommo_json(200, Json{{"_total_items", created.size()}, {"_embedded", Json{{"custom_fields", created}}}});
+        });
+    }
+
+    // [SECTION] leads ---------------------------------------------------------------------------------------------
+    auto lead_view = [self_link](State& s, const Json& lead, bool with_contacts) {
+        Json out = lead;
+        out["_links"] = self_link("/api/v4/leads/" + std::to_string(lead["id"].get<int64_t>()));
+        Json embedded{{"tags", Json::array()}, {"companies", Json::array()}};
+        if (with_contacts) {
+            Json contacts = Json::array();
+            for (auto [contact, is_main] : s.lead_contacts[lead["id"].get<int64_t>()])
+                contacts.push_back(Json{{"id", contact}, {"is_main", is_main}, {"_links", self_link("/api/v4/contacts/" + std::to_string(contact))}});
+            embedded["contacts"] = contacts;
+        }
+        out["_embedded"] = embedded;
+        return out;
+    };
+
+    add("GET", "/leads/:id", [lead_view](State& s, const Request& request) {
+        auto it = s.leads.find(id_param(request, "id"));
+        if (it == s.leads.end() || it->second["is_deleted"].get<bool>()) return Response{204, "", "", {}};
+        return kommo_json(200, lead_view(s, it->second, request.query_value("with").find("contacts") != std::string::npos));
+    });
+
+    add("GET", "/leads", [lead_view, self_link](State& s, const Request& request) {
+        std::string query = request.query_value("query");
+        int64_t limit = std::clamp<int64_t>(wire::int_from(Json(request.query_value("limit")), "").value_or(50), 1, 250);
+        int64_t page = std::max<int64_t>(1, wire::int_from(Json(request.query_value("page")), "").value_or(1));
+        Json matched = Json::array();
+        for (const auto& [id, lead] : s.leads)
+            if (query.empty() || lead.dump().find(query) != std::string::npos)
+                matched.push_back(lead_view(s, lead, request.query_value("with").find("contacts") != std::string::npos));
+        Json out = Json::array();
+        for (int64_t i = (page - 1) * limit; i < static_cast<int64_t>(matched.size()) && i < page * limit; ++i) out.push_back(matched[i]);
+        if (out.empty()) return Response{204, "", "", {}};
+        return kommo_json(200, Json{{"_page", page}, {"_links", self_link("/api/v4/leads?page=" + std::to_string(page))},
+                                    {"_embedded", Json{{"leads", out}}}});
+    });
+
+    auto patch_lead = [this](State& s, Json& lead, const Json& changes) -> std::optional<Response> {
+        for (const char* key : {"name", "price", "status_id", "pipeline_id", "responsible_user_id"})
+            if (changes.contains(key)) lead[key] = changes[key];
+        if (const Json* fields = wire::member(changes, "custom_fields_values"))
+            if (auto refused = apply_custom_fields(lead, *fields, s.lead_fields)) return refused;
+        lead["updated_at"] = now();
+        return std::nullopt;
+    };
+
+    add("PATCH", "/leads/:id", [patch_lead, lead_view](State& s, const Request& request) {
+        auto it = s.leads.find(id_param(request, "id"));
+        auto body = wire::parse_json(request.body);
+        if (it == s.leads.end()) return kommo_problem(404, "Not Found", "lead not found");
+        if (!body || !body->is_object()) return validation_error("", "expected an object", "InvalidType");
+        Json updated = it->second;
+        if (auto refused = patch_lead(s, updated, *body)) return *refused;
+        it->second = updated;
+        return kommo_json(200, Json{{"id", updated["id"]}, {"updated_at", updated["updated_at"]}});
+    });
+
+    add("PATCH", "/leads", [patch_lead](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array()) return validation_error("", "expected an array", "InvalidType");
+        std::vector<Json> updated;
+        for (const auto& item : *body) {   // all or nothing
+            auto it = s.leads.find(wire::read_int_or(item, "id", "", 0).value_or(0));
+            if (it == s.leads.end()) return validation_error("id", "lead not found");
+            Json copy = it->second;
+            if (auto refused = patch_lead(s, copy, item)) return *refused;
+            updated.push_back(copy);
+        }
+        Json out = Json::array();
+        for (auto& lead : updated) {
+            s.leads[lead["id"].get<int64_t>()] = lead;
+            out.push_back(Json{{"id", lead["id"]}, {"updated_at", lead["updated_at"]}});
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"leads", out}}}});
+    });
+
+    add("POST", "/leads", [this, patch_lead](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        std::vector<Json> created;
+        for (const auto& item : *body) {
+            Json lead{{"id", s.next_lead_id + static_cast<int64_t>(created.size())}, {"name", item.value("name", "")}, {"price", 0},
+                      {"responsible_user_id", item.value("responsible_user_id", 9001)}, {"group_id", 0},
+                      {"status_id", item.value("status_id", 77002)}, {"pipeline_id", item.value("pipeline_id", 7700001)},
+                      {"loss_reason_id", Json()}, {"created_by", 0}, {"updated_by", 0}, {"created_at", now()},
+                      {"updated_at", now()}, {"closed_at", Json()}, {"closest_task_at", Json()}, {"is_deleted", false},
+                      {"custom_fields_values", Json()}, {"score", Json()}, {"account_id", s.account["id"]}, {"labor_cost", Json()}};
+            if (auto refused = patch_lead(s, lead, item)) return *refused;
+            created.push_back(lead);
+        }
+        Json out = Json::array();
+        for (auto& lead : created) {
+            int64_t id = lead["id"].get<int64_t>();
+            s.leads[id] = lead;
+            out.push_back(Json{{"id", id}, {"request_id", std::to_string(out.size())}});
+        }
+        s.next_lead_id += static_cast<int64_t>(created.size());
+        return kommo_json(200, Json{{"_embedded", Json{{"leads", out}}}});
+    });
+
+    add("POST", "/leads/:id/link", [](State& s, const Request& request) {
+        int64_t lead = id_param(request, "id");
+        auto body = wire::parse_json(request.body);
+        if (!s.leads.count(lead)) return kommo_problem(404, "Not Found", "lead not found");
+        if (!body || !body->is_array()) return validation_error("", "expected an array", "InvalidType");
+        for (const auto& link : *body) {
+            int64_t contact = wire::read_int_or(link, "to_entity_id", "", 0).value_or(0);
+            if (wire::read_text(link, "to_entity_type") != "contacts" || !s.contacts.count(contact))
+                return validation_error("to_entity_id", "contact not found");
+            bool is_main = link.contains("metadata") && wire::read_flag(link["metadata"], "is_main");
+            auto& links = s.lead_contacts[lead];
+            std::erase_if(links, [&](const auto& l) { return l.first == contact; });
+            links.emplace_back(contact, is_main);
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"links", *body}}}});
+    });
+
+    // [SECTION] contacts ---------------------------------------------------------------------------------------
+    add("GET", "/contacts/:id", [self_link](State& s, const Request& request) {
+        auto it = s.contacts.find(id_param(request, "id"));
+        if (it == s.contacts.end()) return Response{204, "", "", {}};
+        Json out = it->second;
+        out["_links"] = self_link("/api/v4/contacts/" + std::to_string(it->first));
+        out["_embedded"] = Json{{"tags", Json::array()}, {"companies", Json::array()}};
+        return kommo_json(200, out);
+    });
+
+    add("GET", "/contacts", [self_link](State& s, const Request& request) {
+        std::string query = request.query_value("query");   // full text over every filled field, as Kommo does
+        Json out = Json::array();
+        for (const auto& [id, contact] : s.contacts)
+            if (query.empty() || contact.dump().find(query) != std::string::npos) out.push_back(contact);
+        if (out.empty()) return Response{204, "", "", {}};
+        return kommo_json(200, Json{{"_page", 1}, {"_links", self_link("/api/v4/contacts")}, {"_embedded", Json{{"contacts", out}}}});
+    });
+
+    add("POST", "/contacts", [this](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        Json out = Json::array();
+        for (const auto& item : *body) {
+            int64_t id = s.next_contact_id++;
+            Json contact{{"id", id}, {"name", item.value("name", "")}, {"first_name", item.value("first_name", "")},
+                         {"last_name", item.value("last_name", "")}, {"responsible_user_id", item.value("responsible_user_id", 9001)},
+                         {"created_at", now()}, {"updated_at", now()}, {"is_deleted", false}, {"custom_fields_values", Json()},
+                         {"account_id", s.account["id"]}};
+            if (const Json* fields = wire::member(item, "custom_fields_values"))
+                if (auto refused = apply_custom_fields(contact, *fields, s.contact_fields)) return *refused;
+            s.contacts[id] = contact;
+            out.push_back(Json{{"id", id}, {"request_id", std::to_string(out.size())}});
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"contacts", out}}}});
+    });
+
+    // [SECTION] tasks and notes ------------------------------------------------------------------------------------
+    add("POST", "/tasks", [this](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        Json out = Json::array();
+        for (const auto& item : *body) {
+            if (wire::read_text(item, "text").empty() || !item.contains("complete_till"))
+                return validation_error("0.complete_till", "text and complete_till are required", "NotBlank");
+            Json task = item;
+            task["id"] = s.next_task_id++;
+            task["is_completed"] = false;
+            task["created_at"] = now();
+            s.tasks.push_back(task);
+            out.push_back(Json{{"id", task["id"]}, {"request_id", std::to_string(out.size())}});
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"tasks", out}}}});
+    });
+
+    add("POST", "/leads/:id/notes", [this](State& s, const Request& request) {
+        int64_t lead = id_param(request, "id");
+        auto body = wire::parse_json(request.body);
+        if (!s.leads.count(lead)) return kommo_problem(404, "Not Found", "lead not found");
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        Json out = Json::array();
+        for (const auto& item : *body) {
+            Json note = item;
+            note["id"] = s.next_note_id++;
+            note["entity_id"] = lead;
+            note["created_at"] = now();
+            s.notes.push_back(note);
+            out.push_back(Json{{"id", note["id"]}, {"entity_id", lead}});
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"notes", out}}}});
+    });
+}
+
+}  // namespace kb::sandbox

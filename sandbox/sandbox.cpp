@@ -1,0 +1,249 @@
+// The sandbox's frame: helpers, limits and faults around every simulated endpoint, the webhook sender,
+// and the control API (/__sandbox/...).
+#include "sandbox/sandbox.hpp"
+
+#include <chrono>
+#include <random>
+#include "relay/crypto/jwt.hpp"
+#include "sandbox/state.hpp"
+#include "shared/domain/calendar.hpp"
+
+namespace kb::sandbox {
+
+// [SECTION] helpers ------------------------------------------------------------------------------------------
+http::Response altegio_ok(const Json& data, int status, const Json& meta) {
+    return http::json_response(status, Json{{"success", true}, {"data", data}, {"meta", meta}}.dump());
+}
+
+http::Response altegio_error(int status, const std::string& message, int64_t code) {
+    Json body{{"success", false}, {"data", Json()}, {"meta", Json{{"message", message}}}};
+    if (code != 0) body["errors"] = Json{{"code", code}, {"message", message}};
+    return http::json_response(status, body.dump());
+}
+
+http::Response kommo_json(int status, const Json& body) {
+    return http::Response{status, "application/hal+json", body.dump(), {}};
+}
+
+http::Response kommo_problem(int status, const std::string& title, const std::string& detail, const Json& extra) {
+    Json body{{"title", title}, {"type", "https://httpstatus.es/" + std::to_string(status)}, {"status", status}, {"detail", detail}};
+    body.update(extra);
+    return http::Response{status, "application/problem+json", body.dump(), {}};
+}
+
+std::string local_wall(int64_t unix_seconds, int32_t offset) {
+    int64_t local = unix_seconds + offset;
+    int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t seconds = local - days * 86400;
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%s %02d:%02d:%02d", domain::format_civil(domain::civil_from_days(days)).c_str(),
+                  static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
+    return buffer;
+}
+
+std::string local_iso(int64_t unix_seconds, int32_t offset) {
+    std::string wall = local_wall(unix_seconds, offset);
+    wall[10] = 'T';
+    char zone[16];
+    int32_t minutes = std::abs(offset) / 60;
+    std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
+    return wall + zone;
+}
+
+std::string random_hex(size_t bytes) {
+    static std::mutex mutex;
+    static std::mt19937_64 random(std::random_device{}());
+    std::lock_guard lock(mutex);
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (size_t i = 0; i < bytes; ++i) {
+        auto byte = random() & 0xff;
+        out += digits[byte >> 4];
+        out += digits[byte & 15];
+    }
+    return out;
+}
+
+// [SECTION] life cycle ----------------------------------------------------------------------------------------
+Sandbox::Sandbox(SandboxConfig config) : m_config(std::move(config)), m_state(std::make_unique<State>()) {
+    seed(*m_state, now(), m_config);
+    add_altegio_routes();
+    add_kommo_routes();
+    add_control_routes();
+    m_state->sender = std::thread([this] {
+        State& s = *m_state;
+        std::unique_lock lock(s.mutex);
+        for (;;) {
+            s.outbox_ready.wait(lock, [&] { return s.stopping || !s.outbox.empty(); });
+            if (s.outbox.empty()) return;   // stopping, nothing left to send
+            auto [url, body] = std::move(s.outbox.front());
+            s.outbox.pop_front();
+            lock.unlock();
+            int status = 0;
+            if (m_config.outbound) status = m_config.outbound->send({"POST", url, {{"User-Agent", "GuzzleHttp/7"}}, body}).status;
+            lock.lock();
+            s.webhooks_sent.push_back(Json{{"url", url}, {"status", status}, {"body", Json::parse(body, nullptr, false)}});
+        }
+    });
+}
+
+Sandbox::~Sandbox() {
+    {
+        std::lock_guard lock(m_state->mutex);
+        m_state->stopping = true;
+    }
+    m_state->outbox_ready.notify_all();
+    if (m_state->sender.joinable()) m_state->sender.join();
+}
+
+int64_t Sandbox::now() const {
+    if (m_config.clock) return m_config.clock();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void Sandbox::set_public_url(const std::string& url) { m_public_url = url; }
+
+void Sandbox::add_fault(const Fault& fault) {
+    std::lock_guard lock(m_state->mutex);
+    m_state->faults.push_back(fault);
+}
+
+std::string Sandbox::disposable_token(int64_t user_id) {
+    std::lock_guard lock(m_state->mutex);
+    const auto& account = m_state->account;
+    bool is_admin = false;
+    for (const auto& u : m_state->users)
+        if (u["id"] == user_id) is_admin = u["rights"]["is_admin"].get<bool>();
+    std::string redirect = m_config.kommo_redirect_uri;
+    size_t scheme = redirect.find("://");
+    std::string audience = redirect.substr(0, scheme == std::string::npos ? 0 : redirect.find('/', scheme + 3));
+    int64_t t = now();
+    Json claims{{"iss", "https://" + account["subdomain"].get<std::string>() + ".kommo.com"},
+                {"aud", audience}, {"jti", random_hex(16)}, {"iat", t}, {"nbf", t}, {"exp", t + 1800},
+                {"account_id", account["id"]}, {"subdomain", account["subdomain"]}, {"client_uuid", m_config.kommo_client_id},
+                {"user_id", user_id}, {"is_admin", is_admin}};
+    return crypto::sign_hs256(claims, m_config.kommo_client_secret);
+}
+
+Json Sandbox::info() {
+    return Json{{"sandbox_url", m_public_url},
+                {"altegio_base_url", m_public_url + "/altegio/api/v1"},
+                {"altegio_partner_token", m_config.partner_token},
+                {"altegio_login", m_config.altegio_login},
+                {"altegio_password", m_config.altegio_password},
+                {"kommo_api_base_url", m_public_url + "/kommo"},
+                {"kommo_client_id", m_config.kommo_client_id},
+                {"kommo_client_secret", m_config.kommo_client_secret},
+                {"kommo_redirect_uri", m_config.kommo_redirect_uri},
+                {"relay_url", m_config.relay_url},
+                {"lead_card_url", m_public_url + "/card.html?lead=21001"}};
+}
+
+Json Sandbox::snapshot() {
+    std::lock_guard lock(m_state->mutex);
+    const State& s = *m_state;
+    Json records = Json::array(), leads = Json::array(), contacts = Json::array();
+    for (const auto& [id, r] : s.records) records.push_back(r);
+    for (const auto& [id, l] : s.leads) leads.push_back(l);
+    for (const auto& [id, c] : s.contacts) contacts.push_back(c);
+    return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"webhooks_sent", s.webhooks_sent}}},
+                {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
+                               {"notes", s.notes}, {"refreshes", s.refreshes}, {"installs", s.installs},
+                               {"live_access_tokens", s.access_tokens.size()}}},
+                {"rate_limited_answers", s.rate_limited_answers}};
+}
+
+// [SECTION] limits and faults -----------------------------------------------------------------------------------
+http::Response Sandbox::guarded(const std::string& target, const http::Request& request,
+                                const std::function<http::Response(State&)>& body) {
+    int delay_ms = 0;
+    {
+        std::lock_guard lock(m_state->mutex);
+        State& s = *m_state;
+        for (auto it = s.faults.begin(); it != s.faults.end(); ++it) {
+            if (it->target != target || request.path.find(it->path_contains) == std::string::npos) continue;
+            Fault fault = *it;
+            if (--it->remaining <= 0) s.faults.erase(it);
+            if (fault.status == 0 || fault.delay_ms > 0) {
+                delay_ms = fault.delay_ms;
+                if (fault.status == 0) break;
+            }
+            if (fault.status == 429 && target == "kommo")
+                return http::text_response(429, "<html><body><h1>429 Too Many Requests</h1></body></html>", "text/html");
+            if (fault.status >= 500) return http::text_response(fault.status, "<html><body>upstream failure</body></html>", "text/html");
+            return target == "altegio" ? altegio_error(fault.status, "injected fault")
+                                       : kommo_problem(fault.status, "Injected fault", "injected by the sandbox");
+        }
+        // Sliding one-second window: Altegio limits per caller IP, Kommo per integration and account.
+        std::string key = target == "altegio" ? "altegio:" + request.remote_address : "kommo";
+        int limit = target == "altegio" ? m_config.altegio_requests_per_second : m_config.kommo_requests_per_second;
+        int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch()).count();
+        auto& calls = s.recent_calls[key];
+        while (!calls.empty() && calls.front() <= now_ms - 1000) calls.pop_front();
+        if (static_cast<int>(calls.size()) >= limit) {
+            ++s.rate_limited_answers;
+            if (target == "kommo") return http::text_response(429, "<html><body><h1>429 Too Many Requests</h1></body></html>", "text/html");
+            return altegio_error(429, "Too many requests");
+        }
+        calls.push_back(now_ms);
+    }
+    if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    std::lock_guard lock(m_state->mutex);
+    return body(*m_state);
+}
+
+// [SECTION] control API --------------------------------------------------------------------------------------
+void Sandbox::add_control_routes() {
+    using http::Request;
+    m_router.add("GET", "/__sandbox/info", [this](const Request&) { return http::json_response(200, info().dump()); });
+    m_router.add("GET", "/__sandbox/state", [this](const Request&) { return http::json_response(200, snapshot().dump()); });
+
+    m_router.add("POST", "/__sandbox/faults", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected a JSON object"})");
+        Fault fault{wire::read_text(*body, "target"), wire::read_text(*body, "path_contains"),
+                    static_cast<int>(wire::read_int_or(*body, "status", "", 500).value_or(500)),
+                    static_cast<int>(wire::read_int_or(*body, "delay_ms", "", 0).value_or(0)),
+                    static_cast<int>(wire::read_int_or(*body, "count", "", 1).value_or(1))};
+        if (fault.target != "altegio" && fault.target != "kommo" && fault.target != "altegio_webhook")
+            return http::json_response(400, R"({"error":"target must be altegio, kommo or altegio_webhook"})");
+        add_fault(fault);
+        return http::json_response(201, R"({"ok":true})");
+    });
+    m_router.add("DELETE", "/__sandbox/faults", [this](const Request&) {
+        std::lock_guard lock(m_state->mutex);
+        m_state->faults.clear();
+        return http::json_response(200, R"({"ok":true})");
+    });
+
+    m_router.add("GET", "/__sandbox/kommo/disposable_token", [this](const Request& request) {
+        auto user = wire::int_from(Json(request.query_value("user_id")), "user_id").value_or(9001);
+        return http::json_response(200, Json{{"token", disposable_token(user)}}.dump());
+    });
+
+    m_router.add("POST", "/__sandbox/kommo/expire_access_tokens", [this](const Request&) {
+        std::lock_guard lock(m_state->mutex);
+        for (auto& [token, expires] : m_state->access_tokens) expires = 0;
+        return http::json_response(200, R"({"ok":true})");
+    });
+
+    // Acts as Kommo when an admin installs the widget: a code, then a GET to the relay's redirect URI.
+    m_router.add("POST", "/__sandbox/kommo/install", [this](const Request&) {
+        std::string code = random_hex(20);
+        {
+            std::lock_guard lock(m_state->mutex);
+            m_state->auth_codes[code] = now() + 20 * 60;
+        }
+        if (!m_config.outbound || m_config.kommo_redirect_uri.empty())
+            return http::json_response(409, R"({"error":"no relay redirect URI configured"})");
+        std::string host = m_public_url.substr(m_public_url.find("://") + 3);
+        auto answer = m_config.outbound->send({"GET", m_config.kommo_redirect_uri + "?code=" + code + "&state=sandbox&referer=" +
+                                                           http::url_encode(host) + "&platform=2&client_id=" + m_config.kommo_client_id +
+                                                           "&from_widget=1", {}, ""});
+        return http::json_response(answer.status == 200 ? 200 : 502,
+                                   Json{{"relay_status", answer.status}, {"relay_body", answer.body.substr(0, 500)}}.dump());
+    });
+}
+
+}  // namespace kb::sandbox

@@ -1,0 +1,79 @@
+#pragma once
+// The sandbox's in-memory world and the helpers every simulated endpoint shares. Internal to sandbox/.
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <set>
+#include <thread>
+#include <vector>
+#include "sandbox/sandbox.hpp"
+
+namespace kb::sandbox {
+
+struct StaffSchedule {
+    std::vector<int32_t> weekdays;   // 0 = Monday
+    int32_t open_minute = 600;       // minutes after local midnight
+    int32_t close_minute = 1200;
+};
+
+struct Sandbox::State {
+    std::mutex mutex;
+
+    // [SECTION] Altegio
+    Json companies = Json::array();
+    std::map<int64_t, int32_t> company_offsets;           // seconds east of UTC
+    std::map<int64_t, Json> categories;                   // company -> list
+    std::map<int64_t, Json> services;                     // company -> list (each with staff[{id, seance_length}])
+    std::map<int64_t, Json> staff;                        // company -> list
+    std::map<int64_t, StaffSchedule> schedules;           // staff id -> schedule
+    std::map<int64_t, Json> records;                      // record id -> record, read shape
+    std::map<int64_t, Json> clients;                      // client id -> client
+    std::map<int64_t, Json> hooks;                        // company -> hooks_settings
+    std::set<std::string> user_tokens;
+    int64_t next_record_id = 70000001;
+    int64_t next_client_id = 60000001;
+
+    // [SECTION] Kommo
+    Json account;
+    Json users = Json::array();
+    Json pipelines = Json::array();
+    std::map<int64_t, Json> leads;
+    std::map<int64_t, Json> contacts;
+    std::map<int64_t, std::vector<std::pair<int64_t, bool>>> lead_contacts;   // lead -> (contact, is_main)
+    Json lead_fields = Json::array();
+    Json contact_fields = Json::array();
+    std::vector<Json> tasks;
+    std::vector<Json> notes;
+    int64_t next_lead_id = 21100, next_contact_id = 31100, next_field_id = 880000, next_task_id = 1, next_note_id = 1;
+    std::map<std::string, int64_t> access_tokens;        // token -> expires at
+    std::map<std::string, bool> refresh_tokens;           // token -> still usable
+    std::map<std::string, int64_t> auth_codes;            // code -> expires at
+    int64_t refreshes = 0;
+    int64_t installs = 0;
+
+    // [SECTION] limits, faults, webhooks
+    std::vector<Fault> faults;
+    std::map<std::string, std::deque<int64_t>> recent_calls;   // limiter key -> call times (ms)
+    int64_t rate_limited_answers = 0;
+    std::vector<Json> webhooks_sent;
+
+    // Webhooks go out on their own thread, after the state change that caused them.
+    std::deque<std::pair<std::string, std::string>> outbox;    // url, body
+    std::condition_variable outbox_ready;
+    bool stopping = false;
+    std::thread sender;
+};
+
+// [SECTION] helpers shared by the simulated APIs
+void seed(Sandbox::State& state, int64_t now, const SandboxConfig& config);
+
+http::Response altegio_ok(const Json& data, int status = 200, const Json& meta = Json::array());
+http::Response altegio_error(int status, const std::string& message, int64_t code = 0);
+http::Response kommo_json(int status, const Json& body);
+http::Response kommo_problem(int status, const std::string& title, const std::string& detail, const Json& extra = Json::object());
+
+std::string local_iso(int64_t unix_seconds, int32_t offset_seconds);      // "2026-11-23T10:00:00+03:00"
+std::string local_wall(int64_t unix_seconds, int32_t offset_seconds);     // "2026-11-23 10:00:00"
+std::string random_hex(size_t bytes);
+
+}  // namespace kb::sandbox

@@ -1,0 +1,73 @@
+// The widget API trusts only a valid, unused disposable token of an installed account.
+#include "world.hpp"
+
+#include "relay/crypto/jwt.hpp"
+
+using namespace kb;
+using namespace kb::testing;
+
+namespace {
+Json claims(int64_t now) {
+    return Json{{"iss", "https://bellastudio.kommo.com"}, {"aud", "http://relay.test"}, {"jti", crypto::random_token(8)},
+                {"iat", now}, {"nbf", now}, {"exp", now + 1800}, {"account_id", 31000001}, {"subdomain", "bellastudio"},
+                {"client_uuid", "sandbox-client-id"}, {"user_id", 9001}, {"is_admin", true}};
+}
+int64_t now_seconds() { return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(); }
+}  // namespace
+
+TEST_CASE("missing, forged, expired, early, foreign and replayed tokens get 401") {
+    World world;
+    world.install();
+    auto status_with = [&](const std::string& token) { return world.call_with_token("GET", "/api/v1/card?lead_id=21001", token); };
+    int64_t now = now_seconds();
+
+    CHECK(status_with("").status == 401);
+    CHECK(status_with("not.a.jwt").status == 401);
+    CHECK(status_with(crypto::sign_hs256(claims(now), "another-secret")).status == 401);
+
+    auto expired_claims = claims(now - 4000);
+    auto expired = status_with(crypto::sign_hs256(expired_claims, "sandbox-client-secret"));
+    CHECK(expired.status == 401);
+    CHECK(body_of(expired)["error"]["message_key"] == "ui.error.session_expired");
+
+    auto early = claims(now);
+    early["nbf"] = now + 600;
+    CHECK(status_with(crypto::sign_hs256(early, "sandbox-client-secret")).status == 401);
+
+    auto foreign = claims(now);
+    foreign["aud"] = "https://someone-else.example";
+    CHECK(status_with(crypto::sign_hs256(foreign, "sandbox-client-secret")).status == 401);
+
+    auto not_installed = claims(now);
+    not_installed["account_id"] = 424242;
+    CHECK(body_of(status_with(crypto::sign_hs256(not_installed, "sandbox-client-secret")))["error"]["message_key"] == "ui.error.not_installed");
+
+    std::string good = crypto::sign_hs256(claims(now), "sandbox-client-secret");
+    CHECK(status_with(good).status == 200);
+    CHECK(status_with(good).status == 401);   // a disposable token is used once
+}
+
+TEST_CASE("a token whose payload was altered after signing is refused") {
+    World world;
+    world.install();
+    std::string token = crypto::sign_hs256(claims(now_seconds()), "sandbox-client-secret");
+    size_t first = token.find('.'), second = token.find('.', first + 1);
+    auto altered = claims(now_seconds());
+    altered["user_id"] = 1;
+    std::string forged = token.substr(0, first + 1) + crypto::base64url_encode(altered.dump()) + token.substr(second);
+    CHECK(world.call_with_token("GET", "/api/v1/card?lead_id=21001", forged).status == 401);
+}
+
+TEST_CASE("only an administrator connects Altegio, and a wrong password says so") {
+    World world;
+    REQUIRE(world.control("POST", "/__sandbox/kommo/install").status == 200);
+    auto as_manager = world.call("POST", "/api/v1/altegio/connect", Json{{"login", "admin@bella.example"}, {"password", "sandbox-password"}}, 9002);
+    CHECK(as_manager.status == 403);
+    CHECK(body_of(as_manager)["error"]["message_key"] == "ui.error.admin_only");
+    auto wrong = world.call("POST", "/api/v1/altegio/connect", Json{{"login", "admin@bella.example"}, {"password", "nope"}});
+    CHECK(wrong.status == 401);
+    CHECK(body_of(wrong)["error"]["message_key"] == "ui.error.altegio_wrong_password");
+    auto before_connect = world.call("GET", "/api/v1/card?lead_id=21001");
+    CHECK(before_connect.status == 412);
+    CHECK(body_of(before_connect)["error"]["message_key"] == "ui.error.altegio_not_connected");
+}

@@ -1,0 +1,238 @@
+// Booking from the lead card, through the relay's handlers against the sandbox (no sockets).
+#include "world.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <set>
+#include <thread>
+
+using namespace kb;
+using namespace kb::testing;
+
+namespace {
+
+// Finds a free slot for the Moscow stylist and women's haircut, as the widget would.
+Json first_free_slot(World& world) {
+    auto dates = body_of(world.call("GET", "/api/v1/branches/400001/dates?staff_id=5001&service_ids=7001"));
+    REQUIRE(!dates["dates"].empty());
+    std::string day = dates["dates"][0];
+    auto times = world.call("GET", "/api/v1/branches/400001/times?staff_id=5001&date=" + day + "&service_ids=7001");
+    REQUIRE_MESSAGE(times.status == 200, times.body);
+    auto slots = body_of(times)["times"];
+    REQUIRE(!slots.empty());
+    return slots[0];
+}
+
+Json booking_body(const Json& slot, const std::string& key, int64_t lead = 21001) {
+    return Json{{"lead_id", lead}, {"company_id", 400001}, {"staff_id", 5001}, {"service_ids", {7001}},
+                {"datetime", slot["datetime"]}, {"client", {{"name", "Анна Иванова"}, {"phone", "+7 999 123-45-67"}, {"email", "anna@example.ru"}}},
+                {"comment", "Первый визит"}, {"request_key", key}};
+}
+
+Json lead_in_sandbox(World& world, int64_t id) {
+    Json state = world.sandbox_state();
+    for (const auto& lead : state["kommo"]["leads"])
+        if (lead["id"] == id) return lead;
+    FAIL("lead not in sandbox");
+    return Json();
+}
+
+std::string lead_field(const Json& lead, const std::string& code, const Json& fields) {
+    int64_t field_id = 0;
+    for (const auto& f : fields)
+        if (f["code"] == code) field_id = f["id"];
+    if (!lead["custom_fields_values"].is_array()) return "";
+    for (const auto& v : lead["custom_fields_values"])
+        if (v["field_id"] == field_id) return v["values"][0]["value"].is_string() ? v["values"][0]["value"].get<std::string>()
+                                                                                    : v["values"][0]["value"].dump();
+    return "";
+}
+
+size_t records_with_api_id(World& world) {
+    size_t count = 0;
+    Json state = world.sandbox_state();
+    for (const auto& r : state["altegio"]["records"])
+        if (!r["api_id"].get<std::string>().empty()) ++count;
+    return count;
+}
+
+}  // namespace
+
+TEST_CASE("installing creates the lead fields the booking writes, and stores the tokens sealed") {
+    World world;
+    world.install();
+    auto state = world.sandbox_state();
+    std::set<std::string> codes;
+    for (const auto& f : state["kommo"]["lead_fields"])
+        if (f["code"].is_string()) codes.insert(f["code"]);
+    for (const char* code : {"KB_ALTEGIO_RECORD_ID", "KB_ALTEGIO_DATE", "KB_ALTEGIO_TIME", "KB_ALTEGIO_EMPLOYEE", "KB_ALTEGIO_BRANCH",
+                             "KB_ALTEGIO_SERVICES"})
+        CHECK(codes.count(code) == 1);
+    // A second install (Kommo re-sends the redirect) finds the fields instead of making twins.
+    world.install();
+    CHECK(world.sandbox_state()["kommo"]["lead_fields"].size() == state["kommo"]["lead_fields"].size());
+
+    auto installation = world.relay->store().find_installation(31000001);
+    REQUIRE(installation);
+    REQUIRE(*installation);
+    CHECK((*installation)->access_token.rfind("kommo-at-", 0) == 0);
+    SQLite::Database raw(world.database, SQLite::OPEN_READONLY);
+    std::string sealed = raw.execAndGet("SELECT access_token_sealed FROM installations").getString();
+    CHECK(sealed.find("kommo-at-") == std::string::npos);
+    CHECK(sealed.size() > 40);
+}
+
+TEST_CASE("the card shows the lead's contact and the branches; the catalogue and free times come from Altegio") {
+    World world;
+    world.install();
+    auto card = world.call("GET", "/api/v1/card?lead_id=21001");
+    REQUIRE_MESSAGE(card.status == 200, card.body);
+    auto context = body_of(card);
+    CHECK(context["contact"]["name"] == "Анна Иванова");
+    CHECK(context["contact"]["phone"] == "+7 999 123-45-67");
+    CHECK(context["contact"]["email"] == "anna.ivanova@example.ru");
+    REQUIRE(context["branches"].size() == 2);
+    CHECK(context["branches"][1]["timezone_name"] == "Europe/Madrid");
+
+    auto catalog = body_of(world.call("GET", "/api/v1/branches/400001/services"));
+    CHECK(catalog["categories"].size() == 3);
+    CHECK(catalog["categories"][0]["title"] == "Волосы");   // heaviest first
+    CHECK(catalog["services"].size() == 6);
+    CHECK(catalog["services"][0]["price_min_minor"] == 250000);
+    CHECK(catalog["services"][0]["duration_seconds"] == 3600);
+
+    auto staff = body_of(world.call("GET", "/api/v1/branches/400001/staff?service_ids=7001"));
+    REQUIRE(staff["staff"].size() == 1);
+    CHECK(staff["staff"][0]["name"] == "Ольга Смирнова");
+
+    auto slot = first_free_slot(world);
+    CHECK(slot["datetime"].get<std::string>().ends_with("+03:00"));
+}
+
+TEST_CASE("booking creates one Altegio record and fills the lead; a retried click returns the same record") {
+    World world;
+    world.install();
+    auto slot = first_free_slot(world);
+    auto reply = world.call("POST", "/api/v1/records", booking_body(slot, "key-1"));
+    REQUIRE_MESSAGE(reply.status == 200, reply.body);
+    auto result = body_of(reply);
+    CHECK(result["lead_updated"] == true);
+    CHECK(result["branch_title"] == "Bella Studio — Тверская");
+    int64_t record_id = result["record"]["id"];
+    CHECK(result["record"]["datetime"] == slot["datetime"]);
+
+    auto state = world.sandbox_state();
+    Json record;
+    for (const auto& r : state["altegio"]["records"])
+        if (r["id"] == record_id) record = r;
+    REQUIRE(record.is_object());
+    CHECK(record["api_id"].get<std::string>().rfind("kb-", 0) == 0);
+    CHECK(record["client"]["name"] == "Анна Иванова");
+    CHECK(record["comment"] == "Первый визит");
+
+    auto lead = lead_in_sandbox(world, 21001);
+    const auto& fields = state["kommo"]["lead_fields"];
+    CHECK(lead_field(lead, "KB_ALTEGIO_RECORD_ID", fields) == std::to_string(record_id));
+    CHECK(lead_field(lead, "KB_ALTEGIO_TIME", fields) == slot["time"].get<std::string>());
+    CHECK(lead_field(lead, "KB_ALTEGIO_EMPLOYEE", fields) == "Ольга Смирнова");
+    CHECK(lead_field(lead, "KB_ALTEGIO_BRANCH", fields) == "Bella Studio — Тверская");
+    CHECK(lead_field(lead, "KB_ALTEGIO_SERVICES", fields) == "Женская стрижка");
+    CHECK(!lead_field(lead, "KB_ALTEGIO_DATE", fields).empty());
+
+    auto again = world.call("POST", "/api/v1/records", booking_body(slot, "key-1"));
+    REQUIRE(again.status == 200);
+    CHECK(body_of(again)["record"]["id"] == record_id);
+    CHECK(records_with_api_id(world) == 1);
+}
+
+TEST_CASE("a slot taken in the meantime is a clear conflict and nothing is written") {
+    World world;
+    world.install();
+    auto slot = first_free_slot(world);
+    REQUIRE(world.call("POST", "/api/v1/records", booking_body(slot, "first")).status == 200);
+    auto lead_before = lead_in_sandbox(world, 21004);
+    auto taken = world.call("POST", "/api/v1/records", booking_body(slot, "second", 21004));
+    CHECK(taken.status == 409);
+    CHECK(body_of(taken)["error"]["message_key"] == "ui.error.slot_taken");
+    CHECK(records_with_api_id(world) == 1);
+    CHECK(lead_in_sandbox(world, 21004)["custom_fields_values"] == lead_before["custom_fields_values"]);
+}
+
+TEST_CASE("a booking missing what the manager must fill in is refused before anything is sent") {
+    World world;
+    world.install();
+    auto slot = first_free_slot(world);
+    auto no_phone = booking_body(slot, "k");
+    no_phone["client"]["phone"] = "";
+    auto reply = world.call("POST", "/api/v1/records", no_phone);
+    CHECK(reply.status == 400);
+    CHECK(body_of(reply)["error"]["message_key"] == "ui.error.need_phone");
+    auto no_services = booking_body(slot, "k2");
+    no_services["service_ids"] = Json::array();
+    CHECK(body_of(world.call("POST", "/api/v1/records", no_services))["error"]["message_key"] == "ui.error.need_services");
+    CHECK(world.call("POST", "/api/v1/records", Json("not an object")).status == 400);
+    CHECK(records_with_api_id(world) == 0);
+}
+
+TEST_CASE("Altegio down: the booking fails with a clear message, and the retry books exactly once") {
+    World world;
+    world.install();
+    auto slot = first_free_slot(world);
+    REQUIRE(world.control("POST", "/__sandbox/faults", Json{{"target", "altegio"}, {"path_contains", "/records/"}, {"status", 503}, {"count", 1}}).status == 201);
+    auto down = world.call("POST", "/api/v1/records", booking_body(slot, "retry-key"));
+    CHECK(down.status == 502);
+    CHECK(body_of(down)["error"]["message_key"] == "ui.error.altegio_unavailable");
+    auto retried = world.call("POST", "/api/v1/records", booking_body(slot, "retry-key"));
+    REQUIRE_MESSAGE(retried.status == 200, retried.body);
+    CHECK(records_with_api_id(world) == 1);
+}
+
+TEST_CASE("Kommo failing after the record exists: the record is kept, the lead is filled on retry") {
+    World world;
+    world.install();
+    auto slot = first_free_slot(world);
+    world.control("POST", "/__sandbox/faults", Json{{"target", "kommo"}, {"path_contains", "/leads/21001"}, {"status", 500}, {"count", 3}});
+    auto partial = world.call("POST", "/api/v1/records", booking_body(slot, "partial"));
+    REQUIRE_MESSAGE(partial.status == 200, partial.body);
+    CHECK(body_of(partial)["lead_updated"] == false);
+    CHECK(body_of(partial)["warning_key"] == "ui.warning.lead_not_updated");
+    auto completed = world.call("POST", "/api/v1/records", booking_body(slot, "partial"));
+    REQUIRE(completed.status == 200);
+    CHECK(body_of(completed)["lead_updated"] == true);
+    CHECK(body_of(completed)["record"]["id"] == body_of(partial)["record"]["id"]);
+    CHECK(records_with_api_id(world) == 1);
+}
+
+TEST_CASE("an expired Kommo access token is refreshed once, however many requests need it at the same time") {
+    World world;
+    world.install();
+    REQUIRE(world.control("POST", "/__sandbox/kommo/expire_access_tokens").status == 200);
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 16; ++i) tokens.push_back(world.sandbox.disposable_token(9001));
+    for (int i = 0; i < 16; ++i)
+        threads.emplace_back([&, i] {
+            if (world.call_with_token("GET", "/api/v1/card?lead_id=21001", tokens[i]).status == 200) ++ok;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(ok == 16);
+    CHECK(world.sandbox_state()["kommo"]["refreshes"] == 1);
+}
+
+TEST_CASE("the request history records outgoing calls with secrets masked") {
+    World world;
+    world.install();
+    auto history = world.relay->store().recent_history(31000001, 100);
+    REQUIRE(history);
+    bool saw_auth = false;
+    for (const auto& entry : *history) {
+        CHECK(entry.request_body.find("sandbox-password") == std::string::npos);
+        CHECK(entry.response_body.find("kommo-at-") == std::string::npos);
+        if (entry.kind == "altegio.auth") {
+            saw_auth = true;
+            CHECK(entry.status == 201);
+            CHECK(entry.request_body.find("\"password\":\"***\"") != std::string::npos);
+        }
+    }
+    CHECK(saw_auth);
+}

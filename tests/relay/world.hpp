@@ -1,0 +1,109 @@
+#pragma once
+// A relay wired to a sandbox in one process, without sockets: the relay's outgoing calls go straight to the
+// sandbox's router and the sandbox's webhooks and install redirect straight to the relay's.
+// Usage:
+//   World world;                      // fresh database, fresh sandbox
+//   world.install();                  // Kommo OAuth install + Altegio connected by an admin
+//   auto reply = world.call("GET", "/api/v1/card?lead_id=21001");
+#include <doctest/doctest.h>
+#include <atomic>
+#include <filesystem>
+#include "relay/app.hpp"
+#include "sandbox/sandbox.hpp"
+
+namespace kb::testing {
+
+using wire::Json;
+
+// Forwards to a transport chosen after construction (the two sides need each other).
+struct ForwardingTransport : http::Transport {
+    http::Transport* target = nullptr;
+    http::Response send(const http::OutgoingRequest& request) override { return target->send(request); }
+};
+
+inline std::string temp_database_path() {
+    static std::atomic<int> counter{0};
+    auto path = std::filesystem::temp_directory_path() /
+                ("kb-relay-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    return path.string();
+}
+
+struct World {
+    ForwardingTransport to_relay;
+    sandbox::Sandbox sandbox;
+    http::RouterTransport to_sandbox{sandbox.router()};
+    std::string database = temp_database_path();
+    std::unique_ptr<RelayApp> relay;
+
+    static sandbox::SandboxConfig sandbox_config(http::Transport* outbound) {
+        sandbox::SandboxConfig c;
+        c.kommo_redirect_uri = "http://relay.test/oauth/kommo";
+        c.relay_url = "http://relay.test";
+        c.outbound = outbound;
+        c.altegio_requests_per_second = 1000;   // limits have their own tests
+        c.kommo_requests_per_second = 1000;
+        return c;
+    }
+
+    explicit World(double altegio_rps = 1000.0) : sandbox(sandbox_config(&to_relay)) {
+        sandbox.set_public_url("http://sandbox.test");
+        RelayConfig config;
+        config.database_path = database;
+        config.master_key_hex = crypto::SecretBox::generate_key_text();
+        config.public_url = "http://relay.test";
+        config.kommo = clients::KommoConfig{"sandbox-client-id", "sandbox-client-secret", "http://relay.test/oauth/kommo", 1000.0};
+        config.kommo_api_base_override = "http://sandbox.test/kommo";
+        config.altegio = clients::AltegioConfig{"http://sandbox.test/altegio/api/v1", "sandbox-partner-token"};
+        config.altegio_requests_per_second = altegio_rps;
+        auto app = RelayApp::create(config, to_sandbox);
+        REQUIRE_MESSAGE(app, (app ? "" : app.error().detail));
+        relay = std::move(*app);
+        to_relay.target = &relay_to_router;
+    }
+    ~World() {
+        relay.reset();
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(database + suffix);
+    }
+
+    // Calls the relay as the widget would, with a fresh disposable token for `user_id` (9001 is an admin).
+    http::Response call(const std::string& method, const std::string& target, const Json& body = Json(), int64_t user_id = 9001) {
+        return call_with_token(method, target, sandbox.disposable_token(user_id), body);
+    }
+    http::Response call_with_token(const std::string& method, const std::string& target, const std::string& token,
+                                   const Json& body = Json()) {
+        http::OutgoingRequest request{method, "http://relay.test" + target, {{"X-Auth-Token", token}},
+                                      body.is_null() ? std::string() : body.dump()};
+        return relay_to_router.send(request);
+    }
+    Json sandbox_state() { return sandbox.snapshot(); }
+    http::Response control(const std::string& method, const std::string& target, const Json& body = Json()) {
+        return to_sandbox.send({method, "http://sandbox.test" + target, {}, body.is_null() ? std::string() : body.dump()});
+    }
+
+    // The admin installs the widget and connects Altegio.
+    void install() {
+        auto installed = control("POST", "/__sandbox/kommo/install");
+        REQUIRE_MESSAGE(installed.status == 200, installed.body);
+        auto connected = call("POST", "/api/v1/altegio/connect", Json{{"login", "admin@bella.example"}, {"password", "sandbox-password"}});
+        REQUIRE_MESSAGE(connected.status == 200, connected.body);
+    }
+
+private:
+    struct RelayRouterTransport : http::Transport {
+        World* world;
+        explicit RelayRouterTransport(World* w) : world(w) {}
+        http::Response send(const http::OutgoingRequest& request) override {
+            return http::RouterTransport(world->relay->router()).send(request);
+        }
+    };
+    RelayRouterTransport relay_to_router{this};
+};
+
+inline Json body_of(const http::Response& response) {
+    auto parsed = wire::parse_json(response.body);
+    REQUIRE_MESSAGE(parsed, "not JSON: " << response.body);
+    return *parsed;
+}
+
+}  // namespace kb::testing
