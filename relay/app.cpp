@@ -74,7 +74,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_clock = clock ? clock : Clock(system_clock_seconds);
     app->m_store = std::move(*store);
     app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store);
-    app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second, config.altegio_requests_per_second);
+    app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second, 1.0);
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo);

@@ -41,8 +41,10 @@ int main(int argc, char** argv) {
     config.outbound = transport.get();
     kb::sandbox::Sandbox sandbox(config);
     kb::http::Server server(sandbox.router());
-    server.mount("/", web_dir + "/sandbox");
+    // Most specific first: httplib tries mount points in the order they were added.
+    server.mount("/kommo-widget/i18n/", web_dir + "/../i18n");
     server.mount("/kommo-widget/", web_dir + "/kommo");
+    server.mount("/", web_dir + "/sandbox");
     int bound = server.start("127.0.0.1", port);
     if (bound < 0) {
         spdlog::critical("cannot listen on 127.0.0.1:{}", port);

@@ -146,8 +146,14 @@ Json Sandbox::snapshot() {
     for (const auto& [id, r] : s.records) records.push_back(r);
     for (const auto& [id, l] : s.leads) leads.push_back(l);
     for (const auto& [id, c] : s.contacts) contacts.push_back(c);
+    Json statuses = Json::object();
+    for (const auto& pipeline : s.pipelines)
+        for (const auto& status : pipeline["_embedded"]["statuses"]) statuses[std::to_string(status["id"].get<int64_t>())] = status["name"];
+    Json lead_contacts = Json::object();
+    for (const auto& [lead, links] : s.lead_contacts)
+        for (const auto& [contact, is_main] : links) lead_contacts[std::to_string(lead)].push_back(contact);
     return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"webhooks_sent", s.webhooks_sent}}},
-                {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
+                {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
                                {"notes", s.notes}, {"refreshes", s.refreshes}, {"installs", s.installs},
                                {"live_access_tokens", s.access_tokens.size()}}},
                 {"rate_limited_answers", s.rate_limited_answers}};

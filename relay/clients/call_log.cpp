@@ -53,7 +53,8 @@ std::string mask_secrets(std::string text) {
 
 http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& request, RateLimiter* limiter) {
     http::Response response;
-    for (int attempt = 0; attempt < std::max(1, info.retry.attempts); ++attempt) {
+    int failures = 0, rate_limited = 0;
+    for (int attempt = 0;; ++attempt) {
         if (attempt > 0) std::this_thread::sleep_for(backoff(info.retry, attempt - 1));
         if (limiter) limiter->acquire();
         auto started = std::chrono::steady_clock::now();
@@ -76,7 +77,11 @@ http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& 
             spdlog::error("request history not written: {}", saved.error().detail);
         if (response.status != 0 && response.status < 400) break;
         spdlog::warn("{} {} -> {} (attempt {})", info.kind, entry.target, response.status, attempt + 1);
-        if (!worth_retrying(response.status)) break;
+        if (response.status == 429) {
+            if (++rate_limited > info.retry.rate_limited_retries) break;
+        } else if (!worth_retrying(response.status) || ++failures >= info.retry.attempts) {
+            break;
+        }
     }
     return response;
 }

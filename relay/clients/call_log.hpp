@@ -13,12 +13,13 @@
 namespace kb::clients {
 
 struct RetryPolicy {
-    int attempts = 1;
+    int attempts = 1;                  // tries for failures that may have been processed (5xx, no answer)
+    int rate_limited_retries = 4;      // 429 means "not processed": always safe to try again
     std::chrono::milliseconds first_delay{200};
     std::chrono::milliseconds max_delay{3000};
     // Reads and idempotent writes: three tries. Creating things: once (the caller reconciles instead).
-    static RetryPolicy safe() { return RetryPolicy{3, std::chrono::milliseconds(200), std::chrono::milliseconds(3000)}; }
-    static RetryPolicy once() { return RetryPolicy{1, {}, {}}; }
+    static RetryPolicy safe() { return RetryPolicy{3, 4, std::chrono::milliseconds(200), std::chrono::milliseconds(3000)}; }
+    static RetryPolicy once() { return RetryPolicy{1, 4, std::chrono::milliseconds(200), std::chrono::milliseconds(3000)}; }
 };
 
 struct CallInfo {
@@ -27,7 +28,8 @@ struct CallInfo {
     RetryPolicy retry = RetryPolicy::safe();
 };
 
-// A token bucket: at most `per_second` calls a second on average, bursts up to `burst`.
+// A token bucket: at most `per_second` calls a second on average, bursts up to `burst`. With burst 1 the
+// calls are evenly paced, so no one-second window ever holds more than per_second + 1.
 class RateLimiter {
 public:
     RateLimiter(double per_second, double burst);

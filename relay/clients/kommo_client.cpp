@@ -14,10 +14,10 @@ constexpr int64_t refresh_margin_seconds = 300;   // refresh five minutes before
 KommoClient::KommoClient(CallLog& log, store::Store& store, KommoConfig config, Clock clock)
     : m_log(log), m_store(store), m_config(std::move(config)), m_clock(std::move(clock)) {}
 
-RateLimiter& KommoClient::limiter_for(int64_t account_id) {
+RateLimiter& KommoClient::limiter_for(const std::string& api_base_url) {
     std::lock_guard lock(m_maps_mutex);
-    auto& limiter = m_limiters[account_id];
-    if (!limiter) limiter = std::make_unique<RateLimiter>(m_config.requests_per_second, m_config.requests_per_second);
+    auto& limiter = m_limiters[api_base_url];
+    if (!limiter) limiter = std::make_unique<RateLimiter>(m_config.requests_per_second, 1.0);
     return *limiter;
 }
 
@@ -33,7 +33,7 @@ Result<kommo::Tokens> KommoClient::exchange_code(const std::string& api_base_url
                                   Json{{"client_id", m_config.client_id}, {"client_secret", m_config.client_secret},
                                        {"grant_type", "authorization_code"}, {"code", code},
                                        {"redirect_uri", m_config.redirect_uri}}.dump()};
-    auto response = m_log.send(CallInfo{0, "kommo.oauth_code", RetryPolicy::once()}, request);
+    auto response = m_log.send(CallInfo{0, "kommo.oauth_code", RetryPolicy::once()}, request, &limiter_for(api_base_url));
     if (response.status != 200) return tl::unexpected(kommo::error_from_reply(response.status, response.body));
     auto body = wire::parse_json(response.body);
     if (!body) return tl::unexpected(body.error());
@@ -42,7 +42,7 @@ Result<kommo::Tokens> KommoClient::exchange_code(const std::string& api_base_url
 
 Result<KommoAccount> KommoClient::account(const std::string& api_base_url, const std::string& access_token) {
     http::OutgoingRequest request{"GET", api_base_url + "/api/v4/account", {{"Authorization", "Bearer " + access_token}}, ""};
-    auto response = m_log.send(CallInfo{0, "kommo.account", RetryPolicy::safe()}, request);
+    auto response = m_log.send(CallInfo{0, "kommo.account", RetryPolicy::safe()}, request, &limiter_for(api_base_url));
     if (response.status != 200) return tl::unexpected(kommo::error_from_reply(response.status, response.body));
     auto body = wire::parse_json(response.body);
     if (!body) return tl::unexpected(body.error());
@@ -65,7 +65,8 @@ Result<std::string> KommoClient::current_access_token(int64_t account_id, const 
                                   Json{{"client_id", m_config.client_id}, {"client_secret", m_config.client_secret},
                                        {"grant_type", "refresh_token"}, {"refresh_token", installation.refresh_token},
                                        {"redirect_uri", m_config.redirect_uri}}.dump()};
-    auto response = m_log.send(CallInfo{account_id, "kommo.oauth_refresh", RetryPolicy::safe()}, request);
+    auto response = m_log.send(CallInfo{account_id, "kommo.oauth_refresh", RetryPolicy::safe()}, request,
+                               &limiter_for(installation.api_base_url));
     if (response.status != 200) {
         auto error = kommo::error_from_reply(response.status, response.body);
         if (error.code == Errc::unauthorized || response.status == 400) error.message_key = "ui.error.kommo_reinstall";
@@ -93,7 +94,7 @@ Result<Json> KommoClient::call(int64_t account_id, const std::string& kind, cons
         if (!installation || !*installation) return fail(Errc::not_configured, "ui.error.not_installed", "installation vanished");
         http::OutgoingRequest request{method, (*installation)->api_base_url + path, {{"Authorization", "Bearer " + *token}},
                                       body ? body->dump() : std::string()};
-        auto response = m_log.send(CallInfo{account_id, kind, retry}, request, &limiter_for(account_id));
+        auto response = m_log.send(CallInfo{account_id, kind, retry}, request, &limiter_for((*installation)->api_base_url));
         if (response.status == 401 && attempt == 0) {
             rejected = *token;   // force one refresh, unless someone else already replaced this token
             continue;

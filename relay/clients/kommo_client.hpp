@@ -48,7 +48,7 @@ private:
     Result<wire::Json> call(int64_t account_id, const std::string& kind, const std::string& method, const std::string& path,
                             const wire::Json* body, RetryPolicy retry);
     Result<std::string> current_access_token(int64_t account_id, const std::string& rejected_token);
-    RateLimiter& limiter_for(int64_t account_id);
+    RateLimiter& limiter_for(const std::string& api_base_url);   // Kommo limits per account domain
     std::mutex& refresh_mutex_for(int64_t account_id);
 
     CallLog& m_log;
@@ -56,7 +56,7 @@ private:
     KommoConfig m_config;
     Clock m_clock;
     std::mutex m_maps_mutex;
-    std::map<int64_t, std::unique_ptr<RateLimiter>> m_limiters;
+    std::map<std::string, std::unique_ptr<RateLimiter>> m_limiters;
     std::map<int64_t, std::unique_ptr<std::mutex>> m_refresh_mutexes;
 };
 

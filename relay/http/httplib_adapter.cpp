@@ -68,6 +68,11 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
     server.set_payload_max_length(m_impl->options.max_body_bytes);
     server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
     server.set_file_extension_and_mimetype_mapping("js", "text/javascript");
+    // Static files (the widget's .js and .wasm) are public and loaded by Kommo's pages from another origin.
+    server.set_file_request_handler([](const httplib::Request&, httplib::Response& out) {
+        out.set_header("Access-Control-Allow-Origin", "*");
+        out.set_header("Cache-Control", "no-cache");
+    });
     server.set_exception_handler([](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
         out.status = 500;
         out.set_content(R"({"error":{"code":"internal","message_key":"ui.error.internal","detail":"unexpected failure"}})",

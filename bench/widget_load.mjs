@@ -1,0 +1,58 @@
+// Widget load benchmark: the bundle users download (widget.wasm + widget.js, font embedded), gzipped, and the
+// time from page navigation to the widget's first drawn frame in headless Chromium. The baseline measured in
+// the same run is the host page's own DOMContentLoaded, so the ratio says what the widget adds.
+// usage: node bench/widget_load.mjs [runs]
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack } from '../tools/stack.mjs';
+import { control, launchBrowser } from '../tests/e2e/browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runs = Number(process.argv[2] || 7);
+const dist = join(root, 'build/wasm/widget-dist');
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const sizes = {};
+for (const file of ['widget.wasm', 'widget.js']) {
+  const bytes = readFileSync(join(dist, file));
+  sizes[file] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+const fontBytes = readFileSync(join(root, 'build/wasm/widget/widget_font.cpp.ttf')).length;
+const gzipTotal = sizes['widget.wasm'].gzip + sizes['widget.js'].gzip;
+
+const stack = await startStack();
+const browser = await launchBrowser();
+const firstFrame = [], fromScript = [], domReady = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const page = await browser.context.newPage();
+    await page.goto(stack.cardUrl(21001, 'en'));
+    await control(page, 'branch');
+    const t = await page.evaluate(() => ({
+      firstFrame: window.kbWidget.firstFrameMs(),
+      scriptStart: window.kbWidget.scriptLoadStartedMs(),
+      domReady: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+    }));
+    if (i > 0) {   // the first run warms the HTTP and compile caches of the process
+      firstFrame.push(t.firstFrame);
+      fromScript.push(t.firstFrame - t.scriptStart);
+      domReady.push(t.domReady);
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  stack.stop();
+}
+
+const kb = (n) => (n / 1024).toFixed(1) + ' KiB';
+console.log('widget bundle');
+console.log(`  widget.wasm  ${kb(sizes['widget.wasm'].raw)} raw, ${kb(sizes['widget.wasm'].gzip)} gzip (embedded font subset ${kb(fontBytes)})`);
+console.log(`  widget.js    ${kb(sizes['widget.js'].raw)} raw, ${kb(sizes['widget.js'].gzip)} gzip`);
+console.log(`  total gzip   ${kb(gzipTotal)}  (budget 600 KiB: ${(gzipTotal / (600 * 1024)).toFixed(2)}x)`);
+console.log(`first frame, median of ${firstFrame.length} warm loads in headless Chromium (SwiftShader)`);
+console.log(`  navigation -> first frame     ${median(firstFrame).toFixed(0)} ms`);
+console.log(`  widget.js requested -> frame  ${median(fromScript).toFixed(0)} ms  (budget 300 ms: ${(median(fromScript) / 300).toFixed(2)}x)`);
+console.log(`  baseline: host page DOMContentLoaded ${median(domReady).toFixed(0)} ms; ratio ${(median(firstFrame) / median(domReady)).toFixed(1)}x`);

@@ -1,0 +1,124 @@
+// End to end: headless Chromium opens the lead card, books a slot by clicking and typing in the widget's
+// canvas, then checks the record in simulated Altegio and the lead's fields in simulated Kommo.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack } from '../../tools/stack.mjs';
+import { click, control, launchBrowser } from './browser.mjs';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
+mkdirSync(screenshots, { recursive: true });
+let stack, browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  stack?.stop();
+});
+
+async function openCard(lead, lang) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(stack.cardUrl(lead, lang));
+  await control(page, 'branch');
+  return { page, errors };
+}
+
+function fieldValue(lead, fields, code) {
+  const field = fields.find((f) => f.code === code);
+  const value = (lead.custom_fields_values || []).find((v) => v.field_id === field.id);
+  return value ? value.values[0].value : undefined;
+}
+
+// Books the Moscow stylist's first free slot for a women's haircut, as a manager would.
+async function bookFirstSlot(page, comment) {
+  await click(page, 'branch');
+  await click(page, 'branch_option_400001');
+  await click(page, 'service_7001');
+  // The only employee is chosen by itself, then the first free day: its times appear.
+  const slots = await freeTimes(page);
+  await click(page, slots[0]);
+  await click(page, 'comment');
+  await page.keyboard.type(comment);
+  await click(page, 'create_record');
+  await control(page, 'booked_title');
+  return slots[0].slice('time_'.length);
+}
+
+for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers mornings'], ['ru', 21001, 'Первый визит'],
+                                     ['es', 21002, 'Primera visita, alérgica al tinte']]) {
+  test(`booking from the lead card by clicking and typing (${lang})`, async () => {
+    const { page, errors } = await openCard(lead, lang);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-opened.png`) });
+    const time = await bookFirstSlot(page, comment);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-booked.png`) });
+
+    const state = await stack.state();
+    const record = state.altegio.records.find((r) => r.api_id.startsWith('kb-') && r.comment === comment);
+    assert.ok(record, 'the record exists in Altegio with the typed comment');
+    assert.equal(record.staff_id, 5001);
+    assert.equal(record.services[0].id, 7001);
+    assert.equal(record.datetime.slice(11, 16), time);
+    const kommoLead = state.kommo.leads.find((l) => l.id === lead);
+    const fields = state.kommo.lead_fields;
+    assert.equal(String(fieldValue(kommoLead, fields, 'KB_ALTEGIO_RECORD_ID')), String(record.id));
+    assert.equal(fieldValue(kommoLead, fields, 'KB_ALTEGIO_TIME'), time);
+    assert.equal(fieldValue(kommoLead, fields, 'KB_ALTEGIO_EMPLOYEE'), 'Ольга Смирнова');
+    assert.equal(fieldValue(kommoLead, fields, 'KB_ALTEGIO_SERVICES'), 'Женская стрижка');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('a slot taken in the meantime shows the message in the user language, and nothing is booked', async () => {
+  const { page, errors } = await openCard(21004, 'ru');
+  await click(page, 'branch');
+  await click(page, 'branch_option_400001');
+  await click(page, 'service_7003');
+  const slot = (await freeTimes(page))[0];
+  await click(page, slot);
+
+  // Altegio staff move another client's record onto that very time before the manager clicks.
+  const day = await firstBookableDay(5003, 7003);
+  const before = await stack.state();
+  const barberRecord = before.altegio.records.find((r) => r.staff_id === 5003);
+  const moved = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records/${barberRecord.id}/change`, {
+    method: 'POST', body: JSON.stringify({ datetime: `${day}T${slot.slice('time_'.length)}:00+03:00` }),
+  });
+  assert.equal(moved.status, 200);
+
+  await click(page, 'create_record');
+  await control(page, 'error_message');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'card-ru-slot-taken.png') });
+  const after = await stack.state();
+  assert.equal(after.altegio.records.length, before.altegio.records.length, 'no record was created');
+  const lead = after.kommo.leads.find((l) => l.id === 21004);
+  assert.deepEqual(lead.custom_fields_values, before.kommo.leads.find((l) => l.id === 21004).custom_fields_values);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function freeTimes(page) {
+  const handle = await page.waitForFunction(() => {
+    const ids = Object.keys(window.kbWidget.controls()).filter((id) => id.startsWith('time_'));
+    return ids.length ? ids : null;
+  }, null, { polling: 50, timeout: 15000 });
+  return (await handle.jsonValue()).sort();
+}
+
+// The widget opens on the first bookable day; the relay lists the same days.
+async function firstBookableDay(staff, service) {
+  const { token } = await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+  const reply = await fetch(`${stack.relayUrl}/api/v1/branches/400001/dates?staff_id=${staff}&service_ids=${service}`, {
+    headers: { 'X-Auth-Token': token },
+  });
+  return (await reply.json()).dates[0];
+}

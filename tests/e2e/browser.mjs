@@ -1,0 +1,54 @@
+// Headless Debian Chromium through playwright-core (never a downloaded browser), with the flags this
+// machine needs, and helpers to drive the widget's canvas as a person would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'kb-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const close = async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); };
+  return { context, close };
+}
+
+// Waits until the widget reports a control with this id, and returns its rectangle in page coordinates.
+export async function control(page, id, timeoutMs = 15000) {
+  const handle = await page.waitForFunction((wanted) => {
+    const hooks = window.kbWidget;
+    if (!hooks) return null;
+    const rect = hooks.controls()[wanted];
+    if (!rect) return null;
+    const canvas = hooks.canvas().getBoundingClientRect();
+    return { x: canvas.left + rect.x, y: canvas.top + rect.y, w: rect.w, h: rect.h };
+  }, id, { timeout: timeoutMs, polling: 50 });
+  return handle.jsonValue();
+}
+
+// Scrolls the page (as a person would, beside the canvas) until the control is in view, then clicks it.
+export async function click(page, id) {
+  let r = await control(page, id);
+  const viewport = page.viewportSize();
+  if (r.y < 0 || r.y + r.h > viewport.height) {
+    await page.evaluate((dy) => window.scrollBy(0, dy), r.y - viewport.height / 2);
+    await page.waitForTimeout(50);
+    r = await control(page, id);
+  }
+  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+  await page.waitForTimeout(30);
+  await page.mouse.down();
+  await page.waitForTimeout(30);
+  await page.mouse.up();
+  await page.waitForTimeout(60);
+  return r;
+}
+
+export async function controlIds(page) {
+  return page.evaluate(() => (window.kbWidget ? Object.keys(window.kbWidget.controls()) : []));
+}

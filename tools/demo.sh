@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The demo: builds everything, starts the sandbox (simulated Kommo + Altegio) and the relay on free localhost
+# ports, installs the widget in the simulated Kommo account, and prints the lead card's URL. Ctrl-C stops it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/tools/build.sh"
+exec node "$root/tools/stack.mjs" "$@"

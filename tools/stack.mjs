@@ -1,0 +1,122 @@
+// Starts the sandbox and the relay on free 127.0.0.1 ports, wires them to each other, installs the widget
+// in the simulated Kommo account and connects the simulated Altegio, as an administrator would.
+// Used by the demo (node tools/stack.mjs) and by the browser tests (import { startStack }).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitFor(url, timeoutMs = 15000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch { /* not up yet */ }
+    if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function launch(name, command, args, env, log) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const keep = (chunk) => {
+    for (const line of chunk.toString().split('\n')) if (line) { lines.push(line); if (log) console.log(`[${name}] ${line}`); }
+    if (lines.length > 400) lines.splice(0, lines.length - 400);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.logs = lines;
+  return child;
+}
+
+export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false } = {}) {
+  const [sandboxPort, relayPort] = [await freePort(), await freePort()];
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  const relayUrl = `http://127.0.0.1:${relayPort}`;
+  const secrets = {
+    clientSecret: randomBytes(24).toString('hex'),
+    partnerToken: randomBytes(16).toString('hex'),
+    masterKey: randomBytes(32).toString('hex'),
+  };
+  const work = mkdtempSync(join(tmpdir(), 'kommo-altegio-'));
+  const infoFile = join(work, 'sandbox.json');
+
+  const sandbox = launch('sandbox', join(buildDir, 'sandbox/sandbox'), [
+    '--port', String(sandboxPort), '--relay-url', relayUrl, '--web-dir', join(root, 'web'), '--info-file', infoFile,
+    '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken,
+  ], {}, log);
+  const relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir], {
+    KB_DB_PATH: join(work, 'relay.db'),
+    KB_MASTER_KEY: secrets.masterKey,
+    KB_PUBLIC_URL: relayUrl,
+    KB_KOMMO_CLIENT_ID: 'sandbox-client-id',
+    KB_KOMMO_CLIENT_SECRET: secrets.clientSecret,
+    KB_KOMMO_API_BASE_URL: `${sandboxUrl}/kommo`,
+    KB_ALTEGIO_BASE_URL: `${sandboxUrl}/altegio/api/v1`,
+    KB_ALTEGIO_PARTNER_TOKEN: secrets.partnerToken,
+    KB_EXTRA_ORIGINS: sandboxUrl,
+  }, log);
+
+  const stop = () => {
+    for (const child of [relay, sandbox]) if (child.exitCode === null) child.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`${sandboxUrl}/__sandbox/info`);
+    await waitFor(`${relayUrl}/healthz`);
+    const installed = await fetch(`${sandboxUrl}/__sandbox/kommo/install`, { method: 'POST' });
+    if (!installed.ok) throw new Error(`install failed: ${await installed.text()}`);
+    const info = await (await fetch(`${sandboxUrl}/__sandbox/info`)).json();
+    const { token } = await (await fetch(`${sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+    const connected = await fetch(`${relayUrl}/api/v1/altegio/connect`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: info.altegio_login, password: info.altegio_password }),
+    });
+    if (!connected.ok) throw new Error(`connecting Altegio failed: ${await connected.text()}`);
+  } catch (error) {
+    const logs = [...sandbox.logs.map((l) => `[sandbox] ${l}`), ...relay.logs.map((l) => `[relay] ${l}`)].slice(-40).join('\n');
+    stop();
+    throw new Error(`${error.message}\n${logs}`);
+  }
+  return {
+    sandboxUrl, relayUrl, infoFile, stop,
+    cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
+    state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
+  };
+}
+
+// The demo: start everything, print the lead card's URL, run until Ctrl-C.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const stack = await startStack({ log: process.argv.includes('--verbose') });
+  console.log('\nkommo-altegio demo is running.');
+  console.log(`  Lead card (English):  ${stack.cardUrl(21001, 'en')}`);
+  console.log(`  Lead card (Русский):  ${stack.cardUrl(21004, 'ru')}`);
+  console.log(`  Lead card (Español):  ${stack.cardUrl(21002, 'es')}`);
+  console.log(`  Relay:                ${stack.relayUrl}   Sandbox: ${stack.sandboxUrl}`);
+  console.log(`  Sandbox URLs and generated secrets: ${stack.infoFile}`);
+  console.log('Press Ctrl-C to stop.');
+  const shutdown = () => { stack.stop(); process.exit(0); };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  setInterval(() => {}, 1 << 30);
+}

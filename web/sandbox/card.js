@@ -1,0 +1,141 @@
+// The host page's Kommo imitation. Order of events, as in Kommo: globals -> widget script (AMD) ->
+// new Widget() -> callbacks.render() -> init() -> bind_actions().
+(function () {
+  'use strict';
+  var query = new URLSearchParams(location.search);
+  var leadId = Number(query.get('lead') || 21001);
+  var lang = ['en', 'ru', 'es'].indexOf(query.get('lang')) >= 0 ? query.get('lang') : 'en';
+  var userId = Number(query.get('user') || 9001);
+  var select = document.getElementById('lang');
+  select.value = lang;
+  select.addEventListener('change', function () { query.set('lang', select.value); location.search = query.toString(); });
+
+  function getJson(url) {
+    return fetch(url).then(function (r) { if (!r.ok) throw new Error(url + ' -> ' + r.status); return r.json(); });
+  }
+
+  // [SECTION] a minimal jQuery: what script.js uses, and Deferred-style then(success(data, status, xhr), fail(xhr))
+  function $(selector) { return document.querySelectorAll(selector); }
+  function deferred(promise) {
+    return {
+      then: function (ok, fail) {
+        return deferred(promise.then(function (r) { return ok ? ok(r.text, 'success', r.xhr) : r; },
+                                     function (xhr) { return fail ? fail(xhr) : Promise.reject(xhr); }));
+      }
+    };
+  }
+
+  // [SECTION] the AMD loader Kommo gives widgets
+  var pending = null;
+  window.define = function (deps, factory) { pending = { deps: deps, factory: factory }; };
+  window.define.amd = true;
+  function loadScript(url) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = url; s.onload = resolve; s.onerror = function () { reject(new Error('cannot load ' + url)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  Promise.all([getJson('/__sandbox/info'), getJson('/__sandbox/state'), getJson('/kommo-widget/i18n/' + lang + '.json')])
+    .then(function (loaded) {
+      var info = loaded[0], state = loaded[1], strings = loaded[2];
+      var lead = state.kommo.leads.filter(function (l) { return l.id === leadId; })[0];
+      if (!lead) throw new Error('no lead ' + leadId + ' in the sandbox');
+      drawCard(lead, state);
+
+      // [SECTION] Kommo's globals
+      var user = { id: userId, name: userId === 9001 ? 'Анна Менеджерова' : 'Manager ' + userId };
+      window.APP = {
+        lang_id: lang,
+        data: { current_card: { id: leadId, element_type: 2, main_user: lead.responsible_user_id }, current_entity: 'leads' },
+        widgets: { system: { area: 'lcard' } },
+        constant: function (key) {
+          if (key === 'user') return user;
+          if (key === 'account') return { id: 31000001, subdomain: 'bellastudio' };
+          return null;
+        },
+        isCard: function () { return true; },
+        getWidgetsArea: function () { return 'leads_card'; }
+      };
+      return loadScript('/kommo-widget/script.js').then(function () { return { info: info, strings: strings }; });
+    })
+    .then(function (ctx) {
+      var WidgetClass = pending.factory({ ajax: null });
+      var widget = new WidgetClass();
+      var settings = { relay_url: ctx.info.relay_url, widget_code: 'kommo_altegio', path: '/kommo-widget', version: '0.1.0',
+                       status: 'installed', active: 'Y' };
+      widget.get_settings = function () { return settings; };
+      widget.params = settings;
+      widget.i18n = function (key) { return ctx.strings[key]; };
+      widget.render_template = function (options) {
+        var block = document.createElement('div');
+        block.className = 'widget-block ' + ((options.caption && options.caption.class_name) || '');
+        block.innerHTML = '<div class="caption"><img src="/kommo-widget/images/logo_min.png" alt="">' +
+                          ctx.strings.widget.name + '</div>' + (options.render || options.body || '');
+        document.getElementById('widgets_block').appendChild(block);
+      };
+      // What Kommo does: a fresh disposable token, signed with the integration's secret, on every call.
+      widget.$authorizedAjax = function (options) {
+        return deferred(getJson('/__sandbox/kommo/disposable_token?user_id=' + userId).then(function (t) {
+          return fetch(options.url, {
+            method: options.type || 'GET',
+            headers: { 'X-Auth-Token': t.token, 'Content-Type': options.contentType || 'application/json' },
+            body: options.data
+          }).then(function (response) {
+            return response.text().then(function (text) {
+              var xhr = { status: response.status, responseText: text };
+              if (!response.ok) throw xhr;
+              return { text: text, xhr: xhr };
+            });
+          }, function (error) { throw { status: 0, responseText: String(error) }; });
+        }));
+      };
+      var callbacks = widget.callbacks;
+      if (callbacks.render() !== true) throw new Error('render() must return true');
+      callbacks.init();
+      callbacks.bind_actions();
+      window.kbHostReady = true;
+    })
+    .catch(function (error) {
+      document.getElementById('widgets_block').textContent = 'Host page error: ' + error.message;
+      window.kbHostError = error.message;
+    });
+
+  function drawCard(lead, state) {
+    document.getElementById('lead-name').textContent = lead.name;
+    var stage = (state.kommo.statuses || {})[String(lead.status_id)];
+    document.getElementById('lead-stage').textContent = stage || String(lead.status_id);
+    var fields = document.getElementById('lead-fields');
+    var names = {};
+    state.kommo.lead_fields.forEach(function (f) { names[f.id] = f; });
+    (lead.custom_fields_values || []).forEach(function (v) {
+      var row = document.createElement('div');
+      row.className = 'row';
+      var value = v.values[0].value;
+      if (names[v.field_id] && names[v.field_id].type === 'date') value = new Date(value * 1000).toISOString().slice(0, 10);
+      row.innerHTML = '<span></span><span></span>';
+      row.children[0].textContent = v.field_name;
+      row.children[1].textContent = value;
+      fields.appendChild(row);
+    });
+    var contact = findContact(lead, state);
+    var box = document.getElementById('contact');
+    if (!contact) { box.textContent = '—'; return; }
+    var rows = [['Name', contact.name]];
+    (contact.custom_fields_values || []).forEach(function (f) { rows.push([f.field_name, f.values[0].value]); });
+    rows.forEach(function (r) {
+      var row = document.createElement('div');
+      row.className = 'row';
+      row.innerHTML = '<span></span><span></span>';
+      row.children[0].textContent = r[0];
+      row.children[1].textContent = r[1];
+      box.appendChild(row);
+    });
+  }
+  function findContact(lead, state) {
+    var links = state.kommo.lead_contacts || {};
+    var ids = links[String(lead.id)] || [];
+    return state.kommo.contacts.filter(function (c) { return ids.indexOf(c.id) >= 0; })[0];
+  }
+})();

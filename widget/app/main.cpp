@@ -1,0 +1,179 @@
+// The widget's shell: a GLFW window on a WebGL2 canvas, Dear ImGui, and the loop that draws only while
+// something changes. script.js drives it through the exported kb_* functions.
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <cmath>
+#include <string>
+#include "widget/platform/host_bridge.hpp"
+#include "widget/state/app_state.hpp"
+#include "widget/ui/controls.hpp"
+#include "widget/ui/i18n.hpp"
+#include "widget/ui/theme.hpp"
+#include "widget/views/booking_window.hpp"
+
+namespace {
+
+struct Shell {
+    GLFWwindow* window = nullptr;
+    kb::widget::AppState state;
+    float pixel_ratio = 1.0f;
+    float css_width = 360.0f, css_height = 640.0f;
+    int frames_wanted = 2;           // frames still to draw before going idle
+    long frames_drawn = 0;
+    double first_frame_ms = 0;
+    float reported_height = 0;
+    bool started = false;
+};
+
+Shell& shell() {
+    static Shell s;
+    return s;
+}
+
+// ImGui settles a change over a couple of frames (hover, popups); three covers it.
+void wake(int frames = 3) {
+    if (shell().frames_wanted < frames) shell().frames_wanted = frames;
+}
+
+void send_all(const std::vector<kb::widget::Call>& calls) {
+    for (const auto& call : calls) kb::widget::platform::send(call);
+    wake();
+}
+
+void process_intents(std::vector<kb::widget::Intent>& intents) {
+    for (auto& intent : intents) {
+        if (intent.kind == kb::widget::IntentKind::book && intent.text.empty()) intent.text = kb::widget::platform::fresh_request_key();
+        send_all(kb::widget::apply(shell().state, intent));
+    }
+    intents.clear();
+}
+
+void draw_frame() {
+    Shell& s = shell();
+    // Animations (the loading dots) need frames while requests are out; otherwise draw nothing.
+    if (s.frames_wanted <= 0 && !s.state.busy()) return;
+    if (s.frames_wanted > 0) --s.frames_wanted;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    kb::widget::ui::begin_controls_frame(s.pixel_ratio);
+
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->Pos);
+    ImGui::SetNextWindowSize(viewport->Size);
+    std::vector<kb::widget::Intent> intents;
+    ImGui::Begin("###booking", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                            ImGuiWindowFlags_NoBringToFrontOnFocus);
+    kb::widget::views::draw_booking_window(s.state, intents, s.pixel_ratio);
+    float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
+    ImGui::End();
+    ImGui::Render();
+
+    int width = 0, height = 0;
+    glfwGetFramebufferSize(s.window, &width, &height);
+    glViewport(0, 0, width, height);
+    glClearColor(1.0f, 1.0f, 1.0f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (s.frames_drawn++ == 0) s.first_frame_ms = kb::widget::platform::now_ms();
+    if (std::fabs(content_height - s.reported_height) > 1.0f) {
+        s.reported_height = content_height;
+        kb::widget::platform::report_content_height(content_height);
+    }
+    process_intents(intents);
+}
+
+void on_input_cursor(GLFWwindow*, double, double) { wake(); }
+void on_input_button(GLFWwindow*, int, int, int) { wake(); }
+void on_input_scroll(GLFWwindow*, double, double) { wake(); }
+void on_input_key(GLFWwindow*, int, int, int, int) { wake(); }
+void on_input_char(GLFWwindow*, unsigned int) { wake(); }
+
+}  // namespace
+
+extern "C" {
+
+// Called by script.js once the card context is known: lead id, language and the "ui" strings.
+EMSCRIPTEN_KEEPALIVE void kb_start(double lead_id, const char* language, const char* strings_json) {
+    kb::widget::ui::load_strings(strings_json);
+    shell().started = true;
+    send_all(kb::widget::start(shell().state, static_cast<int64_t>(lead_id), language));
+}
+
+EMSCRIPTEN_KEEPALIVE void kb_set_language(const char* language, const char* strings_json) {
+    kb::widget::ui::load_strings(strings_json);
+    shell().state.language = language;
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void kb_on_response(int request_id, int http_status, const char* body) {
+    send_all(kb::widget::on_reply(shell().state, request_id, http_status, body));
+}
+
+// The canvas's CSS size and the screen's pixel ratio; the framebuffer is CSS size × ratio for sharp text.
+EMSCRIPTEN_KEEPALIVE void kb_resize(double css_width, double css_height, double pixel_ratio) {
+    Shell& s = shell();
+    float ratio = static_cast<float>(pixel_ratio > 0.5 ? pixel_ratio : 1.0);
+    bool ratio_changed = std::fabs(ratio - s.pixel_ratio) > 0.01f;
+    s.css_width = static_cast<float>(css_width);
+    s.css_height = static_cast<float>(css_height);
+    s.pixel_ratio = ratio;
+    glfwSetWindowSize(s.window, static_cast<int>(std::lround(css_width * ratio)), static_cast<int>(std::lround(css_height * ratio)));
+    emscripten_set_element_css_size("#kb-widget-canvas", css_width, css_height);
+    if (ratio_changed) {
+        kb::widget::ui::apply_theme(ratio);
+        kb::widget::ui::load_fonts(ratio);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+    }
+    wake();
+}
+
+// Text typed, pasted or composed (any script), from script.js's hidden text field.
+EMSCRIPTEN_KEEPALIVE void kb_input_text(const char* utf8) {
+    ImGui::GetIO().AddInputCharactersUTF8(utf8);
+    wake();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* kb_controls_json() { return kb::widget::ui::controls_json().c_str(); }
+EMSCRIPTEN_KEEPALIVE double kb_frames_drawn() { return static_cast<double>(shell().frames_drawn); }
+EMSCRIPTEN_KEEPALIVE double kb_first_frame_ms() { return shell().first_frame_ms; }
+EMSCRIPTEN_KEEPALIVE void kb_wake() { wake(); }
+
+}  // extern "C"
+
+int main() {
+    Shell& s = shell();
+    if (!glfwInit()) return 1;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    s.window = glfwCreateWindow(static_cast<int>(s.css_width), static_cast<int>(s.css_height), "kommo-altegio", nullptr, nullptr);
+    if (!s.window) return 1;
+    glfwMakeContextCurrent(s.window);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    kb::widget::ui::apply_theme(s.pixel_ratio);
+    kb::widget::ui::load_fonts(s.pixel_ratio);
+
+    // Ours first: the ImGui backend chains to them, so any input wakes the loop.
+    glfwSetCursorPosCallback(s.window, on_input_cursor);
+    glfwSetMouseButtonCallback(s.window, on_input_button);
+    glfwSetScrollCallback(s.window, on_input_scroll);
+    glfwSetKeyCallback(s.window, on_input_key);
+    glfwSetCharCallback(s.window, on_input_char);
+    ImGui_ImplGlfw_InitForOpenGL(s.window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    EM_ASM({ if (Module.kbHost && Module.kbHost.ready) Module.kbHost.ready(); });
+    emscripten_set_main_loop(draw_frame, 0, false);
+    return 0;
+}

@@ -1,0 +1,14 @@
+#pragma once
+// The widget's way out: script.js does the network (Kommo's $authorizedAjax adds the disposable token),
+// opens leads and resizes the canvas. Replies come back through the exported kb_on_response.
+#include <string>
+#include "widget/state/app_state.hpp"
+
+namespace kb::widget::platform {
+
+void send(const Call& call);
+std::string fresh_request_key();          // random, from the browser's crypto
+void report_content_height(float css_pixels);
+double now_ms();
+
+}  // namespace kb::widget::platform

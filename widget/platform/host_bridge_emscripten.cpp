@@ -1,0 +1,39 @@
+// Browser side of the host bridge: calls into Module.kbHost, which script.js installs before the runtime starts.
+#include <emscripten.h>
+#include "widget/platform/host_bridge.hpp"
+
+namespace kb::widget::platform {
+namespace {
+
+EM_JS(void, js_send, (int id, const char* method, const char* path, const char* body), {
+    Module.kbHost.request(id, UTF8ToString(method), UTF8ToString(path), UTF8ToString(body));
+});
+
+EM_JS(char*, js_fresh_key, (), {
+    var key = (self.crypto && self.crypto.randomUUID) ? self.crypto.randomUUID() : (Date.now().toString(36) + Math.random().toString(36).slice(2));
+    var length = lengthBytesUTF8(key) + 1;
+    var pointer = _malloc(length);
+    stringToUTF8(key, pointer, length);
+    return pointer;
+});
+
+EM_JS(void, js_report_height, (float css_pixels), {
+    if (Module.kbHost.contentHeight) Module.kbHost.contentHeight(css_pixels);
+});
+
+}  // namespace
+
+void send(const Call& call) { js_send(call.id, call.method.c_str(), call.path.c_str(), call.body.c_str()); }
+
+std::string fresh_request_key() {
+    char* raw = js_fresh_key();
+    std::string key(raw);
+    free(raw);
+    return key;
+}
+
+void report_content_height(float css_pixels) { js_report_height(css_pixels); }
+
+double now_ms() { return emscripten_get_now(); }
+
+}  // namespace kb::widget::platform

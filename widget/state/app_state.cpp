@@ -1,0 +1,225 @@
+#include "widget/state/app_state.hpp"
+
+#include <algorithm>
+
+namespace kb::widget {
+
+namespace api = wire::api;
+
+// [SECTION] queries ----------------------------------------------------------------------------------------------
+bool AppState::loading(RequestKind kind) const {
+    return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& entry) { return entry.second == kind; });
+}
+
+bool AppState::can_book() const {
+    return card && form.branch_id != 0 && !form.service_ids.empty() && form.staff_id >= 0 && !form.slot_datetime.empty() &&
+           !form.name.empty() && !form.phone.empty() && !loading(RequestKind::book);
+}
+
+const domain::Branch* AppState::branch() const {
+    if (!card) return nullptr;
+    for (const auto& b : card->branches)
+        if (b.id == form.branch_id) return &b;
+    return nullptr;
+}
+
+int32_t chosen_duration_minutes(const AppState& state) {
+    if (!state.catalog) return 0;
+    int32_t seconds = 0;
+    for (int64_t id : state.form.service_ids)
+        for (const auto& s : state.catalog->services)
+            if (s.id == id) seconds += s.duration_seconds;
+    return seconds / 60;
+}
+
+// [SECTION] requests ---------------------------------------------------------------------------------------------
+namespace {
+
+std::string join_ids(const std::vector<int64_t>& ids) {
+    std::string out;
+    for (int64_t id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+    return out;
+}
+
+Call make_call(AppState& state, RequestKind kind, std::string method, std::string path, std::string body = {}) {
+    // A newer request of the same kind replaces the older one: its reply will be ignored.
+    std::erase_if(state.in_flight, [&](const auto& entry) { return entry.second == kind; });
+    int id = state.next_request_id++;
+    state.in_flight[id] = kind;
+    return Call{id, kind, std::move(method), std::move(path), std::move(body)};
+}
+
+std::string branch_path(const AppState& state, const std::string& what) {
+    return "/api/v1/branches/" + std::to_string(state.form.branch_id) + "/" + what;
+}
+
+// Everything downstream of a choice is stale once the choice changes.
+void forget_from_staff(AppState& s) { s.staff.clear(); s.form.staff_id = -1; s.dates.clear(); s.form.date.clear(); s.times.clear(); s.form.slot_datetime.clear(); s.form.slot_time.clear(); }
+void forget_from_dates(AppState& s) { s.dates.clear(); s.form.date.clear(); s.times.clear(); s.form.slot_datetime.clear(); s.form.slot_time.clear(); }
+void forget_slot(AppState& s) { s.times.clear(); s.form.slot_datetime.clear(); s.form.slot_time.clear(); }
+
+std::vector<Call> load_staff(AppState& s) {
+    forget_from_staff(s);
+    if (s.form.service_ids.empty()) return {};
+    return {make_call(s, RequestKind::staff, "GET", branch_path(s, "staff?service_ids=" + join_ids(s.form.service_ids)))};
+}
+
+std::vector<Call> load_dates(AppState& s) {
+    forget_from_dates(s);
+    return {make_call(s, RequestKind::dates, "GET",
+                      branch_path(s, "dates?staff_id=" + std::to_string(s.form.staff_id) + "&service_ids=" + join_ids(s.form.service_ids)))};
+}
+
+std::vector<Call> load_times(AppState& s) {
+    forget_slot(s);
+    return {make_call(s, RequestKind::times, "GET",
+                      branch_path(s, "times?staff_id=" + std::to_string(s.form.staff_id) + "&date=" + s.form.date +
+                                         "&service_ids=" + join_ids(s.form.service_ids)))};
+}
+
+}  // namespace
+
+std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language) {
+    state = AppState{};
+    state.lead_id = lead_id;
+    state.language = language;
+    return {make_call(state, RequestKind::card, "GET", "/api/v1/card?lead_id=" + std::to_string(lead_id))};
+}
+
+// [SECTION] intents ---------------------------------------------------------------------------------------------
+std::vector<Call> apply(AppState& s, const Intent& intent) {
+    // Any change of the booking itself starts a new booking intent; a plain retry keeps the key.
+    if (intent.kind != IntentKind::book && intent.kind != IntentKind::dismiss_error && intent.kind != IntentKind::edit_client)
+        s.request_key.clear();
+    switch (intent.kind) {
+        case IntentKind::choose_branch:
+            if (s.form.branch_id == intent.number) return {};
+            s.form.branch_id = intent.number;
+            s.form.service_ids.clear();
+            s.catalog.reset();
+            forget_from_staff(s);
+            return {make_call(s, RequestKind::catalog, "GET", branch_path(s, "services"))};
+        case IntentKind::toggle_service: {
+            auto& ids = s.form.service_ids;
+            auto it = std::find(ids.begin(), ids.end(), intent.number);
+            if (it == ids.end()) ids.push_back(intent.number);
+            else ids.erase(it);
+            return load_staff(s);
+        }
+        case IntentKind::choose_staff:
+            s.form.staff_id = intent.number;
+            return load_dates(s);
+        case IntentKind::choose_date:
+            s.form.date = intent.text;
+            return load_times(s);
+        case IntentKind::choose_slot:
+            for (const auto& slot : s.times)
+                if (slot.datetime == intent.text) {
+                    s.form.slot_datetime = slot.datetime;
+                    s.form.slot_time = slot.time;
+                }
+            return {};
+        case IntentKind::edit_client:
+            return {};
+        case IntentKind::book: {
+            if (!s.can_book()) return {};
+            if (s.request_key.empty()) s.request_key = intent.text;
+            s.error.reset();
+            domain::BookingRequest request{s.lead_id, s.form.branch_id, s.form.staff_id, s.form.service_ids, s.form.slot_datetime,
+                                           {s.form.name, s.form.phone, s.form.email}, s.form.comment, s.request_key};
+            return {make_call(s, RequestKind::book, "POST", "/api/v1/records", api::encode(request).dump())};
+        }
+        case IntentKind::book_another: {
+            s.result.reset();
+            s.request_key.clear();
+            s.form.slot_datetime.clear();
+            s.form.slot_time.clear();
+            if (s.form.staff_id >= 0 && !s.form.date.empty()) return load_times(s);
+            return {};
+        }
+        case IntentKind::dismiss_error:
+            s.error.reset();
+            return {};
+        case IntentKind::retry_loading:
+            s.error.reset();
+            if (!s.card) return start(s, s.lead_id, s.language);
+            return {};
+    }
+    return {};
+}
+
+// [SECTION] replies --------------------------------------------------------------------------------------------
+std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const std::string& body) {
+    auto found = s.in_flight.find(request_id);
+    if (found == s.in_flight.end()) return {};   // superseded by a newer request
+    RequestKind kind = found->second;
+    s.in_flight.erase(found);
+
+    auto json = wire::parse_json(body);
+    if (http_status == 0) {
+        s.error = ShownError{"ui.error.relay_unreachable", body};
+        return {};
+    }
+    if (http_status < 200 || http_status >= 300 || !json) {
+        auto error = json ? api::decode_api_error(*json) : Result<api::ApiError>(tl::unexpected(json.error()));
+        s.error = error ? ShownError{error->message_key, error->detail}
+                        : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
+        if (kind == RequestKind::book && http_status == 409) {   // the slot is gone: offer the fresh list
+            s.request_key.clear();
+            if (!s.form.date.empty()) return load_times(s);
+        }
+        return {};
+    }
+    auto failed_decode = [&](const Error& e) { s.error = ShownError{"ui.error.bad_reply", e.detail}; };
+    switch (kind) {
+        case RequestKind::card: {
+            auto card = api::decode_card_context(*json);
+            if (!card) { failed_decode(card.error()); return {}; }
+            s.card = std::move(*card);
+            s.form.name = s.card->contact.name;
+            s.form.phone = s.card->contact.phone;
+            s.form.email = s.card->contact.email;
+            if (s.card->branches.size() == 1) return apply(s, Intent{IntentKind::choose_branch, s.card->branches[0].id, {}});
+            return {};
+        }
+        case RequestKind::catalog: {
+            auto catalog = api::decode_catalog(*json);
+            if (!catalog) { failed_decode(catalog.error()); return {}; }
+            s.catalog = std::move(*catalog);
+            return {};
+        }
+        case RequestKind::staff: {
+            auto staff = api::decode_staff_list(*json);
+            if (!staff) { failed_decode(staff.error()); return {}; }
+            s.staff = std::move(*staff);
+            if (s.staff.size() == 1) return apply(s, Intent{IntentKind::choose_staff, s.staff[0].id, {}});
+            return {};
+        }
+        case RequestKind::dates: {
+            auto dates = api::decode_dates(*json);
+            if (!dates) { failed_decode(dates.error()); return {}; }
+            s.dates = std::move(*dates);
+            if (!s.dates.empty()) {
+                s.form.date = s.dates.front();
+                return load_times(s);
+            }
+            return {};
+        }
+        case RequestKind::times: {
+            auto times = api::decode_times(*json);
+            if (!times) { failed_decode(times.error()); return {}; }
+            s.times = std::move(*times);
+            return {};
+        }
+        case RequestKind::book: {
+            auto result = api::decode_booking_result(*json);
+            if (!result) { failed_decode(result.error()); return {}; }
+            s.result = std::move(*result);
+            if (!s.result->lead_updated) s.error = ShownError{s.result->warning_key, ""};
+            return {};
+        }
+    }
+    return {};
+}
+
+}  // namespace kb::widget

@@ -1,0 +1,60 @@
+#include "widget/ui/theme.hpp"
+
+#include <imgui.h>
+
+extern const unsigned char kb_font_data[];
+extern const unsigned int kb_font_size;
+
+namespace kb::widget::ui {
+
+void apply_theme(float pixel_ratio) {
+    ImGuiStyle style;
+    ImGui::StyleColorsLight(&style);
+    style.WindowRounding = 0.0f;
+    style.FrameRounding = 4.0f;
+    style.GrabRounding = 4.0f;
+    style.PopupRounding = 4.0f;
+    style.FramePadding = ImVec2(8, 5);
+    style.ItemSpacing = ImVec2(8, 7);
+    style.WindowPadding = ImVec2(12, 12);
+    style.WindowBorderSize = 0.0f;
+    ImVec4* c = style.Colors;
+    c[ImGuiCol_WindowBg] = ImVec4(1.00f, 1.00f, 1.00f, 1.00f);
+    c[ImGuiCol_Text] = ImVec4(0.19f, 0.22f, 0.27f, 1.00f);
+    c[ImGuiCol_TextDisabled] = ImVec4(0.55f, 0.58f, 0.62f, 1.00f);
+    c[ImGuiCol_FrameBg] = ImVec4(0.96f, 0.97f, 0.98f, 1.00f);
+    c[ImGuiCol_FrameBgHovered] = ImVec4(0.91f, 0.94f, 0.98f, 1.00f);
+    c[ImGuiCol_Button] = ImVec4(0.90f, 0.93f, 0.97f, 1.00f);
+    c[ImGuiCol_ButtonHovered] = ImVec4(0.80f, 0.87f, 0.96f, 1.00f);
+    c[ImGuiCol_ButtonActive] = ImVec4(0.16f, 0.47f, 0.86f, 1.00f);
+    c[ImGuiCol_Header] = ImVec4(0.85f, 0.91f, 0.99f, 1.00f);
+    c[ImGuiCol_HeaderHovered] = ImVec4(0.78f, 0.86f, 0.98f, 1.00f);
+    c[ImGuiCol_CheckMark] = ImVec4(0.16f, 0.47f, 0.86f, 1.00f);
+    c[ImGuiCol_Separator] = ImVec4(0.88f, 0.90f, 0.92f, 1.00f);
+    style.ScaleAllSizes(pixel_ratio);
+    ImGui::GetStyle() = style;
+}
+
+void load_fonts(float pixel_ratio) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(io.Fonts->GetGlyphRangesCyrillic());   // Basic Latin, Latin-1, Cyrillic
+    static const ImWchar extra[] = {0x0100, 0x017F,   // Latin Extended-A
+                                    0x2010, 0x2027,   // dashes, quotes, ellipsis
+                                    0x20AC, 0x20AC,   // €
+                                    0x20BD, 0x20BD,   // ₽
+                                    0x2116, 0x2116,   // №
+                                    0};
+    builder.AddRanges(extra);
+    static ImVector<ImWchar> ranges;
+    ranges.clear();
+    builder.BuildRanges(&ranges);
+    ImFontConfig config;
+    config.FontDataOwnedByAtlas = false;
+    config.OversampleH = 2;
+    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kb_font_data), static_cast<int>(kb_font_size), 15.0f * pixel_ratio,
+                                   &config, ranges.Data);
+}
+
+}  // namespace kb::widget::ui

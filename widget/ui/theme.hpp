@@ -1,0 +1,9 @@
+#pragma once
+// Kommo-like light look: white panel, blue accents, soft rounding; scaled for the screen's pixel ratio.
+namespace kb::widget::ui {
+
+void apply_theme(float pixel_ratio);
+// Loads the embedded font (Latin, Latin Extended, Cyrillic, currency signs) at the given pixel ratio.
+void load_fonts(float pixel_ratio);
+
+}  // namespace kb::widget::ui

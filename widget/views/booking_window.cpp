@@ -1,0 +1,253 @@
+#include "widget/views/booking_window.hpp"
+
+#include <algorithm>
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+#include "shared/domain/money.hpp"
+#include "widget/ui/controls.hpp"
+#include "widget/ui/i18n.hpp"
+
+namespace kb::widget::views {
+namespace {
+
+using ui::label;
+using ui::remember;
+using ui::tr;
+
+const ImVec4 accent(0.16f, 0.47f, 0.86f, 1.0f);
+const ImVec4 error_red(0.80f, 0.16f, 0.16f, 1.0f);
+
+void section_title(const std::string& key) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("%s", tr(key).c_str());
+}
+
+void loading_line(const AppState& state, RequestKind kind) {
+    if (!state.loading(kind)) return;
+    static const char* frames[] = {"", ".", "..", "..."};
+    int dots = static_cast<int>(ImGui::GetTime() * 3.0) % 4;
+    ImGui::TextDisabled("%s%s", tr("ui.loading").c_str(), frames[dots]);
+}
+
+std::string price_text(const domain::Service& s, const AppState& state) {
+    const auto* branch = state.branch();
+    std::string currency = branch ? branch->currency : "";
+    std::string text = domain::format_money(s.price_min, state.language, s.price_max == s.price_min ? currency : "");
+    if (s.price_max != s.price_min) text += " – " + domain::format_money(s.price_max, state.language, currency);
+    return text;
+}
+
+void draw_branch(const AppState& state, std::vector<Intent>& intents) {
+    section_title("ui.branch");
+    const auto* current = state.branch();
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("###branch", current ? current->title.c_str() : tr("ui.choose_branch").c_str())) {
+        for (const auto& b : state.card->branches) {
+            ImGui::PushID(static_cast<int>(b.id));
+            if (ImGui::Selectable(b.title.c_str(), current && current->id == b.id)) intents.push_back({IntentKind::choose_branch, b.id, {}});
+            remember("branch_option_" + std::to_string(b.id));
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    remember("branch");
+}
+
+void draw_services(const AppState& state, std::vector<Intent>& intents) {
+    if (!state.catalog) {
+        loading_line(state, RequestKind::catalog);
+        return;
+    }
+    section_title("ui.services");
+    for (const auto& category : state.catalog->categories) {
+        bool has_services = std::any_of(state.catalog->services.begin(), state.catalog->services.end(),
+                                        [&](const auto& s) { return s.category_id == category.id; });
+        if (!has_services) continue;
+        ImGui::PushID(static_cast<int>(category.id));
+        ImGui::TextColored(accent, "%s", category.title.c_str());
+        for (const auto& s : state.catalog->services) {
+            if (s.category_id != category.id) continue;
+            bool chosen = std::find(state.form.service_ids.begin(), state.form.service_ids.end(), s.id) != state.form.service_ids.end();
+            ImGui::PushID(static_cast<int>(s.id));
+            if (ImGui::Checkbox(s.title.c_str(), &chosen)) intents.push_back({IntentKind::toggle_service, s.id, {}});
+            remember("service_" + std::to_string(s.id));
+            ImGui::Indent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
+            ImGui::TextDisabled("%d %s · %s", s.duration_seconds / 60, tr("ui.minutes").c_str(), price_text(s, state).c_str());
+            ImGui::Unindent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
+            ImGui::PopID();
+        }
+        ImGui::PopID();
+    }
+}
+
+void draw_staff(const AppState& state, std::vector<Intent>& intents) {
+    if (state.form.service_ids.empty()) return;
+    section_title("ui.employee");
+    if (state.staff.empty()) {
+        loading_line(state, RequestKind::staff);
+        return;
+    }
+    std::string current = tr("ui.choose_employee");
+    if (state.form.staff_id == 0) current = tr("ui.any_employee");
+    for (const auto& s : state.staff)
+        if (s.id == state.form.staff_id) current = s.name;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("###staff", current.c_str())) {
+        if (ImGui::Selectable(label("ui.any_employee", "any").c_str(), state.form.staff_id == 0)) intents.push_back({IntentKind::choose_staff, 0, {}});
+        remember("staff_option_0");
+        for (const auto& s : state.staff) {
+            ImGui::PushID(static_cast<int>(s.id));
+            std::string text = s.specialization.empty() ? s.name : s.name + " — " + s.specialization;
+            if (ImGui::Selectable(text.c_str(), state.form.staff_id == s.id)) intents.push_back({IntentKind::choose_staff, s.id, {}});
+            remember("staff_option_" + std::to_string(s.id));
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    remember("staff");
+}
+
+void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
+    if (state.form.staff_id < 0) return;
+    section_title("ui.date");
+    if (state.dates.empty()) {
+        if (state.loading(RequestKind::dates)) loading_line(state, RequestKind::dates);
+        else ImGui::TextDisabled("%s", tr("ui.no_dates").c_str());
+        return;
+    }
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("###date", ui::format_day(state.form.date).c_str())) {
+        for (size_t i = 0; i < state.dates.size(); ++i) {
+            ImGui::PushID(static_cast<int>(i));
+            if (ImGui::Selectable(ui::format_day(state.dates[i]).c_str(), state.dates[i] == state.form.date))
+                intents.push_back({IntentKind::choose_date, 0, state.dates[i]});
+            remember("date_option_" + state.dates[i]);
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    remember("date");
+
+    section_title("ui.time");
+    if (state.times.empty()) {
+        if (state.loading(RequestKind::times)) loading_line(state, RequestKind::times);
+        else ImGui::TextDisabled("%s", tr("ui.no_times").c_str());
+        return;
+    }
+    float button_width = ImGui::CalcTextSize("00:00").x + ImGui::GetStyle().FramePadding.x * 4;
+    int per_row = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x + ImGui::GetStyle().ItemSpacing.x) /
+                                               (button_width + ImGui::GetStyle().ItemSpacing.x)));
+    for (size_t i = 0; i < state.times.size(); ++i) {
+        const auto& slot = state.times[i];
+        bool chosen = slot.datetime == state.form.slot_datetime;
+        if (i % per_row != 0) ImGui::SameLine();
+        if (chosen) ImGui::PushStyleColor(ImGuiCol_Button, accent);
+        if (chosen) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::Button(slot.time.c_str(), ImVec2(button_width, 0))) intents.push_back({IntentKind::choose_slot, 0, slot.datetime});
+        remember("time_" + slot.time);
+        ImGui::PopID();
+        if (chosen) ImGui::PopStyleColor(2);
+    }
+}
+
+void text_field(AppState& state, std::vector<Intent>& intents, const char* key, const char* id, std::string& value) {
+    ImGui::TextUnformatted(tr(key).c_str());
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputText((std::string("###") + id).c_str(), &value)) intents.push_back({IntentKind::edit_client, 0, {}});
+    remember(id);
+    (void)state;
+}
+
+void draw_client(AppState& state, std::vector<Intent>& intents) {
+    section_title("ui.client");
+    text_field(state, intents, "ui.name", "client_name", state.form.name);
+    text_field(state, intents, "ui.phone", "client_phone", state.form.phone);
+    text_field(state, intents, "ui.email", "client_email", state.form.email);
+    ImGui::TextUnformatted(tr("ui.comment").c_str());
+    if (ImGui::InputTextMultiline("###comment", &state.form.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 3.2f)))
+        intents.push_back({IntentKind::edit_client, 0, {}});
+    remember("comment");
+}
+
+void draw_error(const AppState& state, std::vector<Intent>& intents) {
+    if (!state.error) return;
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_Text, error_red);
+    ImGui::TextWrapped("%s", tr(state.error->message_key).c_str());
+    ImGui::PopStyleColor();
+    remember("error_message");
+    if (!state.error->detail.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", state.error->detail.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!state.card) {
+        if (ImGui::Button(label("ui.retry", "retry_loading").c_str())) intents.push_back({IntentKind::retry_loading, 0, {}});
+        remember("retry_loading");
+    } else if (ImGui::SmallButton(label("ui.dismiss", "dismiss_error").c_str())) {
+        intents.push_back({IntentKind::dismiss_error, 0, {}});
+    }
+}
+
+void draw_result(const AppState& state, std::vector<Intent>& intents) {
+    const auto& result = *state.result;
+    const auto& record = result.record;
+    ImGui::TextColored(accent, "%s", tr("ui.booked_title").c_str());
+    remember("booked_title");
+    ImGui::Text("%s: %lld", tr("ui.record_id").c_str(), static_cast<long long>(record.id));
+    remember("booked_record_id");
+    std::string when = record.date.size() >= 16 ? ui::format_day(record.date.substr(0, 10)) + ", " + record.date.substr(11, 5) : record.datetime;
+    ImGui::TextUnformatted(when.c_str());
+    ImGui::TextUnformatted(result.branch_title.c_str());
+    ImGui::TextUnformatted(record.staff_name.c_str());
+    for (const auto& s : record.services) ImGui::BulletText("%s", s.title.c_str());
+    if (result.lead_updated) ImGui::TextDisabled("%s", tr("ui.lead_fields_written").c_str());
+    draw_error(state, intents);
+    if (!result.lead_updated) {
+        if (ImGui::Button(label("ui.retry_lead", "retry_lead").c_str())) intents.push_back({IntentKind::book, 0, state.request_key});
+        remember("retry_lead");
+    }
+    ImGui::Spacing();
+    if (ImGui::Button(label("ui.book_another", "book_another").c_str())) intents.push_back({IntentKind::book_another, 0, {}});
+    remember("book_another");
+}
+
+}  // namespace
+
+void draw_booking_window(AppState& state, std::vector<Intent>& intents, float pixel_ratio) {
+    (void)pixel_ratio;
+    ImGui::TextColored(accent, "%s", tr("ui.title").c_str());
+    ImGui::Separator();
+    if (!state.card) {
+        loading_line(state, RequestKind::card);
+        draw_error(state, intents);
+        return;
+    }
+    if (state.result) {
+        draw_result(state, intents);
+        return;
+    }
+    draw_branch(state, intents);
+    draw_services(state, intents);
+    draw_staff(state, intents);
+    draw_day_and_time(state, intents);
+    draw_client(state, intents);
+
+    ImGui::Spacing();
+    if (int minutes = chosen_duration_minutes(state); minutes > 0)
+        ImGui::TextDisabled("%s: %d %s", tr("ui.summary").c_str(), minutes, tr("ui.minutes").c_str());
+    bool booking = state.loading(RequestKind::book);
+    ImGui::BeginDisabled(!state.can_book());
+    ImGui::PushStyleColor(ImGuiCol_Button, accent);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.10f, 0.40f, 0.78f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    if (ImGui::Button(label(booking ? "ui.booking" : "ui.create_record", "create_record").c_str(), ImVec2(-1, 0)))
+        intents.push_back({IntentKind::book, 0, {}});
+    ImGui::PopStyleColor(3);
+    ImGui::EndDisabled();
+    remember("create_record");
+    draw_error(state, intents);
+}
+
+}  // namespace kb::widget::views
