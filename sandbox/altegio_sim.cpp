@@ -321,6 +321,55 @@ void Sandbox::add_altegio_routes() {
         return altegio_ok(it->second);
     });
 
+    // Staff-side edit: time, employee, comment, colour, attendance. A move onto a busy time is refused.
+    add("PUT", "/record/:cid/:rid", true, [this](State& s, const Request& request) {
+        auto rid = wire::int_from(Json(request.param("rid")), "rid").value_or(0);
+        auto it = s.records.find(rid);
+        auto body = wire::parse_json(request.body);
+        if (it == s.records.end() || it->second["company_id"] != company_of(request) || it->second["deleted"].get<bool>())
+            return altegio_error(404, "Record not found", 30);
+        if (!body || !body->is_object()) return altegio_error(400, "Invalid JSON", 5);
+        Json record = it->second;
+        int64_t company = record["company_id"].get<int64_t>();
+        Slots slots{s, company};
+        int32_t offset = slots.offset();
+        if (const Json* staff_id = wire::member(*body, "staff_id")) {
+            const Json* staff = find_by_id(s.staff[company], wire::int_from(*staff_id, "").value_or(0));
+            if (!staff) return altegio_error(422, "staff_id: employee not found", 10);
+            record["staff_id"] = (*staff)["id"];
+            record["staff"] = Json{{"id", (*staff)["id"]}, {"name", (*staff)["name"]}, {"specialization", (*staff)["specialization"]},
+                                   {"position", (*staff)["position"]}};
+        }
+        if (std::string when = wire::read_text(*body, "datetime"); !when.empty()) {
+            auto parsed = domain::parse_iso_datetime(when);
+            if (!parsed) return altegio_error(422, "datetime: invalid", 10);
+            int64_t start = domain::to_unix_seconds(*parsed);
+            record["datetime"] = local_iso(start, offset);
+            record["date"] = local_wall(start, offset);
+        }
+        for (const char* key : {"comment", "custom_color"})
+            if (body->contains(key)) record[key] = wire::read_text(*body, key);
+        if (const Json* attendance = wire::member(*body, "attendance")) record["attendance"] = record["visit_attendance"] = *attendance;
+        int64_t start = domain::to_unix_seconds(*domain::parse_iso_datetime(record["datetime"].get<std::string>()));
+        int64_t end = start + record["seance_length"].get<int64_t>();
+        int64_t staff_id = record["staff_id"].get<int64_t>();
+        if (!wire::read_flag(*body, "save_if_busy") && (!slots.in_schedule(staff_id, start, end) || !slots.free(staff_id, start, end, rid)))
+            return altegio_error(422, "The selected time is already taken", 433);
+        record["last_change_date"] = local_iso(now(), offset);
+        it->second = record;
+        return altegio_ok(record);
+    });
+
+    add("DELETE", "/record/:cid/:rid", true, [this](State& s, const Request& request) {
+        auto rid = wire::int_from(Json(request.param("rid")), "rid").value_or(0);
+        auto it = s.records.find(rid);
+        if (it == s.records.end() || it->second["company_id"] != company_of(request) || it->second["deleted"].get<bool>())
+            return altegio_error(404, "Record not found", 30);
+        it->second["deleted"] = true;
+        it->second["last_change_date"] = local_iso(now(), s.company_offsets[it->second["company_id"].get<int64_t>()]);
+        return Response{204, "application/json", "", {}};
+    });
+
     add("GET", "/hooks_settings/:cid", true, [](State& s, const Request& request) {
         auto it = s.hooks.find(company_of(request));
         return it == s.hooks.end() ? altegio_error(403, "No company management rights", 15) : altegio_ok(it->second);

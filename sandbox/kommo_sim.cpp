@@ -245,6 +245,47 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_embedded", Json{{"leads", out}}}});
     });
 
+    // A lead with one contact in one request (at most 50), as Kommo's complex add.
+    add("POST", "/leads/complex", [this, patch_lead](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        if (body->size() > 50) return validation_error("", "no more than 50 leads per request", "TooMany");
+        Json out = Json::array();
+        for (size_t i = 0; i < body->size(); ++i) {
+            const Json& item = (*body)[i];
+            Json lead{{"id", s.next_lead_id}, {"name", item.value("name", "")}, {"price", item.value("price", 0)},
+                      {"responsible_user_id", item.value("responsible_user_id", 9001)}, {"group_id", 0},
+                      {"status_id", item.value("status_id", 77002)}, {"pipeline_id", item.value("pipeline_id", 7700001)},
+                      {"created_at", now()}, {"updated_at", now()}, {"is_deleted", false}, {"custom_fields_values", Json()},
+                      {"account_id", s.account["id"]}};
+            if (auto refused = patch_lead(s, lead, item)) return *refused;
+            int64_t contact_id = 0;
+            const Json* embedded = wire::member(item, "_embedded");
+            const Json* contacts = embedded ? wire::member(*embedded, "contacts") : nullptr;
+            if (contacts && contacts->is_array() && !contacts->empty()) {
+                const Json& c = (*contacts)[0];
+                contact_id = wire::read_int_or(c, "id", "", 0).value_or(0);
+                if (contact_id == 0) {
+                    contact_id = s.next_contact_id++;
+                    Json contact{{"id", contact_id}, {"name", c.value("name", "")}, {"first_name", c.value("first_name", "")},
+                                 {"last_name", c.value("last_name", "")}, {"created_at", now()}, {"updated_at", now()},
+                                 {"is_deleted", false}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
+                    if (const Json* fields = wire::member(c, "custom_fields_values"))
+                        if (auto refused = apply_custom_fields(contact, *fields, s.contact_fields)) return *refused;
+                    s.contacts[contact_id] = contact;
+                } else if (!s.contacts.count(contact_id)) {
+                    return validation_error(std::to_string(i) + "._embedded.contacts.0.id", "contact not found");
+                }
+            }
+            int64_t id = s.next_lead_id++;
+            s.leads[id] = lead;
+            if (contact_id) s.lead_contacts[id] = {{contact_id, true}};
+            out.push_back(Json{{"id", id}, {"contact_id", contact_id ? Json(contact_id) : Json()}, {"company_id", Json()},
+                               {"request_id", Json::array({std::to_string(i)})}, {"merged", false}});
+        }
+        return kommo_json(200, out);
+    });
+
     add("POST", "/leads/:id/link", [](State& s, const Request& request) {
         int64_t lead = id_param(request, "id");
         auto body = wire::parse_json(request.body);
@@ -295,6 +336,29 @@ void Sandbox::add_kommo_routes() {
                 if (auto refused = apply_custom_fields(contact, *fields, s.contact_fields)) return *refused;
             s.contacts[id] = contact;
             out.push_back(Json{{"id", id}, {"request_id", std::to_string(out.size())}});
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"contacts", out}}}});
+    });
+
+    add("PATCH", "/contacts", [this](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        std::vector<Json> updated;
+        for (const auto& item : *body) {   // all or nothing
+            auto it = s.contacts.find(wire::read_int_or(item, "id", "", 0).value_or(0));
+            if (it == s.contacts.end()) return validation_error("id", "contact not found");
+            Json copy = it->second;
+            for (const char* key : {"name", "first_name", "last_name", "responsible_user_id"})
+                if (item.contains(key)) copy[key] = item[key];
+            if (const Json* fields = wire::member(item, "custom_fields_values"))
+                if (auto refused = apply_custom_fields(copy, *fields, s.contact_fields)) return *refused;
+            copy["updated_at"] = now();
+            updated.push_back(copy);
+        }
+        Json out = Json::array();
+        for (auto& contact : updated) {
+            s.contacts[contact["id"].get<int64_t>()] = contact;
+            out.push_back(Json{{"id", contact["id"]}, {"updated_at", contact["updated_at"]}});
         }
         return kommo_json(200, Json{{"_embedded", Json{{"contacts", out}}}});
     });

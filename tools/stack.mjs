@@ -99,7 +99,7 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     throw new Error(`${error.message}\n${logs}`);
   }
   return {
-    sandboxUrl, relayUrl, infoFile, stop,
+    sandboxUrl, relayUrl, infoFile, stop, clientSecret: secrets.clientSecret,
     cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
   };

@@ -122,3 +122,30 @@ async function firstBookableDay(staff, service) {
   });
   return (await reply.json()).dates[0];
 }
+
+test('sharp on a HiDPI screen, and an idle widget draws no frames', async () => {
+  const hidpi = await launchBrowser({ deviceScaleFactor: 2 });
+  try {
+    const page = await hidpi.context.newPage();
+    await page.goto(stack.cardUrl(21001, 'es'));
+    await control(page, 'branch');
+    const size = await page.evaluate(() => {
+      const canvas = window.kbWidget.canvas();
+      return { buffer: canvas.width, css: canvas.getBoundingClientRect().width };
+    });
+    assert.equal(size.buffer, Math.round(size.css * 2), 'the framebuffer has two pixels per CSS pixel');
+    await page.screenshot({ path: join(screenshots, 'card-es-hidpi.png'), clip: { x: 880, y: 60, width: 390, height: 220 } });
+    await page.mouse.move(10, 10);   // away from the canvas
+    await page.waitForTimeout(500);
+    const settled = await page.evaluate(() => window.kbWidget.frames());
+    await page.waitForTimeout(1000);
+    const later = await page.evaluate(() => window.kbWidget.frames());
+    assert.equal(later, settled, 'no frames drawn during an idle second');
+    const r = await control(page, 'branch');
+    await page.mouse.move(r.x + 5, r.y + 5);
+    await page.waitForTimeout(200);
+    assert.ok((await page.evaluate(() => window.kbWidget.frames())) > later, 'moving over the widget draws again');
+  } finally {
+    await hidpi.close();
+  }
+});

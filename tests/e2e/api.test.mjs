@@ -1,0 +1,55 @@
+// Relay + sandbox as separate processes over loopback: the widget API's trust rules and Kommo token refresh.
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { startStack } from '../../tools/stack.mjs';
+
+let stack;
+before(async () => { stack = await startStack(); });
+after(() => stack?.stop());
+
+const base64url = (text) => Buffer.from(text).toString('base64url');
+function sign(claims, secret) {
+  const input = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+function claims(overrides = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: 'https://bellastudio.kommo.com', aud: stack.relayUrl, jti: randomUUID(), iat: now, nbf: now, exp: now + 1800,
+           account_id: 31000001, subdomain: 'bellastudio', client_uuid: 'sandbox-client-id', user_id: 9001, is_admin: true, ...overrides };
+}
+const card = (token) => fetch(`${stack.relayUrl}/api/v1/card?lead_id=21001`, { headers: token ? { 'X-Auth-Token': token } : {} });
+
+test('a valid disposable token opens the card; missing, forged and expired ones get 401 with a message key', async () => {
+  assert.equal((await card(sign(claims(), stack.clientSecret))).status, 200);
+  for (const token of [undefined, 'garbage', sign(claims(), 'not-the-secret')]) {
+    const reply = await card(token);
+    assert.equal(reply.status, 401);
+    assert.equal((await reply.json()).error.message_key, 'ui.error.unauthorized');
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const expired = await card(sign(claims({ iat: now - 4000, nbf: now - 4000, exp: now - 2000 }), stack.clientSecret));
+  assert.equal(expired.status, 401);
+  assert.equal((await expired.json()).error.message_key, 'ui.error.session_expired');
+});
+
+test('CORS: the preflight answers the Kommo origin and refuses a stranger', async () => {
+  const ask = (origin) => fetch(`${stack.relayUrl}/api/v1/card`, {
+    method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-auth-token' },
+  });
+  const kommo = await ask('https://bellastudio.kommo.com');
+  assert.equal(kommo.status, 204);
+  assert.equal(kommo.headers.get('access-control-allow-origin'), 'https://bellastudio.kommo.com');
+  assert.match(kommo.headers.get('access-control-allow-headers'), /X-Auth-Token/i);
+  const stranger = await ask('https://evil.example');
+  assert.equal(stranger.status, 403);
+  assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+});
+
+test('an expired Kommo access token is refreshed once and the call succeeds', async () => {
+  const before = (await stack.state()).kommo.refreshes;
+  assert.equal((await fetch(`${stack.sandboxUrl}/__sandbox/kommo/expire_access_tokens`, { method: 'POST' })).status, 200);
+  const replies = await Promise.all([1, 2, 3, 4].map(() => card(sign(claims(), stack.clientSecret))));
+  for (const reply of replies) assert.equal(reply.status, 200);
+  assert.equal((await stack.state()).kommo.refreshes, before + 1);
+});
