@@ -51,6 +51,21 @@ std::string mask_secrets(std::string text) {
     return std::regex_replace(text, query_secret, "$1***");
 }
 
+std::string mask_for_log(std::string text) {
+    static const std::regex phone(R"(\+?\d(?:[ ()-]*\d){6,})");
+    text = mask_secrets(std::move(text));
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), phone), end; it != end; ++it) {
+        out.append(last, (*it)[0].first);
+        std::string match = it->str();
+        out += "***" + match.substr(match.size() - 2);
+        last = (*it)[0].second;
+    }
+    out.append(last, text.cend());
+    return out;
+}
+
 http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& request, RateLimiter* limiter) {
     http::Response response;
     int failures = 0, rate_limited = 0;
@@ -76,7 +91,7 @@ http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& 
         if (auto saved = m_store.add_history(entry); !saved)
             spdlog::error("request history not written: {}", saved.error().detail);
         if (response.status != 0 && response.status < 400) break;
-        spdlog::warn("{} {} -> {} (attempt {})", info.kind, entry.target, response.status, attempt + 1);
+        spdlog::warn("{} {} -> {} (attempt {})", info.kind, mask_for_log(entry.target), response.status, attempt + 1);
         if (response.status == 429) {
             if (++rate_limited > info.retry.rate_limited_retries) break;
         } else if (!worth_retrying(response.status) || ++failures >= info.retry.attempts) {

@@ -55,5 +55,7 @@ private:
 
 // Replaces the values of secret-looking JSON members and query parameters with "***".
 std::string mask_secrets(std::string text);
+// For log lines: secrets masked, and every phone-like run of 7 or more digits cut to its last two.
+std::string mask_for_log(std::string text);
 
 }  // namespace kb::clients

@@ -146,7 +146,9 @@ Result<void> BookingService::fill_lead(const Caller& caller, const Account& acc,
     booking.state = written ? "done" : "booked";
     booking.result_json = wire::api::encode(result).dump();
     if (auto saved = m_store.update_booking(booking); !saved) return saved;
-    if (!written) spdlog::warn("record {} booked but lead {} not updated: {}", result.record.id, request.lead_id, written.error().detail);
+    if (!written)
+        spdlog::warn("record {} booked but lead {} not updated: {}", result.record.id, request.lead_id,
+                     clients::mask_for_log(written.error().detail));
     return {};
 }
 

@@ -37,19 +37,6 @@ Result<T> finish(Reader& reader, T value) {
     return value;
 }
 
-template <class T, class Decode>
-Result<std::vector<T>> decode_each(const Json& list, std::string_view path, Decode decode) {
-    if (!list.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", std::string(path) + ": expected a list");
-    std::vector<T> out;
-    out.reserve(list.size());
-    for (size_t i = 0; i < list.size(); ++i) {
-        auto item = decode(list[i], index_path(path, i));
-        if (!item) return tl::unexpected(item.error());
-        out.push_back(std::move(*item));
-    }
-    return out;
-}
-
 template <class T, class Encode>
 Json encode_each(const std::vector<T>& values, Encode encode) {
     Json out = Json::array();
@@ -155,7 +142,7 @@ Result<CardContext> decode_card_context(const Json& j) {
     Reader r{j, "card", {}};
     CardContext v{r.integer("lead_id"), r.text("lead_name"), {}, {}};
     if (const Json* contact = member(j, "contact")) v.contact = decode_client(*contact);
-    auto branches = decode_each<Branch>(r.list("branches"), "card.branches", decode_branch);
+    auto branches = decode_list<Branch>(r.list("branches"), "card.branches", decode_branch);
     if (!branches) return tl::unexpected(branches.error());
     v.branches = std::move(*branches);
     return finish(r, std::move(v));
@@ -166,8 +153,8 @@ Json encode(const Catalog& v) {
 }
 Result<Catalog> decode_catalog(const Json& j) {
     Reader r{j, "catalog", {}};
-    auto categories = decode_each<ServiceCategory>(r.list("categories"), "catalog.categories", decode_category);
-    auto services = decode_each<Service>(r.list("services"), "catalog.services", decode_service);
+    auto categories = decode_list<ServiceCategory>(r.list("categories"), "catalog.categories", decode_category);
+    auto services = decode_list<Service>(r.list("services"), "catalog.services", decode_service);
     if (!categories) return tl::unexpected(categories.error());
     if (!services) return tl::unexpected(services.error());
     return finish(r, Catalog{std::move(*categories), std::move(*services)});
@@ -178,7 +165,7 @@ Result<std::vector<Staff>> decode_staff_list(const Json& j) {
     Reader r{j, "", {}};
     const Json& list = r.list("staff");
     if (r.error) return tl::unexpected(*r.error);
-    return decode_each<Staff>(list, "staff", decode_staff);
+    return decode_list<Staff>(list, "staff", decode_staff);
 }
 
 Json encode(const std::vector<std::string>& dates) { return Json{{"dates", dates}}; }
@@ -195,7 +182,7 @@ Result<std::vector<TimeSlot>> decode_times(const Json& j) {
     Reader r{j, "", {}};
     const Json& list = r.list("times");
     if (r.error) return tl::unexpected(*r.error);
-    return decode_each<TimeSlot>(list, "times", decode_slot);
+    return decode_list<TimeSlot>(list, "times", decode_slot);
 }
 
 Json encode(const BookingRequest& v) {

@@ -1,6 +1,7 @@
 // The widget API trusts only a valid, unused disposable token of an installed account.
 #include "world.hpp"
 
+#include "relay/clients/call_log.hpp"
 #include "relay/crypto/jwt.hpp"
 
 using namespace kb;
@@ -70,4 +71,16 @@ TEST_CASE("only an administrator connects Altegio, and a wrong password says so"
     auto before_connect = world.call("GET", "/api/v1/card?lead_id=21001");
     CHECK(before_connect.status == 412);
     CHECK(body_of(before_connect)["error"]["message_key"] == "ui.error.altegio_not_connected");
+}
+
+TEST_CASE("logs and the request history never show passwords or tokens; logs cut phone numbers") {
+    using kb::clients::mask_for_log;
+    using kb::clients::mask_secrets;
+    CHECK(mask_secrets(R"({"login":"a@b.c","password":"hunter2"})") == R"({"login":"a@b.c","password":"***"})");
+    CHECK(mask_secrets(R"({"access_token": "abc","refresh_token":"def"})") == R"({"access_token":"***","refresh_token":"***"})");
+    CHECK(mask_secrets("https://x/oauth?code=secret&state=1") == "https://x/oauth?code=***&state=1");
+    CHECK(mask_for_log("contacts?query=+7 999 123-45-67 done") == "contacts?query=***67 done");
+    CHECK(mask_for_log("client 79991234567") == "client ***67");
+    CHECK(mask_for_log("record 70000001 at 18:30") == "record ***01 at 18:30");   // long ids look like phones: cut too
+    CHECK(mask_for_log("lead 21001") == "lead 21001");
 }
