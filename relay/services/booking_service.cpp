@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 #include "relay/crypto/secret_box.hpp"
 #include "shared/domain/calendar.hpp"
-#include "shared/domain/lead_fields.hpp"
+#include "shared/domain/field_mapping.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::services {
@@ -139,8 +139,17 @@ Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, con
 Result<void> BookingService::fill_lead(const Caller& caller, const Account& acc, const domain::BookingRequest& request,
                                        BookingResult& result, store::Booking& booking) {
     domain::Branch branch{request.company_id, result.branch_title, "", "", ""};
-    auto values = domain::lead_fields_for_record(result.record, branch, acc.settings.lead_fields);
-    auto written = m_kommo.set_lead_fields(caller.account_id, request.lead_id, values);
+    Result<void> written;
+    if (auto definitions = m_kommo.lead_field_definitions(caller.account_id); !definitions) {
+        written = tl::unexpected(definitions.error());
+    } else {
+        std::vector<domain::KommoFieldInfo> fields;
+        for (const auto& d : *definitions) fields.push_back(domain::KommoFieldInfo{d.id, d.type, d.enums});
+        auto mapped = domain::map_record_to_lead(result.record, branch, acc.settings.lead_fields, fields, {});
+        for (const auto& problem : mapped.problems)
+            spdlog::warn("lead {} field {}: {} ({})", request.lead_id, problem.field_id, problem.message_key, problem.detail);
+        written = m_kommo.set_lead_fields(caller.account_id, request.lead_id, mapped.values);
+    }
     result.lead_updated = static_cast<bool>(written);
     result.warning_key = written ? "" : "ui.warning.lead_not_updated";
     booking.state = written ? "done" : "booked";

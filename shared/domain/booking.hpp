@@ -2,6 +2,7 @@
 // The booking vocabulary shared by the widget and the relay: Altegio's catalogue (branches, services,
 // staff), free time, the record itself and what the manager asks to book.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,13 @@ struct RecordService {
     int64_t id = 0;
     std::string title;
     Money cost;
+    int64_t category_id = 0;     // 0 when the record did not say (the catalogue knows)
+};
+
+struct Label {
+    int64_t id = 0;
+    std::string title;
+    std::string color;
 };
 
 // Attendance values as Altegio documents them (pinned by tests; some third-party texts swap -1 and 2).
@@ -81,6 +89,33 @@ struct Record {
     std::string comment;
     std::optional<ClientData> client;
     int64_t client_id = 0;
+    int64_t activity_id = 0;     // group event, 0 when none
+    std::vector<Label> labels;   // record categories
+    std::map<std::string, std::string> custom_fields;   // additional record fields, code -> value as text
+    std::string source;          // where it was made: "online", "admin", or Altegio's record_from
+    Money paid;                  // sum of payments known for the record
+    std::string last_change_date;
+};
+
+// What Altegio knows of a client, for the contact's fields and the client summary.
+struct Subscription {
+    std::string name;
+    std::string start_date;      // "YYYY-MM-DD", "" when unknown
+    std::string end_date;
+    int32_t remaining = -1;      // classes left; -1 when unknown
+};
+
+struct ClientProfile {
+    int64_t id = 0;
+    std::string name;
+    std::string phone;
+    std::string email;
+    std::string birth_date;      // "YYYY-MM-DD"
+    std::vector<std::string> categories;
+    std::map<std::string, std::string> custom_fields;
+    int32_t visits_count = 0;
+    Money visits_sum;
+    std::optional<Subscription> subscription;
 };
 
 // What the manager asks for in the booking window.

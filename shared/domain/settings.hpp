@@ -1,17 +1,189 @@
 #pragma once
-// The installation's settings document (versioned). This is the part the booking flow reads; the admin
-// UI's other sections extend it in later versions.
+// The installation's settings document: every section of the admin UI, versioned. Pure data; the rules
+// that read it live beside it (field_mapping, status_sync, duplicate_search), and validate_settings says
+// what is wrong with it, each problem with the path of the setting and a message key from i18n/.
+//
+// [SECTION] field mapping      [SECTION] users        [SECTION] status synchronisation
+// [SECTION] duplicate search   [SECTION] automation   [SECTION] document and validation
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
-#include "shared/domain/lead_fields.hpp"
+#include "shared/domain/phone.hpp"
 
 namespace kb::domain {
 
-struct Settings {
-    static constexpr int32_t current_version = 1;
-    int32_t version = current_version;
-    std::vector<int64_t> connected_branch_ids;   // empty: every branch the Altegio user manages
-    LeadFieldMap lead_fields;
+// [SECTION] field mapping ---------------------------------------------------------------------------------------
+// Kommo custom-field ids the admin chose; 0 = not mapped, nothing is written.
+struct LeadFieldMap {
+    int64_t record_id = 0;
+    int64_t company_id = 0;
+    int64_t record_date = 0;            // a date field (or date_time when one field holds both)
+    int64_t record_time = 0;            // a text field "HH:MM"; unused when datetime_in_one_field
+    bool datetime_in_one_field = false;
+    int64_t employee = 0;
+    bool employee_with_specialization = false;
+    int64_t branch = 0;
+    int64_t services = 0;
+    int64_t service_category = 0;
+    int64_t record_category = 0;        // Altegio appointment labels
+    int64_t comment = 0;
+    int64_t record_source = 0;
+    int64_t payments_amount = 0;
+    std::map<int64_t, std::map<std::string, int64_t>> additional_fields;   // branch -> Altegio field code -> Kommo field
+    friend bool operator==(const LeadFieldMap&, const LeadFieldMap&) = default;
 };
+
+struct ContactFieldMap {
+    int64_t birthday = 0;
+    int64_t category = 0;               // Altegio client categories
+    bool write_phone = false;           // the PHONE field, in `phone_format`
+    PhoneFormat phone_format = PhoneFormat::as_is;
+    std::string phone_pattern;          // for PhoneFormat::custom
+    std::map<std::string, int64_t> additional_fields;   // Altegio client field code -> Kommo field
+    int64_t visits_count = 0;
+    int64_t visits_sum = 0;
+    int64_t client_id = 0;
+    int64_t subscription_name = 0;
+    int64_t subscription_start = 0;
+    int64_t subscription_end = 0;
+    int64_t subscription_remaining = 0;
+    friend bool operator==(const ContactFieldMap&, const ContactFieldMap&) = default;
+};
+
+// [SECTION] users ------------------------------------------------------------------------------------------------
+struct UserMapping {
+    int64_t kommo_user_id = 0;
+    int64_t altegio_user_id = 0;        // 0 = not linked; the token lives in the store, never here
+    std::vector<int64_t> visible_branch_ids;   // empty = every connected branch
+    std::vector<int64_t> visible_chain_ids;
+    friend bool operator==(const UserMapping&, const UserMapping&) = default;
+};
+
+// [SECTION] status synchronisation ----------------------------------------------------------------------------
+// The state of a record as the status map sees it (Altegio attendance plus deletion).
+enum class RecordState { waiting, confirmed, came, did_not_come, deleted };
+constexpr RecordState all_record_states[] = {RecordState::waiting, RecordState::confirmed, RecordState::came,
+                                             RecordState::did_not_come, RecordState::deleted};
+const char* record_state_name(RecordState state);   // "waiting", "confirmed", ...
+
+struct StageRef {
+    int64_t pipeline_id = 0;
+    int64_t status_id = 0;              // 0 = leave the lead where it is
+    friend bool operator==(const StageRef&, const StageRef&) = default;
+    friend auto operator<=>(const StageRef&, const StageRef&) = default;
+};
+
+struct StatusMap {
+    std::map<RecordState, StageRef> targets;
+    bool move_closed_leads = false;     // leads in won (142) or lost (143) are left alone unless this is on
+    bool allow_backwards = false;       // moves to an earlier stage of the same pipeline only when on
+    friend bool operator==(const StatusMap&, const StatusMap&) = default;
+};
+
+struct SchemeConditions {                // an empty list means "any"
+    std::vector<int64_t> service_category_ids;
+    std::vector<int64_t> pipeline_ids;   // the lead's current pipeline
+    std::vector<int64_t> branch_ids;
+    std::vector<int64_t> staff_ids;
+    std::vector<int64_t> record_label_ids;
+    friend bool operator==(const SchemeConditions&, const SchemeConditions&) = default;
+};
+
+struct DistributionScheme {
+    std::string name;
+    SchemeConditions conditions;
+    StatusMap map;
+    friend bool operator==(const DistributionScheme&, const DistributionScheme&) = default;
+};
+
+enum class StatusSyncMode { off, without_conditions, with_conditions, single_pipeline };
+
+struct StatusSync {
+    StatusSyncMode mode = StatusSyncMode::off;   // off = "do not synchronize statuses" (leads are still created)
+    StatusMap map;                               // without_conditions and single_pipeline
+    int64_t pipeline_id = 0;                     // single_pipeline: the only pipeline whose leads move
+    std::vector<DistributionScheme> schemes;     // with_conditions, first match wins
+    StatusMap fallback;                          // with_conditions: "if none of the conditions are met"
+    std::vector<RecordState> only_states;        // "only selected statuses"; empty = all
+    friend bool operator==(const StatusSync&, const StatusSync&) = default;
+};
+
+// [SECTION] duplicate search ----------------------------------------------------------------------------------
+struct FieldCondition {
+    int64_t field_id = 0;
+    bool must_be_filled = true;         // false: must be empty
+    friend bool operator==(const FieldCondition&, const FieldCondition&) = default;
+};
+
+enum class MergeInto { newest, oldest };
+
+struct DuplicateSearch {
+    bool enabled = false;
+    std::vector<StageRef> statuses;              // leads in these stages (any pipeline) may be merged into
+    std::vector<FieldCondition> field_conditions;
+    bool accept_matching_record_id = false;      // "consider a lead with a matching record ID as suitable"
+    MergeInto merge_into = MergeInto::newest;
+    friend bool operator==(const DuplicateSearch&, const DuplicateSearch&) = default;
+};
+
+// [SECTION] automation ------------------------------------------------------------------------------------------
+struct Automation {
+    bool task_on_new_record = false;
+    int64_t task_type_id = 1;
+    int32_t task_due_minutes = 60;
+    bool journal_note = true;
+    bool go_to_lead_button = true;
+    std::vector<StageRef> stages_hiding_records_window;
+    std::vector<int64_t> pipelines_showing_record_log;   // empty = all
+    bool no_lead_for_records_made_in_altegio = false;
+    bool deal_without_client = false;
+    bool linked_user_responsible = false;
+    int64_t new_lead_pipeline_id = 0;                     // where created leads go (0 = main pipeline)
+    int64_t new_lead_status_id = 0;
+    friend bool operator==(const Automation&, const Automation&) = default;
+};
+
+// [SECTION] document and validation ------------------------------------------------------------------------
+struct Settings {
+    static constexpr int32_t current_version = 2;
+    int32_t version = current_version;
+    std::string default_country_code = "7";             // for phones written without one
+    std::vector<int64_t> connected_branch_ids;          // empty: every branch the Altegio user manages
+    LeadFieldMap lead_fields;
+    ContactFieldMap contact_fields;
+    std::vector<UserMapping> users;
+    StatusSync status_sync;
+    DuplicateSearch duplicates;
+    Automation automation;
+    int32_t history_retention_days = 30;
+    friend bool operator==(const Settings&, const Settings&) = default;
+};
+
+// What the settings are checked against: the account's Kommo pipelines and fields, and Altegio branches.
+struct KommoFieldInfo {
+    int64_t id = 0;
+    std::string type;                    // "text", "date", "select", ...
+    std::vector<std::pair<int64_t, std::string>> enums;   // for select / multiselect
+};
+struct PipelineInfo {
+    int64_t id = 0;
+    std::vector<std::pair<int64_t, int32_t>> statuses;   // status id, sort order
+};
+struct SettingsContext {
+    std::vector<PipelineInfo> pipelines;
+    std::vector<KommoFieldInfo> lead_fields;
+    std::vector<KommoFieldInfo> contact_fields;
+    std::vector<int64_t> branch_ids;     // branches the Altegio account manages
+};
+
+struct SettingsProblem {
+    std::string path;                    // e.g. "status_sync.schemes[1].map.targets.came"
+    std::string message_key;             // "ui.settings_error.*"
+    friend bool operator==(const SettingsProblem&, const SettingsProblem&) = default;
+};
+
+// Every problem, in document order; empty when the settings can be saved.
+std::vector<SettingsProblem> validate_settings(const Settings& settings, const SettingsContext& context);
 
 }  // namespace kb::domain

@@ -174,6 +174,22 @@ Result<Record> decode_record(const Json& value, std::string_view path) {
         if (!cost) return tl::unexpected(cost.error());
         record.services.push_back(domain::RecordService{*sid, read_text(s, "title"), *cost});
     }
+    auto labels = read_list(value, "record_labels", path);
+    if (!labels) return tl::unexpected(labels.error());
+    for (size_t i = 0; i < (*labels)->size(); ++i) {
+        const Json& l = (**labels)[i];
+        if (!l.is_object()) continue;   // ids when written, objects when read
+        auto label_id = read_int(l, "id", index_path(join_path(path, "record_labels"), i));
+        if (!label_id) return tl::unexpected(label_id.error());
+        record.labels.push_back(domain::Label{*label_id, read_text(l, "title"), read_text(l, "color")});
+    }
+    if (const Json* fields = member(value, "custom_fields"); fields && fields->is_object())
+        for (auto it = fields->begin(); it != fields->end(); ++it)
+            record.custom_fields[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+    record.activity_id = read_int_or(value, "activity_id", path, 0).value_or(0);
+    record.last_change_date = read_text(value, "last_change_date");
+    record.source = read_text(value, "record_from");
+    if (record.source.empty()) record.source = read_flag(value, "online") ? "online" : "admin";
     record.date = read_text(value, "date");
     record.datetime = read_text(value, "datetime");
     record.deleted = read_flag(value, "deleted");

@@ -74,7 +74,15 @@ Result<Contact> decode_contact(const Json& value, std::string_view path) {
 Result<FieldDefinition> decode_field_definition(const Json& value, std::string_view path) {
     auto id = read_int(value, "id", path);
     if (!id) return tl::unexpected(id.error());
-    return FieldDefinition{*id, read_text(value, "name"), read_text(value, "code"), read_text(value, "type")};
+    FieldDefinition field{*id, read_text(value, "name"), read_text(value, "code"), read_text(value, "type"), {}};
+    auto enums = read_list(value, "enums", path);   // null for fields without options
+    if (!enums) return tl::unexpected(enums.error());
+    for (size_t i = 0; i < (*enums)->size(); ++i) {
+        auto enum_id = read_int((**enums)[i], "id", index_path(join_path(path, "enums"), i));
+        if (!enum_id) return tl::unexpected(enum_id.error());
+        field.enums.emplace_back(*enum_id, read_text((**enums)[i], "value"));
+    }
+    return field;
 }
 
 Result<Tokens> decode_tokens(const Json& value) {
@@ -88,10 +96,18 @@ Result<Tokens> decode_tokens(const Json& value) {
 }
 
 Json encode_custom_fields(const std::vector<domain::FieldValue>& values) {
+    using Kind = domain::FieldValue::Kind;
     Json out = Json::array();
     for (const auto& v : values) {
-        Json value = v.kind == domain::FieldValue::Kind::unix_time ? Json(v.unix_time) : Json(v.text);
-        out.push_back(Json{{"field_id", v.field_id}, {"values", Json::array({Json{{"value", value}}})}});
+        Json items = Json::array();
+        if (v.kind == Kind::enum_ids) {
+            for (int64_t id : v.enum_ids) items.push_back(Json{{"enum_id", id}});
+        } else {
+            Json item{{"value", v.kind == Kind::integer ? Json(v.integer) : Json(v.text)}};
+            if (!v.enum_code.empty()) item["enum_code"] = v.enum_code;
+            items.push_back(std::move(item));
+        }
+        out.push_back(Json{{"field_id", v.field_id}, {"values", std::move(items)}});
     }
     return out;
 }

@@ -3,7 +3,7 @@
 // See ../shared/reference/kommo-platform.md.
 #include <string>
 #include <vector>
-#include "shared/domain/lead_fields.hpp"
+#include "shared/domain/field_mapping.hpp"
 #include "shared/wire/json_read.hpp"
 
 namespace kb::wire::kommo {
@@ -39,6 +39,7 @@ struct FieldDefinition {
     std::string name;
     std::string code;
     std::string type;   // "text", "date", "numeric", ... unknown types are kept as they come
+    std::vector<std::pair<int64_t, std::string>> enums;   // options of select / multiselect fields
 };
 
 struct Tokens {

@@ -1,42 +1,343 @@
+// The settings document as JSON. Decoding is lenient about what is missing (defaults stand) and strict
+// about what is wrong (an error naming the path), and never throws.
 #include "shared/wire/settings.hpp"
 
 namespace kb::wire {
 
-Json encode_settings(const domain::Settings& s) {
-    const auto& f = s.lead_fields;
-    return Json{{"version", s.version},
-                {"connected_branch_ids", s.connected_branch_ids},
-                {"lead_fields", Json{{"record_id", f.record_id}, {"record_date", f.record_date}, {"record_time", f.record_time},
-                                     {"employee", f.employee}, {"branch", f.branch}, {"services", f.services},
-                                     {"employee_with_specialization", f.employee_with_specialization}}}};
+using namespace kb::domain;
+
+// [SECTION] enums as text -------------------------------------------------------------------------------------
+namespace {
+
+template <class E>
+struct EnumName {
+    E value;
+    const char* name;
+};
+
+constexpr EnumName<StatusSyncMode> sync_modes[] = {{StatusSyncMode::off, "off"},
+                                                   {StatusSyncMode::without_conditions, "without_conditions"},
+                                                   {StatusSyncMode::with_conditions, "with_conditions"},
+                                                   {StatusSyncMode::single_pipeline, "single_pipeline"}};
+constexpr EnumName<PhoneFormat> phone_formats[] = {{PhoneFormat::as_is, "as_is"}, {PhoneFormat::e164, "e164"},
+                                                   {PhoneFormat::digits, "digits"}, {PhoneFormat::ru_brackets, "ru_brackets"},
+                                                   {PhoneFormat::ru_eight, "ru_eight"}, {PhoneFormat::international, "international"},
+                                                   {PhoneFormat::custom, "custom"}};
+constexpr EnumName<MergeInto> merge_modes[] = {{MergeInto::newest, "newest"}, {MergeInto::oldest, "oldest"}};
+constexpr EnumName<RecordState> states[] = {{RecordState::waiting, "waiting"}, {RecordState::confirmed, "confirmed"},
+                                            {RecordState::came, "came"}, {RecordState::did_not_come, "did_not_come"},
+                                            {RecordState::deleted, "deleted"}};
+
+template <class E, size_t N>
+const char* name_of(const EnumName<E> (&table)[N], E value) {
+    for (const auto& entry : table)
+        if (entry.value == value) return entry.name;
+    return table[0].name;
 }
 
-Result<domain::Settings> decode_settings(const Json& value) {
-    domain::Settings s;
+template <class E, size_t N>
+std::optional<E> value_of(const EnumName<E> (&table)[N], const std::string& name) {
+    for (const auto& entry : table)
+        if (name == entry.name) return entry.value;
+    return std::nullopt;
+}
+
+// [SECTION] encoding -------------------------------------------------------------------------------------------
+Json stage(const StageRef& s) { return Json{{"pipeline_id", s.pipeline_id}, {"status_id", s.status_id}}; }
+
+Json stages(const std::vector<StageRef>& list) {
+    Json out = Json::array();
+    for (const auto& s : list) out.push_back(stage(s));
+    return out;
+}
+
+Json status_map(const StatusMap& m) {
+    Json targets = Json::object();
+    for (const auto& [state, target] : m.targets) targets[name_of(states, state)] = stage(target);
+    return Json{{"targets", targets}, {"move_closed_leads", m.move_closed_leads}, {"allow_backwards", m.allow_backwards}};
+}
+
+Json id_map(const std::map<std::string, int64_t>& m) {
+    Json out = Json::object();
+    for (const auto& [code, id] : m) out[code] = id;
+    return out;
+}
+
+// [SECTION] decoding -------------------------------------------------------------------------------------------
+// Reads members in order and keeps the first error; every read names its path.
+struct Reader {
+    std::optional<Error> error;
+
+    void fail_at(const std::string& path, const char* what) {
+        if (!error) error = Error{Errc::bad_input, "ui.error.bad_settings", path + ": " + what};
+    }
+    const Json* at(const Json& object, const char* key) {
+        const Json* v = member(object, key);
+        return v && !v->is_null() ? v : nullptr;
+    }
+    void integer(const Json& o, const char* key, const std::string& path, int64_t& out) {
+        if (const Json* v = at(o, key)) {
+            auto n = int_from(*v, join_path(path, key));
+            if (n) out = *n;
+            else fail_at(join_path(path, key), "expected a number");
+        }
+    }
+    void integer32(const Json& o, const char* key, const std::string& path, int32_t& out) {
+        int64_t wide = out;
+        integer(o, key, path, wide);
+        if (wide < INT32_MIN || wide > INT32_MAX) fail_at(join_path(path, key), "out of range");
+        else out = static_cast<int32_t>(wide);
+    }
+    void flag(const Json& o, const char* key, const std::string& path, bool& out) {
+        if (const Json* v = at(o, key)) {
+            if (v->is_boolean()) out = v->get<bool>();
+            else fail_at(join_path(path, key), "expected true or false");
+        }
+    }
+    void text(const Json& o, const char* key, const std::string& path, std::string& out) {
+        if (const Json* v = at(o, key)) {
+            if (v->is_string()) out = v->get<std::string>();
+            else fail_at(join_path(path, key), "expected text");
+        }
+    }
+    template <class E, size_t N>
+    void enumeration(const Json& o, const char* key, const std::string& path, const EnumName<E> (&table)[N], E& out) {
+        if (const Json* v = at(o, key)) {
+            auto value = v->is_string() ? value_of(table, v->get<std::string>()) : std::nullopt;
+            if (value) out = *value;
+            else fail_at(join_path(path, key), "unknown value");
+        }
+    }
+    void ids(const Json& o, const char* key, const std::string& path, std::vector<int64_t>& out) {
+        const Json* v = at(o, key);
+        if (!v) return;
+        if (!v->is_array()) return fail_at(join_path(path, key), "expected a list");
+        out.clear();
+        for (size_t i = 0; i < v->size(); ++i) {
+            auto n = int_from((*v)[i], index_path(join_path(path, key), i));
+            if (n) out.push_back(*n);
+            else fail_at(index_path(join_path(path, key), i), "expected a number");
+        }
+    }
+    void stage(const Json& o, const std::string& path, StageRef& out) {
+        integer(o, "pipeline_id", path, out.pipeline_id);
+        integer(o, "status_id", path, out.status_id);
+    }
+    void stages(const Json& o, const char* key, const std::string& path, std::vector<StageRef>& out) {
+        const Json* v = at(o, key);
+        if (!v) return;
+        if (!v->is_array()) return fail_at(join_path(path, key), "expected a list");
+        out.clear();
+        for (size_t i = 0; i < v->size(); ++i) {
+            StageRef s;
+            stage((*v)[i], index_path(join_path(path, key), i), s);
+            out.push_back(s);
+        }
+    }
+    void status_map(const Json& o, const std::string& path, StatusMap& out) {
+        if (const Json* targets = at(o, "targets")) {
+            if (!targets->is_object()) return fail_at(join_path(path, "targets"), "expected an object");
+            for (auto it = targets->begin(); it != targets->end(); ++it) {
+                auto state = value_of(states, it.key());
+                if (!state) fail_at(join_path(join_path(path, "targets"), it.key()), "unknown record state");
+                else stage(it.value(), join_path(join_path(path, "targets"), it.key()), out.targets[*state]);
+            }
+        }
+        flag(o, "move_closed_leads", path, out.move_closed_leads);
+        flag(o, "allow_backwards", path, out.allow_backwards);
+    }
+    void id_map(const Json& o, const char* key, const std::string& path, std::map<std::string, int64_t>& out) {
+        const Json* v = at(o, key);
+        if (!v) return;
+        if (!v->is_object()) return fail_at(join_path(path, key), "expected an object");
+        for (auto it = v->begin(); it != v->end(); ++it) integer(*v, it.key().c_str(), join_path(path, key), out[it.key()]);
+    }
+};
+
+}  // namespace
+
+Json encode_settings(const Settings& s) {
+    const auto& l = s.lead_fields;
+    Json additional = Json::object();
+    for (const auto& [branch, fields] : l.additional_fields) additional[std::to_string(branch)] = id_map(fields);
+    const auto& c = s.contact_fields;
+    Json users = Json::array();
+    for (const auto& u : s.users)
+        users.push_back(Json{{"kommo_user_id", u.kommo_user_id}, {"altegio_user_id", u.altegio_user_id},
+                             {"visible_branch_ids", u.visible_branch_ids}, {"visible_chain_ids", u.visible_chain_ids}});
+    Json schemes = Json::array();
+    for (const auto& scheme : s.status_sync.schemes) {
+        const auto& k = scheme.conditions;
+        schemes.push_back(Json{{"name", scheme.name},
+                               {"conditions", Json{{"service_category_ids", k.service_category_ids}, {"pipeline_ids", k.pipeline_ids},
+                                                   {"branch_ids", k.branch_ids}, {"staff_ids", k.staff_ids},
+                                                   {"record_label_ids", k.record_label_ids}}},
+                               {"map", status_map(scheme.map)}});
+    }
+    Json only_states = Json::array();
+    for (auto state : s.status_sync.only_states) only_states.push_back(name_of(states, state));
+    Json conditions = Json::array();
+    for (const auto& f : s.duplicates.field_conditions) conditions.push_back(Json{{"field_id", f.field_id}, {"must_be_filled", f.must_be_filled}});
+    const auto& a = s.automation;
+    return Json{
+        {"version", s.version},
+        {"default_country_code", s.default_country_code},
+        {"connected_branch_ids", s.connected_branch_ids},
+        {"lead_fields", Json{{"record_id", l.record_id}, {"company_id", l.company_id}, {"record_date", l.record_date},
+                             {"record_time", l.record_time}, {"datetime_in_one_field", l.datetime_in_one_field},
+                             {"employee", l.employee}, {"employee_with_specialization", l.employee_with_specialization},
+                             {"branch", l.branch}, {"services", l.services}, {"service_category", l.service_category},
+                             {"record_category", l.record_category}, {"comment", l.comment}, {"record_source", l.record_source},
+                             {"payments_amount", l.payments_amount}, {"additional_fields", additional}}},
+        {"contact_fields", Json{{"birthday", c.birthday}, {"category", c.category}, {"write_phone", c.write_phone},
+                                {"phone_format", name_of(phone_formats, c.phone_format)}, {"phone_pattern", c.phone_pattern},
+                                {"additional_fields", id_map(c.additional_fields)}, {"visits_count", c.visits_count},
+                                {"visits_sum", c.visits_sum}, {"client_id", c.client_id}, {"subscription_name", c.subscription_name},
+                                {"subscription_start", c.subscription_start}, {"subscription_end", c.subscription_end},
+                                {"subscription_remaining", c.subscription_remaining}}},
+        {"users", users},
+        {"status_sync", Json{{"mode", name_of(sync_modes, s.status_sync.mode)}, {"map", status_map(s.status_sync.map)},
+                             {"pipeline_id", s.status_sync.pipeline_id}, {"schemes", schemes},
+                             {"fallback", status_map(s.status_sync.fallback)}, {"only_states", only_states}}},
+        {"duplicates", Json{{"enabled", s.duplicates.enabled}, {"statuses", stages(s.duplicates.statuses)},
+                            {"field_conditions", conditions}, {"accept_matching_record_id", s.duplicates.accept_matching_record_id},
+                            {"merge_into", name_of(merge_modes, s.duplicates.merge_into)}}},
+        {"automation", Json{{"task_on_new_record", a.task_on_new_record}, {"task_type_id", a.task_type_id},
+                            {"task_due_minutes", a.task_due_minutes}, {"journal_note", a.journal_note},
+                            {"go_to_lead_button", a.go_to_lead_button},
+                            {"stages_hiding_records_window", stages(a.stages_hiding_records_window)},
+                            {"pipelines_showing_record_log", a.pipelines_showing_record_log},
+                            {"no_lead_for_records_made_in_altegio", a.no_lead_for_records_made_in_altegio},
+                            {"deal_without_client", a.deal_without_client}, {"linked_user_responsible", a.linked_user_responsible},
+                            {"new_lead_pipeline_id", a.new_lead_pipeline_id}, {"new_lead_status_id", a.new_lead_status_id}}},
+        {"history_retention_days", s.history_retention_days}};
+}
+
+Result<Settings> decode_settings(const Json& value) {
+    Settings s;
     if (value.is_null()) return s;
     if (!value.is_object()) return fail(Errc::bad_input, "ui.error.bad_settings", "settings: expected an object");
-    auto version = read_int_or(value, "version", "settings", domain::Settings::current_version);
-    if (!version) return tl::unexpected(version.error());
-    s.version = static_cast<int32_t>(*version);
-    auto branches = read_list(value, "connected_branch_ids", "settings");
-    if (!branches) return tl::unexpected(branches.error());
-    for (size_t i = 0; i < (*branches)->size(); ++i) {
-        auto id = int_from((**branches)[i], index_path("settings.connected_branch_ids", i));
-        if (!id) return tl::unexpected(id.error());
-        s.connected_branch_ids.push_back(*id);
-    }
-    if (const Json* fields = member(value, "lead_fields")) {
-        const std::string path = "settings.lead_fields";
-        auto& f = s.lead_fields;
-        for (auto [key, target] : {std::pair{"record_id", &f.record_id}, {"record_date", &f.record_date},
-                                   {"record_time", &f.record_time}, {"employee", &f.employee}, {"branch", &f.branch},
-                                   {"services", &f.services}}) {
-            auto id = read_int_or(*fields, key, path, 0);
-            if (!id) return tl::unexpected(id.error());
-            *target = *id;
+    Reader r;
+    r.integer32(value, "version", "settings", s.version);
+    r.text(value, "default_country_code", "settings", s.default_country_code);
+    r.ids(value, "connected_branch_ids", "settings", s.connected_branch_ids);
+    if (const Json* l = r.at(value, "lead_fields")) {
+        const std::string p = "settings.lead_fields";
+        auto& m = s.lead_fields;
+        for (auto [key, target] : {std::pair{"record_id", &m.record_id}, {"company_id", &m.company_id}, {"record_date", &m.record_date},
+                                   {"record_time", &m.record_time}, {"employee", &m.employee}, {"branch", &m.branch},
+                                   {"services", &m.services}, {"service_category", &m.service_category},
+                                   {"record_category", &m.record_category}, {"comment", &m.comment},
+                                   {"record_source", &m.record_source}, {"payments_amount", &m.payments_amount}})
+            r.integer(*l, key, p, *target);
+        r.flag(*l, "datetime_in_one_field", p, m.datetime_in_one_field);
+        r.flag(*l, "employee_with_specialization", p, m.employee_with_specialization);
+        if (const Json* extra = r.at(*l, "additional_fields")) {
+            if (!extra->is_object()) r.fail_at(p + ".additional_fields", "expected an object");
+            else
+                for (auto it = extra->begin(); it != extra->end(); ++it) {
+                    auto branch = int_from(Json(it.key()), "");
+                    if (!branch) r.fail_at(p + ".additional_fields." + it.key(), "expected a branch id");
+                    else r.id_map(*extra, it.key().c_str(), p + ".additional_fields", m.additional_fields[*branch]);
+                }
         }
-        f.employee_with_specialization = read_flag(*fields, "employee_with_specialization");
     }
+    if (const Json* c = r.at(value, "contact_fields")) {
+        const std::string p = "settings.contact_fields";
+        auto& m = s.contact_fields;
+        for (auto [key, target] : {std::pair{"birthday", &m.birthday}, {"category", &m.category}, {"visits_count", &m.visits_count},
+                                   {"visits_sum", &m.visits_sum}, {"client_id", &m.client_id},
+                                   {"subscription_name", &m.subscription_name}, {"subscription_start", &m.subscription_start},
+                                   {"subscription_end", &m.subscription_end}, {"subscription_remaining", &m.subscription_remaining}})
+            r.integer(*c, key, p, *target);
+        r.flag(*c, "write_phone", p, m.write_phone);
+        r.enumeration(*c, "phone_format", p, phone_formats, m.phone_format);
+        r.text(*c, "phone_pattern", p, m.phone_pattern);
+        r.id_map(*c, "additional_fields", p, m.additional_fields);
+    }
+    if (const Json* users = r.at(value, "users")) {
+        if (!users->is_array()) r.fail_at("settings.users", "expected a list");
+        else
+            for (size_t i = 0; i < users->size(); ++i) {
+                std::string p = index_path("settings.users", i);
+                UserMapping u;
+                r.integer((*users)[i], "kommo_user_id", p, u.kommo_user_id);
+                r.integer((*users)[i], "altegio_user_id", p, u.altegio_user_id);
+                r.ids((*users)[i], "visible_branch_ids", p, u.visible_branch_ids);
+                r.ids((*users)[i], "visible_chain_ids", p, u.visible_chain_ids);
+                s.users.push_back(std::move(u));
+            }
+    }
+    if (const Json* sync = r.at(value, "status_sync")) {
+        const std::string p = "settings.status_sync";
+        auto& m = s.status_sync;
+        r.enumeration(*sync, "mode", p, sync_modes, m.mode);
+        if (const Json* map = r.at(*sync, "map")) r.status_map(*map, p + ".map", m.map);
+        r.integer(*sync, "pipeline_id", p, m.pipeline_id);
+        if (const Json* fallback = r.at(*sync, "fallback")) r.status_map(*fallback, p + ".fallback", m.fallback);
+        if (const Json* schemes = r.at(*sync, "schemes")) {
+            if (!schemes->is_array()) r.fail_at(p + ".schemes", "expected a list");
+            else
+                for (size_t i = 0; i < schemes->size(); ++i) {
+                    std::string sp = index_path(p + ".schemes", i);
+                    DistributionScheme scheme;
+                    r.text((*schemes)[i], "name", sp, scheme.name);
+                    if (const Json* k = r.at((*schemes)[i], "conditions")) {
+                        auto& c = scheme.conditions;
+                        r.ids(*k, "service_category_ids", sp + ".conditions", c.service_category_ids);
+                        r.ids(*k, "pipeline_ids", sp + ".conditions", c.pipeline_ids);
+                        r.ids(*k, "branch_ids", sp + ".conditions", c.branch_ids);
+                        r.ids(*k, "staff_ids", sp + ".conditions", c.staff_ids);
+                        r.ids(*k, "record_label_ids", sp + ".conditions", c.record_label_ids);
+                    }
+                    if (const Json* map = r.at((*schemes)[i], "map")) r.status_map(*map, sp + ".map", scheme.map);
+                    m.schemes.push_back(std::move(scheme));
+                }
+        }
+        if (const Json* only = r.at(*sync, "only_states")) {
+            if (!only->is_array()) r.fail_at(p + ".only_states", "expected a list");
+            else
+                for (size_t i = 0; i < only->size(); ++i) {
+                    auto state = (*only)[i].is_string() ? value_of(states, (*only)[i].get<std::string>()) : std::nullopt;
+                    if (state) m.only_states.push_back(*state);
+                    else r.fail_at(index_path(p + ".only_states", i), "unknown record state");
+                }
+        }
+    }
+    if (const Json* d = r.at(value, "duplicates")) {
+        const std::string p = "settings.duplicates";
+        r.flag(*d, "enabled", p, s.duplicates.enabled);
+        r.stages(*d, "statuses", p, s.duplicates.statuses);
+        r.flag(*d, "accept_matching_record_id", p, s.duplicates.accept_matching_record_id);
+        r.enumeration(*d, "merge_into", p, merge_modes, s.duplicates.merge_into);
+        if (const Json* conditions = r.at(*d, "field_conditions")) {
+            if (!conditions->is_array()) r.fail_at(p + ".field_conditions", "expected a list");
+            else
+                for (size_t i = 0; i < conditions->size(); ++i) {
+                    FieldCondition f;
+                    r.integer((*conditions)[i], "field_id", index_path(p + ".field_conditions", i), f.field_id);
+                    r.flag((*conditions)[i], "must_be_filled", index_path(p + ".field_conditions", i), f.must_be_filled);
+                    s.duplicates.field_conditions.push_back(f);
+                }
+        }
+    }
+    if (const Json* a = r.at(value, "automation")) {
+        const std::string p = "settings.automation";
+        auto& m = s.automation;
+        for (auto [key, target] : {std::pair{"task_on_new_record", &m.task_on_new_record}, {"journal_note", &m.journal_note},
+                                   {"go_to_lead_button", &m.go_to_lead_button},
+                                   {"no_lead_for_records_made_in_altegio", &m.no_lead_for_records_made_in_altegio},
+                                   {"deal_without_client", &m.deal_without_client}, {"linked_user_responsible", &m.linked_user_responsible}})
+            r.flag(*a, key, p, *target);
+        r.integer(*a, "task_type_id", p, m.task_type_id);
+        r.integer32(*a, "task_due_minutes", p, m.task_due_minutes);
+        r.stages(*a, "stages_hiding_records_window", p, m.stages_hiding_records_window);
+        r.ids(*a, "pipelines_showing_record_log", p, m.pipelines_showing_record_log);
+        r.integer(*a, "new_lead_pipeline_id", p, m.new_lead_pipeline_id);
+        r.integer(*a, "new_lead_status_id", p, m.new_lead_status_id);
+    }
+    r.integer32(value, "history_retention_days", "settings", s.history_retention_days);
+    if (r.error) return tl::unexpected(*r.error);
     return s;
 }
 

@@ -60,7 +60,12 @@ TEST_CASE("token replies need both tokens") {
 }
 
 TEST_CASE("custom field values encode as Kommo's custom_fields_values") {
-    auto json = kommo::encode_custom_fields({{77, domain::FieldValue::Kind::text, "123", 0},
-                                             {78, domain::FieldValue::Kind::unix_time, "", 1763856000}});
-    CHECK(json.dump() == R"([{"field_id":77,"values":[{"value":"123"}]},{"field_id":78,"values":[{"value":1763856000}]}])");
+    using Kind = domain::FieldValue::Kind;
+    auto json = kommo::encode_custom_fields({{77, Kind::text, "123", 0, {}, {}},
+                                             {78, Kind::integer, "", 1763856000, {}, {}},
+                                             {79, Kind::enum_ids, "", 0, {5, 6}, {}},
+                                             {80, Kind::text, "+79991234567", 0, {}, "WORK"}});
+    CHECK(json.dump() == R"([{"field_id":77,"values":[{"value":"123"}]},{"field_id":78,"values":[{"value":1763856000}]},)"
+                         R"({"field_id":79,"values":[{"enum_id":5},{"enum_id":6}]},)"
+                         R"({"field_id":80,"values":[{"enum_code":"WORK","value":"+79991234567"}]}])");
 }

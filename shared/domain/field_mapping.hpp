@@ -1,0 +1,52 @@
+#pragma once
+// What a record writes into the Kommo lead, and a client into the Kommo contact: the exact custom field
+// values to send, given the admin's mapping and the Kommo fields' types. Text is cut to Kommo's 256
+// characters; list fields take only values the Kommo field has (others are reported, never invented);
+// dates are the branch's wall-clock dates.
+// Usage:
+//   auto mapped = map_record_to_lead(record, branch, settings.lead_fields, kommo_lead_fields, offset);
+//   // mapped.values -> kb::wire::kommo::encode_custom_fields(mapped.values); mapped.problems -> history
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+#include "shared/domain/booking.hpp"
+#include "shared/domain/settings.hpp"
+
+namespace kb::domain {
+
+struct FieldValue {
+    enum class Kind { text, integer, enum_ids };
+    int64_t field_id = 0;
+    Kind kind = Kind::text;
+    std::string text;
+    int64_t integer = 0;                 // numbers and dates (unix seconds)
+    std::vector<int64_t> enum_ids;
+    std::string enum_code;               // for multitext fields (PHONE, EMAIL): "WORK"
+    friend bool operator==(const FieldValue&, const FieldValue&) = default;
+};
+
+struct MappingProblem {
+    int64_t field_id = 0;
+    std::string message_key;             // "ui.settings_error.*"
+    std::string detail;
+    friend bool operator==(const MappingProblem&, const MappingProblem&) = default;
+};
+
+struct MappedFields {
+    std::vector<FieldValue> values;
+    std::vector<MappingProblem> problems;
+};
+
+constexpr size_t kommo_text_limit = 256;
+std::string cut_to_kommo_text(std::string text);   // on a UTF-8 boundary
+
+MappedFields map_record_to_lead(const Record& record, const Branch& branch, const LeadFieldMap& map,
+                                const std::vector<KommoFieldInfo>& kommo_fields,
+                                const std::map<int64_t, std::string>& service_category_titles);
+
+MappedFields map_client_to_contact(const ClientProfile& client, const ContactFieldMap& map,
+                                   const std::vector<KommoFieldInfo>& kommo_fields, std::string_view default_country_code,
+                                   int32_t branch_offset_seconds);
+
+}  // namespace kb::domain
