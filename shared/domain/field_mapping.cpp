@@ -121,11 +121,11 @@ private:
         }
     }
     void date(int64_t field_id, const Value& value, bool with_time) {
-        std::optional<int64_t> unix;
-        if (auto* d = std::get_if<Day>(&value)) unix = midnight(*d);
-        if (auto* i = std::get_if<Instant>(&value)) unix = with_time ? i->unix_seconds : midnight(day_of(*i));
-        if (!unix) return problem(field_id, "ui.settings_error.not_a_date", as_text(value));
-        m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::integer, {}, *unix, {}, {}});
+        std::optional<int64_t> seconds;   // not "unix": that is a predefined macro under emscripten
+        if (auto* d = std::get_if<Day>(&value)) seconds = midnight(*d);
+        if (auto* i = std::get_if<Instant>(&value)) seconds = with_time ? i->unix_seconds : midnight(day_of(*i));
+        if (!seconds) return problem(field_id, "ui.settings_error.not_a_date", as_text(value));
+        m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::integer, {}, *seconds, {}, {}});
     }
     void list(const KommoFieldInfo& def, const Value& value, bool multiple) {
         Texts wanted = std::holds_alternative<Texts>(value) ? std::get<Texts>(value) : Texts{as_text(value)};
