@@ -158,15 +158,19 @@ TEST_CASE("decoding refuses wrong types with the path, keeps defaults for what i
     auto old_document = wire::decode_settings(*wire::parse_json(R"({"version":1,"lead_fields":{"record_id":"77"}})"));
     REQUIRE(old_document);
     CHECK(old_document->lead_fields.record_id == 77);
-    for (auto [text, path] : {std::pair{R"({"status_sync":{"mode":"sometimes"}})", "settings.status_sync.mode"},
-                              {R"({"users":[{"kommo_user_id":"x"}]})", "settings.users[0].kommo_user_id"},
-                              {R"({"status_sync":{"map":{"targets":{"arrived":{"status_id":1}}}}})", "settings.status_sync.map.targets.arrived"},
-                              {R"({"duplicates":{"enabled":"yes"}})", "settings.duplicates.enabled"},
-                              {R"({"history_retention_days":99999999999})", "settings.history_retention_days"},
-                              {R"([])", "settings"}}) {
-        CAPTURE(text);
-        auto decoded = wire::decode_settings(*wire::parse_json(text));
+    struct Case {
+        const char* text;
+        const char* path;
+    };
+    for (const Case& c : {Case{R"({"status_sync":{"mode":"sometimes"}})", "settings.status_sync.mode"},
+                          Case{R"({"users":[{"kommo_user_id":"x"}]})", "settings.users[0].kommo_user_id"},
+                          Case{R"({"status_sync":{"map":{"targets":{"arrived":{"status_id":1}}}}})", "settings.status_sync.map.targets.arrived"},
+                          Case{R"({"duplicates":{"enabled":"yes"}})", "settings.duplicates.enabled"},
+                          Case{R"({"history_retention_days":99999999999})", "settings.history_retention_days"},
+                          Case{R"([])", "settings"}}) {
+        CAPTURE(c.text);
+        auto decoded = wire::decode_settings(*wire::parse_json(c.text));
         REQUIRE_FALSE(decoded);
-        CHECK(decoded.error().detail.find(path) == 0);
+        CHECK(decoded.error().detail.find(c.path) == 0);
     }
 }
