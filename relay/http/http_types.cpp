@@ -1,18 +1,13 @@
 #include "relay/http/http_types.hpp"
 
+#include "shared/wire/form.hpp"
+
 namespace kb::http {
 namespace {
 
 std::string lookup(const std::map<std::string, std::string>& map, std::string_view key) {
     auto it = map.find(std::string(key));
     return it == map.end() ? std::string() : it->second;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -34,21 +29,7 @@ std::string to_lower(std::string_view text) {
     return out;
 }
 
-std::string url_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '+') {
-            out += ' ';
-        } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
+std::string url_decode(std::string_view text) { return wire::form_decode(text); }
 
 std::string url_encode(std::string_view text) {
     static const char* digits = "0123456789ABCDEF";
