@@ -1,5 +1,8 @@
 #include "shared/wire/altegio.hpp"
 
+#include <algorithm>
+#include "shared/domain/calendar.hpp"
+
 namespace kb::wire::altegio {
 
 using domain::Record;
@@ -227,6 +230,120 @@ Json encode_record_create(const domain::BookingRequest& request, std::string_vie
               {"comment", request.comment},
               {"api_id", std::string(api_id)}};
     return body;
+}
+
+// [SECTION] clients, labels, money --------------------------------------------------------------------------
+namespace {
+
+// "2026-11-01 10:00:00", "2026-11-01" or a unix time -> "YYYY-MM-DD" ("" when absent or unreadable).
+std::string date_part(const Json& object, std::string_view key) {
+    const Json* v = member(object, key);
+    if (!v || v->is_null()) return {};
+    if (v->is_number()) {
+        auto seconds = int_from(*v, key);
+        if (!seconds) return {};
+        int64_t days = *seconds >= 0 ? *seconds / 86400 : (*seconds - 86399) / 86400;
+        return domain::format_civil(domain::civil_from_days(days));
+    }
+    std::string text = read_text(object, key);
+    if (text.size() >= 10 && domain::parse_civil(text.substr(0, 10))) return text.substr(0, 10);
+    return {};
+}
+
+}  // namespace
+
+Result<domain::ClientProfile> decode_client(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    domain::ClientProfile c;
+    c.id = *id;
+    c.name = read_text(value, "name");
+    if (auto surname = read_text(value, "surname"); !surname.empty()) c.name += (c.name.empty() ? "" : " ") + surname;
+    c.phone = read_text(value, "phone");
+    if (!c.phone.empty() && c.phone[0] != '+' && member(value, "phone")->is_number()) c.phone = "+" + c.phone;
+    c.email = read_text(value, "email");
+    c.birth_date = date_part(value, "birth_date");
+    auto categories = read_list(value, "categories", path);
+    if (!categories) return tl::unexpected(categories.error());
+    for (const auto& category : **categories) c.categories.push_back(read_text(category, "title"));
+    if (const Json* fields = member(value, "custom_fields"); fields && fields->is_object())
+        for (auto it = fields->begin(); it != fields->end(); ++it)
+            c.custom_fields[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+    auto visits = read_int_or(value, "visits", path, 0);
+    if (!visits) return tl::unexpected(visits.error());
+    if (*visits == 0) visits = read_int_or(value, "success_visits_count", path, 0);
+    if (!visits) return tl::unexpected(visits.error());
+    c.visits_count = static_cast<int32_t>(*visits);
+    auto spent = read_money(value, "spent", path);
+    if (!spent) return tl::unexpected(spent.error());
+    c.visits_sum = *spent;
+    return c;
+}
+
+Result<std::vector<domain::Label>> decode_labels(const Json& data) {
+    if (!data.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", "labels: expected a list");
+    std::vector<domain::Label> out;
+    for (size_t i = 0; i < data.size(); ++i) {
+        if (read_flag(data[i], "deleted")) continue;
+        auto id = read_int(data[i], "id", index_path("labels", i));
+        if (!id) return tl::unexpected(id.error());
+        out.push_back(domain::Label{*id, read_text(data[i], "title"), read_text(data[i], "color")});
+    }
+    return out;
+}
+
+Result<FinanceOperation> decode_finance_operation(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    auto record = read_int_or(value, "record_id", path, 0);
+    auto visit = read_int_or(value, "visit_id", path, 0);
+    auto amount = read_money(value, "amount", path);
+    for (const Error* e : {id ? nullptr : &id.error(), record ? nullptr : &record.error(), visit ? nullptr : &visit.error(),
+                           amount ? nullptr : &amount.error()})
+        if (e) return tl::unexpected(*e);
+    return FinanceOperation{*id, *record, *visit, *amount, read_text(value, "sold_item_type"), read_text(value, "date")};
+}
+
+Result<domain::Subscription> decode_subscription(const Json& value, std::string_view path) {
+    if (!value.is_object()) return fail(Errc::bad_input, "ui.error.bad_reply", std::string(path) + ": expected an object");
+    domain::Subscription s;
+    const Json* type = member(value, "type");
+    s.name = type ? read_text(*type, "title") : "";
+    std::string balance = read_text(value, "balance_string");
+    if (s.name.empty()) s.name = balance.substr(0, balance.find(" (x"));
+    if (size_t x = balance.rfind("(x"); x != std::string::npos) {
+        int32_t remaining = 0;
+        size_t i = x + 2;
+        for (; i < balance.size() && balance[i] >= '0' && balance[i] <= '9'; ++i) remaining = remaining * 10 + (balance[i] - '0');
+        if (i > x + 2 && i < balance.size() && balance[i] == ')') s.remaining = remaining;
+    }
+    s.start_date = date_part(value, "activated_date");
+    if (s.start_date.empty()) s.start_date = date_part(value, "created_date");
+    auto period = read_int_or(value, "period", path, 0);
+    auto unit = read_int_or(value, "period_unit_id", path, 0);
+    if (!period || !unit) return tl::unexpected(period ? unit.error() : period.error());
+    if (auto start = domain::parse_civil(s.start_date); start && *period > 0) {
+        int64_t days = domain::days_from_civil(start->year, start->month, start->day);
+        domain::CivilDate end = *start;
+        switch (*unit) {
+            case 1: end = domain::civil_from_days(days + *period); break;
+            case 2: end = domain::civil_from_days(days + 7 * *period); break;
+            case 3:
+            case 4: {
+                int64_t months = end.month - 1 + (*unit == 3 ? *period : 12 * *period);
+                end.year += static_cast<int32_t>(months / 12);
+                end.month = static_cast<int32_t>(months % 12) + 1;
+                // The same day of the month, or the month's last day (Jan 31 + 1 month = Feb 28/29).
+                int32_t last = static_cast<int32_t>(domain::days_from_civil(end.month == 12 ? end.year + 1 : end.year,
+                                                                            end.month == 12 ? 1 : end.month + 1, 1) -
+                                                    domain::days_from_civil(end.year, end.month, 1));
+                end.day = std::min(end.day, last);
+                break;
+            }
+            default: end = domain::CivilDate{0, 0, 0};
+        }
+        if (end.year != 0) s.end_date = domain::format_civil(end);
+    }
+    return s;
 }
 
 // [SECTION] webhooks ----------------------------------------------------------------------------------------

@@ -49,6 +49,27 @@ Json encode_book_check(const domain::BookingRequest& request);
 Json encode_record_create(const domain::BookingRequest& request, std::string_view api_id,
                           const std::vector<domain::Service>& chosen_services);
 
+// [SECTION] clients, labels, money --------------------------------------------------------------------------
+// GET /client/{cid}/{id} (and a webhook's client data): phones may be numbers, birth_date a date or a unix time.
+Result<domain::ClientProfile> decode_client(const Json& value, std::string_view path = "client");
+// GET /labels/{cid}/{entity}: a bare array of labels; deleted labels are left out.
+Result<std::vector<domain::Label>> decode_labels(const Json& data);
+
+struct FinanceOperation {
+    int64_t id = 0;
+    int64_t record_id = 0;
+    int64_t visit_id = 0;
+    domain::Money amount;
+    std::string sold_item_type;
+    std::string date;
+};
+Result<FinanceOperation> decode_finance_operation(const Json& value, std::string_view path = "finances_operation");
+
+// A client's membership from GET /loyalty/abonements: name, start, end, remaining classes. The end is the
+// activation date plus the period (days, weeks, months or years); the remaining count is read from
+// balance_string's "(xN)", which Altegio keeps right where links[].count may say 0.
+Result<domain::Subscription> decode_subscription(const Json& value, std::string_view path = "abonement");
+
 // [SECTION] webhooks ----------------------------------------------------------------------------------------
 struct WebhookEvent {
     int64_t company_id = 0;

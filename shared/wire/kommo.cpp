@@ -23,6 +23,50 @@ Result<std::vector<CustomFieldValue>> decode_custom_fields(const Json& owner, st
 
 }  // namespace
 
+Result<User> decode_user(const Json& value, std::string_view path) {
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    const Json* rights = member(value, "rights");
+    return User{*id, read_text(value, "name"), read_text(value, "email"), rights && read_flag(*rights, "is_admin")};
+}
+
+Result<std::vector<domain::PipelineInfo>> decode_pipelines(const Json& body) {
+    const Json* embedded = member(body, "_embedded");
+    if (!embedded || !member(*embedded, "pipelines"))   // every account has a pipeline: absence means a wrong reply
+        return fail(Errc::bad_input, "ui.error.bad_reply", "pipelines: _embedded.pipelines missing");
+    auto pipelines = read_list(*embedded, "pipelines", "_embedded");
+    if (!pipelines) return tl::unexpected(pipelines.error());
+    std::vector<domain::PipelineInfo> out;
+    for (size_t i = 0; i < (*pipelines)->size(); ++i) {
+        const Json& p = (**pipelines)[i];
+        std::string path = index_path("pipelines", i);
+        auto id = read_int(p, "id", path);
+        if (!id) return tl::unexpected(id.error());
+        domain::PipelineInfo info{*id, {}};
+        const Json* inner = member(p, "_embedded");
+        auto statuses = inner ? read_list(*inner, "statuses", path + "._embedded") : Result<const Json*>(nullptr);
+        if (!statuses) return tl::unexpected(statuses.error());
+        if (*statuses)
+            for (size_t j = 0; j < (*statuses)->size(); ++j) {
+                auto status = read_int((**statuses)[j], "id", index_path(path + ".statuses", j));
+                auto sort = read_int_or((**statuses)[j], "sort", index_path(path + ".statuses", j), 0);
+                if (!status || !sort) return tl::unexpected(status ? sort.error() : status.error());
+                info.statuses.emplace_back(*status, static_cast<int32_t>(*sort));
+            }
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+Json encode_task(int64_t lead_id, const std::string& text, int64_t complete_till, int64_t task_type_id, int64_t responsible_user_id) {
+    Json task{{"text", text}, {"complete_till", complete_till}, {"entity_id", lead_id}, {"entity_type", "leads"},
+              {"task_type_id", task_type_id}};
+    if (responsible_user_id != 0) task["responsible_user_id"] = responsible_user_id;
+    return task;
+}
+
+Json encode_note(const std::string& text) { return Json{{"note_type", "common"}, {"params", Json{{"text", text}}}}; }
+
 Result<Lead> decode_lead(const Json& value, std::string_view path) {
     Lead lead;
     auto id = read_int(value, "id", path);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 #include "shared/domain/field_mapping.hpp"
+#include "shared/domain/settings.hpp"
 #include "shared/wire/json_read.hpp"
 
 namespace kb::wire::kommo {
@@ -47,6 +48,21 @@ struct Tokens {
     std::string refresh_token;
     int64_t expires_in = 0;   // seconds
 };
+
+struct User {
+    int64_t id = 0;
+    std::string name;
+    std::string email;
+    bool is_admin = false;
+};
+
+Result<User> decode_user(const Json& value, std::string_view path = "user");
+// GET /leads/pipelines: each pipeline with its stages and their order.
+Result<std::vector<domain::PipelineInfo>> decode_pipelines(const Json& body);
+
+// POST /tasks item and POST /leads/{id}/notes item.
+Json encode_task(int64_t lead_id, const std::string& text, int64_t complete_till, int64_t task_type_id, int64_t responsible_user_id);
+Json encode_note(const std::string& text);
 
 Result<Lead> decode_lead(const Json& value, std::string_view path = "lead");
 Result<Contact> decode_contact(const Json& value, std::string_view path = "contact");

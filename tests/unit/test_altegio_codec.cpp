@@ -115,3 +115,58 @@ TEST_CASE("free dates and times decode in order, and the record body carries our
     CHECK(body["client"]["name"] == "Анна");
     CHECK(body["services"].size() == 2);
 }
+
+TEST_CASE("a client profile: phone as a number, birth date as text or unix time, categories, visits and spending") {
+    auto client = altegio::decode_client(*parse_json(R"({"id":"169711586","name":"Анна","surname":"Иванова","phone":79991234567,
+      "email":"a@x.ru","categories":[{"id":1,"title":"VIP","color":"#f00"}],"birth_date":"1990-05-17","visits":12,"spent":"34500.00",
+      "custom_fields":{"source":"Instagram","size":38}})"));
+    REQUIRE(client);
+    CHECK(client->name == "Анна Иванова");
+    CHECK(client->phone == "+79991234567");
+    CHECK(client->birth_date == "1990-05-17");
+    CHECK(client->categories == std::vector<std::string>{"VIP"});
+    CHECK(client->visits_count == 12);
+    CHECK(client->visits_sum.minor == 3450000);
+    CHECK(client->custom_fields.at("size") == "38");
+    auto unix_birthday = altegio::decode_client(*parse_json(R"({"id":1,"birth_date":642902400,"categories":[]})"));
+    CHECK(unix_birthday->birth_date == "1990-05-17");
+    CHECK(altegio::decode_client(*parse_json(R"({"id":1,"birth_date":"0000-00-00"})"))->birth_date.empty());
+}
+
+TEST_CASE("labels drop deleted ones; finance operations carry record, visit and amount") {
+    auto labels = altegio::decode_labels(*parse_json(R"([{"id":1,"title":"VIP","color":"ff0000","entity":2},{"id":2,"title":"Old","deleted":1}])"));
+    REQUIRE(labels);
+    REQUIRE(labels->size() == 1);
+    CHECK((*labels)[0].title == "VIP");
+    auto op = altegio::decode_finance_operation(*parse_json(R"({"id":5,"record_id":"596792978","visit_id":508928359,"amount":"4000.00",
+      "sold_item_type":"service","date":"2025-07-12 12:40:00"})"));
+    REQUIRE(op);
+    CHECK(op->record_id == 596792978);
+    CHECK(op->amount.minor == 400000);
+    CHECK_FALSE(altegio::decode_finance_operation(*parse_json(R"({"id":5,"amount":"lots"})")));
+}
+
+TEST_CASE("a membership: remaining classes from balance_string, the end from activation plus the period") {
+    auto s = altegio::decode_subscription(*parse_json(R"json({"id":1,"number":"A-1","balance_string":"Surfing (x7)","type":{"title":"Surfing 10"},
+      "status":{"id":2,"title":"activated"},"period":1,"period_unit_id":3,"activated_date":"2026-01-31 10:00:00",
+      "balance_container":{"links":[{"count":0,"category":{"title":"Surf"}}]}})json"));
+    REQUIRE(s);
+    CHECK(s->name == "Surfing 10");
+    CHECK(s->remaining == 7);
+    CHECK(s->start_date == "2026-01-31");
+    CHECK(s->end_date == "2026-02-28");   // the month's last day
+    auto weeks = altegio::decode_subscription(*parse_json(R"json({"balance_string":"Yoga (x10)","period":2,"period_unit_id":2,"created_date":"2026-11-01"})json"));
+    CHECK(weeks->name == "Yoga");
+    CHECK(weeks->end_date == "2026-11-15");
+    auto unknown = altegio::decode_subscription(*parse_json(R"json({"balance_string":"Pool","period":1,"period_unit_id":9,"activated_date":"2026-11-01"})json"));
+    CHECK(unknown->remaining == -1);
+    CHECK(unknown->end_date.empty());
+    auto year = altegio::decode_subscription(*parse_json(R"json({"balance_string":"Gym (x100)","period":1,"period_unit_id":4,"activated_date":"2024-02-29"})json"));
+    CHECK(year->end_date == "2025-02-28");
+}
+
+TEST_CASE("staff with position as [] and ids as strings decode") {
+    auto staff = altegio::decode_staff(*parse_json(R"({"id":"5001","name":"Ольга","specialization":"Стилист","position":[]})"));
+    REQUIRE(staff);
+    CHECK(staff->id == 5001);
+}

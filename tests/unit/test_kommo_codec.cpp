@@ -69,3 +69,34 @@ TEST_CASE("custom field values encode as Kommo's custom_fields_values") {
                          R"({"field_id":79,"values":[{"enum_id":5},{"enum_id":6}]},)"
                          R"({"field_id":80,"values":[{"enum_code":"WORK","value":"+79991234567"}]}])");
 }
+
+TEST_CASE("pipelines with their stages in order, including won and lost; users with admin rights") {
+    auto pipelines = kommo::decode_pipelines(*parse_json(R"({"_embedded":{"pipelines":[{"id":7700001,"_embedded":{"statuses":[
+      {"id":77002,"sort":20},{"id":142,"sort":10000},{"id":143,"sort":11000}]}}]}})"));
+    REQUIRE(pipelines);
+    REQUIRE(pipelines->size() == 1);
+    CHECK((*pipelines)[0].statuses.size() == 3);
+    CHECK((*pipelines)[0].statuses[1] == std::pair<int64_t, int32_t>{142, 10000});
+    CHECK_FALSE(kommo::decode_pipelines(*parse_json(R"({"_embedded":{}})")));
+    auto user = kommo::decode_user(*parse_json(R"({"id":9001,"name":"Анна","email":"a@b.c","rights":{"is_admin":true}})"));
+    REQUIRE(user);
+    CHECK(user->is_admin);
+}
+
+TEST_CASE("tasks and notes encode as Kommo takes them") {
+    auto task = kommo::encode_task(21001, "Confirm the visit", 1763900000, 1, 9001);
+    CHECK(task["entity_type"] == "leads");
+    CHECK(task["complete_till"] == 1763900000);
+    CHECK(task["responsible_user_id"] == 9001);
+    CHECK_FALSE(kommo::encode_task(1, "x", 2, 1, 0).contains("responsible_user_id"));
+    CHECK(kommo::encode_note("Записан").dump() == R"({"note_type":"common","params":{"text":"Записан"}})");
+}
+
+TEST_CASE("field definitions keep list options; unknown field types are kept, not refused") {
+    auto select = kommo::decode_field_definition(*parse_json(R"({"id":5,"name":"Source","type":"select","enums":[{"id":1,"value":"Web","sort":1}]})"));
+    REQUIRE(select);
+    CHECK(select->enums == std::vector<std::pair<int64_t, std::string>>{{1, "Web"}});
+    auto tracking = kommo::decode_field_definition(*parse_json(R"({"id":6,"name":"utm","type":"tracking_data","enums":null})"));
+    REQUIRE(tracking);
+    CHECK(tracking->type == "tracking_data");
+}
