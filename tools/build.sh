@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, then builds both trees: build/wasm (the widget, the shared tests as wasm) and
-# build/native (relay, sandbox, native tests). Used by tools/demo.sh and tools/test.sh.
+# Installs what is missing, then builds: build/wasm (the widget, the shared tests as wasm), build/native
+# (relay, sandbox, native tests) and, with KB_WITH_FUZZ=1, build/fuzz (libFuzzer targets, clang).
+# Used by tools/demo.sh and tools/test.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -10,3 +11,7 @@ export NODE_PATH=/usr/share/nodejs   # emscripten's JS optimiser needs Debian's 
 cmake --build --preset wasm
 [ -f build/native/build.ninja ] || cmake --preset native >/dev/null
 cmake --build --preset native
+if [ "${KB_WITH_FUZZ:-0}" = 1 ]; then
+  [ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz
+fi
