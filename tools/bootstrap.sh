@@ -18,7 +18,7 @@ packages=(
   emscripten
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libexpected-dev libboost-json1.81-dev
   libsqlitecpp-dev libsqlite3-dev libsodium-dev libspdlog-dev libcli11-dev doctest-dev
-  libglfw3-dev
+  libglfw3-dev libbenchmark-dev
   fonts-noto-core chromium curl
 )
 # Node.js: keep whatever node the machine has (it may come with its own npm); else Debian's.
