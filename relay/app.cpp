@@ -1,5 +1,7 @@
 #include "relay/app.hpp"
 
+#include "relay/hooks/intake.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -80,6 +82,10 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo,
                                                                           config.kommo_api_base_override, app->m_clock);
+    hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, [] {
+                                 return std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch()).count();
+                             }, [] {}});
     api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_installation, *app->m_store,
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
                                                   app->m_clock, app->m_replay_guard});

@@ -54,6 +54,23 @@ struct HistoryEntry {
     int64_t duration_ms = 0;
 };
 
+// One event in the durable inbox.
+struct InboxEvent {
+    int64_t id = 0;
+    int64_t account_id = 0;
+    std::string source;               // "altegio", "kommo", "kommo_dp", "reconciler"
+    int64_t company_id = 0;
+    std::string resource;             // "record", "client", "finances_operation", "lead", ...
+    int64_t resource_id = 0;
+    std::string event_type;           // "create", "update", "delete", "status", ...
+    std::string dedupe_key;           // the same event delivered twice has the same key
+    std::string body;                 // the event as received (JSON)
+    int64_t received_at_ms = 0;
+    int32_t attempts = 0;
+};
+
+enum class InboxOutcome { done, retry, failed };
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -70,6 +87,20 @@ public:
 
     virtual Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) = 0;
     virtual Result<std::vector<int64_t>> records_of_lead(int64_t account_id, int64_t lead_id) = 0;
+
+    // Stores the events that are not there yet (by dedupe_key) in one transaction; returns how many were new.
+    virtual Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) = 0;
+    // The oldest ready event whose key has no earlier unfinished event, now marked processing; none when idle.
+    virtual Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) = 0;
+    // done, retry at `next_attempt_at_ms`, or failed for good; `note` is the outcome or the last error.
+    virtual Result<void> finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) = 0;
+    // After a crash: events left "processing" go back to "pending".
+    virtual Result<int32_t> requeue_interrupted_events() = 0;
+    struct InboxCounts {
+        int64_t pending = 0, processing = 0, done = 0, failed = 0;
+    };
+    virtual Result<InboxCounts> inbox_counts() = 0;
+    virtual Result<std::optional<store::Installation>> find_installation_by_webhook_key(const std::string& key) = 0;
 
     virtual Result<void> add_history(const HistoryEntry& entry) = 0;
     virtual Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) = 0;

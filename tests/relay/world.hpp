@@ -77,6 +77,24 @@ struct World {
         return relay_to_router.send(request);
     }
     Json sandbox_state() { return sandbox.snapshot(); }
+    http::Response relay_to_router_send(const http::OutgoingRequest& request) { return relay_to_router.send(request); }
+    // Altegio as an admin's integration sees it (partner token, optional user token).
+    http::Response altegio_call(const std::string& method, const std::string& path, const std::string& user_token = {},
+                                const Json& body = Json()) {
+        std::string auth = "Bearer sandbox-partner-token" + (user_token.empty() ? "" : ", User " + user_token);
+        return to_sandbox.send({method, "http://sandbox.test/altegio/api/v1" + path, {{"Authorization", auth}},
+                                body.is_null() ? std::string() : body.dump()});
+    }
+    std::string sandbox_user_token() {
+        auto reply = altegio_call("POST", "/auth", {}, Json{{"login", "admin@bella.example"}, {"password", "sandbox-password"}});
+        REQUIRE(reply.status == 201);
+        return body_of_text(reply.body)["data"]["user_token"];
+    }
+    static Json body_of_text(const std::string& text) {
+        auto parsed = wire::parse_json(text);
+        REQUIRE(parsed);
+        return *parsed;
+    }
     http::Response control(const std::string& method, const std::string& target, const Json& body = Json()) {
         return to_sandbox.send({method, "http://sandbox.test" + target, {}, body.is_null() ? std::string() : body.dump()});
     }

@@ -105,13 +105,14 @@ Result<void> SqliteStore::save_installation(const Installation& i) {
     });
 }
 
-Result<std::optional<Installation>> SqliteStore::find_installation(int64_t account_id) {
+Result<std::optional<Installation>> SqliteStore::read_installation(const char* where_clause,
+                                                                   const std::function<void(SQLite::Statement&)>& bind) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::optional<Installation>> {
-        SQLite::Statement query(*m_db,
+        SQLite::Statement query(*m_db, std::string(
             "SELECT account_id, subdomain, api_base_url, access_token_sealed, refresh_token_sealed, access_expires_at,"
-            " altegio_user_token_sealed, webhook_key, settings_json, installed_at FROM installations WHERE account_id = ?");
-        query.bind(1, account_id);
+            " altegio_user_token_sealed, webhook_key, settings_json, installed_at FROM installations WHERE ") + where_clause);
+        bind(query);
         if (!query.executeStep()) return std::nullopt;
         Installation i;
         i.account_id = query.getColumn(0).getInt64();
@@ -133,6 +134,15 @@ Result<std::optional<Installation>> SqliteStore::find_installation(int64_t accou
         i.installed_at = query.getColumn(9).getInt64();
         return i;
     });
+}
+
+Result<std::optional<Installation>> SqliteStore::find_installation(int64_t account_id) {
+    return read_installation("account_id = ?", [&](SQLite::Statement& q) { q.bind(1, account_id); });
+}
+
+Result<std::optional<Installation>> SqliteStore::find_installation_by_webhook_key(const std::string& key) {
+    if (key.empty()) return std::optional<Installation>();
+    return read_installation("webhook_key = ?", [&](SQLite::Statement& q) { q.bind(1, key); });
 }
 
 Result<void> SqliteStore::save_kommo_tokens(int64_t account_id, const std::string& access_token,
@@ -236,6 +246,107 @@ Result<std::vector<int64_t>> SqliteStore::records_of_lead(int64_t account_id, in
     });
 }
 
+// [SECTION] inbox ------------------------------------------------------------------------------------------------
+Result<int32_t> SqliteStore::append_to_inbox(const std::vector<InboxEvent>& events) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int32_t> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement insert(*m_db,
+            "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
+        int32_t added = 0;
+        for (const auto& e : events) {
+            insert.bind(1, e.account_id);
+            insert.bind(2, e.source);
+            insert.bind(3, e.company_id);
+            insert.bind(4, e.resource);
+            insert.bind(5, e.resource_id);
+            insert.bind(6, e.event_type);
+            insert.bind(7, e.dedupe_key);
+            insert.bind(8, e.body);
+            insert.bind(9, e.received_at_ms);
+            added += insert.exec();
+            insert.reset();
+        }
+        transaction.commit();   // synchronous = FULL: on disk before the sender hears 2xx
+        return added;
+    });
+}
+
+Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<InboxEvent>> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement query(*m_db,
+            "SELECT id, account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts"
+            " FROM inbox AS i WHERE state = 'pending' AND next_attempt_at_ms <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.company_id = i.company_id AND e.resource = i.resource"
+            "                 AND e.resource_id = i.resource_id AND e.id < i.id AND e.state IN ('pending', 'processing'))"
+            " ORDER BY id LIMIT 1");
+        query.bind(1, now_ms);
+        if (!query.executeStep()) return std::nullopt;
+        InboxEvent e;
+        e.id = query.getColumn(0).getInt64();
+        e.account_id = query.getColumn(1).getInt64();
+        e.source = query.getColumn(2).getString();
+        e.company_id = query.getColumn(3).getInt64();
+        e.resource = query.getColumn(4).getString();
+        e.resource_id = query.getColumn(5).getInt64();
+        e.event_type = query.getColumn(6).getString();
+        e.dedupe_key = query.getColumn(7).getString();
+        e.body = query.getColumn(8).getString();
+        e.received_at_ms = query.getColumn(9).getInt64();
+        e.attempts = query.getColumn(10).getInt();
+        query.reset();
+        SQLite::Statement claim(*m_db, "UPDATE inbox SET state = 'processing', attempts = attempts + 1 WHERE id = ?");
+        claim.bind(1, e.id);
+        claim.exec();
+        transaction.commit();
+        e.attempts += 1;
+        return e;
+    });
+}
+
+Result<void> SqliteStore::finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        const char* state = outcome == InboxOutcome::done ? "done" : outcome == InboxOutcome::retry ? "pending" : "failed";
+        SQLite::Statement update(*m_db,
+            outcome == InboxOutcome::done
+                ? "UPDATE inbox SET state = ?, outcome = ?, next_attempt_at_ms = ? WHERE id = ?"
+                : "UPDATE inbox SET state = ?, last_error = ?, next_attempt_at_ms = ? WHERE id = ?");
+        update.bind(1, state);
+        update.bind(2, note);
+        update.bind(3, next_attempt_at_ms);
+        update.bind(4, id);
+        update.exec();
+        return {};
+    });
+}
+
+Result<int32_t> SqliteStore::requeue_interrupted_events() {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int32_t> { return m_db->exec("UPDATE inbox SET state = 'pending' WHERE state = 'processing'"); });
+}
+
+Result<Store::InboxCounts> SqliteStore::inbox_counts() {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<InboxCounts> {
+        InboxCounts counts;
+        SQLite::Statement query(*m_db, "SELECT state, COUNT(*) FROM inbox GROUP BY state");
+        while (query.executeStep()) {
+            std::string state = query.getColumn(0).getString();
+            int64_t n = query.getColumn(1).getInt64();
+            if (state == "pending") counts.pending = n;
+            if (state == "processing") counts.processing = n;
+            if (state == "done") counts.done = n;
+            if (state == "failed") counts.failed = n;
+        }
+        return counts;
+    });
+}
+
+// [SECTION] history ---------------------------------------------------------------------------------------------
 Result<void> SqliteStore::add_history(const HistoryEntry& e) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<void> {

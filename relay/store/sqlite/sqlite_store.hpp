@@ -3,11 +3,15 @@
 // Usage:
 //   auto store = kb::store::SqliteStore::open("relay.db", secret_box);
 #include <memory>
+#include <functional>
 #include <mutex>
 #include "relay/crypto/secret_box.hpp"
 #include "relay/store/store.hpp"
 
-namespace SQLite { class Database; }
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
 
 namespace kb::store {
 
@@ -25,10 +29,17 @@ public:
     Result<void> update_booking(const Booking& booking) override;
     Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) override;
     Result<std::vector<int64_t>> records_of_lead(int64_t account_id, int64_t lead_id) override;
+    Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) override;
+    Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) override;
+    Result<void> finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) override;
+    Result<int32_t> requeue_interrupted_events() override;
+    Result<InboxCounts> inbox_counts() override;
+    Result<std::optional<Installation>> find_installation_by_webhook_key(const std::string& key) override;
     Result<void> add_history(const HistoryEntry& entry) override;
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
 
 private:
+    Result<std::optional<Installation>> read_installation(const char* where_clause, const std::function<void(SQLite::Statement&)>& bind);
     SqliteStore(std::unique_ptr<SQLite::Database> db, crypto::SecretBox box);
     std::unique_ptr<SQLite::Database> m_db;
     crypto::SecretBox m_box;

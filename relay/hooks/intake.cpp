@@ -1,0 +1,76 @@
+#include "relay/hooks/intake.hpp"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+#include "relay/api/error_status.hpp"
+#include "relay/clients/call_log.hpp"
+#include "shared/wire/altegio.hpp"
+#include "shared/wire/widget_api.hpp"
+
+namespace kb::hooks {
+namespace {
+
+http::Response refuse(Errc code, const char* key, std::string detail) {
+    Error error{code, key, std::move(detail)};
+    return http::json_response(api::http_status_for(code), wire::api::encode(wire::api::to_api_error(error)).dump());
+}
+
+std::string digest(const std::string& text) {
+    unsigned char hash[16];
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr, 0);
+    char hex[sizeof hash * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    return hex;
+}
+
+}  // namespace
+
+std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
+                               const std::string& data_json, const std::string& last_change_date) {
+    return "altegio|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|" + event_type + "|" +
+           (last_change_date.empty() ? "#" + digest(data_json) : last_change_date);
+}
+
+void add_intake_routes(http::Router& router, IntakeDeps deps) {
+    router.add("POST", "/hooks/altegio/:key", [deps](const http::Request& request) {
+        if (request.body.size() > max_webhook_bytes) {   // the server refuses these too; this holds for any transport
+            http::Response too_large = refuse(Errc::bad_input, "ui.error.too_large", "webhook body over 1 MiB");
+            too_large.status = 413;
+            return too_large;
+        }
+        auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
+        if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
+        if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
+        auto events = wire::altegio::decode_webhook_body(request.body);
+        if (!events) return refuse(Errc::bad_input, "ui.error.bad_webhook", events.error().detail);
+
+        int64_t now = deps.now_ms();
+        std::vector<store::InboxEvent> rows;
+        for (const auto& e : *events) {
+            std::string data = e.data.dump();
+            store::InboxEvent row;
+            row.account_id = (*installation)->account_id;
+            row.source = "altegio";
+            row.company_id = e.company_id;
+            row.resource = e.resource;
+            row.resource_id = e.resource_id;
+            row.event_type = e.status;
+            row.dedupe_key = altegio_dedupe_key(e.company_id, e.resource, e.resource_id, e.status, data,
+                                                wire::read_text(e.data, "last_change_date"));
+            row.body = wire::Json{{"company_id", e.company_id}, {"resource", e.resource}, {"resource_id", e.resource_id},
+                                  {"status", e.status}, {"data", e.data}}.dump();
+            row.received_at_ms = now;
+            rows.push_back(std::move(row));
+        }
+        auto added = deps.store.append_to_inbox(rows);
+        store::HistoryEntry entry{0, now, (*installation)->account_id, "in", "altegio.webhook", "POST", "/hooks/altegio/***",
+                                  added ? 200 : 500, added ? "" : added.error().detail,
+                                  clients::mask_secrets(request.body.substr(0, 16384)), "", 0};
+        if (auto logged = deps.store.add_history(entry); !logged) spdlog::error("history not written: {}", logged.error().detail);
+        if (!added) return refuse(Errc::internal, "ui.error.storage", added.error().detail);   // 5xx: Altegio may retry
+        if (*added > 0 && deps.wake_workers) deps.wake_workers();
+        return http::json_response(200, wire::Json{{"received", rows.size()}, {"new", *added}}.dump());
+    });
+}
+
+}  // namespace kb::hooks

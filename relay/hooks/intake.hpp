@@ -1,0 +1,27 @@
+#pragma once
+// Webhook intake: validate, store durably in the inbox, answer. Nothing else happens before the 2xx —
+// Altegio never retries, so the event must be on disk first; the work is done later by the sync workers.
+//   POST /hooks/altegio/{key}    one event or an array (JSON)
+// A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves anything stored.
+#include <functional>
+#include "relay/http/router.hpp"
+#include "relay/store/store.hpp"
+
+namespace kb::hooks {
+
+struct IntakeDeps {
+    store::Store& store;
+    std::function<int64_t()> now_ms;
+    std::function<void()> wake_workers;   // called after new events are stored
+};
+
+constexpr size_t max_webhook_bytes = 1 << 20;
+
+void add_intake_routes(http::Router& router, IntakeDeps deps);
+
+// company|resource|id|event type|last_change_date, or a digest of the data when it has no change date:
+// the same event delivered twice gets the same key.
+std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
+                               const std::string& data_json, const std::string& last_change_date);
+
+}  // namespace kb::hooks

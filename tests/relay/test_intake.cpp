@@ -1,0 +1,120 @@
+// Webhook intake and the durable inbox: nothing lost, nothing stored twice, order kept per record.
+#include "world.hpp"
+
+#include <thread>
+#include "relay/hooks/intake.hpp"
+#include "unit/fixture.hpp"
+
+using namespace kb;
+using namespace kb::testing;
+
+namespace {
+
+std::string webhook_key(World& world) {
+    auto installation = world.relay->store().find_installation(31000001);
+    REQUIRE(installation);
+    REQUIRE(*installation);
+    return (*installation)->webhook_key;
+}
+
+http::Response post_hook(World& world, const std::string& key, const std::string& body) {
+    return world.relay_to_router_send({"POST", "http://relay.test/hooks/altegio/" + key, {}, body});
+}
+
+Json record_event(int64_t record, const std::string& change, int attendance = 1) {
+    return Json{{"company_id", 400001}, {"resource", "record"}, {"resource_id", record}, {"status", "update"},
+                {"data", Json{{"id", record}, {"company_id", 400001}, {"attendance", attendance}, {"last_change_date", change}}}};
+}
+
+store::InboxEvent event(int64_t record, const std::string& key) {
+    store::InboxEvent e;
+    e.account_id = 1;
+    e.source = "altegio";
+    e.company_id = 400001;
+    e.resource = "record";
+    e.resource_id = record;
+    e.event_type = "update";
+    e.dedupe_key = key;
+    e.body = "{}";
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("a wrong key is 404, malformed JSON 400, an oversized body 413, and none of them stores anything") {
+    World world;
+    world.install();
+    CHECK(post_hook(world, "wrong-key", record_event(1, "a").dump()).status == 404);
+    auto malformed = post_hook(world, webhook_key(world), "{\"company_id\": 5,");
+    CHECK(malformed.status == 400);
+    CHECK(body_of(malformed)["error"]["message_key"] == "ui.error.bad_webhook");
+    CHECK(post_hook(world, webhook_key(world), R"({"company_id":5,"resource":"record","resource_id":1,"status":"moved"})").status == 400);
+    CHECK(post_hook(world, webhook_key(world), std::string(hooks::max_webhook_bytes + 1, ' ')).status == 413);
+    auto counts = world.relay->store().inbox_counts();
+    REQUIRE(counts);
+    CHECK(counts->pending + counts->done + counts->failed == 0);
+}
+
+TEST_CASE("the real array webhook is stored once, however often it is delivered") {
+    World world;
+    world.install();
+    std::string body = read_fixture(KB_SHARED_FIXTURES "/altegio/01_record_update_altegio_2025_array.json");
+    auto first = post_hook(world, webhook_key(world), body);
+    REQUIRE_MESSAGE(first.status == 200, first.body);
+    CHECK(body_of(first)["new"] == 1);
+    auto again = post_hook(world, webhook_key(world), body);
+    CHECK(again.status == 200);
+    CHECK(body_of(again)["new"] == 0);
+    CHECK(world.relay->store().inbox_counts()->pending == 1);
+    // Same record, a later change: a new event.
+    CHECK(body_of(post_hook(world, webhook_key(world), record_event(596792978, "2025-07-13T09:00:00+0500").dump()))["new"] == 1);
+    auto history = world.relay->store().recent_history(31000001, 5);
+    REQUIRE(history);
+    CHECK((*history)[0].direction == "in");
+    CHECK((*history)[0].kind == "altegio.webhook");
+}
+
+TEST_CASE("a record changed by Altegio staff reaches the inbox through the sandbox's webhook") {
+    World world;
+    world.install();
+    std::string user = world.sandbox_user_token();
+    auto configured = world.altegio_call("POST", "/hooks_settings/400001", user,
+                                         Json{{"urls", {"http://relay.test/hooks/altegio/" + webhook_key(world)}}, {"active", 1},
+                                              {"record", 1}, {"self_sending", 0}});
+    REQUIRE(configured.status == 201);
+    auto records = body_of(world.altegio_call("GET", "/records/400001", user))["data"];
+    world.control("POST", "/__sandbox/altegio/records/" + std::to_string(records[0]["id"].get<int64_t>()) + "/change", Json{{"attendance", 1}});
+    for (int i = 0; i < 200 && world.relay->store().inbox_counts()->pending == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(world.relay->store().inbox_counts()->pending == 1);
+}
+
+TEST_CASE("events are claimed in order per record and in parallel across records; retries keep the order") {
+    World world;
+    auto& store = world.relay->store();
+    REQUIRE(store.append_to_inbox({event(1, "a1"), event(1, "a2"), event(2, "b1"), event(1, "a3")}));
+    auto a1 = store.claim_inbox_event(0);
+    auto b1 = store.claim_inbox_event(0);   // record 1 is busy: record 2 may go ahead
+    REQUIRE(*a1);
+    REQUIRE(*b1);
+    CHECK((*a1)->dedupe_key == "a1");
+    CHECK((*b1)->dedupe_key == "b1");
+    CHECK_FALSE(*store.claim_inbox_event(0));   // a2 waits for a1
+    REQUIRE(store.finish_inbox_event((*a1)->id, store::InboxOutcome::retry, "Kommo 503", 1000));
+    CHECK_FALSE(*store.claim_inbox_event(500));   // a1 is not due yet, and a2 must not overtake it
+    auto retried = store.claim_inbox_event(1000);
+    REQUIRE(*retried);
+    CHECK((*retried)->dedupe_key == "a1");
+    CHECK((*retried)->attempts == 2);
+    REQUIRE(store.finish_inbox_event((*retried)->id, store::InboxOutcome::done, "updated lead", 0));
+    CHECK((*store.claim_inbox_event(1000))->dedupe_key == "a2");
+}
+
+TEST_CASE("after a crash, events left in processing are taken again") {
+    World world;
+    auto& store = world.relay->store();
+    REQUIRE(store.append_to_inbox({event(7, "x")}));
+    REQUIRE(*store.claim_inbox_event(0));
+    CHECK(store.inbox_counts()->processing == 1);
+    CHECK(*store.requeue_interrupted_events() == 1);
+    CHECK((*store.claim_inbox_event(0))->dedupe_key == "x");
+}
