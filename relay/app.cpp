@@ -82,14 +82,25 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo,
                                                                           config.kommo_api_base_override, app->m_clock);
-    hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, [] {
-                                 return std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch()).count();
-                             }, [] {}});
+    auto now_ms = [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    };
+    app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
+    if (config.workers.threads > 0)
+        app->m_workers = std::make_unique<sync::Workers>(
+            *app->m_store, [sync = app->m_record_sync.get()](const store::InboxEvent& e) { return sync->handle(e); }, now_ms, config.workers);
+    RelayApp* self = app.get();
+    hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] {
+                                 if (self->m_workers) self->m_workers->wake();
+                             }});
     api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_installation, *app->m_store,
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
                                                   app->m_clock, app->m_replay_guard});
     return app;
+}
+
+RelayApp::~RelayApp() {
+    m_workers.reset();   // stop the threads before what they use goes away
 }
 
 http::ServerOptions RelayApp::server_options() const {

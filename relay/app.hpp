@@ -14,6 +14,8 @@
 #include "relay/services/booking_service.hpp"
 #include "relay/services/installation_service.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
+#include "relay/sync/record_sync.hpp"
+#include "relay/sync/workers.hpp"
 
 namespace kb {
 
@@ -26,6 +28,7 @@ struct RelayConfig {
     clients::AltegioConfig altegio;
     double altegio_requests_per_second = 4.0;   // Altegio allows 5 per second per IP
     std::vector<std::string> extra_origins;     // origins besides *.kommo.com / *.amocrm.* allowed by CORS
+    sync::WorkerOptions workers;                // threads 0: no background sync (tests that drive the inbox by hand)
 };
 
 // Reads the configuration from KB_* environment variables (see README); an error names what is missing.
@@ -39,6 +42,8 @@ public:
     const http::Router& router() const { return m_router; }
     http::ServerOptions server_options() const;
     store::Store& store() { return *m_store; }
+    sync::RecordSync& record_sync() { return *m_record_sync; }
+    ~RelayApp();
 
 private:
     RelayApp() = default;
@@ -51,6 +56,8 @@ private:
     std::unique_ptr<clients::KommoClient> m_kommo;
     std::unique_ptr<services::BookingService> m_booking;
     std::unique_ptr<services::InstallationService> m_installation;
+    std::unique_ptr<sync::RecordSync> m_record_sync;
+    std::unique_ptr<sync::Workers> m_workers;
     api::ReplayGuard m_replay_guard;
     http::Router m_router;
 };

@@ -383,6 +383,38 @@ void Sandbox::add_altegio_routes() {
         return altegio_ok(it->second, 201);
     });
 
+    // Control: act as Altegio staff creating a record in Altegio's own UI (the same checks as the API),
+    // so a "create" webhook fires. Body: {company_id, staff_id, services:[{id}], datetime, client:{name, phone}}.
+    m_router.add("POST", "/__sandbox/altegio/records", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected a JSON object"})");
+        int64_t company = wire::read_int_or(*body, "company_id", "", 0).value_or(0);
+        {
+            std::lock_guard lock(m_state->mutex);
+            m_state->user_tokens.insert("sandbox-staff");
+        }
+        Request as_staff;
+        as_staff.method = "POST";
+        as_staff.path = prefix + "/records/" + std::to_string(company);
+        as_staff.path_params = {{"cid", std::to_string(company)}};
+        as_staff.headers = {{"authorization", "Bearer " + m_config.partner_token + ", User sandbox-staff"}};
+        as_staff.body = request.body;
+        as_staff.remote_address = "altegio-staff";
+        Response created = m_router.dispatch(as_staff);
+        if (created.status != 201) return created;
+        auto record = (*wire::parse_json(created.body))["data"];
+        std::lock_guard lock(m_state->mutex);
+        const Json& hooks = m_state->hooks[company];
+        if (hooks.value("active", 0) == 1 && hooks.value("record", 0) == 1) {
+            for (const auto& url : hooks["urls"])
+                m_state->outbox.emplace_back(url.get<std::string>(), Json{{"company_id", company}, {"resource", "record"},
+                                                                          {"resource_id", record["id"]}, {"status", "create"},
+                                                                          {"data", record}}.dump());
+            m_state->outbox_ready.notify_one();
+        }
+        return http::json_response(201, Json{{"record", record}}.dump());
+    });
+
     // Control: act as Altegio staff changing a record in Altegio's own UI, so its webhook fires.
     m_router.add("POST", "/__sandbox/altegio/records/:rid/change", [this](const Request& request) {
         std::lock_guard lock(m_state->mutex);

@@ -56,6 +56,21 @@ std::optional<Response> apply_custom_fields(Json& entity, const Json& request_va
     return std::nullopt;
 }
 
+// Kommo finds a phone whatever its formatting: a query of digits matches the digits of a PHONE value.
+bool phone_digits_match(const Json& contact, const std::string& query) {
+    if (query.size() < 5 || !std::all_of(query.begin(), query.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+    if (!contact["custom_fields_values"].is_array()) return false;
+    for (const auto& field : contact["custom_fields_values"]) {
+        if (field.value("field_code", "") != "PHONE") continue;
+        for (const auto& v : field["values"]) {
+            std::string digits;
+            for (char c : v.value("value", "")) if (c >= '0' && c <= '9') digits += c;
+            if (digits.find(query) != std::string::npos) return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 void Sandbox::add_kommo_routes() {
@@ -171,9 +186,17 @@ void Sandbox::add_kommo_routes() {
         std::string query = request.query_value("query");
         int64_t limit = std::clamp<int64_t>(wire::int_from(Json(request.query_value("limit")), "").value_or(50), 1, 250);
         int64_t page = std::max<int64_t>(1, wire::int_from(Json(request.query_value("page")), "").value_or(1));
+        std::vector<int64_t> wanted;
+        std::string ids = request.query_value("filter[id][]");
+        for (size_t start = 0; start < ids.size();) {
+            size_t comma = ids.find(',', start);
+            if (auto id = wire::int_from(Json(ids.substr(start, comma - start)), "id")) wanted.push_back(*id);
+            start = comma == std::string::npos ? ids.size() : comma + 1;
+        }
         Json matched = Json::array();
         for (const auto& [id, lead] : s.leads)
-            if (query.empty() || lead.dump().find(query) != std::string::npos)
+            if ((query.empty() || lead.dump().find(query) != std::string::npos) &&
+                (wanted.empty() || std::find(wanted.begin(), wanted.end(), id) != wanted.end()))
                 matched.push_back(lead_view(s, lead, request.query_value("with").find("contacts") != std::string::npos));
         Json out = Json::array();
         for (int64_t i = (page - 1) * limit; i < static_cast<int64_t>(matched.size()) && i < page * limit; ++i) out.push_back(matched[i]);
@@ -315,9 +338,20 @@ void Sandbox::add_kommo_routes() {
 
     add("GET", "/contacts", [self_link](State& s, const Request& request) {
         std::string query = request.query_value("query");   // full text over every filled field, as Kommo does
+        bool with_leads = request.query_value("with").find("leads") != std::string::npos;
         Json out = Json::array();
-        for (const auto& [id, contact] : s.contacts)
-            if (query.empty() || contact.dump().find(query) != std::string::npos) out.push_back(contact);
+        for (const auto& [id, contact] : s.contacts) {
+            if (!query.empty() && contact.dump().find(query) == std::string::npos && !phone_digits_match(contact, query)) continue;
+            Json view = contact;
+            if (with_leads) {
+                Json leads = Json::array();
+                for (const auto& [lead, links] : s.lead_contacts)
+                    for (const auto& link : links)
+                        if (link.first == id && s.leads.count(lead)) leads.push_back(Json{{"id", lead}});
+                view["_embedded"] = Json{{"leads", leads}};
+            }
+            out.push_back(view);
+        }
         if (out.empty()) return Response{204, "", "", {}};
         return kommo_json(200, Json{{"_page", 1}, {"_links", self_link("/api/v4/contacts")}, {"_embedded", Json{{"contacts", out}}}});
     });

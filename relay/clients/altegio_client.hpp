@@ -36,6 +36,7 @@ public:
     // POST /records: sent once; on no answer the caller looks the record up by api_id.
     Result<domain::Record> create_record(int64_t account_id, const std::string& user_token, const wire::Json& body,
                                          int64_t company_id);
+    Result<domain::Record> get_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     // The record with this api_id among the records of that day and employee, if it exists.
     Result<std::optional<domain::Record>> find_record_by_api_id(int64_t account_id, const std::string& user_token,
                                                                 int64_t company_id, const std::string& date,

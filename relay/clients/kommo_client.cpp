@@ -1,6 +1,7 @@
 #include "relay/clients/kommo_client.hpp"
 
 #include <spdlog/spdlog.h>
+#include "relay/http/http_types.hpp"
 
 namespace kb::clients {
 
@@ -147,6 +148,118 @@ Result<std::vector<kommo::FieldDefinition>> KommoClient::lead_field_definitions(
         if (!links || !wire::member(*links, "next")) break;
     }
     return out;
+}
+
+Result<std::vector<std::pair<kommo::Contact, std::vector<int64_t>>>> KommoClient::contacts_with_leads(int64_t account_id,
+                                                                                                   const std::string& query) {
+    std::vector<std::pair<kommo::Contact, std::vector<int64_t>>> out;
+    auto body = call(account_id, "kommo.search_contacts", "GET", "/api/v4/contacts?with=leads&limit=50&query=" + http::url_encode(query),
+                     nullptr, RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    if (body->is_null()) return out;   // 204: nobody matches
+    const Json* embedded = wire::member(*body, "_embedded");
+    auto list = embedded ? wire::read_list(*embedded, "contacts", "_embedded") : Result<const Json*>(nullptr);
+    if (!list || !*list) return out;
+    for (const auto& item : **list) {
+        auto contact = kommo::decode_contact(item);
+        if (!contact) return tl::unexpected(contact.error());
+        std::vector<int64_t> leads;
+        if (const Json* inner = wire::member(item, "_embedded"))
+            if (auto ids = wire::read_list(*inner, "leads", "contact._embedded"); ids)
+                for (const auto& lead : **ids)
+                    if (auto id = wire::read_int(lead, "id", "lead")) leads.push_back(*id);
+        out.emplace_back(std::move(*contact), std::move(leads));
+    }
+    return out;
+}
+
+Result<std::vector<kommo::Lead>> KommoClient::leads_by_id(int64_t account_id, const std::vector<int64_t>& ids) {
+    std::vector<kommo::Lead> out;
+    for (size_t start = 0; start < ids.size(); start += 50) {
+        std::string path = "/api/v4/leads?limit=250";
+        for (size_t i = start; i < ids.size() && i < start + 50; ++i) path += "&filter%5Bid%5D%5B%5D=" + std::to_string(ids[i]);
+        auto body = call(account_id, "kommo.get_leads", "GET", path, nullptr, RetryPolicy::safe());
+        if (!body) return tl::unexpected(body.error());
+        if (body->is_null()) continue;
+        const Json* embedded = wire::member(*body, "_embedded");
+        auto list = embedded ? wire::read_list(*embedded, "leads", "_embedded") : Result<const Json*>(nullptr);
+        if (!list || !*list) continue;
+        auto leads = wire::decode_list<kommo::Lead>(**list, "leads", kommo::decode_lead);
+        if (!leads) return tl::unexpected(leads.error());
+        out.insert(out.end(), leads->begin(), leads->end());
+    }
+    return out;
+}
+
+Result<std::vector<kommo::Lead>> KommoClient::search_leads(int64_t account_id, const std::string& query) {
+    auto body = call(account_id, "kommo.search_leads", "GET", "/api/v4/leads?limit=50&query=" + http::url_encode(query), nullptr,
+                     RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    if (body->is_null()) return std::vector<kommo::Lead>{};
+    const Json* embedded = wire::member(*body, "_embedded");
+    auto list = embedded ? wire::read_list(*embedded, "leads", "_embedded") : Result<const Json*>(nullptr);
+    if (!list || !*list) return std::vector<kommo::Lead>{};
+    return wire::decode_list<kommo::Lead>(**list, "leads", kommo::decode_lead);
+}
+
+Result<std::vector<domain::PipelineInfo>> KommoClient::pipelines(int64_t account_id) {
+    auto body = call(account_id, "kommo.pipelines", "GET", "/api/v4/leads/pipelines", nullptr, RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    return kommo::decode_pipelines(*body);
+}
+
+Result<void> KommoClient::update_lead(int64_t account_id, int64_t lead_id, const std::vector<domain::FieldValue>& fields,
+                                      domain::StageRef stage) {
+    Json body = Json::object();
+    if (!fields.empty()) body["custom_fields_values"] = kommo::encode_custom_fields(fields);
+    if (stage.status_id != 0) {
+        body["status_id"] = stage.status_id;
+        if (stage.pipeline_id != 0) body["pipeline_id"] = stage.pipeline_id;
+    }
+    if (body.empty()) return {};
+    auto reply = call(account_id, "kommo.patch_lead", "PATCH", "/api/v4/leads/" + std::to_string(lead_id), &body, RetryPolicy::safe());
+    if (!reply) return tl::unexpected(reply.error());
+    return {};
+}
+
+Result<int64_t> KommoClient::create_lead(int64_t account_id, const NewLead& lead) {
+    Json item{{"name", lead.name}};
+    if (lead.stage.status_id != 0) item["status_id"] = lead.stage.status_id;
+    if (lead.stage.pipeline_id != 0) item["pipeline_id"] = lead.stage.pipeline_id;
+    if (lead.responsible_user_id != 0) item["responsible_user_id"] = lead.responsible_user_id;
+    if (!lead.fields.empty()) item["custom_fields_values"] = kommo::encode_custom_fields(lead.fields);
+    Json contact = Json::object();
+    if (lead.contact_id != 0) {
+        contact["id"] = lead.contact_id;
+    } else if (!lead.contact_name.empty() || !lead.contact_phone.empty()) {
+        contact["name"] = lead.contact_name;
+        Json values = Json::array();
+        if (!lead.contact_phone.empty())
+            values.push_back(Json{{"field_code", "PHONE"}, {"values", Json::array({Json{{"value", lead.contact_phone}, {"enum_code", "WORK"}}})}});
+        if (!lead.contact_email.empty())
+            values.push_back(Json{{"field_code", "EMAIL"}, {"values", Json::array({Json{{"value", lead.contact_email}, {"enum_code", "WORK"}}})}});
+        if (!values.empty()) contact["custom_fields_values"] = values;
+    }
+    if (!contact.empty()) item["_embedded"] = Json{{"contacts", Json::array({contact})}};
+    Json body = Json::array({item});
+    auto reply = call(account_id, "kommo.create_lead", "POST", "/api/v4/leads/complex", &body, RetryPolicy::once());
+    if (!reply) return tl::unexpected(reply.error());
+    if (!reply->is_array() || reply->empty()) return fail(Errc::upstream_rejected, "ui.error.kommo_rejected", "complex add answered without a lead");
+    return wire::read_int((*reply)[0], "id", "created");
+}
+
+Result<void> KommoClient::add_note(int64_t account_id, int64_t lead_id, const std::string& text) {
+    Json body = Json::array({kommo::encode_note(text)});
+    auto reply = call(account_id, "kommo.add_note", "POST", "/api/v4/leads/" + std::to_string(lead_id) + "/notes", &body, RetryPolicy::once());
+    if (!reply) return tl::unexpected(reply.error());
+    return {};
+}
+
+Result<void> KommoClient::add_task(int64_t account_id, const Json& task) {
+    Json body = Json::array({task});
+    auto reply = call(account_id, "kommo.add_task", "POST", "/api/v4/tasks", &body, RetryPolicy::once());
+    if (!reply) return tl::unexpected(reply.error());
+    return {};
 }
 
 Result<kommo::FieldDefinition> KommoClient::create_lead_field(int64_t account_id, const std::string& name, const std::string& type,

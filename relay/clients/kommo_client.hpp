@@ -43,6 +43,25 @@ public:
     Result<wire::kommo::FieldDefinition> create_lead_field(int64_t account_id, const std::string& name, const std::string& type,
                                                            const std::string& code);
 
+    // Contacts whose fields match `query` (Kommo's full-text search), each with its leads' ids.
+    Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> contacts_with_leads(int64_t account_id, const std::string& query);
+    Result<std::vector<wire::kommo::Lead>> leads_by_id(int64_t account_id, const std::vector<int64_t>& ids);
+    Result<std::vector<wire::kommo::Lead>> search_leads(int64_t account_id, const std::string& query);
+    Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id);
+    // PATCH /leads/{id} with fields and, when `stage` has a status, the new stage.
+    Result<void> update_lead(int64_t account_id, int64_t lead_id, const std::vector<domain::FieldValue>& fields, domain::StageRef stage);
+    struct NewLead {
+        std::string name;
+        domain::StageRef stage;                    // 0 = the account's default
+        std::vector<domain::FieldValue> fields;
+        int64_t contact_id = 0;                    // link to this contact, or create one from the fields below
+        std::string contact_name, contact_phone, contact_email;
+        int64_t responsible_user_id = 0;
+    };
+    Result<int64_t> create_lead(int64_t account_id, const NewLead& lead);   // returns the lead id
+    Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
+    Result<void> add_task(int64_t account_id, const wire::Json& task);
+
 private:
     // Runs one authorised request for the account, refreshing the token first or after a 401.
     Result<wire::Json> call(int64_t account_id, const std::string& kind, const std::string& method, const std::string& path,

@@ -87,6 +87,7 @@ public:
 
     virtual Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) = 0;
     virtual Result<std::vector<int64_t>> records_of_lead(int64_t account_id, int64_t lead_id) = 0;
+    virtual Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) = 0;
 
     // Stores the events that are not there yet (by dedupe_key) in one transaction; returns how many were new.
     virtual Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) = 0;

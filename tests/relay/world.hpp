@@ -46,7 +46,7 @@ struct World {
         return c;
     }
 
-    explicit World(double altegio_rps = 1000.0) : sandbox(sandbox_config(&to_relay)) {
+    explicit World(double altegio_rps = 1000.0, int worker_threads = 0) : sandbox(sandbox_config(&to_relay)) {
         sandbox.set_public_url("http://sandbox.test");
         RelayConfig config;
         config.database_path = database;
@@ -56,6 +56,8 @@ struct World {
         config.kommo_api_base_override = "http://sandbox.test/kommo";
         config.altegio = clients::AltegioConfig{"http://sandbox.test/altegio/api/v1", "sandbox-partner-token"};
         config.altegio_requests_per_second = altegio_rps;
+        config.workers.threads = worker_threads;
+        config.workers.idle_poll = std::chrono::milliseconds(20);
         auto app = RelayApp::create(config, to_sandbox);
         REQUIRE_MESSAGE(app, (app ? "" : app.error().detail));
         relay = std::move(*app);

@@ -246,6 +246,17 @@ Result<std::vector<int64_t>> SqliteStore::records_of_lead(int64_t account_id, in
     });
 }
 
+Result<std::optional<int64_t>> SqliteStore::lead_of_record(int64_t company_id, int64_t record_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<int64_t>> {
+        SQLite::Statement query(*m_db, "SELECT lead_id FROM record_links WHERE company_id = ? AND record_id = ?");
+        query.bind(1, company_id);
+        query.bind(2, record_id);
+        if (!query.executeStep()) return std::nullopt;
+        return query.getColumn(0).getInt64();
+    });
+}
+
 // [SECTION] inbox ------------------------------------------------------------------------------------------------
 Result<int32_t> SqliteStore::append_to_inbox(const std::vector<InboxEvent>& events) {
     std::lock_guard lock(m_mutex);

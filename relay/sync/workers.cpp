@@ -1,0 +1,54 @@
+#include "relay/sync/workers.hpp"
+
+#include <random>
+#include <spdlog/spdlog.h>
+
+namespace kb::sync {
+
+Workers::Workers(store::Store& store, Handler handler, std::function<int64_t()> now_ms, WorkerOptions options)
+    : m_store(store), m_handler(std::move(handler)), m_now_ms(std::move(now_ms)), m_options(std::move(options)) {
+    if (auto requeued = m_store.requeue_interrupted_events(); requeued && *requeued > 0)
+        spdlog::warn("{} events were interrupted by a stop and are queued again", *requeued);
+    for (int i = 0; i < m_options.threads; ++i) m_threads.emplace_back([this] { run(); });
+}
+
+Workers::~Workers() {
+    m_stopping = true;
+    m_wakeup.notify_all();
+    for (auto& t : m_threads) t.join();
+}
+
+void Workers::wake() { m_wakeup.notify_all(); }
+
+void Workers::run() {
+    thread_local std::mt19937 random(std::random_device{}());
+    while (!m_stopping) {
+        auto claimed = m_store.claim_inbox_event(m_now_ms());
+        if (!claimed || !*claimed) {
+            if (!claimed) spdlog::error("inbox: {}", claimed.error().detail);
+            std::unique_lock lock(m_mutex);
+            m_wakeup.wait_for(lock, m_options.idle_poll);
+            continue;
+        }
+        const store::InboxEvent& event = **claimed;
+        auto outcome = m_handler(event);
+        if (outcome) {
+            (void)m_store.finish_inbox_event(event.id, store::InboxOutcome::done, *outcome, 0);
+            continue;
+        }
+        const Error& error = outcome.error();
+        bool hopeless = error.code == Errc::bad_input || error.code == Errc::forbidden || error.code == Errc::not_configured;
+        if (hopeless || event.attempts >= m_options.max_attempts) {
+            spdlog::error("inbox event {} failed for good: {}", event.id, error.detail);
+            (void)m_store.finish_inbox_event(event.id, store::InboxOutcome::failed, error.detail, 0);
+            continue;
+        }
+        const auto& delays = m_options.retry_delays_ms;
+        int64_t base = delays[std::min<size_t>(event.attempts - 1, delays.size() - 1)];
+        int64_t delay = std::uniform_int_distribution<int64_t>(base / 2, base)(random);
+        spdlog::warn("inbox event {} will be retried in {} ms: {}", event.id, delay, error.detail);
+        (void)m_store.finish_inbox_event(event.id, store::InboxOutcome::retry, error.detail, m_now_ms() + delay);
+    }
+}
+
+}  // namespace kb::sync

@@ -1,0 +1,41 @@
+#pragma once
+// Worker threads that take events from the inbox, in order per record and in parallel across records, and
+// hand each to a handler. A failure is tried again with growing pauses (jitter added), then kept as failed
+// with its last error, visible in the request history. Started once per relay; stopped on destruction.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+#include "relay/store/store.hpp"
+
+namespace kb::sync {
+
+struct WorkerOptions {
+    int threads = 4;
+    int max_attempts = 10;
+    std::vector<int64_t> retry_delays_ms{1000, 5000, 30000, 120000, 600000, 1800000, 3600000};   // then the last one
+    std::chrono::milliseconds idle_poll{500};   // also wakes for retries that come due
+};
+
+class Workers {
+public:
+    using Handler = std::function<Result<std::string>(const store::InboxEvent&)>;
+    Workers(store::Store& store, Handler handler, std::function<int64_t()> now_ms, WorkerOptions options = {});
+    ~Workers();
+    void wake();
+
+private:
+    void run();
+    store::Store& m_store;
+    Handler m_handler;
+    std::function<int64_t()> m_now_ms;
+    WorkerOptions m_options;
+    std::mutex m_mutex;
+    std::condition_variable m_wakeup;
+    std::atomic<bool> m_stopping{false};
+    std::vector<std::thread> m_threads;
+};
+
+}  // namespace kb::sync

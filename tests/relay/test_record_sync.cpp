@@ -1,0 +1,130 @@
+// Flow 2: Altegio record changes reach Kommo leads through the webhook, the inbox and the sync workers.
+#include "world.hpp"
+
+#include <thread>
+#include "shared/wire/settings.hpp"
+
+using namespace kb;
+using namespace kb::testing;
+
+namespace {
+
+// The admin's choices for these tests: stages by record state, duplicate search on stage 77003, notes on.
+void configure(World& world, bool no_lead_for_altegio_records = false) {
+    auto& store = world.relay->store();
+    auto installation = *store.find_installation(31000001);
+    auto settings = *wire::decode_settings(*wire::parse_json(installation->settings_json));
+    settings.status_sync.mode = domain::StatusSyncMode::without_conditions;
+    settings.status_sync.map.targets = {{domain::RecordState::confirmed, {7700001, 77004}},
+                                        {domain::RecordState::came, {7700001, 77005}},
+                                        {domain::RecordState::did_not_come, {7700001, 77006}}};
+    settings.duplicates.enabled = true;
+    settings.duplicates.statuses = {{0, 77003}};
+    settings.automation.no_lead_for_records_made_in_altegio = no_lead_for_altegio_records;
+    settings.automation.new_lead_pipeline_id = 7700001;
+    settings.automation.new_lead_status_id = 77002;
+    installation->settings_json = wire::encode_settings(settings).dump();
+    REQUIRE(store.save_installation(*installation));
+    std::string user = world.sandbox_user_token();
+    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user,
+                               Json{{"urls", {"http://relay.test/hooks/altegio/" + installation->webhook_key}}, {"active", 1},
+                                    {"record", 1}, {"self_sending", 0}}).status == 201);
+}
+
+// Waits until the inbox has nothing left to do.
+void settle(World& world) {
+    for (int i = 0; i < 500; ++i) {
+        auto c = world.relay->store().inbox_counts();
+        if (c && c->done + c->failed > 0 && c->pending == 0 && c->processing == 0) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("the inbox did not settle");
+}
+
+Json lead(World& world, int64_t id) {
+    Json state = world.sandbox_state();
+    for (const auto& l : state["kommo"]["leads"])
+        if (l["id"] == id) return l;
+    return Json();
+}
+
+std::string free_slot(World& world, int64_t staff, int64_t service) {
+    std::string token = world.sandbox.disposable_token(9001);
+    auto dates = body_of(world.call_with_token("GET", "/api/v1/branches/400001/dates?staff_id=" + std::to_string(staff) +
+                                                          "&service_ids=" + std::to_string(service), token));
+    auto times = body_of(world.call("GET", "/api/v1/branches/400001/times?staff_id=" + std::to_string(staff) + "&date=" +
+                                               dates["dates"][0].get<std::string>() + "&service_ids=" + std::to_string(service)));
+    return times["times"].back()["datetime"];
+}
+
+Json staff_creates(World& world, const std::string& datetime, const std::string& name, const std::string& phone) {
+    auto reply = world.control("POST", "/__sandbox/altegio/records",
+                               Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}}, {"datetime", datetime},
+                                    {"client", {{"name", name}, {"phone", phone}}}});
+    REQUIRE_MESSAGE(reply.status == 201, reply.body);
+    return body_of(reply)["record"];
+}
+
+}  // namespace
+
+TEST_CASE("a booked record marked 'came' in Altegio moves its lead to the mapped stage") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    std::string slot = free_slot(world, 5001, 7001);
+    auto booked = world.call("POST", "/api/v1/records", Json{{"lead_id", 21001}, {"company_id", 400001}, {"staff_id", 5001},
+                                                            {"service_ids", {7001}}, {"datetime", slot},
+                                                            {"client", {{"name", "Анна Иванова"}, {"phone", "+79991234567"}}},
+                                                            {"request_key", "sync-1"}});
+    REQUIRE_MESSAGE(booked.status == 200, booked.body);
+    int64_t record = body_of(booked)["record"]["id"];
+    world.control("POST", "/__sandbox/altegio/records/" + std::to_string(record) + "/change", Json{{"attendance", 1}});
+    settle(world);
+    CHECK(lead(world, 21001)["status_id"] == 77005);
+}
+
+TEST_CASE("a record made in Altegio for a known client's phone is merged into the client's lead in a chosen stage") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    // Lead 21004 (stage 77003) belongs to Сергей Новиков, whose contact phone is written "8 (916) 555-44-33".
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Сергей Новиков", "+7 916 555 44 33");
+    settle(world);
+    auto merged = lead(world, 21004);
+    bool holds_record = false;
+    for (const auto& field : merged["custom_fields_values"])
+        holds_record = holds_record || field["values"][0]["value"] == std::to_string(record["id"].get<int64_t>());
+    CHECK(holds_record);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);   // no new lead
+    CHECK(*world.relay->store().lead_of_record(400001, record["id"]) == 21004);
+}
+
+TEST_CASE("a record made in Altegio for a new client creates a lead with its contact and a journal note") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    settle(world);
+    Json state = world.sandbox_state();
+    REQUIRE(state["kommo"]["leads"].size() == 5);
+    Json created = state["kommo"]["leads"].back();
+    CHECK(created["status_id"] == 77002);
+    CHECK(created["name"].get<std::string>().find("Lucía Gómez") == 0);
+    CHECK(*world.relay->store().lead_of_record(400001, record["id"]) == created["id"]);
+    bool noted = false;
+    for (const auto& note : state["kommo"]["notes"]) noted = noted || note["entity_id"] == created["id"];
+    CHECK(noted);
+    bool contact_made = false;
+    for (const auto& c : state["kommo"]["contacts"]) contact_made = contact_made || c["name"] == "Lucía Gómez";
+    CHECK(contact_made);
+}
+
+TEST_CASE("with \"don't create a lead for records made in Altegio\", none is created") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world, true);
+    staff_creates(world, free_slot(world, 5001, 7001), "Nobody New", "+34 699 000 111");
+    settle(world);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);
+    CHECK(world.relay->store().inbox_counts()->done == 1);
+}
