@@ -89,6 +89,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [sync = app->m_record_sync.get()](const store::InboxEvent& e) { return sync->handle(e); }, now_ms, config.workers);
+    app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, now_ms);
     RelayApp* self = app.get();
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] {
                                  if (self->m_workers) self->m_workers->wake();

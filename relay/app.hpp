@@ -14,6 +14,7 @@
 #include "relay/services/booking_service.hpp"
 #include "relay/services/installation_service.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
+#include "relay/sync/reconciler.hpp"
 #include "relay/sync/record_sync.hpp"
 #include "relay/sync/workers.hpp"
 
@@ -43,6 +44,10 @@ public:
     http::ServerOptions server_options() const;
     store::Store& store() { return *m_store; }
     sync::RecordSync& record_sync() { return *m_record_sync; }
+    sync::Reconciler& reconciler() { return *m_reconciler; }
+    void wake_workers() {
+        if (m_workers) m_workers->wake();
+    }
     ~RelayApp();
 
 private:
@@ -58,6 +63,7 @@ private:
     std::unique_ptr<services::InstallationService> m_installation;
     std::unique_ptr<sync::RecordSync> m_record_sync;
     std::unique_ptr<sync::Workers> m_workers;
+    std::unique_ptr<sync::Reconciler> m_reconciler;
     api::ReplayGuard m_replay_guard;
     http::Router m_router;
 };

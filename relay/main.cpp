@@ -16,9 +16,11 @@ int main(int argc, char** argv) {
     std::string host = "127.0.0.1";
     int port = 8080;
     std::string widget_dir;
+    int reconcile_seconds = 300;
     cli.add_option("--host", host, "address to listen on");
     cli.add_option("--port", port, "port to listen on (0 = any free port)");
     cli.add_option("--widget-dir", widget_dir, "folder served at /widget/ (the built widget package)");
+    cli.add_option("--reconcile-seconds", reconcile_seconds, "how often to ask Altegio for changes webhooks may have missed (0 = never)");
     CLI11_PARSE(cli, argc, argv);
 
     auto config = kb::relay_config_from_environment();
@@ -42,7 +44,18 @@ int main(int argc, char** argv) {
     spdlog::info("relay listening on http://{}:{}", host, bound);
     std::signal(SIGINT, [](int) { g_stop = 1; });
     std::signal(SIGTERM, [](int) { g_stop = 1; });
-    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto last_reconcile = std::chrono::steady_clock::now() - std::chrono::hours(24);   // once at start
+    while (!g_stop) {
+        if (reconcile_seconds > 0 && std::chrono::steady_clock::now() - last_reconcile > std::chrono::seconds(reconcile_seconds)) {
+            last_reconcile = std::chrono::steady_clock::now();
+            if (auto report = (*app)->reconciler().run_once(); !report) spdlog::error("reconciler: {}", report.error().detail);
+            else if (report->events_new > 0) {
+                spdlog::info("reconciler: {} changes webhooks had missed", report->events_new);
+                (*app)->wake_workers();
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     server.stop();
     return 0;
 }

@@ -283,13 +283,7 @@ void Sandbox::add_altegio_routes() {
                     {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", Json::array()}, {"activity_id", 0}};
         s.records[id] = record;
         // Records made through the API do not notify their own author while self_sending is 0.
-        if (s.hooks[company].value("self_sending", 0) == 1) {
-            for (const auto& url : s.hooks[company]["urls"])
-                s.outbox.emplace_back(url.get<std::string>(), Json::array({Json{{"company_id", company}, {"resource", "record"},
-                                                                                 {"resource_id", id}, {"status", "create"},
-                                                                                 {"data", record}}}).dump());
-            s.outbox_ready.notify_one();
-        }
+        if (s.hooks[company].value("self_sending", 0) == 1) send_record_webhook(s, company, record, "create");
         return altegio_ok(record, 201);
     });
 
@@ -404,15 +398,8 @@ void Sandbox::add_altegio_routes() {
         if (created.status != 201) return created;
         auto record = (*wire::parse_json(created.body))["data"];
         std::lock_guard lock(m_state->mutex);
-        const Json& hooks = m_state->hooks[company];
-        if (hooks.value("active", 0) == 1 && hooks.value("record", 0) == 1) {
-            for (const auto& url : hooks["urls"])
-                m_state->outbox.emplace_back(url.get<std::string>(), Json{{"company_id", company}, {"resource", "record"},
-                                                                          {"resource_id", record["id"]}, {"status", "create"},
-                                                                          {"data", record}}.dump());
-            m_state->outbox_ready.notify_one();
-        }
-        return http::json_response(201, Json{{"record", record}}.dump());
+        bool sent = send_record_webhook(*m_state, company, record, "create");
+        return http::json_response(201, Json{{"record", record}, {"webhook_dropped", !sent}}.dump());
     });
 
     // Control: act as Altegio staff changing a record in Altegio's own UI, so its webhook fires.
@@ -436,22 +423,8 @@ void Sandbox::add_altegio_routes() {
             }
         }
         record["last_change_date"] = local_iso(now(), offset);
-        std::string status = record["deleted"].get<bool>() ? "delete" : "update";
-        bool drop = false;
-        for (auto f = s.faults.begin(); f != s.faults.end(); ++f)
-            if (f->target == "altegio_webhook") {
-                drop = true;
-                if (--f->remaining <= 0) s.faults.erase(f);
-                break;
-            }
-        const Json& hooks = s.hooks[company];
-        if (!drop && hooks.value("active", 0) == 1 && hooks.value("record", 0) == 1) {
-            for (const auto& url : hooks["urls"])
-                s.outbox.emplace_back(url.get<std::string>(), Json{{"company_id", company}, {"resource", "record"}, {"resource_id", rid},
-                                                                    {"status", status}, {"data", record}}.dump());
-            s.outbox_ready.notify_one();
-        }
-        return http::json_response(200, Json{{"record", record}, {"webhook_dropped", drop}}.dump());
+        bool sent = send_record_webhook(s, company, record, record["deleted"].get<bool>() ? "delete" : "update");
+        return http::json_response(200, Json{{"record", record}, {"webhook_dropped", !sent}}.dump());
     });
 }
 

@@ -64,6 +64,21 @@ std::string random_hex(size_t bytes) {
     return out;
 }
 
+bool send_record_webhook(Sandbox::State& s, int64_t company, const Json& record, const std::string& status) {
+    for (auto f = s.faults.begin(); f != s.faults.end(); ++f)
+        if (f->target == "altegio_webhook") {
+            if (--f->remaining <= 0) s.faults.erase(f);
+            return false;
+        }
+    const Json& hooks = s.hooks[company];
+    if (hooks.value("active", 0) != 1 || hooks.value("record", 0) != 1) return true;
+    for (const auto& url : hooks["urls"])
+        s.outbox.emplace_back(url.get<std::string>(), Json{{"company_id", company}, {"resource", "record"}, {"resource_id", record["id"]},
+                                                            {"status", status}, {"data", record}}.dump());
+    s.outbox_ready.notify_one();
+    return true;
+}
+
 // [SECTION] life cycle ----------------------------------------------------------------------------------------
 Sandbox::Sandbox(SandboxConfig config) : m_config(std::move(config)), m_state(std::make_unique<State>()) {
     seed(*m_state, now(), m_config);

@@ -76,4 +76,8 @@ std::string local_iso(int64_t unix_seconds, int32_t offset_seconds);      // "20
 std::string local_wall(int64_t unix_seconds, int32_t offset_seconds);     // "2026-11-23 10:00:00"
 std::string random_hex(size_t bytes);
 
+// Queues a record webhook to the branch's configured URLs, unless a dropped-webhook fault takes it.
+// Returns false when it was dropped. Call with the state locked.
+bool send_record_webhook(Sandbox::State& state, int64_t company, const Json& record, const std::string& status);
+
 }  // namespace kb::sandbox

@@ -134,6 +134,22 @@ Result<domain::Record> AltegioClient::get_record(int64_t account_id, const std::
     return altegio::decode_record(**data, "data");
 }
 
+Result<std::vector<Json>> AltegioClient::changed_records(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                         const std::string& changed_after) {
+    std::vector<Json> out;
+    for (int page = 1; page <= 50; ++page) {
+        Json holder;
+        std::string path = "/records/" + std::to_string(company_id) + "?with_deleted=1&count=200&page=" + std::to_string(page);
+        if (!changed_after.empty()) path += "&changed_after=" + http::url_encode(changed_after);
+        auto data = call(account_id, "altegio.changed_records", "GET", path, user_token, nullptr, RetryPolicy::safe(), holder);
+        if (!data) return tl::unexpected(data.error());
+        if (!(*data)->is_array()) return fail(Errc::upstream_rejected, "ui.error.bad_reply", "records: expected a list");
+        for (const auto& item : **data) out.push_back(item);
+        if ((*data)->size() < 200) break;   // a short page is the last one
+    }
+    return out;
+}
+
 Result<std::optional<domain::Record>> AltegioClient::find_record_by_api_id(int64_t account_id, const std::string& user_token,
                                                                            int64_t company_id, const std::string& date,
                                                                            const std::string& api_id) {

@@ -37,6 +37,9 @@ public:
     Result<domain::Record> create_record(int64_t account_id, const std::string& user_token, const wire::Json& body,
                                          int64_t company_id);
     Result<domain::Record> get_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
+    // Records of a branch changed after `changed_after` (Altegio's own timestamps), deleted ones included.
+    Result<std::vector<wire::Json>> changed_records(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                    const std::string& changed_after);
     // The record with this api_id among the records of that day and employee, if it exists.
     Result<std::optional<domain::Record>> find_record_by_api_id(int64_t account_id, const std::string& user_token,
                                                                 int64_t company_id, const std::string& date,

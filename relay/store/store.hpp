@@ -103,6 +103,10 @@ public:
     virtual Result<InboxCounts> inbox_counts() = 0;
     virtual Result<std::optional<store::Installation>> find_installation_by_webhook_key(const std::string& key) = 0;
 
+    virtual Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) = 0;   // "" when never read
+    virtual Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) = 0;
+    virtual Result<std::vector<int64_t>> installed_accounts() = 0;
+
     virtual Result<void> add_history(const HistoryEntry& entry) = 0;
     virtual Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) = 0;
 };

@@ -128,3 +128,31 @@ TEST_CASE("with \"don't create a lead for records made in Altegio\", none is cre
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);
     CHECK(world.relay->store().inbox_counts()->done == 1);
 }
+
+TEST_CASE("a webhook Altegio never delivered is repaired by the reconciler, and a delivered one is not applied twice") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto first = world.relay->reconciler().run_once();   // marks where watching starts; imports no history
+    REQUIRE(first);
+    CHECK(first->events_new == 0);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));   // change dates have one-second resolution
+    world.control("POST", "/__sandbox/faults", Json{{"target", "altegio_webhook"}, {"count", 1}});
+    auto lost = staff_creates(world, free_slot(world, 5001, 7001), "Emma Brown", "+44 7700 900777");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK(world.relay->store().inbox_counts()->pending + world.relay->store().inbox_counts()->done == 0);   // nothing arrived
+
+    auto repair = world.relay->reconciler().run_once();
+    REQUIRE(repair);
+    CHECK(repair->events_new == 1);
+    world.relay->wake_workers();
+    settle(world);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 5);
+    CHECK(world.relay->store().lead_of_record(400001, lost["id"])->has_value());
+
+    auto again = world.relay->reconciler().run_once();   // the same change is not new any more
+    REQUIRE(again);
+    CHECK(again->events_new == 0);
+}

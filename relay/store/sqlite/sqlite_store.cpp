@@ -357,6 +357,41 @@ Result<Store::InboxCounts> SqliteStore::inbox_counts() {
     });
 }
 
+// [SECTION] reconciler ---------------------------------------------------------------------------------------------
+Result<std::string> SqliteStore::reconciler_watermark(int64_t account_id, int64_t company_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::string> {
+        SQLite::Statement query(*m_db, "SELECT changed_after FROM reconciler_watermarks WHERE account_id = ? AND company_id = ?");
+        query.bind(1, account_id);
+        query.bind(2, company_id);
+        return query.executeStep() ? query.getColumn(0).getString() : std::string();
+    });
+}
+
+Result<void> SqliteStore::save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO reconciler_watermarks (account_id, company_id, changed_after) VALUES (?, ?, ?)"
+            " ON CONFLICT (account_id, company_id) DO UPDATE SET changed_after = excluded.changed_after");
+        upsert.bind(1, account_id);
+        upsert.bind(2, company_id);
+        upsert.bind(3, changed_after);
+        upsert.exec();
+        return {};
+    });
+}
+
+Result<std::vector<int64_t>> SqliteStore::installed_accounts() {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::vector<int64_t>> {
+        SQLite::Statement query(*m_db, "SELECT account_id FROM installations WHERE altegio_user_token_sealed != '' ORDER BY account_id");
+        std::vector<int64_t> out;
+        while (query.executeStep()) out.push_back(query.getColumn(0).getInt64());
+        return out;
+    });
+}
+
 // [SECTION] history ---------------------------------------------------------------------------------------------
 Result<void> SqliteStore::add_history(const HistoryEntry& e) {
     std::lock_guard lock(m_mutex);

@@ -36,6 +36,9 @@ public:
     Result<int32_t> requeue_interrupted_events() override;
     Result<InboxCounts> inbox_counts() override;
     Result<std::optional<Installation>> find_installation_by_webhook_key(const std::string& key) override;
+    Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
+    Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
+    Result<std::vector<int64_t>> installed_accounts() override;
     Result<void> add_history(const HistoryEntry& entry) override;
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
 

@@ -1,0 +1,74 @@
+#include "relay/sync/reconciler.hpp"
+
+#include <spdlog/spdlog.h>
+#include "relay/hooks/intake.hpp"
+#include "shared/wire/settings.hpp"
+
+namespace kb::sync {
+
+Result<ReconcileReport> Reconciler::run_once() {
+    ReconcileReport report;
+    auto accounts = m_store.installed_accounts();
+    if (!accounts) return tl::unexpected(accounts.error());
+    for (int64_t account : *accounts) {
+        auto installation = m_store.find_installation(account);
+        if (!installation || !*installation) continue;
+        auto settings_json = wire::parse_json((*installation)->settings_json);
+        auto settings = settings_json ? wire::decode_settings(*settings_json) : Result<domain::Settings>(domain::Settings{});
+        std::vector<int64_t> branches = settings ? settings->connected_branch_ids : std::vector<int64_t>{};
+        if (branches.empty()) {
+            auto all = m_altegio.my_branches(account, (*installation)->altegio_user_token);
+            if (!all) return tl::unexpected(all.error());
+            for (const auto& b : *all) branches.push_back(b.id);
+        }
+        for (int64_t company : branches) {
+            auto watermark = m_store.reconciler_watermark(account, company);
+            if (!watermark) return tl::unexpected(watermark.error());
+            auto records = m_altegio.changed_records(account, (*installation)->altegio_user_token, company, *watermark);
+            if (!records) {
+                spdlog::warn("reconciler: branch {} of account {}: {}", company, account, records.error().detail);
+                continue;   // the next run tries again from the same watermark
+            }
+            ++report.branches;
+            std::string newest = *watermark;
+            if (watermark->empty()) {
+                // The first run only marks where watching starts: importing a branch's history would flood
+                // Kommo with leads for visits that were never meant to have one.
+                for (const auto& r : *records) newest = std::max(newest, wire::read_text(r, "last_change_date"));
+                if (newest.empty()) newest = "1970-01-01T00:00:00";
+                if (auto saved = m_store.save_reconciler_watermark(account, company, newest); !saved) return tl::unexpected(saved.error());
+                continue;
+            }
+            std::vector<store::InboxEvent> rows;
+            for (const auto& r : *records) {
+                std::string changed = wire::read_text(r, "last_change_date");
+                std::string created = wire::read_text(r, "create_date");
+                bool deleted = wire::read_flag(r, "deleted");
+                // A record created after the watermark is new to us, as its "create" webhook would have said.
+                std::string type = deleted ? "delete" : created > *watermark ? "create" : "update";
+                store::InboxEvent e;
+                e.account_id = account;
+                e.source = "reconciler";
+                e.company_id = company;
+                e.resource = "record";
+                e.resource_id = wire::read_int_or(r, "id", "record", 0).value_or(0);
+                e.event_type = type;
+                e.dedupe_key = hooks::altegio_dedupe_key(company, "record", e.resource_id, type, r.dump(), changed);
+                e.body = wire::Json{{"company_id", company}, {"resource", "record"}, {"resource_id", e.resource_id},
+                                    {"status", type}, {"data", r}}.dump();
+                e.received_at_ms = m_now_ms();
+                rows.push_back(std::move(e));
+                if (changed > newest) newest = changed;
+            }
+            auto added = m_store.append_to_inbox(rows);
+            if (!added) return tl::unexpected(added.error());
+            report.records_seen += static_cast<int32_t>(rows.size());
+            report.events_new += *added;
+            if (newest != *watermark)
+                if (auto saved = m_store.save_reconciler_watermark(account, company, newest); !saved) return tl::unexpected(saved.error());
+        }
+    }
+    return report;
+}
+
+}  // namespace kb::sync

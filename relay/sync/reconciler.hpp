@@ -1,0 +1,29 @@
+#pragma once
+// Repairs what webhooks missed: for every connected branch, asks Altegio for the records changed since the
+// last watermark and puts them in the inbox under the same dedupe keys webhooks use, so a change that did
+// arrive is not applied twice. Runs at start and then on a schedule (relay/main.cpp), or by hand in tests.
+#include <functional>
+#include "relay/clients/altegio_client.hpp"
+#include "relay/store/store.hpp"
+
+namespace kb::sync {
+
+struct ReconcileReport {
+    int32_t branches = 0;
+    int32_t records_seen = 0;
+    int32_t events_new = 0;     // not already in the inbox: what webhooks missed
+};
+
+class Reconciler {
+public:
+    Reconciler(store::Store& store, clients::AltegioClient& altegio, std::function<int64_t()> now_ms)
+        : m_store(store), m_altegio(altegio), m_now_ms(std::move(now_ms)) {}
+    Result<ReconcileReport> run_once();
+
+private:
+    store::Store& m_store;
+    clients::AltegioClient& m_altegio;
+    std::function<int64_t()> m_now_ms;
+};
+
+}  // namespace kb::sync
