@@ -86,9 +86,10 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
+    app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio);
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
-            *app->m_store, [sync = app->m_record_sync.get()](const store::InboxEvent& e) { return sync->handle(e); }, now_ms, config.workers);
+            *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
     app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, now_ms);
     RelayApp* self = app.get();
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] {
@@ -98,6 +99,11 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
                                                   app->m_clock, app->m_replay_guard});
     return app;
+}
+
+Result<std::string> RelayApp::handle_event(const store::InboxEvent& event) {
+    if (event.source == "kommo_dp") return m_trigger_sync->handle(event);
+    return m_record_sync->handle(event);
 }
 
 RelayApp::~RelayApp() {

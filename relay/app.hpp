@@ -16,6 +16,7 @@
 #include "relay/store/sqlite/sqlite_store.hpp"
 #include "relay/sync/reconciler.hpp"
 #include "relay/sync/record_sync.hpp"
+#include "relay/sync/trigger_sync.hpp"
 #include "relay/sync/workers.hpp"
 
 namespace kb {
@@ -43,7 +44,8 @@ public:
     const http::Router& router() const { return m_router; }
     http::ServerOptions server_options() const;
     store::Store& store() { return *m_store; }
-    sync::RecordSync& record_sync() { return *m_record_sync; }
+    // Hands one inbox event to the flow it belongs to.
+    Result<std::string> handle_event(const store::InboxEvent& event);
     sync::Reconciler& reconciler() { return *m_reconciler; }
     void wake_workers() {
         if (m_workers) m_workers->wake();
@@ -62,6 +64,7 @@ private:
     std::unique_ptr<services::BookingService> m_booking;
     std::unique_ptr<services::InstallationService> m_installation;
     std::unique_ptr<sync::RecordSync> m_record_sync;
+    std::unique_ptr<sync::TriggerSync> m_trigger_sync;
     std::unique_ptr<sync::Workers> m_workers;
     std::unique_ptr<sync::Reconciler> m_reconciler;
     api::ReplayGuard m_replay_guard;

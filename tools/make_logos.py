@@ -7,7 +7,8 @@ usage: make_logos.py <images folder>
 import struct, sys, zlib
 
 SIZES = {"logo_min.png": (84, 84), "logo_medium.png": (240, 84), "logo_main.png": (400, 272),
-         "logo.png": (130, 100), "logo_small.png": (108, 108)}
+         "logo.png": (130, 100), "logo_small.png": (108, 108),
+         "logo_dp.png": (174, 109)}
 BLUE, WHITE, LIGHT = (41, 120, 219), (255, 255, 255), (214, 229, 250)
 
 def pixel(x, y, w, h):

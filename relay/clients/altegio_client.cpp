@@ -134,6 +134,23 @@ Result<domain::Record> AltegioClient::get_record(int64_t account_id, const std::
     return altegio::decode_record(**data, "data");
 }
 
+Result<void> AltegioClient::set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
+                                          domain::Attendance attendance) {
+    Json holder, body{{"attendance", static_cast<int32_t>(attendance)}};
+    auto data = call(account_id, "altegio.set_attendance", "PUT", "/record/" + std::to_string(company_id) + "/" + std::to_string(record_id),
+                     user_token, &body, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return {};
+}
+
+Result<void> AltegioClient::cancel_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.cancel_record", "DELETE", "/record/" + std::to_string(company_id) + "/" + std::to_string(record_id),
+                     user_token, nullptr, RetryPolicy::safe(), holder);
+    if (!data && data.error().code != Errc::not_found) return tl::unexpected(data.error());   // already gone is done
+    return {};
+}
+
 Result<std::vector<Json>> AltegioClient::changed_records(int64_t account_id, const std::string& user_token, int64_t company_id,
                                                          const std::string& changed_after) {
     std::vector<Json> out;

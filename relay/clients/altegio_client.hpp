@@ -37,6 +37,10 @@ public:
     Result<domain::Record> create_record(int64_t account_id, const std::string& user_token, const wire::Json& body,
                                          int64_t company_id);
     Result<domain::Record> get_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
+    // Staff-side edits of an existing record.
+    Result<void> set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
+                                domain::Attendance attendance);
+    Result<void> cancel_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     // Records of a branch changed after `changed_after` (Altegio's own timestamps), deleted ones included.
     Result<std::vector<wire::Json>> changed_records(int64_t account_id, const std::string& user_token, int64_t company_id,
                                                     const std::string& changed_after);

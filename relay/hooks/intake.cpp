@@ -5,6 +5,7 @@
 #include "relay/api/error_status.hpp"
 #include "relay/clients/call_log.hpp"
 #include "shared/wire/altegio.hpp"
+#include "shared/wire/kommo_hooks.hpp"
 #include "shared/wire/widget_api.hpp"
 
 namespace kb::hooks {
@@ -31,7 +32,50 @@ std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, 
            (last_change_date.empty() ? "#" + digest(data_json) : last_change_date);
 }
 
+namespace {
+
+// Stores rows and answers; shared by every intake route.
+http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, const char* kind, const char* target,
+                                const http::Request& request, const std::vector<store::InboxEvent>& rows) {
+    auto added = deps.store.append_to_inbox(rows);
+    store::HistoryEntry entry{0, deps.now_ms(), account_id, "in", kind, "POST", target, added ? 200 : 500,
+                              added ? "" : added.error().detail, clients::mask_secrets(request.body.substr(0, 16384)), "", 0};
+    if (auto logged = deps.store.add_history(entry); !logged) spdlog::error("history not written: {}", logged.error().detail);
+    if (!added) return refuse(Errc::internal, "ui.error.storage", added.error().detail);   // 5xx: the sender may retry
+    if (*added > 0 && deps.wake_workers) deps.wake_workers();
+    return http::json_response(200, wire::Json{{"received", rows.size()}, {"new", *added}}.dump());
+}
+
+}  // namespace
+
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
+    router.add("POST", "/hooks/kommo-dp/:key", [deps](const http::Request& request) {
+        if (request.body.size() > max_webhook_bytes) {
+            http::Response too_large = refuse(Errc::bad_input, "ui.error.too_large", "trigger body over 1 MiB");
+            too_large.status = 413;
+            return too_large;
+        }
+        auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
+        if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
+        if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
+        auto trigger = wire::kommo::decode_dp_trigger(request.body);
+        if (!trigger) return refuse(Errc::bad_input, "ui.error.bad_webhook", trigger.error().detail);
+        if (trigger->account_id != 0 && trigger->account_id != (*installation)->account_id)
+            return refuse(Errc::forbidden, "ui.error.bad_webhook", "the trigger names another account");
+        store::InboxEvent row;
+        row.account_id = (*installation)->account_id;
+        row.source = "kommo_dp";
+        row.resource = "lead";
+        row.resource_id = trigger->lead_id;
+        row.event_type = trigger->type_code.empty() ? "trigger" : trigger->type_code;
+        row.dedupe_key = "kommo_dp|" + std::to_string(trigger->lead_id) + "|" + std::to_string(trigger->status_id) + "|" +
+                         std::to_string(trigger->time) + "|" + trigger->settings.dump();
+        row.body = wire::Json{{"lead_id", trigger->lead_id}, {"status_id", trigger->status_id}, {"pipeline_id", trigger->pipeline_id},
+                              {"time", trigger->time}, {"settings", trigger->settings}}.dump();
+        row.received_at_ms = deps.now_ms();
+        return store_and_answer(deps, row.account_id, "kommo.dp_trigger", "/hooks/kommo-dp/***", request, {row});
+    });
+
     router.add("POST", "/hooks/altegio/:key", [deps](const http::Request& request) {
         if (request.body.size() > max_webhook_bytes) {   // the server refuses these too; this holds for any transport
             http::Response too_large = refuse(Errc::bad_input, "ui.error.too_large", "webhook body over 1 MiB");
@@ -62,14 +106,7 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
             row.received_at_ms = now;
             rows.push_back(std::move(row));
         }
-        auto added = deps.store.append_to_inbox(rows);
-        store::HistoryEntry entry{0, now, (*installation)->account_id, "in", "altegio.webhook", "POST", "/hooks/altegio/***",
-                                  added ? 200 : 500, added ? "" : added.error().detail,
-                                  clients::mask_secrets(request.body.substr(0, 16384)), "", 0};
-        if (auto logged = deps.store.add_history(entry); !logged) spdlog::error("history not written: {}", logged.error().detail);
-        if (!added) return refuse(Errc::internal, "ui.error.storage", added.error().detail);   // 5xx: Altegio may retry
-        if (*added > 0 && deps.wake_workers) deps.wake_workers();
-        return http::json_response(200, wire::Json{{"received", rows.size()}, {"new", *added}}.dump());
+        return store_and_answer(deps, (*installation)->account_id, "altegio.webhook", "/hooks/altegio/***", request, rows);
     });
 }
 

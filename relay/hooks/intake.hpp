@@ -2,6 +2,7 @@
 // Webhook intake: validate, store durably in the inbox, answer. Nothing else happens before the 2xx —
 // Altegio never retries, so the event must be on disk first; the work is done later by the sync workers.
 //   POST /hooks/altegio/{key}    one event or an array (JSON)
+//   POST /hooks/kommo-dp/{key}   a Digital Pipeline trigger (JSON or form)
 // A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves anything stored.
 #include <functional>
 #include "relay/http/router.hpp"

@@ -86,7 +86,8 @@ public:
     virtual Result<void> update_booking(const Booking& booking) = 0;
 
     virtual Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) = 0;
-    virtual Result<std::vector<int64_t>> records_of_lead(int64_t account_id, int64_t lead_id) = 0;
+    // (company_id, record_id) of every record linked to the lead, oldest record first.
+    virtual Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) = 0;
     virtual Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) = 0;
 
     // Stores the events that are not there yet (by dedupe_key) in one transaction; returns how many were new.

@@ -156,3 +156,39 @@ TEST_CASE("a webhook Altegio never delivered is repaired by the reconciler, and 
     REQUIRE(again);
     CHECK(again->events_new == 0);
 }
+
+TEST_CASE("a Digital Pipeline trigger marks the lead's Altegio record as came, then another cancels it") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    std::string slot = free_slot(world, 5001, 7001);
+    auto booked = world.call("POST", "/api/v1/records", Json{{"lead_id", 21003}, {"company_id", 400001}, {"staff_id", 5001},
+                                                            {"service_ids", {7001}}, {"datetime", slot},
+                                                            {"client", {{"name", "John Miller"}, {"phone", "+447700900456"}}},
+                                                            {"request_key", "dp-1"}});
+    REQUIRE_MESSAGE(booked.status == 200, booked.body);
+    int64_t record = body_of(booked)["record"]["id"];
+    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    auto record_in_altegio = [&] {
+        Json state = world.sandbox_state();
+        for (const auto& r : state["altegio"]["records"])
+            if (r["id"] == record) return r;
+        return Json();
+    };
+    auto trigger = [&](const std::string& action, int64_t time) {
+        return world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo-dp/" + key, {},
+                                           "event[type]=14&event[type_code]=lead_status_changed&event[data][id]=21003&"
+                                           "event[data][status_id]=77005&event[data][pipeline_id]=7700001&event[time]=" + std::to_string(time) +
+                                           "&action[settings][widget][settings][altegio_action]=" + action + "&account_id=31000001"});
+    };
+    REQUIRE(trigger("came", 1763900000).status == 200);
+    settle(world);
+    CHECK(record_in_altegio()["attendance"] == 1);
+    REQUIRE(trigger("cancel", 1763900100).status == 200);
+    for (int i = 0; i < 300 && !record_in_altegio()["deleted"].get<bool>(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(record_in_altegio()["deleted"] == true);
+    CHECK(trigger("came", 1763900000).status == 200);   // a repeated delivery is stored once
+    CHECK(body_of(trigger("came", 1763900000))["new"] == 0);
+    CHECK(world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo-dp/wrong", {}, "event[data][id]=1"}).status == 404);
+    CHECK(world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo-dp/" + key, {}, "account_id=31000001"}).status == 400);
+}

@@ -234,14 +234,15 @@ Result<void> SqliteStore::save_record_link(int64_t account_id, int64_t company_i
     });
 }
 
-Result<std::vector<int64_t>> SqliteStore::records_of_lead(int64_t account_id, int64_t lead_id) {
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::records_of_lead(int64_t account_id, int64_t lead_id) {
     std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<std::vector<int64_t>> {
-        SQLite::Statement query(*m_db, "SELECT record_id FROM record_links WHERE account_id = ? AND lead_id = ? ORDER BY record_id");
+    return guarded([&]() -> Result<std::vector<std::pair<int64_t, int64_t>>> {
+        SQLite::Statement query(*m_db,
+            "SELECT company_id, record_id FROM record_links WHERE account_id = ? AND lead_id = ? ORDER BY record_id");
         query.bind(1, account_id);
         query.bind(2, lead_id);
-        std::vector<int64_t> out;
-        while (query.executeStep()) out.push_back(query.getColumn(0).getInt64());
+        std::vector<std::pair<int64_t, int64_t>> out;
+        while (query.executeStep()) out.emplace_back(query.getColumn(0).getInt64(), query.getColumn(1).getInt64());
         return out;
     });
 }

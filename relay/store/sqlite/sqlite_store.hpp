@@ -28,7 +28,7 @@ public:
     Result<Booking> claim_booking(const Booking& fresh) override;
     Result<void> update_booking(const Booking& booking) override;
     Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) override;
-    Result<std::vector<int64_t>> records_of_lead(int64_t account_id, int64_t lead_id) override;
+    Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) override;
     Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) override;
     Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) override;
     Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) override;
