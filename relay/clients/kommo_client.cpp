@@ -9,8 +9,18 @@ using wire::Json;
 namespace kommo = wire::kommo;
 
 namespace {
+
 constexpr int64_t refresh_margin_seconds = 300;   // refresh five minutes before expiry
+
+// The list `_embedded.<name>` of a HAL reply; an empty list when the reply has none (204, or no member).
+Result<const Json*> embedded_list(const Json& body, const char* name) {
+    static const Json empty = Json::array();
+    const Json* embedded = wire::member(body, "_embedded");
+    if (!embedded) return &empty;
+    return wire::read_list(*embedded, name, "_embedded");
 }
+
+}  // namespace
 
 KommoClient::KommoClient(CallLog& log, store::Store& store, KommoConfig config, Clock clock)
     : m_log(log), m_store(store), m_config(std::move(config)), m_clock(std::move(clock)) {}
@@ -137,10 +147,8 @@ Result<std::vector<kommo::FieldDefinition>> KommoClient::lead_field_definitions(
                          nullptr, RetryPolicy::safe());
         if (!body) return tl::unexpected(body.error());
         if (body->is_null()) break;   // 204: past the last page
-        const Json* embedded = wire::member(*body, "_embedded");
-        auto list = embedded ? wire::read_list(*embedded, "custom_fields", "_embedded") : Result<const Json*>(nullptr);
+        auto list = embedded_list(*body, "custom_fields");
         if (!list) return tl::unexpected(list.error());
-        if (!*list) break;
         auto fields = wire::decode_list<kommo::FieldDefinition>(**list, "custom_fields", kommo::decode_field_definition);
         if (!fields) return tl::unexpected(fields.error());
         out.insert(out.end(), fields->begin(), fields->end());
@@ -157,9 +165,8 @@ Result<std::vector<std::pair<kommo::Contact, std::vector<int64_t>>>> KommoClient
                      nullptr, RetryPolicy::safe());
     if (!body) return tl::unexpected(body.error());
     if (body->is_null()) return out;   // 204: nobody matches
-    const Json* embedded = wire::member(*body, "_embedded");
-    auto list = embedded ? wire::read_list(*embedded, "contacts", "_embedded") : Result<const Json*>(nullptr);
-    if (!list || !*list) return out;
+    auto list = embedded_list(*body, "contacts");
+    if (!list) return tl::unexpected(list.error());
     for (const auto& item : **list) {
         auto contact = kommo::decode_contact(item);
         if (!contact) return tl::unexpected(contact.error());
@@ -181,9 +188,8 @@ Result<std::vector<kommo::Lead>> KommoClient::leads_by_id(int64_t account_id, co
         auto body = call(account_id, "kommo.get_leads", "GET", path, nullptr, RetryPolicy::safe());
         if (!body) return tl::unexpected(body.error());
         if (body->is_null()) continue;
-        const Json* embedded = wire::member(*body, "_embedded");
-        auto list = embedded ? wire::read_list(*embedded, "leads", "_embedded") : Result<const Json*>(nullptr);
-        if (!list || !*list) continue;
+        auto list = embedded_list(*body, "leads");
+        if (!list) return tl::unexpected(list.error());
         auto leads = wire::decode_list<kommo::Lead>(**list, "leads", kommo::decode_lead);
         if (!leads) return tl::unexpected(leads.error());
         out.insert(out.end(), leads->begin(), leads->end());
@@ -196,9 +202,8 @@ Result<std::vector<kommo::Lead>> KommoClient::search_leads(int64_t account_id, c
                      RetryPolicy::safe());
     if (!body) return tl::unexpected(body.error());
     if (body->is_null()) return std::vector<kommo::Lead>{};
-    const Json* embedded = wire::member(*body, "_embedded");
-    auto list = embedded ? wire::read_list(*embedded, "leads", "_embedded") : Result<const Json*>(nullptr);
-    if (!list || !*list) return std::vector<kommo::Lead>{};
+    auto list = embedded_list(*body, "leads");
+    if (!list) return tl::unexpected(list.error());
     return wire::decode_list<kommo::Lead>(**list, "leads", kommo::decode_lead);
 }
 

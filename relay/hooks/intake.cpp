@@ -34,6 +34,12 @@ std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, 
 
 namespace {
 
+http::Response too_large() {   // the server refuses these too; this holds for any transport
+    http::Response r = refuse(Errc::bad_input, "ui.error.too_large", "webhook body over 1 MiB");
+    r.status = 413;
+    return r;
+}
+
 // Stores rows and answers; shared by every intake route.
 http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, const char* kind, const char* target,
                                 const http::Request& request, const std::vector<store::InboxEvent>& rows) {
@@ -50,11 +56,7 @@ http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, cons
 
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/kommo-dp/:key", [deps](const http::Request& request) {
-        if (request.body.size() > max_webhook_bytes) {
-            http::Response too_large = refuse(Errc::bad_input, "ui.error.too_large", "trigger body over 1 MiB");
-            too_large.status = 413;
-            return too_large;
-        }
+        if (request.body.size() > max_webhook_bytes) return too_large();
         auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
         if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
         if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
@@ -77,11 +79,7 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
     });
 
     router.add("POST", "/hooks/altegio/:key", [deps](const http::Request& request) {
-        if (request.body.size() > max_webhook_bytes) {   // the server refuses these too; this holds for any transport
-            http::Response too_large = refuse(Errc::bad_input, "ui.error.too_large", "webhook body over 1 MiB");
-            too_large.status = 413;
-            return too_large;
-        }
+        if (request.body.size() > max_webhook_bytes) return too_large();
         auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
         if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
         if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
