@@ -52,60 +52,67 @@ http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, cons
     return http::json_response(200, wire::Json{{"received", rows.size()}, {"new", *added}}.dump());
 }
 
+// What every intake route shares: the size limit, the key that names the installation, then `build` turns
+// the body into inbox rows (or refuses it with an error), and the rows are stored before the answer.
+using RowBuilder = std::function<Result<std::vector<store::InboxEvent>>(const store::Installation&, const http::Request&)>;
+
+http::Handler intake_route(IntakeDeps deps, const char* kind, const char* target, RowBuilder build) {
+    return [deps, kind, target, build](const http::Request& request) {
+        if (request.body.size() > max_webhook_bytes) return too_large();
+        auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
+        if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
+        if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
+        auto rows = build(**installation, request);
+        if (!rows) return refuse(rows.error().code, rows.error().message_key.c_str(), rows.error().detail);
+        for (auto& row : *rows) row.received_at_ms = deps.now_ms();
+        return store_and_answer(deps, (*installation)->account_id, kind, target, request, *rows);
+    };
+}
+
+Result<std::vector<store::InboxEvent>> altegio_rows(const store::Installation& installation, const http::Request& request) {
+    auto events = wire::altegio::decode_webhook_body(request.body);
+    if (!events) return fail(Errc::bad_input, "ui.error.bad_webhook", events.error().detail);
+    std::vector<store::InboxEvent> rows;
+    for (const auto& e : *events) {
+        store::InboxEvent row;
+        row.account_id = installation.account_id;
+        row.source = "altegio";
+        row.company_id = e.company_id;
+        row.resource = e.resource;
+        row.resource_id = e.resource_id;
+        row.event_type = e.status;
+        row.dedupe_key = altegio_dedupe_key(e.company_id, e.resource, e.resource_id, e.status, e.data.dump(),
+                                            wire::read_text(e.data, "last_change_date"));
+        row.body = wire::Json{{"company_id", e.company_id}, {"resource", e.resource}, {"resource_id", e.resource_id},
+                              {"status", e.status}, {"data", e.data}}.dump();
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+Result<std::vector<store::InboxEvent>> dp_trigger_rows(const store::Installation& installation, const http::Request& request) {
+    auto trigger = wire::kommo::decode_dp_trigger(request.body);
+    if (!trigger) return fail(Errc::bad_input, "ui.error.bad_webhook", trigger.error().detail);
+    if (trigger->account_id != 0 && trigger->account_id != installation.account_id)
+        return fail(Errc::forbidden, "ui.error.bad_webhook", "the trigger names another account");
+    store::InboxEvent row;
+    row.account_id = installation.account_id;
+    row.source = "kommo_dp";
+    row.resource = "lead";
+    row.resource_id = trigger->lead_id;
+    row.event_type = trigger->type_code.empty() ? "trigger" : trigger->type_code;
+    row.dedupe_key = "kommo_dp|" + std::to_string(trigger->lead_id) + "|" + std::to_string(trigger->status_id) + "|" +
+                     std::to_string(trigger->time) + "|" + trigger->settings.dump();
+    row.body = wire::Json{{"lead_id", trigger->lead_id}, {"status_id", trigger->status_id}, {"pipeline_id", trigger->pipeline_id},
+                          {"time", trigger->time}, {"settings", trigger->settings}}.dump();
+    return std::vector<store::InboxEvent>{row};
+}
+
 }  // namespace
 
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
-    router.add("POST", "/hooks/kommo-dp/:key", [deps](const http::Request& request) {
-        if (request.body.size() > max_webhook_bytes) return too_large();
-        auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
-        if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
-        if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
-        auto trigger = wire::kommo::decode_dp_trigger(request.body);
-        if (!trigger) return refuse(Errc::bad_input, "ui.error.bad_webhook", trigger.error().detail);
-        if (trigger->account_id != 0 && trigger->account_id != (*installation)->account_id)
-            return refuse(Errc::forbidden, "ui.error.bad_webhook", "the trigger names another account");
-        store::InboxEvent row;
-        row.account_id = (*installation)->account_id;
-        row.source = "kommo_dp";
-        row.resource = "lead";
-        row.resource_id = trigger->lead_id;
-        row.event_type = trigger->type_code.empty() ? "trigger" : trigger->type_code;
-        row.dedupe_key = "kommo_dp|" + std::to_string(trigger->lead_id) + "|" + std::to_string(trigger->status_id) + "|" +
-                         std::to_string(trigger->time) + "|" + trigger->settings.dump();
-        row.body = wire::Json{{"lead_id", trigger->lead_id}, {"status_id", trigger->status_id}, {"pipeline_id", trigger->pipeline_id},
-                              {"time", trigger->time}, {"settings", trigger->settings}}.dump();
-        row.received_at_ms = deps.now_ms();
-        return store_and_answer(deps, row.account_id, "kommo.dp_trigger", "/hooks/kommo-dp/***", request, {row});
-    });
-
-    router.add("POST", "/hooks/altegio/:key", [deps](const http::Request& request) {
-        if (request.body.size() > max_webhook_bytes) return too_large();
-        auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
-        if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
-        if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
-        auto events = wire::altegio::decode_webhook_body(request.body);
-        if (!events) return refuse(Errc::bad_input, "ui.error.bad_webhook", events.error().detail);
-
-        int64_t now = deps.now_ms();
-        std::vector<store::InboxEvent> rows;
-        for (const auto& e : *events) {
-            std::string data = e.data.dump();
-            store::InboxEvent row;
-            row.account_id = (*installation)->account_id;
-            row.source = "altegio";
-            row.company_id = e.company_id;
-            row.resource = e.resource;
-            row.resource_id = e.resource_id;
-            row.event_type = e.status;
-            row.dedupe_key = altegio_dedupe_key(e.company_id, e.resource, e.resource_id, e.status, data,
-                                                wire::read_text(e.data, "last_change_date"));
-            row.body = wire::Json{{"company_id", e.company_id}, {"resource", e.resource}, {"resource_id", e.resource_id},
-                                  {"status", e.status}, {"data", e.data}}.dump();
-            row.received_at_ms = now;
-            rows.push_back(std::move(row));
-        }
-        return store_and_answer(deps, (*installation)->account_id, "altegio.webhook", "/hooks/altegio/***", request, rows);
-    });
+    router.add("POST", "/hooks/altegio/:key", intake_route(deps, "altegio.webhook", "/hooks/altegio/***", altegio_rows));
+    router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
 }
 
 }  // namespace kb::hooks
