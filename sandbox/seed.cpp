@@ -38,7 +38,7 @@ Json custom_phone_email(const char* phone, const char* email) {
 
 }  // namespace
 
-void seed(Sandbox::State& s, int64_t now, const SandboxConfig& config) {
+void seed(Sandbox::State& s, int64_t now) {
     // [SECTION] Altegio: chain, branches, catalogue, staff
     constexpr int64_t moscow = 400001, madrid = 400002;
     s.companies = Json::array({
@@ -179,7 +179,6 @@ void seed(Sandbox::State& s, int64_t now, const SandboxConfig& config) {
                              {"account_id", 31000001}, {"labor_cost", Json()}};
         s.lead_contacts[d.id] = {{d.contact, true}};
     }
-    (void)config;
 }
 
 }  // namespace kb::sandbox

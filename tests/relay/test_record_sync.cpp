@@ -57,6 +57,16 @@ std::string free_slot(World& world, int64_t staff, int64_t service) {
     return times["times"].back()["datetime"];
 }
 
+// Books through the widget API, as a manager in the lead card would; returns the Altegio record id.
+int64_t book_for(World& world, int64_t lead, const std::string& slot, const std::string& name, const std::string& phone,
+                 const std::string& key) {
+    auto booked = world.call("POST", "/api/v1/records", Json{{"lead_id", lead}, {"company_id", 400001}, {"staff_id", 5001},
+                                                            {"service_ids", {7001}}, {"datetime", slot},
+                                                            {"client", {{"name", name}, {"phone", phone}}}, {"request_key", key}});
+    REQUIRE_MESSAGE(booked.status == 200, booked.body);
+    return body_of(booked)["record"]["id"];
+}
+
 Json staff_creates(World& world, const std::string& datetime, const std::string& name, const std::string& phone) {
     auto reply = world.control("POST", "/__sandbox/altegio/records",
                                Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}}, {"datetime", datetime},
@@ -72,12 +82,7 @@ TEST_CASE("a booked record marked 'came' in Altegio moves its lead to the mapped
     world.install();
     configure(world);
     std::string slot = free_slot(world, 5001, 7001);
-    auto booked = world.call("POST", "/api/v1/records", Json{{"lead_id", 21001}, {"company_id", 400001}, {"staff_id", 5001},
-                                                            {"service_ids", {7001}}, {"datetime", slot},
-                                                            {"client", {{"name", "Анна Иванова"}, {"phone", "+79991234567"}}},
-                                                            {"request_key", "sync-1"}});
-    REQUIRE_MESSAGE(booked.status == 200, booked.body);
-    int64_t record = body_of(booked)["record"]["id"];
+    int64_t record = book_for(world, 21001, slot, "Анна Иванова", "+79991234567", "sync-1");
     world.control("POST", "/__sandbox/altegio/records/" + std::to_string(record) + "/change", Json{{"attendance", 1}});
     settle(world);
     CHECK(lead(world, 21001)["status_id"] == 77005);
@@ -162,12 +167,7 @@ TEST_CASE("a Digital Pipeline trigger marks the lead's Altegio record as came, t
     world.install();
     configure(world);
     std::string slot = free_slot(world, 5001, 7001);
-    auto booked = world.call("POST", "/api/v1/records", Json{{"lead_id", 21003}, {"company_id", 400001}, {"staff_id", 5001},
-                                                            {"service_ids", {7001}}, {"datetime", slot},
-                                                            {"client", {{"name", "John Miller"}, {"phone", "+447700900456"}}},
-                                                            {"request_key", "dp-1"}});
-    REQUIRE_MESSAGE(booked.status == 200, booked.body);
-    int64_t record = body_of(booked)["record"]["id"];
+    int64_t record = book_for(world, 21003, slot, "John Miller", "+447700900456", "dp-1");
     std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
     auto record_in_altegio = [&] {
         Json state = world.sandbox_state();

@@ -69,7 +69,7 @@ void draw_frame() {
     std::vector<kb::widget::Intent> intents;
     ImGui::Begin("###booking", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                             ImGuiWindowFlags_NoBringToFrontOnFocus);
-    kb::widget::views::draw_booking_window(s.state, intents, s.pixel_ratio);
+    kb::widget::views::draw_booking_window(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
     ImGui::End();
     ImGui::Render();

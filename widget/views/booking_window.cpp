@@ -151,19 +151,18 @@ void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
     }
 }
 
-void text_field(AppState& state, std::vector<Intent>& intents, const char* key, const char* id, std::string& value) {
+void text_field(std::vector<Intent>& intents, const char* key, const char* id, std::string& value) {
     ImGui::TextUnformatted(tr(key).c_str());
     ImGui::SetNextItemWidth(-1);
     if (ImGui::InputText((std::string("###") + id).c_str(), &value)) intents.push_back({IntentKind::edit_client, 0, {}});
     remember(id);
-    (void)state;
 }
 
 void draw_client(AppState& state, std::vector<Intent>& intents) {
     section_title("ui.client");
-    text_field(state, intents, "ui.name", "client_name", state.form.name);
-    text_field(state, intents, "ui.phone", "client_phone", state.form.phone);
-    text_field(state, intents, "ui.email", "client_email", state.form.email);
+    text_field(intents, "ui.name", "client_name", state.form.name);
+    text_field(intents, "ui.phone", "client_phone", state.form.phone);
+    text_field(intents, "ui.email", "client_email", state.form.email);
     ImGui::TextUnformatted(tr("ui.comment").c_str());
     if (ImGui::InputTextMultiline("###comment", &state.form.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 3.2f)))
         intents.push_back({IntentKind::edit_client, 0, {}});
@@ -215,8 +214,7 @@ void draw_result(const AppState& state, std::vector<Intent>& intents) {
 
 }  // namespace
 
-void draw_booking_window(AppState& state, std::vector<Intent>& intents, float pixel_ratio) {
-    (void)pixel_ratio;
+void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
     ImGui::TextColored(accent, "%s", tr("ui.title").c_str());
     ImGui::Separator();
     if (!state.card) {

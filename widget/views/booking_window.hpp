@@ -7,6 +7,6 @@
 
 namespace kb::widget::views {
 
-void draw_booking_window(AppState& state, std::vector<Intent>& intents, float pixel_ratio);
+void draw_booking_window(AppState& state, std::vector<Intent>& intents);
 
 }  // namespace kb::widget::views
