@@ -79,18 +79,20 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second, 1.0);
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
-    app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo);
-    app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo,
+    app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);
+    app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
+    app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
                                                                           config.kommo_api_base_override, app->m_clock);
     auto now_ms = [] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };
-    app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
+    app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio);
+    app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
-    app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, now_ms);
+    app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms);
     RelayApp* self = app.get();
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] {
                                  if (self->m_workers) self->m_workers->wake();
@@ -103,7 +105,10 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
 
 Result<std::string> RelayApp::handle_event(const store::InboxEvent& event) {
     if (event.source == "kommo_dp") return m_trigger_sync->handle(event);
-    return m_record_sync->handle(event);
+    if (event.resource == "record") return m_record_sync->handle(event);
+    if (event.resource == "client") return m_client_sync->handle_client(event);
+    if (event.resource == "finances_operation") return m_client_sync->handle_payment(event);
+    return "ignored: nothing is synchronised for " + event.resource + " events";
 }
 
 RelayApp::~RelayApp() {

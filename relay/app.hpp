@@ -9,11 +9,13 @@
 #include "relay/api/routes.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
+#include "relay/clients/reference_cache.hpp"
 #include "relay/http/server.hpp"
 #include "relay/http/transport.hpp"
 #include "relay/services/booking_service.hpp"
 #include "relay/services/installation_service.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
+#include "relay/sync/client_sync.hpp"
 #include "relay/sync/reconciler.hpp"
 #include "relay/sync/record_sync.hpp"
 #include "relay/sync/trigger_sync.hpp"
@@ -61,10 +63,12 @@ private:
     std::unique_ptr<clients::RateLimiter> m_altegio_limiter;
     std::unique_ptr<clients::AltegioClient> m_altegio;
     std::unique_ptr<clients::KommoClient> m_kommo;
+    std::unique_ptr<clients::ReferenceCache> m_reference;
     std::unique_ptr<services::BookingService> m_booking;
     std::unique_ptr<services::InstallationService> m_installation;
     std::unique_ptr<sync::RecordSync> m_record_sync;
     std::unique_ptr<sync::TriggerSync> m_trigger_sync;
+    std::unique_ptr<sync::ClientSync> m_client_sync;
     std::unique_ptr<sync::Workers> m_workers;
     std::unique_ptr<sync::Reconciler> m_reconciler;
     api::ReplayGuard m_replay_guard;

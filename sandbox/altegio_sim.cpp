@@ -7,6 +7,14 @@
 namespace kb::sandbox {
 namespace {
 
+// A phone as Altegio keys memberships: digits with the country code, "00" written for "+" dropped.
+std::string international_digits(const std::string& phone) {
+    std::string digits;
+    for (char c : phone)
+        if (c >= '0' && c <= '9') digits += c;
+    return digits.rfind("00", 0) == 0 ? digits.substr(2) : digits;
+}
+
 using http::Request;
 using http::Response;
 
@@ -244,7 +252,11 @@ void Sandbox::add_altegio_routes() {
         const Json* client = wire::member(*body, "client");
         if (!staff) return altegio_error(422, "staff_id: employee not found", 10);
         if (!when) return altegio_error(422, "datetime: invalid", 10);
-        if (!client || wire::read_text(*client, "phone").empty()) return altegio_error(422, "client.phone: required", 431);
+        // The API needs a client's phone; staff in Altegio's own UI may book without a client.
+        bool by_staff = request.remote_address == "altegio-staff";
+        bool without_client = !client || client->is_null();
+        if (!(by_staff && without_client) && (without_client || wire::read_text(*client, "phone").empty()))
+            return altegio_error(422, "client.phone: required", 431);
         Json services = Json::array();
         std::vector<int64_t> service_ids;
         for (const auto& item : body->value("services", Json::array())) {
@@ -260,15 +272,19 @@ void Sandbox::add_altegio_routes() {
         int64_t start = domain::to_unix_seconds(*when);
         int64_t length = wire::read_int_or(*body, "seance_length", "", 0).value_or(0);
         if (length <= 0) length = slots.length(staff_id, service_ids);
-        if (!wire::read_flag(*body, "save_if_busy") && (!slots.in_schedule(staff_id, start, start + length) || !slots.free(staff_id, start, start + length)))
+        bool group_event = wire::read_int_or(*body, "activity_id", "", 0).value_or(0) != 0;   // seats share the time
+        if (!wire::read_flag(*body, "save_if_busy") && !group_event && (!slots.in_schedule(staff_id, start, start + length) || !slots.free(staff_id, start, start + length)))
             return altegio_error(422, "The selected time is already taken", 433);
 
-        int64_t client_id = s.next_client_id++;
-        Json client_json{{"id", client_id}, {"name", wire::read_text(*client, "name")}, {"surname", ""},
-                         {"display_name", wire::read_text(*client, "name")}, {"phone", wire::read_text(*client, "phone")},
-                         {"email", wire::read_text(*client, "email")}, {"card", ""}, {"success_visits_count", 0},
-                         {"fail_visits_count", 0}, {"discount", 0}, {"is_new", true}, {"custom_fields", Json::array()}};
-        s.clients[client_id] = client_json;
+        Json client_json;   // null: no client
+        if (!without_client) {
+            int64_t client_id = s.next_client_id++;
+            client_json = Json{{"id", client_id}, {"name", wire::read_text(*client, "name")}, {"surname", ""},
+                               {"display_name", wire::read_text(*client, "name")}, {"phone", wire::read_text(*client, "phone")},
+                               {"email", wire::read_text(*client, "email")}, {"card", ""}, {"success_visits_count", 0},
+                               {"fail_visits_count", 0}, {"discount", 0}, {"is_new", true}, {"custom_fields", Json::array()}};
+            s.clients[client_id] = client_json;
+        }
         int32_t offset = slots.offset();
         int64_t id = s.next_record_id++;
         Json record{{"id", id}, {"company_id", company}, {"staff_id", staff_id}, {"services", services},
@@ -280,7 +296,8 @@ void Sandbox::add_altegio_routes() {
                     {"attendance", wire::read_int_or(*body, "attendance", "", 0).value_or(0)}, {"confirmed", 1},
                     {"seance_length", length}, {"length", length}, {"api_id", wire::read_text(*body, "api_id")},
                     {"deleted", false}, {"last_change_date", local_iso(now(), offset)},
-                    {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", Json::array()}, {"activity_id", 0}};
+                    {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", Json::array()},
+                    {"activity_id", wire::read_int_or(*body, "activity_id", "", 0).value_or(0)}};
         s.records[id] = record;
         // Records made through the API do not notify their own author while self_sending is 0.
         if (s.hooks[company].value("self_sending", 0) == 1) send_record_webhook(s, company, record, "create");
@@ -347,7 +364,8 @@ void Sandbox::add_altegio_routes() {
         int64_t start = domain::to_unix_seconds(*domain::parse_iso_datetime(record["datetime"].get<std::string>()));
         int64_t end = start + record["seance_length"].get<int64_t>();
         int64_t staff_id = record["staff_id"].get<int64_t>();
-        if (!wire::read_flag(*body, "save_if_busy") && (!slots.in_schedule(staff_id, start, end) || !slots.free(staff_id, start, end, rid)))
+        bool group_event = wire::read_int_or(*body, "activity_id", "", 0).value_or(0) != 0;   // seats share the time
+        if (!wire::read_flag(*body, "save_if_busy") && !group_event && (!slots.in_schedule(staff_id, start, end) || !slots.free(staff_id, start, end, rid)))
             return altegio_error(422, "The selected time is already taken", 433);
         record["last_change_date"] = local_iso(now(), offset);
         it->second = record;
@@ -364,6 +382,28 @@ void Sandbox::add_altegio_routes() {
         return Response{204, "application/json", "", {}};
     });
 
+    // [SECTION] clients, memberships, payments
+    add("GET", "/client/:cid/:id", true, [](State& s, const Request& request) {
+        auto it = s.clients.find(wire::int_from(Json(request.param("id")), "id").value_or(0));
+        if (it == s.clients.end()) return altegio_error(404, "Client not found", 30);
+        return altegio_ok(it->second);
+    });
+    // Only active memberships, found by the phone with its country code (as the real route behaves).
+    add("GET", "/loyalty/abonements", true, [](State& s, const Request& request) {
+        std::string digits = international_digits(request.query_value("phone"));
+        Json out = Json::array();
+        if (auto it = s.abonements.find(digits); it != s.abonements.end()) out.push_back(it->second);
+        return altegio_ok(out);
+    });
+    add("GET", "/timetable/transactions/:cid", true, [](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        std::string record = request.query_value("record_id");
+        Json out = Json::array();
+        for (const auto& t : s.transactions)
+            if (t["company_id"] == company && (record.empty() || std::to_string(t["record_id"].get<int64_t>()) == record)) out.push_back(t);
+        return altegio_ok(out);
+    });
+
     add("GET", "/hooks_settings/:cid", true, [](State& s, const Request& request) {
         auto it = s.hooks.find(company_of(request));
         return it == s.hooks.end() ? altegio_error(403, "No company management rights", 15) : altegio_ok(it->second);
@@ -378,7 +418,8 @@ void Sandbox::add_altegio_routes() {
     });
 
     // Control: act as Altegio staff creating a record in Altegio's own UI (the same checks as the API),
-    // so a "create" webhook fires. Body: {company_id, staff_id, services:[{id}], datetime, client:{name, phone}}.
+    // so a "create" webhook fires. Body: {company_id, staff_id, services:[{id}], datetime, client:{name, phone} or
+    // null, activity_id (a group event's participant)}.
     m_router.add("POST", "/__sandbox/altegio/records", [this](const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected a JSON object"})");
@@ -425,6 +466,49 @@ void Sandbox::add_altegio_routes() {
         record["last_change_date"] = local_iso(now(), offset);
         bool sent = send_record_webhook(s, company, record, record["deleted"].get<bool>() ? "delete" : "update");
         return http::json_response(200, Json{{"record", record}, {"webhook_dropped", !sent}}.dump());
+    });
+
+    // Control: a payment taken in Altegio for a record, so a finances_operation webhook fires.
+    // Body: {company_id, record_id, amount}.
+    m_router.add("POST", "/__sandbox/altegio/payments", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected a JSON object"})");
+        std::lock_guard lock(m_state->mutex);
+        State& s = *m_state;
+        int64_t company = wire::read_int_or(*body, "company_id", "", 0).value_or(0);
+        int64_t record = wire::read_int_or(*body, "record_id", "", 0).value_or(0);
+        if (!s.records.count(record)) return http::json_response(404, R"({"error":"no such record"})");
+        int32_t offset = s.company_offsets[company];
+        Json operation{{"id", s.next_transaction_id++}, {"company_id", company}, {"document_id", 0},
+                       {"date", local_wall(now(), offset)}, {"type_id", 1}, {"amount", (*body)["amount"]},
+                       {"record_id", record}, {"visit_id", record}, {"sold_item_id", 0}, {"sold_item_type", "service"},
+                       {"client_id", s.records[record]["client"].is_object() ? s.records[record]["client"]["id"] : Json(0)},
+                       {"last_change_date", local_iso(now(), offset)}};
+        s.transactions.push_back(operation);
+        bool sent = send_webhook(s, company, "finances_operation", operation, "create");
+        return http::json_response(201, Json{{"operation", operation}, {"webhook_dropped", !sent}}.dump());
+    });
+
+    // Control: a client's card changed in Altegio (visits, money spent, name, a membership), so a client
+    // webhook fires. Body: {company_id, visits, spent, name, abonement: {balance_string, activated_date,
+    // period, period_unit_id, type: {title}}}.
+    m_router.add("POST", "/__sandbox/altegio/clients/:id/change", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        std::lock_guard lock(m_state->mutex);
+        State& s = *m_state;
+        auto it = s.clients.find(wire::int_from(Json(request.param("id")), "id").value_or(0));
+        if (it == s.clients.end() || !body || !body->is_object()) return http::json_response(404, R"({"error":"no such client"})");
+        Json& client = it->second;
+        for (const char* key : {"visits", "spent", "name", "birth_date"})
+            if (const Json* value = wire::member(*body, key)) client[key] = *value;
+        if (!client.contains("categories")) client["categories"] = Json::array();
+        int64_t company = wire::read_int_or(*body, "company_id", "", 0).value_or(0);
+        client["last_change_date"] = local_iso(now(), s.company_offsets[company]);
+        if (const Json* abonement = wire::member(*body, "abonement")) {
+            s.abonements[international_digits(wire::read_text(client, "phone"))] = *abonement;
+        }
+        bool sent = send_webhook(s, company, "client", client, "update");
+        return http::json_response(200, Json{{"client", client}, {"webhook_dropped", !sent}}.dump());
     });
 }
 

@@ -415,6 +415,34 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_embedded", Json{{"tasks", out}}}});
     });
 
+    // Kommo lists newest last by default; 204 when there is nothing.
+    add("GET", "/tasks", [self_link](State& s, const Request& request) {
+        std::string type = request.query_value("filter[entity_type]");
+        std::string ids = request.query_value("filter[entity_id][]");
+        if (ids.empty()) ids = request.query_value("filter[entity_id]");
+        Json out = Json::array();
+        for (const auto& task : s.tasks) {
+            if (!type.empty() && wire::read_text(task, "entity_type") != type) continue;
+            if (!ids.empty() && ("," + ids + ",").find("," + std::to_string(wire::read_int_or(task, "entity_id", "", 0).value_or(0)) + ",") ==
+                                    std::string::npos)
+                continue;
+            out.push_back(task);
+        }
+        if (out.empty()) return Response{204, "", "", {}};
+        return kommo_json(200, Json{{"_links", self_link("/api/v4/tasks")}, {"_embedded", Json{{"tasks", out}}}});
+    });
+
+    add("GET", "/leads/:id/notes", [self_link](State& s, const Request& request) {
+        int64_t lead = id_param(request, "id");
+        if (!s.leads.count(lead)) return kommo_problem(404, "Not Found", "lead not found");
+        Json out = Json::array();
+        for (const auto& note : s.notes)
+            if (note.value("entity_id", int64_t{0}) == lead) out.push_back(note);
+        if (out.empty()) return Response{204, "", "", {}};
+        return kommo_json(200, Json{{"_links", self_link("/api/v4/leads/" + std::to_string(lead) + "/notes")},
+                                    {"_embedded", Json{{"notes", out}}}});
+    });
+
     add("POST", "/leads/:id/notes", [this](State& s, const Request& request) {
         int64_t lead = id_param(request, "id");
         auto body = wire::parse_json(request.body);

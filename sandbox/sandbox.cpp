@@ -64,19 +64,23 @@ std::string random_hex(size_t bytes) {
     return out;
 }
 
-bool send_record_webhook(Sandbox::State& s, int64_t company, const Json& record, const std::string& status) {
+bool send_webhook(Sandbox::State& s, int64_t company, const std::string& resource, const Json& data, const std::string& status) {
     for (auto f = s.faults.begin(); f != s.faults.end(); ++f)
         if (f->target == "altegio_webhook") {
             if (--f->remaining <= 0) s.faults.erase(f);
             return false;
         }
     const Json& hooks = s.hooks[company];
-    if (hooks.value("active", 0) != 1 || hooks.value("record", 0) != 1) return true;
+    if (hooks.value("active", 0) != 1 || hooks.value(resource, 0) != 1) return true;
     for (const auto& url : hooks["urls"])
-        s.outbox.emplace_back(url.get<std::string>(), Json{{"company_id", company}, {"resource", "record"}, {"resource_id", record["id"]},
-                                                            {"status", status}, {"data", record}}.dump());
+        s.outbox.emplace_back(url.get<std::string>(), Json{{"company_id", company}, {"resource", resource}, {"resource_id", data["id"]},
+                                                            {"status", status}, {"data", data}}.dump());
     s.outbox_ready.notify_one();
     return true;
+}
+
+bool send_record_webhook(Sandbox::State& s, int64_t company, const Json& record, const std::string& status) {
+    return send_webhook(s, company, "record", record, status);
 }
 
 // [SECTION] life cycle ----------------------------------------------------------------------------------------
@@ -93,16 +97,20 @@ Sandbox::Sandbox(SandboxConfig config) : m_config(std::move(config)), m_state(st
             if (s.outbox.empty()) return;   // stopping, nothing left to send
             auto [url, body] = std::move(s.outbox.front());
             s.outbox.pop_front();
+            ++s.webhooks_in_flight;
             lock.unlock();
             int status = 0;
             if (m_config.outbound) status = m_config.outbound->send({"POST", url, {{"User-Agent", "GuzzleHttp/7"}}, body}).status;
             lock.lock();
             s.webhooks_sent.push_back(Json{{"url", url}, {"status", status}, {"body", Json::parse(body, nullptr, false)}});
+            --s.webhooks_in_flight;
         }
     });
 }
 
-Sandbox::~Sandbox() {
+Sandbox::~Sandbox() { stop_webhooks(); }
+
+void Sandbox::stop_webhooks() {
     {
         std::lock_guard lock(m_state->mutex);
         m_state->stopping = true;
@@ -167,7 +175,8 @@ Json Sandbox::snapshot() {
     Json lead_contacts = Json::object();
     for (const auto& [lead, links] : s.lead_contacts)
         for (const auto& [contact, is_main] : links) lead_contacts[std::to_string(lead)].push_back(contact);
-    return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"webhooks_sent", s.webhooks_sent}}},
+    return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"webhooks_sent", s.webhooks_sent},
+                                      {"webhooks_pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight}}},
                 {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
                                {"notes", s.notes}, {"refreshes", s.refreshes}, {"installs", s.installs},
                                {"live_access_tokens", s.access_tokens.size()}}},
@@ -191,6 +200,8 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
             }
             if (fault.status == 429 && target == "kommo")
                 return http::text_response(429, "<html><body><h1>429 Too Many Requests</h1></body></html>", "text/html");
+            if (fault.status == 403 && target == "kommo")   // how Kommo answers for an account it has blocked
+                return http::text_response(403, "<html><body><h1>403 Forbidden</h1><p>Access denied</p></body></html>", "text/html");
             if (fault.status >= 500) return http::text_response(fault.status, "<html><body>upstream failure</body></html>", "text/html");
             return target == "altegio" ? altegio_error(fault.status, "injected fault")
                                        : kommo_problem(fault.status, "Injected fault", "injected by the sandbox");

@@ -49,6 +49,7 @@ public:
     const std::string& public_url() const { return m_public_url; }
 
     Json snapshot();                             // the state tests inspect
+    void stop_webhooks();                        // delivers what is queued, then sends no more
     void add_fault(const Fault& fault);
     std::string disposable_token(int64_t user_id);   // as Kommo's $authorizedAjax would add
     Json info();                                 // URLs and secrets the relay needs

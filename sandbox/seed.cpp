@@ -148,9 +148,15 @@ void seed(Sandbox::State& s, int64_t now) {
                                                           status(142, "Logrado con éxito", 10000, 7700002, "#CCFF66", 0),
                                                           status(143, "Venta perdida", 11000, 7700002, "#D5D8DB", 0)})}}}},
     });
-    s.contact_fields = Json::array({Json{{"id", 880001}, {"name", "Phone"}, {"code", "PHONE"}, {"type", "multitext"}, {"sort", 4}},
-                                    Json{{"id", 880002}, {"name", "Email"}, {"code", "EMAIL"}, {"type", "multitext"}, {"sort", 6}}});
-    s.lead_fields = Json::array({Json{{"id", 880010}, {"name", "Source"}, {"code", Json()}, {"type", "text"}, {"sort", 1}}});
+    // Fields the salon's admin made by hand before installing, as accounts usually have.
+    auto field = [](int64_t id, const char* name, Json code, const char* type, int sort) {
+        return Json{{"id", id}, {"name", name}, {"code", code}, {"type", type}, {"sort", sort}};
+    };
+    s.contact_fields = Json::array({field(880001, "Phone", "PHONE", "multitext", 4), field(880002, "Email", "EMAIL", "multitext", 6),
+                                    field(880003, "Визитов", Json(), "numeric", 10), field(880004, "Сумма покупок", Json(), "numeric", 11),
+                                    field(880005, "Абонемент", Json(), "text", 12), field(880006, "Абонемент с", Json(), "date", 13),
+                                    field(880007, "Абонемент до", Json(), "date", 14), field(880008, "Осталось занятий", Json(), "numeric", 15)});
+    s.lead_fields = Json::array({field(880010, "Source", Json(), "text", 1), field(880011, "Оплачено", Json(), "numeric", 2)});
 
     // [SECTION] Kommo: contacts and leads
     struct Person { int64_t id; const char* first; const char* last; const char* phone; const char* email; };

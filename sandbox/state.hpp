@@ -32,6 +32,9 @@ struct Sandbox::State {
     std::set<std::string> user_tokens;
     int64_t next_record_id = 70000001;
     int64_t next_client_id = 60000001;
+    int64_t next_transaction_id = 91000001;
+    std::vector<Json> transactions;                       // payments, as GET /timetable/transactions shows them
+    std::map<std::string, Json> abonements;               // client phone (digits) -> membership
 
     // [SECTION] Kommo
     Json account;
@@ -56,6 +59,7 @@ struct Sandbox::State {
     std::map<std::string, std::deque<int64_t>> recent_calls;   // limiter key -> call times (ms)
     int64_t rate_limited_answers = 0;
     std::vector<Json> webhooks_sent;
+    int64_t webhooks_in_flight = 0;                       // taken from the outbox, not answered yet
 
     // Webhooks go out on their own thread, after the state change that caused them.
     std::deque<std::pair<std::string, std::string>> outbox;    // url, body
@@ -76,8 +80,9 @@ std::string local_iso(int64_t unix_seconds, int32_t offset_seconds);      // "20
 std::string local_wall(int64_t unix_seconds, int32_t offset_seconds);     // "2026-11-23 10:00:00"
 std::string random_hex(size_t bytes);
 
-// Queues a record webhook to the branch's configured URLs, unless a dropped-webhook fault takes it.
-// Returns false when it was dropped. Call with the state locked.
+// Queues a webhook to the branch's configured URLs when the branch asked for that resource, unless a
+// dropped-webhook fault takes it. Returns false when it was dropped. Call with the state locked.
+bool send_webhook(Sandbox::State& state, int64_t company, const std::string& resource, const Json& data, const std::string& status);
 bool send_record_webhook(Sandbox::State& state, int64_t company, const Json& record, const std::string& status);
 
 }  // namespace kb::sandbox

@@ -134,6 +134,49 @@ Result<domain::Record> AltegioClient::get_record(int64_t account_id, const std::
     return altegio::decode_record(**data, "data");
 }
 
+Result<domain::ClientProfile> AltegioClient::client(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                   int64_t client_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.get_client", "GET", "/client/" + std::to_string(company_id) + "/" + std::to_string(client_id),
+                     user_token, nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_client(**data, "data");
+}
+
+Result<std::optional<domain::Subscription>> AltegioClient::active_subscription(int64_t account_id, const std::string& user_token,
+                                                                               int64_t company_id, const std::string& phone) {
+    std::string digits;
+    for (char c : phone)
+        if (c >= '0' && c <= '9') digits += c;
+    if (digits.empty()) return std::optional<domain::Subscription>();
+    Json holder;
+    auto data = call(account_id, "altegio.abonements", "GET",
+                     "/loyalty/abonements?company_id=" + std::to_string(company_id) + "&phone=" + digits, user_token, nullptr,
+                     RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    if (!(*data)->is_array() || (*data)->empty()) return std::optional<domain::Subscription>();
+    auto first = altegio::decode_subscription((**data)[0], "data[0]");
+    if (!first) return tl::unexpected(first.error());
+    return std::optional<domain::Subscription>(std::move(*first));
+}
+
+Result<domain::Money> AltegioClient::paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                     int64_t record_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.transactions", "GET",
+                     "/timetable/transactions/" + std::to_string(company_id) + "?record_id=" + std::to_string(record_id), user_token,
+                     nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    auto operations = wire::decode_list<altegio::FinanceOperation>(**data, "data", [](const Json& v, std::string_view path) {
+        return altegio::decode_finance_operation(v, path);
+    });
+    if (!operations) return tl::unexpected(operations.error());
+    domain::Money total{};
+    for (const auto& o : *operations)
+        if (o.record_id == record_id) total.minor += o.amount.minor;
+    return total;
+}
+
 Result<void> AltegioClient::set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                           domain::Attendance attendance) {
     Json holder, body{{"attendance", static_cast<int32_t>(attendance)}};

@@ -26,14 +26,18 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
 RateLimiter::RateLimiter(double per_second, double burst)
     : m_per_second(per_second), m_burst(burst), m_tokens(burst), m_last(std::chrono::steady_clock::now()) {}
 
-void RateLimiter::acquire() {
+void RateLimiter::acquire() { take(true); }
+
+void RateLimiter::wait_until_ready() { take(false); }
+
+void RateLimiter::take(bool consume) {
     std::unique_lock lock(m_mutex);
     for (;;) {
         auto now = std::chrono::steady_clock::now();
         m_tokens = std::min(m_burst, m_tokens + std::chrono::duration<double>(now - m_last).count() * m_per_second);
         m_last = now;
         if (m_tokens >= 1.0) {
-            m_tokens -= 1.0;
+            if (consume) m_tokens -= 1.0;
             return;
         }
         auto wait = std::chrono::duration<double>((1.0 - m_tokens) / m_per_second);

@@ -33,9 +33,11 @@ struct CallInfo {
 class RateLimiter {
 public:
     RateLimiter(double per_second, double burst);
-    void acquire();   // blocks until a call may go
+    void acquire();            // blocks until a call may go, and takes its place
+    void wait_until_ready();   // blocks until a call could go, without taking the place
 
 private:
+    void take(bool consume);
     std::mutex m_mutex;
     double m_per_second;
     double m_burst;

@@ -1,5 +1,6 @@
 #include "relay/clients/kommo_client.hpp"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 #include "relay/http/http_types.hpp"
 
@@ -97,6 +98,7 @@ Result<std::string> KommoClient::current_access_token(int64_t account_id, const 
 
 Result<Json> KommoClient::call(int64_t account_id, const std::string& kind, const std::string& method, const std::string& path,
                                const Json* body, RetryPolicy retry) {
+    if (auto stopped = paused(account_id)) return tl::unexpected(*stopped);
     std::string rejected;
     for (int attempt = 0; attempt < 2; ++attempt) {
         auto token = current_access_token(account_id, rejected);
@@ -111,7 +113,14 @@ Result<Json> KommoClient::call(int64_t account_id, const std::string& kind, cons
             continue;
         }
         if (response.status == 204) return Json();
-        if (response.status < 200 || response.status >= 300) return tl::unexpected(kommo::error_from_reply(response.status, response.body));
+        if (response.status < 200 || response.status >= 300) {
+            auto error = kommo::error_from_reply(response.status, response.body);
+            if (error.message_key == "ui.error.kommo_blocked") {
+                pause_blocked_account(account_id, error);
+                error.code = Errc::upstream_unavailable;   // not for good: the work waits until the block is lifted
+            }
+            return tl::unexpected(error);
+        }
         return wire::parse_json(response.body);
     }
     return fail(Errc::unauthorized, "ui.error.kommo_reinstall", "Kommo refused a freshly refreshed token");
@@ -132,19 +141,27 @@ Result<kommo::Contact> KommoClient::contact(int64_t account_id, int64_t contact_
     return kommo::decode_contact(*body);
 }
 
-Result<void> KommoClient::set_lead_fields(int64_t account_id, int64_t lead_id, const std::vector<domain::FieldValue>& values) {
-    if (values.empty()) return {};
-    Json body{{"custom_fields_values", kommo::encode_custom_fields(values)}};
-    auto reply = call(account_id, "kommo.patch_lead", "PATCH", "/api/v4/leads/" + std::to_string(lead_id), &body, RetryPolicy::safe());
+Result<std::vector<kommo::FieldDefinition>> KommoClient::lead_field_definitions(int64_t account_id) {
+    return field_definitions(account_id, "leads");
+}
+
+Result<std::vector<kommo::FieldDefinition>> KommoClient::contact_field_definitions(int64_t account_id) {
+    return field_definitions(account_id, "contacts");
+}
+
+Result<void> KommoClient::update_contact(int64_t account_id, int64_t contact_id, const std::vector<domain::FieldValue>& fields) {
+    if (fields.empty()) return {};
+    Json body = Json::array({Json{{"id", contact_id}, {"custom_fields_values", kommo::encode_custom_fields(fields)}}});
+    auto reply = call(account_id, "kommo.patch_contacts", "PATCH", "/api/v4/contacts", &body, RetryPolicy::safe());
     if (!reply) return tl::unexpected(reply.error());
     return {};
 }
 
-Result<std::vector<kommo::FieldDefinition>> KommoClient::lead_field_definitions(int64_t account_id) {
+Result<std::vector<kommo::FieldDefinition>> KommoClient::field_definitions(int64_t account_id, const std::string& entity) {
     std::vector<kommo::FieldDefinition> out;
     for (int page = 1; page <= 50; ++page) {
-        auto body = call(account_id, "kommo.lead_fields", "GET", "/api/v4/leads/custom_fields?limit=250&page=" + std::to_string(page),
-                         nullptr, RetryPolicy::safe());
+        auto body = call(account_id, "kommo." + entity + "_fields", "GET",
+                         "/api/v4/" + entity + "/custom_fields?limit=250&page=" + std::to_string(page), nullptr, RetryPolicy::safe());
         if (!body) return tl::unexpected(body.error());
         if (body->is_null()) break;   // 204: past the last page
         auto list = embedded_list(*body, "custom_fields");
@@ -213,18 +230,107 @@ Result<std::vector<domain::PipelineInfo>> KommoClient::pipelines(int64_t account
     return kommo::decode_pipelines(*body);
 }
 
-Result<void> KommoClient::update_lead(int64_t account_id, int64_t lead_id, const std::vector<domain::FieldValue>& fields,
-                                      domain::StageRef stage) {
-    Json body = Json::object();
-    if (!fields.empty()) body["custom_fields_values"] = kommo::encode_custom_fields(fields);
-    if (stage.status_id != 0) {
-        body["status_id"] = stage.status_id;
-        if (stage.pipeline_id != 0) body["pipeline_id"] = stage.pipeline_id;
+KommoClient::UpdateQueue& KommoClient::update_queue_for(int64_t account_id) {
+    std::lock_guard lock(m_maps_mutex);
+    auto& queue = m_update_queues[account_id];
+    if (!queue) queue = std::make_unique<UpdateQueue>();
+    return *queue;
+}
+
+// Group commit: the first waiter becomes the sender; it waits for the rate limiter, then takes every update
+// queued by then (one per lead) into one PATCH, and hands each waiter its result.
+Result<void> KommoClient::update_lead(int64_t account_id, const LeadUpdate& update) {
+    auto installation = m_store.find_installation(account_id);
+    if (!installation) return tl::unexpected(installation.error());
+    if (!*installation) return fail(Errc::not_configured, "ui.error.not_installed", "the widget is not installed for this account");
+    RateLimiter& limiter = limiter_for((*installation)->api_base_url);
+    UpdateQueue& queue = update_queue_for(account_id);
+    PendingUpdate mine{&update, false, {}};
+    std::unique_lock lock(queue.mutex);
+    queue.waiting.push_back(&mine);
+    while (!mine.done) {
+        if (queue.sending) {
+            queue.changed.wait(lock);
+            continue;
+        }
+        queue.sending = true;
+        lock.unlock();
+        limiter.wait_until_ready();
+        lock.lock();
+        std::vector<PendingUpdate*> batch;
+        std::vector<int64_t> leads;
+        for (auto it = queue.waiting.begin(); it != queue.waiting.end() && batch.size() < m_config.max_batch;) {
+            int64_t lead = (*it)->update->lead_id;
+            if (std::find(leads.begin(), leads.end(), lead) != leads.end()) {
+                ++it;   // a second update of the same lead waits for the next PATCH, keeping their order
+                continue;
+            }
+            leads.push_back(lead);
+            batch.push_back(*it);
+            it = queue.waiting.erase(it);
+        }
+        lock.unlock();
+        std::vector<const LeadUpdate*> updates;
+        for (auto* p : batch) updates.push_back(p->update);
+        auto sent = patch_leads(account_id, updates);
+        std::vector<Result<void>> results(batch.size(), sent);
+        if (!sent && batch.size() > 1 && sent.error().code == Errc::upstream_rejected)
+            for (size_t i = 0; i < batch.size(); ++i) results[i] = patch_leads(account_id, {updates[i]});   // find the one Kommo refused
+        if (batch.size() > 1) m_batched_updates += static_cast<int64_t>(batch.size());
+        lock.lock();
+        for (size_t i = 0; i < batch.size(); ++i) {
+            batch[i]->result = results[i];
+            batch[i]->done = true;
+        }
+        queue.sending = false;
+        queue.changed.notify_all();
     }
-    if (body.empty()) return {};
-    auto reply = call(account_id, "kommo.patch_lead", "PATCH", "/api/v4/leads/" + std::to_string(lead_id), &body, RetryPolicy::safe());
+    return mine.result;
+}
+
+Result<void> KommoClient::patch_leads(int64_t account_id, const std::vector<const LeadUpdate*>& updates) {
+    Json items = Json::array();
+    for (const LeadUpdate* u : updates) {
+        Json item{{"id", u->lead_id}};
+        if (!u->fields.empty()) item["custom_fields_values"] = kommo::encode_custom_fields(u->fields);
+        if (u->stage.status_id != 0) {
+            item["status_id"] = u->stage.status_id;
+            if (u->stage.pipeline_id != 0) item["pipeline_id"] = u->stage.pipeline_id;
+        }
+        if (u->responsible_user_id != 0) item["responsible_user_id"] = u->responsible_user_id;
+        if (item.size() > 1) items.push_back(std::move(item));
+    }
+    if (items.empty()) return {};
+    auto reply = items.size() == 1
+                     ? call(account_id, "kommo.patch_lead", "PATCH", "/api/v4/leads/" + std::to_string(updates.front()->lead_id),
+                            &items[0], RetryPolicy::safe())
+                     : call(account_id, "kommo.patch_leads", "PATCH", "/api/v4/leads", &items, RetryPolicy::safe());
     if (!reply) return tl::unexpected(reply.error());
     return {};
+}
+
+std::optional<Error> KommoClient::paused(int64_t account_id) {
+    std::lock_guard lock(m_maps_mutex);
+    auto until = m_paused_until.find(account_id);
+    if (until == m_paused_until.end() || m_clock() >= until->second) return std::nullopt;
+    return Error{Errc::upstream_unavailable, "ui.error.kommo_blocked",
+                 "calls to Kommo are paused: Kommo answered that this account's API is blocked"};
+}
+
+void KommoClient::pause_blocked_account(int64_t account_id, const Error& error) {
+    {
+        std::lock_guard lock(m_maps_mutex);
+        m_paused_until[account_id] = m_clock() + m_config.blocked_pause_seconds;
+    }
+    spdlog::error("kommo account {} is blocked; calls paused for {} s", account_id, m_config.blocked_pause_seconds);
+    store::HistoryEntry alert;
+    alert.at_ms = m_clock() * 1000;
+    alert.account_id = account_id;
+    alert.direction = "out";   // about the outgoing calls that stop
+    alert.kind = "alert.kommo_blocked";
+    alert.status = 403;
+    alert.error = error.detail + "; calls paused for " + std::to_string(m_config.blocked_pause_seconds) + " s";
+    if (auto saved = m_store.add_history(alert); !saved) spdlog::error("alert not written: {}", saved.error().detail);
 }
 
 Result<int64_t> KommoClient::create_lead(int64_t account_id, const NewLead& lead) {
@@ -265,6 +371,32 @@ Result<void> KommoClient::add_task(int64_t account_id, const Json& task) {
     auto reply = call(account_id, "kommo.add_task", "POST", "/api/v4/tasks", &body, RetryPolicy::once());
     if (!reply) return tl::unexpected(reply.error());
     return {};
+}
+
+Result<std::vector<std::string>> KommoClient::lead_note_texts(int64_t account_id, int64_t lead_id) {
+    std::vector<std::string> out;
+    auto body = call(account_id, "kommo.lead_notes", "GET", "/api/v4/leads/" + std::to_string(lead_id) + "/notes?limit=250", nullptr,
+                     RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    if (body->is_null()) return out;
+    auto list = embedded_list(*body, "notes");
+    if (!list) return tl::unexpected(list.error());
+    for (const auto& note : **list)
+        if (const Json* params = wire::member(note, "params")) out.push_back(wire::read_text(*params, "text"));
+    return out;
+}
+
+Result<std::vector<std::string>> KommoClient::lead_task_texts(int64_t account_id, int64_t lead_id) {
+    std::vector<std::string> out;
+    auto body = call(account_id, "kommo.lead_tasks", "GET",
+                     "/api/v4/tasks?limit=250&filter%5Bentity_type%5D=leads&filter%5Bentity_id%5D%5B%5D=" + std::to_string(lead_id),
+                     nullptr, RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    if (body->is_null()) return out;
+    auto list = embedded_list(*body, "tasks");
+    if (!list) return tl::unexpected(list.error());
+    for (const auto& task : **list) out.push_back(wire::read_text(task, "text"));
+    return out;
 }
 
 Result<kommo::FieldDefinition> KommoClient::create_lead_field(int64_t account_id, const std::string& name, const std::string& type,

@@ -4,9 +4,17 @@
 //   - refresh tokens are single-use, so one refresh per account runs at a time, and the new pair is
 //     persisted before it is used; a caller that waited on another's refresh uses its result.
 // Every call goes through the CallLog and the account's rate limiter (7 per second at most).
+// Lead updates from many workers share one PATCH /leads while they wait for the rate limiter (update_lead).
+// A 403 HTML page (Kommo has blocked the account's API) pauses every call for that account for
+// `blocked_pause_seconds` and writes an alert into the request history; the first call after the pause
+// finds out whether the block was lifted.
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -20,6 +28,8 @@ struct KommoConfig {
     std::string client_secret;
     std::string redirect_uri;
     double requests_per_second = 6.0;   // under Kommo's 7, leaving room for the widget's own calls
+    int64_t blocked_pause_seconds = 900;
+    size_t max_batch = 50;              // lead updates sent in one PATCH /leads
 };
 
 struct KommoAccount {
@@ -38,8 +48,9 @@ public:
 
     Result<wire::kommo::Lead> lead(int64_t account_id, int64_t lead_id);
     Result<wire::kommo::Contact> contact(int64_t account_id, int64_t contact_id);
-    Result<void> set_lead_fields(int64_t account_id, int64_t lead_id, const std::vector<domain::FieldValue>& values);
     Result<std::vector<wire::kommo::FieldDefinition>> lead_field_definitions(int64_t account_id);
+    Result<std::vector<wire::kommo::FieldDefinition>> contact_field_definitions(int64_t account_id);
+    Result<void> update_contact(int64_t account_id, int64_t contact_id, const std::vector<domain::FieldValue>& fields);
     Result<wire::kommo::FieldDefinition> create_lead_field(int64_t account_id, const std::string& name, const std::string& type,
                                                            const std::string& code);
 
@@ -48,8 +59,15 @@ public:
     Result<std::vector<wire::kommo::Lead>> leads_by_id(int64_t account_id, const std::vector<int64_t>& ids);
     Result<std::vector<wire::kommo::Lead>> search_leads(int64_t account_id, const std::string& query);
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id);
-    // PATCH /leads/{id} with fields and, when `stage` has a status, the new stage.
-    Result<void> update_lead(int64_t account_id, int64_t lead_id, const std::vector<domain::FieldValue>& fields, domain::StageRef stage);
+    struct LeadUpdate {
+        int64_t lead_id = 0;
+        std::vector<domain::FieldValue> fields;
+        domain::StageRef stage;                    // status 0: stays where it is
+        int64_t responsible_user_id = 0;           // 0: unchanged
+    };
+    // Blocks until the update is applied. Updates waiting at the same time go out as one PATCH /leads
+    // (distinct leads, up to max_batch); if Kommo refuses the batch, each is sent on its own.
+    Result<void> update_lead(int64_t account_id, const LeadUpdate& update);
     struct NewLead {
         std::string name;
         domain::StageRef stage;                    // 0 = the account's default
@@ -61,6 +79,10 @@ public:
     Result<int64_t> create_lead(int64_t account_id, const NewLead& lead);   // returns the lead id
     Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
     Result<void> add_task(int64_t account_id, const wire::Json& task);
+    // Texts of the lead's notes and of its tasks: a retried event looks for what its first try wrote.
+    Result<std::vector<std::string>> lead_note_texts(int64_t account_id, int64_t lead_id);
+    Result<std::vector<std::string>> lead_task_texts(int64_t account_id, int64_t lead_id);
+    int64_t batched_updates() const { return m_batched_updates; }   // updates that shared a PATCH, for benchmarks
 
 private:
     // Runs one authorised request for the account, refreshing the token first or after a 401.
@@ -69,6 +91,23 @@ private:
     Result<std::string> current_access_token(int64_t account_id, const std::string& rejected_token);
     RateLimiter& limiter_for(const std::string& api_base_url);   // Kommo limits per account domain
     std::mutex& refresh_mutex_for(int64_t account_id);
+    Result<std::vector<wire::kommo::FieldDefinition>> field_definitions(int64_t account_id, const std::string& entity);
+    Result<void> patch_leads(int64_t account_id, const std::vector<const LeadUpdate*>& updates);
+    std::optional<Error> paused(int64_t account_id);
+    void pause_blocked_account(int64_t account_id, const Error& error);
+
+    struct PendingUpdate {
+        const LeadUpdate* update = nullptr;
+        bool done = false;
+        Result<void> result;
+    };
+    struct UpdateQueue {
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::deque<PendingUpdate*> waiting;
+        bool sending = false;
+    };
+    UpdateQueue& update_queue_for(int64_t account_id);
 
     CallLog& m_log;
     store::Store& m_store;
@@ -77,6 +116,9 @@ private:
     std::mutex m_maps_mutex;
     std::map<std::string, std::unique_ptr<RateLimiter>> m_limiters;
     std::map<int64_t, std::unique_ptr<std::mutex>> m_refresh_mutexes;
+    std::map<int64_t, std::unique_ptr<UpdateQueue>> m_update_queues;
+    std::map<int64_t, int64_t> m_paused_until;   // account -> unix seconds
+    std::atomic<int64_t> m_batched_updates{0};
 };
 
 }  // namespace kb::clients

@@ -27,9 +27,16 @@ std::string digest(const std::string& text) {
 }  // namespace
 
 std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
-                               const std::string& data_json, const std::string& last_change_date) {
-    return "altegio|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|" + event_type + "|" +
-           (last_change_date.empty() ? "#" + digest(data_json) : last_change_date);
+                               const wire::Json& data) {
+    std::string changed = data.is_object() ? wire::read_text(data, "last_change_date") : "";
+    // What a person sees of the change; a webhook and the reconciler's copy of the same change agree on it.
+    wire::Json seen = wire::Json::object();
+    if (data.is_object())
+        for (const char* member : {"datetime", "staff_id", "attendance", "deleted", "seance_length", "comment", "services", "record_labels",
+                                   "amount", "record_id", "name", "phone", "email"})
+            if (const wire::Json* value = wire::member(data, member)) seen[member] = *value;
+    std::string fingerprint = changed.empty() ? digest(data.dump()) : changed + "#" + digest(seen.dump()).substr(0, 12);
+    return "altegio|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|" + event_type + "|" + fingerprint;
 }
 
 namespace {
@@ -81,8 +88,7 @@ Result<std::vector<store::InboxEvent>> altegio_rows(const store::Installation& i
         row.resource = e.resource;
         row.resource_id = e.resource_id;
         row.event_type = e.status;
-        row.dedupe_key = altegio_dedupe_key(e.company_id, e.resource, e.resource_id, e.status, e.data.dump(),
-                                            wire::read_text(e.data, "last_change_date"));
+        row.dedupe_key = altegio_dedupe_key(e.company_id, e.resource, e.resource_id, e.status, e.data);
         row.body = wire::Json{{"company_id", e.company_id}, {"resource", e.resource}, {"resource_id", e.resource_id},
                               {"status", e.status}, {"data", e.data}}.dump();
         rows.push_back(std::move(row));

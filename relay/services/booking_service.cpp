@@ -37,7 +37,7 @@ Result<BookingService::Account> BookingService::account(const Caller& caller) {
 }
 
 Result<std::vector<domain::Branch>> BookingService::visible_branches(const Caller& caller, const Account& account) {
-    auto branches = m_altegio.my_branches(caller.account_id, account.installation.altegio_user_token);
+    auto branches = m_reference.branches(caller.account_id, account.installation.altegio_user_token);
     if (!branches) return tl::unexpected(branches.error());
     const auto& connected = account.settings.connected_branch_ids;
     if (!connected.empty())
@@ -140,15 +140,13 @@ Result<void> BookingService::fill_lead(const Caller& caller, const Account& acc,
                                        BookingResult& result, store::Booking& booking) {
     domain::Branch branch{request.company_id, result.branch_title, "", "", ""};
     Result<void> written;
-    if (auto definitions = m_kommo.lead_field_definitions(caller.account_id); !definitions) {
-        written = tl::unexpected(definitions.error());
+    if (auto fields = m_reference.lead_fields(caller.account_id); !fields) {
+        written = tl::unexpected(fields.error());
     } else {
-        std::vector<domain::KommoFieldInfo> fields;
-        for (const auto& d : *definitions) fields.push_back(domain::KommoFieldInfo{d.id, d.type, d.enums});
-        auto mapped = domain::map_record_to_lead(result.record, branch, acc.settings.lead_fields, fields, {});
+        auto mapped = domain::map_record_to_lead(result.record, branch, acc.settings.lead_fields, *fields, {});
         for (const auto& problem : mapped.problems)
             spdlog::warn("lead {} field {}: {} ({})", request.lead_id, problem.field_id, problem.message_key, problem.detail);
-        written = m_kommo.set_lead_fields(caller.account_id, request.lead_id, mapped.values);
+        written = m_kommo.update_lead(caller.account_id, {request.lead_id, mapped.values, {}, 0});
     }
     result.lead_updated = static_cast<bool>(written);
     result.warning_key = written ? "" : "ui.warning.lead_not_updated";

@@ -3,6 +3,7 @@
 // Altegio and Kommo, and the booking itself, which never books twice and never stops half-way unseen.
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
+#include "relay/clients/reference_cache.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
 #include "shared/domain/settings.hpp"
@@ -12,8 +13,8 @@ namespace kb::services {
 
 class BookingService {
 public:
-    BookingService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo) {}
+    BookingService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference) {}
 
     Result<wire::api::CardContext> card(const Caller& caller, int64_t lead_id);
     Result<wire::api::Catalog> catalog(const Caller& caller, int64_t company_id);
@@ -40,6 +41,7 @@ private:
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
+    clients::ReferenceCache& m_reference;
 };
 
 // Checks what the manager filled in before anything is sent anywhere.

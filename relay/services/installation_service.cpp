@@ -55,6 +55,7 @@ Result<InstallOutcome> InstallationService::complete_oauth(const std::string& co
     if (installation.webhook_key.empty()) installation.webhook_key = crypto::random_token(24);
     if (auto saved = m_store.save_installation(installation); !saved) return tl::unexpected(saved.error());
     spdlog::info("installed for account {} ({})", account->id, account->subdomain);
+    m_reference.invalidate(account->id);   // a reinstall may come with new fields, stages or rights
     if (auto fields = ensure_lead_fields(account->id); !fields) return tl::unexpected(fields.error());
     return InstallOutcome{account->id, account->subdomain};
 }
@@ -80,6 +81,7 @@ Result<void> InstallationService::ensure_lead_fields(int64_t account_id) {
         target = created->id;
     }
     (*installation)->settings_json = wire::encode_settings(*settings).dump();
+    m_reference.invalidate(account_id);
     return m_store.save_installation(**installation);
 }
 
@@ -92,6 +94,7 @@ Result<std::vector<domain::Branch>> InstallationService::connect_altegio(const C
     auto branches = m_altegio.my_branches(caller.account_id, *token);
     if (!branches) return tl::unexpected(branches.error());
     if (auto saved = m_store.save_altegio_token(caller.account_id, *token); !saved) return tl::unexpected(saved.error());
+    m_reference.invalidate(caller.account_id);   // the new token may manage other branches
     return branches;
 }
 

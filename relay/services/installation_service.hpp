@@ -4,6 +4,7 @@
 // exchanged for a user token and never stored.
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
+#include "relay/clients/reference_cache.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
 
@@ -18,8 +19,8 @@ class InstallationService {
 public:
     using Clock = clients::KommoClient::Clock;
     InstallationService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo,
-                        std::string kommo_api_base_override, Clock clock)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_kommo_api_base_override(std::move(kommo_api_base_override)),
+                        clients::ReferenceCache& reference, std::string kommo_api_base_override, Clock clock)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_kommo_api_base_override(std::move(kommo_api_base_override)),
           m_clock(std::move(clock)) {}
 
     // GET redirect_uri?code=&referer=<account host>: tokens, account, installation, lead fields.
@@ -33,6 +34,7 @@ private:
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
+    clients::ReferenceCache& m_reference;
     std::string m_kommo_api_base_override;
     Clock m_clock;
 };

@@ -17,7 +17,7 @@ Result<ReconcileReport> Reconciler::run_once() {
         auto settings = settings_json ? wire::decode_settings(*settings_json) : Result<domain::Settings>(domain::Settings{});
         std::vector<int64_t> branches = settings ? settings->connected_branch_ids : std::vector<int64_t>{};
         if (branches.empty()) {
-            auto all = m_altegio.my_branches(account, (*installation)->altegio_user_token);
+            auto all = m_reference.branches(account, (*installation)->altegio_user_token);
             if (!all) return tl::unexpected(all.error());
             for (const auto& b : *all) branches.push_back(b.id);
         }
@@ -53,7 +53,7 @@ Result<ReconcileReport> Reconciler::run_once() {
                 e.resource = "record";
                 e.resource_id = wire::read_int_or(r, "id", "record", 0).value_or(0);
                 e.event_type = type;
-                e.dedupe_key = hooks::altegio_dedupe_key(company, "record", e.resource_id, type, r.dump(), changed);
+                e.dedupe_key = hooks::altegio_dedupe_key(company, "record", e.resource_id, type, r);
                 e.body = wire::Json{{"company_id", company}, {"resource", "record"}, {"resource_id", e.resource_id},
                                     {"status", type}, {"data", r}}.dump();
                 e.received_at_ms = m_now_ms();

@@ -4,6 +4,7 @@
 // arrive is not applied twice. Runs at start and then on a schedule (relay/main.cpp), or by hand in tests.
 #include <functional>
 #include "relay/clients/altegio_client.hpp"
+#include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
 
 namespace kb::sync {
@@ -16,13 +17,14 @@ struct ReconcileReport {
 
 class Reconciler {
 public:
-    Reconciler(store::Store& store, clients::AltegioClient& altegio, std::function<int64_t()> now_ms)
-        : m_store(store), m_altegio(altegio), m_now_ms(std::move(now_ms)) {}
+    Reconciler(store::Store& store, clients::AltegioClient& altegio, clients::ReferenceCache& reference, std::function<int64_t()> now_ms)
+        : m_store(store), m_altegio(altegio), m_reference(reference), m_now_ms(std::move(now_ms)) {}
     Result<ReconcileReport> run_once();
 
 private:
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
+    clients::ReferenceCache& m_reference;
     std::function<int64_t()> m_now_ms;
 };
 

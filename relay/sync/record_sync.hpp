@@ -1,30 +1,44 @@
 #pragma once
-// Flow 2 of the architecture for one inbox event: an Altegio record changed, so the lead that belongs to it
-// gets the record's fields and the stage its state maps to; a new record without a lead gets one (or is
-// merged into a suitable lead by the duplicate search), unless the settings say otherwise.
-// The rules are in shared/ (lead_lookup, duplicate_search, status_sync, field_mapping); this file gathers
-// the facts from Kommo and Altegio, asks the rules, and applies the answer.
+// Flow 2 of the architecture for one inbox event about an Altegio record: gather what the rules need
+// (the record, the lead it belongs to, the client's contacts and their leads, the account's Kommo fields
+// and pipelines), ask shared/domain/record_plan what to do, and do it: create or update the lead, link
+// the record, set the task and the journal note.
+// An event tried before may have done part of its work: before creating a lead it looks for the lead
+// its first try created, and before adding a task or a note it looks whether the lead already has it.
+#include <functional>
 #include <string>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
+#include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
+#include "relay/sync/sync_account.hpp"
+#include "shared/domain/record_plan.hpp"
 
 namespace kb::sync {
 
 class RecordSync {
 public:
-    RecordSync(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo) {}
+    using Clock = std::function<int64_t()>;   // unix seconds
+    RecordSync(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
+               Clock clock)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clock(std::move(clock)) {}
 
     // What was done, for the inbox and the history; an error when it should be tried again later.
     Result<std::string> handle(const store::InboxEvent& event);
 
 private:
-    Result<std::string> handle_record(const store::InboxEvent& event, const wire::Json& body);
+    Result<domain::RecordEventFacts> gather(const store::InboxEvent& event, const SyncAccount& account, domain::Record record);
+    Result<std::string> carry_out(const store::InboxEvent& event, const SyncAccount& account, const domain::RecordEventFacts& facts,
+                                  const domain::RecordPlan& plan);
+    // Adds the task and the note the plan asks for; a retried event first checks they are not there yet.
+    Result<std::string> task_and_note(const store::InboxEvent& event, const SyncAccount& account, int64_t lead_id,
+                                      const domain::RecordPlan& plan);
 
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
+    clients::ReferenceCache& m_reference;
+    Clock m_clock;
 };
 
 }  // namespace kb::sync

@@ -37,7 +37,8 @@ void Workers::run() {
             continue;
         }
         const Error& error = outcome.error();
-        bool hopeless = error.code == Errc::bad_input || error.code == Errc::forbidden || error.code == Errc::not_configured;
+        bool hopeless = error.code == Errc::bad_input || error.code == Errc::forbidden || error.code == Errc::not_configured ||
+                        error.code == Errc::upstream_rejected;   // the same request would be refused again: the admin repeats it
         if (hopeless || event.attempts >= m_options.max_attempts) {
             spdlog::error("inbox event {} failed for good: {}", event.id, error.detail);
             (void)m_store.finish_inbox_event(event.id, store::InboxOutcome::failed, error.detail, 0);

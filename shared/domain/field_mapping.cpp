@@ -112,7 +112,7 @@ private:
         if (auto* n = std::get_if<int64_t>(&value)) {
             m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::integer, {}, *n, {}, {}});
         } else if (auto* m = std::get_if<Money>(&value)) {
-            text(field_id, money_text(*m));
+            m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::decimal, money_text(*m), 0, {}, {}});
         } else {
             std::string t = as_text(value);
             bool numeric = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });

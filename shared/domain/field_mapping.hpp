@@ -16,7 +16,7 @@
 namespace kb::domain {
 
 struct FieldValue {
-    enum class Kind { text, integer, enum_ids };
+    enum class Kind { text, integer, decimal, enum_ids };   // decimal: `text` holds digits like "1500.5", sent as a number
     int64_t field_id = 0;
     Kind kind = Kind::text;
     std::string text;

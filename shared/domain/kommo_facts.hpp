@@ -13,6 +13,7 @@ struct KnownLead {
     int64_t status_id = 0;
     int64_t created_at = 0;                          // unix seconds
     std::map<int64_t, std::string> field_values;     // custom field id -> first value as text
+    int64_t responsible_user_id = 0;
 };
 
 struct KnownContact {

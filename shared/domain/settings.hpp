@@ -57,6 +57,7 @@ struct UserMapping {
     int64_t altegio_user_id = 0;        // 0 = not linked; the token lives in the store, never here
     std::vector<int64_t> visible_branch_ids;   // empty = every connected branch
     std::vector<int64_t> visible_chain_ids;
+    int64_t altegio_staff_id = 0;       // the employee this user is: that employee's records make this user responsible
     friend bool operator==(const UserMapping&, const UserMapping&) = default;
 };
 
@@ -149,6 +150,7 @@ struct Settings {
     static constexpr int32_t current_version = 2;
     int32_t version = current_version;
     std::string default_country_code = "7";             // for phones written without one
+    std::string language = "en";                        // of the notes, tasks and lead names written into Kommo
     std::vector<int64_t> connected_branch_ids;          // empty: every branch the Altegio user manages
     LeadFieldMap lead_fields;
     ContactFieldMap contact_fields;

@@ -147,7 +147,9 @@ Json encode_custom_fields(const std::vector<domain::FieldValue>& values) {
         if (v.kind == Kind::enum_ids) {
             for (int64_t id : v.enum_ids) items.push_back(Json{{"enum_id", id}});
         } else {
-            Json item{{"value", v.kind == Kind::integer ? Json(v.integer) : Json(v.text)}};
+            Json value = v.kind == Kind::integer ? Json(v.integer) : Json(v.text);
+            if (v.kind == Kind::decimal) value = Json::parse(v.text, nullptr, false);   // digits and a point: a JSON number
+            Json item{{"value", value}};
             if (!v.enum_code.empty()) item["enum_code"] = v.enum_code;
             items.push_back(std::move(item));
         }

@@ -164,6 +164,7 @@ Json encode_settings(const Settings& s) {
     Json users = Json::array();
     for (const auto& u : s.users)
         users.push_back(Json{{"kommo_user_id", u.kommo_user_id}, {"altegio_user_id", u.altegio_user_id},
+                             {"altegio_staff_id", u.altegio_staff_id},
                              {"visible_branch_ids", u.visible_branch_ids}, {"visible_chain_ids", u.visible_chain_ids}});
     Json schemes = Json::array();
     for (const auto& scheme : s.status_sync.schemes) {
@@ -182,6 +183,7 @@ Json encode_settings(const Settings& s) {
     return Json{
         {"version", s.version},
         {"default_country_code", s.default_country_code},
+        {"language", s.language},
         {"connected_branch_ids", s.connected_branch_ids},
         {"lead_fields", Json{{"record_id", l.record_id}, {"company_id", l.company_id}, {"record_date", l.record_date},
                              {"record_time", l.record_time}, {"datetime_in_one_field", l.datetime_in_one_field},
@@ -220,6 +222,7 @@ Result<Settings> decode_settings(const Json& value) {
     Reader r;
     r.integer32(value, "version", "settings", s.version);
     r.text(value, "default_country_code", "settings", s.default_country_code);
+    r.text(value, "language", "settings", s.language);
     r.ids(value, "connected_branch_ids", "settings", s.connected_branch_ids);
     if (const Json* l = r.at(value, "lead_fields")) {
         const std::string p = "settings.lead_fields";
@@ -263,6 +266,7 @@ Result<Settings> decode_settings(const Json& value) {
                 UserMapping u;
                 r.integer((*users)[i], "kommo_user_id", p, u.kommo_user_id);
                 r.integer((*users)[i], "altegio_user_id", p, u.altegio_user_id);
+                r.integer((*users)[i], "altegio_staff_id", p, u.altegio_staff_id);
                 r.ids((*users)[i], "visible_branch_ids", p, u.visible_branch_ids);
                 r.ids((*users)[i], "visible_chain_ids", p, u.visible_chain_ids);
                 s.users.push_back(std::move(u));

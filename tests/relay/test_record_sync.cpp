@@ -1,81 +1,8 @@
 // Flow 2: Altegio record changes reach Kommo leads through the webhook, the inbox and the sync workers.
-#include "world.hpp"
-
-#include <thread>
-#include "shared/wire/settings.hpp"
+#include "sync_helpers.hpp"
 
 using namespace kb;
 using namespace kb::testing;
-
-namespace {
-
-// The admin's choices for these tests: stages by record state, duplicate search on stage 77003, notes on.
-void configure(World& world, bool no_lead_for_altegio_records = false) {
-    auto& store = world.relay->store();
-    auto installation = *store.find_installation(31000001);
-    auto settings = *wire::decode_settings(*wire::parse_json(installation->settings_json));
-    settings.status_sync.mode = domain::StatusSyncMode::without_conditions;
-    settings.status_sync.map.targets = {{domain::RecordState::confirmed, {7700001, 77004}},
-                                        {domain::RecordState::came, {7700001, 77005}},
-                                        {domain::RecordState::did_not_come, {7700001, 77006}}};
-    settings.duplicates.enabled = true;
-    settings.duplicates.statuses = {{0, 77003}};
-    settings.automation.no_lead_for_records_made_in_altegio = no_lead_for_altegio_records;
-    settings.automation.new_lead_pipeline_id = 7700001;
-    settings.automation.new_lead_status_id = 77002;
-    installation->settings_json = wire::encode_settings(settings).dump();
-    REQUIRE(store.save_installation(*installation));
-    std::string user = world.sandbox_user_token();
-    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user,
-                               Json{{"urls", {"http://relay.test/hooks/altegio/" + installation->webhook_key}}, {"active", 1},
-                                    {"record", 1}, {"self_sending", 0}}).status == 201);
-}
-
-// Waits until the inbox has nothing left to do.
-void settle(World& world) {
-    for (int i = 0; i < 500; ++i) {
-        auto c = world.relay->store().inbox_counts();
-        if (c && c->done + c->failed > 0 && c->pending == 0 && c->processing == 0) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL("the inbox did not settle");
-}
-
-Json lead(World& world, int64_t id) {
-    Json state = world.sandbox_state();
-    for (const auto& l : state["kommo"]["leads"])
-        if (l["id"] == id) return l;
-    return Json();
-}
-
-std::string free_slot(World& world, int64_t staff, int64_t service) {
-    std::string token = world.sandbox.disposable_token(9001);
-    auto dates = body_of(world.call_with_token("GET", "/api/v1/branches/400001/dates?staff_id=" + std::to_string(staff) +
-                                                          "&service_ids=" + std::to_string(service), token));
-    auto times = body_of(world.call("GET", "/api/v1/branches/400001/times?staff_id=" + std::to_string(staff) + "&date=" +
-                                               dates["dates"][0].get<std::string>() + "&service_ids=" + std::to_string(service)));
-    return times["times"].back()["datetime"];
-}
-
-// Books through the widget API, as a manager in the lead card would; returns the Altegio record id.
-int64_t book_for(World& world, int64_t lead, const std::string& slot, const std::string& name, const std::string& phone,
-                 const std::string& key) {
-    auto booked = world.call("POST", "/api/v1/records", Json{{"lead_id", lead}, {"company_id", 400001}, {"staff_id", 5001},
-                                                            {"service_ids", {7001}}, {"datetime", slot},
-                                                            {"client", {{"name", name}, {"phone", phone}}}, {"request_key", key}});
-    REQUIRE_MESSAGE(booked.status == 200, booked.body);
-    return body_of(booked)["record"]["id"];
-}
-
-Json staff_creates(World& world, const std::string& datetime, const std::string& name, const std::string& phone) {
-    auto reply = world.control("POST", "/__sandbox/altegio/records",
-                               Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}}, {"datetime", datetime},
-                                    {"client", {{"name", name}, {"phone", phone}}}});
-    REQUIRE_MESSAGE(reply.status == 201, reply.body);
-    return body_of(reply)["record"];
-}
-
-}  // namespace
 
 TEST_CASE("a booked record marked 'came' in Altegio moves its lead to the mapped stage") {
     World world(1000.0, 2);

@@ -46,13 +46,18 @@ struct World {
         return c;
     }
 
-    explicit World(double altegio_rps = 1000.0, int worker_threads = 0) : sandbox(sandbox_config(&to_relay)) {
+    // The relay's own limits: Altegio calls and Kommo calls per second (the sandbox enforces the real ones only
+    // in the tests of limits).
+    explicit World(double altegio_rps = 1000.0, int worker_threads = 0, double kommo_rps = 1000.0) : sandbox(sandbox_config(&to_relay)) {
         sandbox.set_public_url("http://sandbox.test");
         RelayConfig config;
         config.database_path = database;
         config.master_key_hex = crypto::SecretBox::generate_key_text();
         config.public_url = "http://relay.test";
-        config.kommo = clients::KommoConfig{"sandbox-client-id", "sandbox-client-secret", "http://relay.test/oauth/kommo", 1000.0};
+        config.kommo.client_id = "sandbox-client-id";
+        config.kommo.client_secret = "sandbox-client-secret";
+        config.kommo.redirect_uri = "http://relay.test/oauth/kommo";
+        config.kommo.requests_per_second = kommo_rps;
         config.kommo_api_base_override = "http://sandbox.test/kommo";
         config.altegio = clients::AltegioConfig{"http://sandbox.test/altegio/api/v1", "sandbox-partner-token"};
         config.altegio_requests_per_second = altegio_rps;
@@ -64,6 +69,7 @@ struct World {
         to_relay.target = &relay_to_router;
     }
     ~World() {
+        sandbox.stop_webhooks();   // nothing may reach the relay once it is gone
         relay.reset();
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(database + suffix);
     }

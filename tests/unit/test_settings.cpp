@@ -31,7 +31,8 @@ Settings full_settings() {
     s.contact_fields.phone_format = PhoneFormat::custom;
     s.contact_fields.phone_pattern = "+## ### ### ###";
     s.contact_fields.additional_fields = {{"source", 202}};
-    s.users = {{9001, 12795431, {400001}, {90001}}};
+    s.language = "es";
+    s.users = {{9001, 12795431, {400001}, {90001}, 5001}};
     s.status_sync.mode = StatusSyncMode::with_conditions;
     DistributionScheme scheme{"Moscow", {}, {}};
     scheme.conditions.branch_ids = {400001};
@@ -74,6 +75,7 @@ TEST_CASE("a complete, consistent settings document has no problems and survives
 TEST_CASE("every problem is reported with its path, not just the first") {
     Settings s = full_settings();
     s.default_country_code = "+7";
+    s.language = "fr";
     s.connected_branch_ids = {400009};
     s.lead_fields.record_time = 104;          // a checkbox
     s.lead_fields.employee = 101;             // used twice
@@ -88,6 +90,7 @@ TEST_CASE("every problem is reported with its path, not just the first") {
     s.history_retention_days = 0;
     CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{
               "default_country_code bad_country_code",
+              "language unknown_language",
               "connected_branch_ids[0] unknown_branch",
               "lead_fields.record_time field_type_not_allowed",
               "lead_fields.employee field_used_twice",

@@ -1,0 +1,54 @@
+#include "relay/clients/reference_cache.hpp"
+
+namespace kb::clients {
+
+template <class T, class Load>
+Result<T> ReferenceCache::get(std::map<int64_t, Entry<T>>& entries, int64_t account_id, Read read, Load load) {
+    {
+        std::lock_guard lock(m_mutex);
+        auto found = entries.find(account_id);
+        if (read == Read::cached && found != entries.end() && m_clock() - found->second.read_at < m_ttl) return found->second.value;
+    }
+    auto loaded = load();   // outside the lock: a slow API must not hold up other accounts
+    if (!loaded) return loaded;
+    std::lock_guard lock(m_mutex);
+    entries[account_id] = Entry<T>{*loaded, m_clock()};
+    return loaded;
+}
+
+namespace {
+
+Result<std::vector<domain::KommoFieldInfo>> infos(Result<std::vector<wire::kommo::FieldDefinition>> definitions) {
+    if (!definitions) return tl::unexpected(definitions.error());
+    std::vector<domain::KommoFieldInfo> out;
+    for (const auto& d : *definitions) out.push_back(domain::KommoFieldInfo{d.id, d.type, d.enums});
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<domain::KommoFieldInfo>> ReferenceCache::lead_fields(int64_t account_id, Read read) {
+    return get(m_lead_fields, account_id, read, [&] { return infos(m_kommo.lead_field_definitions(account_id)); });
+}
+
+Result<std::vector<domain::KommoFieldInfo>> ReferenceCache::contact_fields(int64_t account_id, Read read) {
+    return get(m_contact_fields, account_id, read, [&] { return infos(m_kommo.contact_field_definitions(account_id)); });
+}
+
+Result<std::vector<domain::PipelineInfo>> ReferenceCache::pipelines(int64_t account_id, Read read) {
+    return get(m_pipelines, account_id, read, [&] { return m_kommo.pipelines(account_id); });
+}
+
+Result<std::vector<domain::Branch>> ReferenceCache::branches(int64_t account_id, const std::string& user_token, Read read) {
+    return get(m_branches, account_id, read, [&] { return m_altegio.my_branches(account_id, user_token); });
+}
+
+void ReferenceCache::invalidate(int64_t account_id) {
+    std::lock_guard lock(m_mutex);
+    m_lead_fields.erase(account_id);
+    m_contact_fields.erase(account_id);
+    m_pipelines.erase(account_id);
+    m_branches.erase(account_id);
+}
+
+}  // namespace kb::clients

@@ -1,0 +1,48 @@
+#pragma once
+// What rarely changes but every event needs: an account's Kommo lead fields and pipelines, and the Altegio
+// branches its user token manages. Read once and kept for `ttl_seconds`; dropped at once when the admin
+// installs, saves settings or creates fields (invalidate), and re-read once when the caller finds something
+// missing from it (a field or stage id it was told to use), because the admin may just have added it in Kommo.
+// Thread-safe; two workers asking at the same moment may both read, which is harmless.
+#include <functional>
+#include <map>
+#include <mutex>
+#include "relay/clients/altegio_client.hpp"
+#include "relay/clients/kommo_client.hpp"
+
+namespace kb::clients {
+
+class ReferenceCache {
+public:
+    using Clock = std::function<int64_t()>;   // unix seconds
+    ReferenceCache(KommoClient& kommo, AltegioClient& altegio, Clock clock, int64_t ttl_seconds = 600)
+        : m_kommo(kommo), m_altegio(altegio), m_clock(std::move(clock)), m_ttl(ttl_seconds) {}
+
+    enum class Read { cached, fresh };   // fresh: skip the cache (after a miss)
+    Result<std::vector<domain::KommoFieldInfo>> lead_fields(int64_t account_id, Read read = Read::cached);
+    Result<std::vector<domain::KommoFieldInfo>> contact_fields(int64_t account_id, Read read = Read::cached);
+    Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id, Read read = Read::cached);
+    Result<std::vector<domain::Branch>> branches(int64_t account_id, const std::string& user_token, Read read = Read::cached);
+    void invalidate(int64_t account_id);
+
+private:
+    template <class T>
+    struct Entry {
+        T value;
+        int64_t read_at = 0;
+    };
+    template <class T, class Load>
+    Result<T> get(std::map<int64_t, Entry<T>>& entries, int64_t account_id, Read read, Load load);
+
+    KommoClient& m_kommo;
+    AltegioClient& m_altegio;
+    Clock m_clock;
+    int64_t m_ttl;
+    std::mutex m_mutex;
+    std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_lead_fields;
+    std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_contact_fields;
+    std::map<int64_t, Entry<std::vector<domain::PipelineInfo>>> m_pipelines;
+    std::map<int64_t, Entry<std::vector<domain::Branch>>> m_branches;
+};
+
+}  // namespace kb::clients

@@ -1,0 +1,32 @@
+#pragma once
+// An installation with its decoded settings, as every sync flow reads it first.
+#include <algorithm>
+#include <optional>
+#include "relay/store/store.hpp"
+#include "shared/domain/settings.hpp"
+#include "shared/wire/settings.hpp"
+
+namespace kb::sync {
+
+struct SyncAccount {
+    store::Installation installation;
+    domain::Settings settings;
+    bool branch_connected(int64_t company_id) const {
+        const auto& ids = settings.connected_branch_ids;
+        return ids.empty() || std::find(ids.begin(), ids.end(), company_id) != ids.end();
+    }
+};
+
+// None when the account has uninstalled the integration.
+inline Result<std::optional<SyncAccount>> load_sync_account(store::Store& store, int64_t account_id) {
+    auto installation = store.find_installation(account_id);
+    if (!installation) return tl::unexpected(installation.error());
+    if (!*installation) return std::optional<SyncAccount>();
+    auto json = wire::parse_json((*installation)->settings_json);
+    if (!json) return tl::unexpected(json.error());
+    auto settings = wire::decode_settings(*json);
+    if (!settings) return tl::unexpected(settings.error());
+    return std::optional<SyncAccount>(SyncAccount{std::move(**installation), std::move(*settings)});
+}
+
+}  // namespace kb::sync

@@ -1,0 +1,307 @@
+// The sync engine under load and faults: ordering, retries, token refresh, batching, a blocked account,
+// and the automation a new record brings (task, responsible user, deals without a client, group events).
+#include "sync_helpers.hpp"
+
+using namespace kb;
+using namespace kb::testing;
+
+namespace {
+
+domain::Settings settings_of(World& world) {
+    auto installation = *world.relay->store().find_installation(31000001);
+    return *wire::decode_settings(*wire::parse_json(installation->settings_json));
+}
+
+void save_settings(World& world, const domain::Settings& settings) {
+    auto installation = *world.relay->store().find_installation(31000001);
+    installation->settings_json = wire::encode_settings(settings).dump();
+    REQUIRE(world.relay->store().save_installation(*installation));
+}
+
+int count_history(World& world, const std::string& kind) {
+    auto history = world.relay->store().recent_history(31000001, 100000);
+    REQUIRE(history);
+    int n = 0;
+    for (const auto& entry : *history) n += entry.kind == kind;
+    return n;
+}
+
+std::string field_value(const Json& lead, int64_t field_id) {
+    for (const auto& field : lead.value("custom_fields_values", Json::array()))
+        if (field["field_id"] == field_id) return field["values"][0]["value"].dump();
+    return "";
+}
+
+std::vector<Json> of_lead(World& world, const char* what, int64_t lead_id) {
+    std::vector<Json> out;
+    Json state = world.sandbox_state();
+    for (const auto& item : state["kommo"][what])
+        if (item["entity_id"] == lead_id) out.push_back(item);
+    return out;
+}
+
+// Makes `count` records in Altegio whose webhooks never arrive, then lets the reconciler put them all in
+// the inbox at once, so every worker starts at the same moment.
+std::vector<int64_t> records_arriving_together(World& world, int count) {
+    REQUIRE(world.relay->reconciler().run_once());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));   // change dates have one-second resolution
+    world.control("POST", "/__sandbox/faults", Json{{"target", "altegio_webhook"}, {"count", count}});
+    std::vector<int64_t> ids;
+    for (int i = 0; i < count; ++i) {
+        int64_t staff = 5001;
+        char phone[32];
+        std::snprintf(phone, sizeof phone, "+3461100%04d", i);
+        auto made = world.control("POST", "/__sandbox/altegio/records",
+                                  Json{{"company_id", 400001}, {"staff_id", staff}, {"services", {{{"id", 7001}}}},
+                                       {"datetime", free_slot(world, staff, 7001)}, {"save_if_busy", true},
+                                       {"client", {{"name", "Client " + std::to_string(i)}, {"phone", phone}}}});
+        REQUIRE_MESSAGE(made.status == 201, made.body);
+        ids.push_back(body_of(made)["record"]["id"]);
+    }
+    auto found = world.relay->reconciler().run_once();
+    REQUIRE(found);
+    CHECK(found->events_new == count);
+    world.relay->wake_workers();
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a record changed five times in quick succession ends in the right final state") {
+    World world(1000.0, 4);
+    world.install();
+    configure(world);
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    std::string rid = std::to_string(record["id"].get<int64_t>());
+    const char* times[] = {"2026-12-01T10:00:00+03:00", "2026-12-01T11:00:00+03:00", "2026-12-02T12:30:00+03:00",
+                           "2026-12-03T09:15:00+03:00"};
+    for (const char* when : times) world.control("POST", "/__sandbox/altegio/records/" + rid + "/change", Json{{"datetime", when}});
+    world.control("POST", "/__sandbox/altegio/records/" + rid + "/change", Json{{"attendance", 2}});
+    settle(world);
+    CHECK(world.relay->store().inbox_counts()->done == 6);
+    auto lead_id = **world.relay->store().lead_of_record(400001, record["id"]);
+    auto settings = settings_of(world);
+    Json final_lead = lead(world, lead_id);
+    CHECK(final_lead["status_id"] == 77004);                                          // confirmed
+    CHECK(field_value(final_lead, settings.lead_fields.record_time) == "\"09:15\"");  // the last time, not an earlier one
+    auto notes = of_lead(world, "notes", lead_id);
+    REQUIRE(notes.size() == 6);
+    CHECK(notes.back()["params"]["text"].get<std::string>().find("confirmed") != std::string::npos);
+}
+
+TEST_CASE("a new record sets a task for the employee's Kommo user, who becomes responsible; texts follow the settings' language") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    settings.language = "ru";
+    settings.automation.task_on_new_record = true;
+    settings.automation.task_due_minutes = 45;
+    settings.automation.linked_user_responsible = true;
+    settings.users = {{9002, 0, {}, {}, 5003}};
+    save_settings(world, settings);
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Мария Петрова", "+7 903 111 22 33");
+    settle(world);
+    auto lead_id = **world.relay->store().lead_of_record(400001, record["id"]);
+    CHECK(lead(world, lead_id)["responsible_user_id"] != 9002);   // employee 5001 is nobody's user
+    auto tasks = of_lead(world, "tasks", lead_id);
+    REQUIRE(tasks.size() == 1);
+    CHECK(tasks[0]["text"].get<std::string>().find("Новая запись Altegio " + std::to_string(record["id"].get<int64_t>())) == 0);
+    CHECK(tasks[0]["complete_till"].get<int64_t>() - tasks[0]["created_at"].get<int64_t>() == doctest::Approx(45 * 60).epsilon(0.01));
+
+    auto second = world.control("POST", "/__sandbox/altegio/records",
+                                Json{{"company_id", 400001}, {"staff_id", 5003}, {"services", {{{"id", 7003}}}},
+                                     {"datetime", free_slot(world, 5003, 7003)},
+                                     {"client", {{"name", "Ирина Соколова"}, {"phone", "+7 903 444 55 66"}}}});
+    REQUIRE(second.status == 201);
+    settle(world);
+    auto second_lead = **world.relay->store().lead_of_record(400001, body_of(second)["record"]["id"]);
+    CHECK(lead(world, second_lead)["responsible_user_id"] == 9002);
+    auto second_tasks = of_lead(world, "tasks", second_lead);
+    REQUIRE(second_tasks.size() == 1);
+    CHECK(second_tasks[0]["responsible_user_id"] == 9002);
+    CHECK(of_lead(world, "notes", second_lead)[0]["params"]["text"].get<std::string>().find("Altegio: создана запись") == 0);
+}
+
+TEST_CASE("a record without a client makes a deal only when the settings ask for one") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto no_client = [&] {
+        auto made = world.control("POST", "/__sandbox/altegio/records",
+                                  Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}},
+                                       {"datetime", free_slot(world, 5001, 7001)}, {"client", nullptr}});
+        REQUIRE_MESSAGE(made.status == 201, made.body);
+        settle(world);
+        return body_of(made)["record"]["id"].get<int64_t>();
+    };
+    no_client();
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);
+    auto settings = settings_of(world);
+    settings.automation.deal_without_client = true;
+    save_settings(world, settings);
+    int64_t record = no_client();
+    Json state = world.sandbox_state();
+    REQUIRE(state["kommo"]["leads"].size() == 5);
+    CHECK(state["kommo"]["leads"].back()["name"].get<std::string>().find("Altegio record " + std::to_string(record)) == 0);
+    CHECK(state["kommo"]["contacts"].size() == 4);   // no contact invented
+}
+
+TEST_CASE("each client booked into a group event gets a lead of their own") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    std::string slot = free_slot(world, 5001, 7001);
+    for (auto [name, phone] : {std::pair{"Ana Ruiz", "+34 622 000 001"}, {"Eva Díaz", "+34 622 000 002"}}) {
+        auto made = world.control("POST", "/__sandbox/altegio/records",
+                                  Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}}, {"datetime", slot},
+                                       {"activity_id", 880001}, {"client", {{"name", name}, {"phone", phone}}}});
+        REQUIRE_MESSAGE(made.status == 201, made.body);
+    }
+    settle(world);
+    Json leads = world.sandbox_state()["kommo"]["leads"];
+    REQUIRE(leads.size() == 6);
+    CHECK(leads[4]["name"].get<std::string>().find("Ana Ruiz") == 0);
+    CHECK(leads[5]["name"].get<std::string>().find("Eva Díaz") == 0);
+    CHECK(leads[5]["name"].get<std::string>().find("(group)") != std::string::npos);
+}
+
+TEST_CASE("16 workers hitting an expired token cause exactly one refresh") {
+    World world(1000.0, 16);
+    world.install();
+    configure(world);
+    REQUIRE(world.control("POST", "/__sandbox/kommo/expire_access_tokens").status == 200);
+    records_arriving_together(world, 16);
+    settle(world);
+    CHECK(world.relay->store().inbox_counts()->done == 16);
+    CHECK(world.relay->store().inbox_counts()->failed == 0);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4 + 16);
+    CHECK(count_history(world, "kommo.oauth_refresh") == 1);
+}
+
+TEST_CASE("lead updates waiting for the rate limiter go out together in one PATCH /leads") {
+    World world(1000.0, 8, 5.0);
+    world.install();
+    configure(world);
+    auto records = records_arriving_together(world, 6);
+    settle(world);
+    for (int64_t r : records) world.control("POST", "/__sandbox/altegio/records/" + std::to_string(r) + "/change", Json{{"attendance", 1}});
+    settle(world);
+    int moved = 0;
+    for (int64_t r : records) moved += lead(world, **world.relay->store().lead_of_record(400001, r))["status_id"] == 77005;
+    CHECK(moved == 6);
+    int single = count_history(world, "kommo.patch_lead"), batched = count_history(world, "kommo.patch_leads");
+    CHECK(batched >= 1);
+    CHECK(single + batched < 6);   // six updates, fewer calls
+}
+
+TEST_CASE("Kommo's 403 page for a blocked account pauses every call for that account and raises an alert") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    world.control("POST", "/__sandbox/faults", Json{{"target", "kommo"}, {"status", 403}, {"count", 1}});
+    staff_creates(world, free_slot(world, 5001, 7001), "Blocked Client", "+34 633 000 111");
+    for (int i = 0; i < 300 && count_history(world, "alert.kommo_blocked") == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(count_history(world, "alert.kommo_blocked") == 1);
+    auto calls_to_kommo = [&] {
+        auto history = world.relay->store().recent_history(31000001, 100000);
+        int n = 0;
+        for (const auto& entry : *history) n += entry.direction == "out" && entry.kind.rfind("kommo.", 0) == 0;
+        return n;
+    };
+    int before = calls_to_kommo();
+    staff_creates(world, free_slot(world, 5001, 7001), "Second Client", "+34 633 000 222");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(calls_to_kommo() == before);                                  // nothing reached Kommo
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);
+    CHECK(world.relay->store().inbox_counts()->done == 0);              // kept for later, not lost
+    CHECK(world.relay->store().inbox_counts()->failed == 0);
+}
+
+TEST_CASE("an event tried again adds no second lead, task or note") {
+    World world(1000.0, 0);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    settings.automation.task_on_new_record = true;
+    save_settings(world, settings);
+    staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    delivered(world);
+    auto event = world.relay->store().claim_inbox_event(std::numeric_limits<int64_t>::max() / 2);
+    REQUIRE(event);
+    REQUIRE(*event);
+    auto first = world.relay->handle_event(**event);
+    REQUIRE_MESSAGE(first, first.error().detail);
+    (*event)->attempts = 2;   // as after a crash between Kommo's answer and the inbox's "done"
+    auto again = world.relay->handle_event(**event);
+    REQUIRE_MESSAGE(again, again.error().detail);
+    Json state = world.sandbox_state();
+    REQUIRE(state["kommo"]["leads"].size() == 5);
+    int64_t lead_id = state["kommo"]["leads"].back()["id"];
+    CHECK(of_lead(world, "tasks", lead_id).size() == 1);
+    CHECK(of_lead(world, "notes", lead_id).size() == 1);
+}
+
+TEST_CASE("a payment in Altegio writes the record's total paid into its lead, with a note; a repeat does not add it twice") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    settings.lead_fields.payments_amount = 880011;
+    save_settings(world, settings);
+    std::string user = world.sandbox_user_token();
+    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user,
+                               Json{{"urls", {"http://relay.test/hooks/altegio/" + key}}, {"active", 1}, {"record", 1},
+                                    {"finances_operation", 1}, {"self_sending", 0}}).status == 201);
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    settle(world);
+    int64_t lead_id = **world.relay->store().lead_of_record(400001, record["id"]);
+    world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", record["id"]}, {"amount", 1000}});
+    world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", record["id"]}, {"amount", "500.50"}});
+    settle(world);
+    CHECK(field_value(lead(world, lead_id), 880011) == "1500.5");
+    auto notes = of_lead(world, "notes", lead_id);
+    REQUIRE(notes.size() == 3);   // created, then one per payment
+    CHECK(notes.back()["params"]["text"].get<std::string>().find("total paid 1,500.50 ₽") != std::string::npos);
+}
+
+TEST_CASE("a client's card and membership in Altegio fill the fields of the Kommo contact with their phone") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    auto& c = settings.contact_fields;
+    c.visits_count = 880003;
+    c.visits_sum = 880004;
+    c.subscription_name = 880005;
+    c.subscription_start = 880006;
+    c.subscription_end = 880007;
+    c.subscription_remaining = 880008;
+    save_settings(world, settings);
+    std::string user = world.sandbox_user_token();
+    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user,
+                               Json{{"urls", {"http://relay.test/hooks/altegio/" + key}}, {"active", 1}, {"record", 1}, {"client", 1},
+                                    {"self_sending", 0}}).status == 201);
+    // The client books in Altegio with the phone written differently from the Kommo contact (31002, "+34 600 111 222").
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "María López", "0034 600-111-222");
+    settle(world);
+    int64_t client = record["client"]["id"];
+    auto changed = world.control("POST", "/__sandbox/altegio/clients/" + std::to_string(client) + "/change",
+                                 Json{{"company_id", 400001}, {"visits", 7}, {"spent", "12500"},
+                                      {"abonement", {{"balance_string", "Yoga (x6)"}, {"activated_date", "2026-11-01T10:00:00+03:00"},
+                                                     {"period", 2}, {"period_unit_id", 3}, {"type", {{"title", "Yoga 10"}}}}}});
+    REQUIRE(changed.status == 200);
+    settle(world);
+    Json contact;
+    Json state = world.sandbox_state();
+    for (const auto& each : state["kommo"]["contacts"])
+        if (each["id"] == 31002) contact = each;
+    CHECK(field_value(contact, 880003) == "7");
+    CHECK(field_value(contact, 880004) == "12500");
+    CHECK(field_value(contact, 880005) == "\"Yoga 10\"");
+    CHECK(field_value(contact, 880008) == "6");
+    CHECK(field_value(contact, 880007) != "");   // 2026-11-01 + 2 months, as a date
+    CHECK(world.relay->store().inbox_counts()->failed == 0);
+}
