@@ -99,16 +99,31 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                              }});
     api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_installation, *app->m_store,
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
-                                                  app->m_clock, app->m_replay_guard});
+                                                  app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }});
     return app;
 }
 
 Result<std::string> RelayApp::handle_event(const store::InboxEvent& event) {
-    if (event.source == "kommo_dp") return m_trigger_sync->handle(event);
+    if (event.source == "kommo_dp" || event.source == "kommo") return m_trigger_sync->handle(event);
     if (event.resource == "record") return m_record_sync->handle(event);
     if (event.resource == "client") return m_client_sync->handle_client(event);
     if (event.resource == "finances_operation") return m_client_sync->handle_payment(event);
     return "ignored: nothing is synchronised for " + event.resource + " events";
+}
+
+Result<int64_t> RelayApp::prune_old_entries() {
+    auto accounts = m_store->installed_accounts();
+    if (!accounts) return tl::unexpected(accounts.error());
+    int64_t removed = 0;
+    for (int64_t account : *accounts) {
+        auto loaded = sync::load_sync_account(*m_store, account);
+        if (!loaded || !*loaded) continue;
+        int64_t days = std::max<int64_t>(1, (*loaded)->settings.history_retention_days);
+        auto pruned = m_store->prune(account, (m_clock() - days * 86400) * 1000);
+        if (!pruned) return tl::unexpected(pruned.error());
+        removed += *pruned;
+    }
+    return removed;
 }
 
 RelayApp::~RelayApp() {

@@ -49,6 +49,8 @@ public:
     // Hands one inbox event to the flow it belongs to.
     Result<std::string> handle_event(const store::InboxEvent& event);
     sync::Reconciler& reconciler() { return *m_reconciler; }
+    // Deletes history entries and finished inbox events older than each account's retention; how many went.
+    Result<int64_t> prune_old_entries();
     void wake_workers() {
         if (m_workers) m_workers->wake();
     }

@@ -45,7 +45,13 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, [](int) { g_stop = 1; });
     std::signal(SIGTERM, [](int) { g_stop = 1; });
     auto last_reconcile = std::chrono::steady_clock::now() - std::chrono::hours(24);   // once at start
+    auto last_prune = last_reconcile;
     while (!g_stop) {
+        if (std::chrono::steady_clock::now() - last_prune > std::chrono::hours(1)) {
+            last_prune = std::chrono::steady_clock::now();
+            if (auto pruned = (*app)->prune_old_entries(); !pruned) spdlog::error("pruning the history: {}", pruned.error().detail);
+            else if (*pruned > 0) spdlog::info("pruned {} history entries and finished events past their retention", *pruned);
+        }
         if (reconcile_seconds > 0 && std::chrono::steady_clock::now() - last_reconcile > std::chrono::seconds(reconcile_seconds)) {
             last_reconcile = std::chrono::steady_clock::now();
             if (auto report = (*app)->reconciler().run_once(); !report) spdlog::error("reconciler: {}", report.error().detail);

@@ -148,6 +148,31 @@ void add_routes(http::Router& router, RouteDeps deps) {
         if (!booking) return error_response(booking.error());
         return reply(deps.booking.book(caller, *booking));
     }));
+
+    // [SECTION] request history: failed events and "Repeat request" (account administrators only)
+    router.add("GET", "/api/v1/history/failed", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+        if (!caller.is_admin) return error_response(Error{Errc::forbidden, "ui.error.admin_only", "history is for administrators"});
+        auto failed = deps.store.failed_inbox_events(caller.account_id, 500);
+        if (!failed) return error_response(failed.error());
+        wire::Json events = wire::Json::array();
+        for (const auto& f : *failed)
+            events.push_back(wire::Json{{"id", f.event.id}, {"received_at_ms", f.event.received_at_ms}, {"source", f.event.source},
+                                        {"company_id", f.event.company_id}, {"resource", f.event.resource},
+                                        {"resource_id", f.event.resource_id}, {"event_type", f.event.event_type},
+                                        {"attempts", f.event.attempts}, {"last_error", f.last_error}});
+        return http::json_response(200, wire::Json{{"events", events}}.dump());
+    }));
+
+    router.add("POST", "/api/v1/history/failed/:id/repeat", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        if (!caller.is_admin) return error_response(Error{Errc::forbidden, "ui.error.admin_only", "repeating is for administrators"});
+        auto id = positive_id(request.param("id"), "id");
+        if (!id) return error_response(id.error());
+        auto state = deps.store.repeat_inbox_event(caller.account_id, *id, deps.clock() * 1000);
+        if (!state) return error_response(state.error());
+        if (!*state) return error_response(Error{Errc::not_found, "ui.error.not_found", "no such event"});
+        if (**state == "pending" && deps.wake_workers) deps.wake_workers();
+        return http::json_response(200, wire::Json{{"id", *id}, {"state", **state}}.dump());
+    }));
 }
 
 }  // namespace kb::api

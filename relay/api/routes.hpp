@@ -38,6 +38,7 @@ struct RouteDeps {
     AuthConfig auth;
     std::function<int64_t()> clock;
     ReplayGuard& replay_guard;
+    std::function<void()> wake_workers;   // after an admin repeats a failed event
 };
 
 void add_routes(http::Router& router, RouteDeps deps);

@@ -114,11 +114,39 @@ Result<std::vector<store::InboxEvent>> dp_trigger_rows(const store::Installation
     return std::vector<store::InboxEvent>{row};
 }
 
+// Kommo's account webhook: one row per lead that changed stage; other entities and actions are not
+// synchronised to Altegio, so they are only recorded in the history.
+Result<std::vector<store::InboxEvent>> account_hook_rows(const store::Installation& installation, const http::Request& request) {
+    auto hook = wire::kommo::decode_account_hook(request.body);
+    if (!hook) return fail(Errc::bad_input, "ui.error.bad_webhook", hook.error().detail);
+    if (hook->account_id != 0 && hook->account_id != installation.account_id)
+        return fail(Errc::forbidden, "ui.error.bad_webhook", "the webhook names another account");
+    std::vector<store::InboxEvent> rows;
+    for (const auto& e : hook->entities) {
+        bool stage_changed = e.entity == "leads" && e.status_id != 0 &&
+                             (e.action == "status" || (e.action == "add" && e.old_status_id == 0));
+        if (!stage_changed) continue;
+        store::InboxEvent row;
+        row.account_id = installation.account_id;
+        row.source = "kommo";
+        row.resource = "lead";
+        row.resource_id = e.id;
+        row.event_type = "status";
+        row.dedupe_key = "kommo|lead|" + std::to_string(e.id) + "|" + std::to_string(e.pipeline_id) + "|" + std::to_string(e.status_id) +
+                         "|" + std::to_string(e.updated_at);
+        row.body = wire::Json{{"lead_id", e.id}, {"status_id", e.status_id}, {"pipeline_id", e.pipeline_id},
+                              {"old_status_id", e.old_status_id}, {"old_pipeline_id", e.old_pipeline_id}, {"updated_at", e.updated_at}}.dump();
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
 }  // namespace
 
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/altegio/:key", intake_route(deps, "altegio.webhook", "/hooks/altegio/***", altegio_rows));
     router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
+    router.add("POST", "/hooks/kommo/:key", intake_route(deps, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
 }
 
 }  // namespace kb::hooks

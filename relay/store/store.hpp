@@ -71,6 +71,12 @@ struct InboxEvent {
 
 enum class InboxOutcome { done, retry, failed };
 
+// A failed event as the request history shows it, with its last error.
+struct FailedEvent {
+    InboxEvent event;
+    std::string last_error;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -103,6 +109,13 @@ public:
     };
     virtual Result<InboxCounts> inbox_counts() = 0;
     virtual Result<std::optional<store::Installation>> find_installation_by_webhook_key(const std::string& key) = 0;
+    // The account's failed events, newest first.
+    virtual Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) = 0;
+    // Puts a failed event of the account back in line (due now); an event in any other state is left as it is,
+    // so repeating twice is the same as once. The event's state afterwards; none when the account has no such event.
+    virtual Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) = 0;
+    // Deletes the account's history entries and finished (done or failed) inbox events older than `before_ms`.
+    virtual Result<int64_t> prune(int64_t account_id, int64_t before_ms) = 0;
 
     virtual Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) = 0;   // "" when never read
     virtual Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) = 0;

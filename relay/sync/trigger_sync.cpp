@@ -1,25 +1,64 @@
 #include "relay/sync/trigger_sync.hpp"
 
+#include "relay/sync/sync_account.hpp"
+
 namespace kb::sync {
+namespace {
+
+std::optional<domain::RecordAction> action_named(const std::string& name) {
+    if (name == "confirm") return domain::RecordAction::confirm;
+    if (name == "came") return domain::RecordAction::came;
+    if (name == "did_not_come") return domain::RecordAction::did_not_come;
+    if (name == "cancel") return domain::RecordAction::cancel;
+    return std::nullopt;
+}
+
+const char* name_of(domain::RecordAction action) {
+    switch (action) {
+        case domain::RecordAction::confirm: return "confirm";
+        case domain::RecordAction::came: return "came";
+        case domain::RecordAction::did_not_come: return "did_not_come";
+        case domain::RecordAction::cancel: return "cancel";
+    }
+    return "";
+}
+
+}  // namespace
 
 Result<std::string> TriggerSync::handle(const store::InboxEvent& event) {
     auto body = wire::parse_json(event.body);
     if (!body) return fail(Errc::bad_input, "ui.error.bad_webhook", "stored trigger is not JSON");
-    const wire::Json* settings = wire::member(*body, "settings");
-    std::string action = settings ? wire::read_text(*settings, "altegio_action") : "";
-    std::optional<domain::Attendance> attendance;
-    if (action == "confirm") attendance = domain::Attendance::confirmed;
-    else if (action == "came") attendance = domain::Attendance::came;
-    else if (action == "did_not_come") attendance = domain::Attendance::did_not_come;
-    else if (action != "cancel") return std::string("ignored: the trigger names no Altegio action (\"") + action + "\")";
+    auto account = load_sync_account(m_store, event.account_id);
+    if (!account) return tl::unexpected(account.error());
+    if (!*account) return std::string("ignored: the account has uninstalled the integration");
 
-    auto installation = m_store.find_installation(event.account_id);
-    if (!installation) return tl::unexpected(installation.error());
-    if (!*installation) return std::string("ignored: the account has uninstalled the integration");
+    std::optional<domain::RecordAction> action;
+    if (event.source == "kommo_dp") {
+        const wire::Json* settings = wire::member(*body, "settings");
+        std::string named = settings ? wire::read_text(*settings, "altegio_action") : "";
+        action = action_named(named);
+        if (!action) return "ignored: the trigger names no Altegio action (\"" + named + "\")";
+    } else {
+        domain::StageRef entered{wire::read_int_or(*body, "pipeline_id", "", 0).value_or(0),
+                                 wire::read_int_or(*body, "status_id", "", 0).value_or(0)};
+        for (const auto& t : (*account)->settings.automation.stage_triggers)
+            if (t.stage.status_id == entered.status_id && (t.stage.pipeline_id == 0 || t.stage.pipeline_id == entered.pipeline_id))
+                action = t.action;
+        if (!action) return "ignored: stage " + std::to_string(entered.status_id) + " has no action on Altegio records";
+    }
+    return apply(event, (*account)->installation, *action);
+}
+
+Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const store::Installation& installation, domain::RecordAction action) {
+    std::optional<domain::Attendance> attendance;
+    if (action == domain::RecordAction::confirm) attendance = domain::Attendance::confirmed;
+    if (action == domain::RecordAction::came) attendance = domain::Attendance::came;
+    if (action == domain::RecordAction::did_not_come) attendance = domain::Attendance::did_not_come;
+
     auto records = m_store.records_of_lead(event.account_id, event.resource_id);
     if (!records) return tl::unexpected(records.error());
     if (records->empty()) return std::string("nothing to do: lead ") + std::to_string(event.resource_id) + " has no Altegio record";
-    const std::string& token = (*installation)->altegio_user_token;
+    const std::string& token = installation.altegio_user_token;
     std::string done;
     for (const auto& [company, record] : *records) {
         auto current = m_altegio.get_record(event.account_id, token, company, record);
@@ -34,7 +73,7 @@ Result<std::string> TriggerSync::handle(const store::InboxEvent& event) {
         if (!applied) return tl::unexpected(applied.error());
         done += (done.empty() ? "" : ", ") + std::to_string(record);
     }
-    return done.empty() ? std::string("nothing to do: the records are already so") : action + ": record " + done;
+    return done.empty() ? std::string("nothing to do: the records are already so") : std::string(name_of(action)) + ": record " + done;
 }
 
 }  // namespace kb::sync

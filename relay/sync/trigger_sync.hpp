@@ -1,9 +1,13 @@
 #pragma once
-// Flow 3 for one inbox event: a Digital Pipeline trigger fired on a Kommo lead, and its own settings say
-// what to do with the lead's Altegio records: confirm, mark came or did not come, or cancel.
+// Flow 3 for one inbox event: a Kommo lead entered a stage, and something says what that does to the lead's
+// Altegio records — confirm, mark came or did not come, or cancel:
+//   - a Digital Pipeline trigger carries the action in its own settings (source "kommo_dp");
+//   - Kommo's status webhook (source "kommo") is looked up in the installation's stage triggers.
+// Records already in that state are left alone, which also ends the echo of the relay's own stage moves.
 #include <string>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/store/store.hpp"
+#include "shared/domain/settings.hpp"
 
 namespace kb::sync {
 
@@ -13,6 +17,8 @@ public:
     Result<std::string> handle(const store::InboxEvent& event);
 
 private:
+    Result<std::string> apply(const store::InboxEvent& event, const store::Installation& installation, domain::RecordAction action);
+
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
 };

@@ -129,6 +129,14 @@ struct DuplicateSearch {
 };
 
 // [SECTION] automation ------------------------------------------------------------------------------------------
+// What a lead entering a stage does to its Altegio records (Kommo's status webhook, or a Digital Pipeline trigger).
+enum class RecordAction { confirm, came, did_not_come, cancel };
+struct StageTrigger {
+    StageRef stage;                      // pipeline 0: that status in any pipeline
+    RecordAction action = RecordAction::confirm;
+    friend bool operator==(const StageTrigger&, const StageTrigger&) = default;
+};
+
 struct Automation {
     bool task_on_new_record = false;
     int64_t task_type_id = 1;
@@ -142,6 +150,7 @@ struct Automation {
     bool linked_user_responsible = false;
     int64_t new_lead_pipeline_id = 0;                     // where created leads go (0 = main pipeline)
     int64_t new_lead_status_id = 0;
+    std::vector<StageTrigger> stage_triggers;
     friend bool operator==(const Automation&, const Automation&) = default;
 };
 

@@ -163,6 +163,12 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
     const auto& a = s.automation;
     if (a.task_on_new_record && (a.task_due_minutes < 1 || a.task_due_minutes > 60 * 24 * 30)) c.problem("automation.task_due_minutes", "out_of_range");
     c.stages("automation.stages_hiding_records_window", a.stages_hiding_records_window);
+    for (size_t i = 0; i < a.stage_triggers.size(); ++i) {
+        std::string at = "automation.stage_triggers[" + std::to_string(i) + "]";
+        if (!c.stage_exists(a.stage_triggers[i].stage)) c.problem(at, "unknown_stage");
+        for (size_t j = 0; j < i; ++j)
+            if (a.stage_triggers[j].stage == a.stage_triggers[i].stage) c.problem(at, "stage_twice");
+    }
     c.ids("automation.pipelines_showing_record_log", a.pipelines_showing_record_log, &Checker::pipeline_exists, "unknown_pipeline");
     if (a.new_lead_status_id != 0 && !c.stage_exists(StageRef{a.new_lead_pipeline_id, a.new_lead_status_id}))
         c.problem("automation.new_lead_status_id", "unknown_stage");

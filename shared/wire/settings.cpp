@@ -24,6 +24,8 @@ constexpr EnumName<PhoneFormat> phone_formats[] = {{PhoneFormat::as_is, "as_is"}
                                                    {PhoneFormat::ru_eight, "ru_eight"}, {PhoneFormat::international, "international"},
                                                    {PhoneFormat::custom, "custom"}};
 constexpr EnumName<MergeInto> merge_modes[] = {{MergeInto::newest, "newest"}, {MergeInto::oldest, "oldest"}};
+constexpr EnumName<RecordAction> record_actions[] = {{RecordAction::confirm, "confirm"}, {RecordAction::came, "came"},
+                                                     {RecordAction::did_not_come, "did_not_come"}, {RecordAction::cancel, "cancel"}};
 constexpr EnumName<RecordState> states[] = {{RecordState::waiting, "waiting"}, {RecordState::confirmed, "confirmed"},
                                             {RecordState::came, "came"}, {RecordState::did_not_come, "did_not_come"},
                                             {RecordState::deleted, "deleted"}};
@@ -180,6 +182,10 @@ Json encode_settings(const Settings& s) {
     Json conditions = Json::array();
     for (const auto& f : s.duplicates.field_conditions) conditions.push_back(Json{{"field_id", f.field_id}, {"must_be_filled", f.must_be_filled}});
     const auto& a = s.automation;
+    Json triggers = Json::array();
+    for (const auto& t : a.stage_triggers)
+        triggers.push_back(Json{{"pipeline_id", t.stage.pipeline_id}, {"status_id", t.stage.status_id},
+                                {"action", name_of(record_actions, t.action)}});
     return Json{
         {"version", s.version},
         {"default_country_code", s.default_country_code},
@@ -211,7 +217,8 @@ Json encode_settings(const Settings& s) {
                             {"pipelines_showing_record_log", a.pipelines_showing_record_log},
                             {"no_lead_for_records_made_in_altegio", a.no_lead_for_records_made_in_altegio},
                             {"deal_without_client", a.deal_without_client}, {"linked_user_responsible", a.linked_user_responsible},
-                            {"new_lead_pipeline_id", a.new_lead_pipeline_id}, {"new_lead_status_id", a.new_lead_status_id}}},
+                            {"new_lead_pipeline_id", a.new_lead_pipeline_id}, {"new_lead_status_id", a.new_lead_status_id},
+                            {"stage_triggers", triggers}}},
         {"history_retention_days", s.history_retention_days}};
 }
 
@@ -339,6 +346,18 @@ Result<Settings> decode_settings(const Json& value) {
         r.ids(*a, "pipelines_showing_record_log", p, m.pipelines_showing_record_log);
         r.integer(*a, "new_lead_pipeline_id", p, m.new_lead_pipeline_id);
         r.integer(*a, "new_lead_status_id", p, m.new_lead_status_id);
+        if (const Json* triggers = r.at(*a, "stage_triggers")) {
+            if (!triggers->is_array()) r.fail_at(p + ".stage_triggers", "expected a list");
+            else
+                for (size_t i = 0; i < triggers->size(); ++i) {
+                    std::string at = index_path(p + ".stage_triggers", i);
+                    StageTrigger t;
+                    r.integer((*triggers)[i], "pipeline_id", at, t.stage.pipeline_id);
+                    r.integer((*triggers)[i], "status_id", at, t.stage.status_id);
+                    r.enumeration((*triggers)[i], "action", at, record_actions, t.action);
+                    m.stage_triggers.push_back(t);
+                }
+        }
     }
     r.integer32(value, "history_retention_days", "settings", s.history_retention_days);
     if (r.error) return tl::unexpected(*r.error);

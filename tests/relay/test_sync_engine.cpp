@@ -305,3 +305,86 @@ TEST_CASE("a client's card and membership in Altegio fill the fields of the Komm
     CHECK(field_value(contact, 880007) != "");   // 2026-11-01 + 2 months, as a date
     CHECK(world.relay->store().inbox_counts()->failed == 0);
 }
+
+TEST_CASE("an administrator sees failed events and repeats one; repeating twice is the same as once; managers may not") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    world.control("POST", "/__sandbox/faults", Json{{"target", "kommo"}, {"path_contains", "/leads/complex"}, {"status", 400}, {"count", 1}});
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    settle(world);
+    REQUIRE(world.relay->store().inbox_counts()->failed == 1);   // Kommo refused: no use trying the same again by itself
+
+    CHECK(world.call("GET", "/api/v1/history/failed", Json(), 9002).status == 403);   // a manager
+    auto failed = body_of(world.call("GET", "/api/v1/history/failed"));
+    REQUIRE(failed["events"].size() == 1);
+    CHECK(failed["events"][0]["resource_id"] == record["id"]);
+    CHECK(failed["events"][0]["last_error"].get<std::string>().find("Kommo HTTP 400") == 0);
+    std::string repeat = "/api/v1/history/failed/" + std::to_string(failed["events"][0]["id"].get<int64_t>()) + "/repeat";
+    CHECK(world.call("POST", repeat, Json(), 9002).status == 403);
+    auto first = world.call("POST", repeat);
+    REQUIRE(first.status == 200);
+    settle(world);
+    auto second = world.call("POST", repeat);   // already done: nothing happens
+    REQUIRE(second.status == 200);
+    CHECK(body_of(second)["state"] == "done");
+    settle(world);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 5);   // one lead, not two
+    CHECK(world.call("POST", "/api/v1/history/failed/999999/repeat").status == 404);
+}
+
+TEST_CASE("history entries and finished events older than the retention are pruned; recent ones stay") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    settle(world);
+    auto& store = world.relay->store();
+    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    store::HistoryEntry old_entry{0, now_ms - 31LL * 86400 * 1000, 31000001, "out", "kommo.get_leads", "GET", "x", 200, "", "", "", 1};
+    REQUIRE(store.add_history(old_entry));
+    auto before = store.recent_history(31000001, 100000)->size();
+    auto pruned = world.relay->prune_old_entries();   // retention: 30 days by default
+    REQUIRE(pruned);
+    CHECK(*pruned == 1);
+    CHECK(store.recent_history(31000001, 100000)->size() == before - 1);
+    CHECK(store.inbox_counts()->done == 1);
+}
+
+TEST_CASE("a lead moved in Kommo to a stage with an action marks its Altegio record; other changes only reach the history") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    settings.automation.stage_triggers = {{{7700001, 77006}, domain::RecordAction::did_not_come}};
+    save_settings(world, settings);
+    int64_t record = book_for(world, 21003, free_slot(world, 5001, 7001), "John Miller", "+447700900456", "stage-1");
+    settle(world);
+    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    auto hook = [&](const std::string& form) { return world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo/" + key, {}, form}); };
+    auto moved = [&](int64_t status, int64_t at) {
+        return "leads%5Bstatus%5D%5B0%5D%5Bid%5D=21003&leads%5Bstatus%5D%5B0%5D%5Bstatus_id%5D=" + std::to_string(status) +
+               "&leads%5Bstatus%5D%5B0%5D%5Bold_status_id%5D=77003&leads%5Bstatus%5D%5B0%5D%5Bpipeline_id%5D=7700001"
+               "&leads%5Bstatus%5D%5B0%5D%5Blast_modified%5D=" + std::to_string(at) + "&account%5Bid%5D=31000001&account%5Bsubdomain%5D=bellastudio";
+    };
+    auto attendance = [&] {
+        Json state = world.sandbox_state();
+        for (const auto& r : state["altegio"]["records"])
+            if (r["id"] == record) return r["attendance"].get<int>();
+        return 99;
+    };
+    REQUIRE(hook(moved(77005, 1763900000)).status == 200);   // a stage without an action
+    settle(world);
+    CHECK(attendance() == 0);
+    auto first = hook(moved(77006, 1763900100));
+    REQUIRE(first.status == 200);
+    CHECK(body_of(first)["new"] == 1);
+    settle(world);
+    CHECK(attendance() == -1);
+    CHECK(body_of(hook(moved(77006, 1763900100)))["new"] == 0);   // delivered twice, stored once
+    auto renamed = hook("leads%5Bupdate%5D%5B0%5D%5Bid%5D=21003&leads%5Bupdate%5D%5B0%5D%5Bname%5D=x&account%5Bid%5D=31000001");
+    REQUIRE(renamed.status == 200);
+    CHECK(body_of(renamed)["new"] == 0);
+    CHECK(hook("leads%5Bstatus%5D%5B0%5D%5Bid%5D=1&account%5Bid%5D=42").status == 403);   // another account's webhook
+    CHECK(world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo/wrong-key", {}, moved(77006, 1)}).status == 404);
+}

@@ -32,6 +32,7 @@ Settings full_settings() {
     s.contact_fields.phone_pattern = "+## ### ### ###";
     s.contact_fields.additional_fields = {{"source", 202}};
     s.language = "es";
+    s.automation.stage_triggers = {{{1, 20}, RecordAction::came}};
     s.users = {{9001, 12795431, {400001}, {90001}, 5001}};
     s.status_sync.mode = StatusSyncMode::with_conditions;
     DistributionScheme scheme{"Moscow", {}, {}};
@@ -88,6 +89,7 @@ TEST_CASE("every problem is reported with its path, not just the first") {
     s.status_sync.fallback.targets[RecordState::confirmed] = {9, 60};
     s.duplicates.statuses.push_back({2, 999});
     s.history_retention_days = 0;
+    s.automation.stage_triggers.push_back({{1, 20}, RecordAction::cancel});
     CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{
               "default_country_code bad_country_code",
               "language unknown_language",
@@ -101,6 +103,7 @@ TEST_CASE("every problem is reported with its path, not just the first") {
               "status_sync.schemes[0].map.targets.came unknown_stage",
               "status_sync.fallback.targets.confirmed unknown_stage",
               "duplicates.statuses[1] unknown_stage",
+              "automation.stage_triggers[1] stage_twice",
               "history_retention_days out_of_range"});
 }
 

@@ -341,6 +341,66 @@ Result<int32_t> SqliteStore::requeue_interrupted_events() {
     return guarded([&]() -> Result<int32_t> { return m_db->exec("UPDATE inbox SET state = 'pending' WHERE state = 'processing'"); });
 }
 
+Result<std::vector<FailedEvent>> SqliteStore::failed_inbox_events(int64_t account_id, int32_t limit) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::vector<FailedEvent>> {
+        SQLite::Statement query(*m_db,
+            "SELECT id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts, last_error"
+            " FROM inbox WHERE account_id = ? AND state = 'failed' ORDER BY id DESC LIMIT ?");
+        query.bind(1, account_id);
+        query.bind(2, limit);
+        std::vector<FailedEvent> out;
+        while (query.executeStep()) {
+            FailedEvent f;
+            f.event = InboxEvent{query.getColumn(0).getInt64(), account_id, query.getColumn(1).getString(), query.getColumn(2).getInt64(),
+                                 query.getColumn(3).getString(), query.getColumn(4).getInt64(), query.getColumn(5).getString(),
+                                 query.getColumn(6).getString(), query.getColumn(7).getString(), query.getColumn(8).getInt64(),
+                                 query.getColumn(9).getInt()};
+            f.last_error = query.getColumn(10).getString();
+            out.push_back(std::move(f));
+        }
+        return out;
+    });
+}
+
+Result<std::optional<std::string>> SqliteStore::repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<std::string>> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement update(*m_db,
+            "UPDATE inbox SET state = 'pending', next_attempt_at_ms = ? WHERE id = ? AND account_id = ? AND state = 'failed'");
+        update.bind(1, now_ms);
+        update.bind(2, id);
+        update.bind(3, account_id);
+        update.exec();
+        SQLite::Statement query(*m_db, "SELECT state FROM inbox WHERE id = ? AND account_id = ?");
+        query.bind(1, id);
+        query.bind(2, account_id);
+        std::optional<std::string> state;
+        if (query.executeStep()) state = query.getColumn(0).getString();
+        query.reset();
+        transaction.commit();
+        return state;
+    });
+}
+
+Result<int64_t> SqliteStore::prune(int64_t account_id, int64_t before_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int64_t> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement history(*m_db, "DELETE FROM request_history WHERE account_id = ? AND at_ms < ?");
+        history.bind(1, account_id);
+        history.bind(2, before_ms);
+        int64_t removed = history.exec();
+        SQLite::Statement inbox(*m_db, "DELETE FROM inbox WHERE account_id = ? AND received_at_ms < ? AND state IN ('done', 'failed')");
+        inbox.bind(1, account_id);
+        inbox.bind(2, before_ms);
+        removed += inbox.exec();
+        transaction.commit();
+        return removed;
+    });
+}
+
 Result<Store::InboxCounts> SqliteStore::inbox_counts() {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<InboxCounts> {

@@ -39,6 +39,9 @@ public:
     Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
     Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
     Result<std::vector<int64_t>> installed_accounts() override;
+    Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) override;
+    Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) override;
+    Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
     Result<void> add_history(const HistoryEntry& entry) override;
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
 
