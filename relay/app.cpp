@@ -55,6 +55,17 @@ Result<RelayConfig> relay_config_from_environment() {
         c.extra_origins.push_back(origins.substr(start, comma - start));
         start = comma == std::string::npos ? origins.size() : comma + 1;
     }
+    // Tuning, all optional (see README): limits, worker threads and timeouts.
+    auto number = [](const char* name, double fallback) {
+        std::string text = env(name);
+        char* end = nullptr;
+        double value = text.empty() ? fallback : std::strtod(text.c_str(), &end);
+        return (end && *end) || value <= 0 ? fallback : value;
+    };
+    c.kommo.requests_per_second = number("KB_KOMMO_REQUESTS_PER_SECOND", c.kommo.requests_per_second);
+    c.altegio_requests_per_second = number("KB_ALTEGIO_REQUESTS_PER_SECOND", c.altegio_requests_per_second);
+    c.workers.threads = static_cast<int>(number("KB_WORKER_THREADS", c.workers.threads));
+    c.network.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(number("KB_HTTP_TIMEOUT_MS", 15000)));
     std::string missing;
     for (auto [name, value] : {std::pair{"KB_MASTER_KEY or KB_MASTER_KEY_FILE", &c.master_key_hex},
                                {"KB_KOMMO_CLIENT_ID", &c.kommo.client_id},
@@ -76,13 +87,13 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_clock = clock ? clock : Clock(system_clock_seconds);
     app->m_store = std::move(*store);
     app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store);
-    app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second, 1.0);
+    app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second);
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
-                                                                          config.kommo_api_base_override, app->m_clock);
+                                                                          config.kommo_api_base_override, config.public_url, app->m_clock);
     auto now_ms = [] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };

@@ -33,6 +33,7 @@ struct RelayConfig {
     double altegio_requests_per_second = 4.0;   // Altegio allows 5 per second per IP
     std::vector<std::string> extra_origins;     // origins besides *.kommo.com / *.amocrm.* allowed by CORS
     sync::WorkerOptions workers;                // threads 0: no background sync (tests that drive the inbox by hand)
+    http::NetworkOptions network;               // timeouts of the calls to Kommo and Altegio
 };
 
 // Reads the configuration from KB_* environment variables (see README); an error names what is missing.

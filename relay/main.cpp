@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
         spdlog::critical("{}", config.error().detail);
         return 2;
     }
-    auto transport = kb::http::make_network_transport();
+    auto transport = kb::http::make_network_transport(config->network);
     auto app = kb::RelayApp::create(*config, *transport);
     if (!app) {
         spdlog::critical("relay cannot start: {}", app.error().detail);

@@ -510,6 +510,45 @@ void Sandbox::add_altegio_routes() {
         bool sent = send_webhook(s, company, "client", client, "update");
         return http::json_response(200, Json{{"client", client}, {"webhook_dropped", !sent}}.dump());
     });
+
+    // Control: a stream of staff edits for load and crash tests. Each of `record_ids` is moved
+    // `changes_per_record` times (15 minutes later each time), `per_second` edits a second, round-robin over
+    // the records, each edit sending its webhook. Body: {record_ids, changes_per_record, per_second}.
+    m_router.add("POST", "/__sandbox/altegio/change_stream", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object() || !body->contains("record_ids"))
+            return http::json_response(400, R"({"error":"expected {record_ids, changes_per_record, per_second}"})");
+        std::vector<int64_t> ids = (*body)["record_ids"].get<std::vector<int64_t>>();
+        int64_t rounds = wire::read_int_or(*body, "changes_per_record", "", 1).value_or(1);
+        double per_second = body->value("per_second", 100.0);
+        std::lock_guard lock(m_state->mutex);
+        if (m_state->changer.joinable()) return http::json_response(409, R"({"error":"a change stream is running"})");
+        m_state->changer = std::thread([this, ids, rounds, per_second] {
+            auto next = std::chrono::steady_clock::now();
+            for (int64_t round = 1; round <= rounds; ++round)
+                for (int64_t id : ids) {
+                    next += std::chrono::microseconds(static_cast<int64_t>(1e6 / per_second));
+                    std::this_thread::sleep_until(next);
+                    std::lock_guard inner(m_state->mutex);
+                    State& s = *m_state;
+                    if (s.stopping) return;
+                    auto it = s.records.find(id);
+                    if (it == s.records.end()) continue;
+                    Json& record = it->second;
+                    int64_t company = record["company_id"].get<int64_t>();
+                    int32_t offset = s.company_offsets[company];
+                    auto start = domain::parse_iso_datetime(record["datetime"].get<std::string>());
+                    if (!start) continue;
+                    int64_t moved = domain::to_unix_seconds(*start) + 15 * 60;
+                    record["datetime"] = local_iso(moved, offset);
+                    record["date"] = local_wall(moved, offset);
+                    record["last_change_date"] = local_iso(now(), offset);
+                    ++s.changes_made;
+                    send_record_webhook(s, company, record, "update");
+                }
+        });
+        return http::json_response(202, Json{{"changes", static_cast<int64_t>(ids.size()) * rounds}}.dump());
+    });
 }
 
 }  // namespace kb::sandbox

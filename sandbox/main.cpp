@@ -23,7 +23,10 @@ int main(int argc, char** argv) {
                  "  POST   /__sandbox/kommo/install                act as Kommo installing the widget (OAuth redirect to the relay)\n"
                  "  GET    /__sandbox/kommo/disposable_token?user_id=  a signed X-Auth-Token, as $authorizedAjax adds\n"
                  "  POST   /__sandbox/kommo/expire_access_tokens   make every access token expired\n"
-                 "  POST   /__sandbox/altegio/records/{id}/change  {attendance, datetime, deleted}: act as Altegio staff\n"};
+                 "  POST   /__sandbox/altegio/records/{id}/change  {attendance, datetime, deleted}: act as Altegio staff\n"
+                 "  POST   /__sandbox/altegio/payments             {company_id, record_id, amount}: a payment and its webhook\n"
+                 "  POST   /__sandbox/altegio/clients/{id}/change  {company_id, visits, spent, abonement}: a client's card\n"
+                 "  POST   /__sandbox/altegio/change_stream        {record_ids, changes_per_record, per_second}: load\n"};
     int port = 0;
     std::string relay_url, info_file, web_dir;
     kb::sandbox::SandboxConfig config;
@@ -33,6 +36,8 @@ int main(int argc, char** argv) {
     cli.add_option("--info-file", info_file, "write the URLs and generated secrets to this JSON file");
     cli.add_option("--partner-token", config.partner_token, "Altegio partner token the sandbox accepts");
     cli.add_option("--client-secret", config.kommo_client_secret, "Kommo integration secret (signs disposable tokens)");
+    cli.add_option("--kommo-rps", config.kommo_requests_per_second, "Kommo's limit of calls per second (7, as documented)");
+    cli.add_option("--altegio-rps", config.altegio_requests_per_second, "Altegio's limit of calls per second per IP (5)");
     CLI11_PARSE(cli, argc, argv);
 
     auto transport = kb::http::make_network_transport({std::chrono::milliseconds(2000), std::chrono::milliseconds(10000)});

@@ -116,6 +116,7 @@ void Sandbox::stop_webhooks() {
         m_state->stopping = true;
     }
     m_state->outbox_ready.notify_all();
+    if (m_state->changer.joinable()) m_state->changer.join();
     if (m_state->sender.joinable()) m_state->sender.join();
 }
 
@@ -166,6 +167,10 @@ Json Sandbox::snapshot() {
     std::lock_guard lock(m_state->mutex);
     const State& s = *m_state;
     Json records = Json::array(), leads = Json::array(), contacts = Json::array();
+    auto kommo_count = [](const std::map<std::string, int64_t>& counts) {
+        auto it = counts.find("kommo");
+        return it == counts.end() ? int64_t{0} : it->second;
+    };
     for (const auto& [id, r] : s.records) records.push_back(r);
     for (const auto& [id, l] : s.leads) leads.push_back(l);
     for (const auto& [id, c] : s.contacts) contacts.push_back(c);
@@ -176,10 +181,12 @@ Json Sandbox::snapshot() {
     for (const auto& [lead, links] : s.lead_contacts)
         for (const auto& [contact, is_main] : links) lead_contacts[std::to_string(lead)].push_back(contact);
     return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"webhooks_sent", s.webhooks_sent},
-                                      {"webhooks_pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight}}},
+                                      {"webhooks_pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight},
+                                      {"changes_made", s.changes_made}}},
                 {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
                                {"notes", s.notes}, {"refreshes", s.refreshes}, {"installs", s.installs},
-                               {"live_access_tokens", s.access_tokens.size()}}},
+                               {"live_access_tokens", s.access_tokens.size()},
+                               {"calls_answered", kommo_count(s.admitted_by_target)}, {"rate_limited_answers", kommo_count(s.limited_by_target)}}},
                 {"rate_limited_answers", s.rate_limited_answers}};
 }
 
@@ -193,10 +200,14 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
         for (auto it = s.faults.begin(); it != s.faults.end(); ++it) {
             if (it->target != target || request.path.find(it->path_contains) == std::string::npos) continue;
             Fault fault = *it;
-            if (--it->remaining <= 0) s.faults.erase(it);
-            if (fault.status == 0 || fault.delay_ms > 0) {
+            if (fault.share > 0) {
+                if (std::uniform_real_distribution<double>(0, 1)(s.fault_random) >= fault.share) continue;
+            } else if (--it->remaining <= 0) {
+                s.faults.erase(it);
+            }
+            if (fault.status == 0) {
                 delay_ms = fault.delay_ms;
-                if (fault.status == 0) break;
+                break;
             }
             if (fault.status == 429 && target == "kommo")
                 return http::text_response(429, "<html><body><h1>429 Too Many Requests</h1></body></html>", "text/html");
@@ -211,18 +222,25 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
         int limit = target == "altegio" ? m_config.altegio_requests_per_second : m_config.kommo_requests_per_second;
         int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now().time_since_epoch()).count();
+        if (request.remote_address == "altegio-staff") limit = 1 << 30;   // staff in Altegio's own UI, not API calls
         auto& calls = s.recent_calls[key];
         while (!calls.empty() && calls.front() <= now_ms - 1000) calls.pop_front();
         if (static_cast<int>(calls.size()) >= limit) {
             ++s.rate_limited_answers;
+            ++s.limited_by_target[target];
             if (target == "kommo") return http::text_response(429, "<html><body><h1>429 Too Many Requests</h1></body></html>", "text/html");
             return altegio_error(429, "Too many requests");
         }
         calls.push_back(now_ms);
+        ++s.admitted_by_target[target];
     }
-    if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    std::lock_guard lock(m_state->mutex);
-    return body(*m_state);
+    http::Response answer;
+    {
+        std::lock_guard lock(m_state->mutex);
+        answer = body(*m_state);
+    }
+    if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));   // done, but answered late
+    return answer;
 }
 
 // [SECTION] control API --------------------------------------------------------------------------------------
@@ -230,6 +248,12 @@ void Sandbox::add_control_routes() {
     using http::Request;
     m_router.add("GET", "/__sandbox/info", [this](const Request&) { return http::json_response(200, info().dump()); });
     m_router.add("GET", "/__sandbox/state", [this](const Request&) { return http::json_response(200, snapshot().dump()); });
+    m_router.add("GET", "/__sandbox/webhooks", [this](const Request&) {   // the small part of the state load tests poll
+        std::lock_guard lock(m_state->mutex);
+        const State& s = *m_state;
+        return http::json_response(200, Json{{"pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight},
+                                             {"sent", s.webhooks_sent.size()}, {"changes_made", s.changes_made}}.dump());
+    });
 
     m_router.add("POST", "/__sandbox/faults", [this](const Request& request) {
         auto body = wire::parse_json(request.body);
@@ -237,7 +261,8 @@ void Sandbox::add_control_routes() {
         Fault fault{wire::read_text(*body, "target"), wire::read_text(*body, "path_contains"),
                     static_cast<int>(wire::read_int_or(*body, "status", "", 500).value_or(500)),
                     static_cast<int>(wire::read_int_or(*body, "delay_ms", "", 0).value_or(0)),
-                    static_cast<int>(wire::read_int_or(*body, "count", "", 1).value_or(1))};
+                    static_cast<int>(wire::read_int_or(*body, "count", "", 1).value_or(1)),
+                    body->value("share", 0.0)};
         if (fault.target != "altegio" && fault.target != "kommo" && fault.target != "altegio_webhook")
             return http::json_response(400, R"({"error":"target must be altegio, kommo or altegio_webhook"})");
         add_fault(fault);

@@ -34,9 +34,11 @@ struct SandboxConfig {
 struct Fault {
     std::string target;          // "altegio", "kommo" or "altegio_webhook"
     std::string path_contains;   // "" = any path
-    int status = 500;            // the answer; 0 with delay_ms = a slow answer that still succeeds
+    int status = 500;            // the answer; 0 with delay_ms = the call is carried out, its answer comes late
+                                 // (after a caller's timeout: done, but the caller cannot know)
     int delay_ms = 0;
     int remaining = 1;
+    double share = 0;            // > 0: hits this share of the matching calls, at random, and never runs out
 };
 
 class Sandbox {

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -56,10 +57,14 @@ struct Sandbox::State {
 
     // [SECTION] limits, faults, webhooks
     std::vector<Fault> faults;
+    std::mt19937_64 fault_random{20261121};               // which calls a share fault hits; seeded: runs repeat
     std::map<std::string, std::deque<int64_t>> recent_calls;   // limiter key -> call times (ms)
     int64_t rate_limited_answers = 0;
+    std::map<std::string, int64_t> admitted_by_target, limited_by_target;   // "kommo", "altegio": calls let through / 429
     std::vector<Json> webhooks_sent;
     int64_t webhooks_in_flight = 0;                       // taken from the outbox, not answered yet
+    std::thread changer;                                  // a change stream (control API), stopped with the sender
+    int64_t changes_made = 0;
 
     // Webhooks go out on their own thread, after the state change that caused them.
     std::deque<std::pair<std::string, std::string>> outbox;    // url, body

@@ -48,7 +48,11 @@ function launch(name, command, args, env, log) {
   return child;
 }
 
-export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false } = {}) {
+// Options for load and crash tests: relayEnv adds KB_* variables, relayArgs and sandboxArgs add command-line
+// options (e.g. limits); the returned killRelay() sends SIGKILL and startRelay() starts it again on the same
+// port and database.
+export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false,
+  relayEnv = {}, relayArgs = [], sandboxArgs = [] } = {}) {
   const [sandboxPort, relayPort] = [await freePort(), await freePort()];
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const relayUrl = `http://127.0.0.1:${relayPort}`;
@@ -62,9 +66,9 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
 
   const sandbox = launch('sandbox', join(buildDir, 'sandbox/sandbox'), [
     '--port', String(sandboxPort), '--relay-url', relayUrl, '--web-dir', join(root, 'web'), '--info-file', infoFile,
-    '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken,
+    '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken, ...sandboxArgs,
   ], {}, log);
-  const relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir], {
+  const relayEnvironment = {
     KB_DB_PATH: join(work, 'relay.db'),
     KB_MASTER_KEY: secrets.masterKey,
     KB_PUBLIC_URL: relayUrl,
@@ -74,7 +78,20 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     KB_ALTEGIO_BASE_URL: `${sandboxUrl}/altegio/api/v1`,
     KB_ALTEGIO_PARTNER_TOKEN: secrets.partnerToken,
     KB_EXTRA_ORIGINS: sandboxUrl,
-  }, log);
+    ...relayEnv,
+  };
+  let relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir, ...relayArgs],
+    relayEnvironment, log);
+  const killRelay = () => new Promise((done) => {
+    if (relay.exitCode !== null || relay.signalCode !== null) return done();
+    relay.once('exit', () => done());
+    relay.kill('SIGKILL');
+  });
+  const startRelay = async () => {
+    relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir, ...relayArgs],
+      relayEnvironment, log);
+    await waitFor(`${relayUrl}/healthz`);
+  };
 
   const stop = () => {
     for (const child of [relay, sandbox]) if (child.exitCode === null) child.kill('SIGTERM');
@@ -99,7 +116,8 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     throw new Error(`${error.message}\n${logs}`);
   }
   return {
-    sandboxUrl, relayUrl, infoFile, stop, clientSecret: secrets.clientSecret,
+    sandboxUrl, relayUrl, infoFile, stop, clientSecret: secrets.clientSecret, killRelay, startRelay,
+    relayLogs: () => relay.logs, databasePath: join(work, 'relay.db'),
     cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
   };

@@ -177,6 +177,29 @@ Result<domain::Money> AltegioClient::paid_for_record(int64_t account_id, const s
     return total;
 }
 
+Result<void> AltegioClient::register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                            const std::string& url) {
+    Json holder;
+    auto current = call(account_id, "altegio.hooks_settings", "GET", "/hooks_settings/" + std::to_string(company_id), user_token, nullptr,
+                        RetryPolicy::safe(), holder);
+    if (!current) return tl::unexpected(current.error());
+    Json settings = (*current)->is_object() ? **current : Json::object();
+    Json urls = Json::array();
+    if (const Json* existing = wire::member(settings, "urls"); existing && existing->is_array())
+        for (const auto& u : *existing)
+            if (u.is_string() && u.get<std::string>() != url) urls.push_back(u);
+    urls.push_back(url);
+    settings["urls"] = urls;
+    settings["active"] = 1;
+    for (const char* resource : {"record", "client", "finances_operation"}) settings[resource] = 1;
+    settings["self_sending"] = 0;
+    Json written;
+    auto saved = call(account_id, "altegio.hooks_settings_save", "POST", "/hooks_settings/" + std::to_string(company_id), user_token,
+                      &settings, RetryPolicy::safe(), written);
+    if (!saved) return tl::unexpected(saved.error());
+    return {};
+}
+
 Result<void> AltegioClient::set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                           domain::Attendance attendance) {
     Json holder, body{{"attendance", static_cast<int32_t>(attendance)}};

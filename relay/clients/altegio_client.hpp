@@ -43,6 +43,9 @@ public:
     Result<std::optional<domain::Subscription>> active_subscription(int64_t account_id, const std::string& user_token,
                                                                     int64_t company_id, const std::string& phone);
     Result<domain::Money> paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
+    // Adds `url` to the branch's webhook URLs (other applications' URLs stay) and asks for record, client
+    // and payment events, never for our own writes (self_sending 0).
+    Result<void> register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url);
     // Staff-side edits of an existing record.
     Result<void> set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                 domain::Attendance attendance);

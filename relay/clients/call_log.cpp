@@ -23,27 +23,39 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
 
 }  // namespace
 
-RateLimiter::RateLimiter(double per_second, double burst)
-    : m_per_second(per_second), m_burst(burst), m_tokens(burst), m_last(std::chrono::steady_clock::now()) {}
+RateLimiter::RateLimiter(double per_second) : m_limit(static_cast<size_t>(std::max(1.0, per_second))) {}
 
-void RateLimiter::acquire() { take(true); }
+RateLimiter::Slot RateLimiter::acquire() { return take(true); }
 
 void RateLimiter::wait_until_ready() { take(false); }
 
-void RateLimiter::take(bool consume) {
+void RateLimiter::release(Slot slot) {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_slots.find(slot); it != m_slots.end()) it->second = std::chrono::steady_clock::now();
+    m_released.notify_all();
+}
+
+RateLimiter::Slot RateLimiter::take(bool consume) {
     std::unique_lock lock(m_mutex);
     for (;;) {
         auto now = std::chrono::steady_clock::now();
-        m_tokens = std::min(m_burst, m_tokens + std::chrono::duration<double>(now - m_last).count() * m_per_second);
-        m_last = now;
-        if (m_tokens >= 1.0) {
-            if (consume) m_tokens -= 1.0;
-            return;
+        std::optional<std::chrono::steady_clock::time_point> first_free;   // when the earliest answered place frees
+        for (auto it = m_slots.begin(); it != m_slots.end();) {
+            if (it->second && *it->second + std::chrono::seconds(1) <= now) {
+                it = m_slots.erase(it);
+                continue;
+            }
+            if (it->second && (!first_free || *it->second + std::chrono::seconds(1) < *first_free))
+                first_free = *it->second + std::chrono::seconds(1);
+            ++it;
         }
-        auto wait = std::chrono::duration<double>((1.0 - m_tokens) / m_per_second);
-        lock.unlock();
-        std::this_thread::sleep_for(wait);
-        lock.lock();
+        if (m_slots.size() < m_limit) {
+            if (!consume) return 0;
+            m_slots.emplace(m_next, std::nullopt);
+            return m_next++;
+        }
+        // Full: wait for an answered place to age out, or for a call in flight to be answered.
+        m_released.wait_until(lock, first_free.value_or(now + std::chrono::seconds(1)));
     }
 }
 
@@ -75,9 +87,10 @@ http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& 
     int failures = 0, rate_limited = 0;
     for (int attempt = 0;; ++attempt) {
         if (attempt > 0) std::this_thread::sleep_for(backoff(info.retry, attempt - 1));
-        if (limiter) limiter->acquire();
+        RateLimiter::Slot slot = limiter ? limiter->acquire() : 0;
         auto started = std::chrono::steady_clock::now();
         response = m_transport.send(request);
+        if (limiter) limiter->release(slot);
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
         store::HistoryEntry entry;

@@ -5,6 +5,9 @@
 //   CallLog log(transport, store);
 //   http::Response r = log.send({account_id, "altegio.book_times", RetryPolicy::safe()}, request);
 #include <chrono>
+#include <condition_variable>
+#include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include "relay/http/transport.hpp"
@@ -28,21 +31,25 @@ struct CallInfo {
     RetryPolicy retry = RetryPolicy::safe();
 };
 
-// A token bucket: at most `per_second` calls a second on average, bursts up to `burst`. With burst 1 the
-// calls are evenly paced, so no one-second window ever holds more than per_second + 1.
+// At most `per_second` calls within any one second, as the server counts them, whatever the network does:
+// a call holds its place from the moment it is sent until one second after its answer came back. (Counting
+// only start times lets jitter bunch calls at the server; a call the server counts lies between its sending
+// and its answer, so this rule bounds any server-side window.) Calls go at once while there is room.
 class RateLimiter {
 public:
-    RateLimiter(double per_second, double burst);
-    void acquire();            // blocks until a call may go, and takes its place
-    void wait_until_ready();   // blocks until a call could go, without taking the place
+    using Slot = uint64_t;
+    explicit RateLimiter(double per_second);
+    Slot acquire();            // blocks until a call may go; pass the slot to release() when it is answered
+    void release(Slot slot);
+    void wait_until_ready();   // blocks until a call could go, without taking a place
 
 private:
-    void take(bool consume);
+    Slot take(bool consume);
     std::mutex m_mutex;
-    double m_per_second;
-    double m_burst;
-    double m_tokens;
-    std::chrono::steady_clock::time_point m_last;
+    std::condition_variable m_released;
+    size_t m_limit;
+    Slot m_next = 1;
+    std::map<Slot, std::optional<std::chrono::steady_clock::time_point>> m_slots;   // in flight, or answered at
 };
 
 class CallLog {

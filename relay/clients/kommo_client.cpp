@@ -29,7 +29,7 @@ KommoClient::KommoClient(CallLog& log, store::Store& store, KommoConfig config, 
 RateLimiter& KommoClient::limiter_for(const std::string& api_base_url) {
     std::lock_guard lock(m_maps_mutex);
     auto& limiter = m_limiters[api_base_url];
-    if (!limiter) limiter = std::make_unique<RateLimiter>(m_config.requests_per_second, 1.0);
+    if (!limiter) limiter = std::make_unique<RateLimiter>(m_config.requests_per_second);
     return *limiter;
 }
 

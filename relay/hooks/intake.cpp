@@ -35,8 +35,11 @@ std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, 
         for (const char* member : {"datetime", "staff_id", "attendance", "deleted", "seance_length", "comment", "services", "record_labels",
                                    "amount", "record_id", "name", "phone", "email"})
             if (const wire::Json* value = wire::member(data, member)) seen[member] = *value;
-    std::string fingerprint = changed.empty() ? digest(data.dump()) : changed + "#" + digest(seen.dump()).substr(0, 12);
-    return "altegio|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|" + event_type + "|" + fingerprint;
+    std::string prefix = "altegio|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|";
+    // With a change date the event type is left out: the reconciler cannot tell whether the change it reads
+    // back arrived as "create" or "update", and the same change must get the same key.
+    if (changed.empty()) return prefix + event_type + "|#" + digest(data.dump());
+    return prefix + changed + "#" + digest(seen.dump()).substr(0, 12);
 }
 
 namespace {
@@ -50,10 +53,14 @@ http::Response too_large() {   // the server refuses these too; this holds for a
 // Stores rows and answers; shared by every intake route.
 http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, const char* kind, const char* target,
                                 const http::Request& request, const std::vector<store::InboxEvent>& rows) {
-    auto added = deps.store.append_to_inbox(rows);
-    store::HistoryEntry entry{0, deps.now_ms(), account_id, "in", kind, "POST", target, added ? 200 : 500,
-                              added ? "" : added.error().detail, clients::mask_secrets(request.body.substr(0, 16384)), "", 0};
-    if (auto logged = deps.store.add_history(entry); !logged) spdlog::error("history not written: {}", logged.error().detail);
+    store::HistoryEntry entry{0, deps.now_ms(), account_id, "in", kind, "POST", target, 200, "",
+                              clients::mask_secrets(request.body.substr(0, 16384)), "", 0};
+    auto added = deps.store.append_webhook(rows, entry);
+    if (!added) {   // nothing was stored: say so in the history, if the disk lets us
+        entry.status = 500;
+        entry.error = added.error().detail;
+        if (auto logged = deps.store.add_history(entry); !logged) spdlog::error("history not written: {}", logged.error().detail);
+    }
     if (!added) return refuse(Errc::internal, "ui.error.storage", added.error().detail);   // 5xx: the sender may retry
     if (*added > 0 && deps.wake_workers) deps.wake_workers();
     return http::json_response(200, wire::Json{{"received", rows.size()}, {"new", *added}}.dump());

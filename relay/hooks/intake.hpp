@@ -21,9 +21,9 @@ constexpr size_t max_webhook_bytes = 1 << 20;
 
 void add_intake_routes(http::Router& router, IntakeDeps deps);
 
-// company|resource|id|event type|last_change_date#digest of what the change shows (time, employee, state,
-// services, ...), or a digest of the whole data when it has no change date: the same event delivered twice,
-// or read back by the reconciler, gets the same key; two changes within the same second of
+// company|resource|id|last_change_date#digest of what the change shows (time, employee, state, services,
+// ...), or the event type and a digest of the whole data when it has no change date: the same event delivered
+// twice, or read back by the reconciler, gets the same key; two changes within the same second of
 // last_change_date do not.
 std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
                                const wire::Json& data);

@@ -95,6 +95,17 @@ Result<std::vector<domain::Branch>> InstallationService::connect_altegio(const C
     if (!branches) return tl::unexpected(branches.error());
     if (auto saved = m_store.save_altegio_token(caller.account_id, *token); !saved) return tl::unexpected(saved.error());
     m_reference.invalidate(caller.account_id);   // the new token may manage other branches
+    auto installation = m_store.find_installation(caller.account_id);
+    if (!installation || !*installation) return fail(Errc::internal, "ui.error.storage", "installation vanished");
+    auto settings_json = wire::parse_json((*installation)->settings_json);
+    auto settings = settings_json ? wire::decode_settings(*settings_json) : Result<domain::Settings>(domain::Settings{});
+    std::string url = m_public_url + "/hooks/altegio/" + (*installation)->webhook_key;
+    for (const auto& branch : *branches) {
+        const auto& chosen = settings ? settings->connected_branch_ids : std::vector<int64_t>{};
+        if (!chosen.empty() && std::find(chosen.begin(), chosen.end(), branch.id) == chosen.end()) continue;
+        if (auto registered = m_altegio.register_webhook(caller.account_id, *token, branch.id, url); !registered)
+            spdlog::warn("webhook not registered for branch {}: {}", branch.id, registered.error().detail);
+    }
     return branches;
 }
 

@@ -19,13 +19,15 @@ class InstallationService {
 public:
     using Clock = clients::KommoClient::Clock;
     InstallationService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo,
-                        clients::ReferenceCache& reference, std::string kommo_api_base_override, Clock clock)
+                        clients::ReferenceCache& reference, std::string kommo_api_base_override, std::string public_url, Clock clock)
         : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_kommo_api_base_override(std::move(kommo_api_base_override)),
-          m_clock(std::move(clock)) {}
+          m_public_url(std::move(public_url)), m_clock(std::move(clock)) {}
 
     // GET redirect_uri?code=&referer=<account host>: tokens, account, installation, lead fields.
     Result<InstallOutcome> complete_oauth(const std::string& code, const std::string& referer);
-    // Admin only. Returns the branches the Altegio user manages.
+    // Admin only. Returns the branches the Altegio user manages; the relay's webhook URL is registered with
+    // each connected one (all of them while none is chosen) — a branch without rights is left for the settings
+    // page to show.
     Result<std::vector<domain::Branch>> connect_altegio(const Caller& caller, const std::string& login, const std::string& password);
 
 private:
@@ -36,6 +38,7 @@ private:
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
     std::string m_kommo_api_base_override;
+    std::string m_public_url;
     Clock m_clock;
 };
 

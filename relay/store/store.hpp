@@ -95,9 +95,14 @@ public:
     // (company_id, record_id) of every record linked to the lead, oldest record first.
     virtual Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) = 0;
     virtual Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) = 0;
+    // The newest change of the record applied so far (unix seconds, 0 when none); saving keeps the newer one.
+    virtual Result<int64_t> applied_change(int64_t company_id, int64_t record_id) = 0;
+    virtual Result<void> save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) = 0;
 
     // Stores the events that are not there yet (by dedupe_key) in one transaction; returns how many were new.
     virtual Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) = 0;
+    // The same, and the webhook's history entry, in one transaction (one write to disk per webhook).
+    virtual Result<int32_t> append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) = 0;
     // The oldest ready event whose key has no earlier unfinished event, now marked processing; none when idle.
     virtual Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) = 0;
     // done, retry at `next_attempt_at_ms`, or failed for good; `note` is the outcome or the last error.

@@ -2,9 +2,30 @@
 
 #include <spdlog/spdlog.h>
 #include "relay/hooks/intake.hpp"
+#include "shared/domain/calendar.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::sync {
+namespace {
+
+// The watermark moved back by `seconds`, in the same shape and offset. Altegio's change dates have one-second
+// resolution and whether changed_after is inclusive is not documented: reading with an overlap never misses a
+// change made in the watermark's own second, and the dedupe keys drop what was seen already.
+std::string earlier_by(const std::string& watermark, int64_t seconds) {
+    auto parsed = domain::parse_iso_datetime(watermark);
+    if (!parsed) return watermark;
+    int64_t local = domain::to_unix_seconds(*parsed) - seconds + parsed->offset_seconds;
+    auto day = domain::civil_from_days(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+    int64_t in_day = local - (local >= 0 ? local / 86400 : (local - 86399) / 86400) * 86400;
+    int32_t offset = parsed->offset_seconds;
+    char text[40];
+    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d%c%02d:%02d", domain::format_civil(day).c_str(), static_cast<int>(in_day / 3600),
+                  static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60), offset < 0 ? '-' : '+', std::abs(offset) / 3600,
+                  std::abs(offset) / 60 % 60);
+    return text;
+}
+
+}  // namespace
 
 Result<ReconcileReport> Reconciler::run_once() {
     ReconcileReport report;
@@ -24,7 +45,8 @@ Result<ReconcileReport> Reconciler::run_once() {
         for (int64_t company : branches) {
             auto watermark = m_store.reconciler_watermark(account, company);
             if (!watermark) return tl::unexpected(watermark.error());
-            auto records = m_altegio.changed_records(account, (*installation)->altegio_user_token, company, *watermark);
+            auto records = m_altegio.changed_records(account, (*installation)->altegio_user_token, company,
+                                                     watermark->empty() ? *watermark : earlier_by(*watermark, 120));
             if (!records) {
                 spdlog::warn("reconciler: branch {} of account {}: {}", company, account, records.error().detail);
                 continue;   // the next run tries again from the same watermark

@@ -1,7 +1,10 @@
 #pragma once
 // Repairs what webhooks missed: for every connected branch, asks Altegio for the records changed since the
 // last watermark and puts them in the inbox under the same dedupe keys webhooks use, so a change that did
-// arrive is not applied twice. Runs at start and then on a schedule (relay/main.cpp), or by hand in tests.
+// arrive is not applied twice. It reads from two minutes before the watermark (change dates have one-second
+// resolution), so records changed just before the watermark come back as updates: harmless, as an update
+// never makes a lead and one already applied has the same key. Runs at start and then on a schedule
+// (relay/main.cpp), or by hand in tests.
 #include <functional>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/reference_cache.hpp"

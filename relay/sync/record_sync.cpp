@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include "relay/i18n/kommo_texts.hpp"
+#include "shared/domain/calendar.hpp"
 #include "shared/domain/phone.hpp"
 
 namespace kb::sync {
@@ -40,6 +41,14 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
     if (!record) return tl::unexpected(record.error());
     if (event.event_type == "delete") record->deleted = true;
 
+    // A late webhook must not undo a newer state the reconciler (or a faster webhook) already applied.
+    int64_t changed_at = 0;
+    if (auto parsed = domain::parse_iso_datetime(record->last_change_date)) changed_at = domain::to_unix_seconds(*parsed);
+    auto applied = m_store.applied_change(event.company_id, record->id);
+    if (!applied) return tl::unexpected(applied.error());
+    if (changed_at != 0 && changed_at < *applied)
+        return std::string("skipped: a newer change of this record was applied already (") + record->last_change_date + ")";
+
     auto facts = gather(event, **account, std::move(*record));
     if (!facts) return tl::unexpected(facts.error());
     auto plan = domain::plan_record_event(*facts, (*account)->settings);
@@ -53,7 +62,11 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
         facts->pipelines = std::move(*pipelines);
         plan = domain::plan_record_event(*facts, (*account)->settings);
     }
-    return carry_out(event, **account, *facts, plan);
+    auto done = carry_out(event, **account, *facts, plan);
+    if (done && changed_at != 0)
+        if (auto saved = m_store.save_applied_change(event.company_id, facts->record.id, changed_at); !saved)
+            return tl::unexpected(saved.error());
+    return done;
 }
 
 Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& event, const SyncAccount& account, domain::Record record) {

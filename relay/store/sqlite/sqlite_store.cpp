@@ -259,28 +259,44 @@ Result<std::optional<int64_t>> SqliteStore::lead_of_record(int64_t company_id, i
 }
 
 // [SECTION] inbox ------------------------------------------------------------------------------------------------
+int32_t SqliteStore::insert_inbox_rows(const std::vector<InboxEvent>& events) {
+    SQLite::Statement insert(*m_db,
+        "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
+    int32_t added = 0;
+    for (const auto& e : events) {
+        insert.bind(1, e.account_id);
+        insert.bind(2, e.source);
+        insert.bind(3, e.company_id);
+        insert.bind(4, e.resource);
+        insert.bind(5, e.resource_id);
+        insert.bind(6, e.event_type);
+        insert.bind(7, e.dedupe_key);
+        insert.bind(8, e.body);
+        insert.bind(9, e.received_at_ms);
+        added += insert.exec();
+        insert.reset();
+    }
+    return added;
+}
+
 Result<int32_t> SqliteStore::append_to_inbox(const std::vector<InboxEvent>& events) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int32_t> {
         SQLite::Transaction transaction(*m_db);
-        SQLite::Statement insert(*m_db,
-            "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
-        int32_t added = 0;
-        for (const auto& e : events) {
-            insert.bind(1, e.account_id);
-            insert.bind(2, e.source);
-            insert.bind(3, e.company_id);
-            insert.bind(4, e.resource);
-            insert.bind(5, e.resource_id);
-            insert.bind(6, e.event_type);
-            insert.bind(7, e.dedupe_key);
-            insert.bind(8, e.body);
-            insert.bind(9, e.received_at_ms);
-            added += insert.exec();
-            insert.reset();
-        }
+        int32_t added = insert_inbox_rows(events);
         transaction.commit();   // synchronous = FULL: on disk before the sender hears 2xx
+        return added;
+    });
+}
+
+Result<int32_t> SqliteStore::append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int32_t> {
+        SQLite::Transaction transaction(*m_db);   // one commit, one fsync: the rows and their history entry
+        int32_t added = insert_inbox_rows(events);
+        insert_history(received);
+        transaction.commit();
         return added;
     });
 }
@@ -339,6 +355,30 @@ Result<void> SqliteStore::finish_inbox_event(int64_t id, InboxOutcome outcome, c
 Result<int32_t> SqliteStore::requeue_interrupted_events() {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int32_t> { return m_db->exec("UPDATE inbox SET state = 'pending' WHERE state = 'processing'"); });
+}
+
+Result<int64_t> SqliteStore::applied_change(int64_t company_id, int64_t record_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int64_t> {
+        SQLite::Statement query(*m_db, "SELECT changed_at FROM applied_changes WHERE company_id = ? AND record_id = ?");
+        query.bind(1, company_id);
+        query.bind(2, record_id);
+        return query.executeStep() ? query.getColumn(0).getInt64() : int64_t{0};
+    });
+}
+
+Result<void> SqliteStore::save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO applied_changes (company_id, record_id, changed_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (company_id, record_id) DO UPDATE SET changed_at = MAX(changed_at, excluded.changed_at)");
+        upsert.bind(1, company_id);
+        upsert.bind(2, record_id);
+        upsert.bind(3, changed_at);
+        upsert.exec();
+        return {};
+    });
 }
 
 Result<std::vector<FailedEvent>> SqliteStore::failed_inbox_events(int64_t account_id, int32_t limit) {
@@ -454,24 +494,28 @@ Result<std::vector<int64_t>> SqliteStore::installed_accounts() {
 }
 
 // [SECTION] history ---------------------------------------------------------------------------------------------
+void SqliteStore::insert_history(const HistoryEntry& e) {
+    SQLite::Statement insert(*m_db,
+        "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
+        " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, e.at_ms);
+    insert.bind(2, e.account_id);
+    insert.bind(3, e.direction);
+    insert.bind(4, e.kind);
+    insert.bind(5, e.method);
+    insert.bind(6, e.target);
+    insert.bind(7, e.status);
+    insert.bind(8, e.error);
+    insert.bind(9, e.request_body);
+    insert.bind(10, e.response_body);
+    insert.bind(11, e.duration_ms);
+    insert.exec();
+}
+
 Result<void> SqliteStore::add_history(const HistoryEntry& e) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<void> {
-        SQLite::Statement insert(*m_db,
-            "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
-            " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        insert.bind(1, e.at_ms);
-        insert.bind(2, e.account_id);
-        insert.bind(3, e.direction);
-        insert.bind(4, e.kind);
-        insert.bind(5, e.method);
-        insert.bind(6, e.target);
-        insert.bind(7, e.status);
-        insert.bind(8, e.error);
-        insert.bind(9, e.request_body);
-        insert.bind(10, e.response_body);
-        insert.bind(11, e.duration_ms);
-        insert.exec();
+        insert_history(e);
         return {};
     });
 }

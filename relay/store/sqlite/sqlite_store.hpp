@@ -31,6 +31,7 @@ public:
     Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) override;
     Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) override;
     Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) override;
+    Result<int32_t> append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) override;
     Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) override;
     Result<void> finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) override;
     Result<int32_t> requeue_interrupted_events() override;
@@ -39,6 +40,8 @@ public:
     Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
     Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
     Result<std::vector<int64_t>> installed_accounts() override;
+    Result<int64_t> applied_change(int64_t company_id, int64_t record_id) override;
+    Result<void> save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) override;
     Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) override;
     Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) override;
     Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
@@ -46,6 +49,8 @@ public:
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
 
 private:
+    int32_t insert_inbox_rows(const std::vector<InboxEvent>& events);   // inside a transaction, under m_mutex
+    void insert_history(const HistoryEntry& entry);                     // under m_mutex
     Result<std::optional<Installation>> read_installation(const char* where_clause, const std::function<void(SQLite::Statement&)>& bind);
     SqliteStore(std::unique_ptr<SQLite::Database> db, crypto::SecretBox box);
     std::unique_ptr<SQLite::Database> m_db;
