@@ -415,6 +415,22 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_embedded", Json{{"tasks", out}}}});
     });
 
+    // [SECTION] account webhooks (registered, listed; the sandbox does not send them)
+    add("POST", "/webhooks", [](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object() || wire::read_text(*body, "destination").rfind("http", 0) != 0)
+            return validation_error("destination", "a URL is required", "NotBlank");
+        Json hook{{"id", static_cast<int64_t>(s.webhooks.size()) + 1}, {"destination", (*body)["destination"]},
+                  {"settings", body->value("settings", Json::array())}, {"disabled", false}, {"created_at", 0}};
+        std::erase_if(s.webhooks, [&](const Json& h) { return h["destination"] == hook["destination"]; });
+        s.webhooks.push_back(hook);
+        return kommo_json(201, hook);
+    });
+    add("GET", "/webhooks", [](State& s, const Request&) {
+        if (s.webhooks.empty()) return Response{204, "", "", {}};
+        return kommo_json(200, Json{{"_embedded", Json{{"webhooks", s.webhooks}}}});
+    });
+
     // Kommo lists newest last by default; 204 when there is nothing.
     add("GET", "/tasks", [self_link](State& s, const Request& request) {
         std::string type = request.query_value("filter[entity_type]");

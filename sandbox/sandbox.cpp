@@ -184,7 +184,7 @@ Json Sandbox::snapshot() {
                                       {"webhooks_pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight},
                                       {"changes_made", s.changes_made}}},
                 {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
-                               {"notes", s.notes}, {"refreshes", s.refreshes}, {"installs", s.installs},
+                               {"notes", s.notes}, {"webhooks", s.webhooks}, {"refreshes", s.refreshes}, {"installs", s.installs},
                                {"live_access_tokens", s.access_tokens.size()},
                                {"calls_answered", kommo_count(s.admitted_by_target)}, {"rate_limited_answers", kommo_count(s.limited_by_target)}}},
                 {"rate_limited_answers", s.rate_limited_answers}};

@@ -48,6 +48,7 @@ struct Sandbox::State {
     Json contact_fields = Json::array();
     std::vector<Json> tasks;
     std::vector<Json> notes;
+    std::vector<Json> webhooks;                           // account webhooks registered through the API
     int64_t next_lead_id = 21100, next_contact_id = 31100, next_field_id = 880000, next_task_id = 1, next_note_id = 1;
     std::map<std::string, int64_t> access_tokens;        // token -> expires at
     std::map<std::string, bool> refresh_tokens;           // token -> still usable

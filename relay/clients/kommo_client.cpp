@@ -373,6 +373,13 @@ Result<void> KommoClient::add_task(int64_t account_id, const Json& task) {
     return {};
 }
 
+Result<void> KommoClient::register_webhook(int64_t account_id, const std::string& destination, const std::vector<std::string>& events) {
+    Json body{{"destination", destination}, {"settings", events}};
+    auto reply = call(account_id, "kommo.register_webhook", "POST", "/api/v4/webhooks", &body, RetryPolicy::safe());
+    if (!reply) return tl::unexpected(reply.error());
+    return {};
+}
+
 Result<std::vector<std::string>> KommoClient::lead_note_texts(int64_t account_id, int64_t lead_id) {
     std::vector<std::string> out;
     auto body = call(account_id, "kommo.lead_notes", "GET", "/api/v4/leads/" + std::to_string(lead_id) + "/notes?limit=250", nullptr,

@@ -79,6 +79,8 @@ public:
     Result<int64_t> create_lead(int64_t account_id, const NewLead& lead);   // returns the lead id
     Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
     Result<void> add_task(int64_t account_id, const wire::Json& task);
+    // POST /webhooks: Kommo posts these events (e.g. "status_lead") to `destination`.
+    Result<void> register_webhook(int64_t account_id, const std::string& destination, const std::vector<std::string>& events);
     // Texts of the lead's notes and of its tasks: a retried event looks for what its first try wrote.
     Result<std::vector<std::string>> lead_note_texts(int64_t account_id, int64_t lead_id);
     Result<std::vector<std::string>> lead_task_texts(int64_t account_id, int64_t lead_id);

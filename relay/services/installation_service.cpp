@@ -57,6 +57,10 @@ Result<InstallOutcome> InstallationService::complete_oauth(const std::string& co
     spdlog::info("installed for account {} ({})", account->id, account->subdomain);
     m_reference.invalidate(account->id);   // a reinstall may come with new fields, stages or rights
     if (auto fields = ensure_lead_fields(account->id); !fields) return tl::unexpected(fields.error());
+    // Stage changes come back as account webhooks; an account whose plan has no webhooks still works through
+    // Digital Pipeline triggers, so a refusal here is logged, not fatal.
+    if (auto hook = m_kommo.register_webhook(account->id, m_public_url + "/hooks/kommo/" + installation.webhook_key, {"status_lead"}); !hook)
+        spdlog::warn("Kommo webhook not registered for account {}: {}", account->id, hook.error().detail);
     return InstallOutcome{account->id, account->subdomain};
 }
 

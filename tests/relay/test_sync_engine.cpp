@@ -363,6 +363,10 @@ TEST_CASE("a lead moved in Kommo to a stage with an action marks its Altegio rec
     int64_t record = book_for(world, 21003, free_slot(world, 5001, 7001), "John Miller", "+447700900456", "stage-1");
     settle(world);
     std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    Json registered = world.sandbox_state()["kommo"]["webhooks"];   // the install asked Kommo for stage changes
+    REQUIRE(registered.size() == 1);
+    CHECK(registered[0]["destination"] == "http://relay.test/hooks/kommo/" + key);
+    CHECK(registered[0]["settings"] == Json::array({"status_lead"}));
     auto hook = [&](const std::string& form) { return world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo/" + key, {}, form}); };
     auto moved = [&](int64_t status, int64_t at) {
         return "leads%5Bstatus%5D%5B0%5D%5Bid%5D=21003&leads%5Bstatus%5D%5B0%5D%5Bstatus_id%5D=" + std::to_string(status) +

@@ -290,15 +290,43 @@ Result<int32_t> SqliteStore::append_to_inbox(const std::vector<InboxEvent>& even
     });
 }
 
+// Group commit: webhooks arriving while another commit is on its way to disk wait, and the next commit
+// takes all of them, so concurrent senders share one fsync instead of queueing for one each.
 Result<int32_t> SqliteStore::append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<int32_t> {
-        SQLite::Transaction transaction(*m_db);   // one commit, one fsync: the rows and their history entry
-        int32_t added = insert_inbox_rows(events);
-        insert_history(received);
-        transaction.commit();
-        return added;
-    });
+    PendingWebhook mine{&events, &received, false, 0, std::nullopt};
+    std::unique_lock group(m_group_mutex);
+    m_group_waiting.push_back(&mine);
+    while (!mine.done) {
+        if (m_group_writing) {
+            m_group_written.wait(group);
+            continue;
+        }
+        m_group_writing = true;
+        std::vector<PendingWebhook*> batch;
+        batch.swap(m_group_waiting);
+        group.unlock();
+        auto written = [&] {
+            std::lock_guard lock(m_mutex);
+            return guarded([&]() -> Result<void> {
+                SQLite::Transaction transaction(*m_db);
+                for (auto* w : batch) {
+                    w->added = insert_inbox_rows(*w->events);
+                    insert_history(*w->received);
+                }
+                transaction.commit();   // synchronous = FULL: on disk before any sender hears 2xx
+                return {};
+            });
+        }();
+        group.lock();
+        for (auto* w : batch) {
+            w->done = true;
+            if (!written) w->error = written.error();
+        }
+        m_group_writing = false;
+        m_group_written.notify_all();
+    }
+    if (mine.error) return tl::unexpected(*mine.error);
+    return mine.added;
 }
 
 Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms) {
@@ -307,7 +335,7 @@ Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms)
         SQLite::Transaction transaction(*m_db);
         SQLite::Statement query(*m_db,
             "SELECT id, account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts"
-            " FROM inbox AS i WHERE state = 'pending' AND next_attempt_at_ms <= ?"
+            " FROM inbox AS i INDEXED BY inbox_pending_by_id WHERE state = 'pending' AND next_attempt_at_ms <= ?"
             " AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.company_id = i.company_id AND e.resource = i.resource"
             "                 AND e.resource_id = i.resource_id AND e.id < i.id AND e.state IN ('pending', 'processing'))"
             " ORDER BY id LIMIT 1");
@@ -512,9 +540,17 @@ void SqliteStore::insert_history(const HistoryEntry& e) {
     insert.exec();
 }
 
+// A history entry alone is written without waiting for the disk (synchronous = NORMAL: in WAL mode it survives
+// a crash of the process, only a power cut may lose the last few). Workers write one per outgoing call; an
+// fsync each would make webhooks wait behind them. Inbox rows are always written with FULL.
 Result<void> SqliteStore::add_history(const HistoryEntry& e) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<void> {
+        m_db->exec("PRAGMA synchronous = NORMAL");
+        struct Restore {
+            SQLite::Database& db;
+            ~Restore() { db.tryExec("PRAGMA synchronous = FULL"); }   // never throws from a destructor
+        } restore{*m_db};
         insert_history(e);
         return {};
     });

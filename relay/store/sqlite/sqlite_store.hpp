@@ -2,8 +2,11 @@
 // The SQLite store: one database file in WAL mode, migrations from store/sqlite/migrations applied at open.
 // Usage:
 //   auto store = kb::store::SqliteStore::open("relay.db", secret_box);
-#include <memory>
+#include <condition_variable>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
 #include <mutex>
 #include "relay/crypto/secret_box.hpp"
 #include "relay/store/store.hpp"
@@ -49,6 +52,17 @@ public:
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
 
 private:
+    struct PendingWebhook {
+        const std::vector<InboxEvent>* events;
+        const HistoryEntry* received;
+        bool done = false;
+        int32_t added = 0;
+        std::optional<Error> error;
+    };
+    std::mutex m_group_mutex;                    // the webhooks waiting for the next commit
+    std::condition_variable m_group_written;
+    std::vector<PendingWebhook*> m_group_waiting;
+    bool m_group_writing = false;
     int32_t insert_inbox_rows(const std::vector<InboxEvent>& events);   // inside a transaction, under m_mutex
     void insert_history(const HistoryEntry& entry);                     // under m_mutex
     Result<std::optional<Installation>> read_installation(const char* where_clause, const std::function<void(SQLite::Statement&)>& bind);
