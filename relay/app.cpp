@@ -98,7 +98,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);
-    app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio);
+    app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(

@@ -364,7 +364,7 @@ void Sandbox::add_altegio_routes() {
         int64_t start = domain::to_unix_seconds(*domain::parse_iso_datetime(record["datetime"].get<std::string>()));
         int64_t end = start + record["seance_length"].get<int64_t>();
         int64_t staff_id = record["staff_id"].get<int64_t>();
-        bool group_event = wire::read_int_or(*body, "activity_id", "", 0).value_or(0) != 0;   // seats share the time
+        bool group_event = record.value("activity_id", int64_t{0}) != 0;   // seats share the time
         if (!wire::read_flag(*body, "save_if_busy") && !group_event && (!slots.in_schedule(staff_id, start, end) || !slots.free(staff_id, start, end, rid)))
             return altegio_error(422, "The selected time is already taken", 433);
         record["last_change_date"] = local_iso(now(), offset);

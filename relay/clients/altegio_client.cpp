@@ -209,6 +209,15 @@ Result<void> AltegioClient::set_attendance(int64_t account_id, const std::string
     return {};
 }
 
+Result<void> AltegioClient::move_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
+                                       const std::string& datetime) {
+    Json holder, body{{"datetime", datetime}};
+    auto data = call(account_id, "altegio.move_record", "PUT", "/record/" + std::to_string(company_id) + "/" + std::to_string(record_id),
+                     user_token, &body, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return {};
+}
+
 Result<void> AltegioClient::cancel_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id) {
     Json holder;
     auto data = call(account_id, "altegio.cancel_record", "DELETE", "/record/" + std::to_string(company_id) + "/" + std::to_string(record_id),

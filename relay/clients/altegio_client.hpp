@@ -49,6 +49,8 @@ public:
     // Staff-side edits of an existing record.
     Result<void> set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                 domain::Attendance attendance);
+    Result<void> move_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
+                             const std::string& datetime);
     Result<void> cancel_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     // Records of a branch changed after `changed_after` (Altegio's own timestamps), deleted ones included.
     Result<std::vector<wire::Json>> changed_records(int64_t account_id, const std::string& user_token, int64_t company_id,

@@ -14,15 +14,7 @@ namespace {
 std::string earlier_by(const std::string& watermark, int64_t seconds) {
     auto parsed = domain::parse_iso_datetime(watermark);
     if (!parsed) return watermark;
-    int64_t local = domain::to_unix_seconds(*parsed) - seconds + parsed->offset_seconds;
-    auto day = domain::civil_from_days(local >= 0 ? local / 86400 : (local - 86399) / 86400);
-    int64_t in_day = local - (local >= 0 ? local / 86400 : (local - 86399) / 86400) * 86400;
-    int32_t offset = parsed->offset_seconds;
-    char text[40];
-    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d%c%02d:%02d", domain::format_civil(day).c_str(), static_cast<int>(in_day / 3600),
-                  static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60), offset < 0 ? '-' : '+', std::abs(offset) / 3600,
-                  std::abs(offset) / 60 % 60);
-    return text;
+    return domain::format_iso_datetime(domain::to_unix_seconds(*parsed) - seconds, parsed->offset_seconds);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "relay/sync/trigger_sync.hpp"
 
+#include <map>
 #include "relay/sync/sync_account.hpp"
+#include "shared/domain/calendar.hpp"
+#include "shared/domain/field_mapping.hpp"
 
 namespace kb::sync {
 namespace {
@@ -10,6 +13,7 @@ std::optional<domain::RecordAction> action_named(const std::string& name) {
     if (name == "came") return domain::RecordAction::came;
     if (name == "did_not_come") return domain::RecordAction::did_not_come;
     if (name == "cancel") return domain::RecordAction::cancel;
+    if (name == "move") return domain::RecordAction::move;
     return std::nullopt;
 }
 
@@ -19,6 +23,7 @@ const char* name_of(domain::RecordAction action) {
         case domain::RecordAction::came: return "came";
         case domain::RecordAction::did_not_come: return "did_not_come";
         case domain::RecordAction::cancel: return "cancel";
+        case domain::RecordAction::move: return "move";
     }
     return "";
 }
@@ -46,10 +51,11 @@ Result<std::string> TriggerSync::handle(const store::InboxEvent& event) {
                 action = t.action;
         if (!action) return "ignored: stage " + std::to_string(entered.status_id) + " has no action on Altegio records";
     }
-    return apply(event, (*account)->installation, *action);
+    return apply(event, (*account)->installation, (*account)->settings, *action);
 }
 
-Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const store::Installation& installation, domain::RecordAction action) {
+Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const store::Installation& installation,
+                                       const domain::Settings& settings, domain::RecordAction action) {
     std::optional<domain::Attendance> attendance;
     if (action == domain::RecordAction::confirm) attendance = domain::Attendance::confirmed;
     if (action == domain::RecordAction::came) attendance = domain::Attendance::came;
@@ -59,6 +65,13 @@ Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const sto
     if (!records) return tl::unexpected(records.error());
     if (records->empty()) return std::string("nothing to do: lead ") + std::to_string(event.resource_id) + " has no Altegio record";
     const std::string& token = installation.altegio_user_token;
+    std::map<int64_t, std::string> lead_values;   // for "move": the date and time the manager wrote on the lead
+    if (action == domain::RecordAction::move) {
+        auto lead = m_kommo.lead(event.account_id, event.resource_id);
+        if (!lead) return tl::unexpected(lead.error());
+        for (const auto& f : lead->custom_fields)
+            if (!f.values.empty()) lead_values[f.field_id] = f.values.front();
+    }
     std::string done;
     for (const auto& [company, record] : *records) {
         auto current = m_altegio.get_record(event.account_id, token, company, record);
@@ -68,8 +81,18 @@ Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const sto
         }
         if (current->deleted) continue;
         if (attendance && current->attendance == *attendance) continue;   // already so: our own change coming back
-        auto applied = attendance ? m_altegio.set_attendance(event.account_id, token, company, record, *attendance)
-                                  : m_altegio.cancel_record(event.account_id, token, company, record);
+        Result<void> applied;
+        if (action == domain::RecordAction::move) {
+            auto now_at = domain::parse_iso_datetime(current->datetime);
+            auto to = domain::start_from_lead(settings.lead_fields, lead_values, now_at ? now_at->offset_seconds : 0);
+            if (!to) return std::string("nothing to do: the lead's date and time fields are empty or not mapped");
+            auto target = domain::parse_iso_datetime(*to);
+            if (now_at && target && domain::to_unix_seconds(*now_at) == domain::to_unix_seconds(*target)) continue;   // already there
+            applied = m_altegio.move_record(event.account_id, token, company, record, *to);
+        } else {
+            applied = attendance ? m_altegio.set_attendance(event.account_id, token, company, record, *attendance)
+                                 : m_altegio.cancel_record(event.account_id, token, company, record);
+        }
         if (!applied) return tl::unexpected(applied.error());
         done += (done.empty() ? "" : ", ") + std::to_string(record);
     }

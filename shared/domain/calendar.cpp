@@ -134,4 +134,17 @@ std::string format_time(const OffsetDateTime& t) {
     return buffer;
 }
 
+std::string format_iso_datetime(int64_t unix_seconds, int32_t offset_seconds) {
+    int64_t local = unix_seconds + offset_seconds;
+    int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t in_day = local - days * 86400;
+    CivilDate date = civil_from_days(days);
+    int32_t offset = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", date.year, date.month, date.day,
+                  static_cast<int>(in_day / 3600), static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60),
+                  offset_seconds < 0 ? '-' : '+', offset / 3600, offset / 60 % 60);
+    return buffer;
+}
+
 }  // namespace kb::domain

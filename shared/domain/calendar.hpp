@@ -40,5 +40,7 @@ int64_t local_midnight_unix_seconds(const OffsetDateTime& t);
 
 std::string format_date(const OffsetDateTime& t);   // "YYYY-MM-DD"
 std::string format_time(const OffsetDateTime& t);   // "HH:MM"
+// "YYYY-MM-DDTHH:MM:SS+HH:MM": the instant as wall time at that offset.
+std::string format_iso_datetime(int64_t unix_seconds, int32_t offset_seconds);
 
 }  // namespace kb::domain

@@ -1,6 +1,7 @@
 #include "shared/domain/field_mapping.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <variant>
 #include "shared/domain/calendar.hpp"
@@ -219,6 +220,34 @@ MappedFields map_client_to_contact(const ClientProfile& client, const ContactFie
         if (s.remaining >= 0) w.put(map.subscription_remaining, static_cast<int64_t>(s.remaining));
     }
     return w.result();
+}
+
+std::optional<std::string> start_from_lead(const LeadFieldMap& map, const std::map<int64_t, std::string>& values,
+                                           int32_t branch_offset_seconds) {
+    auto number = [&](int64_t field) -> std::optional<int64_t> {
+        auto it = values.find(field);
+        if (field == 0 || it == values.end() || it->second.empty()) return std::nullopt;
+        int64_t n = 0;
+        for (char c : it->second) {
+            if (c < '0' || c > '9') return std::nullopt;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    };
+    auto date = number(map.record_date);
+    if (!date) return std::nullopt;
+    if (map.datetime_in_one_field) return format_iso_datetime(*date, branch_offset_seconds);
+    auto time = values.find(map.record_time);
+    if (map.record_time == 0 || time == values.end()) return std::nullopt;
+    const std::string& t = time->second;   // "HH:MM"
+    if (t.size() != 5 || t[2] != ':' || !std::isdigit(static_cast<unsigned char>(t[0])) || !std::isdigit(static_cast<unsigned char>(t[1])) ||
+        !std::isdigit(static_cast<unsigned char>(t[3])) || !std::isdigit(static_cast<unsigned char>(t[4])))
+        return std::nullopt;
+    int hour = (t[0] - '0') * 10 + (t[1] - '0'), minute = (t[3] - '0') * 10 + (t[4] - '0');
+    if (hour > 23 || minute > 59) return std::nullopt;
+    int64_t local = *date + branch_offset_seconds;   // the date field holds the day's midnight at the branch
+    int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    return format_iso_datetime(day * 86400 + hour * 3600 + minute * 60 - branch_offset_seconds, branch_offset_seconds);
 }
 
 }  // namespace kb::domain

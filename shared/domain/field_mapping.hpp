@@ -8,6 +8,7 @@
 //   // mapped.values -> kb::wire::kommo::encode_custom_fields(mapped.values); mapped.problems -> history
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 #include "shared/domain/booking.hpp"
@@ -44,6 +45,12 @@ std::string cut_to_kommo_text(std::string text);   // on a UTF-8 boundary
 MappedFields map_record_to_lead(const Record& record, const Branch& branch, const LeadFieldMap& map,
                                 const std::vector<KommoFieldInfo>& kommo_fields,
                                 const std::map<int64_t, std::string>& service_category_titles);
+
+// The other way: the start a manager set in the lead's date and time fields (or the one date-time field), as
+// ISO 8601 at the branch's offset; none when those fields are not mapped, empty or unreadable.
+// `values` holds the lead's field values as text (dates as unix seconds, as Kommo gives them).
+std::optional<std::string> start_from_lead(const LeadFieldMap& map, const std::map<int64_t, std::string>& values,
+                                           int32_t branch_offset_seconds);
 
 MappedFields map_client_to_contact(const ClientProfile& client, const ContactFieldMap& map,
                                    const std::vector<KommoFieldInfo>& kommo_fields, std::string_view default_country_code,

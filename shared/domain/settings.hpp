@@ -130,7 +130,8 @@ struct DuplicateSearch {
 
 // [SECTION] automation ------------------------------------------------------------------------------------------
 // What a lead entering a stage does to its Altegio records (Kommo's status webhook, or a Digital Pipeline trigger).
-enum class RecordAction { confirm, came, did_not_come, cancel };
+// move: the record goes to the date and time the manager wrote in the lead's mapped date/time fields.
+enum class RecordAction { confirm, came, did_not_come, cancel, move };
 struct StageTrigger {
     StageRef stage;                      // pipeline 0: that status in any pipeline
     RecordAction action = RecordAction::confirm;

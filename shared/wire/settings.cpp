@@ -25,7 +25,8 @@ constexpr EnumName<PhoneFormat> phone_formats[] = {{PhoneFormat::as_is, "as_is"}
                                                    {PhoneFormat::custom, "custom"}};
 constexpr EnumName<MergeInto> merge_modes[] = {{MergeInto::newest, "newest"}, {MergeInto::oldest, "oldest"}};
 constexpr EnumName<RecordAction> record_actions[] = {{RecordAction::confirm, "confirm"}, {RecordAction::came, "came"},
-                                                     {RecordAction::did_not_come, "did_not_come"}, {RecordAction::cancel, "cancel"}};
+                                                     {RecordAction::did_not_come, "did_not_come"}, {RecordAction::cancel, "cancel"},
+                                                     {RecordAction::move, "move"}};
 constexpr EnumName<RecordState> states[] = {{RecordState::waiting, "waiting"}, {RecordState::confirmed, "confirmed"},
                                             {RecordState::came, "came"}, {RecordState::did_not_come, "did_not_come"},
                                             {RecordState::deleted, "deleted"}};

@@ -394,3 +394,32 @@ TEST_CASE("a lead moved in Kommo to a stage with an action marks its Altegio rec
     CHECK(hook("leads%5Bstatus%5D%5B0%5D%5Bid%5D=1&account%5Bid%5D=42").status == 403);   // another account's webhook
     CHECK(world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo/wrong-key", {}, moved(77006, 1)}).status == 404);
 }
+
+TEST_CASE("a lead moved to a stage whose action is \"move\" reschedules its record to the date and time written on the lead") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    settings.automation.stage_triggers = {{{7700001, 77004}, domain::RecordAction::move}};
+    save_settings(world, settings);
+    int64_t record = book_for(world, 21003, free_slot(world, 5001, 7001), "John Miller", "+447700900456", "move-1");
+    settle(world);
+    // The manager writes a new date and time on the lead (as Kommo's card would), then moves it to the stage.
+    auto installation = *world.relay->store().find_installation(31000001);
+    const int64_t friday_midnight_moscow = 1798146000;   // 2026-12-25 00:00 +03:00 (a Friday; the employee works)
+    Json patch{{"custom_fields_values", {{{"field_id", settings.lead_fields.record_date}, {"values", {{{"value", friday_midnight_moscow}}}}},
+                                         {{"field_id", settings.lead_fields.record_time}, {"values", {{{"value", "16:30"}}}}}}}};
+    auto patched = world.to_sandbox.send({"PATCH", "http://sandbox.test/kommo/api/v4/leads/21003",
+                                          {{"Authorization", "Bearer " + installation->access_token}}, patch.dump()});
+    REQUIRE_MESSAGE(patched.status == 200, patched.body);
+    std::string form = "leads%5Bstatus%5D%5B0%5D%5Bid%5D=21003&leads%5Bstatus%5D%5B0%5D%5Bstatus_id%5D=77004"
+                       "&leads%5Bstatus%5D%5B0%5D%5Bpipeline_id%5D=7700001&leads%5Bstatus%5D%5B0%5D%5Blast_modified%5D=1763900200"
+                       "&account%5Bid%5D=31000001";
+    REQUIRE(world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo/" + installation->webhook_key, {}, form}).status == 200);
+    settle(world);
+    std::string datetime;
+    Json state = world.sandbox_state();
+    for (const auto& r : state["altegio"]["records"])
+        if (r["id"] == record) datetime = r["datetime"];
+    CHECK(datetime == "2026-12-25T16:30:00+03:00");
+}

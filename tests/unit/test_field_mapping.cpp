@@ -134,3 +134,23 @@ TEST_CASE("client -> contact: birthday, categories, formatted phone, visits, sub
     REQUIRE(mapped.problems.size() == 1);   // "Спорт" is no option of the category field
     CHECK(mapped.problems[0].detail == "Спорт");
 }
+
+TEST_CASE("the start a manager wrote on the lead is read back at the branch's offset") {
+    LeadFieldMap map;
+    map.record_date = 102;
+    map.record_time = 103;
+    const int32_t moscow = 3 * 3600;
+    // 2026-12-05 00:00 in Moscow is 2026-12-04 21:00 UTC.
+    std::map<int64_t, std::string> values{{102, "1796418000"}, {103, "14:30"}};
+    CHECK(start_from_lead(map, values, moscow) == std::optional<std::string>("2026-12-05T14:30:00+03:00"));
+    values[103] = "25:00";
+    CHECK_FALSE(start_from_lead(map, values, moscow));
+    values.erase(103);
+    CHECK_FALSE(start_from_lead(map, values, moscow));
+    map.datetime_in_one_field = true;   // one date-time field: the instant itself
+    values[102] = "1796470200";         // 2026-12-05 14:30 Moscow
+    CHECK(start_from_lead(map, values, moscow) == std::optional<std::string>("2026-12-05T14:30:00+03:00"));
+    CHECK(start_from_lead(map, values, -5 * 3600) == std::optional<std::string>("2026-12-05T06:30:00-05:00"));
+    map.record_date = 0;
+    CHECK_FALSE(start_from_lead(map, values, moscow));
+}
