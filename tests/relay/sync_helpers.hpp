@@ -24,10 +24,6 @@ inline void configure(World& world, bool no_lead_for_altegio_records = false) {
     settings.automation.new_lead_status_id = 77002;
     installation->settings_json = wire::encode_settings(settings).dump();
     REQUIRE(store.save_installation(*installation));
-    std::string user = world.sandbox_user_token();
-    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user,
-                               Json{{"urls", {"http://relay.test/hooks/altegio/" + installation->webhook_key}}, {"active", 1},
-                                    {"record", 1}, {"self_sending", 0}}).status == 201);
 }
 
 // Waits until the sandbox has delivered every webhook and the inbox has nothing left to do.

@@ -251,11 +251,6 @@ TEST_CASE("a payment in Altegio writes the record's total paid into its lead, wi
     auto settings = settings_of(world);
     settings.lead_fields.payments_amount = 880011;
     save_settings(world, settings);
-    std::string user = world.sandbox_user_token();
-    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
-    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user,
-                               Json{{"urls", {"http://relay.test/hooks/altegio/" + key}}, {"active", 1}, {"record", 1},
-                                    {"finances_operation", 1}, {"self_sending", 0}}).status == 201);
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
     settle(world);
     int64_t lead_id = **world.relay->store().lead_of_record(400001, record["id"]);
@@ -281,11 +276,6 @@ TEST_CASE("a client's card and membership in Altegio fill the fields of the Komm
     c.subscription_end = 880007;
     c.subscription_remaining = 880008;
     save_settings(world, settings);
-    std::string user = world.sandbox_user_token();
-    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
-    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user,
-                               Json{{"urls", {"http://relay.test/hooks/altegio/" + key}}, {"active", 1}, {"record", 1}, {"client", 1},
-                                    {"self_sending", 0}}).status == 201);
     // The client books in Altegio with the phone written differently from the Kommo contact (31002, "+34 600 111 222").
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "María López", "0034 600-111-222");
     settle(world);
@@ -422,4 +412,21 @@ TEST_CASE("a lead moved to a stage whose action is \"move\" reschedules its reco
     for (const auto& r : state["altegio"]["records"])
         if (r["id"] == record) datetime = r["datetime"];
     CHECK(datetime == "2026-12-25T16:30:00+03:00");
+}
+
+TEST_CASE("connecting Altegio registers the relay's webhook with each branch and keeps other applications' URLs") {
+    World world(1000.0, 0);
+    world.install();
+    std::string user = world.sandbox_user_token();
+    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    auto hooks = [&] { return body_of(world.altegio_call("GET", "/hooks_settings/400001", user))["data"]; };
+    Json first = hooks();
+    CHECK(first["urls"] == Json::array({"http://relay.test/hooks/altegio/" + key}));
+    for (const char* resource : {"record", "client", "finances_operation", "active"}) CHECK(first[resource] == 1);
+    CHECK(first["self_sending"] == 0);
+    first["urls"].push_back("https://other-app.example/hook");
+    REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user, first).status == 201);
+    auto again = world.call("POST", "/api/v1/altegio/connect", Json{{"login", "admin@bella.example"}, {"password", "sandbox-password"}});
+    REQUIRE(again.status == 200);
+    CHECK(hooks()["urls"] == Json::array({"https://other-app.example/hook", "http://relay.test/hooks/altegio/" + key}));
 }

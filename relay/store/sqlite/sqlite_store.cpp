@@ -11,6 +11,26 @@ extern const std::vector<std::pair<int, const char*>> sqlite_migrations;  // gen
 
 namespace {
 
+// The inbox columns an InboxEvent holds, in the order event_from reads them.
+constexpr const char* inbox_event_columns =
+    "id, account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts";
+
+InboxEvent event_from(SQLite::Statement& row) {
+    InboxEvent e;
+    e.id = row.getColumn(0).getInt64();
+    e.account_id = row.getColumn(1).getInt64();
+    e.source = row.getColumn(2).getString();
+    e.company_id = row.getColumn(3).getInt64();
+    e.resource = row.getColumn(4).getString();
+    e.resource_id = row.getColumn(5).getInt64();
+    e.event_type = row.getColumn(6).getString();
+    e.dedupe_key = row.getColumn(7).getString();
+    e.body = row.getColumn(8).getString();
+    e.received_at_ms = row.getColumn(9).getInt64();
+    e.attempts = row.getColumn(10).getInt();
+    return e;
+}
+
 int64_t now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -333,26 +353,14 @@ Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms)
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::optional<InboxEvent>> {
         SQLite::Transaction transaction(*m_db);
-        SQLite::Statement query(*m_db,
-            "SELECT id, account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts"
+        SQLite::Statement query(*m_db, std::string("SELECT ") + inbox_event_columns +
             " FROM inbox AS i INDEXED BY inbox_pending_by_id WHERE state = 'pending' AND next_attempt_at_ms <= ?"
             " AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.company_id = i.company_id AND e.resource = i.resource"
             "                 AND e.resource_id = i.resource_id AND e.id < i.id AND e.state IN ('pending', 'processing'))"
             " ORDER BY id LIMIT 1");
         query.bind(1, now_ms);
         if (!query.executeStep()) return std::nullopt;
-        InboxEvent e;
-        e.id = query.getColumn(0).getInt64();
-        e.account_id = query.getColumn(1).getInt64();
-        e.source = query.getColumn(2).getString();
-        e.company_id = query.getColumn(3).getInt64();
-        e.resource = query.getColumn(4).getString();
-        e.resource_id = query.getColumn(5).getInt64();
-        e.event_type = query.getColumn(6).getString();
-        e.dedupe_key = query.getColumn(7).getString();
-        e.body = query.getColumn(8).getString();
-        e.received_at_ms = query.getColumn(9).getInt64();
-        e.attempts = query.getColumn(10).getInt();
+        InboxEvent e = event_from(query);
         query.reset();
         SQLite::Statement claim(*m_db, "UPDATE inbox SET state = 'processing', attempts = attempts + 1 WHERE id = ?");
         claim.bind(1, e.id);
@@ -412,21 +420,12 @@ Result<void> SqliteStore::save_applied_change(int64_t company_id, int64_t record
 Result<std::vector<FailedEvent>> SqliteStore::failed_inbox_events(int64_t account_id, int32_t limit) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::vector<FailedEvent>> {
-        SQLite::Statement query(*m_db,
-            "SELECT id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts, last_error"
-            " FROM inbox WHERE account_id = ? AND state = 'failed' ORDER BY id DESC LIMIT ?");
+        SQLite::Statement query(*m_db, std::string("SELECT ") + inbox_event_columns + ", last_error"
+                                       " FROM inbox WHERE account_id = ? AND state = 'failed' ORDER BY id DESC LIMIT ?");
         query.bind(1, account_id);
         query.bind(2, limit);
         std::vector<FailedEvent> out;
-        while (query.executeStep()) {
-            FailedEvent f;
-            f.event = InboxEvent{query.getColumn(0).getInt64(), account_id, query.getColumn(1).getString(), query.getColumn(2).getInt64(),
-                                 query.getColumn(3).getString(), query.getColumn(4).getInt64(), query.getColumn(5).getString(),
-                                 query.getColumn(6).getString(), query.getColumn(7).getString(), query.getColumn(8).getInt64(),
-                                 query.getColumn(9).getInt()};
-            f.last_error = query.getColumn(10).getString();
-            out.push_back(std::move(f));
-        }
+        while (query.executeStep()) out.push_back(FailedEvent{event_from(query), query.getColumn(11).getString()});
         return out;
     });
 }
