@@ -16,6 +16,7 @@ struct Request {
     std::map<std::string, std::string> path_params;   // filled by the router from ":name" segments
     std::string body;
     std::string remote_address;
+    int remote_port = 0;
 
     std::string header(std::string_view name) const;  // "" when absent; `name` in lower case
     std::string query_value(std::string_view name) const;

@@ -2,6 +2,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
 #include "relay/http/server.hpp"
 #include "relay/http/transport.hpp"
@@ -24,6 +26,7 @@ Request to_plain(const httplib::Request& in) {
     }
     out.body = in.body;
     out.remote_address = in.remote_addr;
+    out.remote_port = in.remote_port;
     return out;
 }
 
@@ -66,6 +69,9 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
     server.Delete(".*", handler);
     server.Options(".*", handler);
     server.set_payload_max_length(m_impl->options.max_body_bytes);
+    server.set_keep_alive_max_count(m_impl->options.requests_per_connection);
+    server.set_tcp_nodelay(true);
+    server.new_task_queue = [threads = m_impl->options.threads] { return new httplib::ThreadPool(threads); };
     server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
     server.set_file_extension_and_mimetype_mapping("js", "text/javascript");
     // Static files (the widget's .js and .wasm) are public and loaded by Kommo's pages from another origin.
@@ -106,7 +112,17 @@ void Server::stop() {
 // [SECTION] network transport ----------------------------------------------------------------------------------
 namespace {
 
+// Keeps answered connections open and hands them to the next request for the same origin, so a call to
+// Kommo or Altegio does not pay a TCP (and TLS) handshake each time. A connection idle for longer than
+// `max_idle` is closed rather than reused: servers drop idle keep-alive connections after a few seconds, and
+// a request written into a connection the server is closing fails for no reason of its own.
 class NetworkTransport : public Transport {
+    using Clock = std::chrono::steady_clock;
+    struct Idle {
+        std::unique_ptr<httplib::Client> client;
+        Clock::time_point since;
+    };
+
 public:
     explicit NetworkTransport(NetworkOptions options) : m_options(options) {}
 
@@ -117,30 +133,59 @@ public:
         std::string origin = request.url.substr(0, path_start);
         std::string path = path_start == std::string::npos ? "/" : request.url.substr(path_start);
 
-        httplib::Client client(origin);
-        client.set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(m_options.connect_timeout));
-        client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(m_options.read_timeout));
-        client.set_write_timeout(std::chrono::duration_cast<std::chrono::microseconds>(m_options.read_timeout));
+        auto client = take(origin);
         httplib::Headers headers(request.headers.begin(), request.headers.end());
-
         httplib::Result result = [&] {
             const auto& m = request.method;
-            if (m == "GET") return client.Get(path, headers);
-            if (m == "DELETE") return client.Delete(path, headers, request.body, request.content_type);
-            if (m == "POST") return client.Post(path, headers, request.body, request.content_type);
-            if (m == "PUT") return client.Put(path, headers, request.body, request.content_type);
-            return client.Patch(path, headers, request.body, request.content_type);
+            if (m == "GET") return client->Get(path, headers);
+            if (m == "DELETE") return client->Delete(path, headers, request.body, request.content_type);
+            if (m == "POST") return client->Post(path, headers, request.body, request.content_type);
+            if (m == "PUT") return client->Put(path, headers, request.body, request.content_type);
+            return client->Patch(path, headers, request.body, request.content_type);
         }();
         if (!result) return Response{0, "text/plain", "no answer: " + httplib::to_string(result.error()), {}};
         Response response{result->status, result->get_header_value("Content-Type"), result->body, {}};
         for (const auto& [name, value] : result->headers) {
             response.headers[to_lower(name)] = value;
         }
+        if (to_lower(result->get_header_value("Connection")) != "close") give_back(origin, std::move(client));
         return response;
     }
 
 private:
+    std::unique_ptr<httplib::Client> take(const std::string& origin) {
+        {
+            std::lock_guard lock(m_mutex);
+            auto now = Clock::now();
+            for (auto [it, end] = m_idle.equal_range(origin); it != end;) {
+                if (now - it->second.since > m_options.max_idle) {
+                    it = m_idle.erase(it);
+                    continue;
+                }
+                auto client = std::move(it->second.client);
+                m_idle.erase(it);
+                return client;
+            }
+        }
+        auto client = std::make_unique<httplib::Client>(origin);
+        client->set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(m_options.connect_timeout));
+        client->set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(m_options.read_timeout));
+        client->set_write_timeout(std::chrono::duration_cast<std::chrono::microseconds>(m_options.read_timeout));
+        client->set_keep_alive(m_options.max_idle.count() > 0);
+        client->set_tcp_nodelay(true);
+        return client;
+    }
+
+    void give_back(const std::string& origin, std::unique_ptr<httplib::Client> client) {
+        if (m_options.max_idle.count() <= 0) return;
+        std::lock_guard lock(m_mutex);
+        if (m_idle.count(origin) >= m_options.max_idle_per_origin) return;
+        m_idle.emplace(origin, Idle{std::move(client), Clock::now()});
+    }
+
     NetworkOptions m_options;
+    std::mutex m_mutex;
+    std::multimap<std::string, Idle> m_idle;   // origin -> connections waiting for a request
 };
 
 }  // namespace

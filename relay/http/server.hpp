@@ -14,6 +14,10 @@ namespace kb::http {
 
 struct ServerOptions {
     size_t max_body_bytes = 1 << 20;                // larger bodies get 413
+    // A kept-alive connection holds one of the threads while it waits for its next request, so there are
+    // enough threads for the browsers and senders that keep connections open.
+    size_t threads = 32;
+    size_t requests_per_connection = 100;           // then the connection is closed (the sender opens another)
     // The origin allowed to call with X-Auth-Token (CORS), or "" for none; asked per request.
     std::function<std::string(const Request&)> cors_origin_for;
 };

@@ -30,6 +30,9 @@ public:
 struct NetworkOptions {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds read_timeout{15000};
+    // Answered connections are kept for the next request to the same origin for this long (0: never kept).
+    std::chrono::milliseconds max_idle{2000};
+    size_t max_idle_per_origin = 16;
 };
 
 std::unique_ptr<Transport> make_network_transport(NetworkOptions options = {});

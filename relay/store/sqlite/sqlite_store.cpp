@@ -84,7 +84,8 @@ constexpr const char* booking_columns =
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, crypto::SecretBox box) : m_db(std::move(db)), m_box(box) {}
+SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, crypto::SecretBox box)
+    : m_db(std::move(db)), m_box(box), m_reader(std::move(reader)) {}
 SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, crypto::SecretBox box) {
@@ -95,7 +96,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
         db->exec("PRAGMA foreign_keys = ON");
         db->setBusyTimeout(5000);
         apply_migrations(*db);
-        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), box));
+        auto reader = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+        reader->setBusyTimeout(5000);
+        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), std::move(reader), box));
     });
 }
 
@@ -127,9 +130,9 @@ Result<void> SqliteStore::save_installation(const Installation& i) {
 
 Result<std::optional<Installation>> SqliteStore::read_installation(const char* where_clause,
                                                                    const std::function<void(SQLite::Statement&)>& bind) {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_reader_mutex);
     return guarded([&]() -> Result<std::optional<Installation>> {
-        SQLite::Statement query(*m_db, std::string(
+        SQLite::Statement query(*m_reader, std::string(
             "SELECT account_id, subdomain, api_base_url, access_token_sealed, refresh_token_sealed, access_expires_at,"
             " altegio_user_token_sealed, webhook_key, settings_json, installed_at FROM installations WHERE ") + where_clause);
         bind(query);

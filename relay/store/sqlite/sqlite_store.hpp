@@ -66,10 +66,14 @@ private:
     int32_t insert_inbox_rows(const std::vector<InboxEvent>& events);   // inside a transaction, under m_mutex
     void insert_history(const HistoryEntry& entry);                     // under m_mutex
     Result<std::optional<Installation>> read_installation(const char* where_clause, const std::function<void(SQLite::Statement&)>& bind);
-    SqliteStore(std::unique_ptr<SQLite::Database> db, crypto::SecretBox box);
+    SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, crypto::SecretBox box);
     std::unique_ptr<SQLite::Database> m_db;
     crypto::SecretBox m_box;
     std::mutex m_mutex;   // one writer at a time; SQLite serialises writers anyway
+    // A second, read-only connection for the installation lookups every webhook and every Kommo call make:
+    // with WAL they read the last commit while m_db waits for the disk, instead of queueing behind it.
+    std::unique_ptr<SQLite::Database> m_reader;
+    std::mutex m_reader_mutex;
 };
 
 }  // namespace kb::store
