@@ -97,6 +97,9 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     auto now_ms = [] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };
+    RelayApp* self = app.get();
+    app->m_records = std::make_unique<services::RecordLogService>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms,
+                                                                  [self] { self->wake_workers(); });
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
@@ -104,11 +107,10 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
     app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms);
-    RelayApp* self = app.get();
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] {
                                  if (self->m_workers) self->m_workers->wake();
                              }});
-    api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_installation, *app->m_store,
+    api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_store,
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
                                                   app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }});
     return app;

@@ -68,6 +68,7 @@ private:
     std::unique_ptr<clients::KommoClient> m_kommo;
     std::unique_ptr<clients::ReferenceCache> m_reference;
     std::unique_ptr<services::BookingService> m_booking;
+    std::unique_ptr<services::RecordLogService> m_records;
     std::unique_ptr<services::InstallationService> m_installation;
     std::unique_ptr<sync::RecordSync> m_record_sync;
     std::unique_ptr<sync::TriggerSync> m_trigger_sync;

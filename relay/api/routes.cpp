@@ -159,6 +159,30 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.book(caller, *booking));
     }));
 
+    // [SECTION] the record log and the client summary in the lead card
+    router.add("GET", "/api/v1/leads/:lead/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto lead = positive_id(request.param("lead"), "lead");
+        if (!lead) return error_response(lead.error());
+        return reply(deps.records.lead_records(caller, *lead));
+    }));
+
+    router.add("POST", "/api/v1/branches/:company/records/:record/status",
+               authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        auto record = positive_id(request.param("record"), "record");
+        auto body = wire::parse_json(request.body);
+        if (!company) return error_response(company.error());
+        if (!record) return error_response(record.error());
+        if (!body || !body->is_object()) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "expected a JSON object"});
+        return reply(deps.records.change_status(caller, *company, *record, wire::read_text(*body, "action")));
+    }));
+
+    router.add("GET", "/api/v1/leads/:lead/client", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto lead = positive_id(request.param("lead"), "lead");
+        if (!lead) return error_response(lead.error());
+        return reply(deps.records.client_summary(caller, *lead));
+    }));
+
     // [SECTION] request history: failed events and "Repeat request" (account administrators only)
     router.add("GET", "/api/v1/history/failed", authorised(deps, [deps](const Request&, const services::Caller& caller) {
         if (!caller.is_admin) return error_response(Error{Errc::forbidden, "ui.error.admin_only", "history is for administrators"});

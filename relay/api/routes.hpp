@@ -5,6 +5,7 @@
 //   POST /api/v1/altegio/connect              {login, password} (admin)
 //   GET  /api/v1/card?lead_id=                and the other /api/v1 reads listed in shared/wire/widget_api.hpp
 //   POST /api/v1/records                      BookingRequest -> BookingResult
+//   GET  /api/v1/leads/{id}/records, POST /api/v1/branches/{id}/records/{record}/status, GET /api/v1/leads/{id}/client
 // Every /api/v1 call must carry a valid, unused Kommo disposable token in X-Auth-Token.
 #include <functional>
 #include <map>
@@ -12,6 +13,7 @@
 #include <string>
 #include "relay/http/router.hpp"
 #include "relay/services/booking_service.hpp"
+#include "relay/services/record_log_service.hpp"
 #include "relay/services/installation_service.hpp"
 
 namespace kb::api {
@@ -33,6 +35,7 @@ private:
 
 struct RouteDeps {
     services::BookingService& booking;
+    services::RecordLogService& records;
     services::InstallationService& installation;
     store::Store& store;
     AuthConfig auth;

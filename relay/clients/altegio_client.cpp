@@ -125,13 +125,19 @@ Result<domain::Record> AltegioClient::create_record(int64_t account_id, const st
     return altegio::decode_record(**data, "data");
 }
 
-Result<domain::Record> AltegioClient::get_record(int64_t account_id, const std::string& user_token, int64_t company_id,
-                                                 int64_t record_id) {
+Result<Json> AltegioClient::record_json(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id) {
     Json holder;
     auto data = call(account_id, "altegio.get_record", "GET", "/record/" + std::to_string(company_id) + "/" + std::to_string(record_id),
                      user_token, nullptr, RetryPolicy::safe(), holder);
     if (!data) return tl::unexpected(data.error());
-    return altegio::decode_record(**data, "data");
+    return **data;
+}
+
+Result<domain::Record> AltegioClient::get_record(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                 int64_t record_id) {
+    auto data = record_json(account_id, user_token, company_id, record_id);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_record(*data, "data");
 }
 
 Result<domain::ClientProfile> AltegioClient::client(int64_t account_id, const std::string& user_token, int64_t company_id,

@@ -37,6 +37,7 @@ public:
     Result<domain::Record> create_record(int64_t account_id, const std::string& user_token, const wire::Json& body,
                                          int64_t company_id);
     Result<domain::Record> get_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
+    Result<wire::Json> record_json(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     // A client's card; their active membership (by phone with the country code), if any; and the sum of the
     // payments taken for a record (its finance transactions).
     Result<domain::ClientProfile> client(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t client_id);

@@ -23,39 +23,9 @@ Result<void> validate_booking_request(const domain::BookingRequest& r) {
     return {};
 }
 
-Result<BookingService::Account> BookingService::account(const Caller& caller) {
-    auto found = m_store.find_installation(caller.account_id);
-    if (!found) return tl::unexpected(found.error());
-    if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "no installation");
-    if ((*found)->altegio_user_token.empty())
-        return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected yet");
-    auto settings_json = wire::parse_json((*found)->settings_json);
-    if (!settings_json) return tl::unexpected(settings_json.error());
-    auto settings = wire::decode_settings(*settings_json);
-    if (!settings) return tl::unexpected(settings.error());
-    return Account{std::move(**found), std::move(*settings)};
-}
-
-Result<std::vector<domain::Branch>> BookingService::visible_branches(const Caller& caller, const Account& account) {
-    auto branches = m_reference.branches(caller.account_id, account.installation.altegio_user_token);
-    if (!branches) return tl::unexpected(branches.error());
-    const auto& connected = account.settings.connected_branch_ids;
-    if (!connected.empty())
-        std::erase_if(*branches, [&](const domain::Branch& b) { return std::find(connected.begin(), connected.end(), b.id) == connected.end(); });
-    return branches;
-}
-
-Result<domain::Branch> BookingService::visible_branch(const Caller& caller, const Account& account, int64_t company_id) {
-    auto branches = visible_branches(caller, account);
-    if (!branches) return tl::unexpected(branches.error());
-    for (auto& b : *branches)
-        if (b.id == company_id) return b;
-    return fail(Errc::forbidden, "ui.error.branch_not_allowed", "branch " + std::to_string(company_id) + " is not connected");
-}
-
 // [SECTION] reads for the booking window -------------------------------------------------------------------
 Result<wire::api::CardContext> BookingService::card(const Caller& caller, int64_t lead_id) {
-    auto acc = account(caller);
+    auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());
     auto lead = m_kommo.lead(caller.account_id, lead_id);
     if (!lead) return tl::unexpected(lead.error());
@@ -67,16 +37,16 @@ Result<wire::api::CardContext> BookingService::card(const Caller& caller, int64_
         if (!contact->phones.empty()) card.contact.phone = contact->phones.front();
         if (!contact->emails.empty()) card.contact.email = contact->emails.front();
     }
-    auto branches = visible_branches(caller, *acc);
+    auto branches = visible_branches(m_reference, caller, *acc);
     if (!branches) return tl::unexpected(branches.error());
     card.branches = std::move(*branches);
     return card;
 }
 
 Result<wire::api::Catalog> BookingService::catalog(const Caller& caller, int64_t company_id) {
-    auto acc = account(caller);
+    auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());
-    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    if (auto branch = visible_branch(m_reference, caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
     auto catalog = m_altegio.catalog(caller.account_id, company_id, acc->installation.altegio_user_token);
     if (!catalog) return tl::unexpected(catalog.error());
     std::stable_sort(catalog->categories.begin(), catalog->categories.end(),
@@ -85,30 +55,30 @@ Result<wire::api::Catalog> BookingService::catalog(const Caller& caller, int64_t
 }
 
 Result<std::vector<domain::Staff>> BookingService::staff(const Caller& caller, int64_t company_id, const std::vector<int64_t>& service_ids) {
-    auto acc = account(caller);
+    auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());
-    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    if (auto branch = visible_branch(m_reference, caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
     return m_altegio.bookable_staff(caller.account_id, company_id, service_ids);
 }
 
 Result<std::vector<std::string>> BookingService::dates(const Caller& caller, int64_t company_id, int64_t staff_id,
                                                        const std::vector<int64_t>& service_ids) {
-    auto acc = account(caller);
+    auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());
-    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    if (auto branch = visible_branch(m_reference, caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
     return m_altegio.bookable_dates(caller.account_id, company_id, staff_id, service_ids);
 }
 
 Result<std::vector<domain::TimeSlot>> BookingService::times(const Caller& caller, int64_t company_id, int64_t staff_id,
                                                             const std::string& date, const std::vector<int64_t>& service_ids) {
-    auto acc = account(caller);
+    auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());
-    if (auto branch = visible_branch(caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    if (auto branch = visible_branch(m_reference, caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
     return m_altegio.bookable_times(caller.account_id, company_id, staff_id, date, service_ids);
 }
 
 // [SECTION] booking ------------------------------------------------------------------------------------------
-Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, const Account& acc, const domain::BookingRequest& request,
+Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
                                                        const store::Booking& booking, bool claimed_before) {
     const std::string& user_token = acc.installation.altegio_user_token;
     std::string day = domain::format_date(*domain::parse_iso_datetime(request.datetime));
@@ -136,7 +106,7 @@ Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, con
     return created;
 }
 
-Result<void> BookingService::fill_lead(const Caller& caller, const Account& acc, const domain::BookingRequest& request,
+Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
                                        BookingResult& result, store::Booking& booking) {
     domain::Branch branch{request.company_id, result.branch_title, "", "", ""};
     Result<void> written;
@@ -161,9 +131,9 @@ Result<void> BookingService::fill_lead(const Caller& caller, const Account& acc,
 
 Result<BookingResult> BookingService::book(const Caller& caller, const domain::BookingRequest& request) {
     if (auto valid = validate_booking_request(request); !valid) return tl::unexpected(valid.error());
-    auto acc = account(caller);
+    auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());
-    auto branch = visible_branch(caller, *acc, request.company_id);
+    auto branch = visible_branch(m_reference, caller, *acc, request.company_id);
     if (!branch) return tl::unexpected(branch.error());
 
     store::Booking fresh;

@@ -5,6 +5,7 @@
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
 #include "relay/services/caller.hpp"
+#include "relay/services/widget_account.hpp"
 #include "relay/store/store.hpp"
 #include "shared/domain/settings.hpp"
 #include "shared/wire/widget_api.hpp"
@@ -26,16 +27,9 @@ public:
     Result<wire::api::BookingResult> book(const Caller& caller, const domain::BookingRequest& request);
 
 private:
-    struct Account {
-        store::Installation installation;
-        domain::Settings settings;
-    };
-    Result<Account> account(const Caller& caller);
-    Result<std::vector<domain::Branch>> visible_branches(const Caller& caller, const Account& account);
-    Result<domain::Branch> visible_branch(const Caller& caller, const Account& account, int64_t company_id);
-    Result<domain::Record> book_in_altegio(const Caller& caller, const Account& account, const domain::BookingRequest& request,
+    Result<domain::Record> book_in_altegio(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
                                            const store::Booking& booking, bool claimed_before);
-    Result<void> fill_lead(const Caller& caller, const Account& account, const domain::BookingRequest& request,
+    Result<void> fill_lead(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
                            wire::api::BookingResult& result, store::Booking& booking);
 
     store::Store& m_store;

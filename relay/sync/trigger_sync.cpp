@@ -4,32 +4,9 @@
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
+#include "shared/wire/settings.hpp"
 
 namespace kb::sync {
-namespace {
-
-std::optional<domain::RecordAction> action_named(const std::string& name) {
-    if (name == "confirm") return domain::RecordAction::confirm;
-    if (name == "came") return domain::RecordAction::came;
-    if (name == "did_not_come") return domain::RecordAction::did_not_come;
-    if (name == "cancel") return domain::RecordAction::cancel;
-    if (name == "move") return domain::RecordAction::move;
-    return std::nullopt;
-}
-
-const char* name_of(domain::RecordAction action) {
-    switch (action) {
-        case domain::RecordAction::confirm: return "confirm";
-        case domain::RecordAction::came: return "came";
-        case domain::RecordAction::did_not_come: return "did_not_come";
-        case domain::RecordAction::cancel: return "cancel";
-        case domain::RecordAction::move: return "move";
-    }
-    return "";
-}
-
-}  // namespace
-
 Result<std::string> TriggerSync::handle(const store::InboxEvent& event) {
     auto body = wire::parse_json(event.body);
     if (!body) return fail(Errc::bad_input, "ui.error.bad_webhook", "stored trigger is not JSON");
@@ -41,7 +18,7 @@ Result<std::string> TriggerSync::handle(const store::InboxEvent& event) {
     if (event.source == "kommo_dp") {
         const wire::Json* settings = wire::member(*body, "settings");
         std::string named = settings ? wire::read_text(*settings, "altegio_action") : "";
-        action = action_named(named);
+        action = wire::record_action_named(named);
         if (!action) return "ignored: the trigger names no Altegio action (\"" + named + "\")";
     } else {
         domain::StageRef entered{wire::read_int_or(*body, "pipeline_id", "", 0).value_or(0),
@@ -96,7 +73,7 @@ Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const sto
         if (!applied) return tl::unexpected(applied.error());
         done += (done.empty() ? "" : ", ") + std::to_string(record);
     }
-    return done.empty() ? std::string("nothing to do: the records are already so") : std::string(name_of(action)) + ": record " + done;
+    return done.empty() ? std::string("nothing to do: the records are already so") : std::string(wire::record_action_name(action)) + ": record " + done;
 }
 
 }  // namespace kb::sync

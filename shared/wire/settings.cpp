@@ -159,6 +159,9 @@ struct Reader {
 
 }  // namespace
 
+const char* record_action_name(RecordAction action) { return name_of(record_actions, action); }
+std::optional<RecordAction> record_action_named(const std::string& name) { return value_of(record_actions, name); }
+
 Json encode_settings(const Settings& s) {
     const auto& l = s.lead_fields;
     Json additional = Json::object();

@@ -8,5 +8,8 @@ namespace kb::wire {
 Json encode_settings(const domain::Settings& settings);
 // Unknown members are ignored; a missing document or member keeps the default.
 Result<domain::Settings> decode_settings(const Json& value);
+// "confirm", "came", "did_not_come", "cancel", "move": as the settings, the DP trigger and the widget name them.
+const char* record_action_name(domain::RecordAction action);
+std::optional<domain::RecordAction> record_action_named(const std::string& name);
 
 }  // namespace kb::wire

@@ -99,7 +99,9 @@ Json encode_record(const Record& rec) {
              {"staff_specialization", rec.staff_specialization}, {"services", services}, {"date", rec.date},
              {"datetime", rec.datetime}, {"seance_length", rec.seance_length},
              {"attendance", static_cast<int32_t>(rec.attendance)}, {"deleted", rec.deleted}, {"api_id", rec.api_id},
-             {"comment", rec.comment}, {"client_id", rec.client_id}};
+             {"comment", rec.comment}, {"client_id", rec.client_id}, {"paid_minor", rec.paid.minor},
+             {"activity_id", rec.activity_id}};
+    out["labels"] = encode_each(rec.labels, [](const Label& l) { return Json{{"id", l.id}, {"title", l.title}, {"color", l.color}}; });
     out["client"] = rec.client ? encode_client(*rec.client) : Json();
     return out;
 }
@@ -127,6 +129,11 @@ Result<Record> decode_record(const Json& j, std::string_view path) {
     rec.api_id = r.text("api_id");
     rec.comment = r.text("comment");
     rec.client_id = r.integer_or("client_id", 0);
+    rec.paid = Money{r.integer_or("paid_minor", 0)};
+    rec.activity_id = r.integer_or("activity_id", 0);
+    if (const Json* labels = member(j, "labels"); labels && labels->is_array())
+        for (const auto& l : *labels)
+            if (l.is_object()) rec.labels.push_back(Label{read_int_or(l, "id", "", 0).value_or(0), read_text(l, "title"), read_text(l, "color")});
     if (const Json* client = member(j, "client"); client && client->is_object()) rec.client = decode_client(*client);
     return finish(r, std::move(rec));
 }
@@ -221,6 +228,67 @@ Result<BookingResult> decode_booking_result(const Json& j) {
     auto rec = decode_record(*record, "result.record");
     if (!rec) return tl::unexpected(rec.error());
     return BookingResult{std::move(*rec), read_text(j, "branch_title"), read_flag(j, "lead_updated"), read_text(j, "warning_key")};
+}
+
+Json encode(const RecordRow& v) {
+    return Json{{"record", encode_record(v.record)}, {"branch_title", v.branch_title}, {"currency", v.currency}};
+}
+Result<RecordRow> decode_record_row(const Json& j) {
+    const Json* record = member(j, "record");
+    if (!record) return fail(Errc::bad_input, "ui.error.bad_reply", "row.record: missing");
+    auto rec = decode_record(*record, "row.record");
+    if (!rec) return tl::unexpected(rec.error());
+    return RecordRow{std::move(*rec), read_text(j, "branch_title"), read_text(j, "currency")};
+}
+
+Json encode(const std::vector<RecordRow>& v) { return Json{{"records", encode_each(v, [](const RecordRow& r) { return encode(r); })}}; }
+Result<std::vector<RecordRow>> decode_record_rows(const Json& j) {
+    Reader r{j, "", {}};
+    const Json& list = r.list("records");
+    if (r.error) return tl::unexpected(*r.error);
+    std::vector<RecordRow> out;
+    for (const auto& item : list) {
+        auto row = decode_record_row(item);
+        if (!row) return tl::unexpected(row.error());
+        out.push_back(std::move(*row));
+    }
+    return out;
+}
+
+Json encode(const ClientSummary& v) {
+    const auto& c = v.client;
+    Json out{{"found", v.found}, {"company_id", v.company_id}, {"currency", v.currency},
+             {"client", Json{{"id", c.id}, {"name", c.name}, {"phone", c.phone}, {"email", c.email},
+                             {"visits_count", c.visits_count}, {"visits_sum_minor", c.visits_sum.minor}}}};
+    out["subscription"] = c.subscription ? Json{{"name", c.subscription->name}, {"start_date", c.subscription->start_date},
+                                                {"end_date", c.subscription->end_date}, {"remaining", c.subscription->remaining}}
+                                         : Json();
+    return out;
+}
+Result<ClientSummary> decode_client_summary(const Json& j) {
+    if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_reply", "client summary: expected an object");
+    Reader r{j, "summary", {}};
+    ClientSummary v;
+    v.found = read_flag(j, "found");
+    v.company_id = r.integer_or("company_id", 0);
+    v.currency = r.text("currency");
+    if (const Json* c = member(j, "client"); c && c->is_object()) {
+        Reader cr{*c, "summary.client", {}};
+        v.client.id = cr.integer_or("id", 0);
+        v.client.name = cr.text("name");
+        v.client.phone = cr.text("phone");
+        v.client.email = cr.text("email");
+        v.client.visits_count = static_cast<int32_t>(cr.integer_or("visits_count", 0));
+        v.client.visits_sum = Money{cr.integer_or("visits_sum_minor", 0)};
+        if (cr.error && !r.error) r.error = cr.error;
+    }
+    if (const Json* s = member(j, "subscription"); s && s->is_object()) {
+        Reader sr{*s, "summary.subscription", {}};
+        v.client.subscription = Subscription{sr.text("name"), sr.text("start_date"), sr.text("end_date"),
+                                             static_cast<int32_t>(sr.integer_or("remaining", -1))};
+        if (sr.error && !r.error) r.error = sr.error;
+    }
+    return finish(r, std::move(v));
 }
 
 Json encode(const ApiError& v) {

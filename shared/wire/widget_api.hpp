@@ -8,6 +8,9 @@
 //   GET  /api/v1/branches/{id}/dates?staff_id=&service_ids=            -> std::vector<std::string>
 //   GET  /api/v1/branches/{id}/times?staff_id=&date=&service_ids=      -> std::vector<TimeSlot>
 //   POST /api/v1/records  (BookingRequest)         -> BookingResult
+//   GET  /api/v1/leads/{id}/records                 -> std::vector<RecordRow>   (the lead card's record log)
+//   POST /api/v1/branches/{id}/records/{record}/status  {"action": confirm|came|did_not_come|cancel} -> RecordRow
+//   GET  /api/v1/leads/{id}/client                  -> ClientSummary
 //   any failure                                     -> ApiError with the HTTP status of its code
 #include <string>
 #include <vector>
@@ -35,6 +38,21 @@ struct BookingResult {
     std::string warning_key;              // i18n key explaining a partial outcome
 };
 
+// One line of the record log.
+struct RecordRow {
+    domain::Record record;                // paid: the sum of the record's payments
+    std::string branch_title;
+    std::string currency;
+};
+
+// What Altegio knows of the lead's client; `found` is false when no record of the lead names a client.
+struct ClientSummary {
+    bool found = false;
+    int64_t company_id = 0;               // the branch the client was read from
+    std::string currency;
+    domain::ClientProfile client;         // visits_count, visits_sum (purchases), subscription
+};
+
 struct ApiError {
     std::string code;                     // kb::errc_name
     std::string message_key;
@@ -48,6 +66,9 @@ Json encode(const std::vector<std::string>& dates);
 Json encode(const std::vector<domain::TimeSlot>& value);
 Json encode(const domain::BookingRequest& value);
 Json encode(const BookingResult& value);
+Json encode(const std::vector<RecordRow>& value);
+Json encode(const RecordRow& value);
+Json encode(const ClientSummary& value);
 Json encode(const ApiError& value);
 ApiError to_api_error(const Error& error);
 
@@ -58,6 +79,9 @@ Result<std::vector<std::string>> decode_dates(const Json& value);
 Result<std::vector<domain::TimeSlot>> decode_times(const Json& value);
 Result<domain::BookingRequest> decode_booking_request(const Json& value);
 Result<BookingResult> decode_booking_result(const Json& value);
+Result<std::vector<RecordRow>> decode_record_rows(const Json& value);
+Result<RecordRow> decode_record_row(const Json& value);
+Result<ClientSummary> decode_client_summary(const Json& value);
 Result<ApiError> decode_api_error(const Json& value);
 
 }  // namespace kb::wire::api

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../../tools/stack.mjs';
-import { click, control, launchBrowser } from './browser.mjs';
+import { click, control, controlIds, launchBrowser } from './browser.mjs';
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
 mkdirSync(screenshots, { recursive: true });
@@ -72,6 +72,30 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     assert.equal(fieldValue(kommoLead, fields, 'KB_ALTEGIO_TIME'), time);
     assert.equal(fieldValue(kommoLead, fields, 'KB_ALTEGIO_EMPLOYEE'), 'Ольга Смирнова');
     assert.equal(fieldValue(kommoLead, fields, 'KB_ALTEGIO_SERVICES'), 'Женская стрижка');
+
+    // The Records tab lists the new record; "Confirm" reaches Altegio and the row turns confirmed.
+    await click(page, 'tab_records');
+    await control(page, `record_${record.id}`);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-records.png`) });
+    await click(page, `status_confirm_${record.id}`);
+    await control(page, `status_came_${record.id}`);
+    assert.ok(!(await controlIds(page)).includes(`status_confirm_${record.id}`), 'a confirmed record offers no "Confirm"');
+    assert.equal((await stack.state()).altegio.records.find((r) => r.id === record.id).attendance, 2);
+    // Cancelling asks first.
+    await click(page, `cancel_${record.id}`);
+    await control(page, `cancel_no_${record.id}`);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-cancel-question.png`) });
+    await click(page, `cancel_no_${record.id}`);
+    await control(page, `cancel_${record.id}`);
+    assert.equal((await stack.state()).altegio.records.find((r) => r.id === record.id).deleted, false);
+
+    // The Client tab shows what Altegio knows of the client.
+    await click(page, 'tab_client');
+    await control(page, 'client_visits');
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-client.png`) });
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -66,3 +66,48 @@ TEST_CASE("card context, catalogue and booking result survive the trip from rela
     CHECK(error->code == "conflict");
     CHECK(error->message_key == "ui.error.slot_taken");
 }
+
+TEST_CASE("record log rows and the client summary survive the trip from relay to widget") {
+    api::RecordRow row;
+    row.record.id = 901;
+    row.record.company_id = 400001;
+    row.record.deleted = true;
+    row.record.attendance = domain::Attendance::did_not_come;
+    row.record.paid = domain::Money{150050};
+    row.record.labels = {{3, "VIP", "#ff0000"}};
+    row.record.activity_id = 55;
+    row.branch_title = "Centro";
+    row.currency = "€";
+    auto rows_back = api::decode_record_rows(api::encode(std::vector<api::RecordRow>{row}));
+    REQUIRE(rows_back);
+    REQUIRE(rows_back->size() == 1);
+    const auto& back = (*rows_back)[0];
+    CHECK(back.record.deleted);
+    CHECK(back.record.attendance == domain::Attendance::did_not_come);
+    CHECK(back.record.paid.minor == 150050);
+    CHECK(back.record.labels[0].title == "VIP");
+    CHECK(back.record.activity_id == 55);
+    CHECK(back.currency == "€");
+
+    api::ClientSummary summary;
+    summary.found = true;
+    summary.company_id = 400001;
+    summary.client.name = "María";
+    summary.client.visits_count = 7;
+    summary.client.visits_sum = domain::Money{1250000};
+    summary.client.subscription = domain::Subscription{"Yoga 10", "2026-11-01", "2027-01-01", 6};
+    auto summary_back = api::decode_client_summary(api::encode(summary));
+    REQUIRE(summary_back);
+    CHECK(summary_back->found);
+    CHECK(summary_back->client.visits_count == 7);
+    CHECK(summary_back->client.visits_sum.minor == 1250000);
+    REQUIRE(summary_back->client.subscription);
+    CHECK(summary_back->client.subscription->remaining == 6);
+    CHECK(summary_back->client.subscription->end_date == "2027-01-01");
+
+    auto empty = api::decode_client_summary(api::encode(api::ClientSummary{}));
+    REQUIRE(empty);
+    CHECK_FALSE(empty->found);
+    CHECK_FALSE(empty->client.subscription);
+    CHECK_FALSE(api::decode_record_rows(wire::Json{{"records", {{{"branch_title", "x"}}}}}));   // a row without its record
+}

@@ -124,3 +124,90 @@ TEST_CASE("the booked record is shown; a lead that was not updated says so and c
     REQUIRE(another.size() == 1);
     CHECK(another[0].kind == RequestKind::times);
 }
+
+namespace {
+
+const char* two_records = R"({"records":[
+  {"record":{"id":901,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[{"id":7001,"title":"Cut","cost_minor":250000}],
+             "date":"2026-11-24 10:00:00","datetime":"2026-11-24T10:00:00+03:00","attendance":0,"deleted":false,"paid_minor":0},
+   "branch_title":"Тверская","currency":"₽"},
+  {"record":{"id":900,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[],
+             "date":"2026-11-20 10:00:00","datetime":"2026-11-20T10:00:00+03:00","attendance":1,"deleted":false,"paid_minor":250000},
+   "branch_title":"Тверская","currency":"₽"}]})";
+
+AppState with_log() {
+    AppState s = ready_to_book();
+    auto calls = apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::records), {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/leads/21001/records");
+    on_reply(s, calls[0].id, 200, two_records);
+    REQUIRE(s.records);
+    REQUIRE(s.records->size() == 2);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("the record log loads when first shown, not again on every visit, and again on refresh") {
+    AppState s = with_log();
+    CHECK(apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::book), {}}).empty());
+    CHECK(apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::records), {}}).empty());   // already there
+    auto calls = apply(s, {IntentKind::refresh, 0, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/leads/21001/records");
+    CHECK(s.can_book());   // switching tabs keeps the booking form as it was
+}
+
+TEST_CASE("a status change goes to the record's branch, and the row shows the answer") {
+    AppState s = with_log();
+    auto calls = apply(s, {IntentKind::change_status, 901, "confirm"});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].method == "POST");
+    CHECK(calls[0].path == "/api/v1/branches/400001/records/901/status");
+    CHECK((*wire::parse_json(calls[0].body))["action"] == "confirm");
+    CHECK(s.status_record_id == 901);
+    CHECK(apply(s, {IntentKind::change_status, 900, "came"}).empty());   // one change at a time
+    on_reply(s, calls[0].id, 200, R"({"record":{"id":901,"company_id":400001,"services":[],"date":"2026-11-24 10:00:00",
+        "datetime":"2026-11-24T10:00:00+03:00","attendance":2,"deleted":false,"paid_minor":0},"branch_title":"Тверская","currency":"₽"})");
+    CHECK(s.status_record_id == 0);
+    CHECK((*s.records)[0].record.attendance == domain::Attendance::confirmed);
+    CHECK((*s.records)[1].record.attendance == domain::Attendance::came);   // the other row untouched
+}
+
+TEST_CASE("cancelling asks first: nothing is sent until the manager says yes, and 'no' keeps the record") {
+    AppState s = with_log();
+    CHECK(apply(s, {IntentKind::change_status, 901, "cancel"}).empty());   // not asked yet
+    apply(s, {IntentKind::ask_cancel, 901, {}});
+    CHECK(s.cancel_asked_id == 901);
+    apply(s, {IntentKind::keep_record, 0, {}});
+    CHECK(s.cancel_asked_id == 0);
+    CHECK(apply(s, {IntentKind::change_status, 901, "cancel"}).empty());
+    apply(s, {IntentKind::ask_cancel, 901, {}});
+    auto calls = apply(s, {IntentKind::change_status, 901, "cancel"});
+    REQUIRE(calls.size() == 1);
+    CHECK((*wire::parse_json(calls[0].body))["action"] == "cancel");
+    // Cancelled elsewhere meanwhile: the error is shown and the log is read again.
+    auto more = on_reply(s, calls[0].id, 409, R"({"error":{"code":"conflict","message_key":"ui.error.record_cancelled","detail":""}})");
+    REQUIRE(s.error);
+    CHECK(s.error->message_key == "ui.error.record_cancelled");
+    REQUIRE(more.size() == 1);
+    CHECK(more[0].path == "/api/v1/leads/21001/records");
+}
+
+TEST_CASE("a new booking makes the log and the client summary stale") {
+    AppState s = with_log();
+    auto calls = apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::client), {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/leads/21001/client");
+    on_reply(s, calls[0].id, 200, R"({"found":true,"company_id":400001,"currency":"₽","client":{"id":1,"name":"Анна","visits_count":3,
+        "visits_sum_minor":750000},"subscription":{"name":"Йога 8","start_date":"2026-11-01","end_date":"2026-12-01","remaining":5}})");
+    REQUIRE(s.client);
+    CHECK(s.client->client.subscription->remaining == 5);
+    apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::book), {}});
+    calls = apply(s, {IntentKind::book, 0, "key-log"});
+    on_reply(s, calls[0].id, 200, R"({"record":{"id":902,"services":[],"date":"2026-11-23 10:00:00","datetime":"2026-11-23T10:00:00+03:00"},
+        "branch_title":"Тверская","lead_updated":true,"warning_key":""})");
+    CHECK_FALSE(s.records);
+    CHECK_FALSE(s.client);
+    CHECK(apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::records), {}}).size() == 1);
+}

@@ -13,7 +13,7 @@
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
-#include "widget/views/booking_window.hpp"
+#include "widget/views/lead_card.hpp"
 
 namespace {
 
@@ -69,7 +69,7 @@ void draw_frame() {
     std::vector<kb::widget::Intent> intents;
     ImGui::Begin("###booking", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                             ImGuiWindowFlags_NoBringToFrontOnFocus);
-    kb::widget::views::draw_booking_window(s.state, intents);
+    kb::widget::views::draw_lead_card(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
     ImGui::End();
     ImGui::Render();

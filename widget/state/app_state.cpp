@@ -77,6 +77,20 @@ std::vector<Call> load_times(AppState& s) {
                                          "&service_ids=" + join_ids(s.form.service_ids)))};
 }
 
+std::vector<Call> load_tab(AppState& s) {
+    std::string lead = std::to_string(s.lead_id);
+    if (s.tab == Tab::records) return {make_call(s, RequestKind::records, "GET", "/api/v1/leads/" + lead + "/records")};
+    if (s.tab == Tab::client) return {make_call(s, RequestKind::client, "GET", "/api/v1/leads/" + lead + "/client")};
+    return {};
+}
+
+const api::RecordRow* row_of(const AppState& s, int64_t record_id) {
+    if (!s.records) return nullptr;
+    for (const auto& row : *s.records)
+        if (row.record.id == record_id) return &row;
+    return nullptr;
+}
+
 }  // namespace
 
 std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language) {
@@ -89,8 +103,11 @@ std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& lan
 // [SECTION] intents ---------------------------------------------------------------------------------------------
 std::vector<Call> apply(AppState& s, const Intent& intent) {
     // Any change of the booking itself starts a new booking intent; a plain retry keeps the key.
-    if (intent.kind != IntentKind::book && intent.kind != IntentKind::dismiss_error && intent.kind != IntentKind::edit_client)
-        s.request_key.clear();
+    bool booking_untouched = intent.kind == IntentKind::book || intent.kind == IntentKind::dismiss_error ||
+                             intent.kind == IntentKind::edit_client || intent.kind == IntentKind::show_tab ||
+                             intent.kind == IntentKind::refresh || intent.kind == IntentKind::change_status ||
+                             intent.kind == IntentKind::ask_cancel || intent.kind == IntentKind::keep_record;
+    if (!booking_untouched) s.request_key.clear();
     switch (intent.kind) {
         case IntentKind::choose_branch:
             if (s.form.branch_id == intent.number) return {};
@@ -144,6 +161,35 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.error.reset();
             if (!s.card) return start(s, s.lead_id, s.language);
             return {};
+        case IntentKind::show_tab: {
+            if (intent.number < 0 || intent.number > 2) return {};
+            s.tab = static_cast<Tab>(intent.number);
+            s.cancel_asked_id = 0;
+            bool loaded = s.tab == Tab::records ? s.records.has_value() : s.tab == Tab::client ? s.client.has_value() : true;
+            bool loading = s.loading(s.tab == Tab::records ? RequestKind::records : RequestKind::client);
+            if (loaded || loading) return {};
+            return load_tab(s);
+        }
+        case IntentKind::refresh:
+            s.error.reset();
+            return load_tab(s);
+        case IntentKind::ask_cancel:
+            s.cancel_asked_id = intent.number;
+            return {};
+        case IntentKind::keep_record:
+            s.cancel_asked_id = 0;
+            return {};
+        case IntentKind::change_status: {
+            const api::RecordRow* row = row_of(s, intent.number);
+            if (!row || row->record.deleted || s.loading(RequestKind::status)) return {};
+            if (intent.text == "cancel" && s.cancel_asked_id != intent.number) return {};   // only after "Yes"
+            s.cancel_asked_id = 0;
+            s.status_record_id = intent.number;
+            s.error.reset();
+            std::string path = "/api/v1/branches/" + std::to_string(row->record.company_id) + "/records/" +
+                               std::to_string(row->record.id) + "/status";
+            return {make_call(s, RequestKind::status, "POST", path, wire::Json{{"action", intent.text}}.dump())};
+        }
     }
     return {};
 }
@@ -155,6 +201,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
     RequestKind kind = found->second;
     s.in_flight.erase(found);
 
+    if (kind == RequestKind::status) s.status_record_id = 0;
     auto json = wire::parse_json(body);
     if (http_status == 0) {
         s.error = ShownError{"ui.error.relay_unreachable", body};
@@ -168,6 +215,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             s.request_key.clear();
             if (!s.form.date.empty()) return load_times(s);
         }
+        if (kind == RequestKind::status && http_status == 409 && s.tab == Tab::records) return load_tab(s);   // changed elsewhere
         return {};
     }
     auto failed_decode = [&](const Error& e) { s.error = ShownError{"ui.error.bad_reply", e.detail}; };
@@ -216,6 +264,29 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             if (!result) { failed_decode(result.error()); return {}; }
             s.result = std::move(*result);
             if (!s.result->lead_updated) s.error = ShownError{s.result->warning_key, ""};
+            s.records.reset();   // the log and the summary now miss this record: read them again when shown
+            s.client.reset();
+            return {};
+        }
+        case RequestKind::records: {
+            auto rows = api::decode_record_rows(*json);
+            if (!rows) { failed_decode(rows.error()); return {}; }
+            s.records = std::move(*rows);
+            return {};
+        }
+        case RequestKind::client: {
+            auto summary = api::decode_client_summary(*json);
+            if (!summary) { failed_decode(summary.error()); return {}; }
+            s.client = std::move(*summary);
+            return {};
+        }
+        case RequestKind::status: {
+            auto row = api::decode_record_row(*json);
+            if (!row) { failed_decode(row.error()); return {}; }
+            if (s.records)
+                for (auto& each : *s.records)
+                    if (each.record.id == row->record.id) each = std::move(*row);
+            s.client.reset();   // visits may have changed
             return {};
         }
     }

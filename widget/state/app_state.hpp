@@ -15,7 +15,10 @@
 
 namespace kb::widget {
 
-enum class RequestKind { card, catalog, staff, dates, times, book };
+enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status };
+
+// The card's three views: booking, the lead's record log, and the client summary.
+enum class Tab { book = 0, records = 1, client = 2 };
 
 struct Call {
     int id = 0;
@@ -52,6 +55,11 @@ struct AppState {
     std::optional<wire::api::BookingResult> result;
     std::optional<ShownError> error;
     std::string request_key;            // the current "Create record" intent; reused by a retry
+    Tab tab = Tab::book;
+    std::optional<std::vector<wire::api::RecordRow>> records;   // the lead's record log, once loaded
+    std::optional<wire::api::ClientSummary> client;             // the client summary, once loaded
+    int64_t status_record_id = 0;       // the record whose status change is on its way
+    int64_t cancel_asked_id = 0;        // the record whose cancellation waits for "Yes"
     std::map<int, RequestKind> in_flight;
     int next_request_id = 1;
 
@@ -72,6 +80,11 @@ enum class IntentKind {
     book_another,       // after a booking: start a new one for the same lead
     dismiss_error,
     retry_loading,
+    show_tab,           // number = Tab; loads the tab's data the first time
+    refresh,            // loads the current tab's data again
+    change_status,      // number = record id, text = "confirm" | "came" | "did_not_come" | "cancel"
+    ask_cancel,         // number = record id: "Cancel this record?" is shown before anything is sent
+    keep_record,        // the answer "No" to that question
 };
 
 struct Intent {

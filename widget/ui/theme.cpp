@@ -57,4 +57,7 @@ void load_fonts(float pixel_ratio) {
                                    &config, ranges.Data);
 }
 
+ImVec4 accent_color() { return ImVec4(0.16f, 0.47f, 0.86f, 1.0f); }
+ImVec4 error_color() { return ImVec4(0.80f, 0.16f, 0.16f, 1.0f); }
+
 }  // namespace kb::widget::ui

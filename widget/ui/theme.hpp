@@ -1,6 +1,11 @@
 #pragma once
 // Kommo-like light look: white panel, blue accents, soft rounding; scaled for the screen's pixel ratio.
+#include <imgui.h>
+
 namespace kb::widget::ui {
+
+ImVec4 accent_color();   // Kommo's blue: titles, chosen options, the main button
+ImVec4 error_color();
 
 void apply_theme(float pixel_ratio);
 // Loads the embedded font (Latin, Latin Extended, Cyrillic, currency signs) at the given pixel ratio.

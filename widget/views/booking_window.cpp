@@ -6,6 +6,8 @@
 #include "shared/domain/money.hpp"
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
+#include "widget/ui/theme.hpp"
+#include "widget/views/common.hpp"
 
 namespace kb::widget::views {
 namespace {
@@ -14,19 +16,11 @@ using ui::label;
 using ui::remember;
 using ui::tr;
 
-const ImVec4 accent(0.16f, 0.47f, 0.86f, 1.0f);
-const ImVec4 error_red(0.80f, 0.16f, 0.16f, 1.0f);
+const ImVec4 accent = ui::accent_color();
 
 void section_title(const std::string& key) {
     ImGui::Spacing();
     ImGui::TextDisabled("%s", tr(key).c_str());
-}
-
-void loading_line(const AppState& state, RequestKind kind) {
-    if (!state.loading(kind)) return;
-    static const char* frames[] = {"", ".", "..", "..."};
-    int dots = static_cast<int>(ImGui::GetTime() * 3.0) % 4;
-    ImGui::TextDisabled("%s%s", tr("ui.loading").c_str(), frames[dots]);
 }
 
 std::string price_text(const domain::Service& s, const AppState& state) {
@@ -169,26 +163,6 @@ void draw_client(AppState& state, std::vector<Intent>& intents) {
     remember("comment");
 }
 
-void draw_error(const AppState& state, std::vector<Intent>& intents) {
-    if (!state.error) return;
-    ImGui::Spacing();
-    ImGui::PushStyleColor(ImGuiCol_Text, error_red);
-    ImGui::TextWrapped("%s", tr(state.error->message_key).c_str());
-    ImGui::PopStyleColor();
-    remember("error_message");
-    if (!state.error->detail.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", state.error->detail.c_str());
-        ImGui::PopStyleColor();
-    }
-    if (!state.card) {
-        if (ImGui::Button(label("ui.retry", "retry_loading").c_str())) intents.push_back({IntentKind::retry_loading, 0, {}});
-        remember("retry_loading");
-    } else if (ImGui::SmallButton(label("ui.dismiss", "dismiss_error").c_str())) {
-        intents.push_back({IntentKind::dismiss_error, 0, {}});
-    }
-}
-
 void draw_result(const AppState& state, std::vector<Intent>& intents) {
     const auto& result = *state.result;
     const auto& record = result.record;
@@ -215,8 +189,6 @@ void draw_result(const AppState& state, std::vector<Intent>& intents) {
 }  // namespace
 
 void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
-    ImGui::TextColored(accent, "%s", tr("ui.title").c_str());
-    ImGui::Separator();
     if (!state.card) {
         loading_line(state, RequestKind::card);
         draw_error(state, intents);

@@ -1,0 +1,130 @@
+#include "relay/services/record_log_service.hpp"
+
+#include <algorithm>
+#include "relay/hooks/intake.hpp"
+#include "shared/wire/altegio.hpp"
+#include "shared/wire/settings.hpp"
+
+namespace kb::services {
+
+using wire::api::RecordRow;
+
+namespace {
+
+const domain::Branch* find_branch(const std::vector<domain::Branch>& branches, int64_t id) {
+    for (const auto& b : branches)
+        if (b.id == id) return &b;
+    return nullptr;
+}
+
+}  // namespace
+
+Result<RecordLogService::LeadLinks> RecordLogService::lead_links(const Caller& caller, int64_t lead_id) {
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto branches = visible_branches(m_reference, caller, *acc);
+    if (!branches) return tl::unexpected(branches.error());
+    auto links = m_store.records_of_lead(caller.account_id, lead_id);
+    if (!links) return tl::unexpected(links.error());
+    return LeadLinks{std::move(*acc), std::move(*branches), std::move(*links)};
+}
+
+Result<std::vector<RecordRow>> RecordLogService::lead_records(const Caller& caller, int64_t lead_id) {
+    auto lead = lead_links(caller, lead_id);
+    if (!lead) return tl::unexpected(lead.error());
+    const std::string& token = lead->account.altegio_token();
+    std::vector<RecordRow> rows;
+    for (const auto& [company, record_id] : lead->records) {
+        const domain::Branch* branch = find_branch(lead->branches, company);
+        if (!branch) continue;
+        auto record = m_altegio.get_record(caller.account_id, token, company, record_id);
+        if (!record && record.error().code == Errc::not_found) continue;   // removed from Altegio altogether
+        if (!record) return tl::unexpected(record.error());
+        auto paid = m_altegio.paid_for_record(caller.account_id, token, company, record_id);
+        if (!paid) return tl::unexpected(paid.error());
+        record->paid = *paid;
+        rows.push_back(RecordRow{std::move(*record), branch->title, branch->currency});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.record.datetime > b.record.datetime; });
+    return rows;
+}
+
+Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t company_id, int64_t record_id, const std::string& action_name) {
+    auto action = wire::record_action_named(action_name);
+    if (!action || *action == domain::RecordAction::move)
+        return fail(Errc::bad_input, "ui.error.bad_request", "action must be confirm, came, did_not_come or cancel");
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto branch = visible_branch(m_reference, caller, *acc, company_id);
+    if (!branch) return tl::unexpected(branch.error());
+    const std::string& token = acc->altegio_token();
+
+    auto before = m_altegio.record_json(caller.account_id, token, company_id, record_id);
+    if (!before) return tl::unexpected(before.error());
+    if (wire::read_flag(*before, "deleted"))
+        return fail(Errc::conflict, "ui.error.record_cancelled", "the record was cancelled in Altegio");
+
+    Result<void> done;
+    if (*action == domain::RecordAction::cancel) {
+        done = m_altegio.cancel_record(caller.account_id, token, company_id, record_id);
+    } else {
+        auto attendance = *action == domain::RecordAction::confirm ? domain::Attendance::confirmed
+                          : *action == domain::RecordAction::came  ? domain::Attendance::came
+                                                                    : domain::Attendance::did_not_come;
+        done = m_altegio.set_attendance(caller.account_id, token, company_id, record_id, attendance);
+    }
+    if (!done) return tl::unexpected(done.error());
+
+    // The record as it is now; a cancelled one may be gone from Altegio's reads, so it is the old one, deleted.
+    auto after = m_altegio.record_json(caller.account_id, token, company_id, record_id);
+    if (!after && after.error().code != Errc::not_found) return tl::unexpected(after.error());
+    wire::Json now = after ? *after : *before;
+    if (*action == domain::RecordAction::cancel) now["deleted"] = true;
+
+    // Altegio does not send webhooks for our own changes: the lead follows through the inbox instead.
+    std::string type = *action == domain::RecordAction::cancel ? "delete" : "update";
+    store::InboxEvent event;
+    event.account_id = caller.account_id;
+    event.source = "widget";
+    event.company_id = company_id;
+    event.resource = "record";
+    event.resource_id = record_id;
+    event.event_type = type;
+    event.dedupe_key = hooks::altegio_dedupe_key(company_id, "record", record_id, type, now);
+    event.body = wire::Json{{"company_id", company_id}, {"resource", "record"}, {"resource_id", record_id}, {"status", type}, {"data", now}}.dump();
+    event.received_at_ms = m_now_ms();
+    if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
+    if (m_wake_workers) m_wake_workers();
+
+    auto record = wire::altegio::decode_record(now, "data");
+    if (!record) return tl::unexpected(record.error());
+    auto paid = m_altegio.paid_for_record(caller.account_id, token, company_id, record_id);
+    if (!paid) return tl::unexpected(paid.error());
+    record->paid = *paid;
+    return RecordRow{std::move(*record), branch->title, branch->currency};
+}
+
+Result<wire::api::ClientSummary> RecordLogService::client_summary(const Caller& caller, int64_t lead_id) {
+    auto lead = lead_links(caller, lead_id);
+    if (!lead) return tl::unexpected(lead.error());
+    const std::string& token = lead->account.altegio_token();
+    // The client of the lead's newest record that names one, in a branch this user sees.
+    for (auto it = lead->records.rbegin(); it != lead->records.rend(); ++it) {
+        const auto& [company, record_id] = *it;
+        const domain::Branch* branch = find_branch(lead->branches, company);
+        if (!branch) continue;
+        auto record = m_altegio.get_record(caller.account_id, token, company, record_id);
+        if (!record && record.error().code == Errc::not_found) continue;
+        if (!record) return tl::unexpected(record.error());
+        if (record->client_id == 0) continue;
+        auto client = m_altegio.client(caller.account_id, token, company, record->client_id);
+        if (!client) return tl::unexpected(client.error());
+        auto subscription = m_altegio.active_subscription(caller.account_id, token, company, client->phone);
+        if (!subscription) return tl::unexpected(subscription.error());
+        client->subscription = *subscription;
+        return wire::api::ClientSummary{true, company, branch->currency, std::move(*client)};
+    }
+    return wire::api::ClientSummary{};
+}
+
+}  // namespace kb::services

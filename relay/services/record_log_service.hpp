@@ -1,0 +1,43 @@
+#pragma once
+// The lead card's record log and client summary: the records linked to a lead, read fresh from Altegio;
+// the status changes a manager makes from the log; and what Altegio knows of the lead's client.
+// A status change made here is also queued into the inbox as the record's new state, so the lead follows
+// it through the status mapping exactly as it follows a change made in Altegio.
+#include <functional>
+#include "relay/clients/altegio_client.hpp"
+#include "relay/clients/reference_cache.hpp"
+#include "relay/services/caller.hpp"
+#include "relay/services/widget_account.hpp"
+#include "relay/store/store.hpp"
+#include "shared/wire/widget_api.hpp"
+
+namespace kb::services {
+
+class RecordLogService {
+public:
+    RecordLogService(store::Store& store, clients::AltegioClient& altegio, clients::ReferenceCache& reference,
+                     std::function<int64_t()> now_ms, std::function<void()> wake_workers)
+        : m_store(store), m_altegio(altegio), m_reference(reference), m_now_ms(std::move(now_ms)), m_wake_workers(std::move(wake_workers)) {}
+
+    // Newest first; records in branches this user may not see are left out.
+    Result<std::vector<wire::api::RecordRow>> lead_records(const Caller& caller, int64_t lead_id);
+    // `action`: "confirm", "came", "did_not_come" or "cancel". Returns the record as it is afterwards.
+    Result<wire::api::RecordRow> change_status(const Caller& caller, int64_t company_id, int64_t record_id, const std::string& action);
+    Result<wire::api::ClientSummary> client_summary(const Caller& caller, int64_t lead_id);
+
+private:
+    struct LeadLinks {
+        WidgetAccount account;
+        std::vector<domain::Branch> branches;                 // visible to the caller
+        std::vector<std::pair<int64_t, int64_t>> records;     // (company_id, record_id), oldest first
+    };
+    Result<LeadLinks> lead_links(const Caller& caller, int64_t lead_id);
+
+    store::Store& m_store;
+    clients::AltegioClient& m_altegio;
+    clients::ReferenceCache& m_reference;
+    std::function<int64_t()> m_now_ms;
+    std::function<void()> m_wake_workers;
+};
+
+}  // namespace kb::services

@@ -1,0 +1,43 @@
+#include "relay/services/widget_account.hpp"
+
+#include <algorithm>
+#include "shared/wire/settings.hpp"
+
+namespace kb::services {
+
+Result<WidgetAccount> load_widget_account(store::Store& store, const Caller& caller) {
+    auto found = store.find_installation(caller.account_id);
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "no installation");
+    if ((*found)->altegio_user_token.empty())
+        return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected yet");
+    auto settings_json = wire::parse_json((*found)->settings_json);
+    if (!settings_json) return tl::unexpected(settings_json.error());
+    auto settings = wire::decode_settings(*settings_json);
+    if (!settings) return tl::unexpected(settings.error());
+    return WidgetAccount{std::move(**found), std::move(*settings)};
+}
+
+Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account) {
+    auto branches = reference.branches(caller.account_id, account.altegio_token());
+    if (!branches) return tl::unexpected(branches.error());
+    auto outside = [](const std::vector<int64_t>& allowed, int64_t id) {
+        return !allowed.empty() && std::find(allowed.begin(), allowed.end(), id) == allowed.end();
+    };
+    std::erase_if(*branches, [&](const domain::Branch& b) { return outside(account.settings.connected_branch_ids, b.id); });
+    for (const auto& user : account.settings.users)
+        if (user.kommo_user_id == caller.user_id)
+            std::erase_if(*branches, [&](const domain::Branch& b) { return outside(user.visible_branch_ids, b.id); });
+    return branches;
+}
+
+Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account,
+                                      int64_t company_id) {
+    auto branches = visible_branches(reference, caller, account);
+    if (!branches) return tl::unexpected(branches.error());
+    for (auto& b : *branches)
+        if (b.id == company_id) return b;
+    return fail(Errc::forbidden, "ui.error.branch_not_allowed", "branch " + std::to_string(company_id) + " is not visible to this user");
+}
+
+}  // namespace kb::services

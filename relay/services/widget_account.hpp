@@ -1,0 +1,26 @@
+#pragma once
+// What every call from the widget reads first: the caller's installation with its settings, and the
+// branches this Kommo user may see (the connected ones, narrowed by the user's own list in the settings).
+// Usage:
+//   auto account = load_widget_account(store, caller);            // not_configured until Altegio is connected
+//   auto branch = visible_branch(reference, caller, *account, company_id);   // forbidden when not visible
+#include <vector>
+#include "relay/clients/reference_cache.hpp"
+#include "relay/services/caller.hpp"
+#include "relay/store/store.hpp"
+#include "shared/domain/settings.hpp"
+
+namespace kb::services {
+
+struct WidgetAccount {
+    store::Installation installation;
+    domain::Settings settings;
+    const std::string& altegio_token() const { return installation.altegio_user_token; }
+};
+
+Result<WidgetAccount> load_widget_account(store::Store& store, const Caller& caller);
+Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account);
+Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account,
+                                      int64_t company_id);
+
+}  // namespace kb::services

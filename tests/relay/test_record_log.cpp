@@ -1,0 +1,144 @@
+// The lead card's record log and client summary, over the relay's API against the sandbox.
+#include <doctest/doctest.h>
+#include "shared/wire/widget_api.hpp"
+#include "sync_helpers.hpp"
+
+using namespace kb;
+using namespace kb::testing;
+
+namespace {
+
+std::vector<wire::api::RecordRow> log_of(World& world, int64_t lead, int64_t user = 9001) {
+    auto reply = world.call("GET", "/api/v1/leads/" + std::to_string(lead) + "/records", Json(), user);
+    REQUIRE_MESSAGE(reply.status == 200, reply.body);
+    return *wire::api::decode_record_rows(body_of(reply));
+}
+
+http::Response change(World& world, int64_t record, const std::string& action, int64_t user = 9001) {
+    return world.call("POST", "/api/v1/branches/400001/records/" + std::to_string(record) + "/status", Json{{"action", action}}, user);
+}
+
+void save(World& world, const domain::Settings& settings) {
+    auto installation = *world.relay->store().find_installation(31000001);
+    installation->settings_json = wire::encode_settings(settings).dump();
+    REQUIRE(world.relay->store().save_installation(*installation));
+}
+
+domain::Settings current_settings(World& world) {
+    auto installation = *world.relay->store().find_installation(31000001);
+    return *wire::decode_settings(*wire::parse_json(installation->settings_json));
+}
+
+}  // namespace
+
+TEST_CASE("the record log lists the lead's records, newest first, with branch, employee, services, status and amount paid") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    CHECK(log_of(world, 21001).empty());   // nothing booked yet: an empty log, not an error
+
+    std::string slot = free_slot(world, 5001, 7001);
+    int64_t first = book_for(world, 21001, slot, "Ana Pérez", "+34 600 111 222", "log-1");
+    int64_t second = book_for(world, 21001, free_slot(world, 5001, 7001), "Ana Pérez", "+34 600 111 222", "log-2");
+    world.control("POST", "/__sandbox/altegio/records/" + std::to_string(first) + "/change", Json{{"datetime", "2026-12-01T10:00:00+03:00"}});
+    world.control("POST", "/__sandbox/altegio/records/" + std::to_string(second) + "/change", Json{{"datetime", "2026-12-05T12:00:00+03:00"}});
+    world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", second}, {"amount", "1500.50"}});
+    settle(world);
+
+    auto rows = log_of(world, 21001);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].record.id == second);   // the later appointment first
+    CHECK(rows[1].record.id == first);
+    CHECK(rows[0].branch_title != "");
+    CHECK(rows[0].currency != "");
+    CHECK(rows[0].record.staff_name != "");
+    REQUIRE(rows[0].record.services.size() == 1);
+    CHECK(rows[0].record.services[0].title != "");
+    CHECK(rows[0].record.paid.minor == 150050);
+    CHECK(rows[1].record.paid.minor == 0);
+    CHECK(rows[0].record.attendance == domain::Attendance::waiting);
+    CHECK(log_of(world, 21002).empty());   // another lead's log does not show them
+}
+
+TEST_CASE("a status changed in the log reaches Altegio and moves the lead by the status mapping; cancelling twice is refused") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    int64_t record = book_for(world, 21001, free_slot(world, 5001, 7001), "Ana Pérez", "+34 600 111 222", "status-1");
+    settle(world);
+
+    auto confirmed = change(world, record, "confirm");
+    REQUIRE_MESSAGE(confirmed.status == 200, confirmed.body);
+    CHECK(wire::api::decode_record_row(body_of(confirmed))->record.attendance == domain::Attendance::confirmed);
+    settle(world);
+    CHECK(lead(world, 21001)["status_id"] == 77004);   // the mapping's stage for "confirmed"
+
+    auto came = change(world, record, "came");
+    REQUIRE(came.status == 200);
+    settle(world);
+    CHECK(lead(world, 21001)["status_id"] == 77005);
+    CHECK(log_of(world, 21001)[0].record.attendance == domain::Attendance::came);
+
+    auto cancelled = change(world, record, "cancel");
+    REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+    CHECK(wire::api::decode_record_row(body_of(cancelled))->record.deleted);
+    settle(world);
+    CHECK(world.relay->store().inbox_counts()->failed == 0);
+
+    auto again = change(world, record, "cancel");
+    CHECK(again.status == 409);
+    CHECK(body_of(again)["error"]["message_key"] == "ui.error.record_cancelled");
+}
+
+TEST_CASE("the log refuses unknown actions and branches the user may not see, and hides their records") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    int64_t record = book_for(world, 21001, free_slot(world, 5001, 7001), "Ana Pérez", "+34 600 111 222", "hidden-1");
+    settle(world);
+
+    CHECK(change(world, record, "move").status == 400);   // moving is the booking window's job
+    CHECK(change(world, record, "sing").status == 400);
+
+    auto settings = current_settings(world);
+    settings.users = {{9002, 0, {400002}, {}, 0}};   // user 9002 sees only another branch
+    save(world, settings);
+    CHECK(log_of(world, 21001, 9002).empty());
+    auto refused = change(world, record, "confirm", 9002);
+    CHECK(refused.status == 403);
+    CHECK(body_of(refused)["error"]["message_key"] == "ui.error.branch_not_allowed");
+    CHECK(log_of(world, 21001, 9001).size() == 1);   // other users still see it
+}
+
+TEST_CASE("the client summary shows the client's visits, purchases and active subscription from Altegio") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto none = world.call("GET", "/api/v1/leads/21001/client");
+    REQUIRE(none.status == 200);
+    CHECK_FALSE(wire::api::decode_client_summary(body_of(none))->found);
+
+    int64_t record = book_for(world, 21001, free_slot(world, 5001, 7001), "Ana Pérez", "+34 600 111 222", "client-1");
+    settle(world);
+    Json booked = world.sandbox_state();
+    int64_t client = 0;
+    for (const auto& r : booked["altegio"]["records"])
+        if (r["id"] == record) client = r["client"]["id"];
+    REQUIRE(client != 0);
+    auto changed = world.control("POST", "/__sandbox/altegio/clients/" + std::to_string(client) + "/change",
+                                 Json{{"company_id", 400001}, {"visits", 4}, {"spent", "8200"},
+                                      {"abonement", {{"balance_string", "Pilates (x3)"}, {"activated_date", "2026-11-01T10:00:00+03:00"},
+                                                     {"period", 1}, {"period_unit_id", 3}, {"type", {{"title", "Pilates 8"}}}}}});
+    REQUIRE(changed.status == 200);
+
+    auto summary = wire::api::decode_client_summary(body_of(world.call("GET", "/api/v1/leads/21001/client")));
+    REQUIRE(summary);
+    CHECK(summary->found);
+    CHECK(summary->client.visits_count == 4);
+    CHECK(summary->client.visits_sum.minor == 820000);
+    REQUIRE(summary->client.subscription);
+    CHECK(summary->client.subscription->name == "Pilates 8");
+    CHECK(summary->client.subscription->remaining == 3);
+    CHECK(summary->client.subscription->start_date == "2026-11-01");
+    CHECK(summary->client.subscription->end_date != "");
+}

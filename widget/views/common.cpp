@@ -1,0 +1,37 @@
+#include "widget/views/common.hpp"
+
+#include <imgui.h>
+#include "widget/ui/controls.hpp"
+#include "widget/ui/i18n.hpp"
+#include "widget/ui/theme.hpp"
+
+namespace kb::widget::views {
+
+void loading_line(const AppState& state, RequestKind kind) {
+    if (!state.loading(kind)) return;
+    static const char* frames[] = {"", ".", "..", "..."};
+    int dots = static_cast<int>(ImGui::GetTime() * 3.0) % 4;
+    ImGui::TextDisabled("%s%s", ui::tr("ui.loading").c_str(), frames[dots]);
+}
+
+void draw_error(const AppState& state, std::vector<Intent>& intents) {
+    if (!state.error) return;
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
+    ImGui::TextWrapped("%s", ui::tr(state.error->message_key).c_str());
+    ImGui::PopStyleColor();
+    ui::remember("error_message");
+    if (!state.error->detail.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", state.error->detail.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!state.card) {
+        if (ImGui::Button(ui::label("ui.retry", "retry_loading").c_str())) intents.push_back({IntentKind::retry_loading, 0, {}});
+        ui::remember("retry_loading");
+    } else if (ImGui::SmallButton(ui::label("ui.dismiss", "dismiss_error").c_str())) {
+        intents.push_back({IntentKind::dismiss_error, 0, {}});
+    }
+}
+
+}  // namespace kb::widget::views

@@ -1,0 +1,137 @@
+// The Records tab: the lead's Altegio records, newest first, each with its status and actions.
+#include <imgui.h>
+#include "shared/domain/money.hpp"
+#include "widget/ui/controls.hpp"
+#include "widget/ui/i18n.hpp"
+#include "widget/ui/theme.hpp"
+#include "widget/views/common.hpp"
+#include "widget/views/lead_card.hpp"
+
+namespace kb::widget::views {
+namespace {
+
+using ui::label;
+using ui::remember;
+using ui::tr;
+
+struct StatusLook {
+    const char* key;
+    ImVec4 color;
+};
+
+StatusLook status_look(const domain::Record& r) {
+    if (r.deleted) return {"ui.status.cancelled", ImVec4(0.45f, 0.45f, 0.45f, 1.0f)};
+    switch (r.attendance) {
+        case domain::Attendance::confirmed: return {"ui.status.confirmed", ui::accent_color()};
+        case domain::Attendance::came: return {"ui.status.came", ImVec4(0.13f, 0.55f, 0.25f, 1.0f)};
+        case domain::Attendance::did_not_come: return {"ui.status.did_not_come", ui::error_color()};
+        case domain::Attendance::waiting: break;
+    }
+    return {"ui.status.waiting", ImVec4(0.70f, 0.48f, 0.05f, 1.0f)};
+}
+
+std::string when_text(const domain::Record& r) {
+    if (r.date.size() < 16) return r.datetime;
+    return ui::format_day(r.date.substr(0, 10)) + ", " + r.date.substr(11, 5);
+}
+
+// Buttons laid out left to right, starting a new line when the next one would not fit.
+struct ButtonRow {
+    bool first = true;
+    bool button(const std::string& text, const std::string& id) {
+        float width = ImGui::CalcTextSize(text.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+        if (!first) {
+            float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+            if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+        }
+        first = false;
+        bool pressed = ImGui::SmallButton((text + "###" + id).c_str());
+        remember(id);
+        return pressed;
+    }
+};
+
+void draw_actions(const AppState& state, const domain::Record& r, std::vector<Intent>& intents) {
+    std::string id = std::to_string(r.id);
+    if (state.status_record_id == r.id) {
+        loading_line(state, RequestKind::status);
+        return;
+    }
+    if (state.cancel_asked_id == r.id) {
+        ImGui::TextUnformatted(tr("ui.action.cancel_question").c_str());
+        ButtonRow row;
+        ImGui::PushStyleColor(ImGuiCol_Button, ui::error_color());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+        if (row.button(tr("ui.action.cancel_yes"), "cancel_yes_" + id)) intents.push_back({IntentKind::change_status, r.id, "cancel"});
+        ImGui::PopStyleColor(2);
+        if (row.button(tr("ui.action.cancel_no"), "cancel_no_" + id)) intents.push_back({IntentKind::keep_record, 0, {}});
+        return;
+    }
+    bool busy = state.loading(RequestKind::status);
+    ImGui::BeginDisabled(busy);
+    ButtonRow row;
+    struct Choice {
+        domain::Attendance attendance;
+        const char* action;
+    };
+    for (Choice c : {Choice{domain::Attendance::confirmed, "confirm"}, Choice{domain::Attendance::came, "came"},
+                     Choice{domain::Attendance::did_not_come, "did_not_come"}}) {
+        if (r.attendance == c.attendance) continue;   // already so
+        if (row.button(tr(std::string("ui.action.") + c.action), std::string("status_") + c.action + "_" + id))
+            intents.push_back({IntentKind::change_status, r.id, c.action});
+    }
+    if (row.button(tr("ui.action.cancel"), "cancel_" + id)) intents.push_back({IntentKind::ask_cancel, r.id, {}});
+    ImGui::EndDisabled();
+}
+
+void draw_row(const AppState& state, const wire::api::RecordRow& row, std::vector<Intent>& intents) {
+    const auto& r = row.record;
+    ImGui::PushID(static_cast<int>(r.id));
+    StatusLook look = status_look(r);
+    ImGui::TextUnformatted(when_text(r).c_str());
+    remember("record_" + std::to_string(r.id));
+    ImGui::SameLine();
+    std::string status = tr(look.key);
+    float status_x = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(status.c_str()).x;
+    if (status_x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(status_x);
+    ImGui::TextColored(look.color, "%s", status.c_str());
+    remember("record_status_" + std::to_string(r.id));
+
+    std::string services;
+    for (const auto& s : r.services) services += (services.empty() ? "" : ", ") + s.title;
+    std::string who = r.staff_name.empty() ? services : services.empty() ? r.staff_name : r.staff_name + " — " + services;
+    if (r.activity_id != 0) who += " (" + tr("ui.log.group") + ")";
+    ImGui::TextWrapped("%s", who.c_str());
+    std::string detail = row.branch_title;
+    if (r.client && !r.client->name.empty()) detail += " · " + r.client->name;
+    if (r.paid.minor != 0) detail += " · " + tr("ui.log.paid") + " " + domain::format_money(r.paid, state.language, row.currency);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", detail.c_str());
+    ImGui::PopStyleColor();
+    if (!r.deleted) draw_actions(state, r, intents);
+    ImGui::PopID();
+    ImGui::Separator();
+}
+
+}  // namespace
+
+void draw_record_log(const AppState& state, std::vector<Intent>& intents) {
+    if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back({IntentKind::refresh, 0, {}});
+    remember("refresh");
+    if (!state.records) {
+        loading_line(state, RequestKind::records);
+        draw_error(state, intents);
+        return;
+    }
+    loading_line(state, RequestKind::records);
+    draw_error(state, intents);
+    ImGui::Separator();
+    if (state.records->empty()) {
+        ImGui::TextWrapped("%s", tr("ui.log.empty").c_str());
+        remember("log_empty");
+        return;
+    }
+    for (const auto& row : *state.records) draw_row(state, row, intents);
+}
+
+}  // namespace kb::widget::views
