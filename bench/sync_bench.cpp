@@ -1,7 +1,8 @@
 // The sync engine's figures, each with the baseline or limit it is measured against in the same run:
-//   1. intake: webhooks durably stored per second by POST /hooks/altegio over loopback HTTP (1 and 4
-//      senders), against a plain loop of durable SQLite inserts of the same rows (one transaction each,
-//      WAL, synchronous=FULL: the physical limit of this disk);
+//   1. intake: webhooks durably stored per second by POST /hooks/altegio over loopback HTTP (1, 4 and 16
+//      senders, each keeping its connection), against a plain loop of durable SQLite inserts of the same
+//      rows (one transaction each, WAL, synchronous=FULL: the physical limit of this disk); and the bare
+//      HTTP round trip (GET /healthz), the share of a webhook's time that is not storage;
 //   2. Kommo calls per new record (duplicate search included), by kind;
 //   3. latency from an update webhook posted to the relay to its lead updated in the sandbox (p50, p99),
 //      without rate-limit pressure;
@@ -188,7 +189,14 @@ void intake(int events) {
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     }
     std::printf("1. intake (%d webhooks)\n   plain durable SQLite inserts: %8.0f rows/s (baseline)\n", events, baseline);
-    for (int senders : {1, 4}) {
+    {   // the HTTP share: the same loopback round trips with nothing stored
+        Stack stack(1000, 1000.0, 0, "intake-http");
+        auto transport = http::make_network_transport();
+        auto start = Clock::now();
+        for (int i = 0; i < events; ++i) transport->send({"GET", stack.relay_url + "/healthz", {}, ""});
+        std::printf("   GET /healthz alone,   1 sender :  %8.0f requests/s (the HTTP share)\n", events / seconds_since(start));
+    }
+    for (int senders : {1, 4, 16}) {
         Stack stack(1000, 1000.0, 0, "intake");
         std::string url = stack.relay_url + "/hooks/altegio/" + stack.key();
         auto network = http::make_network_transport();
@@ -198,12 +206,15 @@ void intake(int events) {
         for (int t = 0; t < senders; ++t)
             threads.emplace_back([&] {
                 auto transport = http::make_network_transport();
-                for (int i; (i = next++) < events;)
-                    if (transport->send({"POST", url, {{"Content-Type", "application/json"}}, bodies[i]}).status != 200) ++refused;
+                for (int i; (i = next++) < events;) {
+                    auto reply = transport->send({"POST", url, {{"Content-Type", "application/json"}}, bodies[i]});
+                    if (reply.status != 200 && refused++ == 0)
+                        std::fprintf(stderr, "   refused: HTTP %d %s\n", reply.status, reply.body.substr(0, 300).c_str());
+                }
             });
         for (auto& t : threads) t.join();
         double rate = events / seconds_since(start);
-        std::printf("   POST /hooks/altegio, %d sender%s:    %8.0f events/s = %.0f%% of the baseline%s\n", senders, senders == 1 ? " " : "s",
+        std::printf("   POST /hooks/altegio, %2d sender%s:  %8.0f events/s = %.0f%% of the baseline%s\n", senders, senders == 1 ? " " : "s",
                     rate, 100.0 * rate / baseline, refused ? " (some refused!)" : "");
     }
 }

@@ -318,6 +318,8 @@ void Sandbox::add_altegio_routes() {
             if (!end_date.empty() && day > end_date) continue;
             if (!changed_after.empty() && r["last_change_date"].get<std::string>() <= changed_after) continue;
             if (r["deleted"].get<bool>() && request.query_value("with_deleted") != "1") continue;
+            if (!request.query_value("staff_id").empty() && std::to_string(r["staff_id"].get<int64_t>()) != request.query_value("staff_id"))
+                continue;
             matched.push_back(r);
         }
         Json out = Json::array();
@@ -398,9 +400,13 @@ void Sandbox::add_altegio_routes() {
     add("GET", "/timetable/transactions/:cid", true, [](State& s, const Request& request) {
         int64_t company = company_of(request);
         std::string record = request.query_value("record_id");
+        std::string from = request.query_value("start_date"), to = request.query_value("end_date");
         Json out = Json::array();
-        for (const auto& t : s.transactions)
+        for (const auto& t : s.transactions) {
+            std::string day = t["date"].get<std::string>().substr(0, 10);
+            if ((!from.empty() && day < from) || (!to.empty() && day > to)) continue;
             if (t["company_id"] == company && (record.empty() || std::to_string(t["record_id"].get<int64_t>()) == record)) out.push_back(t);
+        }
         return altegio_ok(out);
     });
 

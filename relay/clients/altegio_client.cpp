@@ -183,6 +183,49 @@ Result<domain::Money> AltegioClient::paid_for_record(int64_t account_id, const s
     return total;
 }
 
+Result<AltegioClient::RecordPage> AltegioClient::records_between(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                                 const std::string& from, const std::string& to, int64_t staff_id,
+                                                                 size_t limit) {
+    RecordPage out;
+    for (int page = 1;; ++page) {
+        Json holder;
+        std::string path = "/records/" + std::to_string(company_id) + "?start_date=" + from + "&end_date=" + to + "&count=200&page=" +
+                           std::to_string(page);
+        if (staff_id != 0) path += "&staff_id=" + std::to_string(staff_id);
+        auto data = call(account_id, "altegio.records", "GET", path, user_token, nullptr, RetryPolicy::safe(), holder);
+        if (!data) return tl::unexpected(data.error());
+        if (!(*data)->is_array()) return fail(Errc::upstream_rejected, "ui.error.bad_reply", "records: expected a list");
+        for (const auto& item : **data) {
+            if (out.records.size() == limit) {
+                out.more_than_limit = true;
+                return out;
+            }
+            auto record = altegio::decode_record(item, "record");
+            if (!record) return tl::unexpected(record.error());
+            out.records.push_back(std::move(*record));
+        }
+        if ((*data)->size() < 200) return out;
+    }
+}
+
+Result<std::map<int64_t, domain::Money>> AltegioClient::payments_between(int64_t account_id, const std::string& user_token,
+                                                                         int64_t company_id, const std::string& from,
+                                                                         const std::string& to) {
+    Json holder;
+    auto data = call(account_id, "altegio.transactions", "GET",
+                     "/timetable/transactions/" + std::to_string(company_id) + "?start_date=" + from + "&end_date=" + to, user_token, nullptr,
+                     RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    auto operations = wire::decode_list<altegio::FinanceOperation>(**data, "data", [](const Json& v, std::string_view path) {
+        return altegio::decode_finance_operation(v, path);
+    });
+    if (!operations) return tl::unexpected(operations.error());
+    std::map<int64_t, domain::Money> paid;
+    for (const auto& o : *operations)
+        if (o.record_id != 0) paid[o.record_id].minor += o.amount.minor;
+    return paid;
+}
+
 Result<void> AltegioClient::register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id,
                                             const std::string& url) {
     Json holder;

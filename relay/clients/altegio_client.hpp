@@ -1,6 +1,7 @@
 #pragma once
 // Altegio API v1 for the relay: partner token from the configuration, the user token per installation.
 // Every call goes through the CallLog (history, retries) and one rate limiter (Altegio limits per IP).
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,17 @@ public:
     Result<std::optional<domain::Subscription>> active_subscription(int64_t account_id, const std::string& user_token,
                                                                     int64_t company_id, const std::string& phone);
     Result<domain::Money> paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
+    // Records of a branch with their session day in [from, to] ("YYYY-MM-DD"), of one employee when staff_id
+    // is not 0; at most `limit` (more_than_limit tells whether there were more).
+    struct RecordPage {
+        std::vector<domain::Record> records;
+        bool more_than_limit = false;
+    };
+    Result<RecordPage> records_between(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& from,
+                                       const std::string& to, int64_t staff_id, size_t limit);
+    // The payments of a branch dated within [from, to], summed per record.
+    Result<std::map<int64_t, domain::Money>> payments_between(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                              const std::string& from, const std::string& to);
     // Adds `url` to the branch's webhook URLs (other applications' URLs stay) and asks for record, client
     // and payment events, never for our own writes (self_sending 0).
     Result<void> register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url);

@@ -1,6 +1,7 @@
 // The only file that includes httplib.h: the server behind kb::http::Server and the network transport.
 #include <httplib.h>
 
+#include <sys/socket.h>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -37,6 +38,7 @@ struct Server::Impl {
     ServerOptions options;
     httplib::Server server;
     std::thread thread;
+    int listening_socket = -1;
 
     void answer(const httplib::Request& in, httplib::Response& out) {
         Request request = to_plain(in);
@@ -70,6 +72,14 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
     server.Options(".*", handler);
     server.set_payload_max_length(m_impl->options.max_body_bytes);
     server.set_keep_alive_max_count(m_impl->options.requests_per_connection);
+    // cpp-httplib 0.11 listens with a backlog of 5: a burst of senders connecting at once overflows it, and
+    // Linux then drops handshakes whose senders already wrote their request (they see the connection reset).
+    // The socket is noted here (with the library's own SO_REUSEADDR) and listened on again with a deep backlog.
+    server.set_socket_options([impl = m_impl.get()](int sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        impl->listening_socket = sock;
+    });
     server.set_tcp_nodelay(true);
     server.new_task_queue = [threads = m_impl->options.threads] { return new httplib::ThreadPool(threads); };
     server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
@@ -98,6 +108,7 @@ void Server::mount(const std::string& url_prefix, const std::string& directory) 
 int Server::start(const std::string& host, int port) {
     int bound = port == 0 ? m_impl->server.bind_to_any_port(host) : (m_impl->server.bind_to_port(host, port) ? port : -1);
     if (bound < 0) return -1;
+    if (m_impl->listening_socket >= 0) ::listen(m_impl->listening_socket, SOMAXCONN);
     m_impl->thread = std::thread([this] { m_impl->server.listen_after_bind(); });
     for (int i = 0; i < 500 && !m_impl->server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return bound;

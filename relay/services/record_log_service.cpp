@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include "relay/hooks/intake.hpp"
+#include "shared/domain/calendar.hpp"
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/settings.hpp"
 
@@ -29,7 +30,7 @@ Result<RecordLogService::LeadLinks> RecordLogService::lead_links(const Caller& c
     return LeadLinks{std::move(*acc), std::move(*branches), std::move(*links)};
 }
 
-Result<std::vector<RecordRow>> RecordLogService::lead_records(const Caller& caller, int64_t lead_id) {
+Result<wire::api::RecordLog> RecordLogService::lead_records(const Caller& caller, int64_t lead_id) {
     auto lead = lead_links(caller, lead_id);
     if (!lead) return tl::unexpected(lead.error());
     const std::string& token = lead->account.altegio_token();
@@ -43,10 +44,53 @@ Result<std::vector<RecordRow>> RecordLogService::lead_records(const Caller& call
         auto paid = m_altegio.paid_for_record(caller.account_id, token, company, record_id);
         if (!paid) return tl::unexpected(paid.error());
         record->paid = *paid;
-        rows.push_back(RecordRow{std::move(*record), branch->title, branch->currency});
+        rows.push_back(RecordRow{std::move(*record), branch->title, branch->currency, lead_id});
     }
     std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.record.datetime > b.record.datetime; });
-    return rows;
+    return wire::api::RecordLog{std::move(rows), false};
+}
+
+Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& caller, const std::string& from, const std::string& to,
+                                                               int64_t company_id, int64_t staff_id) {
+    auto first = domain::parse_civil(from), last = domain::parse_civil(to);
+    if (!first || !last) return fail(Errc::bad_input, "ui.error.bad_period", "from and to must be YYYY-MM-DD");
+    int64_t first_day = domain::days_from_civil(first->year, first->month, first->day);
+    int64_t last_day = domain::days_from_civil(last->year, last->month, last->day);
+    if (last_day < first_day || last_day - first_day > 30) return fail(Errc::bad_input, "ui.error.bad_period", "the period is 1 to 31 days");
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto branches = visible_branches(m_reference, caller, *acc);
+    if (!branches) return tl::unexpected(branches.error());
+    if (company_id != 0) {
+        const domain::Branch* asked = find_branch(*branches, company_id);
+        if (!asked) return fail(Errc::forbidden, "ui.error.branch_not_allowed", "branch " + std::to_string(company_id) + " is not visible");
+        branches = std::vector<domain::Branch>{*asked};
+    }
+    // Payments are dated when taken: a prepayment comes before the visit and a debt is paid after it, so the
+    // payments read reach 60 days either side of the period.
+    std::string paid_from = domain::format_civil(domain::civil_from_days(first_day - 60));
+    std::string paid_to = domain::format_civil(domain::civil_from_days(last_day + 60));
+    wire::api::RecordLog log;
+    for (const auto& branch : *branches) {
+        size_t room = max_log_rows - log.rows.size();
+        auto page = m_altegio.records_between(caller.account_id, acc->altegio_token(), branch.id, from, to, staff_id, room);
+        if (!page) return tl::unexpected(page.error());
+        auto paid = m_altegio.payments_between(caller.account_id, acc->altegio_token(), branch.id, paid_from, paid_to);
+        if (!paid) return tl::unexpected(paid.error());
+        for (auto& record : page->records) {
+            auto lead = m_store.lead_of_record(branch.id, record.id);
+            if (!lead) return tl::unexpected(lead.error());
+            if (auto it = paid->find(record.id); it != paid->end()) record.paid = it->second;
+            log.rows.push_back(RecordRow{std::move(record), branch.title, branch.currency, lead->value_or(0)});
+        }
+        if (page->more_than_limit || log.rows.size() >= max_log_rows) {
+            log.truncated = page->more_than_limit || &branch != &branches->back();
+            break;
+        }
+    }
+    std::stable_sort(log.rows.begin(), log.rows.end(),
+                     [](const RecordRow& a, const RecordRow& b) { return a.record.datetime < b.record.datetime; });
+    return log;
 }
 
 Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t company_id, int64_t record_id, const std::string& action_name) {

@@ -20,7 +20,12 @@ public:
         : m_store(store), m_altegio(altegio), m_reference(reference), m_now_ms(std::move(now_ms)), m_wake_workers(std::move(wake_workers)) {}
 
     // Newest first; records in branches this user may not see are left out.
-    Result<std::vector<wire::api::RecordRow>> lead_records(const Caller& caller, int64_t lead_id);
+    Result<wire::api::RecordLog> lead_records(const Caller& caller, int64_t lead_id);
+    // The account's records with their day in [from, to] (at most 31 days), in the branches this user sees
+    // (or the one asked for), of one employee when staff_id is not 0; each with its linked lead, if any.
+    Result<wire::api::RecordLog> account_records(const Caller& caller, const std::string& from, const std::string& to, int64_t company_id,
+                                                 int64_t staff_id);
+    static constexpr size_t max_log_rows = 5000;
     // `action`: "confirm", "came", "did_not_come" or "cancel". Returns the record as it is afterwards.
     Result<wire::api::RecordRow> change_status(const Caller& caller, int64_t company_id, int64_t record_id, const std::string& action);
     Result<wire::api::ClientSummary> client_summary(const Caller& caller, int64_t lead_id);

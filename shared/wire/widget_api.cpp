@@ -231,26 +231,29 @@ Result<BookingResult> decode_booking_result(const Json& j) {
 }
 
 Json encode(const RecordRow& v) {
-    return Json{{"record", encode_record(v.record)}, {"branch_title", v.branch_title}, {"currency", v.currency}};
+    return Json{{"record", encode_record(v.record)}, {"branch_title", v.branch_title}, {"currency", v.currency}, {"lead_id", v.lead_id}};
 }
 Result<RecordRow> decode_record_row(const Json& j) {
     const Json* record = member(j, "record");
     if (!record) return fail(Errc::bad_input, "ui.error.bad_reply", "row.record: missing");
     auto rec = decode_record(*record, "row.record");
     if (!rec) return tl::unexpected(rec.error());
-    return RecordRow{std::move(*rec), read_text(j, "branch_title"), read_text(j, "currency")};
+    return RecordRow{std::move(*rec), read_text(j, "branch_title"), read_text(j, "currency"), read_int_or(j, "lead_id", "row", 0).value_or(0)};
 }
 
-Json encode(const std::vector<RecordRow>& v) { return Json{{"records", encode_each(v, [](const RecordRow& r) { return encode(r); })}}; }
-Result<std::vector<RecordRow>> decode_record_rows(const Json& j) {
+Json encode(const RecordLog& v) {
+    return Json{{"records", encode_each(v.rows, [](const RecordRow& r) { return encode(r); })}, {"truncated", v.truncated}};
+}
+Result<RecordLog> decode_record_log(const Json& j) {
     Reader r{j, "", {}};
     const Json& list = r.list("records");
     if (r.error) return tl::unexpected(*r.error);
-    std::vector<RecordRow> out;
+    RecordLog out;
+    out.truncated = read_flag(j, "truncated");
     for (const auto& item : list) {
         auto row = decode_record_row(item);
         if (!row) return tl::unexpected(row.error());
-        out.push_back(std::move(*row));
+        out.rows.push_back(std::move(*row));
     }
     return out;
 }

@@ -8,7 +8,8 @@
 //   GET  /api/v1/branches/{id}/dates?staff_id=&service_ids=            -> std::vector<std::string>
 //   GET  /api/v1/branches/{id}/times?staff_id=&date=&service_ids=      -> std::vector<TimeSlot>
 //   POST /api/v1/records  (BookingRequest)         -> BookingResult
-//   GET  /api/v1/leads/{id}/records                 -> std::vector<RecordRow>   (the lead card's record log)
+//   GET  /api/v1/leads/{id}/records                 -> RecordLog   (the lead card's record log)
+//   GET  /api/v1/records?from=&to=[&company_id=][&staff_id=]  -> RecordLog   (the account's log, pipeline view)
 //   POST /api/v1/branches/{id}/records/{record}/status  {"action": confirm|came|did_not_come|cancel} -> RecordRow
 //   GET  /api/v1/leads/{id}/client                  -> ClientSummary
 //   any failure                                     -> ApiError with the HTTP status of its code
@@ -43,6 +44,12 @@ struct RecordRow {
     domain::Record record;                // paid: the sum of the record's payments
     std::string branch_title;
     std::string currency;
+    int64_t lead_id = 0;                  // the linked Kommo lead, 0 when none
+};
+
+struct RecordLog {
+    std::vector<RecordRow> rows;
+    bool truncated = false;               // more records matched than one answer carries: narrow the period
 };
 
 // What Altegio knows of the lead's client; `found` is false when no record of the lead names a client.
@@ -66,7 +73,7 @@ Json encode(const std::vector<std::string>& dates);
 Json encode(const std::vector<domain::TimeSlot>& value);
 Json encode(const domain::BookingRequest& value);
 Json encode(const BookingResult& value);
-Json encode(const std::vector<RecordRow>& value);
+Json encode(const RecordLog& value);
 Json encode(const RecordRow& value);
 Json encode(const ClientSummary& value);
 Json encode(const ApiError& value);
@@ -79,7 +86,7 @@ Result<std::vector<std::string>> decode_dates(const Json& value);
 Result<std::vector<domain::TimeSlot>> decode_times(const Json& value);
 Result<domain::BookingRequest> decode_booking_request(const Json& value);
 Result<BookingResult> decode_booking_result(const Json& value);
-Result<std::vector<RecordRow>> decode_record_rows(const Json& value);
+Result<RecordLog> decode_record_log(const Json& value);
 Result<RecordRow> decode_record_row(const Json& value);
 Result<ClientSummary> decode_client_summary(const Json& value);
 Result<ApiError> decode_api_error(const Json& value);

@@ -1,5 +1,7 @@
 // The lead card's record log and client summary, over the relay's API against the sandbox.
 #include <doctest/doctest.h>
+#include <map>
+#include "shared/domain/calendar.hpp"
 #include "shared/wire/widget_api.hpp"
 #include "sync_helpers.hpp"
 
@@ -11,7 +13,7 @@ namespace {
 std::vector<wire::api::RecordRow> log_of(World& world, int64_t lead, int64_t user = 9001) {
     auto reply = world.call("GET", "/api/v1/leads/" + std::to_string(lead) + "/records", Json(), user);
     REQUIRE_MESSAGE(reply.status == 200, reply.body);
-    return *wire::api::decode_record_rows(body_of(reply));
+    return wire::api::decode_record_log(body_of(reply))->rows;
 }
 
 http::Response change(World& world, int64_t record, const std::string& action, int64_t user = 9001) {
@@ -141,4 +143,54 @@ TEST_CASE("the client summary shows the client's visits, purchases and active su
     CHECK(summary->client.subscription->remaining == 3);
     CHECK(summary->client.subscription->start_date == "2026-11-01");
     CHECK(summary->client.subscription->end_date != "");
+}
+
+TEST_CASE("the account's log lists the records of a period with their leads, by branch and employee, and refuses bad periods") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto a = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    auto b = staff_creates(world, free_slot(world, 5001, 7001), "Pedro Ruiz", "+34 622 333 444");
+    auto outside = staff_creates(world, free_slot(world, 5001, 7001), "Ana Pérez", "+34 633 444 555");
+    REQUIRE(world.control("POST", "/__sandbox/altegio/records/" + std::to_string(outside["id"].get<int64_t>()) + "/change",
+                          Json{{"datetime", "2027-03-15T10:00:00+03:00"}}).status == 200);
+    std::string day = a["datetime"].get<std::string>().substr(0, 10);
+    auto civil = *domain::parse_civil(day);
+    std::string week_end = domain::format_civil(domain::civil_from_days(domain::days_from_civil(civil.year, civil.month, civil.day) + 6));
+    std::string period = "from=" + day + "&to=" + week_end;
+    world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", b["id"]}, {"amount", 900}});
+    settle(world);
+
+    auto reply = world.call("GET", "/api/v1/records?" + period);
+    REQUIRE_MESSAGE(reply.status == 200, reply.body);
+    auto log = *wire::api::decode_record_log(body_of(reply));
+    CHECK_FALSE(log.truncated);
+    std::map<int64_t, wire::api::RecordRow> by_id;
+    for (const auto& row : log.rows) by_id[row.record.id] = row;
+    REQUIRE(by_id.count(a["id"]));
+    REQUIRE(by_id.count(b["id"]));
+    CHECK_FALSE(by_id.count(outside["id"]));   // outside the period
+    CHECK(by_id[a["id"]].lead_id == **world.relay->store().lead_of_record(400001, a["id"]));
+    CHECK(by_id[a["id"]].lead_id != 0);
+    CHECK(by_id[b["id"]].record.paid.minor == 90000);
+    for (size_t i = 1; i < log.rows.size(); ++i) CHECK(log.rows[i - 1].record.datetime <= log.rows[i].record.datetime);
+
+    auto other_staff = *wire::api::decode_record_log(body_of(world.call("GET", "/api/v1/records?" + period + "&staff_id=5002")));
+    for (const auto& row : other_staff.rows) CHECK(row.record.staff_id == 5002);
+    CHECK(other_staff.rows.size() < log.rows.size());
+    auto madrid = *wire::api::decode_record_log(body_of(world.call("GET", "/api/v1/records?" + period + "&company_id=400002")));
+    for (const auto& row : madrid.rows) CHECK(row.record.company_id == 400002);
+
+    auto backwards = world.call("GET", "/api/v1/records?from=2026-12-07&to=2026-12-01");
+    CHECK(backwards.status == 400);
+    CHECK(body_of(backwards)["error"]["message_key"] == "ui.error.bad_period");
+    CHECK(world.call("GET", "/api/v1/records?from=2026-12-01&to=2027-02-01").status == 400);   // longer than 31 days
+    CHECK(world.call("GET", "/api/v1/records?from=yesterday&to=2026-12-01").status == 400);
+
+    auto settings = current_settings(world);
+    settings.users = {{9002, 0, {400002}, {}, 0}};
+    save(world, settings);
+    CHECK(world.call("GET", "/api/v1/records?" + period + "&company_id=400001", Json(), 9002).status == 403);
+    auto theirs = *wire::api::decode_record_log(body_of(world.call("GET", "/api/v1/records?" + period, Json(), 9002)));
+    for (const auto& row : theirs.rows) CHECK(row.record.company_id == 400002);
 }

@@ -78,10 +78,13 @@ TEST_CASE("record log rows and the client summary survive the trip from relay to
     row.record.activity_id = 55;
     row.branch_title = "Centro";
     row.currency = "€";
-    auto rows_back = api::decode_record_rows(api::encode(std::vector<api::RecordRow>{row}));
-    REQUIRE(rows_back);
-    REQUIRE(rows_back->size() == 1);
-    const auto& back = (*rows_back)[0];
+    row.lead_id = 21001;
+    auto log_back = api::decode_record_log(api::encode(api::RecordLog{{row}, true}));
+    REQUIRE(log_back);
+    CHECK(log_back->truncated);
+    REQUIRE(log_back->rows.size() == 1);
+    const auto& back = log_back->rows[0];
+    CHECK(back.lead_id == 21001);
     CHECK(back.record.deleted);
     CHECK(back.record.attendance == domain::Attendance::did_not_come);
     CHECK(back.record.paid.minor == 150050);
@@ -109,5 +112,5 @@ TEST_CASE("record log rows and the client summary survive the trip from relay to
     REQUIRE(empty);
     CHECK_FALSE(empty->found);
     CHECK_FALSE(empty->client.subscription);
-    CHECK_FALSE(api::decode_record_rows(wire::Json{{"records", {{{"branch_title", "x"}}}}}));   // a row without its record
+    CHECK_FALSE(api::decode_record_log(wire::Json{{"records", {{{"branch_title", "x"}}}}}));   // a row without its record
 }

@@ -269,9 +269,9 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             return {};
         }
         case RequestKind::records: {
-            auto rows = api::decode_record_rows(*json);
-            if (!rows) { failed_decode(rows.error()); return {}; }
-            s.records = std::move(*rows);
+            auto log = api::decode_record_log(*json);
+            if (!log) { failed_decode(log.error()); return {}; }
+            s.records = std::move(log->rows);
             return {};
         }
         case RequestKind::client: {
