@@ -189,6 +189,22 @@ void intake(int events) {
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     }
     std::printf("1. intake (%d webhooks)\n   plain durable SQLite inserts: %8.0f rows/s (baseline)\n", events, baseline);
+    {   // the storage share: what a webhook stores (its inbox row and history entry, the relay's schema), in a loop
+        std::string path = (std::filesystem::temp_directory_path() / "kb-bench-store.db").string();
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        auto store = std::move(*store::SqliteStore::open(path, *crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text())));
+        auto start = Clock::now();
+        for (int i = 0; i < events; ++i) {
+            store::InboxEvent row{0, 31000001, "altegio", 400001, "record", 80000000 + i, "update",
+                                  "altegio|400001|record|" + std::to_string(80000000 + i) + "|x", bodies[i], 0};
+            store::HistoryEntry entry{0, 0, 31000001, "in", "altegio.webhook", "POST", "/hooks/altegio/***", 200, "", bodies[i], "", 0};
+            (void)store->append_webhook({row}, entry);
+        }
+        std::printf("   the same rows through the store, in a loop: %6.0f webhooks/s (%.0f%% of the baseline: the storage alone)\n",
+                    events / seconds_since(start), 100.0 * events / seconds_since(start) / baseline);
+        store.reset();
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
     {   // the HTTP share: the same loopback round trips with nothing stored
         Stack stack(1000, 1000.0, 0, "intake-http");
         auto transport = http::make_network_transport();

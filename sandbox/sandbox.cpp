@@ -247,6 +247,12 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
 void Sandbox::add_control_routes() {
     using http::Request;
     m_router.add("GET", "/__sandbox/info", [this](const Request&) { return http::json_response(200, info().dump()); });
+    // Kommo's address of a lead's card, where "Go to lead" sends the browser: the imitated card.
+    m_router.add("GET", "/leads/detail/:id", [](const Request& request) {
+        http::Response r{302, "text/plain", "", {}};
+        r.headers["Location"] = "/card.html?lead=" + std::to_string(wire::int_from(wire::Json(request.param("id")), "id").value_or(0));
+        return r;
+    });
     m_router.add("GET", "/__sandbox/state", [this](const Request&) { return http::json_response(200, snapshot().dump()); });
     m_router.add("GET", "/__sandbox/webhooks", [this](const Request&) {   // the small part of the state load tests poll
         std::lock_guard lock(m_state->mutex);

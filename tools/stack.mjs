@@ -119,6 +119,7 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     sandboxUrl, relayUrl, infoFile, stop, clientSecret: secrets.clientSecret, killRelay, startRelay,
     relayLogs: () => relay.logs, databasePath: join(work, 'relay.db'),
     cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
+    listUrl: (lang = 'en') => `${sandboxUrl}/card.html?view=leads&lang=${lang}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
   };
 }
@@ -130,6 +131,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(`  Lead card (English):  ${stack.cardUrl(21001, 'en')}`);
   console.log(`  Lead card (Русский):  ${stack.cardUrl(21004, 'ru')}`);
   console.log(`  Lead card (Español):  ${stack.cardUrl(21002, 'es')}`);
+  console.log(`  Leads list, with the account's Altegio records: ${stack.listUrl('en')}`);
   console.log(`  Relay:                ${stack.relayUrl}   Sandbox: ${stack.sandboxUrl}`);
   console.log(`  Sandbox URLs and generated secrets: ${stack.infoFile}`);
   console.log('Press Ctrl-C to stop.');

@@ -166,6 +166,12 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.records.lead_records(caller, *lead));
     }));
 
+    router.add("GET", "/api/v1/branches", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+        auto branches = deps.records.branches(caller);
+        if (!branches) return error_response(branches.error());
+        return http::json_response(200, wire::api::encode(wire::api::CardContext{0, "", {}, *branches}).dump());
+    }));
+
     router.add("GET", "/api/v1/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
         auto number = [&](const char* name) { return wire::int_from(Json(request.query_value(name)), name).value_or(0); };
         return reply(deps.records.account_records(caller, request.query_value("from"), request.query_value("to"), number("company_id"),

@@ -50,6 +50,14 @@ Result<wire::api::RecordLog> RecordLogService::lead_records(const Caller& caller
     return wire::api::RecordLog{std::move(rows), false};
 }
 
+Result<std::vector<domain::Branch>> RecordLogService::branches(const Caller& caller) {
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto visible = visible_branches(m_reference, caller, *acc);
+    if (!visible) return tl::unexpected(visible.error());
+    return visible;
+}
+
 Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& caller, const std::string& from, const std::string& to,
                                                                int64_t company_id, int64_t staff_id) {
     auto first = domain::parse_civil(from), last = domain::parse_civil(to);
@@ -71,6 +79,7 @@ Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& cal
     std::string paid_from = domain::format_civil(domain::civil_from_days(first_day - 60));
     std::string paid_to = domain::format_civil(domain::civil_from_days(last_day + 60));
     wire::api::RecordLog log;
+    log.go_to_lead_button = acc->settings.automation.go_to_lead_button;
     for (const auto& branch : *branches) {
         size_t room = max_log_rows - log.rows.size();
         auto page = m_altegio.records_between(caller.account_id, acc->altegio_token(), branch.id, from, to, staff_id, room);
@@ -88,8 +97,11 @@ Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& cal
             break;
         }
     }
-    std::stable_sort(log.rows.begin(), log.rows.end(),
-                     [](const RecordRow& a, const RecordRow& b) { return a.record.datetime < b.record.datetime; });
+    auto starts_at = [](const RecordRow& row) {   // branches in different time zones: by the moment, not the wall time
+        auto parsed = domain::parse_iso_datetime(row.record.datetime);
+        return parsed ? domain::to_unix_seconds(*parsed) : 0;
+    };
+    std::stable_sort(log.rows.begin(), log.rows.end(), [&](const RecordRow& a, const RecordRow& b) { return starts_at(a) < starts_at(b); });
     return log;
 }
 
@@ -145,7 +157,9 @@ Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t 
     auto paid = m_altegio.paid_for_record(caller.account_id, token, company_id, record_id);
     if (!paid) return tl::unexpected(paid.error());
     record->paid = *paid;
-    return RecordRow{std::move(*record), branch->title, branch->currency};
+    auto lead = m_store.lead_of_record(company_id, record_id);
+    if (!lead) return tl::unexpected(lead.error());
+    return RecordRow{std::move(*record), branch->title, branch->currency, lead->value_or(0)};
 }
 
 Result<wire::api::ClientSummary> RecordLogService::client_summary(const Caller& caller, int64_t lead_id) {

@@ -26,6 +26,8 @@ public:
     Result<wire::api::RecordLog> account_records(const Caller& caller, const std::string& from, const std::string& to, int64_t company_id,
                                                  int64_t staff_id);
     static constexpr size_t max_log_rows = 5000;
+    // The branches this user sees, for the log's branch filter.
+    Result<std::vector<domain::Branch>> branches(const Caller& caller);
     // `action`: "confirm", "came", "did_not_come" or "cancel". Returns the record as it is afterwards.
     Result<wire::api::RecordRow> change_status(const Caller& caller, int64_t company_id, int64_t record_id, const std::string& action);
     Result<wire::api::ClientSummary> client_summary(const Caller& caller, int64_t lead_id);

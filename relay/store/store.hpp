@@ -58,7 +58,7 @@ struct HistoryEntry {
 struct InboxEvent {
     int64_t id = 0;
     int64_t account_id = 0;
-    std::string source;               // "altegio", "kommo", "kommo_dp", "reconciler"
+    std::string source;               // "altegio", "kommo", "kommo_dp", "reconciler", "widget" (a status changed in the log)
     int64_t company_id = 0;
     std::string resource;             // "record", "client", "finances_operation", "lead", ...
     int64_t resource_id = 0;

@@ -242,7 +242,8 @@ Result<RecordRow> decode_record_row(const Json& j) {
 }
 
 Json encode(const RecordLog& v) {
-    return Json{{"records", encode_each(v.rows, [](const RecordRow& r) { return encode(r); })}, {"truncated", v.truncated}};
+    return Json{{"records", encode_each(v.rows, [](const RecordRow& r) { return encode(r); })}, {"truncated", v.truncated},
+                {"go_to_lead_button", v.go_to_lead_button}};
 }
 Result<RecordLog> decode_record_log(const Json& j) {
     Reader r{j, "", {}};
@@ -250,6 +251,7 @@ Result<RecordLog> decode_record_log(const Json& j) {
     if (r.error) return tl::unexpected(*r.error);
     RecordLog out;
     out.truncated = read_flag(j, "truncated");
+    out.go_to_lead_button = read_flag(j, "go_to_lead_button", true);
     for (const auto& item : list) {
         auto row = decode_record_row(item);
         if (!row) return tl::unexpected(row.error());

@@ -10,6 +10,7 @@
 //   POST /api/v1/records  (BookingRequest)         -> BookingResult
 //   GET  /api/v1/leads/{id}/records                 -> RecordLog   (the lead card's record log)
 //   GET  /api/v1/records?from=&to=[&company_id=][&staff_id=]  -> RecordLog   (the account's log, pipeline view)
+//   GET  /api/v1/branches                           -> CardContext with only `branches` (the log's branch filter)
 //   POST /api/v1/branches/{id}/records/{record}/status  {"action": confirm|came|did_not_come|cancel} -> RecordRow
 //   GET  /api/v1/leads/{id}/client                  -> ClientSummary
 //   any failure                                     -> ApiError with the HTTP status of its code
@@ -50,6 +51,7 @@ struct RecordRow {
 struct RecordLog {
     std::vector<RecordRow> rows;
     bool truncated = false;               // more records matched than one answer carries: narrow the period
+    bool go_to_lead_button = true;        // the admin's choice: rows offer "Go to lead"
 };
 
 // What Altegio knows of the lead's client; `found` is false when no record of the lead names a client.

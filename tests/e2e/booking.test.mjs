@@ -101,6 +101,40 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
   });
 }
 
+// Over the leads list: the account's log in a window, filtered by client, and "Go to lead" opening the card.
+// The records booked by the tests above are in this week.
+for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers mornings'], ['ru', 21001, 'Первый визит'],
+                                     ['es', 21002, 'Primera visita, alérgica al tinte']]) {
+  test(`the account's record log over the leads list (${lang})`, async () => {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(stack.listUrl(lang));
+    await page.click('.kb-altegio-list-button');
+    await click(page, 'period_week');
+    const record = (await stack.state()).altegio.records.find((r) => r.comment === comment);
+    assert.ok(record, 'the booking test made this record');
+    await control(page, `go_to_lead_${record.id}`);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `list-${lang}-log.png`) });
+
+    // Searching by the client's name leaves that client's rows only.
+    await click(page, 'log_search');
+    await page.keyboard.type(record.client.name.split(' ')[0]);
+    await page.waitForTimeout(200);
+    const shown = (await controlIds(page)).filter((id) => id.startsWith('log_row_'));
+    assert.ok(shown.includes(`log_row_${record.id}`));
+    const names = new Map((await stack.state()).altegio.records.map((r) => [`log_row_${r.id}`, r.client && r.client.name]));
+    for (const id of shown) assert.equal(names.get(id), record.client.name, `${id} belongs to the searched client`);
+
+    await click(page, `go_to_lead_${record.id}`);
+    await page.waitForURL((url) => url.searchParams.get('lead') === String(lead), { timeout: 10000 });
+    await control(page, 'tab_records');   // the lead's own card, with the widget
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
 test('a slot taken in the meantime shows the message in the user language, and nothing is booked', async () => {
   const { page, errors } = await openCard(21004, 'ru');
   await click(page, 'branch');

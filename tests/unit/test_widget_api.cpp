@@ -79,9 +79,10 @@ TEST_CASE("record log rows and the client summary survive the trip from relay to
     row.branch_title = "Centro";
     row.currency = "€";
     row.lead_id = 21001;
-    auto log_back = api::decode_record_log(api::encode(api::RecordLog{{row}, true}));
+    auto log_back = api::decode_record_log(api::encode(api::RecordLog{{row}, true, false}));
     REQUIRE(log_back);
     CHECK(log_back->truncated);
+    CHECK_FALSE(log_back->go_to_lead_button);
     REQUIRE(log_back->rows.size() == 1);
     const auto& back = log_back->rows[0];
     CHECK(back.lead_id == 21001);

@@ -1,5 +1,6 @@
 // The booking window's behaviour without a browser: what each choice asks the relay, and how replies land.
 #include <doctest/doctest.h>
+#include "shared/domain/settings.hpp"
 #include "widget/state/app_state.hpp"
 
 using namespace kb;
@@ -210,4 +211,94 @@ TEST_CASE("a new booking makes the log and the client summary stale") {
     CHECK_FALSE(s.records);
     CHECK_FALSE(s.client);
     CHECK(apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::records), {}}).size() == 1);
+}
+
+namespace {
+
+const char* account_log = R"({"records":[
+  {"record":{"id":1,"company_id":400001,"staff_id":5001,"staff_name":"Ольга","services":[],"date":"2026-11-23 12:00:00",
+             "datetime":"2026-11-23T12:00:00+03:00","attendance":1,"client":{"name":"Анна Иванова","phone":"+79991234567","email":""},
+             "paid_minor":250000},"branch_title":"Тверская","currency":"₽","lead_id":21001},
+  {"record":{"id":2,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[],"date":"2026-11-23 09:00:00",
+             "datetime":"2026-11-23T09:00:00+03:00","attendance":0,"client":{"name":"John Miller","phone":"+447700900456","email":""},
+             "paid_minor":0},"branch_title":"Тверская","currency":"₽","lead_id":0},
+  {"record":{"id":3,"company_id":400002,"staff_id":5101,"staff_name":"Carmen","services":[],"date":"2026-11-23 10:00:00",
+             "datetime":"2026-11-23T10:00:00+01:00","attendance":2,"deleted":true,"client":{"name":"María López","phone":"+34600111222","email":""},
+             "paid_minor":90000},"branch_title":"Gran Vía","currency":"€","lead_id":21002}],
+  "truncated":false,"go_to_lead_button":true})";
+
+AppState pipeline() {
+    AppState s;
+    auto calls = start_pipeline(s, "ru", "2026-11-23");
+    REQUIRE(calls.size() == 2);
+    CHECK(calls[0].path == "/api/v1/branches");
+    CHECK(calls[1].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
+    on_reply(s, calls[0].id, 200, card_one_branch);
+    on_reply(s, calls[1].id, 200, account_log);
+    REQUIRE(s.account_log);
+    CHECK(s.log_branches.size() == 1);
+    return s;
+}
+
+std::vector<int64_t> ids(const AppState& s) {
+    std::vector<int64_t> out;
+    for (const auto* row : visible_log_rows(s)) out.push_back(row->record.id);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the account's log asks for its period and branch; periods move by their own length") {
+    AppState s = pipeline();
+    auto calls = apply(s, {IntentKind::set_period_days, 7, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-29");
+    calls = apply(s, {IntentKind::shift_period, 1, {}});
+    CHECK(calls[0].path == "/api/v1/records?from=2026-11-30&to=2026-12-06");   // across a month's end
+    calls = apply(s, {IntentKind::set_period_days, 1, {}});
+    calls = apply(s, {IntentKind::shift_period, -1, {}});
+    CHECK(calls[0].path == "/api/v1/records?from=2026-11-29&to=2026-11-29");
+    calls = apply(s, {IntentKind::filter_branch, 400001, {}});
+    CHECK(calls[0].path == "/api/v1/records?from=2026-11-29&to=2026-11-29&company_id=400001");
+    CHECK(apply(s, {IntentKind::set_period_days, 40, {}}).empty());   // longer than the relay allows
+}
+
+TEST_CASE("the account's log filters by employee, status and client, and sorts by any column, here and at once") {
+    AppState s = pipeline();
+    CHECK(ids(s) == std::vector<int64_t>{2, 1, 3});   // by the moment: 09:00 MSK, then 12:00 MSK and 10:00 CET (the same moment)
+    CHECK(apply(s, {IntentKind::filter_staff, 5001, {}}).empty());   // no call: filtered here
+    CHECK(ids(s) == std::vector<int64_t>{1});
+    apply(s, {IntentKind::filter_staff, 0, {}});
+    apply(s, {IntentKind::filter_status, static_cast<int64_t>(domain::RecordState::deleted), {}});
+    CHECK(ids(s) == std::vector<int64_t>{3});
+    apply(s, {IntentKind::filter_status, -1, {}});
+    s.log_view.search = "john";   // any case
+    CHECK(ids(s) == std::vector<int64_t>{2});
+    s.log_view.search = "Анна";
+    CHECK(ids(s) == std::vector<int64_t>{1});
+    s.log_view.search = "600111";   // part of the phone
+    CHECK(ids(s) == std::vector<int64_t>{3});
+    s.log_view.search.clear();
+    apply(s, {IntentKind::sort_log, static_cast<int64_t>(LogColumn::paid), "desc"});
+    CHECK(ids(s) == std::vector<int64_t>{1, 3, 2});
+    apply(s, {IntentKind::sort_log, static_cast<int64_t>(LogColumn::employee), "asc"});
+    CHECK(ids(s) == std::vector<int64_t>{3, 2, 1});   // Carmen, Алексей, Ольга
+    auto staff = log_staff(s);
+    REQUIRE(staff.size() == 3);
+    CHECK(staff[0].second == "Carmen");
+}
+
+TEST_CASE("a status changed from the account's log updates its row and keeps the link to the lead") {
+    AppState s = pipeline();
+    auto calls = apply(s, {IntentKind::change_status, 2, "confirm"});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/branches/400001/records/2/status");
+    on_reply(s, calls[0].id, 200, R"({"record":{"id":2,"company_id":400001,"staff_id":5003,"services":[],"date":"2026-11-23 09:00:00",
+        "datetime":"2026-11-23T09:00:00+03:00","attendance":2},"branch_title":"Тверская","currency":"₽","lead_id":21003})");
+    const auto* row = visible_log_rows(s)[0];
+    CHECK(row->record.attendance == domain::Attendance::confirmed);
+    CHECK(row->lead_id == 21003);
+    calls = apply(s, {IntentKind::refresh, 0, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
 }

@@ -67,7 +67,9 @@ define(['jquery'], function ($) {
             function (text, status, xhr) { respond(id, xhr && xhr.status ? xhr.status : 200, text); },
             function (xhr) { respond(id, (xhr && xhr.status) || 0, (xhr && xhr.responseText) || 'network error'); });
         },
+        openLead: function (leadId) { window.location.assign('/leads/detail/' + Number(leadId)); },
         contentHeight: function (cssHeight) {
+          if (shared.mode === 'pipeline') return;   // the log's window has its own size
           var height = Math.max(240, Math.ceil(cssHeight));
           if (shared.container) shared.container.style.height = height + 'px';
           resize();
@@ -91,10 +93,75 @@ define(['jquery'], function ($) {
     }
 
     function start() {
+      if (!shared.ready) return;
+      if (shared.mode === 'pipeline') {
+        shared.started = true;
+        shared.module.ccall('kb_start_pipeline', null, ['string', 'string', 'string'], [language(), uiStrings(), today()]);
+        return;
+      }
       var lead = currentLeadId();
-      if (!shared.ready || !lead) return;
+      if (!lead) return;
       shared.started = true;
       shared.module.ccall('kb_start', null, ['number', 'string', 'string'], [lead, language(), uiStrings()]);
+    }
+
+    function today() {
+      var d = new Date();
+      function two(n) { return (n < 10 ? '0' : '') + n; }
+      return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate());
+    }
+
+    // [SECTION] the leads list (pipeline view): a button that opens the account's record log in a window
+    function mountListButton() {
+      if (!relayUrl() || document.querySelector('.kb-altegio-list-button')) return;
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'kb-altegio-list-button';
+      button.textContent = self.i18n('ui').account_log.open;
+      button.style.cssText = 'position:fixed;right:24px;bottom:24px;z-index:1000;padding:10px 18px;border:0;border-radius:4px;' +
+                             'background:#2979d9;color:#fff;font:14px/1.2 sans-serif;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.25)';
+      button.addEventListener('click', openLogWindow);
+      document.body.appendChild(button);
+    }
+
+    function openLogWindow() {
+      if (document.querySelector('.kb-altegio-overlay')) return;
+      if (!shared.canvas) createCanvas();
+      var overlay = document.createElement('div');
+      overlay.className = 'kb-altegio-overlay';
+      overlay.style.cssText = 'position:fixed;left:0;top:0;right:0;bottom:0;z-index:1001;background:rgba(20,30,45,.45)';
+      var box = document.createElement('div');
+      box.style.cssText = 'position:absolute;left:4vw;top:5vh;width:92vw;height:88vh;background:#fff;border-radius:6px;overflow:hidden;' +
+                          'box-shadow:0 6px 30px rgba(0,0,0,.3)';
+      var close = document.createElement('button');
+      close.type = 'button';
+      close.className = 'kb-altegio-close';
+      close.textContent = '×';
+      close.setAttribute('aria-label', 'close');
+      close.style.cssText = 'position:absolute;right:8px;top:4px;z-index:2;border:0;background:none;font:24px sans-serif;cursor:pointer;color:#555';
+      var root = document.createElement('div');
+      root.style.cssText = 'position:absolute;left:0;top:0;right:0;bottom:0';
+      box.appendChild(root);
+      box.appendChild(close);
+      overlay.appendChild(box);
+      document.body.appendChild(overlay);
+      root.appendChild(shared.canvas);
+      root.appendChild(shared.text);
+      shared.container = root;
+      shared.mode = 'pipeline';
+      shared.size = '';
+      function closeWindow() {
+        document.removeEventListener('keydown', onKey, true);
+        overlay.remove();
+        shared.container = null;
+        shared.started = false;
+      }
+      function onKey(event) { if (event.key === 'Escape' && !shared.focused) closeWindow(); }
+      close.addEventListener('click', closeWindow);
+      document.addEventListener('keydown', onKey, true);
+      window.kbWidget = testHooks();
+      if (shared.ready) { resize(); start(); }
+      else loadModule().catch(function (error) { root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
     }
 
     function loadModule() {
@@ -121,16 +188,19 @@ define(['jquery'], function ($) {
       return shared.loading;
     }
 
+    function createCanvas() {
+      shared.canvas = document.createElement('canvas');
+      shared.canvas.id = 'kb-widget-canvas';
+      shared.canvas.setAttribute('tabindex', '0');
+      shared.canvas.style.display = 'block';
+      shared.canvas.addEventListener('contextmenu', function (e) { e.preventDefault(); });
+      shared.text = createTextInput();
+    }
+
     function mount() {
       if (!relayUrl()) return false;
-      if (!shared.canvas) {
-        shared.canvas = document.createElement('canvas');
-        shared.canvas.id = 'kb-widget-canvas';
-        shared.canvas.setAttribute('tabindex', '0');
-        shared.canvas.style.display = 'block';
-        shared.canvas.addEventListener('contextmenu', function (e) { e.preventDefault(); });
-        shared.text = createTextInput();
-      }
+      if (!shared.canvas) createCanvas();
+      shared.mode = 'card';
       self.render_template({
         caption: { class_name: 'kb-altegio-caption' },
         body: '',
@@ -165,7 +235,9 @@ define(['jquery'], function ($) {
 
     this.callbacks = {
       render: function () {
-        if (window.APP && APP.widgets && APP.widgets.system && APP.widgets.system.area !== 'lcard') return true;
+        var area = window.APP && APP.widgets && APP.widgets.system && APP.widgets.system.area;
+        if (area === 'llist') { mountListButton(); return true; }
+        if (area && area !== 'lcard') return true;
         if (!mount()) return true;
         if (shared.ready) { shared.size = ''; resize(); if (!shared.started) start(); }
         else loadModule().catch(function (error) {

@@ -4,7 +4,11 @@
   'use strict';
   var query = new URLSearchParams(location.search);
   var leadId = Number(query.get('lead') || 21001);
-  var lang = ['en', 'ru', 'es'].indexOf(query.get('lang')) >= 0 ? query.get('lang') : 'en';
+  // The user's language, as Kommo keeps it across pages: from the address, else the last one chosen.
+  var asked = query.get('lang') || localStorage.getItem('kb-sandbox-lang');
+  var lang = ['en', 'ru', 'es'].indexOf(asked) >= 0 ? asked : 'en';
+  localStorage.setItem('kb-sandbox-lang', lang);
+  var listView = query.get('view') === 'leads';   // the leads list (pipeline view) instead of a card
   var userId = Number(query.get('user') || 9001);
   var select = document.getElementById('lang');
   select.value = lang;
@@ -41,22 +45,23 @@
     .then(function (loaded) {
       var info = loaded[0], state = loaded[1], strings = loaded[2];
       var lead = state.kommo.leads.filter(function (l) { return l.id === leadId; })[0];
-      if (!lead) throw new Error('no lead ' + leadId + ' in the sandbox');
-      drawCard(lead, state);
+      if (listView) drawList(state);
+      else if (!lead) throw new Error('no lead ' + leadId + ' in the sandbox');
+      else drawCard(lead, state);
 
       // [SECTION] Kommo's globals
       var user = { id: userId, name: userId === 9001 ? 'Анна Менеджерова' : 'Manager ' + userId };
       window.APP = {
         lang_id: lang,
-        data: { current_card: { id: leadId, element_type: 2, main_user: lead.responsible_user_id }, current_entity: 'leads' },
-        widgets: { system: { area: 'lcard' } },
+        data: { current_card: listView ? false : { id: leadId, element_type: 2, main_user: lead.responsible_user_id }, current_entity: 'leads' },
+        widgets: { system: { area: listView ? 'llist' : 'lcard' } },
         constant: function (key) {
           if (key === 'user') return user;
           if (key === 'account') return { id: 31000001, subdomain: 'bellastudio' };
           return null;
         },
-        isCard: function () { return true; },
-        getWidgetsArea: function () { return 'leads_card'; }
+        isCard: function () { return !listView; },
+        getWidgetsArea: function () { return listView ? 'leads' : 'leads_card'; }
       };
       return loadScript('/kommo-widget/script.js').then(function () { return { info: info, strings: strings }; });
     })
@@ -133,6 +138,21 @@
       box.appendChild(row);
     });
   }
+  function drawList(state) {
+    document.getElementById('lead-name').textContent = 'Leads';
+    document.querySelector('.card-main h2').textContent = '';
+    var fields = document.getElementById('lead-fields');
+    state.kommo.leads.forEach(function (l) {
+      var row = document.createElement('div');
+      row.className = 'row';
+      row.innerHTML = '<a></a><span></span>';
+      row.children[0].textContent = l.name;
+      row.children[0].href = '/leads/detail/' + l.id;
+      row.children[1].textContent = (state.kommo.statuses || {})[String(l.status_id)] || String(l.status_id);
+      fields.appendChild(row);
+    });
+  }
+
   function findContact(lead, state) {
     var links = state.kommo.lead_contacts || {};
     var ids = links[String(lead.id)] || [];

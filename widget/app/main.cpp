@@ -13,6 +13,7 @@
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
+#include "widget/views/account_log.hpp"
 #include "widget/views/lead_card.hpp"
 
 namespace {
@@ -47,6 +48,7 @@ void send_all(const std::vector<kb::widget::Call>& calls) {
 void process_intents(std::vector<kb::widget::Intent>& intents) {
     for (auto& intent : intents) {
         if (intent.kind == kb::widget::IntentKind::book && intent.text.empty()) intent.text = kb::widget::platform::fresh_request_key();
+        if (intent.kind == kb::widget::IntentKind::open_lead) kb::widget::platform::open_lead(intent.number);
         send_all(kb::widget::apply(shell().state, intent));
     }
     intents.clear();
@@ -69,7 +71,8 @@ void draw_frame() {
     std::vector<kb::widget::Intent> intents;
     ImGui::Begin("###booking", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                             ImGuiWindowFlags_NoBringToFrontOnFocus);
-    kb::widget::views::draw_lead_card(s.state, intents);
+    if (s.state.place == kb::widget::Place::pipeline) kb::widget::views::draw_account_log(s.state, intents);
+    else kb::widget::views::draw_lead_card(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
     ImGui::End();
     ImGui::Render();
@@ -104,6 +107,13 @@ EMSCRIPTEN_KEEPALIVE void kb_start(double lead_id, const char* language, const c
     kb::widget::ui::load_strings(strings_json);
     shell().started = true;
     send_all(kb::widget::start(shell().state, static_cast<int64_t>(lead_id), language));
+}
+
+// Called by script.js over the leads list: the account's log for `today` (the user's date, "YYYY-MM-DD").
+EMSCRIPTEN_KEEPALIVE void kb_start_pipeline(const char* language, const char* strings_json, const char* today) {
+    kb::widget::ui::load_strings(strings_json);
+    shell().started = true;
+    send_all(kb::widget::start_pipeline(shell().state, language, today));
 }
 
 EMSCRIPTEN_KEEPALIVE void kb_set_language(const char* language, const char* strings_json) {

@@ -9,6 +9,7 @@ namespace kb::widget::platform {
 void send(const Call& call);
 std::string fresh_request_key();          // random, from the browser's crypto
 void report_content_height(float css_pixels);
+void open_lead(int64_t lead_id);          // Kommo opens the lead's card
 double now_ms();
 
 }  // namespace kb::widget::platform

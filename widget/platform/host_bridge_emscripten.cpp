@@ -21,7 +21,13 @@ EM_JS(void, js_report_height, (float css_pixels), {
     if (Module.kbHost.contentHeight) Module.kbHost.contentHeight(css_pixels);
 });
 
+EM_JS(void, js_open_lead, (double lead_id), {
+    if (Module.kbHost.openLead) Module.kbHost.openLead(lead_id);
+});
+
 }  // namespace
+
+void open_lead(int64_t lead_id) { js_open_lead(static_cast<double>(lead_id)); }
 
 void send(const Call& call) { js_send(call.id, call.method.c_str(), call.path.c_str(), call.body.c_str()); }
 

@@ -1,6 +1,9 @@
 #include "widget/state/app_state.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include "shared/domain/calendar.hpp"
+#include "shared/domain/status_sync.hpp"
 
 namespace kb::widget {
 
@@ -85,13 +88,99 @@ std::vector<Call> load_tab(AppState& s) {
 }
 
 const api::RecordRow* row_of(const AppState& s, int64_t record_id) {
-    if (!s.records) return nullptr;
-    for (const auto& row : *s.records)
-        if (row.record.id == record_id) return &row;
+    const std::vector<api::RecordRow>* lists[] = {s.records ? &*s.records : nullptr, s.account_log ? &s.account_log->rows : nullptr};
+    for (const auto* list : lists)
+        if (list)
+            for (const auto& row : *list)
+                if (row.record.id == record_id) return &row;
     return nullptr;
 }
 
+// [SECTION] the account's log (pipeline view)
+std::string day_after(const std::string& day, int64_t days) {
+    auto civil = domain::parse_civil(day);
+    if (!civil) return day;
+    return domain::format_civil(domain::civil_from_days(domain::days_from_civil(civil->year, civil->month, civil->day) + days));
+}
+
+int64_t period_days(const LogView& v) {
+    auto a = domain::parse_civil(v.from), b = domain::parse_civil(v.to);
+    if (!a || !b) return 1;
+    return domain::days_from_civil(b->year, b->month, b->day) - domain::days_from_civil(a->year, a->month, a->day) + 1;
+}
+
+std::vector<Call> load_account_log(AppState& s) {
+    std::string path = "/api/v1/records?from=" + s.log_view.from + "&to=" + s.log_view.to;
+    if (s.log_view.company_id != 0) path += "&company_id=" + std::to_string(s.log_view.company_id);
+    return {make_call(s, RequestKind::account_log, "GET", path)};
+}
+
+// Records of branches in different time zones compare by the moment they start, not by their wall time.
+int64_t starts_at(const domain::Record& r) {
+    auto parsed = domain::parse_iso_datetime(r.datetime);
+    return parsed ? domain::to_unix_seconds(*parsed) : 0;
+}
+
+std::string lower(std::string text) {   // ASCII only; Cyrillic is matched as typed
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
 }  // namespace
+
+std::vector<Call> start_pipeline(AppState& state, const std::string& language, const std::string& today) {
+    state = AppState{};
+    state.place = Place::pipeline;
+    state.language = language;
+    state.log_view.from = state.log_view.to = today;
+    std::vector<Call> calls{make_call(state, RequestKind::branches, "GET", "/api/v1/branches")};
+    for (auto& call : load_account_log(state)) calls.push_back(std::move(call));
+    return calls;
+}
+
+std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
+    std::vector<const api::RecordRow*> rows;
+    if (!s.account_log) return rows;
+    const LogView& v = s.log_view;
+    std::string needle = lower(v.search);
+    for (const auto& row : s.account_log->rows) {
+        const auto& r = row.record;
+        if (v.staff_id != 0 && r.staff_id != v.staff_id) continue;
+        if (v.status >= 0 && static_cast<int>(domain::record_state(r)) != v.status) continue;
+        if (!needle.empty()) {
+            std::string name = r.client ? lower(r.client->name) : "", phone = r.client ? r.client->phone : "";
+            if (name.find(needle) == std::string::npos && phone.find(v.search) == std::string::npos) continue;
+        }
+        rows.push_back(&row);
+    }
+    auto key_less = [&](const api::RecordRow* a, const api::RecordRow* b) {
+        const auto &x = a->record, &y = b->record;
+        auto client = [](const domain::Record& r) { return r.client ? r.client->name : std::string(); };
+        switch (v.sort_by) {
+            case LogColumn::time: return starts_at(x) < starts_at(y);
+            case LogColumn::branch: return a->branch_title < b->branch_title;
+            case LogColumn::employee: return x.staff_name < y.staff_name;
+            case LogColumn::client: return client(x) < client(y);
+            case LogColumn::status: return static_cast<int>(domain::record_state(x)) < static_cast<int>(domain::record_state(y));
+            case LogColumn::paid: return x.paid.minor < y.paid.minor;
+        }
+        return false;
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const api::RecordRow* a, const api::RecordRow* b) {
+        return v.descending ? key_less(b, a) : key_less(a, b);
+    });
+    return rows;
+}
+
+std::vector<std::pair<int64_t, std::string>> log_staff(const AppState& s) {
+    std::map<int64_t, std::string> seen;
+    if (s.account_log)
+        for (const auto& row : s.account_log->rows)
+            if (row.record.staff_id != 0) seen.emplace(row.record.staff_id, row.record.staff_name);
+    std::vector<std::pair<int64_t, std::string>> out(seen.begin(), seen.end());
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    return out;
+}
 
 std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language) {
     state = AppState{};
@@ -106,7 +195,8 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
     bool booking_untouched = intent.kind == IntentKind::book || intent.kind == IntentKind::dismiss_error ||
                              intent.kind == IntentKind::edit_client || intent.kind == IntentKind::show_tab ||
                              intent.kind == IntentKind::refresh || intent.kind == IntentKind::change_status ||
-                             intent.kind == IntentKind::ask_cancel || intent.kind == IntentKind::keep_record;
+                             intent.kind == IntentKind::ask_cancel || intent.kind == IntentKind::keep_record ||
+                             s.place == Place::pipeline;
     if (!booking_untouched) s.request_key.clear();
     switch (intent.kind) {
         case IntentKind::choose_branch:
@@ -172,7 +262,35 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
         }
         case IntentKind::refresh:
             s.error.reset();
+            if (s.place == Place::pipeline) return load_account_log(s);
             return load_tab(s);
+        case IntentKind::shift_period: {
+            int64_t days = period_days(s.log_view) * (intent.number < 0 ? -1 : 1);
+            s.log_view.from = day_after(s.log_view.from, days);
+            s.log_view.to = day_after(s.log_view.to, days);
+            return load_account_log(s);
+        }
+        case IntentKind::set_period_days:
+            if (intent.number < 1 || intent.number > 31) return {};
+            s.log_view.to = day_after(s.log_view.from, intent.number - 1);
+            return load_account_log(s);
+        case IntentKind::filter_branch:
+            s.log_view.company_id = intent.number;
+            return load_account_log(s);
+        case IntentKind::filter_staff:
+            s.log_view.staff_id = intent.number;
+            return {};
+        case IntentKind::filter_status:
+            s.log_view.status = static_cast<int>(intent.number);
+            return {};
+        case IntentKind::edit_search:
+        case IntentKind::open_lead:   // the shell opens the card
+            return {};
+        case IntentKind::sort_log:
+            if (intent.number < 0 || intent.number > static_cast<int64_t>(LogColumn::paid)) return {};
+            s.log_view.sort_by = static_cast<LogColumn>(intent.number);
+            s.log_view.descending = intent.text == "desc";
+            return {};
         case IntentKind::ask_cancel:
             s.cancel_asked_id = intent.number;
             return {};
@@ -215,7 +333,10 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             s.request_key.clear();
             if (!s.form.date.empty()) return load_times(s);
         }
-        if (kind == RequestKind::status && http_status == 409 && s.tab == Tab::records) return load_tab(s);   // changed elsewhere
+        if (kind == RequestKind::status && http_status == 409) {   // changed elsewhere: read the log again
+            if (s.place == Place::pipeline) return load_account_log(s);
+            if (s.tab == Tab::records) return load_tab(s);
+        }
         return {};
     }
     auto failed_decode = [&](const Error& e) { s.error = ShownError{"ui.error.bad_reply", e.detail}; };
@@ -280,12 +401,25 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             s.client = std::move(*summary);
             return {};
         }
+        case RequestKind::branches: {
+            auto context = api::decode_card_context(*json);
+            if (!context) { failed_decode(context.error()); return {}; }
+            s.log_branches = std::move(context->branches);
+            return {};
+        }
+        case RequestKind::account_log: {
+            auto log = api::decode_record_log(*json);
+            if (!log) { failed_decode(log.error()); return {}; }
+            s.account_log = std::move(*log);
+            return {};
+        }
         case RequestKind::status: {
             auto row = api::decode_record_row(*json);
             if (!row) { failed_decode(row.error()); return {}; }
-            if (s.records)
-                for (auto& each : *s.records)
-                    if (each.record.id == row->record.id) each = std::move(*row);
+            for (auto* list : {s.records ? &*s.records : nullptr, s.account_log ? &s.account_log->rows : nullptr})
+                if (list)
+                    for (auto& each : *list)
+                        if (each.record.id == row->record.id) each = *row;
             s.client.reset();   // visits may have changed
             return {};
         }

@@ -15,7 +15,24 @@
 
 namespace kb::widget {
 
-enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status };
+enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log };
+
+// Where the widget runs: in a lead card, or over the leads list (the pipeline view) with the account's log.
+enum class Place { lead_card, pipeline };
+
+// Columns of the account's log; the table sorts by any of them.
+enum class LogColumn { time = 0, branch, employee, client, status, paid };
+
+// What the account's log shows: the period and branch come from the relay, the rest is filtered here.
+struct LogView {
+    std::string from, to;               // "YYYY-MM-DD", the period asked for
+    int64_t company_id = 0;             // 0 = every branch this user sees
+    int64_t staff_id = 0;               // 0 = every employee
+    int status = -1;                    // -1 = any, else a domain::RecordState as int
+    std::string search;                 // part of the client's name or phone, any case (edited in place by the view)
+    LogColumn sort_by = LogColumn::time;
+    bool descending = false;
+};
 
 // The card's three views: booking, the lead's record log, and the client summary.
 enum class Tab { book = 0, records = 1, client = 2 };
@@ -44,6 +61,7 @@ struct ShownError {
 };
 
 struct AppState {
+    Place place = Place::lead_card;
     int64_t lead_id = 0;
     std::string language = "en";
     std::optional<wire::api::CardContext> card;
@@ -60,6 +78,10 @@ struct AppState {
     std::optional<wire::api::ClientSummary> client;             // the client summary, once loaded
     int64_t status_record_id = 0;       // the record whose status change is on its way
     int64_t cancel_asked_id = 0;        // the record whose cancellation waits for "Yes"
+    // The pipeline view: the account's log.
+    std::vector<domain::Branch> log_branches;
+    std::optional<wire::api::RecordLog> account_log;
+    LogView log_view;
     std::map<int, RequestKind> in_flight;
     int next_request_id = 1;
 
@@ -85,6 +107,15 @@ enum class IntentKind {
     change_status,      // number = record id, text = "confirm" | "came" | "did_not_come" | "cancel"
     ask_cancel,         // number = record id: "Cancel this record?" is shown before anything is sent
     keep_record,        // the answer "No" to that question
+    // the account's log (pipeline view)
+    shift_period,       // number = -1 or +1: the previous or next period of the same length
+    set_period_days,    // number = days shown from the period's first day (1 or 7)
+    filter_branch,      // number = branch id, 0 = every branch (asks the relay again)
+    filter_staff,       // number = staff id, 0 = every employee
+    filter_status,      // number = domain::RecordState as int, -1 = any
+    edit_search,        // the search text changed (the view edits it in place)
+    sort_log,           // number = LogColumn, text = "desc" for descending
+    open_lead,          // number = lead id: the shell opens the lead's card
 };
 
 struct Intent {
@@ -94,8 +125,15 @@ struct Intent {
 };
 
 std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language);
+// The pipeline view: the account's log of `today` ("YYYY-MM-DD", the user's own date).
+std::vector<Call> start_pipeline(AppState& state, const std::string& language, const std::string& today);
 std::vector<Call> apply(AppState& state, const Intent& intent);
 std::vector<Call> on_reply(AppState& state, int request_id, int http_status, const std::string& body);
+
+// The rows of the account's log that pass the filters, in the chosen order.
+std::vector<const wire::api::RecordRow*> visible_log_rows(const AppState& state);
+// The employees that appear in the account's log, by name, for the employee filter.
+std::vector<std::pair<int64_t, std::string>> log_staff(const AppState& state);
 
 // Minutes of the chosen services, for the summary line.
 int32_t chosen_duration_minutes(const AppState& state);

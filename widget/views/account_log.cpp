@@ -1,0 +1,249 @@
+#include "widget/views/account_log.hpp"
+
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+#include "shared/domain/money.hpp"
+#include "shared/domain/status_sync.hpp"
+#include "widget/ui/controls.hpp"
+#include "widget/ui/i18n.hpp"
+#include "widget/ui/theme.hpp"
+#include "widget/views/common.hpp"
+
+namespace kb::widget::views {
+namespace {
+
+using ui::label;
+using ui::remember;
+using ui::tr;
+
+const char* state_keys[] = {"ui.status.waiting", "ui.status.confirmed", "ui.status.came", "ui.status.did_not_come", "ui.status.cancelled"};
+
+ImVec4 state_color(domain::RecordState state) {
+    switch (state) {
+        case domain::RecordState::confirmed: return ui::accent_color();
+        case domain::RecordState::came: return ImVec4(0.13f, 0.55f, 0.25f, 1.0f);
+        case domain::RecordState::did_not_come: return ui::error_color();
+        case domain::RecordState::deleted: return ImVec4(0.45f, 0.45f, 0.45f, 1.0f);
+        case domain::RecordState::waiting: break;
+    }
+    return ImVec4(0.70f, 0.48f, 0.05f, 1.0f);
+}
+
+std::string period_text(const LogView& v) {
+    if (v.from == v.to) return ui::format_day(v.from);
+    return ui::format_day(v.from) + " – " + ui::format_day(v.to);
+}
+
+void draw_period(const AppState& state, std::vector<Intent>& intents) {
+    if (ImGui::ArrowButton("###period_prev", ImGuiDir_Left)) intents.push_back({IntentKind::shift_period, -1, {}});
+    remember("period_prev");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(period_text(state.log_view).c_str());
+    remember("period");
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("###period_next", ImGuiDir_Right)) intents.push_back({IntentKind::shift_period, 1, {}});
+    remember("period_next");
+    ImGui::SameLine();
+    bool week = state.log_view.from != state.log_view.to;
+    if (ImGui::RadioButton(label("ui.account_log.day", "period_day").c_str(), !week)) intents.push_back({IntentKind::set_period_days, 1, {}});
+    remember("period_day");
+    ImGui::SameLine();
+    if (ImGui::RadioButton(label("ui.account_log.week", "period_week").c_str(), week)) intents.push_back({IntentKind::set_period_days, 7, {}});
+    remember("period_week");
+    ImGui::SameLine();
+    if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back({IntentKind::refresh, 0, {}});
+    remember("refresh");
+}
+
+void draw_filters(AppState& state, std::vector<Intent>& intents) {
+    float width = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
+    const LogView& v = state.log_view;
+
+    std::string branch = tr("ui.account_log.all_branches");
+    for (const auto& b : state.log_branches)
+        if (b.id == v.company_id) branch = b.title;
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("###log_branch", branch.c_str())) {
+        if (ImGui::Selectable(label("ui.account_log.all_branches", "all").c_str(), v.company_id == 0)) intents.push_back({IntentKind::filter_branch, 0, {}});
+        for (const auto& b : state.log_branches) {
+            ImGui::PushID(static_cast<int>(b.id));
+            if (ImGui::Selectable(b.title.c_str(), v.company_id == b.id)) intents.push_back({IntentKind::filter_branch, b.id, {}});
+            remember("log_branch_" + std::to_string(b.id));
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    remember("log_branch");
+
+    ImGui::SameLine();
+    auto staff = log_staff(state);
+    std::string employee = tr("ui.account_log.all_staff");
+    for (const auto& [id, name] : staff)
+        if (id == v.staff_id) employee = name;
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("###log_staff", employee.c_str())) {
+        if (ImGui::Selectable(label("ui.account_log.all_staff", "all").c_str(), v.staff_id == 0)) intents.push_back({IntentKind::filter_staff, 0, {}});
+        for (const auto& [id, name] : staff) {
+            ImGui::PushID(static_cast<int>(id));
+            if (ImGui::Selectable(name.c_str(), v.staff_id == id)) intents.push_back({IntentKind::filter_staff, id, {}});
+            remember("log_staff_" + std::to_string(id));
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    remember("log_staff");
+
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(width);
+    std::string status = v.status < 0 ? tr("ui.account_log.any_status") : tr(state_keys[v.status]);
+    if (ImGui::BeginCombo("###log_status", status.c_str())) {
+        if (ImGui::Selectable(label("ui.account_log.any_status", "any").c_str(), v.status < 0)) intents.push_back({IntentKind::filter_status, -1, {}});
+        for (int i = 0; i < 5; ++i) {
+            if (ImGui::Selectable(label(state_keys[i], "status" + std::to_string(i)).c_str(), v.status == i))
+                intents.push_back({IntentKind::filter_status, i, {}});
+            remember("log_status_" + std::to_string(i));
+        }
+        ImGui::EndCombo();
+    }
+    remember("log_status");
+
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::InputTextWithHint("###log_search", tr("ui.account_log.search").c_str(), &state.log_view.search))
+        intents.push_back({IntentKind::edit_search, 0, {}});
+    remember("log_search");
+}
+
+void draw_row_actions(const AppState& state, const wire::api::RecordRow& row, std::vector<Intent>& intents) {
+    const auto& r = row.record;
+    std::string id = std::to_string(r.id);
+    if (state.status_record_id == r.id) {
+        loading_line(state, RequestKind::status);
+        return;
+    }
+    if (!r.deleted) {
+        if (ImGui::SmallButton(label("ui.account_log.actions", "log_actions_" + id).c_str())) ImGui::OpenPopup("actions");
+        remember("log_actions_" + id);
+        if (ImGui::BeginPopup("actions")) {
+            for (const char* action : {"confirm", "came", "did_not_come"}) {
+                if (ImGui::Selectable(label(std::string("ui.action.") + action, std::string("log_") + action + "_" + id).c_str()))
+                    intents.push_back({IntentKind::change_status, r.id, action});
+                remember(std::string("log_") + action + "_" + id);
+            }
+            if (ImGui::Selectable(label("ui.action.cancel", "log_cancel_" + id).c_str())) intents.push_back({IntentKind::ask_cancel, r.id, {}});
+            remember("log_cancel_" + id);
+            ImGui::EndPopup();
+        }
+    }
+    if (row.lead_id != 0 && state.account_log->go_to_lead_button) {
+        if (!r.deleted) ImGui::SameLine();
+        if (ImGui::SmallButton(label("ui.account_log.go_to_lead", "go_to_lead_" + id).c_str()))
+            intents.push_back({IntentKind::open_lead, row.lead_id, {}});
+        remember("go_to_lead_" + id);
+    }
+}
+
+void draw_cancel_question(const AppState& state, std::vector<Intent>& intents) {
+    if (state.cancel_asked_id == 0) return;
+    std::string id = std::to_string(state.cancel_asked_id);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
+    ImGui::TextUnformatted(tr("ui.action.cancel_question").c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::SmallButton(label("ui.action.cancel_yes", "cancel_yes_" + id).c_str()))
+        intents.push_back({IntentKind::change_status, state.cancel_asked_id, "cancel"});
+    remember("cancel_yes_" + id);
+    ImGui::SameLine();
+    if (ImGui::SmallButton(label("ui.action.cancel_no", "cancel_no_" + id).c_str())) intents.push_back({IntentKind::keep_record, 0, {}});
+    remember("cancel_no_" + id);
+}
+
+void draw_table(const AppState& state, std::vector<Intent>& intents) {
+    auto rows = visible_log_rows(state);
+    ImGui::TextDisabled("%zu / %zu", rows.size(), state.account_log->rows.size());
+    remember("log_count");
+    if (state.account_log->truncated) {
+        ImGui::SameLine();
+        ImGui::TextColored(ui::error_color(), "%s", tr("ui.account_log.truncated").c_str());
+    }
+    ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("###log_table", 8, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    auto column = [](const char* key, LogColumn id, ImGuiTableColumnFlags extra = 0) {
+        ImGui::TableSetupColumn(tr(key).c_str(), extra, 0.0f, static_cast<ImGuiID>(id));
+    };
+    column("ui.account_log.column.time", LogColumn::time, ImGuiTableColumnFlags_DefaultSort);
+    column("ui.account_log.column.branch", LogColumn::branch);
+    column("ui.account_log.column.employee", LogColumn::employee);
+    ImGui::TableSetupColumn(tr("ui.account_log.column.services").c_str(), ImGuiTableColumnFlags_NoSort, 0.0f, 100);
+    column("ui.account_log.column.client", LogColumn::client);
+    column("ui.account_log.column.status", LogColumn::status);
+    column("ui.account_log.column.paid", LogColumn::paid);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort, 0.0f, 101);
+    ImGui::TableHeadersRow();
+    if (ImGuiTableSortSpecs* sort = ImGui::TableGetSortSpecs(); sort && sort->SpecsDirty) {
+        if (sort->SpecsCount > 0) {
+            const auto& spec = sort->Specs[0];
+            intents.push_back({IntentKind::sort_log, static_cast<int64_t>(spec.ColumnUserID),
+                               spec.SortDirection == ImGuiSortDirection_Descending ? "desc" : "asc"});
+        }
+        sort->SpecsDirty = false;
+    }
+
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(rows.size()));
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const auto& row = *rows[i];
+            const auto& r = row.record;
+            ImGui::PushID(static_cast<int>(r.id));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            std::string when = r.date.size() >= 16 ? ui::format_day(r.date.substr(0, 10)) + ", " + r.date.substr(11, 5) : r.datetime;
+            ImGui::TextUnformatted(when.c_str());
+            remember("log_row_" + std::to_string(r.id));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(row.branch_title.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.staff_name.c_str());
+            ImGui::TableNextColumn();
+            std::string services;
+            for (const auto& s : r.services) services += (services.empty() ? "" : ", ") + s.title;
+            ImGui::TextUnformatted(services.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.client ? r.client->name.c_str() : "—");
+            ImGui::TableNextColumn();
+            auto record_state = domain::record_state(r);
+            ImGui::TextColored(state_color(record_state), "%s", tr(state_keys[static_cast<int>(record_state)]).c_str());
+            remember("log_status_of_" + std::to_string(r.id));
+            ImGui::TableNextColumn();
+            if (r.paid.minor != 0) ImGui::TextUnformatted(domain::format_money(r.paid, state.language, row.currency).c_str());
+            ImGui::TableNextColumn();
+            draw_row_actions(state, row, intents);
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_account_log(AppState& state, std::vector<Intent>& intents) {
+    ImGui::TextColored(ui::accent_color(), "%s", tr("ui.account_log.title").c_str());
+    draw_period(state, intents);
+    draw_filters(state, intents);
+    loading_line(state, RequestKind::account_log);
+    draw_error(state, intents);
+    draw_cancel_question(state, intents);
+    ImGui::Separator();
+    if (!state.account_log) return;
+    if (state.account_log->rows.empty()) {
+        ImGui::TextWrapped("%s", tr("ui.account_log.empty").c_str());
+        remember("log_empty");
+        return;
+    }
+    draw_table(state, intents);
+}
+
+}  // namespace kb::widget::views
