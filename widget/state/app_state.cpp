@@ -143,32 +143,41 @@ std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
     if (!s.account_log) return rows;
     const LogView& v = s.log_view;
     std::string needle = lower(v.search);
+    std::string name;
     for (const auto& row : s.account_log->rows) {
         const auto& r = row.record;
         if (v.staff_id != 0 && r.staff_id != v.staff_id) continue;
         if (v.status >= 0 && static_cast<int>(domain::record_state(r)) != v.status) continue;
         if (!needle.empty()) {
-            std::string name = r.client ? lower(r.client->name) : "", phone = r.client ? r.client->phone : "";
-            if (name.find(needle) == std::string::npos && phone.find(v.search) == std::string::npos) continue;
+            if (!r.client) continue;
+            name.assign(r.client->name);
+            if (lower(std::move(name)).find(needle) == std::string::npos && r.client->phone.find(v.search) == std::string::npos) continue;
         }
         rows.push_back(&row);
     }
-    auto key_less = [&](const api::RecordRow* a, const api::RecordRow* b) {
-        const auto &x = a->record, &y = b->record;
-        auto client = [](const domain::Record& r) { return r.client ? r.client->name : std::string(); };
-        switch (v.sort_by) {
-            case LogColumn::time: return starts_at(x) < starts_at(y);
-            case LogColumn::branch: return a->branch_title < b->branch_title;
-            case LogColumn::employee: return x.staff_name < y.staff_name;
-            case LogColumn::client: return client(x) < client(y);
-            case LogColumn::status: return static_cast<int>(domain::record_state(x)) < static_cast<int>(domain::record_state(y));
-            case LogColumn::paid: return x.paid.minor < y.paid.minor;
-        }
-        return false;
+    // Each row's sort key is worked out once (a moment, a number or a text), not at every comparison.
+    struct Keyed {
+        const api::RecordRow* row;
+        int64_t number;
+        const std::string* text;
     };
-    std::stable_sort(rows.begin(), rows.end(), [&](const api::RecordRow* a, const api::RecordRow* b) {
-        return v.descending ? key_less(b, a) : key_less(a, b);
-    });
+    static const std::string none;
+    std::vector<Keyed> keyed;
+    keyed.reserve(rows.size());
+    for (const auto* row : rows) {
+        const auto& r = row->record;
+        switch (v.sort_by) {
+            case LogColumn::time: keyed.push_back({row, starts_at(r), &none}); break;
+            case LogColumn::branch: keyed.push_back({row, 0, &row->branch_title}); break;
+            case LogColumn::employee: keyed.push_back({row, 0, &r.staff_name}); break;
+            case LogColumn::client: keyed.push_back({row, 0, r.client ? &r.client->name : &none}); break;
+            case LogColumn::status: keyed.push_back({row, static_cast<int64_t>(domain::record_state(r)), &none}); break;
+            case LogColumn::paid: keyed.push_back({row, r.paid.minor, &none}); break;
+        }
+    }
+    auto less = [](const Keyed& a, const Keyed& b) { return a.number != b.number ? a.number < b.number : *a.text < *b.text; };
+    std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) { return v.descending ? less(b, a) : less(a, b); });
+    for (size_t i = 0; i < keyed.size(); ++i) rows[i] = keyed[i].row;
     return rows;
 }
 
