@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     config.relay_url = relay_url;
     config.kommo_redirect_uri = relay_url + "/oauth/kommo";
     config.outbound = transport.get();
+    config.host_page_file = web_dir + "/sandbox/card.html";
     kb::sandbox::Sandbox sandbox(config);
     kb::http::Server server(sandbox.router());
     // Most specific first: httplib tries mount points in the order they were added.

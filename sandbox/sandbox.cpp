@@ -3,6 +3,8 @@
 #include "sandbox/sandbox.hpp"
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include "relay/crypto/jwt.hpp"
 #include "sandbox/state.hpp"
@@ -247,6 +249,13 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
 void Sandbox::add_control_routes() {
     using http::Request;
     m_router.add("GET", "/__sandbox/info", [this](const Request&) { return http::json_response(200, info().dump()); });
+    // Kommo's address of a pipeline's leads list: the host page, which draws the list for such an address.
+    m_router.add("GET", "/leads/pipeline/:id", [this](const Request&) {
+        std::ifstream file(m_config.host_page_file, std::ios::binary);
+        if (!file) return http::json_response(404, R"({"error":"no host page"})");
+        std::string page((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        return http::text_response(200, page, "text/html; charset=utf-8");
+    });
     // Kommo's address of a lead's card, where "Go to lead" sends the browser: the imitated card.
     m_router.add("GET", "/leads/detail/:id", [](const Request& request) {
         http::Response r{302, "text/plain", "", {}};

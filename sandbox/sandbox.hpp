@@ -29,6 +29,7 @@ struct SandboxConfig {
     int kommo_requests_per_second = 7;
     std::function<int64_t()> clock;              // unix seconds; the system clock when empty
     http::Transport* outbound = nullptr;         // for webhooks and the install redirect
+    std::string host_page_file;                  // card.html: also served at Kommo's leads list address
 };
 
 struct Fault {

@@ -119,7 +119,7 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     sandboxUrl, relayUrl, infoFile, stop, clientSecret: secrets.clientSecret, killRelay, startRelay,
     relayLogs: () => relay.logs, databasePath: join(work, 'relay.db'),
     cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
-    listUrl: (lang = 'en') => `${sandboxUrl}/card.html?view=leads&lang=${lang}`,
+    listUrl: (lang = 'en', pipeline = 7700001) => `${sandboxUrl}/leads/pipeline/${pipeline}?lang=${lang}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
   };
 }

@@ -172,6 +172,12 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return http::json_response(200, wire::api::encode(wire::api::CardContext{0, "", {}, *branches}).dump());
     }));
 
+    router.add("GET", "/api/v1/places", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto shown = deps.records.log_shown_in(caller, wire::int_from(Json(request.query_value("pipeline_id")), "pipeline_id").value_or(0));
+        if (!shown) return error_response(shown.error());
+        return http::json_response(200, Json{{"log_shown", *shown}}.dump());
+    }));
+
     router.add("GET", "/api/v1/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
         auto number = [&](const char* name) { return wire::int_from(Json(request.query_value(name)), name).value_or(0); };
         return reply(deps.records.account_records(caller, request.query_value("from"), request.query_value("to"), number("company_id"),

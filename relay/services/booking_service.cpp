@@ -29,7 +29,10 @@ Result<wire::api::CardContext> BookingService::card(const Caller& caller, int64_
     if (!acc) return tl::unexpected(acc.error());
     auto lead = m_kommo.lead(caller.account_id, lead_id);
     if (!lead) return tl::unexpected(lead.error());
-    wire::api::CardContext card{lead->id, lead->name, {}, {}};
+    wire::api::CardContext card{lead->id, lead->name, {}, {}, false};
+    for (const auto& stage : acc->settings.automation.stages_hiding_records_window)
+        if (stage.status_id == lead->status_id && (stage.pipeline_id == 0 || stage.pipeline_id == lead->pipeline_id))
+            card.records_window_hidden = true;
     if (!lead->contact_ids.empty()) {
         auto contact = m_kommo.contact(caller.account_id, lead->contact_ids.front());
         if (!contact) return tl::unexpected(contact.error());

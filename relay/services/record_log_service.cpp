@@ -50,6 +50,13 @@ Result<wire::api::RecordLog> RecordLogService::lead_records(const Caller& caller
     return wire::api::RecordLog{std::move(rows), false};
 }
 
+Result<bool> RecordLogService::log_shown_in(const Caller& caller, int64_t pipeline_id) {
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    const auto& shown = acc->settings.automation.pipelines_showing_record_log;
+    return shown.empty() || pipeline_id == 0 || std::find(shown.begin(), shown.end(), pipeline_id) != shown.end();
+}
+
 Result<std::vector<domain::Branch>> RecordLogService::branches(const Caller& caller) {
     auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());

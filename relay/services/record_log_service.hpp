@@ -26,6 +26,8 @@ public:
     Result<wire::api::RecordLog> account_records(const Caller& caller, const std::string& from, const std::string& to, int64_t company_id,
                                                  int64_t staff_id);
     static constexpr size_t max_log_rows = 5000;
+    // Whether the leads list of this pipeline offers the account's log (the admin's list; empty = every one).
+    Result<bool> log_shown_in(const Caller& caller, int64_t pipeline_id);
     // The branches this user sees, for the log's branch filter.
     Result<std::vector<domain::Branch>> branches(const Caller& caller);
     // `action`: "confirm", "came", "did_not_come" or "cancel". Returns the record as it is afterwards.

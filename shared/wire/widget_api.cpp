@@ -143,11 +143,11 @@ Result<Record> decode_record(const Json& j, std::string_view path) {
 // [SECTION] messages ---------------------------------------------------------------------------------------
 Json encode(const CardContext& v) {
     return Json{{"lead_id", v.lead_id}, {"lead_name", v.lead_name}, {"contact", encode_client(v.contact)},
-                {"branches", encode_each(v.branches, encode_branch)}};
+                {"branches", encode_each(v.branches, encode_branch)}, {"records_window_hidden", v.records_window_hidden}};
 }
 Result<CardContext> decode_card_context(const Json& j) {
     Reader r{j, "card", {}};
-    CardContext v{r.integer("lead_id"), r.text("lead_name"), {}, {}};
+    CardContext v{r.integer("lead_id"), r.text("lead_name"), {}, {}, read_flag(j, "records_window_hidden")};
     if (const Json* contact = member(j, "contact")) v.contact = decode_client(*contact);
     auto branches = decode_list<Branch>(r.list("branches"), "card.branches", decode_branch);
     if (!branches) return tl::unexpected(branches.error());

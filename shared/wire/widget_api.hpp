@@ -11,6 +11,7 @@
 //   GET  /api/v1/leads/{id}/records                 -> RecordLog   (the lead card's record log)
 //   GET  /api/v1/records?from=&to=[&company_id=][&staff_id=]  -> RecordLog   (the account's log, pipeline view)
 //   GET  /api/v1/branches                           -> CardContext with only `branches` (the log's branch filter)
+//   GET  /api/v1/places?pipeline_id=                -> {"log_shown": bool}: whether this pipeline's list offers the log
 //   POST /api/v1/branches/{id}/records/{record}/status  {"action": confirm|came|did_not_come|cancel} -> RecordRow
 //   GET  /api/v1/leads/{id}/client                  -> ClientSummary
 //   any failure                                     -> ApiError with the HTTP status of its code
@@ -26,6 +27,7 @@ struct CardContext {
     std::string lead_name;
     domain::ClientData contact;           // from the lead's main contact; empty when it has none
     std::vector<domain::Branch> branches; // the branches this user may book in
+    bool records_window_hidden = false;   // the lead is in a stage where the admin hides the records window
 };
 
 struct Catalog {

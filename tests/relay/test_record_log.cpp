@@ -196,3 +196,29 @@ TEST_CASE("the account's log lists the records of a period with their leads, by 
     auto theirs = *wire::api::decode_record_log(body_of(world.call("GET", "/api/v1/records?" + period, Json(), 9002)));
     for (const auto& row : theirs.rows) CHECK(row.record.company_id == 400002);
 }
+
+TEST_CASE("the records window is hidden in the stages the admin chose, and the log shows only in the chosen pipelines") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto card = [&] { return *wire::api::decode_card_context(body_of(world.call("GET", "/api/v1/card?lead_id=21001"))); };
+    CHECK_FALSE(card().records_window_hidden);
+    int64_t stage = lead(world, 21001)["status_id"];
+    auto settings = current_settings(world);
+    settings.automation.stages_hiding_records_window = {{0, stage}};   // that stage in any pipeline
+    save(world, settings);
+    CHECK(card().records_window_hidden);
+    settings.automation.stages_hiding_records_window = {{999, stage}};   // the same status id in another pipeline
+    save(world, settings);
+    CHECK_FALSE(card().records_window_hidden);
+
+    auto shown = [&](const std::string& pipeline) {
+        return body_of(world.call("GET", "/api/v1/places?pipeline_id=" + pipeline))["log_shown"].get<bool>();
+    };
+    CHECK(shown("7700001"));   // no list: every pipeline
+    settings.automation.pipelines_showing_record_log = {7700002};
+    save(world, settings);
+    CHECK_FALSE(shown("7700001"));
+    CHECK(shown("7700002"));
+    CHECK(shown("0"));   // the list page could not tell its pipeline: offered rather than lost
+}

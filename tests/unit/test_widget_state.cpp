@@ -302,3 +302,13 @@ TEST_CASE("a status changed from the account's log updates its row and keeps the
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
 }
+
+TEST_CASE("a lead in a stage that hides the records window loads nothing more") {
+    AppState s;
+    auto calls = start(s, 21001, "es");
+    std::string card = card_one_branch;
+    card.insert(card.size() - 1, R"(,"records_window_hidden":true)");
+    CHECK(on_reply(s, calls[0].id, 200, card).empty());   // no catalogue asked for
+    REQUIRE(s.card);
+    CHECK(s.card->records_window_hidden);
+}

@@ -112,6 +112,24 @@ define(['jquery'], function ($) {
     }
 
     // [SECTION] the leads list (pipeline view): a button that opens the account's record log in a window
+    // The pipeline of the leads list shown: Kommo's address is /leads/pipeline/{id}; 0 when it cannot be told.
+    function currentPipelineId() {
+      var match = location.pathname.match(/\/leads\/pipeline\/(\d+)/);
+      return match ? Number(match[1]) : 0;
+    }
+
+    // The button shows only in the pipelines where the admin wants the log.
+    function offerLogButton() {
+      if (!relayUrl() || document.querySelector('.kb-altegio-list-button')) return;
+      self.$authorizedAjax({ url: relayUrl() + '/api/v1/places?pipeline_id=' + currentPipelineId(), type: 'GET', dataType: 'text' }).then(
+        function (text) {
+          var places = {};
+          try { places = JSON.parse(text); } catch (e) { places = {}; }
+          if (places.log_shown) mountListButton();
+        },
+        function () { mountListButton(); });   // the relay is away: the window itself will say so
+    }
+
     function mountListButton() {
       if (!relayUrl() || document.querySelector('.kb-altegio-list-button')) return;
       var button = document.createElement('button');
@@ -236,7 +254,7 @@ define(['jquery'], function ($) {
     this.callbacks = {
       render: function () {
         var area = window.APP && APP.widgets && APP.widgets.system && APP.widgets.system.area;
-        if (area === 'llist') { mountListButton(); return true; }
+        if (area === 'llist') { offerLogButton(); return true; }
         if (area && area !== 'lcard') return true;
         if (!mount()) return true;
         if (shared.ready) { shared.size = ''; resize(); if (!shared.started) start(); }

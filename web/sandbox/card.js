@@ -8,7 +8,9 @@
   var asked = query.get('lang') || localStorage.getItem('kb-sandbox-lang');
   var lang = ['en', 'ru', 'es'].indexOf(asked) >= 0 ? asked : 'en';
   localStorage.setItem('kb-sandbox-lang', lang);
-  var listView = query.get('view') === 'leads';   // the leads list (pipeline view) instead of a card
+  // Kommo's leads list lives at /leads/pipeline/{id}; the same page then draws the list instead of a card.
+  var pipelineMatch = location.pathname.match(/^\/leads\/pipeline\/(\d+)/);
+  var listView = !!pipelineMatch;
   var userId = Number(query.get('user') || 9001);
   var select = document.getElementById('lang');
   select.value = lang;

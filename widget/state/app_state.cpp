@@ -357,6 +357,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             s.form.name = s.card->contact.name;
             s.form.phone = s.card->contact.phone;
             s.form.email = s.card->contact.email;
+            if (s.card->records_window_hidden) return {};   // nothing to load: the window stays closed at this stage
             if (s.card->branches.size() == 1) return apply(s, Intent{IntentKind::choose_branch, s.card->branches[0].id, {}});
             return {};
         }
