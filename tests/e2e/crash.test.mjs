@@ -44,6 +44,13 @@ async function settle(stack, timeoutMs = 600000) {
   }
 }
 
+// The relay's last log lines mentioning failures, for a failed run's message.
+function relayTail(stack) {
+  const logs = stack.relayLogs() || [];
+  const lines = (Array.isArray(logs) ? logs : String(logs).split('\n')).filter((l) => /error|warn/.test(l));
+  return lines.slice(-40).join('\n');
+}
+
 async function crashRun(faults) {
   const stack = await startStack({
     relayEnv: { KB_KOMMO_REQUESTS_PER_SECOND: '500', KB_ALTEGIO_REQUESTS_PER_SECOND: '500', KB_WORKER_THREADS: '16', KB_HTTP_TIMEOUT_MS: '1000' },
@@ -98,6 +105,13 @@ async function crashRun(faults) {
       if (rid === undefined) continue;
       assert.ok(!leadOf.has(String(rid)), `record ${rid} has two leads`);
       leadOf.set(String(rid), lead);
+    }
+    const missing = ids.filter((id) => !leadOf.has(String(id)));
+    if (missing.length) {   // what the relay did with their events, for whoever reads the failure
+      const some = missing.slice(0, 5).join(',');
+      console.log(`records without a lead: ${missing.length} (${some}…)\n` +
+        execFileSync('sqlite3', [stack.databasePath, `SELECT id, source, resource_id, event_type, state, attempts, outcome, last_error` +
+          ` FROM inbox WHERE resource_id IN (${some}) ORDER BY id`]).toString() + relayTail(stack));
     }
     assert.equal(state.kommo.leads.length, 4 + ids.length, 'one lead per record, none twice');
     const notesOf = new Map();
