@@ -104,11 +104,9 @@ Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& cal
             break;
         }
     }
-    auto starts_at = [](const RecordRow& row) {   // branches in different time zones: by the moment, not the wall time
-        auto parsed = domain::parse_iso_datetime(row.record.datetime);
-        return parsed ? domain::to_unix_seconds(*parsed) : 0;
-    };
-    std::stable_sort(log.rows.begin(), log.rows.end(), [&](const RecordRow& a, const RecordRow& b) { return starts_at(a) < starts_at(b); });
+    std::stable_sort(log.rows.begin(), log.rows.end(), [](const RecordRow& a, const RecordRow& b) {
+        return domain::moment_of(a.record.datetime) < domain::moment_of(b.record.datetime);
+    });
     return log;
 }
 

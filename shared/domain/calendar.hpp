@@ -34,6 +34,9 @@ Result<CivilDate> parse_civil(std::string_view text);
 
 // Seconds since the epoch of the instant.
 int64_t to_unix_seconds(const OffsetDateTime& t);
+// The moment an ISO 8601 date-time with offset names, in unix seconds; 0 when it does not parse. Records of
+// branches in different time zones compare by this, not by their wall time.
+int64_t moment_of(std::string_view iso_datetime);
 
 // Seconds since the epoch of the start of that wall-clock day at the same offset.
 int64_t local_midnight_unix_seconds(const OffsetDateTime& t);

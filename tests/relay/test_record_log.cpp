@@ -174,8 +174,8 @@ TEST_CASE("the account's log lists the records of a period with their leads, by 
     CHECK(by_id[a["id"]].lead_id == **world.relay->store().lead_of_record(400001, a["id"]));
     CHECK(by_id[a["id"]].lead_id != 0);
     CHECK(by_id[b["id"]].record.paid.minor == 90000);
-    auto starts_at = [](const wire::api::RecordRow& row) { return domain::to_unix_seconds(*domain::parse_iso_datetime(row.record.datetime)); };
-    for (size_t i = 1; i < log.rows.size(); ++i) CHECK(starts_at(log.rows[i - 1]) <= starts_at(log.rows[i]));
+    for (size_t i = 1; i < log.rows.size(); ++i)
+        CHECK(domain::moment_of(log.rows[i - 1].record.datetime) <= domain::moment_of(log.rows[i].record.datetime));
 
     auto other_staff = *wire::api::decode_record_log(body_of(world.call("GET", "/api/v1/records?" + period + "&staff_id=5002")));
     for (const auto& row : other_staff.rows) CHECK(row.record.staff_id == 5002);

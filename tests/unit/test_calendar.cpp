@@ -57,3 +57,10 @@ TEST_CASE("days and civil dates convert both ways, weekdays included") {
     CHECK_FALSE(parse_civil("2026-11-23T10:00"));
     CHECK_FALSE(parse_civil("23/11/2026"));
 }
+
+TEST_CASE("the moment of a date-time compares branches in different time zones; garbage is 0") {
+    CHECK(moment_of("2026-11-23T12:00:00+03:00") == moment_of("2026-11-23T10:00:00+01:00"));
+    CHECK(moment_of("2026-11-23T09:00:00+03:00") < moment_of("2026-11-23T08:00:00+01:00"));
+    CHECK(moment_of("2026-11-23T09:00:00Z") == 1795424400);
+    CHECK(moment_of("not a date") == 0);
+}

@@ -115,12 +115,6 @@ std::vector<Call> load_account_log(AppState& s) {
     return {make_call(s, RequestKind::account_log, "GET", path)};
 }
 
-// Records of branches in different time zones compare by the moment they start, not by their wall time.
-int64_t starts_at(const domain::Record& r) {
-    auto parsed = domain::parse_iso_datetime(r.datetime);
-    return parsed ? domain::to_unix_seconds(*parsed) : 0;
-}
-
 std::string lower(std::string text) {   // ASCII only; Cyrillic is matched as typed
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return text;
@@ -167,7 +161,7 @@ std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
     for (const auto* row : rows) {
         const auto& r = row->record;
         switch (v.sort_by) {
-            case LogColumn::time: keyed.push_back({row, starts_at(r), &none}); break;
+            case LogColumn::time: keyed.push_back({row, domain::moment_of(r.datetime), &none}); break;
             case LogColumn::branch: keyed.push_back({row, 0, &row->branch_title}); break;
             case LogColumn::employee: keyed.push_back({row, 0, &r.staff_name}); break;
             case LogColumn::client: keyed.push_back({row, 0, r.client ? &r.client->name : &none}); break;
