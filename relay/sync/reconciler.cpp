@@ -37,8 +37,8 @@ Result<ReconcileReport> Reconciler::run_once() {
         for (int64_t company : branches) {
             auto watermark = m_store.reconciler_watermark(account, company);
             if (!watermark) return tl::unexpected(watermark.error());
-            auto records = m_altegio.changed_records(account, (*installation)->altegio_user_token, company,
-                                                     watermark->empty() ? *watermark : earlier_by(*watermark, 120));
+            std::string read_from = watermark->empty() ? *watermark : earlier_by(*watermark, 120);
+            auto records = m_altegio.changed_records(account, (*installation)->altegio_user_token, company, read_from);
             if (!records) {
                 spdlog::warn("reconciler: branch {} of account {}: {}", company, account, records.error().detail);
                 continue;   // the next run tries again from the same watermark
@@ -58,14 +58,19 @@ Result<ReconcileReport> Reconciler::run_once() {
                 std::string changed = wire::read_text(r, "last_change_date");
                 std::string created = wire::read_text(r, "create_date");
                 bool deleted = wire::read_flag(r, "deleted");
-                // A record created after the watermark is new to us, as its "create" webhook would have said.
-                std::string type = deleted ? "delete" : created > *watermark ? "create" : "update";
+                int64_t record_id = wire::read_int_or(r, "id", "record", 0).value_or(0);
+                // A record created within what this read covers and never applied is new to us, as its "create"
+                // webhook would have said. (Comparing with the watermark alone missed a record created in the
+                // watermark's own second after the previous look.)
+                auto applied = m_store.applied_change(company, record_id);
+                if (!applied) return tl::unexpected(applied.error());
+                std::string type = deleted ? "delete" : created > read_from && *applied == 0 ? "create" : "update";
                 store::InboxEvent e;
                 e.account_id = account;
                 e.source = "reconciler";
                 e.company_id = company;
                 e.resource = "record";
-                e.resource_id = wire::read_int_or(r, "id", "record", 0).value_or(0);
+                e.resource_id = record_id;
                 e.event_type = type;
                 e.dedupe_key = hooks::altegio_dedupe_key(company, "record", e.resource_id, type, r);
                 e.body = wire::Json{{"company_id", company}, {"resource", "record"}, {"resource_id", e.resource_id},

@@ -89,6 +89,29 @@ TEST_CASE("a webhook Altegio never delivered is repaired by the reconciler, and 
     CHECK(again->events_new == 0);
 }
 
+TEST_CASE("a record made in the same second as the reconciler's last look, its webhook lost, still gets its lead") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    REQUIRE(world.relay->reconciler().run_once());   // marks where watching starts
+    // Start early in a second, so the two records below and the look between them share one.
+    for (;;) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        if (ms % 1000 < 100) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    world.control("POST", "/__sandbox/faults", Json{{"target", "altegio_webhook"}, {"count", 2}});
+    auto seen = staff_creates(world, free_slot(world, 5001, 7001), "Emma Brown", "+44 7700 900777");
+    REQUIRE(world.relay->reconciler().run_once());   // the watermark is now this second
+    auto unseen = staff_creates(world, free_slot(world, 5001, 7001), "Oliver Green", "+44 7700 900888");
+    REQUIRE(seen["create_date"] == unseen["create_date"]);
+    REQUIRE(world.relay->reconciler().run_once());
+    world.relay->wake_workers();
+    settle(world);
+    CHECK(world.relay->store().lead_of_record(400001, seen["id"])->has_value());
+    CHECK(world.relay->store().lead_of_record(400001, unseen["id"])->has_value());
+}
+
 TEST_CASE("a Digital Pipeline trigger marks the lead's Altegio record as came, then another cancels it") {
     World world(1000.0, 2);
     world.install();
