@@ -83,8 +83,7 @@ Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& cal
     }
     // Payments are dated when taken: a prepayment comes before the visit and a debt is paid after it, so the
     // payments read reach 60 days either side of the period.
-    std::string paid_from = domain::format_civil(domain::civil_from_days(first_day - 60));
-    std::string paid_to = domain::format_civil(domain::civil_from_days(last_day + 60));
+    std::string paid_from = domain::add_days(from, -60), paid_to = domain::add_days(to, 60);
     wire::api::RecordLog log;
     log.go_to_lead_button = acc->settings.automation.go_to_lead_button;
     for (const auto& branch : *branches) {

@@ -152,4 +152,10 @@ std::string format_iso_datetime(int64_t unix_seconds, int32_t offset_seconds) {
     return buffer;
 }
 
+std::string add_days(std::string_view iso_date, int64_t days) {
+    auto date = parse_civil(iso_date);
+    if (!date) return std::string(iso_date);
+    return format_civil(civil_from_days(days_from_civil(date->year, date->month, date->day) + days));
+}
+
 }  // namespace kb::domain

@@ -31,6 +31,8 @@ CivilDate civil_from_days(int64_t days);
 int32_t weekday_from_days(int64_t days);
 std::string format_civil(const CivilDate& date);   // "YYYY-MM-DD"
 Result<CivilDate> parse_civil(std::string_view text);
+// "YYYY-MM-DD" moved by `days` (back when negative); the text as it was when it does not parse.
+std::string add_days(std::string_view iso_date, int64_t days);
 
 // Seconds since the epoch of the instant.
 int64_t to_unix_seconds(const OffsetDateTime& t);

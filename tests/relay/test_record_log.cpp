@@ -156,8 +156,7 @@ TEST_CASE("the account's log lists the records of a period with their leads, by 
     REQUIRE(world.control("POST", "/__sandbox/altegio/records/" + std::to_string(outside["id"].get<int64_t>()) + "/change",
                           Json{{"datetime", "2027-03-15T10:00:00+03:00"}}).status == 200);
     std::string day = a["datetime"].get<std::string>().substr(0, 10);
-    auto civil = *domain::parse_civil(day);
-    std::string week_end = domain::format_civil(domain::civil_from_days(domain::days_from_civil(civil.year, civil.month, civil.day) + 6));
+    std::string week_end = domain::add_days(day, 6);
     std::string period = "from=" + day + "&to=" + week_end;
     world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", b["id"]}, {"amount", 900}});
     settle(world);

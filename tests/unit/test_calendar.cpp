@@ -64,3 +64,11 @@ TEST_CASE("the moment of a date-time compares branches in different time zones; 
     CHECK(moment_of("2026-11-23T09:00:00Z") == 1795424400);
     CHECK(moment_of("not a date") == 0);
 }
+
+TEST_CASE("days are added across month and year ends and leap days; garbage stays as it was") {
+    CHECK(add_days("2026-11-30", 1) == "2026-12-01");
+    CHECK(add_days("2026-12-31", 1) == "2027-01-01");
+    CHECK(add_days("2028-03-01", -1) == "2028-02-29");
+    CHECK(add_days("2026-11-23", -60) == "2026-09-24");
+    CHECK(add_days("soon", 3) == "soon");
+}

@@ -97,12 +97,6 @@ const api::RecordRow* row_of(const AppState& s, int64_t record_id) {
 }
 
 // [SECTION] the account's log (pipeline view)
-std::string day_after(const std::string& day, int64_t days) {
-    auto civil = domain::parse_civil(day);
-    if (!civil) return day;
-    return domain::format_civil(domain::civil_from_days(domain::days_from_civil(civil->year, civil->month, civil->day) + days));
-}
-
 int64_t period_days(const LogView& v) {
     auto a = domain::parse_civil(v.from), b = domain::parse_civil(v.to);
     if (!a || !b) return 1;
@@ -269,13 +263,13 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             return load_tab(s);
         case IntentKind::shift_period: {
             int64_t days = period_days(s.log_view) * (intent.number < 0 ? -1 : 1);
-            s.log_view.from = day_after(s.log_view.from, days);
-            s.log_view.to = day_after(s.log_view.to, days);
+            s.log_view.from = domain::add_days(s.log_view.from, days);
+            s.log_view.to = domain::add_days(s.log_view.to, days);
             return load_account_log(s);
         }
         case IntentKind::set_period_days:
             if (intent.number < 1 || intent.number > 31) return {};
-            s.log_view.to = day_after(s.log_view.from, intent.number - 1);
+            s.log_view.to = domain::add_days(s.log_view.from, intent.number - 1);
             return load_account_log(s);
         case IntentKind::filter_branch:
             s.log_view.company_id = intent.number;
