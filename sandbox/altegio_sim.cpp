@@ -168,6 +168,29 @@ void Sandbox::add_altegio_routes() {
     add("GET", "/company/:cid/services", true, company_list(&State::services));
     add("GET", "/company/:cid/staff", true, company_list(&State::staff));
 
+    // An employee's working hours per day (the shape our client reads; see decode_work_schedule).
+    add("GET", "/schedule/:cid/:staff/:start/:end", true, [](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        int64_t staff_id = wire::int_from(Json(request.param("staff")), "staff").value_or(0);
+        auto first = domain::parse_civil(request.param("start")), last = domain::parse_civil(request.param("end"));
+        if (!s.staff.count(company) || !find_by_id(s.staff[company], staff_id)) return altegio_error(404, "Staff not found", 30);
+        if (!first || !last) return altegio_error(422, "Invalid date", 10);
+        int64_t from = domain::days_from_civil(first->year, first->month, first->day), to = domain::days_from_civil(last->year, last->month, last->day);
+        if (to < from || to - from > 62) return altegio_error(422, "Invalid period", 10);
+        Json out = Json::array();
+        auto schedule = s.schedules.find(staff_id);
+        for (int64_t day = from; day <= to; ++day) {
+            bool working = schedule != s.schedules.end() &&
+                           std::count(schedule->second.weekdays.begin(), schedule->second.weekdays.end(), domain::weekday_from_days(day)) > 0;
+            Json slots = Json::array();
+            if (working)
+                slots.push_back(Json{{"from", domain::format_minute_of_day(schedule->second.open_minute)},
+                                     {"to", domain::format_minute_of_day(schedule->second.close_minute)}});
+            out.push_back(Json{{"date", domain::format_civil(domain::civil_from_days(day))}, {"is_working", working ? 1 : 0}, {"slots", slots}});
+        }
+        return altegio_ok(out);
+    });
+
     add("GET", "/book_staff/:cid", false, [](State& s, const Request& request) {
         int64_t company = company_of(request);
         if (!s.staff.count(company)) return altegio_error(404, "Company not found", 30);

@@ -151,6 +151,16 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.times(caller, *company, staff.value_or(0), date, *services));
     }));
 
+    router.add("GET", "/api/v1/branches/:company/schedule", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        auto services = id_list(request.query_value("service_ids"));
+        auto staff = id_list(request.query_value("staff_ids"));
+        if (!company) return error_response(company.error());
+        if (!services) return error_response(services.error());
+        if (!staff) return error_response(staff.error());
+        return reply(deps.booking.schedule(caller, *company, request.query_value("date"), *services, *staff));
+    }));
+
     router.add("POST", "/api/v1/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
         auto body = wire::parse_json(request.body);
         if (!body) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "body is not JSON"});

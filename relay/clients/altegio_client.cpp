@@ -208,6 +208,21 @@ Result<AltegioClient::RecordPage> AltegioClient::records_between(int64_t account
     }
 }
 
+Result<std::vector<domain::WorkInterval>> AltegioClient::work_hours(int64_t account_id, const std::string& user_token,
+                                                                   int64_t company_id, int64_t staff_id, const std::string& date) {
+    Json holder;
+    std::string day = http::url_encode(date);
+    auto data = call(account_id, "altegio.schedule", "GET",
+                     "/schedule/" + std::to_string(company_id) + "/" + std::to_string(staff_id) + "/" + day + "/" + day, user_token,
+                     nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    auto days = altegio::decode_work_schedule(**data);
+    if (!days) return tl::unexpected(days.error());
+    auto found = days->find(date);
+    if (found == days->end()) return std::vector<domain::WorkInterval>{};
+    return std::move(found->second);
+}
+
 Result<std::map<int64_t, domain::Money>> AltegioClient::payments_between(int64_t account_id, const std::string& user_token,
                                                                          int64_t company_id, const std::string& from,
                                                                          const std::string& to) {

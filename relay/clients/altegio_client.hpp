@@ -53,6 +53,9 @@ public:
     };
     Result<RecordPage> records_between(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& from,
                                        const std::string& to, int64_t staff_id, size_t limit);
+    // One employee's working hours on `date` ("YYYY-MM-DD"); empty = a day off.
+    Result<std::vector<domain::WorkInterval>> work_hours(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                         int64_t staff_id, const std::string& date);
     // The payments of a branch dated within [from, to], summed per record.
     Result<std::map<int64_t, domain::Money>> payments_between(int64_t account_id, const std::string& user_token, int64_t company_id,
                                                               const std::string& from, const std::string& to);

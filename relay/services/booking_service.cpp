@@ -80,6 +80,44 @@ Result<std::vector<domain::TimeSlot>> BookingService::times(const Caller& caller
     return m_altegio.bookable_times(caller.account_id, company_id, staff_id, date, service_ids);
 }
 
+Result<wire::api::DaySchedule> BookingService::schedule(const Caller& caller, int64_t company_id, const std::string& date,
+                                                        const std::vector<int64_t>& service_ids, const std::vector<int64_t>& staff_ids) {
+    if (!domain::parse_civil(date)) return fail(Errc::bad_input, "ui.error.bad_period", "date: expected YYYY-MM-DD");
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto branch = visible_branch(m_reference, caller, *acc, company_id);
+    if (!branch) return tl::unexpected(branch.error());
+    const std::string& user_token = acc->installation.altegio_user_token;
+    auto staff = m_altegio.bookable_staff(caller.account_id, company_id, service_ids);
+    if (!staff) return tl::unexpected(staff.error());
+    auto day = m_altegio.records_between(caller.account_id, user_token, company_id, date, date, 0, 2000);
+    if (!day) return tl::unexpected(day.error());
+
+    wire::api::DaySchedule out{date, branch->timezone_name, !service_ids.empty(), {}};
+    for (auto& employee : *staff) {
+        if (!staff_ids.empty() && std::find(staff_ids.begin(), staff_ids.end(), employee.id) == staff_ids.end()) continue;
+        wire::api::ScheduleColumn column;
+        column.staff = std::move(employee);
+        // Without hours the grid still shows records and free times; the rest of the day is not refused.
+        if (auto hours = m_altegio.work_hours(caller.account_id, user_token, company_id, column.staff.id, date)) {
+            column.hours_known = true;
+            column.working = std::move(*hours);
+        } else {
+            spdlog::warn("schedule of employee {} in branch {}: {}", column.staff.id, company_id, hours.error().detail);
+        }
+        for (const auto& record : day->records)
+            if (record.staff_id == column.staff.id && !record.deleted) column.records.push_back(record);
+        bool works = !column.hours_known || !column.working.empty();
+        if (!service_ids.empty() && works) {
+            auto free = m_altegio.bookable_times(caller.account_id, company_id, column.staff.id, date, service_ids);
+            if (!free) return tl::unexpected(free.error());
+            column.free = std::move(*free);
+        }
+        out.columns.push_back(std::move(column));
+    }
+    return out;
+}
+
 // [SECTION] booking ------------------------------------------------------------------------------------------
 Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
                                                        const store::Booking& booking, bool claimed_before) {

@@ -24,6 +24,10 @@ public:
                                            const std::vector<int64_t>& service_ids);
     Result<std::vector<domain::TimeSlot>> times(const Caller& caller, int64_t company_id, int64_t staff_id, const std::string& date,
                                                 const std::vector<int64_t>& service_ids);
+    // The day grid: the branch's employees (those offering the chosen services; only `staff_ids` when given),
+    // each with working hours, records and, when services are chosen, free starts.
+    Result<wire::api::DaySchedule> schedule(const Caller& caller, int64_t company_id, const std::string& date,
+                                            const std::vector<int64_t>& service_ids, const std::vector<int64_t>& staff_ids);
     Result<wire::api::BookingResult> book(const Caller& caller, const domain::BookingRequest& request);
 
 private:

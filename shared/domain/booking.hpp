@@ -45,6 +45,13 @@ struct Staff {
     bool bookable = true;
 };
 
+// An employee's working hours on one day, branch wall time; `to` may be "24:00".
+struct WorkInterval {
+    std::string from;        // "HH:MM"
+    std::string to;
+    friend bool operator==(const WorkInterval&, const WorkInterval&) = default;
+};
+
 struct TimeSlot {
     std::string time;        // "HH:MM", branch wall time
     std::string datetime;    // ISO 8601 with offset, passed back to Altegio unchanged
@@ -91,6 +98,7 @@ struct Record {
     int64_t client_id = 0;
     int64_t activity_id = 0;     // group event, 0 when none
     std::vector<Label> labels;   // record categories
+    std::string color;           // Altegio's custom_color: hex without '#', "" = the employee's default
     std::map<std::string, std::string> custom_fields;   // additional record fields, code -> value as text
     std::string source;          // where it was made: "online", "admin", or Altegio's record_from
     Money paid;                  // sum of payments known for the record

@@ -158,4 +158,21 @@ std::string add_days(std::string_view iso_date, int64_t days) {
     return format_civil(civil_from_days(days_from_civil(date->year, date->month, date->day) + days));
 }
 
+int32_t minute_of_day(std::string_view text) {
+    auto digit = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+    if (!(digit(0) && digit(1) && text.size() >= 5 && text[2] == ':' && digit(3) && digit(4))) return -1;
+    if (text.size() != 5 && !(text.size() == 8 && text[5] == ':' && digit(6) && digit(7))) return -1;
+    int32_t hours = (text[0] - '0') * 10 + (text[1] - '0');
+    int32_t minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) return -1;
+    return hours * 60 + minutes;
+}
+
+std::string format_minute_of_day(int32_t minutes) {
+    minutes = minutes < 0 ? 0 : minutes > 1440 ? 1440 : minutes;
+    char text[6];
+    std::snprintf(text, sizeof text, "%02d:%02d", minutes / 60, minutes % 60);
+    return text;
+}
+
 }  // namespace kb::domain

@@ -34,6 +34,11 @@ Result<CivilDate> parse_civil(std::string_view text);
 // "YYYY-MM-DD" moved by `days` (back when negative); the text as it was when it does not parse.
 std::string add_days(std::string_view iso_date, int64_t days);
 
+// Minutes since midnight of "HH:MM" or "HH:MM:SS" (up to "24:00"); -1 when it is not such a time.
+int32_t minute_of_day(std::string_view hh_mm);
+// "HH:MM" of minutes since midnight (0..1440).
+std::string format_minute_of_day(int32_t minutes);
+
 // Seconds since the epoch of the instant.
 int64_t to_unix_seconds(const OffsetDateTime& t);
 // The moment an ISO 8601 date-time with offset names, in unix seconds; 0 when it does not parse. Records of

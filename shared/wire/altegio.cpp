@@ -143,6 +143,29 @@ Result<std::vector<domain::TimeSlot>> decode_booking_times(const Json& data) {
     return out;
 }
 
+Result<std::map<std::string, std::vector<domain::WorkInterval>>> decode_work_schedule(const Json& data) {
+    if (!data.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", "schedule: expected a list of days");
+    std::map<std::string, std::vector<domain::WorkInterval>> out;
+    for (size_t i = 0; i < data.size(); ++i) {
+        const Json& day = data[i];
+        std::string date = day.is_object() ? read_text(day, "date").substr(0, 10) : "";
+        if (!domain::parse_civil(date)) return fail(Errc::bad_input, "ui.error.bad_reply", index_path("schedule", i) + ".date: not a date");
+        auto& hours = out[date];
+        const Json* slots = member(day, "slots");
+        bool working = read_flag(day, "is_working", slots && slots->is_array() && !slots->empty());
+        if (!working || !slots || !slots->is_array()) continue;
+        for (size_t k = 0; k < slots->size(); ++k) {
+            const Json& slot = (*slots)[k];
+            std::string from = slot.is_object() ? read_text(slot, "from") : "", to = slot.is_object() ? read_text(slot, "to") : "";
+            int32_t a = domain::minute_of_day(from), b = domain::minute_of_day(to);
+            if (a < 0 || b < 0 || b <= a)
+                return fail(Errc::bad_input, "ui.error.bad_reply", index_path(index_path("schedule", i) + ".slots", k) + ": not a time range");
+            hours.push_back(domain::WorkInterval{domain::format_minute_of_day(a), domain::format_minute_of_day(b)});
+        }
+    }
+    return out;
+}
+
 // [SECTION] records -----------------------------------------------------------------------------------------
 Result<Record> decode_record(const Json& value, std::string_view path) {
     Record record;
@@ -198,6 +221,8 @@ Result<Record> decode_record(const Json& value, std::string_view path) {
     record.deleted = read_flag(value, "deleted");
     record.api_id = read_text(value, "api_id");
     record.comment = read_text(value, "comment");
+    record.color = read_text(value, "custom_color");
+    if (!record.color.empty() && record.color[0] == '#') record.color.erase(0, 1);
     if (const Json* client = member(value, "client"); client && client->is_object()) {
         record.client = domain::ClientData{read_text(*client, "name"), read_text(*client, "phone"), read_text(*client, "email")};
         record.client_id = read_int_or(*client, "id", join_path(path, "client"), 0).value_or(0);

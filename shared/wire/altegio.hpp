@@ -7,6 +7,7 @@
 // [SECTION] free time: book_dates, book_times
 // [SECTION] records
 // [SECTION] webhooks
+#include <map>
 #include <string>
 #include <vector>
 #include "shared/wire/json_read.hpp"
@@ -39,6 +40,11 @@ Result<domain::Staff> decode_staff(const Json& value, std::string_view path = "s
 Result<std::vector<std::string>> decode_booking_dates(const Json& data);
 // `book_times` data: [{time, seance_length, datetime}, ...].
 Result<std::vector<domain::TimeSlot>> decode_booking_times(const Json& data);
+
+// `GET /schedule/{cid}/{staff_id}/{start}/{end}` data: [{date, is_working, slots:[{from, to}]}, ...] -> each
+// listed date's working hours ("" hours = a day off). The shape is UNVERIFIED (the reference names the call,
+// not its reply): a reply in another shape is an error, and the grid then shows the day without hours.
+Result<std::map<std::string, std::vector<domain::WorkInterval>>> decode_work_schedule(const Json& data);
 
 // [SECTION] records -----------------------------------------------------------------------------------------
 Result<domain::Record> decode_record(const Json& value, std::string_view path = "record");

@@ -100,7 +100,7 @@ Json encode_record(const Record& rec) {
              {"datetime", rec.datetime}, {"seance_length", rec.seance_length},
              {"attendance", static_cast<int32_t>(rec.attendance)}, {"deleted", rec.deleted}, {"api_id", rec.api_id},
              {"comment", rec.comment}, {"client_id", rec.client_id}, {"paid_minor", rec.paid.minor},
-             {"activity_id", rec.activity_id}};
+             {"activity_id", rec.activity_id}, {"color", rec.color}};
     out["labels"] = encode_each(rec.labels, [](const Label& l) { return Json{{"id", l.id}, {"title", l.title}, {"color", l.color}}; });
     out["client"] = rec.client ? encode_client(*rec.client) : Json();
     return out;
@@ -131,6 +131,7 @@ Result<Record> decode_record(const Json& j, std::string_view path) {
     rec.client_id = r.integer_or("client_id", 0);
     rec.paid = Money{r.integer_or("paid_minor", 0)};
     rec.activity_id = r.integer_or("activity_id", 0);
+    rec.color = r.text("color");
     if (const Json* labels = member(j, "labels"); labels && labels->is_array())
         for (const auto& l : *labels)
             if (l.is_object()) rec.labels.push_back(Label{read_int_or(l, "id", "", 0).value_or(0), read_text(l, "title"), read_text(l, "color")});
@@ -190,6 +191,43 @@ Result<std::vector<TimeSlot>> decode_times(const Json& j) {
     const Json& list = r.list("times");
     if (r.error) return tl::unexpected(*r.error);
     return decode_list<TimeSlot>(list, "times", decode_slot);
+}
+
+Json encode(const DaySchedule& v) {
+    Json columns = encode_each(v.columns, [](const ScheduleColumn& c) {
+        Json out{{"staff", encode_staff(c.staff)}, {"hours_known", c.hours_known},
+                 {"working", encode_each(c.working, [](const WorkInterval& w) { return Json{{"from", w.from}, {"to", w.to}}; })},
+                 {"records", encode_each(c.records, encode_record)}, {"free", encode_each(c.free, encode_slot)}};
+        return out;
+    });
+    return Json{{"date", v.date}, {"timezone_name", v.timezone_name}, {"free_times_asked", v.free_times_asked}, {"columns", columns}};
+}
+Result<DaySchedule> decode_day_schedule(const Json& j) {
+    Reader r{j, "schedule", {}};
+    DaySchedule v{r.text("date"), r.text("timezone_name"), read_flag(j, "free_times_asked"), {}};
+    const Json& columns = r.list("columns");
+    for (size_t i = 0; i < columns.size() && !r.error; ++i) {
+        const Json& c = columns[i];
+        std::string path = index_path("schedule.columns", i);
+        ScheduleColumn column;
+        const Json* staff = member(c, "staff");
+        if (!staff) return fail(Errc::bad_input, "ui.error.bad_reply", path + ".staff: missing");
+        auto decoded_staff = decode_staff(*staff, path + ".staff");
+        if (!decoded_staff) return tl::unexpected(decoded_staff.error());
+        column.staff = std::move(*decoded_staff);
+        column.hours_known = read_flag(c, "hours_known");
+        Reader cr{c, path, {}};
+        for (const auto& w : cr.list("working")) column.working.push_back(WorkInterval{read_text(w, "from"), read_text(w, "to")});
+        auto records = decode_list<Record>(cr.list("records"), path + ".records", decode_record);
+        auto free = decode_list<TimeSlot>(cr.list("free"), path + ".free", decode_slot);
+        if (cr.error) return tl::unexpected(*cr.error);
+        if (!records) return tl::unexpected(records.error());
+        if (!free) return tl::unexpected(free.error());
+        column.records = std::move(*records);
+        column.free = std::move(*free);
+        v.columns.push_back(std::move(column));
+    }
+    return finish(r, std::move(v));
 }
 
 Json encode(const BookingRequest& v) {

@@ -7,6 +7,7 @@
 //   GET  /api/v1/branches/{id}/staff?service_ids=  -> std::vector<Staff>
 //   GET  /api/v1/branches/{id}/dates?staff_id=&service_ids=            -> std::vector<std::string>
 //   GET  /api/v1/branches/{id}/times?staff_id=&date=&service_ids=      -> std::vector<TimeSlot>
+//   GET  /api/v1/branches/{id}/schedule?date=&service_ids=&staff_ids=  -> DaySchedule
 //   POST /api/v1/records  (BookingRequest)         -> BookingResult
 //   GET  /api/v1/leads/{id}/records                 -> RecordLog   (the lead card's record log)
 //   GET  /api/v1/records?from=&to=[&company_id=][&staff_id=]  -> RecordLog   (the account's log, pipeline view)
@@ -33,6 +34,23 @@ struct CardContext {
 struct Catalog {
     std::vector<domain::ServiceCategory> categories;
     std::vector<domain::Service> services;
+};
+
+// One employee's day in the schedule grid.
+struct ScheduleColumn {
+    domain::Staff staff;
+    bool hours_known = false;                   // false: Altegio did not tell the working hours
+    std::vector<domain::WorkInterval> working;  // known and empty: a day off
+    std::vector<domain::Record> records;        // the day's records, cancelled ones left out
+    std::vector<domain::TimeSlot> free;         // free starts for the chosen services (none asked: empty)
+};
+
+// The general schedule of a branch's day (or of the chosen employees), branch wall time.
+struct DaySchedule {
+    std::string date;                           // "YYYY-MM-DD"
+    std::string timezone_name;                  // the branch's, shown so nobody books in their own zone by mistake
+    bool free_times_asked = false;              // services were chosen, so `free` is meaningful
+    std::vector<ScheduleColumn> columns;
 };
 
 struct BookingResult {
@@ -75,6 +93,7 @@ Json encode(const Catalog& value);
 Json encode(const std::vector<domain::Staff>& value);
 Json encode(const std::vector<std::string>& dates);
 Json encode(const std::vector<domain::TimeSlot>& value);
+Json encode(const DaySchedule& value);
 Json encode(const domain::BookingRequest& value);
 Json encode(const BookingResult& value);
 Json encode(const RecordLog& value);
@@ -88,6 +107,7 @@ Result<Catalog> decode_catalog(const Json& value);
 Result<std::vector<domain::Staff>> decode_staff_list(const Json& value);
 Result<std::vector<std::string>> decode_dates(const Json& value);
 Result<std::vector<domain::TimeSlot>> decode_times(const Json& value);
+Result<DaySchedule> decode_day_schedule(const Json& value);
 Result<domain::BookingRequest> decode_booking_request(const Json& value);
 Result<BookingResult> decode_booking_result(const Json& value);
 Result<RecordLog> decode_record_log(const Json& value);

@@ -2,6 +2,7 @@
 #include "world.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include "shared/domain/calendar.hpp"
 #include <set>
 #include <thread>
 
@@ -96,7 +97,7 @@ TEST_CASE("the card shows the lead's contact and the branches; the catalogue and
     auto catalog = body_of(world.call("GET", "/api/v1/branches/400001/services"));
     CHECK(catalog["categories"].size() == 3);
     CHECK(catalog["categories"][0]["title"] == "Волосы");   // heaviest first
-    CHECK(catalog["services"].size() == 6);
+    CHECK(catalog["services"].size() == 7);
     CHECK(catalog["services"][0]["price_min_minor"] == 250000);
     CHECK(catalog["services"][0]["duration_seconds"] == 3600);
 
@@ -235,4 +236,64 @@ TEST_CASE("the request history records outgoing calls with secrets masked") {
         }
     }
     CHECK(saw_auth);
+}
+
+TEST_CASE("the day grid shows each employee's hours, records and free starts; the filter keeps only the chosen employees") {
+    World world;
+    world.install();
+    auto slot = first_free_slot(world);
+    std::string day = slot["datetime"].get<std::string>().substr(0, 10);
+    auto booked = world.call("POST", "/api/v1/records", booking_body(slot, "grid-1"));
+    REQUIRE_MESSAGE(booked.status == 200, booked.body);
+    int64_t record_id = body_of(booked)["record"]["id"];
+
+    // With a service chosen: the employees offering it, their free starts, the booked time no longer free.
+    auto with_service = world.call("GET", "/api/v1/branches/400001/schedule?date=" + day + "&service_ids=7001");
+    REQUIRE_MESSAGE(with_service.status == 200, with_service.body);
+    auto grid = body_of(with_service);
+    CHECK(grid["timezone_name"] == "Europe/Moscow");
+    CHECK(grid["free_times_asked"] == true);
+    REQUIRE(grid["columns"].size() == 1);
+    const auto& stylist = grid["columns"][0];
+    CHECK(stylist["staff"]["id"] == 5001);
+    CHECK(stylist["hours_known"] == true);
+    REQUIRE(stylist["working"].size() == 1);
+    CHECK(stylist["working"][0]["from"] == "10:00");
+    CHECK(stylist["working"][0]["to"] == "20:00");
+    Json booked_record;
+    for (const auto& r : stylist["records"]) {
+        CHECK(r["staff_id"] == 5001);
+        CHECK(r["date"].get<std::string>().starts_with(day));
+        if (r["id"] == record_id) booked_record = r;
+    }
+    REQUIRE(booked_record.is_object());
+    CHECK(booked_record["client"]["name"] == "Анна Иванова");
+    CHECK(!stylist["free"].empty());
+    for (const auto& free : stylist["free"]) CHECK(free["datetime"] != slot["datetime"]);
+
+    // No service: every employee, no free starts asked; a filter keeps the chosen ones in Altegio's order.
+    auto everyone = body_of(world.call("GET", "/api/v1/branches/400001/schedule?date=" + day));
+    CHECK(everyone["columns"].size() == 3);
+    CHECK(everyone["free_times_asked"] == false);
+    for (const auto& column : everyone["columns"]) CHECK(column["free"].empty());
+    auto filtered = body_of(world.call("GET", "/api/v1/branches/400001/schedule?date=" + day + "&staff_ids=5003,5002"));
+    REQUIRE(filtered["columns"].size() == 2);
+    CHECK(filtered["columns"][0]["staff"]["id"] == 5002);
+    CHECK(filtered["columns"][1]["staff"]["id"] == 5003);
+
+    // A day off is known and empty: the manicurist does not work on Mondays.
+    std::string monday = day;
+    for (int i = 0; i < 7; ++i) {
+        auto civil = domain::parse_civil(monday);
+        if (domain::weekday_from_days(domain::days_from_civil(civil->year, civil->month, civil->day)) == 0) break;
+        monday = domain::add_days(monday, 1);
+    }
+    auto off = body_of(world.call("GET", "/api/v1/branches/400001/schedule?date=" + monday + "&staff_ids=5002&service_ids=7005"));
+    REQUIRE(off["columns"].size() == 1);
+    CHECK(off["columns"][0]["hours_known"] == true);
+    CHECK(off["columns"][0]["working"].empty());
+    CHECK(off["columns"][0]["free"].empty());
+
+    auto bad = world.call("GET", "/api/v1/branches/400001/schedule?date=tomorrow");
+    CHECK(bad.status == 400);
 }

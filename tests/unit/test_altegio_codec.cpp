@@ -170,3 +170,28 @@ TEST_CASE("staff with position as [] and ids as strings decode") {
     REQUIRE(staff);
     CHECK(staff->id == 5001);
 }
+
+TEST_CASE("an employee's working hours: each day's intervals, a day off as none, bad times refused") {
+    auto days = altegio::decode_work_schedule(Json::parse(R"([
+        {"date":"2026-11-23","is_working":1,"slots":[{"from":"10:00","to":"14:00"},{"from":"15:00","to":"20:00:00"}]},
+        {"date":"2026-11-24","is_working":0,"slots":[]},
+        {"date":"2026-11-25 00:00:00","slots":[{"from":"09:30","to":"24:00"}]}])"));
+    REQUIRE(days);
+    REQUIRE(days->size() == 3);
+    CHECK((*days)["2026-11-23"] == std::vector<domain::WorkInterval>{{"10:00", "14:00"}, {"15:00", "20:00"}});
+    CHECK((*days)["2026-11-24"].empty());
+    CHECK((*days)["2026-11-25"] == std::vector<domain::WorkInterval>{{"09:30", "24:00"}});
+    auto backwards = altegio::decode_work_schedule(Json::parse(R"([{"date":"2026-11-23","slots":[{"from":"18:00","to":"10:00"}]}])"));
+    REQUIRE_FALSE(backwards);
+    CHECK(backwards.error().detail.find("schedule[0].slots[0]") != std::string::npos);
+    CHECK_FALSE(altegio::decode_work_schedule(Json::parse(R"({"date":"2026-11-23"})")));
+}
+
+TEST_CASE("a record's colour comes without '#', whichever way Altegio wrote it") {
+    auto with_hash = altegio::decode_record(Json::parse(R"({"id":1,"services":[],"custom_color":"#F44336"})"));
+    auto plain = altegio::decode_record(Json::parse(R"({"id":2,"services":[],"custom_color":"4caf50"})"));
+    REQUIRE(with_hash);
+    REQUIRE(plain);
+    CHECK(with_hash->color == "F44336");
+    CHECK(plain->color == "4caf50");
+}

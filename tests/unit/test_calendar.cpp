@@ -72,3 +72,16 @@ TEST_CASE("days are added across month and year ends and leap days; garbage stay
     CHECK(add_days("2026-11-23", -60) == "2026-09-24");
     CHECK(add_days("soon", 3) == "soon");
 }
+
+TEST_CASE("clock times read as minutes of the day, seconds allowed, up to 24:00; anything else is -1") {
+    CHECK(minute_of_day("00:00") == 0);
+    CHECK(minute_of_day("10:30") == 630);
+    CHECK(minute_of_day("20:00:00") == 1200);
+    CHECK(minute_of_day("24:00") == 1440);
+    CHECK(minute_of_day("24:30") == -1);
+    CHECK(minute_of_day("9:30") == -1);
+    CHECK(minute_of_day("10:60") == -1);
+    CHECK(minute_of_day("10:30 ") == -1);
+    CHECK(format_minute_of_day(630) == "10:30");
+    CHECK(format_minute_of_day(1440) == "24:00");
+}

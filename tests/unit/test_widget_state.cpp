@@ -312,3 +312,108 @@ TEST_CASE("a lead in a stage that hides the records window loads nothing more") 
     REQUIRE(s.card);
     CHECK(s.card->records_window_hidden);
 }
+
+namespace {
+
+// A day of two employees: the barber with one record and two free starts, the stylist off.
+const char* schedule_day = R"({"date":"2026-11-24","timezone_name":"Europe/Moscow","free_times_asked":true,"columns":[
+  {"staff":{"id":5003,"name":"Алексей","specialization":"Барбер"},"hours_known":true,"working":[{"from":"11:00","to":"21:00"}],
+   "records":[{"id":70000009,"company_id":400001,"staff_id":5003,"services":[],"date":"2026-11-24 12:00:00",
+               "datetime":"2026-11-24T12:00:00+03:00","seance_length":2700,"color":"f44336"}],
+   "free":[{"time":"13:00","datetime":"2026-11-24T13:00:00+03:00","seance_length":5400},
+           {"time":"19:30","datetime":"2026-11-24T19:30:00+03:00","seance_length":5400}]},
+  {"staff":{"id":5001,"name":"Ольга","specialization":"Стилист"},"hours_known":true,"working":[],"records":[],"free":[]}]})";
+
+}  // namespace
+
+TEST_CASE("the schedule grid opens on the chosen day (or today) for one employee or everyone, and moves by day and week") {
+    AppState s = ready_to_book();
+    s.today = "2026-11-21";
+    auto calls = apply(s, {IntentKind::open_schedule, 5003, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(s.schedule_view.open);
+    CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-23&service_ids=7001,7004&staff_ids=5003");
+    calls = apply(s, {IntentKind::filter_schedule_staff, 0, {}});   // everyone
+    CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-23&service_ids=7001,7004");
+    calls = apply(s, {IntentKind::shift_schedule_day, 7, {}});
+    CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-30&service_ids=7001,7004");
+    calls = apply(s, {IntentKind::shift_schedule_day, -1, {}});
+    CHECK(s.schedule_view.date == "2026-11-29");
+    calls = apply(s, {IntentKind::shift_schedule_day, 0, {}});
+    CHECK(s.schedule_view.date == "2026-11-21");
+    // The filter adds and removes employees; the relay is asked for the chosen ones only.
+    apply(s, {IntentKind::filter_schedule_staff, 5003, {}});
+    calls = apply(s, {IntentKind::filter_schedule_staff, 5001, {}});
+    CHECK(calls[0].path.ends_with("&staff_ids=5003,5001"));
+    calls = apply(s, {IntentKind::filter_schedule_staff, 5003, {}});
+    CHECK(calls[0].path.ends_with("&staff_ids=5001"));
+    apply(s, {IntentKind::close_schedule, 0, {}});
+    CHECK_FALSE(s.schedule_view.open);
+    CHECK_FALSE(s.loading(RequestKind::schedule));   // a reply still out is dropped with the window
+}
+
+TEST_CASE("a free slot picked in the grid fills employee, day and time, and the form's lists keep the pick") {
+    AppState s = ready_to_book();
+    auto calls = apply(s, {IntentKind::open_schedule, 0, {}});
+    on_reply(s, calls[0].id, 200, schedule_day);
+    REQUIRE(s.schedule);
+    CHECK(s.schedule->columns[0].records[0].color == "f44336");
+
+    CHECK(apply(s, {IntentKind::pick_free_slot, 5001, "2026-11-24T13:00:00+03:00"}).empty());   // not this employee's start
+    calls = apply(s, {IntentKind::pick_free_slot, 5003, "2026-11-24T13:00:00+03:00"});
+    CHECK_FALSE(s.schedule_view.open);
+    CHECK(s.form.staff_id == 5003);
+    CHECK(s.form.date == "2026-11-24");
+    CHECK(s.form.slot_time == "13:00");
+    REQUIRE(calls.size() == 2);
+    CHECK(calls[0].path == "/api/v1/branches/400001/dates?staff_id=5003&service_ids=7001,7004");
+    CHECK(calls[1].path == "/api/v1/branches/400001/times?staff_id=5003&date=2026-11-24&service_ids=7001,7004");
+    CHECK(on_reply(s, calls[0].id, 200, R"({"dates":["2026-11-23","2026-11-24"]})").empty());   // the picked day stays
+    CHECK(s.form.date == "2026-11-24");
+    on_reply(s, calls[1].id, 200, R"({"times":[{"time":"13:00","datetime":"2026-11-24T13:00:00+03:00","seance_length":5400}]})");
+    CHECK(s.form.slot_datetime == "2026-11-24T13:00:00+03:00");
+    CHECK(s.can_book());
+    auto book = apply(s, {IntentKind::book, 0, "key-grid"});
+    REQUIRE(book.size() == 1);
+    CHECK((*wire::parse_json(book[0].body))["datetime"] == "2026-11-24T13:00:00+03:00");
+}
+
+TEST_CASE("a picked slot taken before the form's times arrive is dropped, not booked") {
+    AppState s = ready_to_book();
+    auto calls = apply(s, {IntentKind::open_schedule, 0, {}});
+    on_reply(s, calls[0].id, 200, schedule_day);
+    calls = apply(s, {IntentKind::pick_free_slot, 5003, "2026-11-24T19:30:00+03:00"});
+    on_reply(s, calls[1].id, 200, R"({"times":[{"time":"13:00","datetime":"2026-11-24T13:00:00+03:00","seance_length":5400}]})");
+    CHECK(s.form.slot_datetime.empty());
+    CHECK_FALSE(s.can_book());
+}
+
+TEST_CASE("the grid's hours cover working hours, records and free starts in whole hours") {
+    auto day = wire::api::decode_day_schedule(*wire::parse_json(schedule_day));
+    REQUIRE(day);
+    auto hours = schedule_hours(*day);
+    CHECK(hours.first == 11 * 60);
+    CHECK(hours.last == 21 * 60);   // 19:30 + 90 min = 21:00
+    day->columns[0].free.push_back({"20:45", "2026-11-24T20:45:00+03:00", 3600});
+    day->columns[0].records[0].date = "2026-11-24 08:30:00";
+    hours = schedule_hours(*day);
+    CHECK(hours.first == 8 * 60);
+    CHECK(hours.last == 22 * 60);
+    CHECK(schedule_hours(wire::api::DaySchedule{}).first == 9 * 60);   // an empty day still has a grid
+}
+
+TEST_CASE("the services search narrows the list in any case and keeps the chosen services in view") {
+    AppState s = ready_to_book();   // Cut and Beard chosen
+    s.service_search = "BEA";
+    auto shown = visible_services(s);
+    REQUIRE(shown.size() == 2);     // Beard matches; Cut is chosen, so it stays
+    apply(s, {IntentKind::toggle_service, 7001, {}});
+    shown = visible_services(s);
+    REQUIRE(shown.size() == 1);
+    CHECK(shown[0]->id == 7004);
+    s.service_search = "zzz";
+    apply(s, {IntentKind::toggle_service, 7004, {}});
+    CHECK(visible_services(s).empty());
+    s.service_search.clear();
+    CHECK(visible_services(s).size() == 2);
+}

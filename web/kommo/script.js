@@ -68,8 +68,9 @@ define(['jquery'], function ($) {
             function (xhr) { respond(id, (xhr && xhr.status) || 0, (xhr && xhr.responseText) || 'network error'); });
         },
         openLead: function (leadId) { window.location.assign('/leads/detail/' + Number(leadId)); },
+        setModal: setModal,
         contentHeight: function (cssHeight) {
-          if (shared.mode === 'pipeline') return;   // the log's window has its own size
+          if (shared.mode === 'pipeline' || shared.modal) return;   // a window over the page has its own size
           var height = Math.max(240, Math.ceil(cssHeight));
           if (shared.container) shared.container.style.height = height + 'px';
           resize();
@@ -142,11 +143,11 @@ define(['jquery'], function ($) {
       document.body.appendChild(button);
     }
 
-    function openLogWindow() {
-      if (document.querySelector('.kb-altegio-overlay')) return;
-      if (!shared.canvas) createCanvas();
+    // A window over the page (the account's log, the schedule grid): a dimmed backdrop, a white box and a ×
+    // button. Returns the box's inner element and a function that removes the window.
+    function createOverlay(className, onCloseClicked) {
       var overlay = document.createElement('div');
-      overlay.className = 'kb-altegio-overlay';
+      overlay.className = className;
       overlay.style.cssText = 'position:fixed;left:0;top:0;right:0;bottom:0;z-index:1001;background:rgba(20,30,45,.45)';
       var box = document.createElement('div');
       box.style.cssText = 'position:absolute;left:4vw;top:5vh;width:92vw;height:88vh;background:#fff;border-radius:6px;overflow:hidden;' +
@@ -163,23 +164,55 @@ define(['jquery'], function ($) {
       box.appendChild(close);
       overlay.appendChild(box);
       document.body.appendChild(overlay);
-      root.appendChild(shared.canvas);
-      root.appendChild(shared.text);
-      shared.container = root;
-      shared.mode = 'pipeline';
-      shared.size = '';
-      function closeWindow() {
-        document.removeEventListener('keydown', onKey, true);
-        overlay.remove();
+      function onKey(event) { if (event.key === 'Escape' && !shared.focused) onCloseClicked(); }
+      close.addEventListener('click', onCloseClicked);
+      document.addEventListener('keydown', onKey, true);
+      return {
+        root: root,
+        remove: function () { document.removeEventListener('keydown', onKey, true); overlay.remove(); }
+      };
+    }
+
+    function openLogWindow() {
+      if (document.querySelector('.kb-altegio-overlay')) return;
+      if (!shared.canvas) createCanvas();
+      var window_ = createOverlay('kb-altegio-overlay', function () {
+        window_.remove();
         shared.container = null;
         shared.started = false;
-      }
-      function onKey(event) { if (event.key === 'Escape' && !shared.focused) closeWindow(); }
-      close.addEventListener('click', closeWindow);
-      document.addEventListener('keydown', onKey, true);
+      });
+      window_.root.appendChild(shared.canvas);
+      window_.root.appendChild(shared.text);
+      shared.container = window_.root;
+      shared.mode = 'pipeline';
+      shared.size = '';
       window.kbWidget = testHooks();
       if (shared.ready) { resize(); start(); }
-      else loadModule().catch(function (error) { root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
+      else loadModule().catch(function (error) { window_.root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
+    }
+
+    // [SECTION] the schedule grid: the card's canvas moves into a window over the page while the grid is open
+    function setModal(on) {
+      if (on && !shared.modal) {
+        shared.modal = createOverlay('kb-altegio-modal', function () { shared.module._kb_close_modal(); });
+        shared.cardContainer = shared.container;
+        shared.modal.root.appendChild(shared.canvas);
+        shared.modal.root.appendChild(shared.text);
+        shared.container = shared.modal.root;
+      } else if (!on && shared.modal) {
+        var back = shared.cardContainer;
+        if (back && document.body.contains(back)) {
+          back.appendChild(shared.canvas);
+          back.appendChild(shared.text);
+        }
+        shared.modal.remove();
+        shared.modal = null;
+        shared.container = back;
+      } else {
+        return;
+      }
+      shared.size = '';
+      resize();
     }
 
     function loadModule() {

@@ -15,6 +15,7 @@
 #include "widget/ui/theme.hpp"
 #include "widget/views/account_log.hpp"
 #include "widget/views/lead_card.hpp"
+#include "widget/views/schedule_grid.hpp"
 
 namespace {
 
@@ -28,6 +29,7 @@ struct Shell {
     double first_frame_ms = 0;
     float reported_height = 0;
     bool started = false;
+    bool modal = false;              // the canvas is the schedule grid's window over the page
 };
 
 Shell& shell() {
@@ -71,7 +73,9 @@ void draw_frame() {
     std::vector<kb::widget::Intent> intents;
     ImGui::Begin("###booking", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                             ImGuiWindowFlags_NoBringToFrontOnFocus);
+    bool grid = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open && s.modal;
     if (s.state.place == kb::widget::Place::pipeline) kb::widget::views::draw_account_log(s.state, intents);
+    else if (grid) kb::widget::views::draw_schedule_grid(s.state, intents);
     else kb::widget::views::draw_lead_card(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
     ImGui::End();
@@ -85,11 +89,19 @@ void draw_frame() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     if (s.frames_drawn++ == 0) s.first_frame_ms = kb::widget::platform::now_ms();
-    if (std::fabs(content_height - s.reported_height) > 1.0f) {
+    if (!grid && std::fabs(content_height - s.reported_height) > 1.0f) {
         s.reported_height = content_height;
         kb::widget::platform::report_content_height(content_height);
     }
     process_intents(intents);
+    // The grid needs room: the host moves the canvas into a window over the page while it is open.
+    bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open;
+    if (want_modal != s.modal) {
+        s.modal = want_modal;
+        s.reported_height = 0;
+        kb::widget::platform::set_modal(want_modal);
+        wake();
+    }
 }
 
 void on_input_cursor(GLFWwindow*, double, double) { wake(); }
@@ -107,6 +119,7 @@ EMSCRIPTEN_KEEPALIVE void kb_start(double lead_id, const char* language, const c
     kb::widget::ui::load_strings(strings_json);
     shell().started = true;
     send_all(kb::widget::start(shell().state, static_cast<int64_t>(lead_id), language));
+    shell().state.today = kb::widget::platform::today();
 }
 
 // Called by script.js over the leads list: the account's log for `today` (the user's date, "YYYY-MM-DD").
@@ -154,6 +167,11 @@ EMSCRIPTEN_KEEPALIVE const char* kb_controls_json() { return kb::widget::ui::con
 EMSCRIPTEN_KEEPALIVE double kb_frames_drawn() { return static_cast<double>(shell().frames_drawn); }
 EMSCRIPTEN_KEEPALIVE double kb_first_frame_ms() { return shell().first_frame_ms; }
 EMSCRIPTEN_KEEPALIVE void kb_wake() { wake(); }
+// The host's own close button (×) of the grid's window.
+EMSCRIPTEN_KEEPALIVE void kb_close_modal() {
+    std::vector<kb::widget::Intent> intents{{kb::widget::IntentKind::close_schedule, 0, {}}};
+    process_intents(intents);
+}
 
 }  // extern "C"
 

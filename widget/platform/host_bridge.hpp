@@ -10,6 +10,8 @@ void send(const Call& call);
 std::string fresh_request_key();          // random, from the browser's crypto
 void report_content_height(float css_pixels);
 void open_lead(int64_t lead_id);          // Kommo opens the lead's card
+void set_modal(bool on);                  // the canvas grows into a window over the page (the schedule grid), or returns
+std::string today();                      // "YYYY-MM-DD", the user's local date
 double now_ms();
 
 }  // namespace kb::widget::platform

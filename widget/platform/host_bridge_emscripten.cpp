@@ -25,7 +25,29 @@ EM_JS(void, js_open_lead, (double lead_id), {
     if (Module.kbHost.openLead) Module.kbHost.openLead(lead_id);
 });
 
+EM_JS(void, js_set_modal, (int on), {
+    if (Module.kbHost.setModal) Module.kbHost.setModal(!!on);
+});
+
+EM_JS(char*, js_today, (), {
+    var d = new Date();
+    var text = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+    var length = lengthBytesUTF8(text) + 1;
+    var pointer = _malloc(length);
+    stringToUTF8(text, pointer, length);
+    return pointer;
+});
+
 }  // namespace
+
+void set_modal(bool on) { js_set_modal(on ? 1 : 0); }
+
+std::string today() {
+    char* raw = js_today();
+    std::string text(raw);
+    free(raw);
+    return text;
+}
 
 void open_lead(int64_t lead_id) { js_open_lead(static_cast<double>(lead_id)); }
 

@@ -1,9 +1,9 @@
 #include "widget/state/app_state.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/status_sync.hpp"
+#include "shared/domain/text.hpp"
 
 namespace kb::widget {
 
@@ -24,6 +24,17 @@ const domain::Branch* AppState::branch() const {
     for (const auto& b : card->branches)
         if (b.id == form.branch_id) return &b;
     return nullptr;
+}
+
+std::vector<const domain::Service*> visible_services(const AppState& state) {
+    std::vector<const domain::Service*> out;
+    if (!state.catalog) return out;
+    std::string needle = domain::fold_case(state.service_search);
+    const auto& chosen = state.form.service_ids;
+    for (const auto& s : state.catalog->services)
+        if (domain::fold_case(s.title).find(needle) != std::string::npos || std::find(chosen.begin(), chosen.end(), s.id) != chosen.end())
+            out.push_back(&s);
+    return out;
 }
 
 int32_t chosen_duration_minutes(const AppState& state) {
@@ -67,17 +78,42 @@ std::vector<Call> load_staff(AppState& s) {
     return {make_call(s, RequestKind::staff, "GET", branch_path(s, "staff?service_ids=" + join_ids(s.form.service_ids)))};
 }
 
+Call dates_call(AppState& s) {
+    return make_call(s, RequestKind::dates, "GET",
+                     branch_path(s, "dates?staff_id=" + std::to_string(s.form.staff_id) + "&service_ids=" + join_ids(s.form.service_ids)));
+}
+
+Call times_call(AppState& s) {
+    return make_call(s, RequestKind::times, "GET",
+                     branch_path(s, "times?staff_id=" + std::to_string(s.form.staff_id) + "&date=" + s.form.date +
+                                        "&service_ids=" + join_ids(s.form.service_ids)));
+}
+
 std::vector<Call> load_dates(AppState& s) {
     forget_from_dates(s);
-    return {make_call(s, RequestKind::dates, "GET",
-                      branch_path(s, "dates?staff_id=" + std::to_string(s.form.staff_id) + "&service_ids=" + join_ids(s.form.service_ids)))};
+    return {dates_call(s)};
 }
 
 std::vector<Call> load_times(AppState& s) {
     forget_slot(s);
-    return {make_call(s, RequestKind::times, "GET",
-                      branch_path(s, "times?staff_id=" + std::to_string(s.form.staff_id) + "&date=" + s.form.date +
-                                         "&service_ids=" + join_ids(s.form.service_ids)))};
+    return {times_call(s)};
+}
+
+std::vector<Call> load_schedule(AppState& s) {
+    s.schedule.reset();
+    std::string path = "schedule?date=" + s.schedule_view.date;
+    if (!s.form.service_ids.empty()) path += "&service_ids=" + join_ids(s.form.service_ids);
+    if (!s.schedule_view.staff_ids.empty()) path += "&staff_ids=" + join_ids(s.schedule_view.staff_ids);
+    return {make_call(s, RequestKind::schedule, "GET", branch_path(s, path))};
+}
+
+const domain::TimeSlot* free_slot_of(const AppState& s, int64_t staff_id, const std::string& datetime) {
+    if (!s.schedule) return nullptr;
+    for (const auto& column : s.schedule->columns)
+        if (column.staff.id == staff_id)
+            for (const auto& slot : column.free)
+                if (slot.datetime == datetime) return &slot;
+    return nullptr;
 }
 
 std::vector<Call> load_tab(AppState& s) {
@@ -109,10 +145,6 @@ std::vector<Call> load_account_log(AppState& s) {
     return {make_call(s, RequestKind::account_log, "GET", path)};
 }
 
-std::string lower(std::string text) {   // ASCII only; Cyrillic is matched as typed
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
 
 }  // namespace
 
@@ -130,16 +162,15 @@ std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
     std::vector<const api::RecordRow*> rows;
     if (!s.account_log) return rows;
     const LogView& v = s.log_view;
-    std::string needle = lower(v.search);
-    std::string name;
+    std::string needle = domain::fold_case(v.search);
     for (const auto& row : s.account_log->rows) {
         const auto& r = row.record;
         if (v.staff_id != 0 && r.staff_id != v.staff_id) continue;
         if (v.status >= 0 && static_cast<int>(domain::record_state(r)) != v.status) continue;
         if (!needle.empty()) {
             if (!r.client) continue;
-            name.assign(r.client->name);
-            if (lower(std::move(name)).find(needle) == std::string::npos && r.client->phone.find(v.search) == std::string::npos) continue;
+            if (domain::fold_case(r.client->name).find(needle) == std::string::npos && r.client->phone.find(v.search) == std::string::npos)
+                continue;
         }
         rows.push_back(&row);
     }
@@ -179,6 +210,28 @@ std::vector<std::pair<int64_t, std::string>> log_staff(const AppState& s) {
     return out;
 }
 
+MinuteRange schedule_hours(const api::DaySchedule& day) {
+    int32_t first = 24 * 60, last = 0;
+    auto cover = [&](int32_t from, int32_t to) {
+        if (from < 0) return;
+        first = std::min(first, from);
+        last = std::max(last, std::max(from, to));
+    };
+    for (const auto& column : day.columns) {
+        for (const auto& w : column.working) cover(domain::minute_of_day(w.from), domain::minute_of_day(w.to));
+        for (const auto& r : column.records) {
+            int32_t start = r.date.size() >= 16 ? domain::minute_of_day(r.date.substr(11, 5)) : -1;
+            cover(start, start + r.seance_length / 60);
+        }
+        for (const auto& f : column.free) {
+            int32_t start = domain::minute_of_day(f.time);
+            cover(start, start + f.seance_length / 60);
+        }
+    }
+    if (last <= first) return MinuteRange{};
+    return MinuteRange{first / 60 * 60, std::min(24 * 60, (last + 59) / 60 * 60)};
+}
+
 std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language) {
     state = AppState{};
     state.lead_id = lead_id;
@@ -199,7 +252,10 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
         case IntentKind::choose_branch:
             if (s.form.branch_id == intent.number) return {};
             s.form.branch_id = intent.number;
+            s.schedule_view = ScheduleView{};
+            s.schedule.reset();
             s.form.service_ids.clear();
+            s.service_search.clear();
             s.catalog.reset();
             forget_from_staff(s);
             return {make_call(s, RequestKind::catalog, "GET", branch_path(s, "services"))};
@@ -288,6 +344,43 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.log_view.sort_by = static_cast<LogColumn>(intent.number);
             s.log_view.descending = intent.text == "desc";
             return {};
+        case IntentKind::open_schedule:
+            if (s.form.branch_id == 0) return {};
+            s.schedule_view.open = true;
+            s.schedule_view.date = !s.form.date.empty() ? s.form.date : s.today;
+            s.schedule_view.staff_ids.clear();
+            if (intent.number > 0) s.schedule_view.staff_ids.push_back(intent.number);
+            return load_schedule(s);
+        case IntentKind::close_schedule:
+            s.schedule_view.open = false;
+            std::erase_if(s.in_flight, [](const auto& entry) { return entry.second == RequestKind::schedule; });
+            return {};
+        case IntentKind::shift_schedule_day:
+            if (!s.schedule_view.open) return {};
+            s.schedule_view.date = intent.number == 0 ? s.today : domain::add_days(s.schedule_view.date, intent.number);
+            return load_schedule(s);
+        case IntentKind::filter_schedule_staff: {
+            if (!s.schedule_view.open) return {};
+            auto& ids = s.schedule_view.staff_ids;
+            auto it = std::find(ids.begin(), ids.end(), intent.number);
+            if (intent.number == 0) ids.clear();
+            else if (it == ids.end()) ids.push_back(intent.number);
+            else ids.erase(it);
+            return load_schedule(s);
+        }
+        case IntentKind::pick_free_slot: {
+            const domain::TimeSlot* slot = free_slot_of(s, intent.number, intent.text);
+            if (!slot) return {};
+            s.form.staff_id = intent.number;
+            s.form.date = s.schedule->date;
+            s.form.slot_datetime = slot->datetime;
+            s.form.slot_time = slot->time;
+            s.schedule_view.open = false;
+            // The form's lists follow the pick; their replies keep it (see on_reply: dates, times).
+            s.dates.clear();
+            s.times.clear();
+            return {dates_call(s), times_call(s)};
+        }
         case IntentKind::ask_cancel:
             s.cancel_asked_id = intent.number;
             return {};
@@ -366,6 +459,8 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto dates = api::decode_dates(*json);
             if (!dates) { failed_decode(dates.error()); return {}; }
             s.dates = std::move(*dates);
+            bool picked_date_bookable = std::find(s.dates.begin(), s.dates.end(), s.form.date) != s.dates.end();
+            if (!s.form.date.empty() && picked_date_bookable) return {};   // a slot picked in the grid: its times are on their way
             if (!s.dates.empty()) {
                 s.form.date = s.dates.front();
                 return load_times(s);
@@ -376,6 +471,11 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto times = api::decode_times(*json);
             if (!times) { failed_decode(times.error()); return {}; }
             s.times = std::move(*times);
+            bool slot_still_free = std::any_of(s.times.begin(), s.times.end(), [&](const auto& t) { return t.datetime == s.form.slot_datetime; });
+            if (!slot_still_free) {
+                s.form.slot_datetime.clear();
+                s.form.slot_time.clear();
+            }
             return {};
         }
         case RequestKind::book: {
@@ -409,6 +509,12 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto log = api::decode_record_log(*json);
             if (!log) { failed_decode(log.error()); return {}; }
             s.account_log = std::move(*log);
+            return {};
+        }
+        case RequestKind::schedule: {
+            auto day = api::decode_day_schedule(*json);
+            if (!day) { failed_decode(day.error()); return {}; }
+            s.schedule = std::move(*day);
             return {};
         }
         case RequestKind::status: {

@@ -15,7 +15,7 @@
 
 namespace kb::widget {
 
-enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log };
+enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule };
 
 // Where the widget runs: in a lead card, or over the leads list (the pipeline view) with the account's log.
 enum class Place { lead_card, pipeline };
@@ -32,6 +32,13 @@ struct LogView {
     std::string search;                 // part of the client's name or phone, any case (edited in place by the view)
     LogColumn sort_by = LogColumn::time;
     bool descending = false;
+};
+
+// The schedule grid (a modal over the page): one day of the branch, all employees or the chosen ones.
+struct ScheduleView {
+    bool open = false;
+    std::string date;                   // "YYYY-MM-DD", branch wall date
+    std::vector<int64_t> staff_ids;     // the employee filter; empty = every employee offering the services
 };
 
 // The card's three views: booking, the lead's record log, and the client summary.
@@ -73,6 +80,10 @@ struct AppState {
     std::optional<wire::api::BookingResult> result;
     std::optional<ShownError> error;
     std::string request_key;            // the current "Create record" intent; reused by a retry
+    std::string service_search;         // the services list's search box (edited in place by the view)
+    std::string today;                  // "YYYY-MM-DD", the user's date (the shell sets it): where the grid opens
+    ScheduleView schedule_view;
+    std::optional<wire::api::DaySchedule> schedule;   // the grid's day, once loaded
     Tab tab = Tab::book;
     std::optional<std::vector<wire::api::RecordRow>> records;   // the lead's record log, once loaded
     std::optional<wire::api::ClientSummary> client;             // the client summary, once loaded
@@ -116,6 +127,12 @@ enum class IntentKind {
     edit_search,        // the search text changed (the view edits it in place)
     sort_log,           // number = LogColumn, text = "desc" for descending
     open_lead,          // number = lead id: the shell opens the lead's card
+    // the schedule grid
+    open_schedule,      // number = employee id for one employee's schedule, 0 for the general schedule
+    close_schedule,
+    shift_schedule_day, // number = days to move (-7, -1, +1, +7); 0 = back to today
+    filter_schedule_staff,  // number = employee id to show or hide; 0 = every employee
+    pick_free_slot,     // number = employee id, text = the free start's datetime: fills the booking form
 };
 
 struct Intent {
@@ -134,6 +151,18 @@ std::vector<Call> on_reply(AppState& state, int request_id, int http_status, con
 std::vector<const wire::api::RecordRow*> visible_log_rows(const AppState& state);
 // The employees that appear in the account's log, by name, for the employee filter.
 std::vector<std::pair<int64_t, std::string>> log_staff(const AppState& state);
+
+// The grid's hours: from the earliest working hour, record or free start of the shown columns to the latest
+// end, in whole hours (minutes since midnight); 09:00-21:00 when the day shows nothing.
+struct MinuteRange {
+    int32_t first = 9 * 60;
+    int32_t last = 21 * 60;
+};
+MinuteRange schedule_hours(const wire::api::DaySchedule& day);
+
+// The catalogue's services whose title contains the search text (any case), in the catalogue's order;
+// chosen services always stay in view so they can be unticked.
+std::vector<const domain::Service*> visible_services(const AppState& state);
 
 // Minutes of the chosen services, for the summary line.
 int32_t chosen_duration_minutes(const AppState& state);

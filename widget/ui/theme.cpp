@@ -42,6 +42,7 @@ void load_fonts(float pixel_ratio) {
     builder.AddRanges(io.Fonts->GetGlyphRangesCyrillic());   // Basic Latin, Latin-1, Cyrillic
     static const ImWchar extra[] = {0x0100, 0x017F,   // Latin Extended-A
                                     0x2010, 0x2027,   // dashes, quotes, ellipsis
+                                    0x2039, 0x203A,   // single angle quotes (the grid's day arrows)
                                     0x20AC, 0x20AC,   // €
                                     0x20BD, 0x20BD,   // ₽
                                     0x2116, 0x2116,   // №

@@ -47,26 +47,30 @@ void draw_branch(const AppState& state, std::vector<Intent>& intents) {
     remember("branch");
 }
 
-void draw_services(const AppState& state, std::vector<Intent>& intents) {
+void draw_services(AppState& state, std::vector<Intent>& intents) {
     if (!state.catalog) {
         loading_line(state, RequestKind::catalog);
         return;
     }
     section_title("ui.services");
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("###service_search", tr("ui.service_search").c_str(), &state.service_search);
+    remember("service_search");
+    auto services = visible_services(state);
+    if (services.empty()) ImGui::TextDisabled("%s", tr("ui.no_services_found").c_str());
     for (const auto& category : state.catalog->categories) {
-        bool has_services = std::any_of(state.catalog->services.begin(), state.catalog->services.end(),
-                                        [&](const auto& s) { return s.category_id == category.id; });
+        bool has_services = std::any_of(services.begin(), services.end(), [&](const auto* s) { return s->category_id == category.id; });
         if (!has_services) continue;
         ImGui::PushID(static_cast<int>(category.id));
         ImGui::TextColored(accent, "%s", category.title.c_str());
-        for (const auto& s : state.catalog->services) {
-            if (s.category_id != category.id) continue;
-            bool chosen = std::find(state.form.service_ids.begin(), state.form.service_ids.end(), s.id) != state.form.service_ids.end();
-            ImGui::PushID(static_cast<int>(s.id));
-            if (ImGui::Checkbox(s.title.c_str(), &chosen)) intents.push_back({IntentKind::toggle_service, s.id, {}});
-            remember("service_" + std::to_string(s.id));
+        for (const auto* s : services) {
+            if (s->category_id != category.id) continue;
+            bool chosen = std::find(state.form.service_ids.begin(), state.form.service_ids.end(), s->id) != state.form.service_ids.end();
+            ImGui::PushID(static_cast<int>(s->id));
+            if (ImGui::Checkbox(s->title.c_str(), &chosen)) intents.push_back({IntentKind::toggle_service, s->id, {}});
+            remember("service_" + std::to_string(s->id));
             ImGui::Indent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
-            ImGui::TextDisabled("%d %s · %s", s.duration_seconds / 60, tr("ui.minutes").c_str(), price_text(s, state).c_str());
+            ImGui::TextDisabled("%d %s · %s", s->duration_seconds / 60, tr("ui.minutes").c_str(), price_text(*s, state).c_str());
             ImGui::Unindent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
             ImGui::PopID();
         }
@@ -99,6 +103,15 @@ void draw_staff(const AppState& state, std::vector<Intent>& intents) {
         ImGui::EndCombo();
     }
     remember("staff");
+    // The grid: this employee's day, or everyone's (filterable there).
+    if (ImGui::SmallButton(label("ui.schedule.open_all", "open_schedule_all").c_str())) intents.push_back({IntentKind::open_schedule, 0, {}});
+    remember("open_schedule_all");
+    if (state.form.staff_id > 0) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton(label("ui.schedule.open_one", "open_schedule_one").c_str()))
+            intents.push_back({IntentKind::open_schedule, state.form.staff_id, {}});
+        remember("open_schedule_one");
+    }
 }
 
 void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {

@@ -1,5 +1,6 @@
 #pragma once
 // Pieces every tab of the lead card draws the same way.
+#include <imgui.h>
 #include <vector>
 #include "widget/state/app_state.hpp"
 
@@ -9,5 +10,12 @@ namespace kb::widget::views {
 void loading_line(const AppState& state, RequestKind kind);
 // The current error in the user's language, its detail small, and the way out (retry or close).
 void draw_error(const AppState& state, std::vector<Intent>& intents);
+
+// A record's status as the user reads it: its translation key and its colour.
+struct StatusLook {
+    const char* key;
+    ImVec4 color;
+};
+StatusLook status_look(const domain::Record& record);
 
 }  // namespace kb::widget::views

@@ -1,0 +1,65 @@
+#include "shared/domain/text.hpp"
+
+namespace kb::domain {
+namespace {
+
+char32_t lower_code_point(char32_t c) {
+    if (c >= U'A' && c <= U'Z') return c + 0x20;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;                 // À..Þ except ×
+    if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x138 && c != 0x149 && c != 0x178) {
+        bool upper_is_odd = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);   // these blocks pair odd/even the other way
+        if (upper_is_odd ? (c % 2 == 1) : (c % 2 == 0)) return c + 1;
+        return c;
+    }
+    if (c == 0x178) return 0xFF;                                            // Ÿ
+    if (c >= 0x410 && c <= 0x42F) return c + 0x20;                         // А..Я
+    if (c >= 0x400 && c <= 0x40F) return c + 0x50;                         // Ѐ..Џ, Ё
+    return c;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+}  // namespace
+
+std::string fold_case(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x80) {
+            out += static_cast<char>(lower_code_point(byte));
+            ++i;
+            continue;
+        }
+        // Two-byte sequences cover every letter changed here; anything longer or broken is copied as it is.
+        if ((byte & 0xE0) == 0xC0 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+            char32_t c = ((byte & 0x1F) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+            if (c >= 0x80) {
+                append_utf8(out, lower_code_point(c));
+                i += 2;
+                continue;
+            }
+        }
+        out += text[i];
+        ++i;
+    }
+    return out;
+}
+
+bool contains_folded(std::string_view haystack, std::string_view needle) {
+    if (needle.empty()) return true;
+    return fold_case(haystack).find(fold_case(needle)) != std::string::npos;
+}
+
+}  // namespace kb::domain

@@ -1,0 +1,15 @@
+#pragma once
+// Text matching as people type it: "анна" finds "Анна", "maría" finds "MARÍA".
+#include <string>
+#include <string_view>
+
+namespace kb::domain {
+
+// Lower case of UTF-8 text for the scripts the product serves: ASCII, Latin-1 (Spanish accents, Ñ), Latin
+// Extended-A and Cyrillic (with Ё). Other characters, and bytes that are not valid UTF-8, stay as they are.
+std::string fold_case(std::string_view text);
+
+// Whether `needle` occurs in `haystack` ignoring case as above; an empty needle is found everywhere.
+bool contains_folded(std::string_view haystack, std::string_view needle);
+
+}  // namespace kb::domain
