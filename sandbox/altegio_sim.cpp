@@ -121,6 +121,23 @@ struct Slots {
 
 }  // namespace
 
+namespace {
+
+// Written as ids (text or numbers), read back as the label objects; unknown ids are dropped, as Altegio does.
+Json record_labels_of(const Sandbox::State& s, int64_t company, const Json& body) {
+    Json out = Json::array();
+    const Json* ids = wire::member(body, "record_labels");
+    auto labels = s.labels.find(company);
+    if (!ids || !ids->is_array() || labels == s.labels.end()) return out;
+    for (const auto& id : *ids)
+        for (const auto& l : labels->second)
+            if (wire::int_from(id, "").value_or(0) == l["id"].get<int64_t>() && l["entity"] == 2 && !l["deleted"].get<bool>())
+                out.push_back(Json{{"id", l["id"]}, {"title", l["title"]}, {"color", l["color"]}, {"icon", ""}, {"font_color", "#ffffff"}});
+    return out;
+}
+
+}  // namespace
+
 // [SECTION] routes --------------------------------------------------------------------------------------------
 void Sandbox::add_altegio_routes() {
     auto add = [this](const char* method, const std::string& pattern, bool need_user,
@@ -188,6 +205,15 @@ void Sandbox::add_altegio_routes() {
                                      {"to", domain::format_minute_of_day(schedule->second.close_minute)}});
             out.push_back(Json{{"date", domain::format_civil(domain::civil_from_days(day))}, {"is_working", working ? 1 : 0}, {"slots", slots}});
         }
+        return altegio_ok(out);
+    });
+
+    add("GET", "/labels/:cid/:entity", true, [](State& s, const Request& request) {
+        auto it = s.labels.find(company_of(request));
+        if (it == s.labels.end()) return altegio_error(403, "No company management rights", 15);
+        Json out = Json::array();
+        for (const auto& l : it->second)
+            if (std::to_string(l["entity"].get<int>()) == request.param("entity")) out.push_back(l);
         return altegio_ok(out);
     });
 
@@ -319,7 +345,7 @@ void Sandbox::add_altegio_routes() {
                     {"attendance", wire::read_int_or(*body, "attendance", "", 0).value_or(0)}, {"confirmed", 1},
                     {"seance_length", length}, {"length", length}, {"api_id", wire::read_text(*body, "api_id")},
                     {"deleted", false}, {"last_change_date", local_iso(now(), offset)},
-                    {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", Json::array()},
+                    {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", record_labels_of(s, company, *body)},
                     {"activity_id", wire::read_int_or(*body, "activity_id", "", 0).value_or(0)}};
         s.records[id] = record;
         // Records made through the API do not notify their own author while self_sending is 0.
@@ -385,6 +411,7 @@ void Sandbox::add_altegio_routes() {
         }
         for (const char* key : {"comment", "custom_color"})
             if (body->contains(key)) record[key] = wire::read_text(*body, key);
+        if (body->contains("record_labels")) record["record_labels"] = record_labels_of(s, company, *body);
         if (const Json* attendance = wire::member(*body, "attendance")) record["attendance"] = record["visit_attendance"] = *attendance;
         int64_t start = domain::to_unix_seconds(*domain::parse_iso_datetime(record["datetime"].get<std::string>()));
         int64_t end = start + record["seance_length"].get<int64_t>();

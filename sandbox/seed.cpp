@@ -81,6 +81,14 @@ void seed(Sandbox::State& s, int64_t now) {
                                       service(7104, "Pedicura spa", 202, 35, 35, 60, {5102}),
                                       service(7105, "Masaje relajante 60 min", 203, 55, 55, 60, {5103}),
                                       service(7106, "Facial hidratante", 203, 48, 60, 45, {5103})});
+    // Record categories (entity 2) and a client label (entity 1), as GET /labels lists them.
+    auto label = [](int64_t id, const char* title, const char* color, int entity, bool deleted = false) {
+        return Json{{"id", id}, {"title", title}, {"color", color}, {"icon", ""}, {"entity", entity}, {"deleted", deleted}, {"not_editable", 0}};
+    };
+    s.labels[moscow] = Json::array({label(67345, "Первичный визит", "#4caf50", 2), label(67346, "Повторный визит", "#2196f3", 2),
+                                    label(67347, "VIP", "#9c27b0", 2), label(67348, "Старая категория", "#795548", 2, true),
+                                    label(67349, "Постоянный клиент", "#ff9800", 1)});
+    s.labels[madrid] = Json::array({label(68101, "Primera visita", "#4caf50", 2), label(68102, "Cliente habitual", "#2196f3", 2)});
     for (int64_t company : {moscow, madrid})
         s.hooks[company] = Json{{"urls", Json::array()}, {"active", 0}, {"record", 1}, {"client", 1}, {"self_sending", 0}};
 

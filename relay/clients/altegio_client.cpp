@@ -208,6 +208,14 @@ Result<AltegioClient::RecordPage> AltegioClient::records_between(int64_t account
     }
 }
 
+Result<std::vector<domain::Label>> AltegioClient::record_labels(int64_t account_id, const std::string& user_token, int64_t company_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.labels", "GET", "/labels/" + std::to_string(company_id) + "/2", user_token, nullptr,
+                     RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_labels(**data);
+}
+
 Result<std::vector<domain::WorkInterval>> AltegioClient::work_hours(int64_t account_id, const std::string& user_token,
                                                                    int64_t company_id, int64_t staff_id, const std::string& date) {
     Json holder;

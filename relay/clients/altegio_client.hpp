@@ -53,6 +53,8 @@ public:
     };
     Result<RecordPage> records_between(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& from,
                                        const std::string& to, int64_t staff_id, size_t limit);
+    // The branch's record categories (appointment labels, entity 2), deleted ones left out.
+    Result<std::vector<domain::Label>> record_labels(int64_t account_id, const std::string& user_token, int64_t company_id);
     // One employee's working hours on `date` ("YYYY-MM-DD"); empty = a day off.
     Result<std::vector<domain::WorkInterval>> work_hours(int64_t account_id, const std::string& user_token, int64_t company_id,
                                                          int64_t staff_id, const std::string& date);

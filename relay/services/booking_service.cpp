@@ -20,6 +20,8 @@ Result<void> validate_booking_request(const domain::BookingRequest& r) {
     if (r.client.name.empty()) return fail(Errc::bad_input, "ui.error.need_name", "client name missing");
     if (r.client.phone.empty()) return fail(Errc::bad_input, "ui.error.need_phone", "client phone missing");
     if (r.request_key.empty() || r.request_key.size() > 100) return fail(Errc::bad_input, "ui.error.bad_request", "request_key missing");
+    bool hex_color = r.color.size() == 6 && r.color.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+    if (!r.color.empty() && !hex_color) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
     return {};
 }
 
@@ -54,6 +56,11 @@ Result<wire::api::Catalog> BookingService::catalog(const Caller& caller, int64_t
     if (!catalog) return tl::unexpected(catalog.error());
     std::stable_sort(catalog->categories.begin(), catalog->categories.end(),
                      [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    // Categories are a nicety: without them (no rights to labels, say) the manager still books.
+    if (auto labels = m_altegio.record_labels(caller.account_id, acc->installation.altegio_user_token, company_id))
+        catalog->labels = std::move(*labels);
+    else
+        spdlog::warn("record categories of branch {}: {}", company_id, labels.error().detail);
     return catalog;
 }
 

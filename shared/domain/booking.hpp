@@ -135,6 +135,8 @@ struct BookingRequest {
     std::string datetime;        // as Altegio gave it in the free-time list
     ClientData client;
     std::string comment;
+    std::string color;           // hex without '#', "" = the employee's default
+    std::vector<int64_t> label_ids;   // record categories (Altegio appointment labels)
     std::string request_key;     // made once per "Create record" intent; a retried click reuses it
 };
 

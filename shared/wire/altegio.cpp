@@ -254,6 +254,12 @@ Json encode_record_create(const domain::BookingRequest& request, std::string_vie
               {"send_sms", false},
               {"comment", request.comment},
               {"api_id", std::string(api_id)}};
+    if (!request.color.empty()) body["custom_color"] = request.color;
+    if (!request.label_ids.empty()) {
+        Json labels = Json::array();   // ids, as text, when writing (objects when reading)
+        for (int64_t id : request.label_ids) labels.push_back(std::to_string(id));
+        body["record_labels"] = labels;
+    }
     return body;
 }
 

@@ -156,8 +156,11 @@ Result<CardContext> decode_card_context(const Json& j) {
     return finish(r, std::move(v));
 }
 
+Json encode_label(const Label& l) { return Json{{"id", l.id}, {"title", l.title}, {"color", l.color}}; }
+
 Json encode(const Catalog& v) {
-    return Json{{"categories", encode_each(v.categories, encode_category)}, {"services", encode_each(v.services, encode_service)}};
+    return Json{{"categories", encode_each(v.categories, encode_category)}, {"services", encode_each(v.services, encode_service)},
+                {"labels", encode_each(v.labels, encode_label)}};
 }
 Result<Catalog> decode_catalog(const Json& j) {
     Reader r{j, "catalog", {}};
@@ -165,7 +168,11 @@ Result<Catalog> decode_catalog(const Json& j) {
     auto services = decode_list<Service>(r.list("services"), "catalog.services", decode_service);
     if (!categories) return tl::unexpected(categories.error());
     if (!services) return tl::unexpected(services.error());
-    return finish(r, Catalog{std::move(*categories), std::move(*services)});
+    Catalog out{std::move(*categories), std::move(*services), {}};
+    if (const Json* labels = member(j, "labels"); labels && labels->is_array())
+        for (const auto& l : *labels)
+            if (l.is_object()) out.labels.push_back(Label{read_int_or(l, "id", "", 0).value_or(0), read_text(l, "title"), read_text(l, "color")});
+    return finish(r, std::move(out));
 }
 
 Json encode(const std::vector<Staff>& v) { return Json{{"staff", encode_each(v, encode_staff)}}; }
@@ -233,7 +240,7 @@ Result<DaySchedule> decode_day_schedule(const Json& j) {
 Json encode(const BookingRequest& v) {
     return Json{{"lead_id", v.lead_id}, {"company_id", v.company_id}, {"staff_id", v.staff_id},
                 {"service_ids", v.service_ids}, {"datetime", v.datetime}, {"client", encode_client(v.client)},
-                {"comment", v.comment}, {"request_key", v.request_key}};
+                {"comment", v.comment}, {"color", v.color}, {"label_ids", v.label_ids}, {"request_key", v.request_key}};
 }
 Result<BookingRequest> decode_booking_request(const Json& j) {
     if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "booking: expected an object");
@@ -251,6 +258,13 @@ Result<BookingRequest> decode_booking_request(const Json& j) {
     v.datetime = r.text("datetime");
     if (const Json* client = member(j, "client")) v.client = decode_client(*client);
     v.comment = r.text("comment");
+    v.color = r.text("color");
+    if (const Json* labels = member(j, "label_ids"); labels && labels->is_array())
+        for (size_t i = 0; i < labels->size(); ++i) {
+            auto id = int_from((*labels)[i], index_path("booking.label_ids", i));
+            if (id) v.label_ids.push_back(*id);
+            else if (!r.error) r.error = id.error();
+        }
     v.request_key = r.text("request_key");
     if (r.error) r.error->message_key = "ui.error.bad_request";
     return finish(r, std::move(v));

@@ -34,6 +34,7 @@ struct CardContext {
 struct Catalog {
     std::vector<domain::ServiceCategory> categories;
     std::vector<domain::Service> services;
+    std::vector<domain::Label> labels;    // record categories to choose from (empty when Altegio did not list them)
 };
 
 // One employee's day in the schedule grid.

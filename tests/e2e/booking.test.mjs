@@ -37,7 +37,7 @@ function fieldValue(lead, fields, code) {
 }
 
 // Books the Moscow stylist's first free slot for a women's haircut, as a manager would.
-async function bookFirstSlot(page, comment) {
+async function bookFirstSlot(page, comment, screenshotName) {
   await click(page, 'branch');
   await click(page, 'branch_option_400001');
   await click(page, 'service_7001');
@@ -46,6 +46,12 @@ async function bookFirstSlot(page, comment) {
   await click(page, slots[0]);
   await click(page, 'comment');
   await page.keyboard.type(comment);
+  await click(page, 'color_4caf50');
+  await click(page, 'label_67347');   // record category "VIP"
+  if (screenshotName) {
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, screenshotName) });
+  }
   await click(page, 'create_record');
   await control(page, 'booked_title');
   return slots[0].slice('time_'.length);
@@ -56,7 +62,7 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
   test(`booking from the lead card by clicking and typing (${lang})`, async () => {
     const { page, errors } = await openCard(lead, lang);
     await page.screenshot({ path: join(screenshots, `card-${lang}-opened.png`) });
-    const time = await bookFirstSlot(page, comment);
+    const time = await bookFirstSlot(page, comment, `card-${lang}-filled.png`);
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(screenshots, `card-${lang}-booked.png`) });
 
@@ -66,6 +72,8 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     assert.equal(record.staff_id, 5001);
     assert.equal(record.services[0].id, 7001);
     assert.equal(record.datetime.slice(11, 16), time);
+    assert.equal(record.custom_color, '4caf50');
+    assert.deepEqual(record.record_labels.map((l) => l.id), [67347]);
     const kommoLead = state.kommo.leads.find((l) => l.id === lead);
     const fields = state.kommo.lead_fields;
     assert.equal(String(fieldValue(kommoLead, fields, 'KB_ALTEGIO_RECORD_ID')), String(record.id));

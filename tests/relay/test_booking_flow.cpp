@@ -297,3 +297,30 @@ TEST_CASE("the day grid shows each employee's hours, records and free starts; th
     auto bad = world.call("GET", "/api/v1/branches/400001/schedule?date=tomorrow");
     CHECK(bad.status == 400);
 }
+
+TEST_CASE("the catalogue lists the branch's record categories; a booking carries colour and categories into Altegio") {
+    World world;
+    world.install();
+    auto catalog = body_of(world.call("GET", "/api/v1/branches/400001/services"));
+    REQUIRE(catalog["labels"].size() == 3);   // appointment labels only, the deleted one left out
+    CHECK(catalog["labels"][0]["title"] == "Первичный визит");
+    CHECK(catalog["labels"][2]["title"] == "VIP");
+
+    auto body = booking_body(first_free_slot(world), "colour-1");
+    body["color"] = "9c27b0";
+    body["label_ids"] = {67345, 67347};
+    auto reply = world.call("POST", "/api/v1/records", body);
+    REQUIRE_MESSAGE(reply.status == 200, reply.body);
+    int64_t record_id = body_of(reply)["record"]["id"];
+    CHECK(body_of(reply)["record"]["color"] == "9c27b0");
+    Json record, state = world.sandbox_state();
+    for (const auto& r : state["altegio"]["records"])
+        if (r["id"] == record_id) record = r;
+    CHECK(record["custom_color"] == "9c27b0");
+    REQUIRE(record["record_labels"].size() == 2);
+    CHECK(record["record_labels"][1]["title"] == "VIP");
+
+    body["request_key"] = "colour-2";
+    body["color"] = "red";
+    CHECK(world.call("POST", "/api/v1/records", body).status == 400);   // refused before anything is sent
+}

@@ -14,6 +14,8 @@ TEST_CASE("the booking request round-trips and its JSON is pinned by a golden fi
     request.datetime = "2026-11-23T10:00:00+03:00";
     request.client = {"Анна Иванова", "+7 999 123-45-67", "anna@example.ru"};
     request.comment = "Первый визит";
+    request.color = "f44336";
+    request.label_ids = {67345};
     request.request_key = "k-123";
     Json encoded = api::encode(request);
     auto golden = parse_json(read_fixture(KB_OWN_FIXTURES "/widget_api/booking_request.json"));
@@ -23,6 +25,8 @@ TEST_CASE("the booking request round-trips and its JSON is pinned by a golden fi
     REQUIRE(decoded);
     CHECK(decoded->service_ids == request.service_ids);
     CHECK(decoded->client.name == "Анна Иванова");
+    CHECK(decoded->color == "f44336");
+    CHECK(decoded->label_ids == std::vector<int64_t>{67345});
     CHECK(decoded->request_key == "k-123");
 }
 

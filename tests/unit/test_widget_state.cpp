@@ -417,3 +417,24 @@ TEST_CASE("the services search narrows the list in any case and keeps the chosen
     s.service_search.clear();
     CHECK(visible_services(s).size() == 2);
 }
+
+TEST_CASE("colour and record categories go into the booking; only the palette and the branch's categories are taken") {
+    AppState s = ready_to_book();
+    s.catalog->labels = {{67345, "Первичный визит", "#4caf50"}, {67347, "VIP", "#9c27b0"}};
+    apply(s, {IntentKind::choose_color, 0, "123456"});   // not in the palette
+    CHECK(s.form.color.empty());
+    apply(s, {IntentKind::choose_color, 0, "f44336"});
+    apply(s, {IntentKind::toggle_label, 67347, {}});
+    apply(s, {IntentKind::toggle_label, 99999, {}});     // not the branch's
+    apply(s, {IntentKind::toggle_label, 67345, {}});
+    apply(s, {IntentKind::toggle_label, 67347, {}});     // off again
+    auto calls = apply(s, {IntentKind::book, 0, "key-colour"});
+    REQUIRE(calls.size() == 1);
+    auto body = *wire::parse_json(calls[0].body);
+    CHECK(body["color"] == "f44336");
+    CHECK(body["label_ids"] == wire::Json::array({67345}));
+    auto decoded = wire::api::decode_booking_request(body);
+    REQUIRE(decoded);
+    CHECK(decoded->color == "f44336");
+    CHECK(decoded->label_ids == std::vector<int64_t>{67345});
+}

@@ -9,6 +9,9 @@ namespace kb::widget {
 
 namespace api = wire::api;
 
+const char* const record_palette[10] = {"f44336", "e91e63", "9c27b0", "3f51b5", "2196f3",
+                                        "009688", "4caf50", "ffc107", "ff9800", "795548"};
+
 // [SECTION] queries ----------------------------------------------------------------------------------------------
 bool AppState::loading(RequestKind kind) const {
     return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& entry) { return entry.second == kind; });
@@ -255,6 +258,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.schedule_view = ScheduleView{};
             s.schedule.reset();
             s.form.service_ids.clear();
+            s.form.label_ids.clear();   // categories belong to the branch
             s.service_search.clear();
             s.catalog.reset();
             forget_from_staff(s);
@@ -286,7 +290,8 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             if (s.request_key.empty()) s.request_key = intent.text;
             s.error.reset();
             domain::BookingRequest request{s.lead_id, s.form.branch_id, s.form.staff_id, s.form.service_ids, s.form.slot_datetime,
-                                           {s.form.name, s.form.phone, s.form.email}, s.form.comment, s.request_key};
+                                           {s.form.name, s.form.phone, s.form.email}, s.form.comment, s.form.color, s.form.label_ids,
+                                           s.request_key};
             return {make_call(s, RequestKind::book, "POST", "/api/v1/records", api::encode(request).dump())};
         }
         case IntentKind::book_another: {
@@ -380,6 +385,20 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.dates.clear();
             s.times.clear();
             return {dates_call(s), times_call(s)};
+        }
+        case IntentKind::choose_color:
+            if (!intent.text.empty() && std::find(std::begin(record_palette), std::end(record_palette), intent.text) == std::end(record_palette))
+                return {};
+            s.form.color = intent.text;
+            return {};
+        case IntentKind::toggle_label: {
+            if (!s.catalog || std::none_of(s.catalog->labels.begin(), s.catalog->labels.end(), [&](const auto& l) { return l.id == intent.number; }))
+                return {};
+            auto& ids = s.form.label_ids;
+            auto it = std::find(ids.begin(), ids.end(), intent.number);
+            if (it == ids.end()) ids.push_back(intent.number);
+            else ids.erase(it);
+            return {};
         }
         case IntentKind::ask_cancel:
             s.cancel_asked_id = intent.number;

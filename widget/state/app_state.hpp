@@ -60,7 +60,13 @@ struct BookingForm {
     std::string slot_datetime;          // as Altegio gave it
     std::string slot_time;              // "HH:MM"
     std::string name, phone, email, comment;
+    std::string color;                  // hex without '#', "" = the employee's default
+    std::vector<int64_t> label_ids;     // record categories
 };
+
+// Record colours offered in the form: Material colours, as Altegio's own example value (f44336) is one.
+// Altegio takes any hex; whether its calendar offers exactly these is UNVERIFIED.
+extern const char* const record_palette[10];
 
 struct ShownError {
     std::string message_key;            // translated by the view
@@ -133,6 +139,8 @@ enum class IntentKind {
     shift_schedule_day, // number = days to move (-7, -1, +1, +7); 0 = back to today
     filter_schedule_staff,  // number = employee id to show or hide; 0 = every employee
     pick_free_slot,     // number = employee id, text = the free start's datetime: fills the booking form
+    choose_color,       // text = hex from record_palette, "" = the employee's default
+    toggle_label,       // number = record category (label) id
 };
 
 struct Intent {

@@ -1,6 +1,7 @@
 #include "widget/views/booking_window.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include "shared/domain/money.hpp"
@@ -176,6 +177,62 @@ void draw_client(AppState& state, std::vector<Intent>& intents) {
     remember("comment");
 }
 
+ImVec4 color_of_hex(std::string hex) {
+    if (!hex.empty() && hex[0] == '#') hex.erase(0, 1);
+    if (hex.size() != 6 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return ImVec4(0.6f, 0.6f, 0.6f, 1.0f);
+    unsigned long v = std::strtoul(hex.c_str(), nullptr, 16);
+    return ImVec4(((v >> 16) & 0xFF) / 255.0f, ((v >> 8) & 0xFF) / 255.0f, (v & 0xFF) / 255.0f, 1.0f);
+}
+
+// The record's colour in Altegio's calendar: the employee's default or one of the palette.
+void draw_color(const AppState& state, std::vector<Intent>& intents) {
+    section_title("ui.color");
+    float size = ImGui::GetFrameHeight();
+    bool none = state.form.color.empty();
+    ImGui::PushStyleColor(ImGuiCol_Button, none ? accent : ImGui::GetStyleColorVec4(ImGuiCol_Button));
+    ImGui::PushStyleColor(ImGuiCol_Text, none ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+    if (ImGui::Button(label("ui.color_default", "color_none").c_str(), ImVec2(0, size))) intents.push_back({IntentKind::choose_color, 0, ""});
+    ImGui::PopStyleColor(2);
+    remember("color_none");
+    for (const char* hex : record_palette) {
+        float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + size;
+        if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+        std::string id = std::string("color_") + hex;
+        if (ImGui::ColorButton(("###" + id).c_str(), color_of_hex(hex), ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder,
+                               ImVec2(size, size)))
+            intents.push_back({IntentKind::choose_color, 0, hex});
+        remember(id);
+        if (state.form.color == hex) {   // the chosen colour: a dark ring inside the swatch
+            float ring = ImGui::GetStyle().FrameRounding;
+            ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(20, 25, 35, 255), ring, 0,
+                                                size * 0.12f);
+        }
+    }
+}
+
+// Record categories (Altegio's appointment labels), several allowed, each in its own colour.
+void draw_labels(const AppState& state, std::vector<Intent>& intents) {
+    if (!state.catalog || state.catalog->labels.empty()) return;
+    section_title("ui.record_category");
+    bool first = true;
+    for (const auto& l : state.catalog->labels) {
+        std::string id = "label_" + std::to_string(l.id);
+        float width = ImGui::CalcTextSize(l.title.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+        if (!first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+            ImGui::SameLine();
+        first = false;
+        bool on = std::find(state.form.label_ids.begin(), state.form.label_ids.end(), l.id) != state.form.label_ids.end();
+        ImVec4 color = color_of_hex(l.color);
+        ImVec4 faded(color.x, color.y, color.z, 0.18f);
+        ImGui::PushStyleColor(ImGuiCol_Button, on ? color : faded);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? color : ImVec4(color.x, color.y, color.z, 0.35f));
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+        if (ImGui::SmallButton((l.title + "###" + id).c_str())) intents.push_back({IntentKind::toggle_label, l.id, {}});
+        ImGui::PopStyleColor(3);
+        remember(id);
+    }
+}
+
 void draw_result(const AppState& state, std::vector<Intent>& intents) {
     const auto& result = *state.result;
     const auto& record = result.record;
@@ -216,6 +273,8 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
     draw_staff(state, intents);
     draw_day_and_time(state, intents);
     draw_client(state, intents);
+    draw_color(state, intents);
+    draw_labels(state, intents);
 
     ImGui::Spacing();
     if (int minutes = chosen_duration_minutes(state); minutes > 0)
