@@ -123,6 +123,13 @@ struct Slots {
 
 namespace {
 
+// A catalogue service as a record lists it, at its lowest price.
+Json record_service(const Json& service) {
+    int64_t cost = std::stoll(service["price_min"].get<std::string>());
+    return Json{{"id", service["id"]}, {"title", service["title"]}, {"cost", cost}, {"cost_to_pay", cost},
+                {"manual_cost", cost}, {"first_cost", cost}, {"discount", 0}, {"amount", 1}};
+}
+
 // Written as ids (text or numbers), read back as the label objects; unknown ids are dropped, as Altegio does.
 Json record_labels_of(const Sandbox::State& s, int64_t company, const Json& body) {
     Json out = Json::array();
@@ -312,9 +319,7 @@ void Sandbox::add_altegio_routes() {
             int64_t id = wire::read_int_or(item, "id", "", 0).value_or(0);
             const Json* service = find_by_id(s.services[company], id);
             if (!service || !slots.offers(staff_id, id)) return altegio_error(422, "services: not provided by this employee", 438);
-            int64_t cost = std::stoll((*service)["price_min"].get<std::string>());
-            services.push_back(Json{{"id", id}, {"title", (*service)["title"]}, {"cost", cost}, {"cost_to_pay", cost},
-                                    {"manual_cost", cost}, {"first_cost", cost}, {"discount", 0}, {"amount", 1}});
+            services.push_back(record_service(*service));
             service_ids.push_back(id);
         }
         if (services.empty()) return altegio_error(422, "services: required", 10);
@@ -412,6 +417,22 @@ void Sandbox::add_altegio_routes() {
         for (const char* key : {"comment", "custom_color"})
             if (body->contains(key)) record[key] = wire::read_text(*body, key);
         if (body->contains("record_labels")) record["record_labels"] = record_labels_of(s, company, *body);
+        if (const Json* services = wire::member(*body, "services"); services && services->is_array()) {
+            Json listed = Json::array();
+            std::vector<int64_t> ids;
+            int64_t staff_id = record["staff_id"].get<int64_t>();
+            for (const auto& item : *services) {
+                int64_t id = wire::read_int_or(item, "id", "", 0).value_or(0);
+                const Json* service = find_by_id(s.services[company], id);
+                if (!service || !slots.offers(staff_id, id)) return altegio_error(422, "services: not provided by this employee", 438);
+                listed.push_back(record_service(*service));
+                ids.push_back(id);
+            }
+            if (listed.empty()) return altegio_error(422, "services: required", 10);
+            int64_t length = wire::read_int_or(*body, "seance_length", "", 0).value_or(0);
+            record["services"] = listed;
+            record["seance_length"] = record["length"] = length > 0 ? length : slots.length(staff_id, ids);
+        }
         if (const Json* attendance = wire::member(*body, "attendance")) record["attendance"] = record["visit_attendance"] = *attendance;
         int64_t start = domain::to_unix_seconds(*domain::parse_iso_datetime(record["datetime"].get<std::string>()));
         int64_t end = start + record["seance_length"].get<int64_t>();

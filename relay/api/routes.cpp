@@ -194,6 +194,18 @@ void add_routes(http::Router& router, RouteDeps deps) {
                                                   number("staff_id")));
     }));
 
+    router.add("PUT", "/api/v1/branches/:company/records/:record", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        auto record = positive_id(request.param("record"), "record");
+        auto body = wire::parse_json(request.body);
+        if (!company) return error_response(company.error());
+        if (!record) return error_response(record.error());
+        if (!body) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "body is not JSON"});
+        auto change = wire::api::decode_record_change(*body);
+        if (!change) return error_response(change.error());
+        return reply(deps.records.edit_record(caller, *company, *record, *change));
+    }));
+
     router.add("POST", "/api/v1/branches/:company/records/:record/status",
                authorised(deps, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");

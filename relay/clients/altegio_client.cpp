@@ -281,6 +281,15 @@ Result<void> AltegioClient::set_attendance(int64_t account_id, const std::string
     return {};
 }
 
+Result<void> AltegioClient::update_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
+                                         const Json& body) {
+    Json holder;
+    auto data = call(account_id, "altegio.update_record", "PUT", "/record/" + std::to_string(company_id) + "/" + std::to_string(record_id),
+                     user_token, &body, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return {};
+}
+
 Result<void> AltegioClient::move_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                        const std::string& datetime) {
     Json holder, body{{"datetime", datetime}};

@@ -67,6 +67,9 @@ public:
     // Staff-side edits of an existing record.
     Result<void> set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                 domain::Attendance attendance);
+    // PUT /record/{company}/{id} with the whole change (encode_record_update).
+    Result<void> update_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
+                               const wire::Json& body);
     Result<void> move_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                              const std::string& datetime);
     Result<void> cancel_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);

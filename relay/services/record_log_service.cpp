@@ -140,9 +140,44 @@ Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t 
     if (!after && after.error().code != Errc::not_found) return tl::unexpected(after.error());
     wire::Json now = after ? *after : *before;
     if (*action == domain::RecordAction::cancel) now["deleted"] = true;
+    return after_change(caller, *branch, token, record_id, now, *action == domain::RecordAction::cancel ? "delete" : "update");
+}
 
-    // Altegio does not send webhooks for our own changes: the lead follows through the inbox instead.
-    std::string type = *action == domain::RecordAction::cancel ? "delete" : "update";
+Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t company_id, int64_t record_id, const domain::RecordChange& change) {
+    bool hex_color = change.color.size() == 6 && change.color.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+    if (change.staff_id <= 0) return fail(Errc::bad_input, "ui.error.need_employee", "staff_id: a record needs one employee");
+    if (change.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
+    if (!domain::parse_iso_datetime(change.datetime)) return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
+    if (!change.color.empty() && !hex_color) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    auto branch = visible_branch(m_reference, caller, *acc, company_id);
+    if (!branch) return tl::unexpected(branch.error());
+    const std::string& token = acc->altegio_token();
+
+    auto before = m_altegio.record_json(caller.account_id, token, company_id, record_id);
+    if (!before) return tl::unexpected(before.error());
+    auto old = wire::altegio::decode_record(*before, "data");
+    if (!old) return tl::unexpected(old.error());
+    if (old->deleted) return fail(Errc::conflict, "ui.error.record_cancelled", "the record was cancelled in Altegio");
+    auto catalog = m_altegio.catalog(caller.account_id, company_id, token);
+    if (!catalog) return tl::unexpected(catalog.error());
+    std::vector<domain::Service> chosen;
+    for (int64_t id : change.service_ids) {
+        auto it = std::find_if(catalog->services.begin(), catalog->services.end(), [&](const auto& s) { return s.id == id; });
+        if (it == catalog->services.end()) return fail(Errc::bad_input, "ui.error.service_not_bookable", "unknown service " + std::to_string(id));
+        chosen.push_back(*it);
+    }
+    auto body = wire::altegio::encode_record_update(change, old->client, chosen);
+    if (auto done = m_altegio.update_record(caller.account_id, token, company_id, record_id, body); !done) return tl::unexpected(done.error());
+    auto after = m_altegio.record_json(caller.account_id, token, company_id, record_id);
+    if (!after) return tl::unexpected(after.error());
+    return after_change(caller, *branch, token, record_id, *after, "update");
+}
+
+Result<RecordRow> RecordLogService::after_change(const Caller& caller, const domain::Branch& branch, const std::string& token,
+                                                 int64_t record_id, const wire::Json& now, const std::string& type) {
+    int64_t company_id = branch.id;
     store::InboxEvent event;
     event.account_id = caller.account_id;
     event.source = "widget";
@@ -163,7 +198,7 @@ Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t 
     record->paid = *paid;
     auto lead = m_store.lead_of_record(company_id, record_id);
     if (!lead) return tl::unexpected(lead.error());
-    return RecordRow{std::move(*record), branch->title, branch->currency, lead->value_or(0)};
+    return RecordRow{std::move(*record), branch.title, branch.currency, lead->value_or(0)};
 }
 
 Result<wire::api::ClientSummary> RecordLogService::client_summary(const Caller& caller, int64_t lead_id) {

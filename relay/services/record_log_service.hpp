@@ -32,6 +32,10 @@ public:
     Result<std::vector<domain::Branch>> branches(const Caller& caller);
     // `action`: "confirm", "came", "did_not_come" or "cancel". Returns the record as it is afterwards.
     Result<wire::api::RecordRow> change_status(const Caller& caller, int64_t company_id, int64_t record_id, const std::string& action);
+    // Time, employee, services, comment, colour and categories of a record, as the manager changed them in the
+    // card. A time taken meanwhile is a conflict (nothing changes). Returns the record as it is afterwards.
+    Result<wire::api::RecordRow> edit_record(const Caller& caller, int64_t company_id, int64_t record_id,
+                                             const domain::RecordChange& change);
     Result<wire::api::ClientSummary> client_summary(const Caller& caller, int64_t lead_id);
 
 private:
@@ -41,6 +45,10 @@ private:
         std::vector<std::pair<int64_t, int64_t>> records;     // (company_id, record_id), oldest first
     };
     Result<LeadLinks> lead_links(const Caller& caller, int64_t lead_id);
+    // After a change made here: queue the record's new state for the lead (Altegio sends no webhook for our own
+    // writes) and answer with the record's row.
+    Result<wire::api::RecordRow> after_change(const Caller& caller, const domain::Branch& branch, const std::string& token,
+                                              int64_t record_id, const wire::Json& now, const std::string& type);
 
     store::Store& m_store;
     clients::AltegioClient& m_altegio;

@@ -140,4 +140,15 @@ struct BookingRequest {
     std::string request_key;     // made once per "Create record" intent; a retried click reuses it
 };
 
+// What the manager changes in an existing record: time, employee, services, comment, colour, categories.
+// The client stays the record's own.
+struct RecordChange {
+    int64_t staff_id = 0;
+    std::vector<int64_t> service_ids;
+    std::string datetime;        // as Altegio gave it (a free start, or the record's own time)
+    std::string comment;
+    std::string color;
+    std::vector<int64_t> label_ids;
+};
+
 }  // namespace kb::domain

@@ -230,6 +230,26 @@ Result<Record> decode_record(const Json& value, std::string_view path) {
     return record;
 }
 
+namespace {
+
+Json label_ids_for_write(const std::vector<int64_t>& ids) {
+    Json labels = Json::array();   // ids, as text, when writing (objects when reading)
+    for (int64_t id : ids) labels.push_back(std::to_string(id));
+    return labels;
+}
+
+Json services_for_write(const std::vector<domain::Service>& chosen, int64_t& length) {
+    Json services = Json::array();
+    length = 0;
+    for (const auto& s : chosen) {
+        services.push_back(Json{{"id", s.id}});
+        length += s.duration_seconds;
+    }
+    return services;
+}
+
+}  // namespace
+
 Json encode_book_check(const domain::BookingRequest& request) {
     return Json{{"appointments", Json::array({Json{{"id", 1},
                                                    {"services", request.service_ids},
@@ -239,12 +259,8 @@ Json encode_book_check(const domain::BookingRequest& request) {
 
 Json encode_record_create(const domain::BookingRequest& request, std::string_view api_id,
                           const std::vector<domain::Service>& chosen_services) {
-    Json services = Json::array();
     int64_t length = 0;
-    for (const auto& s : chosen_services) {
-        services.push_back(Json{{"id", s.id}});
-        length += s.duration_seconds;
-    }
+    Json services = services_for_write(chosen_services, length);
     Json body{{"staff_id", request.staff_id},
               {"services", services},
               {"client", Json{{"name", request.client.name}, {"phone", request.client.phone}, {"email", request.client.email}}},
@@ -255,11 +271,23 @@ Json encode_record_create(const domain::BookingRequest& request, std::string_vie
               {"comment", request.comment},
               {"api_id", std::string(api_id)}};
     if (!request.color.empty()) body["custom_color"] = request.color;
-    if (!request.label_ids.empty()) {
-        Json labels = Json::array();   // ids, as text, when writing (objects when reading)
-        for (int64_t id : request.label_ids) labels.push_back(std::to_string(id));
-        body["record_labels"] = labels;
-    }
+    if (!request.label_ids.empty()) body["record_labels"] = label_ids_for_write(request.label_ids);
+    return body;
+}
+
+Json encode_record_update(const domain::RecordChange& change, const std::optional<domain::ClientData>& client,
+                          const std::vector<domain::Service>& chosen_services) {
+    int64_t length = 0;
+    Json services = services_for_write(chosen_services, length);
+    Json body{{"staff_id", change.staff_id},
+              {"services", services},
+              {"datetime", change.datetime},
+              {"seance_length", length},
+              {"save_if_busy", false},
+              {"comment", change.comment},
+              {"custom_color", change.color},
+              {"record_labels", label_ids_for_write(change.label_ids)}};
+    if (client) body["client"] = Json{{"name", client->name}, {"phone", client->phone}, {"email", client->email}};
     return body;
 }
 

@@ -55,6 +55,10 @@ Json encode_book_check(const domain::BookingRequest& request);
 Json encode_record_create(const domain::BookingRequest& request, std::string_view api_id,
                           const std::vector<domain::Service>& chosen_services);
 
+// `PUT /record/{company}/{id}` body for a manager's change; `client` is the record's own (Altegio wants it back).
+Json encode_record_update(const domain::RecordChange& change, const std::optional<domain::ClientData>& client,
+                          const std::vector<domain::Service>& chosen_services);
+
 // [SECTION] clients, labels, money --------------------------------------------------------------------------
 // GET /client/{cid}/{id} (and a webhook's client data): phones may be numbers, birth_date a date or a unix time.
 Result<domain::ClientProfile> decode_client(const Json& value, std::string_view path = "client");

@@ -31,6 +31,20 @@ struct Reader {
     }
 };
 
+// A list of ids under `key` (absent = none); a non-id element is the reader's error.
+std::vector<int64_t> ids_of(Reader& r, std::string_view key) {
+    std::vector<int64_t> out;
+    const Json* list = member(r.object, key);
+    if (!list || list->is_null()) return out;
+    const Json& items = r.list(key);
+    for (size_t i = 0; i < items.size(); ++i) {
+        auto id = int_from(items[i], index_path(join_path(r.path, key), i));
+        if (id) out.push_back(*id);
+        else if (!r.error) r.error = id.error();
+    }
+    return out;
+}
+
 template <class T>
 Result<T> finish(Reader& reader, T value) {
     if (reader.error) return tl::unexpected(*reader.error);
@@ -249,23 +263,31 @@ Result<BookingRequest> decode_booking_request(const Json& j) {
     v.lead_id = r.integer("lead_id");
     v.company_id = r.integer("company_id");
     v.staff_id = r.integer_or("staff_id", 0);
-    const Json& ids = r.list("service_ids");
-    for (size_t i = 0; i < ids.size(); ++i) {
-        auto id = int_from(ids[i], index_path("booking.service_ids", i));
-        if (id) v.service_ids.push_back(*id);
-        else if (!r.error) r.error = id.error();
-    }
+    v.service_ids = ids_of(r, "service_ids");
     v.datetime = r.text("datetime");
     if (const Json* client = member(j, "client")) v.client = decode_client(*client);
     v.comment = r.text("comment");
     v.color = r.text("color");
-    if (const Json* labels = member(j, "label_ids"); labels && labels->is_array())
-        for (size_t i = 0; i < labels->size(); ++i) {
-            auto id = int_from((*labels)[i], index_path("booking.label_ids", i));
-            if (id) v.label_ids.push_back(*id);
-            else if (!r.error) r.error = id.error();
-        }
+    v.label_ids = ids_of(r, "label_ids");
     v.request_key = r.text("request_key");
+    if (r.error) r.error->message_key = "ui.error.bad_request";
+    return finish(r, std::move(v));
+}
+
+Json encode(const RecordChange& v) {
+    return Json{{"staff_id", v.staff_id}, {"service_ids", v.service_ids}, {"datetime", v.datetime},
+                {"comment", v.comment}, {"color", v.color}, {"label_ids", v.label_ids}};
+}
+Result<RecordChange> decode_record_change(const Json& j) {
+    if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "change: expected an object");
+    Reader r{j, "change", {}};
+    RecordChange v;
+    v.staff_id = r.integer("staff_id");
+    v.service_ids = ids_of(r, "service_ids");
+    v.datetime = r.text("datetime");
+    v.comment = r.text("comment");
+    v.color = r.text("color");
+    v.label_ids = ids_of(r, "label_ids");
     if (r.error) r.error->message_key = "ui.error.bad_request";
     return finish(r, std::move(v));
 }

@@ -13,6 +13,7 @@
 //   GET  /api/v1/records?from=&to=[&company_id=][&staff_id=]  -> RecordLog   (the account's log, pipeline view)
 //   GET  /api/v1/branches                           -> CardContext with only `branches` (the log's branch filter)
 //   GET  /api/v1/places?pipeline_id=                -> {"log_shown": bool}: whether this pipeline's list offers the log
+//   PUT  /api/v1/branches/{id}/records/{record}  (RecordChange)  -> RecordRow
 //   POST /api/v1/branches/{id}/records/{record}/status  {"action": confirm|came|did_not_come|cancel} -> RecordRow
 //   GET  /api/v1/leads/{id}/client                  -> ClientSummary
 //   any failure                                     -> ApiError with the HTTP status of its code
@@ -96,6 +97,7 @@ Json encode(const std::vector<std::string>& dates);
 Json encode(const std::vector<domain::TimeSlot>& value);
 Json encode(const DaySchedule& value);
 Json encode(const domain::BookingRequest& value);
+Json encode(const domain::RecordChange& value);
 Json encode(const BookingResult& value);
 Json encode(const RecordLog& value);
 Json encode(const RecordRow& value);
@@ -110,6 +112,7 @@ Result<std::vector<std::string>> decode_dates(const Json& value);
 Result<std::vector<domain::TimeSlot>> decode_times(const Json& value);
 Result<DaySchedule> decode_day_schedule(const Json& value);
 Result<domain::BookingRequest> decode_booking_request(const Json& value);
+Result<domain::RecordChange> decode_record_change(const Json& value);
 Result<BookingResult> decode_booking_result(const Json& value);
 Result<RecordLog> decode_record_log(const Json& value);
 Result<RecordRow> decode_record_row(const Json& value);

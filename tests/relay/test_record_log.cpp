@@ -221,3 +221,48 @@ TEST_CASE("the records window is hidden in the stages the admin chose, and the l
     CHECK(shown("7700002"));
     CHECK(shown("0"));   // the list page could not tell its pipeline: offered rather than lost
 }
+
+TEST_CASE("a record edited in the card changes in Altegio (time, employee, services, comment, colour, category) and the lead follows") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    int64_t record = book_for(world, 21001, free_slot(world, 5001, 7001), "Анна Иванова", "+7 999 123-45-67", "edit-1");
+    settle(world);
+    std::string new_time = free_slot(world, 5003, 7007);   // styling with the barber instead
+    Json change{{"staff_id", 5003}, {"service_ids", {7007}}, {"datetime", new_time}, {"comment", "Перенесли на вечер"},
+                {"color", "ff9800"}, {"label_ids", {67346}}};
+    auto edited = world.call("PUT", "/api/v1/branches/400001/records/" + std::to_string(record), change);
+    REQUIRE_MESSAGE(edited.status == 200, edited.body);
+    auto row = *wire::api::decode_record_row(body_of(edited));
+    CHECK(row.record.staff_id == 5003);
+    CHECK(row.record.datetime == new_time);
+    CHECK(row.record.seance_length == 45 * 60);
+    REQUIRE(row.record.services.size() == 1);
+    CHECK(row.record.services[0].title == "Укладка");
+    CHECK(row.record.comment == "Перенесли на вечер");
+    CHECK(row.record.color == "ff9800");
+    REQUIRE(row.record.labels.size() == 1);
+    CHECK(row.record.labels[0].title == "Повторный визит");
+    CHECK(row.record.client->name == "Анна Иванова");   // the client stays
+    CHECK(row.lead_id == 21001);
+    settle(world);
+    CHECK(lead(world, 21001).dump().find("Алексей Волков") != std::string::npos);   // the lead's employee field follows
+    CHECK(world.relay->store().inbox_counts()->failed == 0);
+
+    // Onto a time taken meanwhile: a conflict, and the record stays as it was.
+    int64_t other = book_for(world, 21004, free_slot(world, 5001, 7001), "Сергей Новиков", "+7 916 555-44-33", "edit-2");
+    std::string taken;
+    for (const auto& r : world.sandbox_state()["altegio"]["records"].get<std::vector<Json>>())
+        if (r["id"] == other) taken = r["datetime"];
+    change["staff_id"] = 5001;
+    change["service_ids"] = {7001};
+    change["datetime"] = taken;
+    auto refused = world.call("PUT", "/api/v1/branches/400001/records/" + std::to_string(record), change);
+    CHECK(refused.status == 409);
+    CHECK(body_of(refused)["error"]["message_key"] == "ui.error.slot_taken");
+    CHECK(log_of(world, 21001)[0].record.staff_id == 5003);
+
+    change["staff_id"] = 0;   // "any employee" cannot hold a record
+    CHECK(body_of(world.call("PUT", "/api/v1/branches/400001/records/" + std::to_string(record), change))["error"]["message_key"] ==
+          "ui.error.need_employee");
+}
