@@ -99,6 +99,26 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     await control(page, `cancel_${record.id}`);
     assert.equal((await stack.state()).altegio.records.find((r) => r.id === record.id).deleted, false);
 
+    // "Edit" opens the record in the form; another time and a new comment are saved into the same record.
+    await click(page, `edit_${record.id}`);
+    await control(page, 'editing_title');
+    await page.waitForFunction((own) => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('time_') && id !== own),
+                               `time_${time}`, { timeout: 15000, polling: 50 });
+    const later = (await controlIds(page)).filter((id) => id.startsWith('time_') && id > `time_${time}`).sort()[0];
+    assert.ok(later, 'a later free time is offered');
+    await click(page, later);
+    await click(page, 'comment');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' (2)');
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-editing.png`) });
+    await click(page, 'create_record');
+    await control(page, `record_${record.id}`);
+    const saved = (await stack.state()).altegio.records.find((r) => r.id === record.id);
+    assert.equal(saved.datetime.slice(11, 16), later.slice('time_'.length));
+    assert.equal(saved.comment, `${comment} (2)`);
+    assert.equal(saved.custom_color, '4caf50');   // what was not touched stays
+
     // The Client tab shows what Altegio knows of the client.
     await click(page, 'tab_client');
     await control(page, 'client_visits');

@@ -438,3 +438,59 @@ TEST_CASE("colour and record categories go into the booking; only the palette an
     CHECK(decoded->color == "f44336");
     CHECK(decoded->label_ids == std::vector<int64_t>{67345});
 }
+
+TEST_CASE("editing from the log fills the form with the record, keeps its own time on offer, and saves a change") {
+    AppState s = with_log();
+    (*s.records)[0].record.comment = "Первый визит";
+    (*s.records)[0].record.color = "ff9800";
+    (*s.records)[0].record.labels = {{67346, "Повторный визит", "#2196f3"}};
+    (*s.records)[0].record.client = domain::ClientData{"Анна", "+79991234567", ""};
+    auto calls = apply(s, {IntentKind::edit_record, 901, {}});
+    CHECK(s.tab == Tab::book);
+    CHECK(s.editing_record_id == 901);
+    CHECK(s.form.service_ids == std::vector<int64_t>{7001});
+    CHECK(s.form.staff_id == 5003);
+    CHECK(s.form.date == "2026-11-24");
+    CHECK(s.form.slot_time == "10:00");
+    CHECK(s.form.color == "ff9800");
+    CHECK(s.form.label_ids == std::vector<int64_t>{67346});
+    REQUIRE(calls.size() == 3);   // same branch: the catalogue is kept
+    CHECK(calls[0].path == "/api/v1/branches/400001/staff?service_ids=7001");
+    CHECK(calls[2].path == "/api/v1/branches/400001/times?staff_id=5003&date=2026-11-24&service_ids=7001");
+    CHECK(on_reply(s, calls[0].id, 200, R"({"staff":[{"id":5003,"name":"Алексей"}]})").empty());   // the record's employee stays
+    CHECK(on_reply(s, calls[1].id, 200, R"({"dates":["2026-11-25"]})").empty());                   // and its day, full or not
+    on_reply(s, calls[2].id, 200, R"({"times":[{"time":"12:00","datetime":"2026-11-24T12:00:00+03:00","seance_length":3600}]})");
+    REQUIRE(s.times.size() == 2);
+    CHECK(s.times[0].time == "10:00");   // its own time, in order
+    CHECK(s.form.slot_datetime == "2026-11-24T10:00:00+03:00");
+    CHECK(apply(s, {IntentKind::choose_branch, 400002, {}}).empty());   // a record stays in its branch
+
+    apply(s, {IntentKind::choose_slot, 0, "2026-11-24T12:00:00+03:00"});
+    s.form.comment = "Перенесли";
+    auto save = apply(s, {IntentKind::book, 0, "unused"});
+    REQUIRE(save.size() == 1);
+    CHECK(save[0].method == "PUT");
+    CHECK(save[0].path == "/api/v1/branches/400001/records/901");
+    auto body = *wire::parse_json(save[0].body);
+    CHECK(body["datetime"] == "2026-11-24T12:00:00+03:00");
+    CHECK(body["staff_id"] == 5003);
+    CHECK(body["comment"] == "Перенесли");
+    CHECK(body["label_ids"] == wire::Json::array({67346}));
+    on_reply(s, save[0].id, 200, R"({"record":{"id":901,"company_id":400001,"staff_id":5003,"services":[],"date":"2026-11-24 12:00:00",
+        "datetime":"2026-11-24T12:00:00+03:00","comment":"Перенесли"},"branch_title":"Тверская","currency":"₽","lead_id":21001})");
+    CHECK(s.editing_record_id == 0);
+    CHECK(s.tab == Tab::records);
+    CHECK((*s.records)[0].record.datetime == "2026-11-24T12:00:00+03:00");
+    CHECK(s.form.service_ids.empty());   // the form is free for a new record again
+    CHECK(s.form.name == "Анна");        // the lead's contact
+}
+
+TEST_CASE("leaving an edit without saving sends nothing and empties the form") {
+    AppState s = with_log();
+    apply(s, {IntentKind::edit_record, 901, {}});
+    CHECK(apply(s, {IntentKind::stop_editing, 0, {}}).empty());
+    CHECK(s.editing_record_id == 0);
+    CHECK(s.form.service_ids.empty());
+    CHECK(s.form.staff_id == -1);
+    CHECK(apply(s, {IntentKind::edit_record, 12345, {}}).empty());   // not in the log
+}

@@ -18,6 +18,8 @@ bool AppState::loading(RequestKind kind) const {
 }
 
 bool AppState::can_book() const {
+    if (editing_record_id != 0)
+        return form.branch_id != 0 && !form.service_ids.empty() && form.staff_id > 0 && !form.slot_datetime.empty() && !loading(RequestKind::edit);
     return card && form.branch_id != 0 && !form.service_ids.empty() && form.staff_id >= 0 && !form.slot_datetime.empty() &&
            !form.name.empty() && !form.phone.empty() && !loading(RequestKind::book);
 }
@@ -75,10 +77,14 @@ void forget_from_staff(AppState& s) { s.staff.clear(); s.form.staff_id = -1; s.d
 void forget_from_dates(AppState& s) { s.dates.clear(); s.form.date.clear(); s.times.clear(); s.form.slot_datetime.clear(); s.form.slot_time.clear(); }
 void forget_slot(AppState& s) { s.times.clear(); s.form.slot_datetime.clear(); s.form.slot_time.clear(); }
 
+Call staff_call(AppState& s) {
+    return make_call(s, RequestKind::staff, "GET", branch_path(s, "staff?service_ids=" + join_ids(s.form.service_ids)));
+}
+
 std::vector<Call> load_staff(AppState& s) {
     forget_from_staff(s);
     if (s.form.service_ids.empty()) return {};
-    return {make_call(s, RequestKind::staff, "GET", branch_path(s, "staff?service_ids=" + join_ids(s.form.service_ids)))};
+    return {staff_call(s)};
 }
 
 Call dates_call(AppState& s) {
@@ -253,7 +259,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
     if (!booking_untouched) s.request_key.clear();
     switch (intent.kind) {
         case IntentKind::choose_branch:
-            if (s.form.branch_id == intent.number) return {};
+            if (s.form.branch_id == intent.number || s.editing_record_id != 0) return {};   // a record stays in its branch
             s.form.branch_id = intent.number;
             s.schedule_view = ScheduleView{};
             s.schedule.reset();
@@ -287,6 +293,13 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             return {};
         case IntentKind::book: {
             if (!s.can_book()) return {};
+            if (s.editing_record_id != 0) {
+                s.error.reset();
+                domain::RecordChange change{s.form.staff_id, s.form.service_ids, s.form.slot_datetime, s.form.comment, s.form.color,
+                                            s.form.label_ids};
+                return {make_call(s, RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
+                                  api::encode(change).dump())};
+            }
             if (s.request_key.empty()) s.request_key = intent.text;
             s.error.reset();
             domain::BookingRequest request{s.lead_id, s.form.branch_id, s.form.staff_id, s.form.service_ids, s.form.slot_datetime,
@@ -400,6 +413,61 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             else ids.erase(it);
             return {};
         }
+        case IntentKind::edit_record: {
+            const api::RecordRow* row = row_of(s, intent.number);
+            if (!row || row->record.deleted || s.place != Place::lead_card) return {};
+            const domain::Record r = row->record;   // a copy: the lists may change below
+            bool same_branch = s.form.branch_id == r.company_id && s.catalog;
+            s.editing_record_id = r.id;
+            s.editing_slot = domain::TimeSlot{r.date.size() >= 16 ? r.date.substr(11, 5) : "", r.datetime, r.seance_length};
+            s.editing_staff_id = r.staff_id;
+            s.result.reset();
+            s.error.reset();
+            s.tab = Tab::book;
+            s.form.branch_id = r.company_id;
+            s.form.service_ids.clear();
+            for (const auto& service : r.services) s.form.service_ids.push_back(service.id);
+            s.form.staff_id = r.staff_id;
+            s.form.date = r.date.substr(0, 10);
+            s.form.slot_datetime = r.datetime;
+            s.form.slot_time = s.editing_slot.time;
+            s.form.comment = r.comment;
+            s.form.color = r.color;
+            s.form.label_ids.clear();
+            for (const auto& l : r.labels) s.form.label_ids.push_back(l.id);
+            if (r.client) {
+                s.form.name = r.client->name;
+                s.form.phone = r.client->phone;
+                s.form.email = r.client->email;
+            }
+            s.staff.clear();
+            s.dates.clear();
+            s.times.clear();
+            std::vector<Call> calls;
+            if (!same_branch) {
+                s.catalog.reset();
+                calls.push_back(make_call(s, RequestKind::catalog, "GET", branch_path(s, "services")));
+            }
+            calls.push_back(staff_call(s));
+            calls.push_back(dates_call(s));
+            calls.push_back(times_call(s));
+            return calls;
+        }
+        case IntentKind::stop_editing: {
+            s.editing_record_id = 0;
+            s.error.reset();
+            s.form.comment.clear();
+            s.form.color.clear();
+            s.form.label_ids.clear();
+            s.form.service_ids.clear();
+            forget_from_staff(s);
+            if (s.card) {   // the lead's contact again, as for a new record
+                s.form.name = s.card->contact.name;
+                s.form.phone = s.card->contact.phone;
+                s.form.email = s.card->contact.email;
+            }
+            return {};
+        }
         case IntentKind::ask_cancel:
             s.cancel_asked_id = intent.number;
             return {};
@@ -438,7 +506,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
         auto error = json ? api::decode_api_error(*json) : Result<api::ApiError>(tl::unexpected(json.error()));
         s.error = error ? ShownError{error->message_key, error->detail}
                         : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
-        if (kind == RequestKind::book && http_status == 409) {   // the slot is gone: offer the fresh list
+        if ((kind == RequestKind::book || kind == RequestKind::edit) && http_status == 409) {   // the slot is gone: offer the fresh list
             s.request_key.clear();
             if (!s.form.date.empty()) return load_times(s);
         }
@@ -471,7 +539,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto staff = api::decode_staff_list(*json);
             if (!staff) { failed_decode(staff.error()); return {}; }
             s.staff = std::move(*staff);
-            if (s.staff.size() == 1) return apply(s, Intent{IntentKind::choose_staff, s.staff[0].id, {}});
+            if (s.staff.size() == 1 && s.form.staff_id < 0) return apply(s, Intent{IntentKind::choose_staff, s.staff[0].id, {}});
             return {};
         }
         case RequestKind::dates: {
@@ -479,7 +547,8 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             if (!dates) { failed_decode(dates.error()); return {}; }
             s.dates = std::move(*dates);
             bool picked_date_bookable = std::find(s.dates.begin(), s.dates.end(), s.form.date) != s.dates.end();
-            if (!s.form.date.empty() && picked_date_bookable) return {};   // a slot picked in the grid: its times are on their way
+            // A slot picked in the grid, or the record being edited: that day's times are on their way.
+            if (!s.form.date.empty() && (picked_date_bookable || s.editing_record_id != 0)) return {};
             if (!s.dates.empty()) {
                 s.form.date = s.dates.front();
                 return load_times(s);
@@ -490,6 +559,13 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto times = api::decode_times(*json);
             if (!times) { failed_decode(times.error()); return {}; }
             s.times = std::move(*times);
+            // The edited record's own time is not free (the record holds it) but stays a choice on its day.
+            bool own_day = s.editing_record_id != 0 && s.editing_slot.datetime.substr(0, 10) == s.form.date &&
+                           s.form.staff_id == s.editing_staff_id;
+            if (own_day && std::none_of(s.times.begin(), s.times.end(), [&](const auto& t) { return t.datetime == s.editing_slot.datetime; })) {
+                s.times.push_back(s.editing_slot);
+                std::sort(s.times.begin(), s.times.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+            }
             bool slot_still_free = std::any_of(s.times.begin(), s.times.end(), [&](const auto& t) { return t.datetime == s.form.slot_datetime; });
             if (!slot_still_free) {
                 s.form.slot_datetime.clear();
@@ -534,6 +610,16 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto day = api::decode_day_schedule(*json);
             if (!day) { failed_decode(day.error()); return {}; }
             s.schedule = std::move(*day);
+            return {};
+        }
+        case RequestKind::edit: {
+            auto row = api::decode_record_row(*json);
+            if (!row) { failed_decode(row.error()); return {}; }
+            if (s.records)
+                for (auto& each : *s.records)
+                    if (each.record.id == row->record.id) each = *row;
+            apply(s, Intent{IntentKind::stop_editing, 0, {}});
+            s.tab = Tab::records;   // the log shows the record as it is now
             return {};
         }
         case RequestKind::status: {

@@ -15,7 +15,7 @@
 
 namespace kb::widget {
 
-enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule };
+enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule, edit };
 
 // Where the widget runs: in a lead card, or over the leads list (the pipeline view) with the account's log.
 enum class Place { lead_card, pipeline };
@@ -89,6 +89,10 @@ struct AppState {
     std::string service_search;         // the services list's search box (edited in place by the view)
     std::string today;                  // "YYYY-MM-DD", the user's date (the shell sets it): where the grid opens
     ScheduleView schedule_view;
+    // Editing a record from the log: the booking form holds the record, "Save changes" sends a RecordChange.
+    int64_t editing_record_id = 0;
+    domain::TimeSlot editing_slot;      // the record's own time, offered even though it is not free
+    int64_t editing_staff_id = 0;       // ... with its own employee
     std::optional<wire::api::DaySchedule> schedule;   // the grid's day, once loaded
     Tab tab = Tab::book;
     std::optional<std::vector<wire::api::RecordRow>> records;   // the lead's record log, once loaded
@@ -104,7 +108,7 @@ struct AppState {
 
     bool loading(RequestKind kind) const;
     bool busy() const { return !in_flight.empty(); }
-    bool can_book() const;
+    bool can_book() const;              // also "can save" while editing
     const domain::Branch* branch() const;
 };
 
@@ -141,6 +145,8 @@ enum class IntentKind {
     pick_free_slot,     // number = employee id, text = the free start's datetime: fills the booking form
     choose_color,       // text = hex from record_palette, "" = the employee's default
     toggle_label,       // number = record category (label) id
+    edit_record,        // number = record id from the log: the booking form opens with the record in it
+    stop_editing,       // leaves the record as it is and empties the form
 };
 
 struct Intent {

@@ -166,15 +166,31 @@ void text_field(std::vector<Intent>& intents, const char* key, const char* id, s
     remember(id);
 }
 
+void draw_comment(AppState& state, std::vector<Intent>& intents) {
+    ImGui::TextUnformatted(tr("ui.comment").c_str());
+    if (ImGui::InputTextMultiline("###comment", &state.form.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 3.2f)))
+        intents.push_back({IntentKind::edit_client, 0, {}});
+    remember("comment");
+}
+
 void draw_client(AppState& state, std::vector<Intent>& intents) {
     section_title("ui.client");
     text_field(intents, "ui.name", "client_name", state.form.name);
     text_field(intents, "ui.phone", "client_phone", state.form.phone);
     text_field(intents, "ui.email", "client_email", state.form.email);
-    ImGui::TextUnformatted(tr("ui.comment").c_str());
-    if (ImGui::InputTextMultiline("###comment", &state.form.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 3.2f)))
-        intents.push_back({IntentKind::edit_client, 0, {}});
-    remember("comment");
+    draw_comment(state, intents);
+}
+
+// Editing a record from the log: which record, whose, in which branch, and the way back without saving.
+void draw_editing_header(const AppState& state, std::vector<Intent>& intents) {
+    ImGui::Spacing();
+    ImGui::TextColored(accent, "%s %lld", tr("ui.edit.title").c_str(), static_cast<long long>(state.editing_record_id));
+    remember("editing_title");
+    const auto* branch = state.branch();
+    if (branch) ImGui::TextDisabled("%s", branch->title.c_str());
+    if (!state.form.name.empty()) ImGui::Text("%s  %s", state.form.name.c_str(), state.form.phone.c_str());
+    if (ImGui::SmallButton(label("ui.edit.cancel", "stop_editing").c_str())) intents.push_back({IntentKind::stop_editing, 0, {}});
+    remember("stop_editing");
 }
 
 ImVec4 color_of_hex(std::string hex) {
@@ -268,11 +284,14 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
         draw_result(state, intents);
         return;
     }
-    draw_branch(state, intents);
+    bool editing = state.editing_record_id != 0;
+    if (editing) draw_editing_header(state, intents);
+    else draw_branch(state, intents);
     draw_services(state, intents);
     draw_staff(state, intents);
     draw_day_and_time(state, intents);
-    draw_client(state, intents);
+    if (editing) draw_comment(state, intents);
+    else draw_client(state, intents);
     draw_color(state, intents);
     draw_labels(state, intents);
 
@@ -284,8 +303,9 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
     ImGui::PushStyleColor(ImGuiCol_Button, accent);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.10f, 0.40f, 0.78f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-    if (ImGui::Button(label(booking ? "ui.booking" : "ui.create_record", "create_record").c_str(), ImVec2(-1, 0)))
-        intents.push_back({IntentKind::book, 0, {}});
+    const char* button_key = editing ? (state.loading(RequestKind::edit) ? "ui.edit.saving" : "ui.edit.save")
+                                     : (booking ? "ui.booking" : "ui.create_record");
+    if (ImGui::Button(label(button_key, "create_record").c_str(), ImVec2(-1, 0))) intents.push_back({IntentKind::book, 0, {}});
     ImGui::PopStyleColor(3);
     ImGui::EndDisabled();
     remember("create_record");

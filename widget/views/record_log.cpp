@@ -64,6 +64,7 @@ void draw_actions(const AppState& state, const domain::Record& r, std::vector<In
         if (row.button(tr(std::string("ui.action.") + c.action), std::string("status_") + c.action + "_" + id))
             intents.push_back({IntentKind::change_status, r.id, c.action});
     }
+    if (row.button(tr("ui.action.edit"), "edit_" + id)) intents.push_back({IntentKind::edit_record, r.id, {}});
     if (row.button(tr("ui.action.cancel"), "cancel_" + id)) intents.push_back({IntentKind::ask_cancel, r.id, {}});
     ImGui::EndDisabled();
 }
