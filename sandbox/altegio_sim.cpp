@@ -123,6 +123,34 @@ struct Slots {
 
 namespace {
 
+// Seats taken in a group event: its records not cancelled.
+int64_t seats_taken(const Sandbox::State& s, int64_t activity_id) {
+    int64_t taken = 0;
+    for (const auto& [id, r] : s.records)
+        if (r.value("activity_id", int64_t{0}) == activity_id && !r["deleted"].get<bool>()) ++taken;
+    return taken;
+}
+
+// An event's start: its "date" is the branch's wall time.
+int64_t activity_start(const Sandbox::State& s, const Json& activity) {
+    auto wall = domain::parse_iso_datetime(activity["date"].get<std::string>());
+    return domain::to_unix_seconds(*wall) - s.company_offsets.at(activity["company_id"].get<int64_t>());
+}
+
+// An event as GET /activity shows it: with records_count, the service and the employee.
+Json activity_read_shape(const Sandbox::State& s, const Json& activity) {
+    int64_t company = activity["company_id"].get<int64_t>();
+    Json out = activity;
+    out["records_count"] = seats_taken(s, activity["id"].get<int64_t>());
+    out["service"] = Json::object();
+    out["staff"] = Json::object();
+    for (const auto& sv : s.services.at(company))
+        if (sv["id"] == activity["service_id"]) out["service"] = Json{{"id", sv["id"]}, {"title", sv["title"]}};
+    for (const auto& st : s.staff.at(company))
+        if (st["id"] == activity["staff_id"]) out["staff"] = Json{{"id", st["id"]}, {"name", st["name"]}};
+    return out;
+}
+
 // A catalogue service as a record lists it, at its lowest price.
 Json record_service(const Json& service) {
     int64_t cost = std::stoll(service["price_min"].get<std::string>());
@@ -224,6 +252,26 @@ void Sandbox::add_altegio_routes() {
         return altegio_ok(out);
     });
 
+    // Group events: the search is partner-only (no user token), as the reference says; one event needs the user.
+    add("GET", "/activity/:cid/search", false, [](State& s, const Request& request) {
+        int64_t company = company_of(request);
+        std::string from = request.query_value("from"), till = request.query_value("till");
+        if (!s.staff.count(company)) return altegio_error(404, "Company not found", 30);
+        Json out = Json::array();
+        for (const auto& [id, a] : s.activities) {
+            std::string day = a["date"].get<std::string>().substr(0, 10);
+            if (a["company_id"] != company || (!from.empty() && day < from) || (!till.empty() && day > till)) continue;
+            out.push_back(activity_read_shape(s, a));
+        }
+        return altegio_ok(out, 200, Json{{"count", out.size()}});
+    });
+
+    add("GET", "/activity/:cid/:id", true, [](State& s, const Request& request) {
+        auto it = s.activities.find(wire::int_from(Json(request.param("id")), "id").value_or(0));
+        if (it == s.activities.end() || it->second["company_id"] != company_of(request)) return altegio_error(404, "Event not found", 30);
+        return altegio_ok(activity_read_shape(s, it->second));
+    });
+
     add("GET", "/book_staff/:cid", false, [](State& s, const Request& request) {
         int64_t company = company_of(request);
         if (!s.staff.count(company)) return altegio_error(404, "Company not found", 30);
@@ -301,6 +349,17 @@ void Sandbox::add_altegio_routes() {
         auto body = wire::parse_json(request.body);
         if (!s.staff.count(company)) return altegio_error(403, "No company management rights", 15);
         if (!body || !body->is_object()) return altegio_error(400, "Invalid JSON", 5);
+        // A seat in a group event: the event gives employee, service and time; a full event takes nobody more.
+        if (int64_t activity_id = wire::read_int_or(*body, "activity_id", "", 0).value_or(0); activity_id != 0) {
+            auto activity = s.activities.find(activity_id);
+            if (activity == s.activities.end() || activity->second["company_id"] != company) return altegio_error(404, "Event not found", 30);
+            if (seats_taken(s, activity_id) >= activity->second["capacity"].get<int64_t>())
+                return altegio_error(422, "No free places left in the group", 10);
+            (*body)["staff_id"] = activity->second["staff_id"];
+            (*body)["services"] = Json::array({Json{{"id", activity->second["service_id"]}}});
+            (*body)["datetime"] = local_iso(activity_start(s, activity->second), s.company_offsets[company]);
+            (*body)["seance_length"] = activity->second["length"];
+        }
         Slots slots{s, company};
         int64_t staff_id = wire::read_int_or(*body, "staff_id", "", 0).value_or(0);
         const Json* staff = find_by_id(s.staff[company], staff_id);

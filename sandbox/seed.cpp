@@ -74,13 +74,15 @@ void seed(Sandbox::State& s, int64_t now) {
                                       service(7004, "Стрижка бороды", 101, 1200, 1200, 30, {5003}),
                                       service(7005, "Маникюр с покрытием", 102, 2200, 2600, 90, {5002}),
                                       service(7006, "Педикюр", 102, 2800, 2800, 75, {5002}),
-                                      service(7007, "Укладка", 101, 1500, 2000, 45, {5001, 5003})});
+                                      service(7007, "Укладка", 101, 1500, 2000, 45, {5001, 5003}),
+                                      service(7008, "Мастер-класс: укладка дома", 101, 900, 900, 60, {5001})});
     s.services[madrid] = Json::array({service(7101, "Corte de pelo mujer", 201, 35, 45, 60, {5101}),
                                       service(7102, "Mechas balayage", 201, 90, 140, 150, {5101}),
                                       service(7103, "Manicura semipermanente", 202, 25, 30, 60, {5102}),
                                       service(7104, "Pedicura spa", 202, 35, 35, 60, {5102}),
                                       service(7105, "Masaje relajante 60 min", 203, 55, 55, 60, {5103}),
-                                      service(7106, "Facial hidratante", 203, 48, 60, 45, {5103})});
+                                      service(7106, "Facial hidratante", 203, 48, 60, 45, {5103}),
+                                      service(7107, "Pilates en grupo", 203, 15, 15, 60, {5103})});
     // Record categories (entity 2) and a client label (entity 1), as GET /labels lists them.
     auto label = [](int64_t id, const char* title, const char* color, int entity, bool deleted = false) {
         return Json{{"id", id}, {"title", title}, {"color", color}, {"icon", ""}, {"entity", entity}, {"deleted", deleted}, {"not_editable", 0}};
@@ -120,6 +122,20 @@ void seed(Sandbox::State& s, int64_t now) {
                              {"length", length}, {"api_id", ""}, {"deleted", false}, {"last_change_date", local_iso(now - 3600, offset)},
                              {"custom_color", ""}, {"record_labels", Json::array()}, {"activity_id", 0}};
     };
+    // [SECTION] Altegio: group events every day for two weeks, before the employee's own hours
+    auto add_events = [&](int64_t company, int64_t service_id, int64_t staff_id, int hour, int minute, int capacity, int64_t first_id) {
+        int64_t today = (now + s.company_offsets[company]) / 86400;
+        for (int day = 0; day < 14; ++day) {
+            char date[32];
+            auto civil = domain::civil_from_days(today + day);
+            std::snprintf(date, sizeof date, "%04d-%02d-%02d %02d:%02d:00", civil.year, civil.month, civil.day, hour, minute);
+            s.activities[first_id + day] = Json{{"id", first_id + day}, {"company_id", company}, {"service_id", service_id},
+                                                {"staff_id", staff_id}, {"date", date}, {"length", 3600}, {"capacity", capacity}};
+        }
+    };
+    add_events(moscow, 7008, 5001, 8, 30, 6, 880001);
+    add_events(madrid, 7107, 5103, 8, 0, 8, 881001);
+
     add_record(moscow, 5001, 7001, 1, 12, 0, "Мария Кузнецова", "+79161112233");
     add_record(moscow, 5001, 7002, 1, 15, 0, "Екатерина Орлова", "+79034445566");
     add_record(moscow, 5003, 7003, 1, 11, 0, "Дмитрий Соколов", "+79267778899");

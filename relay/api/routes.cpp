@@ -151,6 +151,12 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.times(caller, *company, staff.value_or(0), date, *services));
     }));
 
+    router.add("GET", "/api/v1/branches/:company/events", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "branch");
+        if (!company) return error_response(company.error());
+        return reply(deps.booking.events(caller, *company, request.query_value("date")));
+    }));
+
     router.add("GET", "/api/v1/branches/:company/schedule", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         auto services = id_list(request.query_value("service_ids"));

@@ -208,6 +208,32 @@ Result<AltegioClient::RecordPage> AltegioClient::records_between(int64_t account
     }
 }
 
+Result<std::vector<domain::GroupEvent>> AltegioClient::group_events(int64_t account_id, int64_t company_id, const std::string& from,
+                                                                   const std::string& to) {
+    std::vector<domain::GroupEvent> out;
+    for (int page = 1; page <= 10; ++page) {
+        Json holder;
+        auto data = call(account_id, "altegio.activity_search", "GET",
+                         "/activity/" + std::to_string(company_id) + "/search/?from=" + http::url_encode(from) + "&till=" +
+                             http::url_encode(to) + "&count=100&page=" + std::to_string(page),
+                         "", nullptr, RetryPolicy::safe(), holder);
+        if (!data) return tl::unexpected(data.error());
+        auto events = wire::decode_list<domain::GroupEvent>(**data, "data", altegio::decode_activity);
+        if (!events) return tl::unexpected(events.error());
+        for (auto& e : *events) out.push_back(std::move(e));
+        if (events->size() < 100) break;
+    }
+    return out;
+}
+
+Result<domain::GroupEvent> AltegioClient::group_event(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t event_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.activity", "GET", "/activity/" + std::to_string(company_id) + "/" + std::to_string(event_id),
+                     user_token, nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_activity(**data, "data");
+}
+
 Result<std::vector<domain::Label>> AltegioClient::record_labels(int64_t account_id, const std::string& user_token, int64_t company_id) {
     Json holder;
     auto data = call(account_id, "altegio.labels", "GET", "/labels/" + std::to_string(company_id) + "/2", user_token, nullptr,

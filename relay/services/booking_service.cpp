@@ -15,8 +15,10 @@ using wire::api::BookingResult;
 Result<void> validate_booking_request(const domain::BookingRequest& r) {
     if (r.lead_id <= 0) return fail(Errc::bad_input, "ui.error.bad_request", "lead_id missing");
     if (r.company_id <= 0) return fail(Errc::bad_input, "ui.error.need_branch", "company_id missing");
-    if (r.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
-    if (r.datetime.empty() || !domain::parse_iso_datetime(r.datetime)) return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
+    bool group_seat = r.activity_id != 0;   // the event gives services and time
+    if (!group_seat && r.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
+    if (!group_seat && (r.datetime.empty() || !domain::parse_iso_datetime(r.datetime)))
+        return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
     if (r.client.name.empty()) return fail(Errc::bad_input, "ui.error.need_name", "client name missing");
     if (r.client.phone.empty()) return fail(Errc::bad_input, "ui.error.need_phone", "client phone missing");
     if (r.request_key.empty() || r.request_key.size() > 100) return fail(Errc::bad_input, "ui.error.bad_request", "request_key missing");
@@ -125,18 +127,30 @@ Result<wire::api::DaySchedule> BookingService::schedule(const Caller& caller, in
     return out;
 }
 
+Result<std::vector<domain::GroupEvent>> BookingService::events(const Caller& caller, int64_t company_id, const std::string& date) {
+    if (!domain::parse_civil(date)) return fail(Errc::bad_input, "ui.error.bad_period", "date: expected YYYY-MM-DD");
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    if (auto branch = visible_branch(m_reference, caller, *acc, company_id); !branch) return tl::unexpected(branch.error());
+    auto events = m_altegio.group_events(caller.account_id, company_id, date, date);
+    if (!events) return tl::unexpected(events.error());
+    std::erase_if(*events, [&](const auto& e) { return e.date.substr(0, 10) != date; });
+    std::stable_sort(events->begin(), events->end(), [](const auto& a, const auto& b) { return a.date < b.date; });
+    return events;
+}
+
 // [SECTION] booking ------------------------------------------------------------------------------------------
 Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
-                                                       const store::Booking& booking, bool claimed_before) {
+                                                       const store::Booking& booking, bool claimed_before, const std::string& day) {
     const std::string& user_token = acc.installation.altegio_user_token;
-    std::string day = domain::format_date(*domain::parse_iso_datetime(request.datetime));
     if (claimed_before) {
         // An earlier attempt may have reached Altegio before it failed: look for our api_id first.
         auto existing = m_altegio.find_record_by_api_id(caller.account_id, user_token, request.company_id, day, booking.api_id);
         if (!existing) return tl::unexpected(existing.error());
         if (*existing) return std::move(**existing);
     }
-    if (auto free = m_altegio.check_slot(caller.account_id, request); !free) return tl::unexpected(free.error());
+    if (request.activity_id == 0)   // book_check knows single appointments; a seat is checked against the event
+        if (auto free = m_altegio.check_slot(caller.account_id, request); !free) return tl::unexpected(free.error());
     auto catalog = m_altegio.catalog(caller.account_id, request.company_id, user_token);
     if (!catalog) return tl::unexpected(catalog.error());
     std::vector<domain::Service> chosen;
@@ -206,7 +220,19 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
     }
 
     bool claimed_before = booking->api_id != fresh.api_id;
-    auto record = book_in_altegio(caller, *acc, request, *booking, claimed_before);
+    domain::BookingRequest seat = request;
+    std::string day = request.datetime.empty() ? "" : domain::format_date(*domain::parse_iso_datetime(request.datetime));
+    if (request.activity_id != 0) {
+        // One client in the group is one lead: the seat is this lead's. The event names employee, service and day.
+        auto event = m_altegio.group_event(caller.account_id, acc->installation.altegio_user_token, request.company_id, request.activity_id);
+        if (!event) return tl::unexpected(event.error());
+        if (event->free_seats() == 0 && !claimed_before) return fail(Errc::conflict, "ui.error.event_full", "no free seats left");
+        seat.staff_id = event->staff_id;
+        seat.service_ids = {event->service_id};
+        seat.datetime.clear();
+        day = event->date.substr(0, 10);
+    }
+    auto record = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day);
     if (!record) return tl::unexpected(record.error());
 
     BookingResult result{std::move(*record), branch->title, false, ""};

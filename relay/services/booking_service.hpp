@@ -28,11 +28,13 @@ public:
     // each with working hours, records and, when services are chosen, free starts.
     Result<wire::api::DaySchedule> schedule(const Caller& caller, int64_t company_id, const std::string& date,
                                             const std::vector<int64_t>& service_ids, const std::vector<int64_t>& staff_ids);
+    // The branch's group events on `date`, earliest first.
+    Result<std::vector<domain::GroupEvent>> events(const Caller& caller, int64_t company_id, const std::string& date);
     Result<wire::api::BookingResult> book(const Caller& caller, const domain::BookingRequest& request);
 
 private:
     Result<domain::Record> book_in_altegio(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
-                                           const store::Booking& booking, bool claimed_before);
+                                           const store::Booking& booking, bool claimed_before, const std::string& day);
     Result<void> fill_lead(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
                            wire::api::BookingResult& result, store::Booking& booking);
 

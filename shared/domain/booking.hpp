@@ -58,6 +58,20 @@ struct TimeSlot {
     int32_t seance_length = 0;
 };
 
+// A group event (Altegio "activity"): one employee, one service, several clients in the same seats.
+struct GroupEvent {
+    int64_t id = 0;
+    int64_t service_id = 0;
+    std::string service_title;
+    int64_t staff_id = 0;
+    std::string staff_name;
+    std::string date;            // branch wall time "YYYY-MM-DD HH:MM:SS"
+    int32_t length = 0;          // seconds
+    int32_t capacity = 0;
+    int32_t records_count = 0;   // seats taken
+    int32_t free_seats() const { return capacity > records_count ? capacity - records_count : 0; }
+};
+
 struct ClientData {
     std::string name;
     std::string phone;
@@ -137,6 +151,7 @@ struct BookingRequest {
     std::string comment;
     std::string color;           // hex without '#', "" = the employee's default
     std::vector<int64_t> label_ids;   // record categories (Altegio appointment labels)
+    int64_t activity_id = 0;     // a seat in this group event; then the event gives employee, services and time
     std::string request_key;     // made once per "Create record" intent; a retried click reuses it
 };
 

@@ -166,6 +166,32 @@ Result<std::map<std::string, std::vector<domain::WorkInterval>>> decode_work_sch
     return out;
 }
 
+Result<domain::GroupEvent> decode_activity(const Json& value, std::string_view path) {
+    domain::GroupEvent event;
+    auto id = read_int(value, "id", path);
+    if (!id) return tl::unexpected(id.error());
+    event.id = *id;
+    auto service = read_int_or(value, "service_id", path, 0);
+    auto staff = read_int_or(value, "staff_id", path, 0);
+    auto length = read_int_or(value, "length", path, 0);
+    auto capacity = read_int_or(value, "capacity", path, 0);
+    auto taken = read_int_or(value, "records_count", path, 0);
+    for (const auto* r : {&service, &staff, &length, &capacity, &taken})
+        if (!*r) return tl::unexpected(r->error());
+    event.service_id = *service;
+    event.staff_id = *staff;
+    event.length = static_cast<int32_t>(*length);
+    event.capacity = static_cast<int32_t>(*capacity);
+    event.records_count = static_cast<int32_t>(*taken);
+    event.date = read_text(value, "date");
+    if (event.date.size() == 16) event.date += ":00";
+    if (event.date.size() < 16 || domain::minute_of_day(event.date.substr(11, 5)) < 0 || !domain::parse_civil(event.date.substr(0, 10)))
+        return fail(Errc::bad_input, "ui.error.bad_reply", join_path(path, "date") + ": not a date and time");
+    if (const Json* s = member(value, "service"); s && s->is_object()) event.service_title = read_text(*s, "title");
+    if (const Json* s = member(value, "staff"); s && s->is_object()) event.staff_name = read_text(*s, "name");
+    return event;
+}
+
 // [SECTION] records -----------------------------------------------------------------------------------------
 Result<Record> decode_record(const Json& value, std::string_view path) {
     Record record;
@@ -264,14 +290,20 @@ Json encode_record_create(const domain::BookingRequest& request, std::string_vie
     Json body{{"staff_id", request.staff_id},
               {"services", services},
               {"client", Json{{"name", request.client.name}, {"phone", request.client.phone}, {"email", request.client.email}}},
-              {"datetime", request.datetime},
               {"seance_length", length},
               {"save_if_busy", false},
               {"send_sms", false},
               {"comment", request.comment},
               {"api_id", std::string(api_id)}};
+    if (!request.datetime.empty()) body["datetime"] = request.datetime;   // a group seat may leave it to the event
     if (!request.color.empty()) body["custom_color"] = request.color;
     if (!request.label_ids.empty()) body["record_labels"] = label_ids_for_write(request.label_ids);
+    if (request.activity_id != 0) {
+        // A seat: the event's id is the field that matters (YC-APIB's "activity_id"; ALT-DOC says "event_id",
+        // UNVERIFIED which one Altegio reads, so both are sent); employee, services and time come from the event.
+        body["activity_id"] = request.activity_id;
+        body["event_id"] = request.activity_id;
+    }
     return body;
 }
 

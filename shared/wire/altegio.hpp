@@ -46,6 +46,10 @@ Result<std::vector<domain::TimeSlot>> decode_booking_times(const Json& data);
 // not its reply): a reply in another shape is an error, and the grid then shows the day without hours.
 Result<std::map<std::string, std::vector<domain::WorkInterval>>> decode_work_schedule(const Json& data);
 
+// One group event of `GET /activity/{cid}/search` or `GET /activity/{cid}/{id}`: date "YYYY-MM-DD HH:MM[:SS]",
+// length in seconds, capacity and records_count, service{title} and staff{name} when given.
+Result<domain::GroupEvent> decode_activity(const Json& value, std::string_view path = "activity");
+
 // [SECTION] records -----------------------------------------------------------------------------------------
 Result<domain::Record> decode_record(const Json& value, std::string_view path = "record");
 

@@ -214,6 +214,26 @@ Result<std::vector<TimeSlot>> decode_times(const Json& j) {
     return decode_list<TimeSlot>(list, "times", decode_slot);
 }
 
+Json encode(const std::vector<GroupEvent>& v) {
+    return Json{{"events", encode_each(v, [](const GroupEvent& e) {
+                     return Json{{"id", e.id}, {"service_id", e.service_id}, {"service_title", e.service_title}, {"staff_id", e.staff_id},
+                                 {"staff_name", e.staff_name}, {"date", e.date}, {"length", e.length}, {"capacity", e.capacity},
+                                 {"records_count", e.records_count}};
+                 })}};
+}
+Result<std::vector<GroupEvent>> decode_group_events(const Json& j) {
+    Reader r{j, "", {}};
+    const Json& list = r.list("events");
+    if (r.error) return tl::unexpected(*r.error);
+    return decode_list<GroupEvent>(list, "events", [](const Json& e, std::string_view path) {
+        Reader er{e, std::string(path), {}};
+        GroupEvent out{er.integer("id"), er.integer_or("service_id", 0), er.text("service_title"), er.integer_or("staff_id", 0),
+                       er.text("staff_name"), er.text("date"), static_cast<int32_t>(er.integer_or("length", 0)),
+                       static_cast<int32_t>(er.integer_or("capacity", 0)), static_cast<int32_t>(er.integer_or("records_count", 0))};
+        return finish(er, std::move(out));
+    });
+}
+
 Json encode(const DaySchedule& v) {
     Json columns = encode_each(v.columns, [](const ScheduleColumn& c) {
         Json out{{"staff", encode_staff(c.staff)}, {"hours_known", c.hours_known},
@@ -254,7 +274,8 @@ Result<DaySchedule> decode_day_schedule(const Json& j) {
 Json encode(const BookingRequest& v) {
     return Json{{"lead_id", v.lead_id}, {"company_id", v.company_id}, {"staff_id", v.staff_id},
                 {"service_ids", v.service_ids}, {"datetime", v.datetime}, {"client", encode_client(v.client)},
-                {"comment", v.comment}, {"color", v.color}, {"label_ids", v.label_ids}, {"request_key", v.request_key}};
+                {"comment", v.comment}, {"color", v.color}, {"label_ids", v.label_ids}, {"activity_id", v.activity_id},
+                {"request_key", v.request_key}};
 }
 Result<BookingRequest> decode_booking_request(const Json& j) {
     if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "booking: expected an object");
@@ -269,6 +290,7 @@ Result<BookingRequest> decode_booking_request(const Json& j) {
     v.comment = r.text("comment");
     v.color = r.text("color");
     v.label_ids = ids_of(r, "label_ids");
+    v.activity_id = r.integer_or("activity_id", 0);
     v.request_key = r.text("request_key");
     if (r.error) r.error->message_key = "ui.error.bad_request";
     return finish(r, std::move(v));

@@ -8,6 +8,7 @@
 //   GET  /api/v1/branches/{id}/dates?staff_id=&service_ids=            -> std::vector<std::string>
 //   GET  /api/v1/branches/{id}/times?staff_id=&date=&service_ids=      -> std::vector<TimeSlot>
 //   GET  /api/v1/branches/{id}/schedule?date=&service_ids=&staff_ids=  -> DaySchedule
+//   GET  /api/v1/branches/{id}/events?date=       -> std::vector<GroupEvent>  (the day's group events)
 //   POST /api/v1/records  (BookingRequest)         -> BookingResult
 //   GET  /api/v1/leads/{id}/records                 -> RecordLog   (the lead card's record log)
 //   GET  /api/v1/records?from=&to=[&company_id=][&staff_id=]  -> RecordLog   (the account's log, pipeline view)
@@ -96,6 +97,7 @@ Json encode(const std::vector<domain::Staff>& value);
 Json encode(const std::vector<std::string>& dates);
 Json encode(const std::vector<domain::TimeSlot>& value);
 Json encode(const DaySchedule& value);
+Json encode(const std::vector<domain::GroupEvent>& value);
 Json encode(const domain::BookingRequest& value);
 Json encode(const domain::RecordChange& value);
 Json encode(const BookingResult& value);
@@ -111,6 +113,7 @@ Result<std::vector<domain::Staff>> decode_staff_list(const Json& value);
 Result<std::vector<std::string>> decode_dates(const Json& value);
 Result<std::vector<domain::TimeSlot>> decode_times(const Json& value);
 Result<DaySchedule> decode_day_schedule(const Json& value);
+Result<std::vector<domain::GroupEvent>> decode_group_events(const Json& value);
 Result<domain::BookingRequest> decode_booking_request(const Json& value);
 Result<domain::RecordChange> decode_record_change(const Json& value);
 Result<BookingResult> decode_booking_result(const Json& value);

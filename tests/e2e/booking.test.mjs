@@ -182,6 +182,35 @@ test('booking from the general schedule with an employee filter', async () => {
   await page.close();
 });
 
+// A seat in a group event: the day's events with their free seats, one chosen, the client's seat booked.
+test('booking a seat in a group event', async () => {
+  const { page, errors } = await openCard(21002, 'es');
+  await click(page, 'branch');
+  await click(page, 'branch_option_400002');
+  await click(page, 'mode_group');
+  await click(page, 'events_next_day');   // tomorrow's class has not started yet in Madrid
+  await page.waitForFunction(() => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('event_')), null,
+                             { timeout: 15000, polling: 50 });
+  const event = (await controlIds(page)).find((id) => id.startsWith('event_'));
+  await click(page, event);
+  await click(page, 'comment');
+  await page.keyboard.type('Clase de prueba');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'group-es-chosen.png') });
+  await click(page, 'create_record');
+  await control(page, 'booked_title');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'group-es-booked.png') });
+  const record = (await stack.state()).altegio.records.find((r) => r.comment === 'Clase de prueba');
+  assert.ok(record, 'the seat exists in Altegio');
+  assert.equal(record.activity_id, Number(event.slice('event_'.length)));
+  assert.equal(record.staff_id, 5103);
+  assert.equal(record.services[0].id, 7107);
+  assert.equal(record.client.name, 'María López García');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // Over the leads list: the account's log in a window, filtered by client, and "Go to lead" opening the card.
 // The records booked by the tests above are in this week.
 for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers mornings'], ['ru', 21001, 'Первый визит'],

@@ -97,7 +97,7 @@ TEST_CASE("the card shows the lead's contact and the branches; the catalogue and
     auto catalog = body_of(world.call("GET", "/api/v1/branches/400001/services"));
     CHECK(catalog["categories"].size() == 3);
     CHECK(catalog["categories"][0]["title"] == "Волосы");   // heaviest first
-    CHECK(catalog["services"].size() == 7);
+    CHECK(catalog["services"].size() == 8);
     CHECK(catalog["services"][0]["price_min_minor"] == 250000);
     CHECK(catalog["services"][0]["duration_seconds"] == 3600);
 
@@ -323,4 +323,39 @@ TEST_CASE("the catalogue lists the branch's record categories; a booking carries
     body["request_key"] = "colour-2";
     body["color"] = "red";
     CHECK(world.call("POST", "/api/v1/records", body).status == 400);   // refused before anything is sent
+}
+
+TEST_CASE("group events list the day's events with free seats; booking takes one seat for this lead's client, a full event none") {
+    World world;
+    world.install();
+    std::string tomorrow = domain::add_days(world.sandbox_state()["altegio"]["records"][0]["date"].get<std::string>().substr(0, 10), 0);
+    auto listed = world.call("GET", "/api/v1/branches/400001/events?date=" + tomorrow);
+    REQUIRE_MESSAGE(listed.status == 200, listed.body);
+    auto events = body_of(listed)["events"];
+    REQUIRE(events.size() == 1);
+    CHECK(events[0]["service_title"] == "Мастер-класс: укладка дома");
+    CHECK(events[0]["staff_name"] == "Ольга Смирнова");
+    CHECK(events[0]["capacity"] == 6);
+    CHECK(events[0]["records_count"] == 0);
+    CHECK(events[0]["date"].get<std::string>().ends_with(" 08:30:00"));
+    int64_t event_id = events[0]["id"];
+
+    auto seat = [&](int64_t lead, const std::string& key) {
+        return world.call("POST", "/api/v1/records", Json{{"lead_id", lead}, {"company_id", 400001}, {"activity_id", event_id},
+                                                         {"client", {{"name", "Гость " + key}, {"phone", "+7 900 000-00-0" + key}}},
+                                                         {"request_key", "seat-" + key}});
+    };
+    auto first = seat(21001, "1");
+    REQUIRE_MESSAGE(first.status == 200, first.body);
+    auto record = body_of(first)["record"];
+    CHECK(record["activity_id"] == event_id);
+    CHECK(record["staff_id"] == 5001);
+    CHECK(record["date"].get<std::string>() == tomorrow + " 08:30:00");
+    CHECK(body_of(first)["lead_updated"] == true);
+    CHECK(body_of(seat(21001, "1"))["record"]["id"] == record["id"]);   // a retried click takes no second seat
+    for (int i = 2; i <= 6; ++i) REQUIRE(seat(21002, std::to_string(i)).status == 200);
+    CHECK(body_of(world.call("GET", "/api/v1/branches/400001/events?date=" + tomorrow))["events"][0]["records_count"] == 6);
+    auto full = seat(21003, "7");
+    CHECK(full.status == 409);
+    CHECK(body_of(full)["error"]["message_key"] == "ui.error.event_full");
 }

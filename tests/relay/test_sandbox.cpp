@@ -84,7 +84,7 @@ TEST_CASE("Altegio: the envelope, the partner/user Bearer header, and the error 
     REQUIRE(services.status == 200);
     auto body = json_of(services);
     CHECK(body["success"] == true);
-    CHECK(body["data"].size() == 7);
+    CHECK(body["data"].size() == 8);
     CHECK(body["data"][0]["price_min"].is_string());   // "2500.00", as the real list sends prices
 }
 

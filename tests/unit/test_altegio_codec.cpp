@@ -195,3 +195,18 @@ TEST_CASE("a record's colour comes without '#', whichever way Altegio wrote it")
     CHECK(with_hash->color == "F44336");
     CHECK(plain->color == "4caf50");
 }
+
+TEST_CASE("a group event: the documented fields, minutes-only dates, seats; a garbled date is an error") {
+    auto event = altegio::decode_activity(Json::parse(R"({"id":"881002","service_id":7107,"staff_id":"5103","date":"2026-11-23 08:00",
+        "length":3600,"capacity":8,"records_count":"3","service":{"id":7107,"title":"Pilates en grupo"},"staff":{"id":5103,"name":"James"}})"));
+    REQUIRE(event);
+    CHECK(event->id == 881002);
+    CHECK(event->staff_id == 5103);
+    CHECK(event->date == "2026-11-23 08:00:00");
+    CHECK(event->free_seats() == 5);
+    CHECK(event->service_title == "Pilates en grupo");
+    auto overbooked = altegio::decode_activity(Json::parse(R"({"id":1,"date":"2026-11-23 08:00:00","capacity":2,"records_count":3})"));
+    REQUIRE(overbooked);
+    CHECK(overbooked->free_seats() == 0);
+    CHECK_FALSE(altegio::decode_activity(Json::parse(R"({"id":1,"date":"tomorrow"})")));
+}

@@ -494,3 +494,36 @@ TEST_CASE("leaving an edit without saving sends nothing and empties the form") {
     CHECK(s.form.staff_id == -1);
     CHECK(apply(s, {IntentKind::edit_record, 12345, {}}).empty());   // not in the log
 }
+
+TEST_CASE("a seat in a group event: the day's events load, a full one cannot be chosen, and the booking names only the event") {
+    AppState s = ready_to_book();
+    s.today = "2026-11-22";
+    auto calls = apply(s, {IntentKind::set_group_mode, 1, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/branches/400001/events?date=2026-11-22");
+    CHECK_FALSE(s.can_book());
+    on_reply(s, calls[0].id, 200, R"({"events":[
+        {"id":880002,"service_id":7008,"service_title":"Мастер-класс","staff_id":5001,"staff_name":"Ольга","date":"2026-11-22 08:30:00",
+         "length":3600,"capacity":6,"records_count":6},
+        {"id":880003,"service_id":7008,"service_title":"Мастер-класс","staff_id":5001,"staff_name":"Ольга","date":"2026-11-22 18:00:00",
+         "length":3600,"capacity":6,"records_count":2}]})");
+    apply(s, {IntentKind::choose_event, 880002, {}});
+    CHECK(s.form.activity_id == 0);   // full
+    apply(s, {IntentKind::choose_event, 880003, {}});
+    CHECK(s.form.activity_id == 880003);
+    CHECK(s.can_book());
+    auto book = apply(s, {IntentKind::book, 0, "seat-key"});
+    REQUIRE(book.size() == 1);
+    auto body = *wire::parse_json(book[0].body);
+    CHECK(body["activity_id"] == 880003);
+    CHECK(body["service_ids"].empty());
+    CHECK(body["datetime"] == "");
+    // Taken meanwhile: the answer is shown and the events are read again.
+    auto more = on_reply(s, book[0].id, 409, R"({"error":{"code":"conflict","message_key":"ui.error.event_full","detail":""}})");
+    REQUIRE(more.size() == 1);
+    CHECK(more[0].kind == RequestKind::events);
+    calls = apply(s, {IntentKind::shift_events_day, 1, {}});
+    CHECK(calls[0].path == "/api/v1/branches/400001/events?date=2026-11-23");
+    apply(s, {IntentKind::set_group_mode, 0, {}});
+    CHECK(s.can_book());   // the individual booking is as it was
+}

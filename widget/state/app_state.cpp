@@ -18,6 +18,8 @@ bool AppState::loading(RequestKind kind) const {
 }
 
 bool AppState::can_book() const {
+    if (form.group && editing_record_id == 0)
+        return card && form.branch_id != 0 && form.activity_id != 0 && !form.name.empty() && !form.phone.empty() && !loading(RequestKind::book);
     if (editing_record_id != 0)
         return form.branch_id != 0 && !form.service_ids.empty() && form.staff_id > 0 && !form.slot_datetime.empty() && !loading(RequestKind::edit);
     return card && form.branch_id != 0 && !form.service_ids.empty() && form.staff_id >= 0 && !form.slot_datetime.empty() &&
@@ -114,6 +116,11 @@ std::vector<Call> load_schedule(AppState& s) {
     if (!s.form.service_ids.empty()) path += "&service_ids=" + join_ids(s.form.service_ids);
     if (!s.schedule_view.staff_ids.empty()) path += "&staff_ids=" + join_ids(s.schedule_view.staff_ids);
     return {make_call(s, RequestKind::schedule, "GET", branch_path(s, path))};
+}
+
+std::vector<Call> load_events(AppState& s) {
+    s.events.reset();
+    return {make_call(s, RequestKind::events, "GET", branch_path(s, "events?date=" + s.form.events_date))};
 }
 
 const domain::TimeSlot* free_slot_of(const AppState& s, int64_t staff_id, const std::string& datetime) {
@@ -261,6 +268,8 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
         case IntentKind::choose_branch:
             if (s.form.branch_id == intent.number || s.editing_record_id != 0) return {};   // a record stays in its branch
             s.form.branch_id = intent.number;
+            s.form.activity_id = 0;
+            s.events.reset();
             s.schedule_view = ScheduleView{};
             s.schedule.reset();
             s.form.service_ids.clear();
@@ -268,6 +277,11 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.service_search.clear();
             s.catalog.reset();
             forget_from_staff(s);
+            if (s.form.group) {
+                std::vector<Call> calls{make_call(s, RequestKind::catalog, "GET", branch_path(s, "services"))};
+                calls.push_back(load_events(s)[0]);
+                return calls;
+            }
             return {make_call(s, RequestKind::catalog, "GET", branch_path(s, "services"))};
         case IntentKind::toggle_service: {
             auto& ids = s.form.service_ids;
@@ -304,7 +318,13 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.error.reset();
             domain::BookingRequest request{s.lead_id, s.form.branch_id, s.form.staff_id, s.form.service_ids, s.form.slot_datetime,
                                            {s.form.name, s.form.phone, s.form.email}, s.form.comment, s.form.color, s.form.label_ids,
-                                           s.request_key};
+                                           0, s.request_key};
+            if (s.form.group) {   // the event gives employee, services and time
+                request.staff_id = 0;
+                request.service_ids.clear();
+                request.datetime.clear();
+                request.activity_id = s.form.activity_id;
+            }
             return {make_call(s, RequestKind::book, "POST", "/api/v1/records", api::encode(request).dump())};
         }
         case IntentKind::book_another: {
@@ -413,6 +433,23 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             else ids.erase(it);
             return {};
         }
+        case IntentKind::set_group_mode:
+            if (s.editing_record_id != 0 || s.form.branch_id == 0) return {};
+            s.form.group = intent.number != 0;
+            s.form.activity_id = 0;
+            if (!s.form.group) return {};
+            if (s.form.events_date.empty()) s.form.events_date = s.today;
+            return load_events(s);
+        case IntentKind::shift_events_day:
+            if (!s.form.group) return {};
+            s.form.events_date = intent.number == 0 ? s.today : domain::add_days(s.form.events_date, intent.number);
+            s.form.activity_id = 0;
+            return load_events(s);
+        case IntentKind::choose_event:
+            if (!s.events) return {};
+            for (const auto& e : *s.events)
+                if (e.id == intent.number && e.free_seats() > 0) s.form.activity_id = e.id;
+            return {};
         case IntentKind::edit_record: {
             const api::RecordRow* row = row_of(s, intent.number);
             if (!row || row->record.deleted || s.place != Place::lead_card) return {};
@@ -508,6 +545,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
                         : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
         if ((kind == RequestKind::book || kind == RequestKind::edit) && http_status == 409) {   // the slot is gone: offer the fresh list
             s.request_key.clear();
+            if (s.form.group) return load_events(s);
             if (!s.form.date.empty()) return load_times(s);
         }
         if (kind == RequestKind::status && http_status == 409) {   // changed elsewhere: read the log again
@@ -610,6 +648,14 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto day = api::decode_day_schedule(*json);
             if (!day) { failed_decode(day.error()); return {}; }
             s.schedule = std::move(*day);
+            return {};
+        }
+        case RequestKind::events: {
+            auto events = api::decode_group_events(*json);
+            if (!events) { failed_decode(events.error()); return {}; }
+            s.events = std::move(*events);
+            bool still_there = std::any_of(s.events->begin(), s.events->end(), [&](const auto& e) { return e.id == s.form.activity_id && e.free_seats() > 0; });
+            if (!still_there) s.form.activity_id = 0;
             return {};
         }
         case RequestKind::edit: {

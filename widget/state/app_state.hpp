@@ -15,7 +15,7 @@
 
 namespace kb::widget {
 
-enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule, edit };
+enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule, edit, events };
 
 // Where the widget runs: in a lead card, or over the leads list (the pipeline view) with the account's log.
 enum class Place { lead_card, pipeline };
@@ -62,6 +62,9 @@ struct BookingForm {
     std::string name, phone, email, comment;
     std::string color;                  // hex without '#', "" = the employee's default
     std::vector<int64_t> label_ids;     // record categories
+    bool group = false;                 // a seat in a group event instead of an individual record
+    std::string events_date;            // "YYYY-MM-DD", the day whose group events are listed
+    int64_t activity_id = 0;            // the chosen group event
 };
 
 // Record colours offered in the form: Material colours, as Altegio's own example value (f44336) is one.
@@ -94,6 +97,7 @@ struct AppState {
     domain::TimeSlot editing_slot;      // the record's own time, offered even though it is not free
     int64_t editing_staff_id = 0;       // ... with its own employee
     std::optional<wire::api::DaySchedule> schedule;   // the grid's day, once loaded
+    std::optional<std::vector<domain::GroupEvent>> events;   // the group events of form.events_date, once loaded
     Tab tab = Tab::book;
     std::optional<std::vector<wire::api::RecordRow>> records;   // the lead's record log, once loaded
     std::optional<wire::api::ClientSummary> client;             // the client summary, once loaded
@@ -147,6 +151,10 @@ enum class IntentKind {
     toggle_label,       // number = record category (label) id
     edit_record,        // number = record id from the log: the booking form opens with the record in it
     stop_editing,       // leaves the record as it is and empties the form
+    // group events
+    set_group_mode,     // number = 1 for a seat in a group event, 0 for an individual record
+    shift_events_day,   // number = days to move; 0 = today
+    choose_event,       // number = group event id
 };
 
 struct Intent {

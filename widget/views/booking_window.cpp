@@ -249,6 +249,65 @@ void draw_labels(const AppState& state, std::vector<Intent>& intents) {
     }
 }
 
+// Individual record or a seat in a group event.
+void draw_mode(const AppState& state, std::vector<Intent>& intents) {
+    if (!state.catalog) return;
+    ImGui::Spacing();
+    float width = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+    struct Mode {
+        const char* key;
+        const char* id;
+        bool group;
+    };
+    for (Mode m : {Mode{"ui.group.individual", "mode_individual", false}, Mode{"ui.group.group", "mode_group", true}}) {
+        if (m.group) ImGui::SameLine();
+        bool on = state.form.group == m.group;
+        for (ImGuiCol part : {ImGuiCol_Button, ImGuiCol_ButtonHovered})
+            ImGui::PushStyleColor(part, on ? accent : ImGui::GetStyleColorVec4(part));
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+        if (ImGui::Button(label(m.key, m.id).c_str(), ImVec2(width, 0))) intents.push_back({IntentKind::set_group_mode, m.group ? 1 : 0, {}});
+        ImGui::PopStyleColor(3);
+        remember(m.id);
+    }
+}
+
+// The day's group events with their free seats; a full one cannot be chosen.
+void draw_group_events(const AppState& state, std::vector<Intent>& intents) {
+    section_title("ui.group.events_of_day");
+    if (ImGui::SmallButton(label("ui.schedule.prev_day", "events_prev_day").c_str())) intents.push_back({IntentKind::shift_events_day, -1, {}});
+    remember("events_prev_day");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(ui::format_day(state.form.events_date).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton(label("ui.schedule.next_day", "events_next_day").c_str())) intents.push_back({IntentKind::shift_events_day, 1, {}});
+    remember("events_next_day");
+    if (!state.events) {
+        loading_line(state, RequestKind::events);
+        return;
+    }
+    if (state.events->empty()) ImGui::TextDisabled("%s", tr("ui.group.none").c_str());
+    for (const auto& e : *state.events) {
+        std::string id = "event_" + std::to_string(e.id);
+        std::string time = e.date.size() >= 16 ? e.date.substr(11, 5) : e.date;
+        std::string seats = e.free_seats() > 0 ? tr("ui.group.free_seats") + ": " + std::to_string(e.free_seats()) + " / " + std::to_string(e.capacity)
+                                               : tr("ui.group.full");
+        std::string text = time + "  " + e.service_title + "\n" + e.staff_name + " · " + seats;
+        ImGui::BeginDisabled(e.free_seats() == 0);
+        if (ImGui::Selectable((text + "###" + id).c_str(), state.form.activity_id == e.id, 0,
+                              ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 2)))
+            intents.push_back({IntentKind::choose_event, e.id, {}});
+        ImGui::EndDisabled();
+        remember(id);
+    }
+}
+
+// Services, employee, day and time of an individual record.
+void draw_individual(AppState& state, std::vector<Intent>& intents) {
+    draw_services(state, intents);
+    draw_staff(state, intents);
+    draw_day_and_time(state, intents);
+}
+
 void draw_result(const AppState& state, std::vector<Intent>& intents) {
     const auto& result = *state.result;
     const auto& record = result.record;
@@ -285,15 +344,18 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
         return;
     }
     bool editing = state.editing_record_id != 0;
+    bool group = state.form.group && !editing;
     if (editing) draw_editing_header(state, intents);
     else draw_branch(state, intents);
-    draw_services(state, intents);
-    draw_staff(state, intents);
-    draw_day_and_time(state, intents);
+    if (!editing) draw_mode(state, intents);
+    if (group) draw_group_events(state, intents);
+    else draw_individual(state, intents);
     if (editing) draw_comment(state, intents);
     else draw_client(state, intents);
-    draw_color(state, intents);
-    draw_labels(state, intents);
+    if (!group) {
+        draw_color(state, intents);
+        draw_labels(state, intents);
+    }
 
     ImGui::Spacing();
     if (int minutes = chosen_duration_minutes(state); minutes > 0)
@@ -304,7 +366,9 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.10f, 0.40f, 0.78f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     const char* button_key = editing ? (state.loading(RequestKind::edit) ? "ui.edit.saving" : "ui.edit.save")
-                                     : (booking ? "ui.booking" : "ui.create_record");
+                             : booking ? "ui.booking"
+                             : group   ? "ui.group.book"
+                                       : "ui.create_record";
     if (ImGui::Button(label(button_key, "create_record").c_str(), ImVec2(-1, 0))) intents.push_back({IntentKind::book, 0, {}});
     ImGui::PopStyleColor(3);
     ImGui::EndDisabled();
