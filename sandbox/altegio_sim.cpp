@@ -423,7 +423,7 @@ void Sandbox::add_altegio_routes() {
         std::string changed_after = request.query_value("changed_after");
         int64_t page = std::max<int64_t>(1, wire::int_from(Json(request.query_value("page")), "").value_or(1));
         int64_t count = std::clamp<int64_t>(wire::int_from(Json(request.query_value("count")), "").value_or(25), 1, 200);
-        Json matched = Json::array();
+        std::vector<const Json*> matched;   // pointers: a page copies only its own records
         for (const auto& [id, r] : s.records) {
             if (r["company_id"] != company) continue;
             std::string day = r["date"].get<std::string>().substr(0, 10);
@@ -433,10 +433,10 @@ void Sandbox::add_altegio_routes() {
             if (r["deleted"].get<bool>() && request.query_value("with_deleted") != "1") continue;
             if (!request.query_value("staff_id").empty() && std::to_string(r["staff_id"].get<int64_t>()) != request.query_value("staff_id"))
                 continue;
-            matched.push_back(r);
+            matched.push_back(&r);
         }
         Json out = Json::array();
-        for (int64_t i = (page - 1) * count; i < static_cast<int64_t>(matched.size()) && i < page * count; ++i) out.push_back(matched[i]);
+        for (int64_t i = (page - 1) * count; i < static_cast<int64_t>(matched.size()) && i < page * count; ++i) out.push_back(*matched[i]);
         return altegio_ok(out, 200, Json{{"page", page}, {"total_count", matched.size()}});
     });
 
@@ -577,6 +577,44 @@ void Sandbox::add_altegio_routes() {
         std::lock_guard lock(m_state->mutex);
         bool sent = send_record_webhook(*m_state, company, record, "create");
         return http::json_response(201, Json{{"record", record}, {"webhook_dropped", !sent}}.dump());
+    });
+
+    // Control, for benchmarks: `count` records spread over `days` days from tomorrow across the branch's employees
+    // and their services, stored directly (no webhooks, no schedule checks), as a busy salon's history would be.
+    m_router.add("POST", "/__sandbox/altegio/bulk_records", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected a JSON object"})");
+        int64_t company = wire::read_int_or(*body, "company_id", "", 0).value_or(0);
+        int64_t count = std::clamp<int64_t>(wire::read_int_or(*body, "count", "", 0).value_or(0), 0, 50000);
+        int64_t days = std::clamp<int64_t>(wire::read_int_or(*body, "days", "", 7).value_or(7), 1, 31);
+        std::lock_guard lock(m_state->mutex);
+        State& s = *m_state;
+        if (!s.staff.count(company)) return http::json_response(404, R"({"error":"unknown company"})");
+        int32_t offset = s.company_offsets[company];
+        int64_t first_day = (now() + offset) / 86400 + 1;
+        const Json& staff = s.staff[company];
+        const char* names[] = {"Анна", "María", "John", "Ольга", "Lucía", "Emily", "Сергей", "Carmen"};
+        for (int64_t i = 0; i < count; ++i) {
+            const Json& employee = staff[static_cast<size_t>(i) % staff.size()];
+            Json service;
+            for (const auto& sv : s.services[company])
+                for (const auto& st : sv["staff"])
+                    if (st["id"] == employee["id"] && (service.is_null() || i % 2 == 1)) service = sv;
+            int64_t start = (first_day + i % days) * 86400 + (9 * 60 + (i / days) % 600) * 60 - offset;
+            int64_t id = s.next_record_id++;
+            std::string name = std::string(names[i % 8]) + " " + std::to_string(i);
+            s.records[id] = Json{{"id", id}, {"company_id", company}, {"staff_id", employee["id"]},
+                                 {"services", Json::array({record_service(service)})},
+                                 {"staff", Json{{"id", employee["id"]}, {"name", employee["name"]}, {"specialization", employee["specialization"]}}},
+                                 {"client", Json{{"id", 0}, {"name", name}, {"phone", "+7999" + std::to_string(1000000 + i)}, {"email", ""}}},
+                                 {"clients_count", 1}, {"date", local_wall(start, offset)}, {"datetime", local_iso(start, offset)},
+                                 {"create_date", local_iso(now(), offset)}, {"comment", ""}, {"online", false},
+                                 {"visit_attendance", static_cast<int>(i % 4) - 1}, {"attendance", static_cast<int>(i % 4) - 1},
+                                 {"confirmed", 1}, {"seance_length", 3600}, {"length", 3600}, {"api_id", ""}, {"deleted", false},
+                                 {"last_change_date", local_iso(now(), offset)}, {"custom_color", ""}, {"record_labels", Json::array()},
+                                 {"activity_id", 0}};
+        }
+        return http::json_response(201, Json{{"created", count}}.dump());
     });
 
     // Control: act as Altegio staff changing a record in Altegio's own UI, so its webhook fires.

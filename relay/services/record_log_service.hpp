@@ -25,7 +25,7 @@ public:
     // (or the one asked for), of one employee when staff_id is not 0; each with its linked lead, if any.
     Result<wire::api::RecordLog> account_records(const Caller& caller, const std::string& from, const std::string& to, int64_t company_id,
                                                  int64_t staff_id);
-    static constexpr size_t max_log_rows = 5000;
+    static constexpr size_t max_log_rows = 10000;
     // Whether the leads list of this pipeline offers the account's log (the admin's list; empty = every one).
     Result<bool> log_shown_in(const Caller& caller, int64_t pipeline_id);
     // The branches this user sees, for the log's branch filter.

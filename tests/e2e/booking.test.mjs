@@ -68,7 +68,8 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
 
     const state = await stack.state();
     const record = state.altegio.records.find((r) => r.api_id.startsWith('kb-') && r.comment === comment);
-    assert.ok(record, 'the record exists in Altegio with the typed comment');
+    assert.ok(record, `the record exists in Altegio with the typed comment (ours: ${JSON.stringify(
+      state.altegio.records.filter((r) => r.api_id.startsWith('kb-')).map((r) => r.comment))})`);
     assert.equal(record.staff_id, 5001);
     assert.equal(record.services[0].id, 7001);
     assert.equal(record.datetime.slice(11, 16), time);

@@ -53,9 +53,16 @@ define(['jquery'], function ($) {
       return card && Number(card.element_type) === 2 ? Number(card.id) : 0;
     }
 
+    // Replies go through the heap, not ccall's 'string' (which copies onto the 5 MB wasm stack: a week of
+    // 10,000 records is a reply of about 10 MB and overflowed it, corrupting memory).
     function respond(id, status, text) {
       if (!shared.module) return;
-      shared.module.ccall('kb_on_response', null, ['number', 'number', 'string'], [id, status, text || '']);
+      var module = shared.module;
+      var size = module.lengthBytesUTF8(text || '') + 1;
+      var pointer = module._malloc(size);
+      if (!pointer) return;
+      module.stringToUTF8(text || '', pointer, size);
+      try { module._kb_on_response(id, status, pointer); } finally { module._free(pointer); }
     }
 
     function host() {
@@ -280,6 +287,7 @@ define(['jquery'], function ($) {
         },
         frames: function () { return shared.ready ? shared.module._kb_frames_drawn() : 0; },
         firstFrameMs: function () { return shared.ready ? shared.module._kb_first_frame_ms() : 0; },
+        lastFrameDrawMs: function () { return shared.ready ? shared.module._kb_last_frame_draw_ms() : 0; },
         scriptLoadStartedMs: function () { return shared.scriptLoadStartedAt || 0; }
       };
     }

@@ -27,6 +27,7 @@ struct Shell {
     int frames_wanted = 2;           // frames still to draw before going idle
     long frames_drawn = 0;
     double first_frame_ms = 0;
+    double last_frame_draw_ms = 0;   // the last drawn frame's own time: layout, draw lists and GL submission
     float reported_height = 0;
     bool started = false;
     bool modal = false;              // the canvas is the schedule grid's window over the page
@@ -61,6 +62,7 @@ void draw_frame() {
     // Animations (the loading dots) need frames while requests are out; otherwise draw nothing.
     if (s.frames_wanted <= 0 && !s.state.busy()) return;
     if (s.frames_wanted > 0) --s.frames_wanted;
+    double frame_started = kb::widget::platform::now_ms();
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -89,6 +91,7 @@ void draw_frame() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     if (s.frames_drawn++ == 0) s.first_frame_ms = kb::widget::platform::now_ms();
+    s.last_frame_draw_ms = kb::widget::platform::now_ms() - frame_started;
     if (!grid && std::fabs(content_height - s.reported_height) > 1.0f) {
         s.reported_height = content_height;
         kb::widget::platform::report_content_height(content_height);
@@ -166,6 +169,7 @@ EMSCRIPTEN_KEEPALIVE void kb_input_text(const char* utf8) {
 EMSCRIPTEN_KEEPALIVE const char* kb_controls_json() { return kb::widget::ui::controls_json().c_str(); }
 EMSCRIPTEN_KEEPALIVE double kb_frames_drawn() { return static_cast<double>(shell().frames_drawn); }
 EMSCRIPTEN_KEEPALIVE double kb_first_frame_ms() { return shell().first_frame_ms; }
+EMSCRIPTEN_KEEPALIVE double kb_last_frame_draw_ms() { return shell().last_frame_draw_ms; }
 EMSCRIPTEN_KEEPALIVE void kb_wake() { wake(); }
 // The host's own close button (×) of the grid's window.
 EMSCRIPTEN_KEEPALIVE void kb_close_modal() {

@@ -12,6 +12,7 @@ void loading_line(const AppState& state, RequestKind kind) {
     static const char* frames[] = {"", ".", "..", "..."};
     int dots = static_cast<int>(ImGui::GetTime() * 3.0) % 4;
     ImGui::TextDisabled("%s%s", ui::tr("ui.loading").c_str(), frames[dots]);
+    ui::remember("loading");
 }
 
 void draw_error(const AppState& state, std::vector<Intent>& intents) {
