@@ -46,7 +46,10 @@ Result<wire::api::RecordLog> RecordLogService::lead_records(const Caller& caller
         record->paid = *paid;
         rows.push_back(RecordRow{std::move(*record), branch->title, branch->currency, lead_id});
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.record.datetime > b.record.datetime; });
+    // Newest first by the moment, not the wall-time text: the lead's records may be in branches of different zones.
+    std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) {
+        return domain::moment_of(a.record.datetime) > domain::moment_of(b.record.datetime);
+    });
     return wire::api::RecordLog{std::move(rows), false};
 }
 

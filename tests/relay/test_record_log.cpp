@@ -266,3 +266,27 @@ TEST_CASE("a record edited in the card changes in Altegio (time, employee, servi
     CHECK(body_of(world.call("PUT", "/api/v1/branches/400001/records/" + std::to_string(record), change))["error"]["message_key"] ==
           "ui.error.need_employee");
 }
+
+TEST_CASE("the lead's log orders records of branches in different time zones by their moment, not their wall time") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    int64_t moscow = book_for(world, 21001, free_slot(world, 5001, 7001), "Ana Pérez", "+34 600 111 222", "zone-1");
+    auto dates = body_of(world.call("GET", "/api/v1/branches/400002/dates?staff_id=5101&service_ids=7101"));
+    auto times = body_of(world.call("GET", "/api/v1/branches/400002/times?staff_id=5101&date=" + dates["dates"][0].get<std::string>() +
+                                               "&service_ids=7101"));
+    auto booked = world.call("POST", "/api/v1/records", Json{{"lead_id", 21001}, {"company_id", 400002}, {"staff_id", 5101},
+                                                            {"service_ids", {7101}}, {"datetime", times["times"][0]["datetime"]},
+                                                            {"client", {{"name", "Ana Pérez"}, {"phone", "+34 600 111 222"}}},
+                                                            {"request_key", "zone-2"}});
+    REQUIRE_MESSAGE(booked.status == 200, booked.body);
+    int64_t madrid = body_of(booked)["record"]["id"];
+    // 12:00 in Moscow is 09:00 UTC; 11:00 in Madrid is 10:00 UTC: Madrid's is the later one, though its clock says less.
+    world.control("POST", "/__sandbox/altegio/records/" + std::to_string(moscow) + "/change", Json{{"datetime", "2026-12-01T12:00:00+03:00"}});
+    world.control("POST", "/__sandbox/altegio/records/" + std::to_string(madrid) + "/change", Json{{"datetime", "2026-12-01T11:00:00+01:00"}});
+    settle(world);
+    auto rows = log_of(world, 21001);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].record.id == madrid);
+    CHECK(rows[1].record.id == moscow);
+}
