@@ -138,6 +138,12 @@ test('booking from the general schedule with an employee filter', async () => {
   await click(page, 'service_7007');   // styling: the stylist and the barber both offer it
   await click(page, 'open_schedule_all');
   await control(page, 'schedule_column_5001');
+  // Escape closes the grid's window (the canvas has the keyboard since the click); the card's form is back.
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !window.kbWidget.controls().schedule_title, null, { timeout: 15000, polling: 50 });
+  assert.equal(await page.locator('.kb-altegio-modal').count(), 0, 'the window over the page is gone');
+  await click(page, 'open_schedule_all');
+  await control(page, 'schedule_column_5001');
   await control(page, 'schedule_column_5003');
   // The grid opens on the user's today, which may be over in the branch's time zone (and the stylist is off on
   // Sundays): go forward to a day where both have free times.

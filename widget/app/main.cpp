@@ -31,6 +31,7 @@ struct Shell {
     float reported_height = 0;
     bool started = false;
     bool modal = false;              // the canvas is the schedule grid's window over the page
+    bool escape_pressed = false;     // seen by the key callback: a press and release within one frame still counts
 };
 
 Shell& shell() {
@@ -96,6 +97,8 @@ void draw_frame() {
         s.reported_height = content_height;
         kb::widget::platform::report_content_height(content_height);
     }
+    if (s.escape_pressed && grid) intents.push_back({kb::widget::IntentKind::close_schedule, 0, {}});   // Escape closes the window
+    s.escape_pressed = false;
     process_intents(intents);
     // The grid needs room: the host moves the canvas into a window over the page while it is open.
     bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open;
@@ -110,7 +113,10 @@ void draw_frame() {
 void on_input_cursor(GLFWwindow*, double, double) { wake(); }
 void on_input_button(GLFWwindow*, int, int, int) { wake(); }
 void on_input_scroll(GLFWwindow*, double, double) { wake(); }
-void on_input_key(GLFWwindow*, int, int, int, int) { wake(); }
+void on_input_key(GLFWwindow*, int key, int, int action, int) {
+    if (key == GLFW_KEY_ESCAPE && action == GLFW_PRESS) shell().escape_pressed = true;
+    wake();
+}
 void on_input_char(GLFWwindow*, unsigned int) { wake(); }
 
 }  // namespace

@@ -46,8 +46,7 @@ void draw_header(const AppState& state, std::vector<Intent>& intents) {
     float close_width = ImGui::CalcTextSize(tr("ui.schedule.close").c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
     // Left of the host window's own × in the corner.
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - close_width - ImGui::GetFrameHeight() * 1.5f);
-    bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) && !ImGui::IsAnyItemActive();
-    if (ImGui::Button(label("ui.schedule.close", "schedule_close").c_str()) || escape) intents.push_back({IntentKind::close_schedule, 0, {}});
+    if (ImGui::Button(label("ui.schedule.close", "schedule_close").c_str())) intents.push_back({IntentKind::close_schedule, 0, {}});
     remember("schedule_close");
 
     struct Step {
