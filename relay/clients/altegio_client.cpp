@@ -1,5 +1,7 @@
 #include "relay/clients/altegio_client.hpp"
 
+#include <algorithm>
+
 #include "relay/http/http_types.hpp"
 
 namespace kb::clients {
@@ -74,6 +76,19 @@ Result<wire::api::Catalog> AltegioClient::catalog(int64_t account_id, int64_t co
     if (!decoded_categories) return tl::unexpected(decoded_categories.error());
     if (!decoded_services) return tl::unexpected(decoded_services.error());
     return wire::api::Catalog{std::move(*decoded_categories), std::move(*decoded_services)};
+}
+
+Result<std::vector<domain::Service>> AltegioClient::services_by_id(int64_t account_id, int64_t company_id, const std::string& user_token,
+                                                                  const std::vector<int64_t>& service_ids) {
+    auto listed = catalog(account_id, company_id, user_token);
+    if (!listed) return tl::unexpected(listed.error());
+    std::vector<domain::Service> chosen;
+    for (int64_t id : service_ids) {
+        auto it = std::find_if(listed->services.begin(), listed->services.end(), [&](const auto& s) { return s.id == id; });
+        if (it == listed->services.end()) return fail(Errc::bad_input, "ui.error.service_not_bookable", "unknown service " + std::to_string(id));
+        chosen.push_back(*it);
+    }
+    return chosen;
 }
 
 Result<std::vector<domain::Staff>> AltegioClient::bookable_staff(int64_t account_id, int64_t company_id,

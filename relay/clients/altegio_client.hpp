@@ -26,6 +26,9 @@ public:
 
     Result<std::vector<domain::Branch>> my_branches(int64_t account_id, const std::string& user_token);
     Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token);
+    // The catalogue's services with these ids, in this order; an id the branch does not offer is refused.
+    Result<std::vector<domain::Service>> services_by_id(int64_t account_id, int64_t company_id, const std::string& user_token,
+                                                        const std::vector<int64_t>& service_ids);
     Result<std::vector<domain::Staff>> bookable_staff(int64_t account_id, int64_t company_id, const std::vector<int64_t>& service_ids);
     Result<std::vector<std::string>> bookable_dates(int64_t account_id, int64_t company_id, int64_t staff_id,
                                                     const std::vector<int64_t>& service_ids);

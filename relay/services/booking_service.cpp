@@ -5,6 +5,7 @@
 #include "relay/crypto/secret_box.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
+#include "shared/domain/text.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::services {
@@ -22,8 +23,7 @@ Result<void> validate_booking_request(const domain::BookingRequest& r) {
     if (r.client.name.empty()) return fail(Errc::bad_input, "ui.error.need_name", "client name missing");
     if (r.client.phone.empty()) return fail(Errc::bad_input, "ui.error.need_phone", "client phone missing");
     if (r.request_key.empty() || r.request_key.size() > 100) return fail(Errc::bad_input, "ui.error.bad_request", "request_key missing");
-    bool hex_color = r.color.size() == 6 && r.color.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
-    if (!r.color.empty() && !hex_color) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
+    if (!r.color.empty() && !domain::is_hex_color(r.color)) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
     return {};
 }
 
@@ -151,15 +151,9 @@ Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, con
     }
     if (request.activity_id == 0)   // book_check knows single appointments; a seat is checked against the event
         if (auto free = m_altegio.check_slot(caller.account_id, request); !free) return tl::unexpected(free.error());
-    auto catalog = m_altegio.catalog(caller.account_id, request.company_id, user_token);
-    if (!catalog) return tl::unexpected(catalog.error());
-    std::vector<domain::Service> chosen;
-    for (int64_t id : request.service_ids) {
-        auto it = std::find_if(catalog->services.begin(), catalog->services.end(), [&](const auto& s) { return s.id == id; });
-        if (it == catalog->services.end()) return fail(Errc::bad_input, "ui.error.service_not_bookable", "unknown service " + std::to_string(id));
-        chosen.push_back(*it);
-    }
-    auto body = wire::altegio::encode_record_create(request, booking.api_id, chosen);
+    auto chosen = m_altegio.services_by_id(caller.account_id, request.company_id, user_token, request.service_ids);
+    if (!chosen) return tl::unexpected(chosen.error());
+    auto body = wire::altegio::encode_record_create(request, booking.api_id, *chosen);
     auto created = m_altegio.create_record(caller.account_id, user_token, body, request.company_id);
     if (created || created.error().code != Errc::upstream_unavailable) return created;
     // No answer: the record may exist. Look once; if it is not there, the next click looks again.

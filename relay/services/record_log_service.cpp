@@ -3,6 +3,7 @@
 #include <algorithm>
 #include "relay/hooks/intake.hpp"
 #include "shared/domain/calendar.hpp"
+#include "shared/domain/text.hpp"
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/settings.hpp"
 
@@ -116,16 +117,9 @@ Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t 
     auto action = wire::record_action_named(action_name);
     if (!action || *action == domain::RecordAction::move)
         return fail(Errc::bad_input, "ui.error.bad_request", "action must be confirm, came, did_not_come or cancel");
-    auto acc = load_widget_account(m_store, caller);
-    if (!acc) return tl::unexpected(acc.error());
-    auto branch = visible_branch(m_reference, caller, *acc, company_id);
-    if (!branch) return tl::unexpected(branch.error());
-    const std::string& token = acc->altegio_token();
-
-    auto before = m_altegio.record_json(caller.account_id, token, company_id, record_id);
-    if (!before) return tl::unexpected(before.error());
-    if (wire::read_flag(*before, "deleted"))
-        return fail(Errc::conflict, "ui.error.record_cancelled", "the record was cancelled in Altegio");
+    auto open = open_record(caller, company_id, record_id);
+    if (!open) return tl::unexpected(open.error());
+    const std::string& token = open->account.altegio_token();
 
     Result<void> done;
     if (*action == domain::RecordAction::cancel) {
@@ -141,41 +135,40 @@ Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t 
     // The record as it is now; a cancelled one may be gone from Altegio's reads, so it is the old one, deleted.
     auto after = m_altegio.record_json(caller.account_id, token, company_id, record_id);
     if (!after && after.error().code != Errc::not_found) return tl::unexpected(after.error());
-    wire::Json now = after ? *after : *before;
+    wire::Json now = after ? *after : open->before;
     if (*action == domain::RecordAction::cancel) now["deleted"] = true;
-    return after_change(caller, *branch, token, record_id, now, *action == domain::RecordAction::cancel ? "delete" : "update");
+    return after_change(caller, open->branch, token, record_id, now, *action == domain::RecordAction::cancel ? "delete" : "update");
 }
 
-Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t company_id, int64_t record_id, const domain::RecordChange& change) {
-    bool hex_color = change.color.size() == 6 && change.color.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
-    if (change.staff_id <= 0) return fail(Errc::bad_input, "ui.error.need_employee", "staff_id: a record needs one employee");
-    if (change.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
-    if (!domain::parse_iso_datetime(change.datetime)) return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
-    if (!change.color.empty() && !hex_color) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
+Result<RecordLogService::OpenRecord> RecordLogService::open_record(const Caller& caller, int64_t company_id, int64_t record_id) {
     auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());
     auto branch = visible_branch(m_reference, caller, *acc, company_id);
     if (!branch) return tl::unexpected(branch.error());
-    const std::string& token = acc->altegio_token();
-
-    auto before = m_altegio.record_json(caller.account_id, token, company_id, record_id);
+    auto before = m_altegio.record_json(caller.account_id, acc->altegio_token(), company_id, record_id);
     if (!before) return tl::unexpected(before.error());
-    auto old = wire::altegio::decode_record(*before, "data");
+    if (wire::read_flag(*before, "deleted"))
+        return fail(Errc::conflict, "ui.error.record_cancelled", "the record was cancelled in Altegio");
+    return OpenRecord{std::move(*acc), std::move(*branch), std::move(*before)};
+}
+
+Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t company_id, int64_t record_id, const domain::RecordChange& change) {
+    if (change.staff_id <= 0) return fail(Errc::bad_input, "ui.error.need_employee", "staff_id: a record needs one employee");
+    if (change.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
+    if (!domain::parse_iso_datetime(change.datetime)) return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
+    if (!change.color.empty() && !domain::is_hex_color(change.color)) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
+    auto open = open_record(caller, company_id, record_id);
+    if (!open) return tl::unexpected(open.error());
+    const std::string& token = open->account.altegio_token();
+    auto old = wire::altegio::decode_record(open->before, "data");
     if (!old) return tl::unexpected(old.error());
-    if (old->deleted) return fail(Errc::conflict, "ui.error.record_cancelled", "the record was cancelled in Altegio");
-    auto catalog = m_altegio.catalog(caller.account_id, company_id, token);
-    if (!catalog) return tl::unexpected(catalog.error());
-    std::vector<domain::Service> chosen;
-    for (int64_t id : change.service_ids) {
-        auto it = std::find_if(catalog->services.begin(), catalog->services.end(), [&](const auto& s) { return s.id == id; });
-        if (it == catalog->services.end()) return fail(Errc::bad_input, "ui.error.service_not_bookable", "unknown service " + std::to_string(id));
-        chosen.push_back(*it);
-    }
-    auto body = wire::altegio::encode_record_update(change, old->client, chosen);
+    auto chosen = m_altegio.services_by_id(caller.account_id, company_id, token, change.service_ids);
+    if (!chosen) return tl::unexpected(chosen.error());
+    auto body = wire::altegio::encode_record_update(change, old->client, *chosen);
     if (auto done = m_altegio.update_record(caller.account_id, token, company_id, record_id, body); !done) return tl::unexpected(done.error());
     auto after = m_altegio.record_json(caller.account_id, token, company_id, record_id);
     if (!after) return tl::unexpected(after.error());
-    return after_change(caller, *branch, token, record_id, *after, "update");
+    return after_change(caller, open->branch, token, record_id, *after, "update");
 }
 
 Result<RecordRow> RecordLogService::after_change(const Caller& caller, const domain::Branch& branch, const std::string& token,

@@ -45,6 +45,13 @@ private:
         std::vector<std::pair<int64_t, int64_t>> records;     // (company_id, record_id), oldest first
     };
     Result<LeadLinks> lead_links(const Caller& caller, int64_t lead_id);
+    // A record a manager is about to change: its branch must be visible to the caller and it must not be cancelled.
+    struct OpenRecord {
+        WidgetAccount account;
+        domain::Branch branch;
+        wire::Json before;                                    // the record as Altegio reads it now
+    };
+    Result<OpenRecord> open_record(const Caller& caller, int64_t company_id, int64_t record_id);
     // After a change made here: queue the record's new state for the lead (Altegio sends no webhook for our own
     // writes) and answer with the record's row.
     Result<wire::api::RecordRow> after_change(const Caller& caller, const domain::Branch& branch, const std::string& token,

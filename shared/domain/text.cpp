@@ -57,6 +57,10 @@ std::string fold_case(std::string_view text) {
     return out;
 }
 
+bool is_hex_color(std::string_view text) {
+    return text.size() == 6 && text.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+}
+
 bool contains_folded(std::string_view haystack, std::string_view needle) {
     if (needle.empty()) return true;
     return fold_case(haystack).find(fold_case(needle)) != std::string::npos;

@@ -12,4 +12,7 @@ std::string fold_case(std::string_view text);
 // Whether `needle` occurs in `haystack` ignoring case as above; an empty needle is found everywhere.
 bool contains_folded(std::string_view haystack, std::string_view needle);
 
+// Six hex digits without '#': a colour as Altegio writes custom_color.
+bool is_hex_color(std::string_view text);
+
 }  // namespace kb::domain

@@ -22,3 +22,12 @@ TEST_CASE("a search finds a name whatever case either side is typed in") {
     CHECK(contains_folded("Manicura semipermanente", ""));
     CHECK_FALSE(contains_folded("Педикюр", "маникюр"));
 }
+
+TEST_CASE("a record colour is six hex digits, any case, without '#'") {
+    CHECK(kb::domain::is_hex_color("f44336"));
+    CHECK(kb::domain::is_hex_color("4CAF50"));
+    CHECK_FALSE(kb::domain::is_hex_color("#f44336"));
+    CHECK_FALSE(kb::domain::is_hex_color("red"));
+    CHECK_FALSE(kb::domain::is_hex_color("f4433"));
+    CHECK_FALSE(kb::domain::is_hex_color("f44336 "));
+}

@@ -1,6 +1,8 @@
 #include "widget/ui/theme.hpp"
 
+#include <cstdlib>
 #include <imgui.h>
+#include "shared/domain/text.hpp"
 
 extern const unsigned char kb_font_data[];
 extern const unsigned int kb_font_size;
@@ -56,6 +58,13 @@ void load_fonts(float pixel_ratio) {
     config.OversampleH = 2;
     io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kb_font_data), static_cast<int>(kb_font_size), 15.0f * pixel_ratio,
                                    &config, ranges.Data);
+}
+
+ImVec4 color_from_hex(std::string hex, ImVec4 fallback) {
+    if (!hex.empty() && hex[0] == '#') hex.erase(0, 1);
+    if (!domain::is_hex_color(hex)) return fallback;
+    unsigned long v = std::strtoul(hex.c_str(), nullptr, 16);
+    return ImVec4(((v >> 16) & 0xFF) / 255.0f, ((v >> 8) & 0xFF) / 255.0f, (v & 0xFF) / 255.0f, 1.0f);
 }
 
 ImVec4 accent_color() { return ImVec4(0.16f, 0.47f, 0.86f, 1.0f); }

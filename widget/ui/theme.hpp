@@ -1,11 +1,14 @@
 #pragma once
 // Kommo-like light look: white panel, blue accents, soft rounding; scaled for the screen's pixel ratio.
 #include <imgui.h>
+#include <string>
 
 namespace kb::widget::ui {
 
 ImVec4 accent_color();   // Kommo's blue: titles, chosen options, the main button
 ImVec4 error_color();
+// "f44336" or "#f44336" as a colour; `fallback` when the text is not six hex digits.
+ImVec4 color_from_hex(std::string hex, ImVec4 fallback);
 
 void apply_theme(float pixel_ratio);
 // Loads the embedded font (Latin, Latin Extended, Cyrillic, currency signs) at the given pixel ratio.

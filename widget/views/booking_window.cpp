@@ -1,7 +1,6 @@
 #include "widget/views/booking_window.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include "shared/domain/money.hpp"
@@ -193,12 +192,7 @@ void draw_editing_header(const AppState& state, std::vector<Intent>& intents) {
     remember("stop_editing");
 }
 
-ImVec4 color_of_hex(std::string hex) {
-    if (!hex.empty() && hex[0] == '#') hex.erase(0, 1);
-    if (hex.size() != 6 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return ImVec4(0.6f, 0.6f, 0.6f, 1.0f);
-    unsigned long v = std::strtoul(hex.c_str(), nullptr, 16);
-    return ImVec4(((v >> 16) & 0xFF) / 255.0f, ((v >> 8) & 0xFF) / 255.0f, (v & 0xFF) / 255.0f, 1.0f);
-}
+ImVec4 color_of_hex(const std::string& hex) { return ui::color_from_hex(hex, ImVec4(0.6f, 0.6f, 0.6f, 1.0f)); }
 
 // The record's colour in Altegio's calendar: the employee's default or one of the palette.
 void draw_color(const AppState& state, std::vector<Intent>& intents) {

@@ -1,7 +1,6 @@
 #include "widget/views/schedule_grid.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <imgui.h>
 #include "shared/domain/calendar.hpp"
 #include "widget/ui/controls.hpp"
@@ -26,9 +25,7 @@ const ImU32 default_record_fill = IM_COL32(205, 224, 250, 255);
 
 // Altegio's custom_color ("f44336") as a fill; the default blue when it is empty or not a colour.
 ImU32 record_fill(const std::string& hex) {
-    if (hex.size() != 6 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return default_record_fill;
-    unsigned long value = std::strtoul(hex.c_str(), nullptr, 16);
-    return IM_COL32((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF, 255);
+    return ImGui::ColorConvertFloat4ToU32(ui::color_from_hex(hex, ImGui::ColorConvertU32ToFloat4(default_record_fill)));
 }
 
 // Dark text on light fills, white on dark ones.
