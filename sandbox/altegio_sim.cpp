@@ -1,6 +1,7 @@
 // Simulated Altegio API v1 (see ../shared/reference/altegio-api.md): auth, companies, catalogue, staff,
 // online-booking free time, book_check, records, webhook settings and the webhooks records send.
 #include <algorithm>
+#include <optional>
 #include "sandbox/state.hpp"
 #include "shared/domain/calendar.hpp"
 
@@ -156,6 +157,22 @@ Json record_service(const Json& service) {
     int64_t cost = std::stoll(service["price_min"].get<std::string>());
     return Json{{"id", service["id"]}, {"title", service["title"]}, {"cost", cost}, {"cost_to_pay", cost},
                 {"manual_cost", cost}, {"first_cost", cost}, {"discount", 0}, {"amount", 1}};
+}
+
+// A record body's services as the record lists them, with their ids; an error reply when the employee does not
+// offer one or none is given (as POST /records and PUT /record answer).
+std::optional<Response> read_record_services(Sandbox::State& s, int64_t company, int64_t staff_id, const Json& items, Json& listed,
+                                             std::vector<int64_t>& ids) {
+    Slots slots{s, company};
+    for (const auto& item : items) {
+        int64_t id = wire::read_int_or(item, "id", "", 0).value_or(0);
+        const Json* service = find_by_id(s.services[company], id);
+        if (!service || !slots.offers(staff_id, id)) return altegio_error(422, "services: not provided by this employee", 438);
+        listed.push_back(record_service(*service));
+        ids.push_back(id);
+    }
+    if (listed.empty()) return altegio_error(422, "services: required", 10);
+    return std::nullopt;
 }
 
 // Written as ids (text or numbers), read back as the label objects; unknown ids are dropped, as Altegio does.
@@ -374,14 +391,8 @@ void Sandbox::add_altegio_routes() {
             return altegio_error(422, "client.phone: required", 431);
         Json services = Json::array();
         std::vector<int64_t> service_ids;
-        for (const auto& item : body->value("services", Json::array())) {
-            int64_t id = wire::read_int_or(item, "id", "", 0).value_or(0);
-            const Json* service = find_by_id(s.services[company], id);
-            if (!service || !slots.offers(staff_id, id)) return altegio_error(422, "services: not provided by this employee", 438);
-            services.push_back(record_service(*service));
-            service_ids.push_back(id);
-        }
-        if (services.empty()) return altegio_error(422, "services: required", 10);
+        if (auto refused = read_record_services(s, company, staff_id, body->value("services", Json::array()), services, service_ids))
+            return *refused;
         int64_t start = domain::to_unix_seconds(*when);
         int64_t length = wire::read_int_or(*body, "seance_length", "", 0).value_or(0);
         if (length <= 0) length = slots.length(staff_id, service_ids);
@@ -480,14 +491,7 @@ void Sandbox::add_altegio_routes() {
             Json listed = Json::array();
             std::vector<int64_t> ids;
             int64_t staff_id = record["staff_id"].get<int64_t>();
-            for (const auto& item : *services) {
-                int64_t id = wire::read_int_or(item, "id", "", 0).value_or(0);
-                const Json* service = find_by_id(s.services[company], id);
-                if (!service || !slots.offers(staff_id, id)) return altegio_error(422, "services: not provided by this employee", 438);
-                listed.push_back(record_service(*service));
-                ids.push_back(id);
-            }
-            if (listed.empty()) return altegio_error(422, "services: required", 10);
+            if (auto refused = read_record_services(s, company, staff_id, *services, listed, ids)) return *refused;
             int64_t length = wire::read_int_or(*body, "seance_length", "", 0).value_or(0);
             record["services"] = listed;
             record["seance_length"] = record["length"] = length > 0 ? length : slots.length(staff_id, ids);

@@ -148,6 +148,14 @@ const api::RecordRow* row_of(const AppState& s, int64_t record_id) {
     return nullptr;
 }
 
+// A changed record's row, as the relay answered it, in whichever logs show it.
+void replace_row(AppState& s, const api::RecordRow& row) {
+    for (auto* list : {s.records ? &*s.records : nullptr, s.account_log ? &s.account_log->rows : nullptr})
+        if (list)
+            for (auto& each : *list)
+                if (each.record.id == row.record.id) each = row;
+}
+
 // [SECTION] the account's log (pipeline view)
 int64_t period_days(const LogView& v) {
     auto a = domain::parse_civil(v.from), b = domain::parse_civil(v.to);
@@ -661,9 +669,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
         case RequestKind::edit: {
             auto row = api::decode_record_row(*json);
             if (!row) { failed_decode(row.error()); return {}; }
-            if (s.records)
-                for (auto& each : *s.records)
-                    if (each.record.id == row->record.id) each = *row;
+            replace_row(s, *row);
             apply(s, Intent{IntentKind::stop_editing, 0, {}});
             s.tab = Tab::records;   // the log shows the record as it is now
             return {};
@@ -671,10 +677,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
         case RequestKind::status: {
             auto row = api::decode_record_row(*json);
             if (!row) { failed_decode(row.error()); return {}; }
-            for (auto* list : {s.records ? &*s.records : nullptr, s.account_log ? &s.account_log->rows : nullptr})
-                if (list)
-                    for (auto& each : *list)
-                        if (each.record.id == row->record.id) each = *row;
+            replace_row(s, *row);
             s.client.reset();   // visits may have changed
             return {};
         }
