@@ -98,7 +98,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };
     RelayApp* self = app.get();
-    app->m_records = std::make_unique<services::RecordLogService>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms,
+    app->m_records = std::make_unique<services::RecordLogService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
                                                                   [self] { self->wake_workers(); });
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);

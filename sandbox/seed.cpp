@@ -106,7 +106,7 @@ void seed(Sandbox::State& s, int64_t now) {
         int64_t length = service_json["staff"][0]["seance_length"].get<int64_t>();
         int64_t cost = std::stoll(service_json["price_min"].get<std::string>());
         int64_t client_id = s.next_client_id++;
-        s.clients[client_id] = Json{{"id", client_id}, {"name", client_name}, {"phone", phone}, {"email", ""}, {"visits", 3}};
+        s.clients[client_id] = Json{{"id", client_id}, {"company_id", company}, {"name", client_name}, {"phone", phone}, {"email", ""}, {"visits", 3}};
         int64_t id = s.next_record_id++;
         s.records[id] = Json{{"id", id}, {"company_id", company}, {"staff_id", staff_id},
                              {"services", Json::array({Json{{"id", service_id}, {"title", service_json["title"]}, {"cost", cost},
@@ -141,6 +141,12 @@ void seed(Sandbox::State& s, int64_t now) {
     add_record(moscow, 5003, 7003, 1, 11, 0, "Дмитрий Соколов", "+79267778899");
     add_record(madrid, 5101, 7101, 1, 10, 0, "Sofía Martín", "+34611223344");
     add_record(madrid, 5103, 7105, 2, 9, 30, "Emily Carter", "+447700900123");
+    // A regular of the Moscow branch with no record yet: the client of lead 21004's contact, found by phone.
+    int64_t regular = s.next_client_id++;
+    s.clients[regular] = Json{{"id", regular}, {"company_id", moscow}, {"name", "Сергей Новиков"}, {"phone", "+79165554433"},
+                              {"email", ""}, {"visits", 7}, {"spent", 12400}};
+    s.abonements["79165554433"] = Json{{"balance_string", "Стрижки (x2)"}, {"activated_date", local_iso(now - 20 * 86400, s.company_offsets[moscow])},
+                                       {"period", 3}, {"period_unit_id", 3}, {"type", Json{{"title", "Абонемент на 5 стрижек"}}}};
 
     // [SECTION] Kommo: account, users, pipelines, fields
     s.account = Json{{"id", 31000001}, {"name", "Bella Studio"}, {"subdomain", "bellastudio"}, {"currency", "RUB"},

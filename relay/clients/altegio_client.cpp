@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "relay/http/http_types.hpp"
+#include "shared/domain/phone.hpp"
 
 namespace kb::clients {
 
@@ -162,6 +163,24 @@ Result<domain::ClientProfile> AltegioClient::client(int64_t account_id, const st
                      user_token, nullptr, RetryPolicy::safe(), holder);
     if (!data) return tl::unexpected(data.error());
     return altegio::decode_client(**data, "data");
+}
+
+Result<std::optional<int64_t>> AltegioClient::find_client_by_phone(int64_t account_id, const std::string& user_token,
+                                                                   int64_t company_id, const std::string& phone,
+                                                                   const std::string& default_country_code) {
+    auto number = domain::parse_phone(phone, default_country_code);
+    if (!number) return std::optional<int64_t>();
+    // Searched by the national number, which Altegio's phones contain whichever way they are written.
+    Json body = altegio::encode_client_search(number->national, 25);
+    Json holder;
+    auto data = call(account_id, "altegio.search_clients", "POST", "/company/" + std::to_string(company_id) + "/clients/search",
+                     user_token, &body, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    auto found = altegio::decode_client_search(**data);
+    if (!found) return tl::unexpected(found.error());
+    for (const auto& client : *found)
+        if (domain::same_client_phone(client.phone, phone, default_country_code)) return std::optional<int64_t>(client.id);
+    return std::optional<int64_t>();
 }
 
 Result<std::optional<domain::Subscription>> AltegioClient::active_subscription(int64_t account_id, const std::string& user_token,

@@ -45,6 +45,9 @@ public:
     // A client's card; their active membership (by phone with the country code), if any; and the sum of the
     // payments taken for a record (its finance transactions).
     Result<domain::ClientProfile> client(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t client_id);
+    // The id of the branch's client with this phone (the duplicate search's phone rule), if there is one.
+    Result<std::optional<int64_t>> find_client_by_phone(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                        const std::string& phone, const std::string& default_country_code);
     Result<std::optional<domain::Subscription>> active_subscription(int64_t account_id, const std::string& user_token,
                                                                     int64_t company_id, const std::string& phone);
     Result<domain::Money> paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);

@@ -197,6 +197,16 @@ Result<RecordRow> RecordLogService::after_change(const Caller& caller, const dom
     return RecordRow{std::move(*record), branch.title, branch.currency, lead->value_or(0)};
 }
 
+Result<wire::api::ClientSummary> RecordLogService::summary_of(const Caller& caller, const std::string& token,
+                                                              const domain::Branch& branch, int64_t client_id) {
+    auto client = m_altegio.client(caller.account_id, token, branch.id, client_id);
+    if (!client) return tl::unexpected(client.error());
+    auto subscription = m_altegio.active_subscription(caller.account_id, token, branch.id, client->phone);
+    if (!subscription) return tl::unexpected(subscription.error());
+    client->subscription = *subscription;
+    return wire::api::ClientSummary{true, branch.id, branch.currency, std::move(*client)};
+}
+
 Result<wire::api::ClientSummary> RecordLogService::client_summary(const Caller& caller, int64_t lead_id) {
     auto lead = lead_links(caller, lead_id);
     if (!lead) return tl::unexpected(lead.error());
@@ -210,12 +220,30 @@ Result<wire::api::ClientSummary> RecordLogService::client_summary(const Caller& 
         if (!record && record.error().code == Errc::not_found) continue;
         if (!record) return tl::unexpected(record.error());
         if (record->client_id == 0) continue;
-        auto client = m_altegio.client(caller.account_id, token, company, record->client_id);
-        if (!client) return tl::unexpected(client.error());
-        auto subscription = m_altegio.active_subscription(caller.account_id, token, company, client->phone);
-        if (!subscription) return tl::unexpected(subscription.error());
-        client->subscription = *subscription;
-        return wire::api::ClientSummary{true, company, branch->currency, std::move(*client)};
+        return summary_of(caller, token, *branch, record->client_id);
+    }
+    return summary_by_contact_phone(caller, *lead, lead_id);
+}
+
+Result<wire::api::ClientSummary> RecordLogService::summary_by_contact_phone(const Caller& caller, const LeadLinks& lead,
+                                                                            int64_t lead_id) {
+    auto kommo_lead = m_kommo.lead(caller.account_id, lead_id);
+    if (!kommo_lead && kommo_lead.error().code == Errc::not_found) return wire::api::ClientSummary{};
+    if (!kommo_lead) return tl::unexpected(kommo_lead.error());
+    if (kommo_lead->contact_ids.empty()) return wire::api::ClientSummary{};
+    auto contact = m_kommo.contact(caller.account_id, kommo_lead->contact_ids.front());   // the main contact
+    if (!contact && contact.error().code == Errc::not_found) return wire::api::ClientSummary{};
+    if (!contact) return tl::unexpected(contact.error());
+    const std::string& country = lead.account.settings.default_country_code;
+    const std::string& token = lead.account.altegio_token();
+    for (const auto& phone : contact->phones) {
+        for (const auto& branch : lead.branches) {
+            auto client_id = m_altegio.find_client_by_phone(caller.account_id, token, branch.id, phone, country);
+            // A branch whose plan or rights refuse the client search (402, 403) is passed over, not an error.
+            if (!client_id && client_id.error().code == Errc::forbidden) continue;
+            if (!client_id) return tl::unexpected(client_id.error());
+            if (*client_id) return summary_of(caller, token, branch, **client_id);
+        }
     }
     return wire::api::ClientSummary{};
 }

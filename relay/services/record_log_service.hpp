@@ -5,6 +5,7 @@
 // it through the status mapping exactly as it follows a change made in Altegio.
 #include <functional>
 #include "relay/clients/altegio_client.hpp"
+#include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/services/widget_account.hpp"
@@ -15,9 +16,10 @@ namespace kb::services {
 
 class RecordLogService {
 public:
-    RecordLogService(store::Store& store, clients::AltegioClient& altegio, clients::ReferenceCache& reference,
+    RecordLogService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
                      std::function<int64_t()> now_ms, std::function<void()> wake_workers)
-        : m_store(store), m_altegio(altegio), m_reference(reference), m_now_ms(std::move(now_ms)), m_wake_workers(std::move(wake_workers)) {}
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_now_ms(std::move(now_ms)),
+          m_wake_workers(std::move(wake_workers)) {}
 
     // Newest first; records in branches this user may not see are left out.
     Result<wire::api::RecordLog> lead_records(const Caller& caller, int64_t lead_id);
@@ -36,6 +38,8 @@ public:
     // card. A time taken meanwhile is a conflict (nothing changes). Returns the record as it is afterwards.
     Result<wire::api::RecordRow> edit_record(const Caller& caller, int64_t company_id, int64_t record_id,
                                              const domain::RecordChange& change);
+    // The client of the lead's newest record (in a branch this user sees); for a lead without one, the client
+    // with the phone of the lead's main contact in Kommo, searched branch by branch.
     Result<wire::api::ClientSummary> client_summary(const Caller& caller, int64_t lead_id);
 
 private:
@@ -45,6 +49,10 @@ private:
         std::vector<std::pair<int64_t, int64_t>> records;     // (company_id, record_id), oldest first
     };
     Result<LeadLinks> lead_links(const Caller& caller, int64_t lead_id);
+    // The summary of one Altegio client: card, visits, purchases and active membership.
+    Result<wire::api::ClientSummary> summary_of(const Caller& caller, const std::string& token, const domain::Branch& branch,
+                                               int64_t client_id);
+    Result<wire::api::ClientSummary> summary_by_contact_phone(const Caller& caller, const LeadLinks& lead, int64_t lead_id);
     // A record a manager is about to change: its branch must be visible to the caller and it must not be cancelled.
     struct OpenRecord {
         WidgetAccount account;
@@ -59,6 +67,7 @@ private:
 
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
+    clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
     std::function<int64_t()> m_now_ms;
     std::function<void()> m_wake_workers;

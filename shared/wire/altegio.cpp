@@ -371,6 +371,18 @@ Result<domain::ClientProfile> decode_client(const Json& value, std::string_view 
     return c;
 }
 
+Json encode_client_search(const std::string& text, int page_size) {
+    return Json{{"page", 1},
+                {"page_size", page_size},
+                {"fields", Json::array({"id", "name", "surname", "phone", "email"})},
+                {"operation", "AND"},
+                {"filters", Json::array({Json{{"type", "quick_search"}, {"state", Json{{"value", text}}}}})}};
+}
+
+Result<std::vector<domain::ClientProfile>> decode_client_search(const Json& data) {
+    return decode_list<domain::ClientProfile>(data, "clients", decode_client);
+}
+
 Result<std::vector<domain::Label>> decode_labels(const Json& data) {
     if (!data.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", "labels: expected a list");
     std::vector<domain::Label> out;

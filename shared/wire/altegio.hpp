@@ -66,6 +66,11 @@ Json encode_record_update(const domain::RecordChange& change, const std::optiona
 // [SECTION] clients, labels, money --------------------------------------------------------------------------
 // GET /client/{cid}/{id} (and a webhook's client data): phones may be numbers, birth_date a date or a unix time.
 Result<domain::ClientProfile> decode_client(const Json& value, std::string_view path = "client");
+// POST /company/{cid}/clients/search body: the first `page_size` clients whose name or phone contains `text`,
+// with the fields a summary needs (without `fields` Altegio answers with ids only).
+Json encode_client_search(const std::string& text, int page_size);
+// Its `data`: a list of clients (as decode_client reads them).
+Result<std::vector<domain::ClientProfile>> decode_client_search(const Json& data);
 // GET /labels/{cid}/{entity}: a bare array of labels; deleted labels are left out.
 Result<std::vector<domain::Label>> decode_labels(const Json& data);
 

@@ -130,6 +130,21 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
   });
 }
 
+// A lead with no record yet: the Client tab finds the Altegio client by the contact's phone.
+test('the client summary of a lead without records, found by the contact phone', async () => {
+  const { page, errors } = await openCard(21004, 'ru');
+  await click(page, 'tab_client');
+  await control(page, 'client_subscription');
+  const ids = await controlIds(page);
+  for (const id of ['client_name', 'client_visits', 'client_purchases', 'client_period', 'client_remaining'])
+    assert.ok(ids.includes(id), `${id} is shown`);
+  assert.ok(!ids.includes('client_none'));
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'card-ru-client-by-phone.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // The general schedule of the branch, narrowed to one employee, and a free time clicked in the grid.
 test('booking from the general schedule with an employee filter', async () => {
   const { page, errors } = await openCard(21004, 'ru');

@@ -146,6 +146,38 @@ TEST_CASE("the client summary shows the client's visits, purchases and active su
     CHECK(summary->client.subscription->end_date != "");
 }
 
+TEST_CASE("a lead without records shows the Altegio client who has its contact's phone, in branches the user sees") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    // Lead 21004's contact is written "8 (916) 555-44-33"; the Moscow branch knows a regular "+79165554433".
+    auto reply = world.call("GET", "/api/v1/leads/21004/client");
+    REQUIRE_MESSAGE(reply.status == 200, reply.body);
+    auto summary = wire::api::decode_client_summary(body_of(reply));
+    REQUIRE(summary);
+    REQUIRE(summary->found);
+    CHECK(summary->company_id == 400001);
+    CHECK(summary->client.name == "Сергей Новиков");
+    CHECK(summary->client.visits_count == 7);
+    CHECK(summary->client.visits_sum.minor == 1240000);
+    REQUIRE(summary->client.subscription);
+    CHECK(summary->client.subscription->name == "Абонемент на 5 стрижек");
+    CHECK(summary->client.subscription->remaining == 2);
+
+    // John Miller's phone is no Altegio client's: nothing found, not an error.
+    auto unknown = world.call("GET", "/api/v1/leads/21003/client");
+    REQUIRE(unknown.status == 200);
+    CHECK_FALSE(wire::api::decode_client_summary(body_of(unknown))->found);
+
+    // A user who sees only the Madrid branch is not shown a Moscow client.
+    auto settings = current_settings(world);
+    settings.users = {{9002, 0, {400002}, {}, 0}};
+    save(world, settings);
+    auto hidden = world.call("GET", "/api/v1/leads/21004/client", Json(), 9002);
+    REQUIRE(hidden.status == 200);
+    CHECK_FALSE(wire::api::decode_client_summary(body_of(hidden))->found);
+}
+
 TEST_CASE("the account's log lists the records of a period with their leads, by branch and employee, and refuses bad periods") {
     World world(1000.0, 2);
     world.install();

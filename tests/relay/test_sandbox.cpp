@@ -118,6 +118,43 @@ TEST_CASE("Altegio: free times exclude booked records, and book_check refuses a 
     CHECK(peer.altegio("DELETE", "/record/400001/" + std::to_string(id), user).status == 404);
 }
 
+TEST_CASE("Altegio: a record files under the branch's client with that phone; the client search finds by a part of name or phone") {
+    Peer peer;
+    std::string user = peer.user_token();
+    auto times = json_of(peer.altegio("GET", "/book_times/400001/5001/" +
+                                      json_of(peer.altegio("GET", "/book_dates/400001?staff_id=5001&service_ids%5B%5D=7001"))["data"]["booking_dates"][0]
+                                          .get<std::string>() + "?service_ids%5B%5D=7001"))["data"];
+    REQUIRE(times.size() >= 2);
+    // The seeded regular "+79165554433"; the second booking is written with spaces, as people type it.
+    Json first{{"staff_id", 5001}, {"services", Json::array({Json{{"id", 7001}}})}, {"datetime", times[0]["datetime"]},
+               {"client", Json{{"name", "Серёжа"}, {"phone", "+79165554433"}}}};
+    Json second = first;
+    second["datetime"] = times[times.size() - 1]["datetime"];
+    second["client"]["phone"] = "+7 916 555 44 33";
+    auto a = json_of(peer.altegio("POST", "/records/400001", user, first))["data"];
+    auto b = json_of(peer.altegio("POST", "/records/400001", user, second))["data"];
+    CHECK(a["client"]["id"] == b["client"]["id"]);
+    CHECK(a["client"]["name"] == "Сергей Новиков");   // the card's own name, not the one typed
+
+    auto search = [&](const std::string& text, Json fields, int page_size = 25) {
+        return peer.altegio("POST", "/company/400001/clients/search", user,
+                            Json{{"page", 1}, {"page_size", page_size}, {"fields", fields},
+                                 {"filters", Json::array({Json{{"type", "quick_search"}, {"state", Json{{"value", text}}}}})}});
+    };
+    auto by_phone = json_of(search("9165554433", Json::array({"id", "name", "phone"})));
+    REQUIRE(by_phone["data"].size() == 1);
+    CHECK(by_phone["data"][0]["name"] == "Сергей Новиков");
+    CHECK(by_phone["data"][0]["phone"] == 79165554433);
+    CHECK(by_phone["meta"]["total_count"] == 1);
+    auto ids_only = json_of(search("НОВИК", Json::array()));
+    REQUIRE(ids_only["data"].size() == 1);
+    CHECK(ids_only["data"][0].size() == 1);   // without fields: ids only
+    CHECK(json_of(search("Madrid client", Json::array()))["data"].empty());
+    CHECK(search("9165554433", Json::array(), 500).status == 422);
+    CHECK(peer.altegio("POST", "/company/400002/clients/search", user, Json::object()).status == 200);
+    CHECK(json_of(search("Sofía", Json::array()))["data"].empty());   // a Madrid client is not Moscow's
+}
+
 TEST_CASE("Altegio: more than 5 calls a second from one IP get 429") {
     Peer peer(5, 1000);
     int limited = 0;

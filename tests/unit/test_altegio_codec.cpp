@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <algorithm>
 #include "fixture.hpp"
 #include "shared/wire/altegio.hpp"
 
@@ -144,6 +145,25 @@ TEST_CASE("labels drop deleted ones; finance operations carry record, visit and 
     CHECK(op->record_id == 596792978);
     CHECK(op->amount.minor == 400000);
     CHECK_FALSE(altegio::decode_finance_operation(*parse_json(R"({"id":5,"amount":"lots"})")));
+}
+
+TEST_CASE("a client search asks for a quick search with the summary's fields, and reads phones written either way") {
+    auto body = altegio::encode_client_search("9165554433", 25);
+    CHECK(body["page_size"] == 25);
+    CHECK(body["filters"][0]["type"] == "quick_search");
+    CHECK(body["filters"][0]["state"]["value"] == "9165554433");
+    CHECK(std::find(body["fields"].begin(), body["fields"].end(), "phone") != body["fields"].end());   // else ids only
+
+    auto found = altegio::decode_client_search(*parse_json(R"([{"id":7,"name":"Сергей","surname":"Новиков","phone":79165554433},
+      {"id":8,"name":"Ana","phone":"+34 600 111 222","email":"ana@example.es"}])"));
+    REQUIRE(found);
+    REQUIRE(found->size() == 2);
+    CHECK((*found)[0].phone == "+79165554433");
+    CHECK((*found)[0].name == "Сергей Новиков");
+    CHECK((*found)[1].phone == "+34 600 111 222");
+    CHECK(altegio::decode_client_search(*parse_json("[]"))->empty());
+    CHECK_FALSE(altegio::decode_client_search(*parse_json(R"({"id":7})")));
+    CHECK_FALSE(altegio::decode_client_search(*parse_json(R"([{"name":"no id"}])")));
 }
 
 TEST_CASE("a membership: remaining classes from balance_string, the end from activation plus the period") {
