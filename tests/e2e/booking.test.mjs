@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../../tools/stack.mjs';
-import { click, control, controlIds, launchBrowser } from './browser.mjs';
+import { click, control, controlIds, focusField, launchBrowser } from './browser.mjs';
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
 mkdirSync(screenshots, { recursive: true });
@@ -44,7 +44,7 @@ async function bookFirstSlot(page, comment, screenshotName) {
   // The only employee is chosen by itself, then the first free day: its times appear.
   const slots = await freeTimes(page);
   await click(page, slots[0]);
-  await click(page, 'comment');
+  await focusField(page, 'comment');
   await page.keyboard.type(comment);
   await click(page, 'color_4caf50');
   await click(page, 'label_67347');   // record category "VIP"
@@ -108,7 +108,7 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     const later = (await controlIds(page)).filter((id) => id.startsWith('time_') && id > `time_${time}`).sort()[0];
     assert.ok(later, 'a later free time is offered');
     await click(page, later);
-    await click(page, 'comment');
+    await focusField(page, 'comment');
     await page.keyboard.press('End');
     await page.keyboard.type(' (2)');
     await page.waitForTimeout(150);
@@ -187,7 +187,7 @@ test('booking from the general schedule with an employee filter', async () => {
   // Back in the card: employee, day and time are filled from the grid (once the day's times are listed).
   await control(page, `time_${time}`);
   await page.waitForTimeout(100);
-  await click(page, 'comment');
+  await focusField(page, 'comment');
   await page.keyboard.type('Из общего расписания');
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(screenshots, 'schedule-ru-picked.png') });
@@ -215,7 +215,7 @@ test('booking a seat in a group event', async () => {
                              { timeout: 15000, polling: 50 });
   const event = (await controlIds(page)).find((id) => id.startsWith('event_'));
   await click(page, event);
-  await click(page, 'comment');
+  await focusField(page, 'comment');
   await page.keyboard.type('Clase de prueba');
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(screenshots, 'group-es-chosen.png') });
@@ -255,7 +255,7 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     const typed = record.client.name;
     const names = new Map((await stack.state()).altegio.records.map((r) => [`log_row_${r.id}`, (r.client && r.client.name) || '']));
     const before = (await controlIds(page)).filter((id) => id.startsWith('log_row_'));
-    await click(page, 'log_search');
+    await focusField(page, 'log_search');
     await page.keyboard.type(typed);
     // The widget draws again as the text arrives; wait for the list that answers the whole text.
     // (The search ignores case, in every script.)
@@ -301,6 +301,39 @@ test('a slot taken in the meantime shows the message in the user language, and n
   assert.equal(after.altegio.records.length, before.altegio.records.length, 'no record was created');
   const lead = after.kommo.leads.find((l) => l.id === 21004);
   assert.deepEqual(lead.custom_fields_values, before.kommo.leads.find((l) => l.id === 21004).custom_fields_values);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Over the leads list: a record opened from its row's actions, moved to another time with a comment, saved.
+test('editing a record from the account\'s log over the leads list', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(stack.listUrl('es'));
+  await page.click('.kb-altegio-list-button');
+  await click(page, 'period_week');
+  const record = (await stack.state()).altegio.records.find((r) => r.client && r.client.name === 'Sofía Martín');
+  assert.ok(record, 'the seeded Madrid record');
+  await control(page, `log_actions_${record.id}`);
+  await page.waitForFunction(() => !('loading' in window.kbWidget.controls()), null, { timeout: 15000, polling: 50 });
+  await click(page, `log_actions_${record.id}`);
+  await click(page, `log_edit_${record.id}`);
+  await control(page, 'editing_title');
+  const own = `time_${record.datetime.slice(11, 16)}`;
+  await page.waitForFunction((mine) => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('time_') && id !== mine),
+                             own, { timeout: 15000, polling: 50 });
+  const other = (await controlIds(page)).filter((id) => id.startsWith('time_') && id !== own).sort()[0];
+  await click(page, other);
+  await focusField(page, 'comment');
+  await page.keyboard.type('Cambio de hora');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'list-es-editing.png') });
+  await click(page, 'create_record');
+  await control(page, `log_row_${record.id}`);   // back in the table
+  const saved = (await stack.state()).altegio.records.find((r) => r.id === record.id);
+  assert.equal(saved.datetime.slice(11, 16), other.slice('time_'.length), `was ${record.datetime}, saved ${saved.datetime}`);
+  assert.equal(saved.comment, 'Cambio de hora');
   assert.deepEqual(errors, []);
   await page.close();
 });

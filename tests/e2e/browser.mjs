@@ -50,6 +50,16 @@ export async function click(page, id) {
   return r;
 }
 
+// Clicks a text field and waits until the widget has made it the active one (its cursor shows), as a person
+// waits before typing; keys typed earlier would be lost, as they are to anyone typing into an inactive field.
+export async function focusField(page, id) {
+  await click(page, id);
+  await page.waitForFunction((wanted) => {
+    const rect = window.kbWidget && window.kbWidget.controls()[wanted];
+    return rect && rect.active;
+  }, id, { timeout: 15000, polling: 30 });
+}
+
 export async function controlIds(page) {
   return page.evaluate(() => (window.kbWidget ? Object.keys(window.kbWidget.controls()) : []));
 }

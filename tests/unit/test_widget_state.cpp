@@ -219,7 +219,8 @@ const char* account_log = R"({"records":[
   {"record":{"id":1,"company_id":400001,"staff_id":5001,"staff_name":"Ольга","services":[],"date":"2026-11-23 12:00:00",
              "datetime":"2026-11-23T12:00:00+03:00","attendance":1,"client":{"name":"Анна Иванова","phone":"+79991234567","email":""},
              "paid_minor":250000},"branch_title":"Тверская","currency":"₽","lead_id":21001},
-  {"record":{"id":2,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[],"date":"2026-11-23 09:00:00",
+  {"record":{"id":2,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[{"id":7001,"title":"Cut","cost_minor":250000}],
+             "date":"2026-11-23 09:00:00",
              "datetime":"2026-11-23T09:00:00+03:00","attendance":0,"client":{"name":"John Miller","phone":"+447700900456","email":""},
              "paid_minor":0},"branch_title":"Тверская","currency":"₽","lead_id":0},
   {"record":{"id":3,"company_id":400002,"staff_id":5101,"staff_name":"Carmen","services":[],"date":"2026-11-23 10:00:00",
@@ -301,6 +302,41 @@ TEST_CASE("a status changed from the account's log updates its row and keeps the
     calls = apply(s, {IntentKind::refresh, 0, {}});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
+}
+
+TEST_CASE("a record edited from the account's log opens in the form with its branch's catalogue, and its row shows the saved change") {
+    AppState s = pipeline();
+    auto calls = apply(s, {IntentKind::edit_record, 2, {}});
+    CHECK(s.editing_record_id == 2);
+    REQUIRE(s.branch());   // the branch of the row, from the log's branches
+    CHECK(s.branch()->timezone_name == "Europe/Moscow");
+    REQUIRE(calls.size() == 4);   // no catalogue yet in the pipeline view
+    CHECK(calls[0].path == "/api/v1/branches/400001/services");
+    on_reply(s, calls[0].id, 200, catalog);
+    on_reply(s, calls[1].id, 200, R"({"staff":[{"id":5003,"name":"Алексей"}]})");
+    on_reply(s, calls[3].id, 200, R"({"times":[{"time":"11:00","datetime":"2026-11-23T11:00:00+03:00","seance_length":3600}]})");
+    CHECK(s.form.staff_id == 5003);
+    apply(s, {IntentKind::choose_slot, 0, "2026-11-23T11:00:00+03:00"});
+    REQUIRE(s.can_book());   // "Save changes" needs no lead card
+    auto save = apply(s, {IntentKind::book, 0, {}});
+    REQUIRE(save.size() == 1);
+    CHECK(save[0].path == "/api/v1/branches/400001/records/2");
+    on_reply(s, save[0].id, 200, R"({"record":{"id":2,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[],
+        "date":"2026-11-23 11:00:00","datetime":"2026-11-23T11:00:00+03:00","attendance":0},"branch_title":"Тверская","currency":"₽","lead_id":0})");
+    CHECK(s.editing_record_id == 0);   // back to the table
+    const wire::api::RecordRow* row = nullptr;
+    for (const auto* r : visible_log_rows(s))
+        if (r->record.id == 2) row = r;
+    REQUIRE(row);
+    CHECK(row->record.date == "2026-11-23 11:00:00");
+
+    // A cancelled row is not edited; leaving an edit closes its schedule grid too.
+    CHECK(apply(s, {IntentKind::edit_record, 3, {}}).empty());
+    apply(s, {IntentKind::edit_record, 1, {}});
+    apply(s, {IntentKind::open_schedule, 0, {}});
+    CHECK(s.schedule_view.open);
+    apply(s, {IntentKind::stop_editing, 0, {}});
+    CHECK_FALSE(s.schedule_view.open);
 }
 
 TEST_CASE("a lead in a stage that hides the records window loads nothing more") {

@@ -76,9 +76,11 @@ void draw_frame() {
     std::vector<kb::widget::Intent> intents;
     ImGui::Begin("###booking", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                             ImGuiWindowFlags_NoBringToFrontOnFocus);
-    bool grid = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open && s.modal;
-    if (s.state.place == kb::widget::Place::pipeline) kb::widget::views::draw_account_log(s.state, intents);
-    else if (grid) kb::widget::views::draw_schedule_grid(s.state, intents);
+    bool pipeline = s.state.place == kb::widget::Place::pipeline;
+    // The grid fills the canvas: the pipeline view's canvas is a window over the page already; the card's grows into one.
+    bool grid = s.state.schedule_view.open && (pipeline || s.modal);
+    if (grid) kb::widget::views::draw_schedule_grid(s.state, intents);
+    else if (pipeline) kb::widget::views::draw_account_log(s.state, intents);
     else kb::widget::views::draw_lead_card(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
     ImGui::End();
@@ -97,7 +99,9 @@ void draw_frame() {
         s.reported_height = content_height;
         kb::widget::platform::report_content_height(content_height);
     }
-    if (s.escape_pressed && grid) intents.push_back({kb::widget::IntentKind::close_schedule, 0, {}});   // Escape closes the window
+    // Escape closes the grid; over the leads list, it then leaves an edit.
+    if (s.escape_pressed && grid) intents.push_back({kb::widget::IntentKind::close_schedule, 0, {}});
+    else if (s.escape_pressed && pipeline && s.state.editing_record_id != 0) intents.push_back({kb::widget::IntentKind::stop_editing, 0, {}});
     s.escape_pressed = false;
     process_intents(intents);
     // The grid needs room: the host moves the canvas into a window over the page while it is open.

@@ -27,8 +27,8 @@ bool AppState::can_book() const {
 }
 
 const domain::Branch* AppState::branch() const {
-    if (!card) return nullptr;
-    for (const auto& b : card->branches)
+    const std::vector<domain::Branch>& branches = card ? card->branches : log_branches;   // the pipeline view edits log rows
+    for (const auto& b : branches)
         if (b.id == form.branch_id) return &b;
     return nullptr;
 }
@@ -177,6 +177,7 @@ std::vector<Call> start_pipeline(AppState& state, const std::string& language, c
     state.place = Place::pipeline;
     state.language = language;
     state.log_view.from = state.log_view.to = today;
+    state.today = today;
     std::vector<Call> calls{make_call(state, RequestKind::branches, "GET", "/api/v1/branches")};
     for (auto& call : load_account_log(state)) calls.push_back(std::move(call));
     return calls;
@@ -460,7 +461,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             return {};
         case IntentKind::edit_record: {
             const api::RecordRow* row = row_of(s, intent.number);
-            if (!row || row->record.deleted || s.place != Place::lead_card) return {};
+            if (!row || row->record.deleted) return {};
             const domain::Record r = row->record;   // a copy: the lists may change below
             bool same_branch = s.form.branch_id == r.company_id && s.catalog;
             s.editing_record_id = r.id;
@@ -501,6 +502,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
         case IntentKind::stop_editing: {
             s.editing_record_id = 0;
             s.error.reset();
+            apply(s, Intent{IntentKind::close_schedule, 0, {}});
             s.form.comment.clear();
             s.form.color.clear();
             s.form.label_ids.clear();

@@ -40,6 +40,7 @@ void remember(const std::string& id) {
     if (max.y <= min.y) return;
     float r = f.pixel_ratio;
     f.current[id] = wire::Json{{"x", min.x / r}, {"y", min.y / r}, {"w", (max.x - min.x) / r}, {"h", (max.y - min.y) / r}};
+    if (ImGui::IsItemActive()) f.current[id]["active"] = true;   // e.g. the text field that takes the typing
 }
 
 const std::string& controls_json() {

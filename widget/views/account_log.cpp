@@ -1,5 +1,6 @@
 #include "widget/views/account_log.hpp"
 
+#include <algorithm>
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include "shared/domain/money.hpp"
@@ -7,6 +8,7 @@
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
+#include "widget/views/booking_window.hpp"
 #include "widget/views/common.hpp"
 
 namespace kb::widget::views {
@@ -130,6 +132,8 @@ void draw_row_actions(const AppState& state, const wire::api::RecordRow& row, st
                     intents.push_back({IntentKind::change_status, r.id, action});
                 remember(std::string("log_") + action + "_" + id);
             }
+            if (ImGui::Selectable(label("ui.action.edit", "log_edit_" + id).c_str())) intents.push_back({IntentKind::edit_record, r.id, {}});
+            remember("log_edit_" + id);
             if (ImGui::Selectable(label("ui.action.cancel", "log_cancel_" + id).c_str())) intents.push_back({IntentKind::ask_cancel, r.id, {}});
             remember("log_cancel_" + id);
             ImGui::EndPopup();
@@ -227,10 +231,35 @@ void draw_table(const AppState& state, std::vector<Intent>& intents) {
     ImGui::EndTable();
 }
 
+// A row opened for editing: the booking form's two halves side by side, each as wide as the card's column,
+// or one under the other in a narrow window.
+void draw_editor(AppState& state, std::vector<Intent>& intents) {
+    float column = 30.0f * ImGui::GetFontSize();   // about 450 CSS pixels
+    float spacing = ImGui::GetStyle().ItemSpacing.x * 4;
+    if (ImGui::GetContentRegionAvail().x < 2 * column + spacing) {
+        ImGui::BeginChild("###log_editor", ImVec2(std::min(ImGui::GetContentRegionAvail().x, column), 0));
+        draw_booking_choices(state, intents);
+        draw_booking_details(state, intents);
+        ImGui::EndChild();
+        return;
+    }
+    ImGui::BeginChild("###log_editor_choices", ImVec2(column, 0));
+    draw_booking_choices(state, intents);
+    ImGui::EndChild();
+    ImGui::SameLine(0, spacing);
+    ImGui::BeginChild("###log_editor_details", ImVec2(column, 0));
+    draw_booking_details(state, intents);
+    ImGui::EndChild();
+}
+
 }  // namespace
 
 void draw_account_log(AppState& state, std::vector<Intent>& intents) {
     ImGui::TextColored(ui::accent_color(), "%s", tr("ui.account_log.title").c_str());
+    if (state.editing_record_id != 0) {
+        draw_editor(state, intents);
+        return;
+    }
     draw_period(state, intents);
     draw_filters(state, intents);
     loading_line(state, RequestKind::account_log);

@@ -327,16 +327,7 @@ void draw_result(const AppState& state, std::vector<Intent>& intents) {
 
 }  // namespace
 
-void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
-    if (!state.card) {
-        loading_line(state, RequestKind::card);
-        draw_error(state, intents);
-        return;
-    }
-    if (state.result) {
-        draw_result(state, intents);
-        return;
-    }
+void draw_booking_choices(AppState& state, std::vector<Intent>& intents) {
     bool editing = state.editing_record_id != 0;
     bool group = state.form.group && !editing;
     if (editing) draw_editing_header(state, intents);
@@ -344,6 +335,11 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
     if (!editing) draw_mode(state, intents);
     if (group) draw_group_events(state, intents);
     else draw_individual(state, intents);
+}
+
+void draw_booking_details(AppState& state, std::vector<Intent>& intents) {
+    bool editing = state.editing_record_id != 0;
+    bool group = state.form.group && !editing;
     if (editing) draw_comment(state, intents);
     else draw_client(state, intents);
     if (!group) {
@@ -368,6 +364,20 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
     ImGui::EndDisabled();
     remember("create_record");
     draw_error(state, intents);
+}
+
+void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
+    if (!state.card) {
+        loading_line(state, RequestKind::card);
+        draw_error(state, intents);
+        return;
+    }
+    if (state.result) {
+        draw_result(state, intents);
+        return;
+    }
+    draw_booking_choices(state, intents);
+    draw_booking_details(state, intents);
 }
 
 }  // namespace kb::widget::views

@@ -9,4 +9,9 @@ namespace kb::widget::views {
 
 void draw_booking_window(AppState& state, std::vector<Intent>& intents);
 
+// The window's two halves, for a wide place (the pipeline view's editor) that shows them side by side:
+// what is booked (branch, services, employee, day, time) and how (client or comment, colour, categories, the button).
+void draw_booking_choices(AppState& state, std::vector<Intent>& intents);
+void draw_booking_details(AppState& state, std::vector<Intent>& intents);
+
 }  // namespace kb::widget::views
