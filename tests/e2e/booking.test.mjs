@@ -345,6 +345,57 @@ test('editing a record from the account\'s log over the leads list', async () =>
   await page.close();
 });
 
+// The keyboard as people use it: the system clipboard both ways (Spanish letters), Tab from field to field,
+// Enter to book.
+test('keyboard and clipboard: copy and paste with the system clipboard, Tab between fields, Enter books', async () => {
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const { page, errors } = await openCard(21002, 'es');
+  await click(page, 'branch');
+  await click(page, 'branch_option_400002');
+  await click(page, 'service_7101');
+  const slots = await freeTimes(page);
+  await click(page, slots[slots.length - 1]);
+
+  const isActive = (id) => page.waitForFunction((wanted) => {
+    const rect = window.kbWidget.controls()[wanted];
+    return rect && rect.active;
+  }, id, { timeout: 15000, polling: 30 });
+  // Copy: the whole name, selected with Ctrl+A, lands on the system clipboard.
+  await focusField(page, 'client_name');
+  await page.keyboard.press('Control+A');
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Control+C');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'María López García');
+  // Paste: the clipboard's text replaces the selection, once.
+  await page.evaluate(() => navigator.clipboard.writeText('Ñandú Pérez'));
+  await page.keyboard.press('Control+A');
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Control+V');
+  await page.waitForTimeout(150);
+  // Tab to the phone, replace it; Tab to the email, replace it; Enter books.
+  await page.keyboard.press('Tab');
+  await isActive('client_phone');
+  await page.keyboard.press('Control+A');
+  await page.waitForTimeout(100);
+  await page.keyboard.type('+34 699 000 111');
+  await page.keyboard.press('Tab');
+  await isActive('client_email');
+  await page.keyboard.press('Control+A');
+  await page.waitForTimeout(100);
+  await page.keyboard.type('nandu@example.es');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'card-es-keyboard.png') });
+  await page.keyboard.press('Enter');
+  await control(page, 'booked_title');
+
+  const record = (await stack.state()).altegio.records.find((r) => r.client && r.client.phone === '+34 699 000 111');
+  assert.ok(record, 'the record was booked with the typed phone');
+  assert.equal(record.client.name, 'Ñandú Pérez');
+  assert.equal(record.client.email, 'nandu@example.es');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 async function freeTimes(page) {
   const handle = await page.waitForFunction(() => {
     const ids = Object.keys(window.kbWidget.controls()).filter((id) => id.startsWith('time_'));

@@ -10,8 +10,8 @@ define(['jquery'], function ($) {
   function installKeyboardGuard() {
     // Emscripten's GLFW listens to keys on the whole window. Keys meant for Kommo's own fields must never
     // reach it: this guard runs first (registered before the widget loads) and stops them unless the
-    // widget has focus. Text itself never goes through GLFW's keypress (which knows no IME, paste or
-    // non-Latin layouts): a hidden textarea receives it and hands it over as UTF-8.
+    // widget has focus. Text itself never goes through GLFW's keypress (which knows no IME or non-Latin
+    // layouts): a hidden textarea receives it and hands it over as UTF-8, and the clipboard's events too.
     if (shared.guard) return;
     shared.guard = function (event) {
       if (!shared.focused || event.type === 'keypress') event.stopImmediatePropagation();
@@ -34,6 +34,21 @@ define(['jquery'], function ($) {
       var value = text.value.replace(/[\r\n\t]/g, '');
       text.value = '';
       if (value && shared.ready) shared.module.ccall('kb_input_text', null, ['string'], [value]);
+    });
+    // Copy and cut take the widget's selection onto the system clipboard; a paste hands the clipboard's text
+    // to the widget, which inserts it as it handles Ctrl+V (see widget/ui/clipboard.hpp).
+    function putSelection(event) {
+      if (!shared.ready) return;
+      var selected = shared.module.UTF8ToString(shared.module._kb_selected_text());
+      if (!selected) return;
+      event.clipboardData.setData('text/plain', selected);
+      event.preventDefault();
+    }
+    text.addEventListener('copy', putSelection);
+    text.addEventListener('cut', putSelection);
+    text.addEventListener('paste', function (event) {
+      event.preventDefault();
+      if (shared.ready) shared.module.ccall('kb_paste_text', null, ['string'], [event.clipboardData.getData('text/plain')]);
     });
     return text;
   }

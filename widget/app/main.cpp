@@ -6,10 +6,13 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include "widget/platform/host_bridge.hpp"
 #include "widget/state/app_state.hpp"
+#include "widget/ui/clipboard.hpp"
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
@@ -32,6 +35,10 @@ struct Shell {
     bool started = false;
     bool modal = false;              // the canvas is the schedule grid's window over the page
     bool escape_pressed = false;     // seen by the key callback: a press and release within one frame still counts
+    // ImGui 1.86 reads keys as held down at each frame's start, so a key pressed and released between two
+    // frames (a quick tap, or a test's key press) would go unseen: such a release waits for the next frame.
+    std::vector<int> pressed_since_frame;
+    std::vector<std::array<int, 3>> deferred_releases;   // key, scancode, mods
 };
 
 Shell& shell() {
@@ -68,6 +75,7 @@ void draw_frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    s.pressed_since_frame.clear();   // this frame has seen them down
     kb::widget::ui::begin_controls_frame(s.pixel_ratio);
 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -106,6 +114,9 @@ void draw_frame() {
     process_intents(intents);
     // The grid needs room: the host moves the canvas into a window over the page while it is open.
     bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open;
+    for (const auto& [key, scancode, mods] : s.deferred_releases) ImGui_ImplGlfw_KeyCallback(s.window, key, scancode, GLFW_RELEASE, mods);
+    if (!s.deferred_releases.empty()) wake();
+    s.deferred_releases.clear();
     if (want_modal != s.modal) {
         s.modal = want_modal;
         s.reported_height = 0;
@@ -117,9 +128,19 @@ void draw_frame() {
 void on_input_cursor(GLFWwindow*, double, double) { wake(); }
 void on_input_button(GLFWwindow*, int, int, int) { wake(); }
 void on_input_scroll(GLFWwindow*, double, double) { wake(); }
-void on_input_key(GLFWwindow*, int key, int, int action, int) {
-    if (key == GLFW_KEY_ESCAPE && action == GLFW_PRESS) shell().escape_pressed = true;
+// Installed over the ImGui backend's own key callback, which it calls itself.
+void on_input_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    Shell& s = shell();
     wake();
+    if (key == GLFW_KEY_ESCAPE && action == GLFW_PRESS) s.escape_pressed = true;
+    if (action == GLFW_PRESS) s.pressed_since_frame.push_back(key);
+    auto pressed = std::find(s.pressed_since_frame.begin(), s.pressed_since_frame.end(), key);
+    if (action == GLFW_RELEASE && pressed != s.pressed_since_frame.end()) {
+        s.pressed_since_frame.erase(pressed);
+        s.deferred_releases.push_back({key, scancode, mods});
+        return;
+    }
+    ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
 }
 void on_input_char(GLFWwindow*, unsigned int) { wake(); }
 
@@ -170,12 +191,23 @@ EMSCRIPTEN_KEEPALIVE void kb_resize(double css_width, double css_height, double 
     wake();
 }
 
-// Text typed, pasted or composed (any script), from script.js's hidden text field.
+// Text typed or composed (any script), from script.js's hidden text field.
 EMSCRIPTEN_KEEPALIVE void kb_input_text(const char* utf8) {
     ImGui::GetIO().AddInputCharactersUTF8(utf8);
     wake();
 }
 
+// The active text field's selection, for the host's copy and cut events (see widget/ui/clipboard.hpp).
+EMSCRIPTEN_KEEPALIVE const char* kb_selected_text() {
+    static std::string text;
+    text = kb::widget::ui::selected_text();
+    return text.c_str();
+}
+// The clipboard's text from the host's paste event: ImGui inserts it when it handles Ctrl+V.
+EMSCRIPTEN_KEEPALIVE void kb_paste_text(const char* utf8) {
+    kb::widget::ui::offer_paste(utf8);
+    wake();
+}
 EMSCRIPTEN_KEEPALIVE const char* kb_controls_json() { return kb::widget::ui::controls_json().c_str(); }
 EMSCRIPTEN_KEEPALIVE double kb_frames_drawn() { return static_cast<double>(shell().frames_drawn); }
 EMSCRIPTEN_KEEPALIVE double kb_first_frame_ms() { return shell().first_frame_ms; }
@@ -210,9 +242,10 @@ int main() {
     glfwSetCursorPosCallback(s.window, on_input_cursor);
     glfwSetMouseButtonCallback(s.window, on_input_button);
     glfwSetScrollCallback(s.window, on_input_scroll);
-    glfwSetKeyCallback(s.window, on_input_key);
     glfwSetCharCallback(s.window, on_input_char);
     ImGui_ImplGlfw_InitForOpenGL(s.window, true);
+    kb::widget::ui::install_clipboard();   // after the backend, which installs GLFW's own
+    glfwSetKeyCallback(s.window, on_input_key);   // over the backend's: it defers quick releases (above)
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     EM_ASM({ if (Module.kbHost && Module.kbHost.ready) Module.kbHost.ready(); });

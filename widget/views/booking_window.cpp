@@ -158,10 +158,13 @@ void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
     }
 }
 
+// A one-line field of the form, edited in place; Enter in it confirms the form, as in a web page's form
+// (the reducer refuses while something is missing). Tab moves to the next field.
 void text_field(std::vector<Intent>& intents, const char* key, const char* id, std::string& value) {
     ImGui::TextUnformatted(tr(key).c_str());
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::InputText((std::string("###") + id).c_str(), &value)) intents.push_back({IntentKind::edit_client, 0, {}});
+    if (ImGui::InputText((std::string("###") + id).c_str(), &value, ImGuiInputTextFlags_EnterReturnsTrue))
+        intents.push_back({IntentKind::book, 0, {}});
     remember(id);
 }
 
