@@ -176,6 +176,18 @@ std::optional<Response> read_record_services(Sandbox::State& s, int64_t company,
     return std::nullopt;
 }
 
+// Additional field values of a record body: the branch's own codes kept (values as sent), others dropped.
+Json record_custom_fields_of(const Sandbox::State& s, int64_t company, const Json& body, Json kept = Json::object()) {
+    const Json* values = wire::member(body, "custom_fields");
+    auto fields = s.record_fields.find(company);
+    if (!values || !values->is_object() || fields == s.record_fields.end()) return kept;
+    for (const auto& field : fields->second) {
+        std::string code = field["custom_field"]["code"].get<std::string>();
+        if (values->contains(code)) kept[code] = (*values)[code];
+    }
+    return kept;
+}
+
 // Written as ids (text or numbers), read back as the label objects; unknown ids are dropped, as Altegio does.
 Json record_labels_of(const Sandbox::State& s, int64_t company, const Json& body) {
     Json out = Json::array();
@@ -278,6 +290,10 @@ void Sandbox::add_altegio_routes() {
         return altegio_ok(out);
     });
 
+    add("GET", "/custom_fields/record/:cid", true, [](State& s, const Request& request) {
+        auto it = s.record_fields.find(company_of(request));
+        return altegio_ok(it == s.record_fields.end() ? Json::array() : it->second);
+    });
     add("GET", "/labels/:cid/:entity", true, [](State& s, const Request& request) {
         auto it = s.labels.find(company_of(request));
         if (it == s.labels.end()) return altegio_error(403, "No company management rights", 15);
@@ -432,6 +448,7 @@ void Sandbox::add_altegio_routes() {
                     {"seance_length", length}, {"length", length}, {"api_id", wire::read_text(*body, "api_id")},
                     {"deleted", false}, {"last_change_date", local_iso(now(), offset)},
                     {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", record_labels_of(s, company, *body)},
+                    {"custom_fields", record_custom_fields_of(s, company, *body)},
                     {"activity_id", wire::read_int_or(*body, "activity_id", "", 0).value_or(0)}};
         s.records[id] = record;
         // Records made through the API do not notify their own author while self_sending is 0.
@@ -498,6 +515,7 @@ void Sandbox::add_altegio_routes() {
         for (const char* key : {"comment", "custom_color"})
             if (body->contains(key)) record[key] = wire::read_text(*body, key);
         if (body->contains("record_labels")) record["record_labels"] = record_labels_of(s, company, *body);
+        if (body->contains("custom_fields")) record["custom_fields"] = record_custom_fields_of(s, company, *body, record.value("custom_fields", Json::object()));
         if (const Json* services = wire::member(*body, "services"); services && services->is_array()) {
             Json listed = Json::array();
             std::vector<int64_t> ids;

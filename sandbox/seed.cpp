@@ -91,6 +91,15 @@ void seed(Sandbox::State& s, int64_t now) {
                                     label(67347, "VIP", "#9c27b0", 2), label(67348, "Старая категория", "#795548", 2, true),
                                     label(67349, "Постоянный клиент", "#ff9800", 1)});
     s.labels[madrid] = Json::array({label(68101, "Primera visita", "#4caf50", 2), label(68102, "Cliente habitual", "#2196f3", 2)});
+    // Additional record fields, as GET /custom_fields/record lists them.
+    auto record_field = [](int64_t id, const char* code, const char* title, const char* type) {
+        return Json{{"id", id}, {"custom_field", Json{{"id", id}, {"code", code}, {"title", title}, {"type", Json{{"code", type}, {"title", type}}},
+                                                      {"user_can_edit", true}, {"show_in_ui", true}}}};
+    };
+    s.record_fields[moscow] = Json::array({record_field(3101, "referral", "Откуда узнали о нас", "text"),
+                                           record_field(3102, "deposit", "Предоплата", "number"),
+                                           record_field(3103, "patch_test", "Дата теста на аллергию", "date")});
+    s.record_fields[madrid] = Json::array({record_field(3201, "alergias", "Alergias", "text")});
     for (int64_t company : {moscow, madrid})
         s.hooks[company] = Json{{"urls", Json::array()}, {"active", 0}, {"record", 1}, {"client", 1}, {"self_sending", 0}};
 

@@ -31,6 +31,7 @@ struct Sandbox::State {
     std::map<int64_t, Json> clients;                      // client id -> client
     std::map<int64_t, Json> hooks;                        // company -> hooks_settings
     std::map<int64_t, Json> labels;                       // company -> labels of every entity, read shape
+    std::map<int64_t, Json> record_fields;                // company -> additional record fields, as GET /custom_fields lists them
     std::map<int64_t, Json> activities;                   // group event id -> {id, company_id, service_id, staff_id, date, length, capacity}
     std::set<std::string> user_tokens;
     int64_t next_record_id = 70000001;

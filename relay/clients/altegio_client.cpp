@@ -268,6 +268,15 @@ Result<domain::GroupEvent> AltegioClient::group_event(int64_t account_id, const 
     return altegio::decode_activity(**data, "data");
 }
 
+Result<std::vector<domain::RecordField>> AltegioClient::record_fields(int64_t account_id, const std::string& user_token,
+                                                                      int64_t company_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.record_fields", "GET", "/custom_fields/record/" + std::to_string(company_id), user_token,
+                     nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_record_fields(**data);
+}
+
 Result<std::vector<domain::Label>> AltegioClient::record_labels(int64_t account_id, const std::string& user_token, int64_t company_id) {
     Json holder;
     auto data = call(account_id, "altegio.labels", "GET", "/labels/" + std::to_string(company_id) + "/2", user_token, nullptr,

@@ -5,6 +5,7 @@
 #include "relay/crypto/secret_box.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
+#include "shared/domain/record_fields.hpp"
 #include "shared/domain/text.hpp"
 #include "shared/wire/settings.hpp"
 
@@ -63,6 +64,11 @@ Result<wire::api::Catalog> BookingService::catalog(const Caller& caller, int64_t
         catalog->labels = std::move(*labels);
     else
         spdlog::warn("record categories of branch {}: {}", company_id, labels.error().detail);
+    // So are the additional fields: without them the record is booked without their values.
+    if (auto fields = mapped_record_fields(m_altegio, caller, *acc, company_id))
+        catalog->record_fields = std::move(*fields);
+    else
+        spdlog::warn("additional record fields of branch {}: {}", company_id, fields.error().detail);
     return catalog;
 }
 
@@ -141,7 +147,8 @@ Result<std::vector<domain::GroupEvent>> BookingService::events(const Caller& cal
 
 // [SECTION] booking ------------------------------------------------------------------------------------------
 Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
-                                                       const store::Booking& booking, bool claimed_before, const std::string& day) {
+                                                       const store::Booking& booking, bool claimed_before, const std::string& day,
+                                                       const std::vector<domain::RecordField>& fields) {
     const std::string& user_token = acc.installation.altegio_user_token;
     if (claimed_before) {
         // An earlier attempt may have reached Altegio before it failed: look for our api_id first.
@@ -153,7 +160,7 @@ Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, con
         if (auto free = m_altegio.check_slot(caller.account_id, request); !free) return tl::unexpected(free.error());
     auto chosen = m_altegio.services_by_id(caller.account_id, request.company_id, user_token, request.service_ids);
     if (!chosen) return tl::unexpected(chosen.error());
-    auto body = wire::altegio::encode_record_create(request, booking.api_id, *chosen);
+    auto body = wire::altegio::encode_record_create(request, booking.api_id, *chosen, fields);
     auto created = m_altegio.create_record(caller.account_id, user_token, body, request.company_id);
     if (created || created.error().code != Errc::upstream_unavailable) return created;
     // No answer: the record may exist. Look once; if it is not there, the next click looks again.
@@ -191,6 +198,13 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
     if (!acc) return tl::unexpected(acc.error());
     auto branch = visible_branch(m_reference, caller, *acc, request.company_id);
     if (!branch) return tl::unexpected(branch.error());
+    std::vector<domain::RecordField> fields;   // read only when the manager filled some
+    if (!request.custom_fields.empty()) {
+        auto mapped = mapped_record_fields(m_altegio, caller, *acc, request.company_id);
+        if (!mapped) return tl::unexpected(mapped.error());
+        if (auto valid = domain::check_record_field_values(request.custom_fields, *mapped); !valid) return tl::unexpected(valid.error());
+        fields = std::move(*mapped);
+    }
 
     store::Booking fresh;
     fresh.account_id = caller.account_id;
@@ -226,7 +240,7 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
         seat.datetime.clear();
         day = event->date.substr(0, 10);
     }
-    auto record = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day);
+    auto record = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day, fields);
     if (!record) return tl::unexpected(record.error());
 
     BookingResult result{std::move(*record), branch->title, false, ""};

@@ -34,7 +34,8 @@ public:
 
 private:
     Result<domain::Record> book_in_altegio(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
-                                           const store::Booking& booking, bool claimed_before, const std::string& day);
+                                           const store::Booking& booking, bool claimed_before, const std::string& day,
+                                           const std::vector<domain::RecordField>& fields);
     Result<void> fill_lead(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
                            wire::api::BookingResult& result, store::Booking& booking);
 

@@ -40,4 +40,15 @@ Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const 
     return fail(Errc::forbidden, "ui.error.branch_not_allowed", "branch " + std::to_string(company_id) + " is not visible to this user");
 }
 
+Result<std::vector<domain::RecordField>> mapped_record_fields(clients::AltegioClient& altegio, const Caller& caller,
+                                                              const WidgetAccount& account, int64_t company_id) {
+    const auto& per_branch = account.settings.lead_fields.additional_fields;
+    auto mapped = per_branch.find(company_id);
+    if (mapped == per_branch.end() || mapped->second.empty()) return std::vector<domain::RecordField>{};
+    auto fields = altegio.record_fields(caller.account_id, account.altegio_token(), company_id);
+    if (!fields) return tl::unexpected(fields.error());
+    std::erase_if(*fields, [&](const domain::RecordField& f) { return !mapped->second.count(f.code); });
+    return fields;
+}
+
 }  // namespace kb::services

@@ -5,6 +5,7 @@
 //   auto account = load_widget_account(store, caller);            // not_configured until Altegio is connected
 //   auto branch = visible_branch(reference, caller, *account, company_id);   // forbidden when not visible
 #include <vector>
+#include "relay/clients/altegio_client.hpp"
 #include "relay/clients/reference_cache.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
@@ -22,5 +23,10 @@ Result<WidgetAccount> load_widget_account(store::Store& store, const Caller& cal
 Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account);
 Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account,
                                       int64_t company_id);
+
+// The branch's additional record fields that the admin mapped to lead fields (settings.lead_fields), in
+// Altegio's order: the ones the booking form offers and the only ones a booking or an edit may fill.
+Result<std::vector<domain::RecordField>> mapped_record_fields(clients::AltegioClient& altegio, const Caller& caller,
+                                                              const WidgetAccount& account, int64_t company_id);
 
 }  // namespace kb::services

@@ -140,6 +140,15 @@ struct ClientProfile {
     std::optional<Subscription> subscription;
 };
 
+// An additional record field of a branch (Altegio's record custom_fields) that the admin mapped to a lead
+// field, as the booking form offers it.
+struct RecordField {
+    std::string code;            // the key in a record's custom_fields
+    std::string title;
+    std::string type;            // as Altegio names it: "text", "number", "date", ...; unknown types are text
+    friend bool operator==(const RecordField&, const RecordField&) = default;
+};
+
 // What the manager asks for in the booking window.
 struct BookingRequest {
     int64_t lead_id = 0;
@@ -153,6 +162,7 @@ struct BookingRequest {
     std::vector<int64_t> label_ids;   // record categories (Altegio appointment labels)
     int64_t activity_id = 0;     // a seat in this group event; then the event gives employee, services and time
     std::string request_key;     // made once per "Create record" intent; a retried click reuses it
+    std::map<std::string, std::string> custom_fields;   // additional record fields: code -> value as typed
 };
 
 // What the manager changes in an existing record: time, employee, services, comment, colour, categories.
@@ -164,6 +174,7 @@ struct RecordChange {
     std::string comment;
     std::string color;
     std::vector<int64_t> label_ids;
+    std::map<std::string, std::string> custom_fields;   // as in BookingRequest; "" clears a value
 };
 
 }  // namespace kb::domain

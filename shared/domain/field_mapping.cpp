@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <optional>
 #include <variant>
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/money.hpp"
+#include "shared/domain/text.hpp"
 
 namespace kb::domain {
 
@@ -44,6 +46,13 @@ std::string money_text(Money m) {
     std::string out = (m.minor < 0 ? "-" : "") + digits.substr(0, digits.size() - 2);
     if (m.minor % 100 != 0) out += "." + digits.substr(digits.size() - 2);
     return out;
+}
+
+// A JSON number's text for a decimal (Kommo's numeric fields); up to 10 significant digits.
+std::string decimal_text(double n) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.10g", n);
+    return text;
 }
 
 int64_t midnight(const Day& d) { return days_from_civil(d.date.year, d.date.month, d.date.day) * 86400 - d.offset_seconds; }
@@ -114,11 +123,13 @@ private:
             m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::integer, {}, *n, {}, {}});
         } else if (auto* m = std::get_if<Money>(&value)) {
             m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::decimal, money_text(*m), 0, {}, {}});
+        } else if (auto n = parse_decimal(as_text(value))) {   // Kommo wants a number there, not text
+            if (*n == static_cast<double>(static_cast<int64_t>(*n)))
+                m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::integer, {}, static_cast<int64_t>(*n), {}, {}});
+            else
+                m_out.values.push_back(FieldValue{field_id, FieldValue::Kind::decimal, decimal_text(*n), 0, {}, {}});
         } else {
-            std::string t = as_text(value);
-            bool numeric = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-            if (numeric) text(field_id, t);
-            else problem(field_id, "ui.settings_error.not_a_number", t);
+            problem(field_id, "ui.settings_error.not_a_number", as_text(value));
         }
     }
     void date(int64_t field_id, const Value& value, bool with_time) {

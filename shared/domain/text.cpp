@@ -1,5 +1,8 @@
 #include "shared/domain/text.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace kb::domain {
 namespace {
 
@@ -64,6 +67,16 @@ bool is_hex_color(std::string_view text) {
 bool contains_folded(std::string_view haystack, std::string_view needle) {
     if (needle.empty()) return true;
     return fold_case(haystack).find(fold_case(needle)) != std::string::npos;
+}
+
+std::optional<double> parse_decimal(std::string_view text) {
+    std::string number(text);
+    std::replace(number.begin(), number.end(), ',', '.');
+    if (number.empty() || number.find_first_not_of("+-.0123456789") != std::string::npos) return std::nullopt;
+    char* end = nullptr;
+    double value = std::strtod(number.c_str(), &end);
+    if (end != number.c_str() + number.size()) return std::nullopt;
+    return value;
 }
 
 }  // namespace kb::domain

@@ -1,5 +1,6 @@
 #pragma once
 // Text matching as people type it: "анна" finds "Анна", "maría" finds "MARÍA".
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,10 @@ std::string fold_case(std::string_view text);
 
 // Whether `needle` occurs in `haystack` ignoring case as above; an empty needle is found everywhere.
 bool contains_folded(std::string_view haystack, std::string_view needle);
+
+// A decimal number as people type it: "1500", "-2.5", "1,5" (the decimal comma of Russian and Spanish);
+// nullopt for anything else (letters, spaces, an empty text).
+std::optional<double> parse_decimal(std::string_view text);
 
 // Six hex digits without '#': a colour as Altegio writes custom_color.
 bool is_hex_color(std::string_view text);

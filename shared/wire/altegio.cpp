@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include "shared/domain/calendar.hpp"
+#include "shared/domain/text.hpp"
 
 namespace kb::wire::altegio {
 
@@ -274,6 +275,22 @@ Json services_for_write(const std::vector<domain::Service>& chosen, int64_t& len
     return services;
 }
 
+// Additional field values as Altegio takes them: numbers as numbers, the rest as text; empty ones only when
+// `keep_empty` (an edit clears a value that way).
+Json custom_fields_for_write(const std::map<std::string, std::string>& values, const std::vector<domain::RecordField>& fields,
+                             bool keep_empty) {
+    Json out = Json::object();
+    for (const auto& [code, value] : values) {
+        if (value.empty() && !keep_empty) continue;
+        auto field = std::find_if(fields.begin(), fields.end(), [&code = code](const domain::RecordField& f) { return f.code == code; });
+        auto number = field != fields.end() && field->type == "number" ? domain::parse_decimal(value) : std::nullopt;
+        if (number && *number == static_cast<double>(static_cast<int64_t>(*number))) out[code] = static_cast<int64_t>(*number);
+        else if (number) out[code] = *number;
+        else out[code] = value;
+    }
+    return out;
+}
+
 }  // namespace
 
 Json encode_book_check(const domain::BookingRequest& request) {
@@ -283,8 +300,9 @@ Json encode_book_check(const domain::BookingRequest& request) {
                                                    {"datetime", request.datetime}}})}};
 }
 
+
 Json encode_record_create(const domain::BookingRequest& request, std::string_view api_id,
-                          const std::vector<domain::Service>& chosen_services) {
+                          const std::vector<domain::Service>& chosen_services, const std::vector<domain::RecordField>& fields) {
     int64_t length = 0;
     Json services = services_for_write(chosen_services, length);
     Json body{{"staff_id", request.staff_id},
@@ -298,6 +316,7 @@ Json encode_record_create(const domain::BookingRequest& request, std::string_vie
     if (!request.datetime.empty()) body["datetime"] = request.datetime;   // a group seat may leave it to the event
     if (!request.color.empty()) body["custom_color"] = request.color;
     if (!request.label_ids.empty()) body["record_labels"] = label_ids_for_write(request.label_ids);
+    if (Json values = custom_fields_for_write(request.custom_fields, fields, false); !values.empty()) body["custom_fields"] = values;
     if (request.activity_id != 0) {
         // A seat: the event's id is the field that matters (YC-APIB's "activity_id"; ALT-DOC says "event_id",
         // UNVERIFIED which one Altegio reads, so both are sent); employee, services and time come from the event.
@@ -308,7 +327,7 @@ Json encode_record_create(const domain::BookingRequest& request, std::string_vie
 }
 
 Json encode_record_update(const domain::RecordChange& change, const std::optional<domain::ClientData>& client,
-                          const std::vector<domain::Service>& chosen_services) {
+                          const std::vector<domain::Service>& chosen_services, const std::vector<domain::RecordField>& fields) {
     int64_t length = 0;
     Json services = services_for_write(chosen_services, length);
     Json body{{"staff_id", change.staff_id},
@@ -320,7 +339,23 @@ Json encode_record_update(const domain::RecordChange& change, const std::optiona
               {"custom_color", change.color},
               {"record_labels", label_ids_for_write(change.label_ids)}};
     if (client) body["client"] = Json{{"name", client->name}, {"phone", client->phone}, {"email", client->email}};
+    if (!change.custom_fields.empty()) body["custom_fields"] = custom_fields_for_write(change.custom_fields, fields, true);
     return body;
+}
+
+Result<std::vector<domain::RecordField>> decode_record_fields(const Json& data) {
+    if (!data.is_array()) return fail(Errc::bad_input, "ui.error.bad_reply", "custom_fields: expected a list");
+    std::vector<domain::RecordField> out;
+    for (size_t i = 0; i < data.size(); ++i) {
+        const Json* field = member(data[i], "custom_field");
+        if (!field || !field->is_object()) field = &data[i];
+        std::string code = read_text(*field, "code");
+        if (code.empty()) return fail(Errc::bad_input, "ui.error.bad_reply", index_path("custom_fields", i) + ".code: expected a field code");
+        const Json* type = member(*field, "type");
+        std::string type_code = !type ? "" : type->is_object() ? read_text(*type, "code") : read_text(*field, "type");
+        out.push_back(domain::RecordField{code, read_text(*field, "title"), type_code.empty() ? "text" : type_code});
+    }
+    return out;
 }
 
 // [SECTION] clients, labels, money --------------------------------------------------------------------------

@@ -56,12 +56,15 @@ Result<domain::Record> decode_record(const Json& value, std::string_view path = 
 // `POST /book_check/{company}` body for one appointment.
 Json encode_book_check(const domain::BookingRequest& request);
 // `POST /records/{company}` body. `api_id` marks the record as ours (idempotency, echo suppression).
+// `fields`: the branch's additional record fields, whose types say how request.custom_fields are written.
 Json encode_record_create(const domain::BookingRequest& request, std::string_view api_id,
-                          const std::vector<domain::Service>& chosen_services);
+                          const std::vector<domain::Service>& chosen_services, const std::vector<domain::RecordField>& fields = {});
 
 // `PUT /record/{company}/{id}` body for a manager's change; `client` is the record's own (Altegio wants it back).
 Json encode_record_update(const domain::RecordChange& change, const std::optional<domain::ClientData>& client,
-                          const std::vector<domain::Service>& chosen_services);
+                          const std::vector<domain::Service>& chosen_services, const std::vector<domain::RecordField>& fields = {});
+// GET /custom_fields/record/{company}: items {id, custom_field: {code, title, type: {code}}} (or the field itself).
+Result<std::vector<domain::RecordField>> decode_record_fields(const Json& data);
 
 // [SECTION] clients, labels, money --------------------------------------------------------------------------
 // GET /client/{cid}/{id} (and a webhook's client data): phones may be numbers, birth_date a date or a unix time.

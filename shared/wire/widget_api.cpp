@@ -31,6 +31,22 @@ struct Reader {
     }
 };
 
+// An object of texts under `key` (absent = none), e.g. additional field values; a non-text value is the reader's error.
+std::map<std::string, std::string> texts_of(Reader& r, std::string_view key) {
+    std::map<std::string, std::string> out;
+    const Json* object = member(r.object, key);
+    if (!object || object->is_null()) return out;
+    if (!object->is_object()) {
+        if (!r.error) r.error = Error{Errc::bad_input, "ui.error.bad_request", join_path(r.path, key) + ": expected an object"};
+        return out;
+    }
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        if (it.value().is_string()) out[it.key()] = it.value().get<std::string>();
+        else if (!r.error) r.error = Error{Errc::bad_input, "ui.error.bad_request", join_path(join_path(r.path, key), it.key()) + ": expected text"};
+    }
+    return out;
+}
+
 // A list of ids under `key` (absent = none); a non-id element is the reader's error.
 std::vector<int64_t> ids_of(Reader& r, std::string_view key) {
     std::vector<int64_t> out;
@@ -114,7 +130,7 @@ Json encode_record(const Record& rec) {
              {"datetime", rec.datetime}, {"seance_length", rec.seance_length},
              {"attendance", static_cast<int32_t>(rec.attendance)}, {"deleted", rec.deleted}, {"api_id", rec.api_id},
              {"comment", rec.comment}, {"client_id", rec.client_id}, {"paid_minor", rec.paid.minor},
-             {"activity_id", rec.activity_id}, {"color", rec.color}};
+             {"activity_id", rec.activity_id}, {"color", rec.color}, {"custom_fields", rec.custom_fields}};
     out["labels"] = encode_each(rec.labels, [](const Label& l) { return Json{{"id", l.id}, {"title", l.title}, {"color", l.color}}; });
     out["client"] = rec.client ? encode_client(*rec.client) : Json();
     return out;
@@ -146,6 +162,7 @@ Result<Record> decode_record(const Json& j, std::string_view path) {
     rec.paid = Money{r.integer_or("paid_minor", 0)};
     rec.activity_id = r.integer_or("activity_id", 0);
     rec.color = r.text("color");
+    rec.custom_fields = texts_of(r, "custom_fields");
     if (const Json* labels = member(j, "labels"); labels && labels->is_array())
         for (const auto& l : *labels)
             if (l.is_object()) rec.labels.push_back(Label{read_int_or(l, "id", "", 0).value_or(0), read_text(l, "title"), read_text(l, "color")});
@@ -174,7 +191,10 @@ Json encode_label(const Label& l) { return Json{{"id", l.id}, {"title", l.title}
 
 Json encode(const Catalog& v) {
     return Json{{"categories", encode_each(v.categories, encode_category)}, {"services", encode_each(v.services, encode_service)},
-                {"labels", encode_each(v.labels, encode_label)}};
+                {"labels", encode_each(v.labels, encode_label)},
+                {"record_fields", encode_each(v.record_fields, [](const RecordField& f) {
+                     return Json{{"code", f.code}, {"title", f.title}, {"type", f.type}};
+                 })}};
 }
 Result<Catalog> decode_catalog(const Json& j) {
     Reader r{j, "catalog", {}};
@@ -186,6 +206,9 @@ Result<Catalog> decode_catalog(const Json& j) {
     if (const Json* labels = member(j, "labels"); labels && labels->is_array())
         for (const auto& l : *labels)
             if (l.is_object()) out.labels.push_back(Label{read_int_or(l, "id", "", 0).value_or(0), read_text(l, "title"), read_text(l, "color")});
+    if (const Json* fields = member(j, "record_fields"); fields && fields->is_array())
+        for (const auto& f : *fields)
+            if (f.is_object() && !read_text(f, "code").empty()) out.record_fields.push_back(RecordField{read_text(f, "code"), read_text(f, "title"), read_text(f, "type")});
     return finish(r, std::move(out));
 }
 
@@ -275,7 +298,7 @@ Json encode(const BookingRequest& v) {
     return Json{{"lead_id", v.lead_id}, {"company_id", v.company_id}, {"staff_id", v.staff_id},
                 {"service_ids", v.service_ids}, {"datetime", v.datetime}, {"client", encode_client(v.client)},
                 {"comment", v.comment}, {"color", v.color}, {"label_ids", v.label_ids}, {"activity_id", v.activity_id},
-                {"request_key", v.request_key}};
+                {"request_key", v.request_key}, {"custom_fields", v.custom_fields}};
 }
 Result<BookingRequest> decode_booking_request(const Json& j) {
     if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "booking: expected an object");
@@ -292,13 +315,14 @@ Result<BookingRequest> decode_booking_request(const Json& j) {
     v.label_ids = ids_of(r, "label_ids");
     v.activity_id = r.integer_or("activity_id", 0);
     v.request_key = r.text("request_key");
+    v.custom_fields = texts_of(r, "custom_fields");
     if (r.error) r.error->message_key = "ui.error.bad_request";
     return finish(r, std::move(v));
 }
 
 Json encode(const RecordChange& v) {
     return Json{{"staff_id", v.staff_id}, {"service_ids", v.service_ids}, {"datetime", v.datetime},
-                {"comment", v.comment}, {"color", v.color}, {"label_ids", v.label_ids}};
+                {"comment", v.comment}, {"color", v.color}, {"label_ids", v.label_ids}, {"custom_fields", v.custom_fields}};
 }
 Result<RecordChange> decode_record_change(const Json& j) {
     if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "change: expected an object");
@@ -310,6 +334,7 @@ Result<RecordChange> decode_record_change(const Json& j) {
     v.comment = r.text("comment");
     v.color = r.text("color");
     v.label_ids = ids_of(r, "label_ids");
+    v.custom_fields = texts_of(r, "custom_fields");
     if (r.error) r.error->message_key = "ui.error.bad_request";
     return finish(r, std::move(v));
 }

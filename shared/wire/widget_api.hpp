@@ -37,6 +37,7 @@ struct Catalog {
     std::vector<domain::ServiceCategory> categories;
     std::vector<domain::Service> services;
     std::vector<domain::Label> labels;    // record categories to choose from (empty when Altegio did not list them)
+    std::vector<domain::RecordField> record_fields;   // additional record fields the admin mapped for this branch
 };
 
 // One employee's day in the schedule grid.

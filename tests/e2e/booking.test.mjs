@@ -134,7 +134,12 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
 test('the client summary of a lead without records, found by the contact phone', async () => {
   const { page, errors } = await openCard(21004, 'ru');
   await click(page, 'tab_client');
-  await control(page, 'client_subscription');
+  try {
+    await control(page, 'client_subscription');
+  } catch (error) {   // say what the widget shows and what the relay did, not only "timeout"
+    await page.screenshot({ path: join(screenshots, 'card-ru-client-by-phone-failed.png') });
+    throw new Error(`${error.message}\ncontrols: ${(await controlIds(page)).join(' ')}\n${stack.relayLogs().slice(-15).join('\n')}`);
+  }
   const ids = await controlIds(page);
   for (const id of ['client_name', 'client_visits', 'client_purchases', 'client_period', 'client_remaining'])
     assert.ok(ids.includes(id), `${id} is shown`);

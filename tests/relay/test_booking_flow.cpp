@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include "shared/domain/calendar.hpp"
+#include "shared/wire/settings.hpp"
 #include <set>
 #include <thread>
 
@@ -323,6 +324,61 @@ TEST_CASE("the catalogue lists the branch's record categories; a booking carries
     body["request_key"] = "colour-2";
     body["color"] = "red";
     CHECK(world.call("POST", "/api/v1/records", body).status == 400);   // refused before anything is sent
+}
+
+TEST_CASE("additional record fields: the admin's mapped ones are offered, checked, written into the record and the lead") {
+    World world;
+    world.install();
+    CHECK(body_of(world.call("GET", "/api/v1/branches/400001/services"))["record_fields"].empty());   // nothing mapped yet
+    auto installation = *world.relay->store().find_installation(31000001);
+    auto settings = *wire::decode_settings(*wire::parse_json(installation->settings_json));
+    settings.lead_fields.additional_fields[400001] = {{"referral", 880010}, {"deposit", 880011}};   // "Source", "Оплачено"
+    installation->settings_json = wire::encode_settings(settings).dump();
+    REQUIRE(world.relay->store().save_installation(*installation));
+
+    auto catalog = body_of(world.call("GET", "/api/v1/branches/400001/services"));
+    REQUIRE(catalog["record_fields"].size() == 2);   // the allergy-test date is not mapped, so not offered
+    CHECK(catalog["record_fields"][0]["title"] == "Откуда узнали о нас");
+    CHECK(catalog["record_fields"][1]["type"] == "number");
+
+    auto slot = first_free_slot(world);
+    auto body = booking_body(slot, "fields-bad");
+    body["custom_fields"] = {{"deposit", "полторы тысячи"}};
+    auto refused = world.call("POST", "/api/v1/records", body);
+    CHECK(refused.status == 400);
+    CHECK(body_of(refused)["error"]["message_key"] == "ui.error.field_not_number");
+    body["request_key"] = "fields-unknown";
+    body["custom_fields"] = {{"patch_test", "2026-12-01"}};
+    CHECK(body_of(world.call("POST", "/api/v1/records", body))["error"]["message_key"] == "ui.error.field_unknown");
+    CHECK(records_with_api_id(world) == 0);   // nothing was sent
+
+    body["request_key"] = "fields-ok";
+    body["custom_fields"] = {{"referral", "Instagram"}, {"deposit", "1500,50"}};
+    auto reply = world.call("POST", "/api/v1/records", body);
+    REQUIRE_MESSAGE(reply.status == 200, reply.body);
+    int64_t record_id = body_of(reply)["record"]["id"];
+    auto record_in_altegio = [&] {
+        Json state = world.sandbox_state();
+        for (const auto& r : state["altegio"]["records"])
+            if (r["id"] == record_id) return r;
+        return Json();
+    };
+    CHECK(record_in_altegio()["custom_fields"]["referral"] == "Instagram");
+    CHECK(record_in_altegio()["custom_fields"]["deposit"] == 1500.5);   // a number field is written as a number
+    auto lead = lead_in_sandbox(world, 21001);   // the mapped lead fields carry the values too
+    std::map<int64_t, Json> lead_values;
+    for (const auto& v : lead["custom_fields_values"]) lead_values[v["field_id"]] = v["values"][0]["value"];
+    CHECK(lead_values[880010] == "Instagram");
+    CHECK(lead_values[880011].dump().substr(0, 6) == "1500.5");
+
+    // An edit may clear a value; the record's other fields stay.
+    Json change{{"staff_id", 5001}, {"service_ids", {7001}}, {"datetime", slot["datetime"]}, {"comment", "Первый визит"},
+                {"custom_fields", {{"deposit", ""}}}};
+    auto edited = world.call("PUT", "/api/v1/branches/400001/records/" + std::to_string(record_id), change);
+    REQUIRE_MESSAGE(edited.status == 200, edited.body);
+    CHECK(record_in_altegio()["custom_fields"]["deposit"] == "");
+    CHECK(record_in_altegio()["custom_fields"]["referral"] == "Instagram");
+    CHECK(body_of(edited)["record"]["custom_fields"]["referral"] == "Instagram");
 }
 
 TEST_CASE("group events list the day's events with free seats; booking takes one seat for this lead's client, a full event none") {

@@ -166,6 +166,31 @@ TEST_CASE("a client search asks for a quick search with the summary's fields, an
     CHECK_FALSE(altegio::decode_client_search(*parse_json(R"([{"name":"no id"}])")));
 }
 
+TEST_CASE("additional record fields: listed in either shape; values written by type, empty ones only by an edit") {
+    auto listed = altegio::decode_record_fields(*parse_json(R"([{"id":1,"custom_field":{"id":1,"code":"deposit","title":"Предоплата","type":{"code":"number"}}},
+      {"id":2,"code":"referral","title":"Referral","type":"text"},{"id":3,"code":"note","title":"Note"}])"));
+    REQUIRE(listed);
+    REQUIRE(listed->size() == 3);
+    CHECK((*listed)[0] == domain::RecordField{"deposit", "Предоплата", "number"});
+    CHECK((*listed)[1].type == "text");
+    CHECK((*listed)[2].type == "text");   // no type: text
+    CHECK_FALSE(altegio::decode_record_fields(*parse_json(R"([{"id":4,"title":"no code"}])")));
+
+    domain::BookingRequest request;
+    request.custom_fields = {{"deposit", "1500,5"}, {"referral", "007"}, {"note", ""}};
+    auto created = altegio::encode_record_create(request, "kb-1", {}, *listed);
+    CHECK(created["custom_fields"]["deposit"] == 1500.5);
+    CHECK(created["custom_fields"]["referral"] == "007");   // text stays text
+    CHECK_FALSE(created["custom_fields"].contains("note"));
+    CHECK_FALSE(altegio::encode_record_create(domain::BookingRequest{}, "kb-2", {}, *listed).contains("custom_fields"));
+
+    domain::RecordChange change;
+    change.custom_fields = {{"deposit", "2000"}, {"note", ""}};
+    auto updated = altegio::encode_record_update(change, std::nullopt, {}, *listed);
+    CHECK(updated["custom_fields"]["deposit"] == 2000);
+    CHECK(updated["custom_fields"]["note"] == "");   // an edit clears it
+}
+
 TEST_CASE("a membership: remaining classes from balance_string, the end from activation plus the period") {
     auto s = altegio::decode_subscription(*parse_json(R"json({"id":1,"number":"A-1","balance_string":"Surfing (x7)","type":{"title":"Surfing 10"},
       "status":{"id":2,"title":"activated"},"period":1,"period_unit_id":3,"activated_date":"2026-01-31 10:00:00",

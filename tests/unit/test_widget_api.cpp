@@ -17,6 +17,7 @@ TEST_CASE("the booking request round-trips and its JSON is pinned by a golden fi
     request.color = "f44336";
     request.label_ids = {67345};
     request.request_key = "k-123";
+    request.custom_fields = {{"deposit", "1500"}};
     Json encoded = api::encode(request);
     auto golden = parse_json(read_fixture(KB_OWN_FIXTURES "/widget_api/booking_request.json"));
     REQUIRE(golden);
@@ -28,6 +29,8 @@ TEST_CASE("the booking request round-trips and its JSON is pinned by a golden fi
     CHECK(decoded->color == "f44336");
     CHECK(decoded->label_ids == std::vector<int64_t>{67345});
     CHECK(decoded->request_key == "k-123");
+    CHECK(decoded->custom_fields.at("deposit") == "1500");
+    CHECK_FALSE(api::decode_booking_request(Json{{"lead_id", 1}, {"company_id", 2}, {"custom_fields", {{"deposit", 1500}}}}));   // values are text
 }
 
 TEST_CASE("a malformed booking request is refused with the path of the bad value") {

@@ -521,6 +521,30 @@ TEST_CASE("editing from the log fills the form with the record, keeps its own ti
     CHECK(s.form.name == "Анна");        // the lead's contact
 }
 
+TEST_CASE("additional fields: typed values of the offered fields go into a booking; an edit starts from the record's") {
+    AppState s = ready_to_book();
+    s.catalog->record_fields = {{"referral", "Откуда узнали о нас", "text"}, {"deposit", "Предоплата", "number"}};
+    s.form.custom_fields["referral"] = "Instagram";
+    s.form.custom_fields["deposit"] = "";   // left empty: not sent
+    auto calls = apply(s, {IntentKind::book, 0, "key-fields"});
+    REQUIRE(calls.size() == 1);
+    auto body = *wire::parse_json(calls[0].body);
+    CHECK(body["custom_fields"] == wire::Json{{"referral", "Instagram"}});
+
+    AppState e = with_log();
+    e.catalog->record_fields = {{"deposit", "Предоплата", "number"}};
+    (*e.records)[0].record.custom_fields = {{"deposit", "1500"}, {"internal", "kept by Altegio"}};
+    apply(e, {IntentKind::edit_record, 901, {}});
+    CHECK(e.form.custom_fields.at("deposit") == "1500");
+    e.form.custom_fields["deposit"] = "";   // the manager clears it
+    auto save = apply(e, {IntentKind::book, 0, {}});
+    REQUIRE(save.size() == 1);
+    auto change = *wire::parse_json(save[0].body);
+    CHECK(change["custom_fields"] == wire::Json{{"deposit", ""}});   // cleared; a field the form does not offer is not touched
+    apply(e, {IntentKind::stop_editing, 0, {}});
+    CHECK(e.form.custom_fields.empty());
+}
+
 TEST_CASE("leaving an edit without saving sends nothing and empties the form") {
     AppState s = with_log();
     apply(s, {IntentKind::edit_record, 901, {}});

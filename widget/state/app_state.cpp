@@ -156,6 +156,17 @@ void replace_row(AppState& s, const api::RecordRow& row) {
                 if (each.record.id == row.record.id) each = row;
 }
 
+// The form's additional field values for the fields the branch offers (a record may carry others); empty
+// ones only for an edit, where they clear a value.
+std::map<std::string, std::string> offered_field_values(const AppState& s, bool keep_empty) {
+    std::map<std::string, std::string> out;
+    if (!s.catalog) return out;
+    for (const auto& field : s.catalog->record_fields)
+        if (auto it = s.form.custom_fields.find(field.code); it != s.form.custom_fields.end() && (keep_empty || !it->second.empty()))
+            out[field.code] = it->second;
+    return out;
+}
+
 // [SECTION] the account's log (pipeline view)
 int64_t period_days(const LogView& v) {
     auto a = domain::parse_civil(v.from), b = domain::parse_civil(v.to);
@@ -283,6 +294,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.schedule.reset();
             s.form.service_ids.clear();
             s.form.label_ids.clear();   // categories belong to the branch
+            s.form.custom_fields.clear();   // and so do additional fields
             s.service_search.clear();
             s.catalog.reset();
             forget_from_staff(s);
@@ -319,7 +331,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             if (s.editing_record_id != 0) {
                 s.error.reset();
                 domain::RecordChange change{s.form.staff_id, s.form.service_ids, s.form.slot_datetime, s.form.comment, s.form.color,
-                                            s.form.label_ids};
+                                            s.form.label_ids, offered_field_values(s, true)};
                 return {make_call(s, RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
                                   api::encode(change).dump())};
             }
@@ -327,7 +339,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.error.reset();
             domain::BookingRequest request{s.lead_id, s.form.branch_id, s.form.staff_id, s.form.service_ids, s.form.slot_datetime,
                                            {s.form.name, s.form.phone, s.form.email}, s.form.comment, s.form.color, s.form.label_ids,
-                                           0, s.request_key};
+                                           0, s.request_key, offered_field_values(s, false)};
             if (s.form.group) {   // the event gives employee, services and time
                 request.staff_id = 0;
                 request.service_ids.clear();
@@ -481,6 +493,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.form.color = r.color;
             s.form.label_ids.clear();
             for (const auto& l : r.labels) s.form.label_ids.push_back(l.id);
+            s.form.custom_fields = r.custom_fields;
             if (r.client) {
                 s.form.name = r.client->name;
                 s.form.phone = r.client->phone;
@@ -506,6 +519,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.form.comment.clear();
             s.form.color.clear();
             s.form.label_ids.clear();
+            s.form.custom_fields.clear();
             s.form.service_ids.clear();
             forget_from_staff(s);
             if (s.card) {   // the lead's contact again, as for a new record

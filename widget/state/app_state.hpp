@@ -65,6 +65,7 @@ struct BookingForm {
     bool group = false;                 // a seat in a group event instead of an individual record
     std::string events_date;            // "YYYY-MM-DD", the day whose group events are listed
     int64_t activity_id = 0;            // the chosen group event
+    std::map<std::string, std::string> custom_fields;   // additional record fields: code -> text (edited in place by the view)
 };
 
 // Record colours offered in the form: Material colours, as Altegio's own example value (f44336) is one.

@@ -246,6 +246,24 @@ void draw_labels(const AppState& state, std::vector<Intent>& intents) {
     }
 }
 
+// The branch's additional record fields that the admin mapped: one line each, numbers and dates checked by
+// the relay (the keyboard filter here only helps).
+void draw_record_fields(AppState& state, std::vector<Intent>& intents) {
+    if (!state.catalog || state.catalog->record_fields.empty()) return;
+    section_title("ui.record_fields");
+    for (const auto& field : state.catalog->record_fields) {
+        std::string id = "field_" + field.code;
+        ImGui::TextUnformatted(field.title.c_str());
+        ImGui::SetNextItemWidth(-1);
+        std::string& value = state.form.custom_fields[field.code];
+        ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue;
+        if (field.type == "number") flags |= ImGuiInputTextFlags_CharsDecimal;
+        const char* hint = field.type == "date" ? tr("ui.date_hint").c_str() : "";
+        if (ImGui::InputTextWithHint(("###" + id).c_str(), hint, &value, flags)) intents.push_back({IntentKind::book, 0, {}});
+        remember(id);
+    }
+}
+
 // Individual record or a seat in a group event.
 void draw_mode(const AppState& state, std::vector<Intent>& intents) {
     if (!state.catalog) return;
@@ -348,6 +366,7 @@ void draw_booking_details(AppState& state, std::vector<Intent>& intents) {
     if (!group) {
         draw_color(state, intents);
         draw_labels(state, intents);
+        draw_record_fields(state, intents);
     }
 
     ImGui::Spacing();
