@@ -311,6 +311,13 @@ Result<void> KommoClient::patch_leads(int64_t account_id, const std::vector<cons
 
 std::optional<Error> KommoClient::paused(int64_t account_id) {
     std::lock_guard lock(m_maps_mutex);
+    if (m_pause_read.insert(account_id).second) {   // once per account and process: a pause outlives a restart
+        int64_t since_ms = (m_clock() - m_config.blocked_pause_seconds) * 1000;
+        if (auto alert = m_store.latest_history_at(account_id, "alert.kommo_blocked", since_ms); alert && *alert)
+            m_paused_until[account_id] = **alert / 1000 + m_config.blocked_pause_seconds;
+        else if (!alert)
+            spdlog::error("the pause of Kommo account {} could not be read: {}", account_id, alert.error().detail);
+    }
     auto until = m_paused_until.find(account_id);
     if (until == m_paused_until.end() || m_clock() >= until->second) return std::nullopt;
     return Error{Errc::upstream_unavailable, "ui.error.kommo_blocked",

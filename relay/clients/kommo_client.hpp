@@ -6,12 +6,13 @@
 // Every call goes through the CallLog and the account's rate limiter (7 per second at most).
 // Lead updates from many workers share one PATCH /leads while they wait for the rate limiter (update_lead).
 // A 403 HTML page (Kommo has blocked the account's API) pauses every call for that account for
-// `blocked_pause_seconds` and writes an alert into the request history; the first call after the pause
-// finds out whether the block was lifted.
+// `blocked_pause_seconds` and writes an alert into the request history; a restarted relay reads that alert
+// back and keeps the pause; the first call after the pause finds out whether the block was lifted.
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -120,6 +121,7 @@ private:
     std::map<int64_t, std::unique_ptr<std::mutex>> m_refresh_mutexes;
     std::map<int64_t, std::unique_ptr<UpdateQueue>> m_update_queues;
     std::map<int64_t, int64_t> m_paused_until;   // account -> unix seconds
+    std::set<int64_t> m_pause_read;              // accounts whose last alert was looked up in the history
     std::atomic<int64_t> m_batched_updates{0};
 };
 

@@ -128,6 +128,9 @@ public:
 
     virtual Result<void> add_history(const HistoryEntry& entry) = 0;
     virtual Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) = 0;
+    // When the account's latest history entry of this kind at or after `since_ms` was written (e.g. the last
+    // "Kommo blocked this account" alert, so a restarted relay keeps the pause); nullopt when none.
+    virtual Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) = 0;
 };
 
 }  // namespace kb::store

@@ -217,6 +217,15 @@ TEST_CASE("Kommo's 403 page for a blocked account pauses every call for that acc
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);
     CHECK(world.relay->store().inbox_counts()->done == 0);              // kept for later, not lost
     CHECK(world.relay->store().inbox_counts()->failed == 0);
+
+    // A restart does not lift the pause: the relay reads the alert back.
+    world.restart_relay();
+    before = calls_to_kommo();
+    staff_creates(world, free_slot(world, 5001, 7001), "Third Client", "+34 633 000 333");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(calls_to_kommo() == before);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);
+    CHECK(world.relay->store().inbox_counts()->failed == 0);
 }
 
 TEST_CASE("an event tried again adds no second lead, task or note") {

@@ -35,6 +35,7 @@ struct World {
     http::RouterTransport to_sandbox{sandbox.router()};
     std::string database = temp_database_path();
     std::unique_ptr<RelayApp> relay;
+    RelayConfig relay_config;   // as the relay was started, for restart_relay()
 
     static sandbox::SandboxConfig sandbox_config(http::Transport* outbound) {
         sandbox::SandboxConfig c;
@@ -63,10 +64,18 @@ struct World {
         config.altegio_requests_per_second = altegio_rps;
         config.workers.threads = worker_threads;
         config.workers.idle_poll = std::chrono::milliseconds(20);
+        relay_config = config;
         auto app = RelayApp::create(config, to_sandbox);
         REQUIRE_MESSAGE(app, (app ? "" : app.error().detail));
         relay = std::move(*app);
         to_relay.target = &relay_to_router;
+    }
+    // Stops the relay and starts it again on the same database and key (a restart); nothing may be in flight.
+    void restart_relay() {
+        relay.reset();
+        auto app = RelayApp::create(relay_config, to_sandbox);
+        REQUIRE_MESSAGE(app, (app ? "" : app.error().detail));
+        relay = std::move(*app);
     }
     ~World() {
         sandbox.stop_webhooks();   // nothing may reach the relay once it is gone

@@ -587,4 +587,18 @@ Result<std::vector<HistoryEntry>> SqliteStore::recent_history(int64_t account_id
     });
 }
 
+Result<std::optional<int64_t>> SqliteStore::latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<int64_t>> {
+        // request_history_by_account_time narrows it to the account's entries since `since_ms`.
+        SQLite::Statement query(*m_db,
+            "SELECT MAX(at_ms) FROM request_history WHERE account_id = ? AND at_ms >= ? AND kind = ?");
+        query.bind(1, account_id);
+        query.bind(2, since_ms);
+        query.bind(3, kind);
+        if (!query.executeStep() || query.getColumn(0).isNull()) return std::optional<int64_t>();
+        return std::optional<int64_t>(query.getColumn(0).getInt64());
+    });
+}
+
 }  // namespace kb::store

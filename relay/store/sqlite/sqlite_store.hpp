@@ -50,6 +50,7 @@ public:
     Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
     Result<void> add_history(const HistoryEntry& entry) override;
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
+    Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) override;
 
 private:
     struct PendingWebhook {
