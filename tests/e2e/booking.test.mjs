@@ -440,6 +440,21 @@ test('sharp on a HiDPI screen, and an idle widget draws no frames', async () => 
     await page.mouse.move(r.x + 5, r.y + 5);
     await page.waitForTimeout(200);
     assert.ok((await page.evaluate(() => window.kbWidget.frames())) > later, 'moving over the widget draws again');
+
+    // The schedule grid's window over the page is as sharp.
+    await click(page, 'branch');
+    await click(page, 'branch_option_400001');
+    await click(page, 'service_7001');
+    await click(page, 'open_schedule_all');
+    await control(page, 'schedule_title');
+    const grid = await page.evaluate(() => {
+      const canvas = window.kbWidget.canvas();
+      return { buffer: canvas.width, css: canvas.getBoundingClientRect().width };
+    });
+    assert.ok(grid.css > 600, 'the grid has the room of a window over the page');
+    assert.equal(grid.buffer, Math.round(grid.css * 2), 'two pixels per CSS pixel in the grid too');
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, 'schedule-es-hidpi.png') });
   } finally {
     await hidpi.close();
   }
