@@ -91,13 +91,14 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);
-    app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
                                                                           config.kommo_api_base_override, config.public_url, app->m_clock);
     auto now_ms = [] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };
     RelayApp* self = app.get();
+    app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
+                                                                [self] { self->wake_workers(); });
     app->m_records = std::make_unique<services::RecordLogService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
                                                                   [self] { self->wake_workers(); });
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);

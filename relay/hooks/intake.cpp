@@ -156,4 +156,20 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/kommo/:key", intake_route(deps, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
 }
 
+store::InboxEvent own_record_change(int64_t account_id, int64_t company_id, int64_t record_id, const std::string& type,
+                                    const wire::Json& record, int64_t received_at_ms) {
+    store::InboxEvent event;
+    event.account_id = account_id;
+    event.source = "widget";
+    event.company_id = company_id;
+    event.resource = "record";
+    event.resource_id = record_id;
+    event.event_type = type;
+    event.dedupe_key = altegio_dedupe_key(company_id, "record", record_id, type, record);
+    event.body = wire::Json{{"company_id", company_id}, {"resource", "record"}, {"resource_id", record_id}, {"status", type},
+                            {"data", record}}.dump();
+    event.received_at_ms = received_at_ms;
+    return event;
+}
+
 }  // namespace kb::hooks

@@ -28,4 +28,11 @@ void add_intake_routes(http::Router& router, IntakeDeps deps);
 std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
                                const wire::Json& data);
 
+// The inbox event for a change the relay itself made in Altegio (a booking, an edit, a status change from the
+// widget): Altegio sends no webhook for the relay's own writes, so this one makes the lead follow the change
+// through the same rules (stage, task, note) as a change made in Altegio. `record` is the record as Altegio
+// reads it now; `type` is "create" or "update".
+store::InboxEvent own_record_change(int64_t account_id, int64_t company_id, int64_t record_id, const std::string& type,
+                                    const wire::Json& record, int64_t received_at_ms);
+
 }  // namespace kb::hooks

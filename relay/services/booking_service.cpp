@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <spdlog/spdlog.h>
 #include "relay/crypto/secret_box.hpp"
+#include "relay/hooks/intake.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
 #include "shared/domain/record_fields.hpp"
@@ -192,6 +193,16 @@ Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount
     return {};
 }
 
+Result<void> BookingService::queue_follow_up(const Caller& caller, const WidgetAccount& acc, int64_t company_id, int64_t record_id) {
+    auto record = m_altegio.record_json(caller.account_id, acc.altegio_token(), company_id, record_id);
+    if (!record) return tl::unexpected(record.error());
+    // A retried booking queues the same change again; the inbox keeps it once.
+    auto event = hooks::own_record_change(caller.account_id, company_id, record_id, "create", *record, m_now_ms());
+    if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
+    if (m_wake_workers) m_wake_workers();
+    return {};
+}
+
 Result<BookingResult> BookingService::book(const Caller& caller, const domain::BookingRequest& request) {
     if (auto valid = validate_booking_request(request); !valid) return tl::unexpected(valid.error());
     auto acc = load_widget_account(m_store, caller);
@@ -222,8 +233,10 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
         auto stored = wire::parse_json(booking->result_json);
         auto result = stored ? wire::api::decode_booking_result(*stored) : Result<BookingResult>(tl::unexpected(stored.error()));
         if (!result) return tl::unexpected(result.error());
-        if (booking->state == "booked")
+        if (booking->state == "booked") {
+            if (auto queued = queue_follow_up(caller, *acc, request.company_id, result->record.id); !queued) return tl::unexpected(queued.error());
             if (auto filled = fill_lead(caller, *acc, request, *result, *booking); !filled) return tl::unexpected(filled.error());
+        }
         return result;
     }
 
@@ -250,6 +263,7 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
     if (auto saved = m_store.update_booking(*booking); !saved) return tl::unexpected(saved.error());
     if (auto linked = m_store.save_record_link(caller.account_id, request.company_id, result.record.id, request.lead_id); !linked)
         return tl::unexpected(linked.error());
+    if (auto queued = queue_follow_up(caller, *acc, request.company_id, result.record.id); !queued) return tl::unexpected(queued.error());
     if (auto filled = fill_lead(caller, *acc, request, result, *booking); !filled) return tl::unexpected(filled.error());
     return result;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Booking from the lead card (flow 1 of the architecture): what the widget asks for, answered from
 // Altegio and Kommo, and the booking itself, which never books twice and never stops half-way unseen.
+#include <functional>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -14,8 +15,10 @@ namespace kb::services {
 
 class BookingService {
 public:
-    BookingService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference) {}
+    BookingService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
+                   std::function<int64_t()> now_ms, std::function<void()> wake_workers)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_now_ms(std::move(now_ms)),
+          m_wake_workers(std::move(wake_workers)) {}
 
     Result<wire::api::CardContext> card(const Caller& caller, int64_t lead_id);
     Result<wire::api::Catalog> catalog(const Caller& caller, int64_t company_id);
@@ -36,6 +39,9 @@ private:
     Result<domain::Record> book_in_altegio(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
                                            const store::Booking& booking, bool claimed_before, const std::string& day,
                                            const std::vector<domain::RecordField>& fields);
+    // The new record's follow-up in Kommo that the settings ask for (stage, task, journal note) goes through
+    // the inbox as the record's "create" event; the lead's fields are written at once by fill_lead.
+    Result<void> queue_follow_up(const Caller& caller, const WidgetAccount& account, int64_t company_id, int64_t record_id);
     Result<void> fill_lead(const Caller& caller, const WidgetAccount& account, const domain::BookingRequest& request,
                            wire::api::BookingResult& result, store::Booking& booking);
 
@@ -43,6 +49,8 @@ private:
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
+    std::function<int64_t()> m_now_ms;
+    std::function<void()> m_wake_workers;
 };
 
 // Checks what the manager filled in before anything is sent anywhere.

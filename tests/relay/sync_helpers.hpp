@@ -7,6 +7,26 @@
 
 namespace kb::testing {
 
+// The installation's settings document, as the relay reads it, and saving a changed one.
+inline domain::Settings settings_of(World& world) {
+    auto installation = *world.relay->store().find_installation(31000001);
+    return *wire::decode_settings(*wire::parse_json(installation->settings_json));
+}
+
+inline void save_settings(World& world, const domain::Settings& settings) {
+    auto installation = *world.relay->store().find_installation(31000001);
+    installation->settings_json = wire::encode_settings(settings).dump();
+    REQUIRE(world.relay->store().save_installation(*installation));
+}
+
+// The tasks or notes ("tasks", "notes") that simulated Kommo holds for a lead.
+inline std::vector<Json> of_lead(World& world, const char* what, int64_t lead_id) {
+    std::vector<Json> out;
+    Json state = world.sandbox_state();
+    for (const auto& item : state["kommo"][what])
+        if (item["entity_id"] == lead_id) out.push_back(item);
+    return out;
+}
 
 // The admin's choices for these tests: stages by record state, duplicate search on stage 77003, notes on.
 inline void configure(World& world, bool no_lead_for_altegio_records = false) {

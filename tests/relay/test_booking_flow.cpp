@@ -1,9 +1,8 @@
 // Booking from the lead card, through the relay's handlers against the sandbox (no sockets).
-#include "world.hpp"
+#include "sync_helpers.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include "shared/domain/calendar.hpp"
-#include "shared/wire/settings.hpp"
 #include <set>
 #include <thread>
 
@@ -144,6 +143,27 @@ TEST_CASE("booking creates one Altegio record and fills the lead; a retried clic
     REQUIRE(again.status == 200);
     CHECK(body_of(again)["record"]["id"] == record_id);
     CHECK(records_with_api_id(world) == 1);
+}
+
+TEST_CASE("a booking from the card gets the follow-up the settings ask for: stage, one task and one journal note") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    settings.automation.task_on_new_record = true;
+    settings.automation.journal_note = true;
+    settings.status_sync.map.targets[domain::RecordState::waiting] = {7700001, 77003};   // "Записан"
+    save_settings(world, settings);
+
+    auto body = booking_body(first_free_slot(world), "follow-up-1");
+    auto reply = world.call("POST", "/api/v1/records", body);
+    REQUIRE_MESSAGE(reply.status == 200, reply.body);
+    CHECK(world.call("POST", "/api/v1/records", body).status == 200);   // a retried click
+    settle(world);
+    CHECK(of_lead(world, "tasks", 21001).size() == 1);
+    CHECK(of_lead(world, "notes", 21001).size() == 1);
+    CHECK(lead_in_sandbox(world, 21001)["status_id"] == 77003);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);   // the card's lead, no new one
 }
 
 TEST_CASE("a slot taken in the meantime is a clear conflict and nothing is written") {
@@ -330,11 +350,9 @@ TEST_CASE("additional record fields: the admin's mapped ones are offered, checke
     World world;
     world.install();
     CHECK(body_of(world.call("GET", "/api/v1/branches/400001/services"))["record_fields"].empty());   // nothing mapped yet
-    auto installation = *world.relay->store().find_installation(31000001);
-    auto settings = *wire::decode_settings(*wire::parse_json(installation->settings_json));
+    auto settings = settings_of(world);
     settings.lead_fields.additional_fields[400001] = {{"referral", 880010}, {"deposit", 880011}};   // "Source", "Оплачено"
-    installation->settings_json = wire::encode_settings(settings).dump();
-    REQUIRE(world.relay->store().save_installation(*installation));
+    save_settings(world, settings);
 
     auto catalog = body_of(world.call("GET", "/api/v1/branches/400001/services"));
     REQUIRE(catalog["record_fields"].size() == 2);   // the allergy-test date is not mapped, so not offered

@@ -20,17 +20,6 @@ http::Response change(World& world, int64_t record, const std::string& action, i
     return world.call("POST", "/api/v1/branches/400001/records/" + std::to_string(record) + "/status", Json{{"action", action}}, user);
 }
 
-void save(World& world, const domain::Settings& settings) {
-    auto installation = *world.relay->store().find_installation(31000001);
-    installation->settings_json = wire::encode_settings(settings).dump();
-    REQUIRE(world.relay->store().save_installation(*installation));
-}
-
-domain::Settings current_settings(World& world) {
-    auto installation = *world.relay->store().find_installation(31000001);
-    return *wire::decode_settings(*wire::parse_json(installation->settings_json));
-}
-
 }  // namespace
 
 TEST_CASE("the record log lists the lead's records, newest first, with branch, employee, services, status and amount paid") {
@@ -103,9 +92,9 @@ TEST_CASE("the log refuses unknown actions and branches the user may not see, an
     CHECK(change(world, record, "move").status == 400);   // moving is the booking window's job
     CHECK(change(world, record, "sing").status == 400);
 
-    auto settings = current_settings(world);
+    auto settings = settings_of(world);
     settings.users = {{9002, 0, {400002}, {}, 0}};   // user 9002 sees only another branch
-    save(world, settings);
+    save_settings(world, settings);
     CHECK(log_of(world, 21001, 9002).empty());
     auto refused = change(world, record, "confirm", 9002);
     CHECK(refused.status == 403);
@@ -170,9 +159,9 @@ TEST_CASE("a lead without records shows the Altegio client who has its contact's
     CHECK_FALSE(wire::api::decode_client_summary(body_of(unknown))->found);
 
     // A user who sees only the Madrid branch is not shown a Moscow client.
-    auto settings = current_settings(world);
+    auto settings = settings_of(world);
     settings.users = {{9002, 0, {400002}, {}, 0}};
-    save(world, settings);
+    save_settings(world, settings);
     auto hidden = world.call("GET", "/api/v1/leads/21004/client", Json(), 9002);
     REQUIRE(hidden.status == 200);
     CHECK_FALSE(wire::api::decode_client_summary(body_of(hidden))->found);
@@ -220,9 +209,9 @@ TEST_CASE("the account's log lists the records of a period with their leads, by 
     CHECK(world.call("GET", "/api/v1/records?from=2026-12-01&to=2027-02-01").status == 400);   // longer than 31 days
     CHECK(world.call("GET", "/api/v1/records?from=yesterday&to=2026-12-01").status == 400);
 
-    auto settings = current_settings(world);
+    auto settings = settings_of(world);
     settings.users = {{9002, 0, {400002}, {}, 0}};
-    save(world, settings);
+    save_settings(world, settings);
     CHECK(world.call("GET", "/api/v1/records?" + period + "&company_id=400001", Json(), 9002).status == 403);
     auto theirs = *wire::api::decode_record_log(body_of(world.call("GET", "/api/v1/records?" + period, Json(), 9002)));
     for (const auto& row : theirs.rows) CHECK(row.record.company_id == 400002);
@@ -235,12 +224,12 @@ TEST_CASE("the records window is hidden in the stages the admin chose, and the l
     auto card = [&] { return *wire::api::decode_card_context(body_of(world.call("GET", "/api/v1/card?lead_id=21001"))); };
     CHECK_FALSE(card().records_window_hidden);
     int64_t stage = lead(world, 21001)["status_id"];
-    auto settings = current_settings(world);
+    auto settings = settings_of(world);
     settings.automation.stages_hiding_records_window = {{0, stage}};   // that stage in any pipeline
-    save(world, settings);
+    save_settings(world, settings);
     CHECK(card().records_window_hidden);
     settings.automation.stages_hiding_records_window = {{999, stage}};   // the same status id in another pipeline
-    save(world, settings);
+    save_settings(world, settings);
     CHECK_FALSE(card().records_window_hidden);
 
     auto shown = [&](const std::string& pipeline) {
@@ -248,7 +237,7 @@ TEST_CASE("the records window is hidden in the stages the admin chose, and the l
     };
     CHECK(shown("7700001"));   // no list: every pipeline
     settings.automation.pipelines_showing_record_log = {7700002};
-    save(world, settings);
+    save_settings(world, settings);
     CHECK_FALSE(shown("7700001"));
     CHECK(shown("7700002"));
     CHECK(shown("0"));   // the list page could not tell its pipeline: offered rather than lost

@@ -9,17 +9,6 @@ using namespace kb::testing;
 
 namespace {
 
-domain::Settings settings_of(World& world) {
-    auto installation = *world.relay->store().find_installation(31000001);
-    return *wire::decode_settings(*wire::parse_json(installation->settings_json));
-}
-
-void save_settings(World& world, const domain::Settings& settings) {
-    auto installation = *world.relay->store().find_installation(31000001);
-    installation->settings_json = wire::encode_settings(settings).dump();
-    REQUIRE(world.relay->store().save_installation(*installation));
-}
-
 int count_history(World& world, const std::string& kind) {
     auto history = world.relay->store().recent_history(31000001, 100000);
     REQUIRE(history);
@@ -32,14 +21,6 @@ std::string field_value(const Json& lead, int64_t field_id) {
     for (const auto& field : lead.value("custom_fields_values", Json::array()))
         if (field["field_id"] == field_id) return field["values"][0]["value"].dump();
     return "";
-}
-
-std::vector<Json> of_lead(World& world, const char* what, int64_t lead_id) {
-    std::vector<Json> out;
-    Json state = world.sandbox_state();
-    for (const auto& item : state["kommo"][what])
-        if (item["entity_id"] == lead_id) out.push_back(item);
-    return out;
 }
 
 // Makes `count` records in Altegio whose webhooks never arrive, then lets the reconciler put them all in
