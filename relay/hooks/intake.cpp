@@ -87,19 +87,8 @@ Result<std::vector<store::InboxEvent>> altegio_rows(const store::Installation& i
     auto events = wire::altegio::decode_webhook_body(request.body);
     if (!events) return fail(Errc::bad_input, "ui.error.bad_webhook", events.error().detail);
     std::vector<store::InboxEvent> rows;
-    for (const auto& e : *events) {
-        store::InboxEvent row;
-        row.account_id = installation.account_id;
-        row.source = "altegio";
-        row.company_id = e.company_id;
-        row.resource = e.resource;
-        row.resource_id = e.resource_id;
-        row.event_type = e.status;
-        row.dedupe_key = altegio_dedupe_key(e.company_id, e.resource, e.resource_id, e.status, e.data);
-        row.body = wire::Json{{"company_id", e.company_id}, {"resource", e.resource}, {"resource_id", e.resource_id},
-                              {"status", e.status}, {"data", e.data}}.dump();
-        rows.push_back(std::move(row));
-    }
+    for (const auto& e : *events)   // received_at_ms is set when they are stored
+        rows.push_back(altegio_inbox_row(installation.account_id, "altegio", e.company_id, e.resource, e.resource_id, e.status, e.data, 0));
     return rows;
 }
 
@@ -156,20 +145,20 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/kommo/:key", intake_route(deps, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
 }
 
-store::InboxEvent own_record_change(int64_t account_id, int64_t company_id, int64_t record_id, const std::string& type,
-                                    const wire::Json& record, int64_t received_at_ms) {
-    store::InboxEvent event;
-    event.account_id = account_id;
-    event.source = "widget";
-    event.company_id = company_id;
-    event.resource = "record";
-    event.resource_id = record_id;
-    event.event_type = type;
-    event.dedupe_key = altegio_dedupe_key(company_id, "record", record_id, type, record);
-    event.body = wire::Json{{"company_id", company_id}, {"resource", "record"}, {"resource_id", record_id}, {"status", type},
-                            {"data", record}}.dump();
-    event.received_at_ms = received_at_ms;
-    return event;
+store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& source, int64_t company_id, const std::string& resource,
+                                    int64_t resource_id, const std::string& type, const wire::Json& data, int64_t received_at_ms) {
+    store::InboxEvent row;
+    row.account_id = account_id;
+    row.source = source;
+    row.company_id = company_id;
+    row.resource = resource;
+    row.resource_id = resource_id;
+    row.event_type = type;
+    row.dedupe_key = altegio_dedupe_key(company_id, resource, resource_id, type, data);
+    row.body = wire::Json{{"company_id", company_id}, {"resource", resource}, {"resource_id", resource_id}, {"status", type},
+                          {"data", data}}.dump();
+    row.received_at_ms = received_at_ms;
+    return row;
 }
 
 }  // namespace kb::hooks

@@ -28,11 +28,11 @@ void add_intake_routes(http::Router& router, IntakeDeps deps);
 std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
                                const wire::Json& data);
 
-// The inbox event for a change the relay itself made in Altegio (a booking, an edit, a status change from the
-// widget): Altegio sends no webhook for the relay's own writes, so this one makes the lead follow the change
-// through the same rules (stage, task, note) as a change made in Altegio. `record` is the record as Altegio
-// reads it now; `type` is "create" or "update".
-store::InboxEvent own_record_change(int64_t account_id, int64_t company_id, int64_t record_id, const std::string& type,
-                                    const wire::Json& record, int64_t received_at_ms);
+// An inbox row for an Altegio event, whoever saw it: a webhook ("altegio"), the reconciler ("reconciler"), or
+// the relay itself after its own change in Altegio ("widget": a booking, an edit, a status change, for which
+// Altegio sends no webhook, so the lead follows it through the same rules). `data` is the resource as Altegio
+// shows it; `type` is the webhook status ("create", "update", "delete").
+store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& source, int64_t company_id, const std::string& resource,
+                                    int64_t resource_id, const std::string& type, const wire::Json& data, int64_t received_at_ms);
 
 }  // namespace kb::hooks

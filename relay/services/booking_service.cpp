@@ -197,7 +197,7 @@ Result<void> BookingService::queue_follow_up(const Caller& caller, const WidgetA
     auto record = m_altegio.record_json(caller.account_id, acc.altegio_token(), company_id, record_id);
     if (!record) return tl::unexpected(record.error());
     // A retried booking queues the same change again; the inbox keeps it once.
-    auto event = hooks::own_record_change(caller.account_id, company_id, record_id, "create", *record, m_now_ms());
+    auto event = hooks::altegio_inbox_row(caller.account_id, "widget", company_id, "record", record_id, "create", *record, m_now_ms());
     if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
     if (m_wake_workers) m_wake_workers();
     return {};

@@ -182,7 +182,7 @@ Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t co
 Result<RecordRow> RecordLogService::after_change(const Caller& caller, const domain::Branch& branch, const std::string& token,
                                                  int64_t record_id, const wire::Json& now, const std::string& type) {
     int64_t company_id = branch.id;
-    auto event = hooks::own_record_change(caller.account_id, company_id, record_id, type, now, m_now_ms());
+    auto event = hooks::altegio_inbox_row(caller.account_id, "widget", company_id, "record", record_id, type, now, m_now_ms());
     if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
     if (m_wake_workers) m_wake_workers();
 

@@ -65,18 +65,7 @@ Result<ReconcileReport> Reconciler::run_once() {
                 auto applied = m_store.applied_change(company, record_id);
                 if (!applied) return tl::unexpected(applied.error());
                 std::string type = deleted ? "delete" : created > read_from && *applied == 0 ? "create" : "update";
-                store::InboxEvent e;
-                e.account_id = account;
-                e.source = "reconciler";
-                e.company_id = company;
-                e.resource = "record";
-                e.resource_id = record_id;
-                e.event_type = type;
-                e.dedupe_key = hooks::altegio_dedupe_key(company, "record", e.resource_id, type, r);
-                e.body = wire::Json{{"company_id", company}, {"resource", "record"}, {"resource_id", e.resource_id},
-                                    {"status", type}, {"data", r}}.dump();
-                e.received_at_ms = m_now_ms();
-                rows.push_back(std::move(e));
+                rows.push_back(hooks::altegio_inbox_row(account, "reconciler", company, "record", record_id, type, r, m_now_ms()));
                 if (changed > newest) newest = changed;
             }
             auto added = m_store.append_to_inbox(rows);
