@@ -6,7 +6,6 @@
 #include "relay/hooks/intake.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
-#include "shared/domain/record_fields.hpp"
 #include "shared/domain/text.hpp"
 #include "shared/wire/settings.hpp"
 
@@ -209,13 +208,8 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
     if (!acc) return tl::unexpected(acc.error());
     auto branch = visible_branch(m_reference, caller, *acc, request.company_id);
     if (!branch) return tl::unexpected(branch.error());
-    std::vector<domain::RecordField> fields;   // read only when the manager filled some
-    if (!request.custom_fields.empty()) {
-        auto mapped = mapped_record_fields(m_altegio, caller, *acc, request.company_id);
-        if (!mapped) return tl::unexpected(mapped.error());
-        if (auto valid = domain::check_record_field_values(request.custom_fields, *mapped); !valid) return tl::unexpected(valid.error());
-        fields = std::move(*mapped);
-    }
+    auto fields = fields_for_values(m_altegio, caller, *acc, request.company_id, request.custom_fields);
+    if (!fields) return tl::unexpected(fields.error());
 
     store::Booking fresh;
     fresh.account_id = caller.account_id;
@@ -253,7 +247,7 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
         seat.datetime.clear();
         day = event->date.substr(0, 10);
     }
-    auto record = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day, fields);
+    auto record = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day, *fields);
     if (!record) return tl::unexpected(record.error());
 
     BookingResult result{std::move(*record), branch->title, false, ""};

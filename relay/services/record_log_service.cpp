@@ -3,7 +3,6 @@
 #include <algorithm>
 #include "relay/hooks/intake.hpp"
 #include "shared/domain/calendar.hpp"
-#include "shared/domain/record_fields.hpp"
 #include "shared/domain/text.hpp"
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/settings.hpp"
@@ -163,16 +162,11 @@ Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t co
     const std::string& token = open->account.altegio_token();
     auto old = wire::altegio::decode_record(open->before, "data");
     if (!old) return tl::unexpected(old.error());
-    std::vector<domain::RecordField> fields;   // read only when the manager changed some
-    if (!change.custom_fields.empty()) {
-        auto mapped = mapped_record_fields(m_altegio, caller, open->account, company_id);
-        if (!mapped) return tl::unexpected(mapped.error());
-        if (auto valid = domain::check_record_field_values(change.custom_fields, *mapped); !valid) return tl::unexpected(valid.error());
-        fields = std::move(*mapped);
-    }
+    auto fields = fields_for_values(m_altegio, caller, open->account, company_id, change.custom_fields);
+    if (!fields) return tl::unexpected(fields.error());
     auto chosen = m_altegio.services_by_id(caller.account_id, company_id, token, change.service_ids);
     if (!chosen) return tl::unexpected(chosen.error());
-    auto body = wire::altegio::encode_record_update(change, old->client, *chosen, fields);
+    auto body = wire::altegio::encode_record_update(change, old->client, *chosen, *fields);
     if (auto done = m_altegio.update_record(caller.account_id, token, company_id, record_id, body); !done) return tl::unexpected(done.error());
     auto after = m_altegio.record_json(caller.account_id, token, company_id, record_id);
     if (!after) return tl::unexpected(after.error());

@@ -1,6 +1,7 @@
 #include "relay/services/widget_account.hpp"
 
 #include <algorithm>
+#include "shared/domain/record_fields.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::services {
@@ -48,6 +49,16 @@ Result<std::vector<domain::RecordField>> mapped_record_fields(clients::AltegioCl
     auto fields = altegio.record_fields(caller.account_id, account.altegio_token(), company_id);
     if (!fields) return tl::unexpected(fields.error());
     std::erase_if(*fields, [&](const domain::RecordField& f) { return !mapped->second.count(f.code); });
+    return fields;
+}
+
+Result<std::vector<domain::RecordField>> fields_for_values(clients::AltegioClient& altegio, const Caller& caller,
+                                                           const WidgetAccount& account, int64_t company_id,
+                                                           const std::map<std::string, std::string>& values) {
+    if (values.empty()) return std::vector<domain::RecordField>{};
+    auto fields = mapped_record_fields(altegio, caller, account, company_id);
+    if (!fields) return tl::unexpected(fields.error());
+    if (auto valid = domain::check_record_field_values(values, *fields); !valid) return tl::unexpected(valid.error());
     return fields;
 }
 

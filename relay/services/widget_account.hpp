@@ -4,6 +4,7 @@
 // Usage:
 //   auto account = load_widget_account(store, caller);            // not_configured until Altegio is connected
 //   auto branch = visible_branch(reference, caller, *account, company_id);   // forbidden when not visible
+#include <map>
 #include <vector>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -28,5 +29,11 @@ Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const 
 // Altegio's order: the ones the booking form offers and the only ones a booking or an edit may fill.
 Result<std::vector<domain::RecordField>> mapped_record_fields(clients::AltegioClient& altegio, const Caller& caller,
                                                               const WidgetAccount& account, int64_t company_id);
+
+// The fields a booking or an edit fills, once `values` are checked against them (a code not offered, a number
+// or date that is not one, is refused before anything is written); none, and no call, when `values` is empty.
+Result<std::vector<domain::RecordField>> fields_for_values(clients::AltegioClient& altegio, const Caller& caller,
+                                                           const WidgetAccount& account, int64_t company_id,
+                                                           const std::map<std::string, std::string>& values);
 
 }  // namespace kb::services
