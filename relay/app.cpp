@@ -92,7 +92,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
-                                                                          config.kommo_api_base_override, config.public_url, app->m_clock);
+        services::InstallationConfig{config.kommo_api_base_override, config.public_url, config.kommo.client_id, config.kommo.client_secret},
+        app->m_clock);
     auto now_ms = [] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     };
@@ -101,6 +102,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                                 [self] { self->wake_workers(); });
     app->m_records = std::make_unique<services::RecordLogService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
                                                                   [self] { self->wake_workers(); });
+    app->m_settings = std::make_unique<services::SettingsService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
+                                                                  *app->m_installation, now_ms);
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
@@ -111,7 +114,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] {
                                  if (self->m_workers) self->m_workers->wake();
                              }});
-    api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_store,
+    api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_store,
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
                                                   app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }});
     return app;

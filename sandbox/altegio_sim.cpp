@@ -235,13 +235,18 @@ void Sandbox::add_altegio_routes() {
     add("POST", "/auth", false, [this](State& s, const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body) return altegio_error(400, "Invalid JSON", 5);
-        if (wire::read_text(*body, "login") != m_config.altegio_login || wire::read_text(*body, "password") != m_config.altegio_password)
+        std::string login = wire::read_text(*body, "login"), password = wire::read_text(*body, "password");
+        Json user;
+        if (login == m_config.altegio_login && password == m_config.altegio_password)
+            user = Json{{"id", 12795431}, {"name", "Администратор"}};
+        else if (auto employee = s.employee_logins.find(login); employee != s.employee_logins.end() && employee->second["password"] == password)
+            user = Json{{"id", employee->second["id"]}, {"name", employee->second["name"]}};
+        else
             return altegio_error(401, "Неверный логин или пароль");
         std::string token = random_hex(16);
         s.user_tokens.insert(token);
-        return altegio_ok(Json{{"id", 12795431}, {"user_token", token}, {"name", "Администратор"}, {"phone", "79990000000"},
-                               {"login", m_config.altegio_login}, {"email", m_config.altegio_login}, {"avatar", ""},
-                               {"is_approved", true}},
+        return altegio_ok(Json{{"id", user["id"]}, {"user_token", token}, {"name", user["name"]}, {"phone", "79990000000"},
+                               {"login", login}, {"email", login}, {"avatar", ""}, {"is_approved", true}},
                           201);
     });
 

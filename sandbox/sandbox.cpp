@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include "relay/crypto/hmac.hpp"
 #include "relay/crypto/jwt.hpp"
 #include "sandbox/state.hpp"
 #include "shared/domain/calendar.hpp"
@@ -157,6 +158,7 @@ Json Sandbox::info() {
                 {"altegio_partner_token", m_config.partner_token},
                 {"altegio_login", m_config.altegio_login},
                 {"altegio_password", m_config.altegio_password},
+                {"employee_logins", Json{{"olga@bella.example", "olga-sandbox"}, {"lucia@bella.example", "lucia-sandbox"}}},
                 {"kommo_api_base_url", m_public_url + "/kommo"},
                 {"kommo_client_id", m_config.kommo_client_id},
                 {"kommo_client_secret", m_config.kommo_client_secret},
@@ -313,6 +315,26 @@ void Sandbox::add_control_routes() {
         auto answer = m_config.outbound->send({"GET", m_config.kommo_redirect_uri + "?code=" + code + "&state=sandbox&referer=" +
                                                            http::url_encode(host) + "&platform=2&client_id=" + m_config.kommo_client_id +
                                                            "&from_widget=1", {}, ""});
+        return http::json_response(answer.status == 200 ? 200 : 502,
+                                   Json{{"relay_status", answer.status}, {"relay_body", answer.body.substr(0, 500)}}.dump());
+    });
+
+    // The admin removes the integration: Kommo revokes its tokens and calls the "access revoked" hook, signed
+    // hex(HMAC-SHA256(client_id|account_id, client_secret)).
+    m_router.add("POST", "/__sandbox/kommo/uninstall", [this](const Request&) {
+        std::string account_id;
+        {
+            std::lock_guard lock(m_state->mutex);
+            for (auto& [token, usable] : m_state->refresh_tokens) usable = false;
+            m_state->access_tokens.clear();
+            account_id = std::to_string(m_state->account["id"].get<int64_t>());
+        }
+        if (!m_config.outbound || m_config.kommo_redirect_uri.empty())
+            return http::json_response(409, R"({"error":"no relay redirect URI configured"})");
+        std::string signature = crypto::hmac_sha256_hex(m_config.kommo_client_id + "|" + account_id, m_config.kommo_client_secret);
+        auto answer = m_config.outbound->send({"GET", m_config.kommo_redirect_uri + "/revoked?account_id=" + account_id +
+                                                          "&client_uuid=" + http::url_encode(m_config.kommo_client_id) +
+                                                          "&signature=" + signature, {}, ""});
         return http::json_response(answer.status == 200 ? 200 : 502,
                                    Json{{"relay_status", answer.status}, {"relay_body", answer.body.substr(0, 500)}}.dump());
     });

@@ -157,6 +157,10 @@ void seed(Sandbox::State& s, int64_t now) {
     s.abonements["79165554433"] = Json{{"balance_string", "Стрижки (x2)"}, {"activated_date", local_iso(now - 20 * 86400, s.company_offsets[moscow])},
                                        {"period", 3}, {"period_unit_id", 3}, {"type", Json{{"title", "Абонемент на 5 стрижек"}}}};
 
+    // Employees with their own Altegio accounts (the settings page links them to Kommo users).
+    s.employee_logins["olga@bella.example"] = Json{{"id", 12795501}, {"name", "Ольга Смирнова"}, {"password", "olga-sandbox"}};
+    s.employee_logins["lucia@bella.example"] = Json{{"id", 12795601}, {"name", "Lucía Fernández"}, {"password", "lucia-sandbox"}};
+
     // [SECTION] Kommo: account, users, pipelines, fields
     s.account = Json{{"id", 31000001}, {"name", "Bella Studio"}, {"subdomain", "bellastudio"}, {"currency", "RUB"},
                      {"country", "RU"}, {"created_at", now - 400 * 86400}};

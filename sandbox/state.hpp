@@ -34,6 +34,7 @@ struct Sandbox::State {
     std::map<int64_t, Json> record_fields;                // company -> additional record fields, as GET /custom_fields lists them
     std::map<int64_t, Json> activities;                   // group event id -> {id, company_id, service_id, staff_id, date, length, capacity}
     std::set<std::string> user_tokens;
+    std::map<std::string, Json> employee_logins;          // login -> {id, name, password}: employees' own Altegio accounts
     int64_t next_record_id = 70000001;
     int64_t next_client_id = 60000001;
     int64_t next_transaction_id = 91000001;

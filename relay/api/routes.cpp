@@ -30,6 +30,12 @@ Response reply(const Result<T>& result) {
     return http::json_response(200, wire::api::encode(*result).dump());
 }
 
+// A save's reply: 200 when saved, 422 with every problem when the document was refused.
+Response saved_reply(const Result<wire::api::SaveReply>& result) {
+    if (!result) return error_response(result.error());
+    return http::json_response(result->problems.empty() ? 200 : 422, wire::api::encode(*result).dump());
+}
+
 Result<int64_t> positive_id(const std::string& text, const char* what) {
     auto value = wire::int_from(Json(text), what);
     if (!value || *value <= 0) return fail(Errc::bad_input, "ui.error.bad_request", std::string(what) + " must be a positive number");
@@ -48,6 +54,13 @@ Result<std::vector<int64_t>> id_list(const std::string& text) {
         start = comma + 1;
     }
     return ids;
+}
+
+// {"base_revision": n}: the settings revision the admin's page was showing.
+Result<int64_t> base_revision_of(const Request& request) {
+    auto body = wire::parse_json(request.body);
+    if (!body || !body->is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "expected a JSON object");
+    return wire::read_int(*body, "base_revision", "body");
 }
 
 Result<services::Caller> authenticate(const Request& request, const RouteDeps& deps) {
@@ -101,6 +114,13 @@ void add_routes(http::Router& router, RouteDeps deps) {
         }
         return http::text_response(200, html_page("Installed", "The Altegio integration is connected to " + outcome->subdomain + "."),
                                    "text/html; charset=utf-8");
+    });
+
+    router.add("GET", "/oauth/kommo/revoked", [deps](const Request& request) {
+        auto removed = deps.installation.uninstall(request.query_value("account_id"), request.query_value("client_uuid"),
+                                                   request.query_value("signature"));
+        if (!removed) return error_response(removed.error());
+        return http::json_response(200, Json{{"uninstalled", *removed}}.dump());
     });
 
     router.add("POST", "/api/v1/altegio/connect", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
@@ -227,6 +247,52 @@ void add_routes(http::Router& router, RouteDeps deps) {
         auto lead = positive_id(request.param("lead"), "lead");
         if (!lead) return error_response(lead.error());
         return reply(deps.records.client_summary(caller, *lead));
+    }));
+
+    // [SECTION] the settings page (account administrators only)
+    router.add("GET", "/api/v1/settings", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+        return reply(deps.settings.page(caller));
+    }));
+
+    router.add("PUT", "/api/v1/settings", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto body = wire::parse_json(request.body);
+        if (!body) return error_response(body.error());
+        auto save = wire::api::decode_settings_save(*body);
+        if (!save) return error_response(save.error());
+        return saved_reply(deps.settings.save(caller, *save));
+    }));
+
+    router.add("GET", "/api/v1/settings/versions", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+        return reply(deps.settings.versions(caller));
+    }));
+
+    router.add("POST", "/api/v1/settings/versions/:revision/restore",
+               authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto revision = positive_id(request.param("revision"), "revision");
+        if (!revision) return error_response(revision.error());
+        auto base = base_revision_of(request);
+        if (!base) return error_response(base.error());
+        return saved_reply(deps.settings.restore(caller, *revision, *base));
+    }));
+
+    router.add("GET", "/api/v1/settings/branches/:company", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto company = positive_id(request.param("company"), "company");
+        if (!company) return error_response(company.error());
+        return reply(deps.settings.branch_choices(caller, *company));
+    }));
+
+    router.add("POST", "/api/v1/settings/users/:user/altegio", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto user = positive_id(request.param("user"), "user");
+        if (!user) return error_response(user.error());
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "expected a JSON object"});
+        return reply(deps.settings.link_user(caller, *user, wire::read_text(*body, "login"), wire::read_text(*body, "password")));
+    }));
+
+    router.add("POST", "/api/v1/settings/fields", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto base = base_revision_of(request);
+        if (!base) return error_response(base.error());
+        return saved_reply(deps.settings.create_missing_fields(caller, *base));
     }));
 
     // [SECTION] request history: failed events and "Repeat request" (account administrators only)

@@ -2,6 +2,9 @@
 // The relay's HTTP surface, as plain handlers on a Router:
 //   GET  /healthz
 //   GET  /oauth/kommo?code=&referer=          Kommo's install redirect
+//   GET  /oauth/kommo/revoked?account_id=&client_uuid=&signature=   Kommo's uninstall hook
+//   /api/v1/settings...                       the settings page (admin), see shared/wire/settings_api.hpp
+//   GET  /api/v1/history/failed, POST /api/v1/history/failed/{id}/repeat   failed events (admin)
 //   POST /api/v1/altegio/connect              {login, password} (admin)
 //   GET  /api/v1/card?lead_id=                and the other /api/v1 reads listed in shared/wire/widget_api.hpp
 //   POST /api/v1/records                      BookingRequest -> BookingResult
@@ -15,6 +18,7 @@
 #include "relay/services/booking_service.hpp"
 #include "relay/services/record_log_service.hpp"
 #include "relay/services/installation_service.hpp"
+#include "relay/services/settings_service.hpp"
 
 namespace kb::api {
 
@@ -37,6 +41,7 @@ struct RouteDeps {
     services::BookingService& booking;
     services::RecordLogService& records;
     services::InstallationService& installation;
+    services::SettingsService& settings;
     store::Store& store;
     AuthConfig auth;
     std::function<int64_t()> clock;

@@ -42,7 +42,7 @@ Result<const Json*> AltegioClient::call(int64_t account_id, const std::string& k
     return altegio::unwrap(holder);
 }
 
-Result<std::string> AltegioClient::sign_in(int64_t account_id, const std::string& login, const std::string& password) {
+Result<AltegioUser> AltegioClient::sign_in(int64_t account_id, const std::string& login, const std::string& password) {
     Json holder, body{{"login", login}, {"password", password}};
     auto data = call(account_id, "altegio.auth", "POST", "/auth", "", &body, RetryPolicy::safe(), holder);
     if (!data) {
@@ -51,9 +51,9 @@ Result<std::string> AltegioClient::sign_in(int64_t account_id, const std::string
             return fail(Errc::unauthorized, "ui.error.altegio_wrong_password", data.error().detail);
         return tl::unexpected(data.error());
     }
-    std::string token = wire::read_text(**data, "user_token");
-    if (token.empty()) return fail(Errc::upstream_rejected, "ui.error.altegio_auth", "no user_token in the reply");
-    return token;
+    AltegioUser user{wire::read_int_or(**data, "id", "auth.id", 0).value_or(0), wire::read_text(**data, "name"), wire::read_text(**data, "user_token")};
+    if (user.user_token.empty()) return fail(Errc::upstream_rejected, "ui.error.altegio_auth", "no user_token in the reply");
+    return user;
 }
 
 Result<std::vector<domain::Branch>> AltegioClient::my_branches(int64_t account_id, const std::string& user_token) {
@@ -318,13 +318,29 @@ Result<std::map<int64_t, domain::Money>> AltegioClient::payments_between(int64_t
     return paid;
 }
 
-Result<void> AltegioClient::register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id,
-                                            const std::string& url) {
+Result<Json> AltegioClient::hooks_settings(int64_t account_id, const std::string& user_token, int64_t company_id) {
     Json holder;
     auto current = call(account_id, "altegio.hooks_settings", "GET", "/hooks_settings/" + std::to_string(company_id), user_token, nullptr,
                         RetryPolicy::safe(), holder);
     if (!current) return tl::unexpected(current.error());
-    Json settings = (*current)->is_object() ? **current : Json::object();
+    return (*current)->is_object() ? **current : Json::object();
+}
+
+Result<bool> AltegioClient::webhook_registered(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                              const std::string& url) {
+    auto current = hooks_settings(account_id, user_token, company_id);
+    if (!current) return tl::unexpected(current.error());
+    if (!wire::read_flag(*current, "active")) return false;
+    const Json* urls = wire::member(*current, "urls");
+    if (!urls || !urls->is_array()) return false;
+    return std::any_of(urls->begin(), urls->end(), [&](const Json& u) { return u.is_string() && u.get<std::string>() == url; });
+}
+
+Result<void> AltegioClient::register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                            const std::string& url) {
+    auto current = hooks_settings(account_id, user_token, company_id);
+    if (!current) return tl::unexpected(current.error());
+    Json settings = std::move(*current);
     Json urls = Json::array();
     if (const Json* existing = wire::member(settings, "urls"); existing && existing->is_array())
         for (const auto& u : *existing)

@@ -16,13 +16,21 @@ struct AltegioConfig {
     std::string partner_token;
 };
 
+// Who signed in: Altegio's user and the token its calls carry.
+struct AltegioUser {
+    int64_t id = 0;
+    std::string name;
+    std::string user_token;
+};
+
 class AltegioClient {
 public:
     AltegioClient(CallLog& log, RateLimiter& limiter, AltegioConfig config)
         : m_log(log), m_limiter(limiter), m_config(std::move(config)) {}
 
-    // Exchanges an administrator's login and password for a user token; the password is not kept.
-    Result<std::string> sign_in(int64_t account_id, const std::string& login, const std::string& password);
+    // Exchanges a login and password for a user token; the password is not kept. A wrong pair is
+    // Errc::unauthorized with "ui.error.altegio_wrong_password" ("Authorization error").
+    Result<AltegioUser> sign_in(int64_t account_id, const std::string& login, const std::string& password);
 
     Result<std::vector<domain::Branch>> my_branches(int64_t account_id, const std::string& user_token);
     Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token);
@@ -74,6 +82,8 @@ public:
                                                               const std::string& from, const std::string& to);
     // Adds `url` to the branch's webhook URLs (other applications' URLs stay) and asks for record, client
     // and payment events, never for our own writes (self_sending 0).
+    // Whether `url` is among the branch's webhook addresses and the webhooks are on (403: no rights to see them).
+    Result<bool> webhook_registered(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url);
     Result<void> register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url);
     // Staff-side edits of an existing record.
     Result<void> set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
@@ -93,6 +103,7 @@ public:
                                                                 const std::string& api_id);
 
 private:
+    Result<wire::Json> hooks_settings(int64_t account_id, const std::string& user_token, int64_t company_id);   // {} when none
     Result<const wire::Json*> call(int64_t account_id, const std::string& kind, const std::string& method,
                                    const std::string& path, const std::string& user_token, const wire::Json* body,
                                    RetryPolicy retry, wire::Json& holder);

@@ -230,6 +230,28 @@ Result<std::vector<domain::PipelineInfo>> KommoClient::pipelines(int64_t account
     return kommo::decode_pipelines(*body);
 }
 
+Result<std::vector<kommo::Pipeline>> KommoClient::named_pipelines(int64_t account_id) {
+    auto body = call(account_id, "kommo.pipelines", "GET", "/api/v4/leads/pipelines", nullptr, RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    return kommo::decode_pipeline_list(*body);
+}
+
+Result<std::vector<kommo::User>> KommoClient::users(int64_t account_id) {
+    std::vector<kommo::User> out;
+    for (int page = 1; page <= 20; ++page) {
+        auto body = call(account_id, "kommo.users", "GET", "/api/v4/users?limit=250&page=" + std::to_string(page), nullptr,
+                         RetryPolicy::safe());
+        if (!body) return tl::unexpected(body.error());
+        if (body->is_null()) break;   // 204: past the last page
+        auto users = kommo::decode_users(*body);
+        if (!users) return tl::unexpected(users.error());
+        out.insert(out.end(), users->begin(), users->end());
+        const Json* links = wire::member(*body, "_links");
+        if (!links || !wire::member(*links, "next")) break;
+    }
+    return out;
+}
+
 KommoClient::UpdateQueue& KommoClient::update_queue_for(int64_t account_id) {
     std::lock_guard lock(m_maps_mutex);
     auto& queue = m_update_queues[account_id];
@@ -413,10 +435,11 @@ Result<std::vector<std::string>> KommoClient::lead_task_texts(int64_t account_id
     return out;
 }
 
-Result<kommo::FieldDefinition> KommoClient::create_lead_field(int64_t account_id, const std::string& name, const std::string& type,
-                                                              const std::string& code) {
+Result<kommo::FieldDefinition> KommoClient::create_field(int64_t account_id, const std::string& entity, const std::string& name,
+                                                         const std::string& type, const std::string& code) {
     Json body = Json::array({Json{{"name", name}, {"type", type}, {"code", code}}});
-    auto reply = call(account_id, "kommo.create_lead_field", "POST", "/api/v4/leads/custom_fields", &body, RetryPolicy::once());
+    auto reply = call(account_id, "kommo.create_" + entity + "_field", "POST", "/api/v4/" + entity + "/custom_fields", &body,
+                      RetryPolicy::once());
     if (!reply) return tl::unexpected(reply.error());
     const Json* embedded = wire::member(*reply, "_embedded");
     const Json* fields = embedded ? wire::member(*embedded, "custom_fields") : nullptr;

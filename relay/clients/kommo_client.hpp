@@ -52,14 +52,17 @@ public:
     Result<std::vector<wire::kommo::FieldDefinition>> lead_field_definitions(int64_t account_id);
     Result<std::vector<wire::kommo::FieldDefinition>> contact_field_definitions(int64_t account_id);
     Result<void> update_contact(int64_t account_id, int64_t contact_id, const std::vector<domain::FieldValue>& fields);
-    Result<wire::kommo::FieldDefinition> create_lead_field(int64_t account_id, const std::string& name, const std::string& type,
-                                                           const std::string& code);
+    // entity: "leads" or "contacts".
+    Result<wire::kommo::FieldDefinition> create_field(int64_t account_id, const std::string& entity, const std::string& name,
+                                                      const std::string& type, const std::string& code);
 
     // Contacts whose fields match `query` (Kommo's full-text search), each with its leads' ids.
     Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> contacts_with_leads(int64_t account_id, const std::string& query);
     Result<std::vector<wire::kommo::Lead>> leads_by_id(int64_t account_id, const std::vector<int64_t>& ids);
     Result<std::vector<wire::kommo::Lead>> search_leads(int64_t account_id, const std::string& query);
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id);
+    Result<std::vector<wire::kommo::Pipeline>> named_pipelines(int64_t account_id);   // with names, for the settings page
+    Result<std::vector<wire::kommo::User>> users(int64_t account_id);
     struct LeadUpdate {
         int64_t lead_id = 0;
         std::vector<domain::FieldValue> fields;

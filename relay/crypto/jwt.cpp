@@ -1,19 +1,12 @@
 #include "relay/crypto/jwt.hpp"
 
+#include "relay/crypto/hmac.hpp"
+
 #include <sodium.h>
 #include <vector>
 
 namespace kb::crypto {
 namespace {
-
-std::string hmac_sha256(std::string_view message, std::string_view key) {
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state state;
-    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-    crypto_auth_hmacsha256_final(&state, mac);
-    return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
-}
 
 tl::unexpected<Error> rejected(std::string detail, std::string key = "ui.error.unauthorized") {
     return fail(Errc::unauthorized, std::move(key), "disposable token: " + std::move(detail));
@@ -55,9 +48,7 @@ Result<DisposableToken> verify_disposable_token(std::string_view token, const To
     auto signature = base64url_decode(token.substr(second + 1));
     if (!signature) return tl::unexpected(signature.error());
     std::string expected = hmac_sha256(signing_input, expect.client_secret);
-    if (signature->size() != expected.size() ||
-        sodium_memcmp(signature->data(), expected.data(), expected.size()) != 0)
-        return rejected("bad signature");
+    if (!same_secret(*signature, expected)) return rejected("bad signature");
 
     auto header_text = base64url_decode(token.substr(0, first));
     auto claims_text = base64url_decode(token.substr(first + 1, second - first - 1));

@@ -10,6 +10,13 @@
 
 namespace kb::services {
 
+struct InstallationConfig {
+    std::string kommo_api_base_override;   // tests and the demo: the simulated Kommo instead of https://<referer>
+    std::string public_url;                // where Kommo and Altegio reach the relay
+    std::string client_id;                 // the integration's, to check Kommo's uninstall hook
+    std::string client_secret;
+};
+
 struct InstallOutcome {
     int64_t account_id = 0;
     std::string subdomain;
@@ -19,16 +26,26 @@ class InstallationService {
 public:
     using Clock = clients::KommoClient::Clock;
     InstallationService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo,
-                        clients::ReferenceCache& reference, std::string kommo_api_base_override, std::string public_url, Clock clock)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_kommo_api_base_override(std::move(kommo_api_base_override)),
-          m_public_url(std::move(public_url)), m_clock(std::move(clock)) {}
+                        clients::ReferenceCache& reference, InstallationConfig config, Clock clock)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_config(std::move(config)), m_clock(std::move(clock)) {}
 
     // GET redirect_uri?code=&referer=<account host>: tokens, account, installation, lead fields.
     Result<InstallOutcome> complete_oauth(const std::string& code, const std::string& referer);
+    // Kommo's "access revoked" hook: GET ?account_id=&client_uuid=&signature=, the signature being
+    // hex(HMAC-SHA256(client_id + "|" + account_id, client_secret)). Deletes the installation and every token it
+    // holds (its settings versions and history stay); a wrong signature is Errc::unauthorized and changes nothing.
+    // False when the account had no installation (the hook repeated).
+    Result<bool> uninstall(const std::string& account_id, const std::string& client_uuid, const std::string& signature);
     // Admin only. Returns the branches the Altegio user manages; the relay's webhook URL is registered with
     // each connected one (all of them while none is chosen) — a branch without rights is left for the settings
     // page to show.
     Result<std::vector<domain::Branch>> connect_altegio(const Caller& caller, const std::string& login, const std::string& password);
+
+    // Registers the relay's webhook address with each connected branch among `managed` (every one while none is
+    // chosen), keeping other applications' addresses; a branch that refuses is logged and left for the settings
+    // page to show.
+    void register_branch_webhooks(int64_t account_id, const std::vector<domain::Branch>& managed);
+    std::string webhook_url(const store::Installation& installation) const;   // where Altegio posts this account's events
 
 private:
     Result<void> ensure_lead_fields(int64_t account_id);
@@ -37,8 +54,7 @@ private:
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
-    std::string m_kommo_api_base_override;
-    std::string m_public_url;
+    InstallationConfig m_config;
     Clock m_clock;
 };
 

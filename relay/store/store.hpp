@@ -20,6 +20,7 @@ struct Installation {
     std::string altegio_user_token;    // "" until an admin connects Altegio
     std::string webhook_key;           // random, part of the webhook URLs
     std::string settings_json = "{}";  // the versioned settings document (shared/wire/settings)
+    int64_t settings_revision = 0;     // which saved version settings_json is (0: never saved through save_settings)
     int64_t installed_at = 0;
 };
 
@@ -54,6 +55,23 @@ struct HistoryEntry {
     int64_t duration_ms = 0;
 };
 
+// One saved settings document (the admin's "versions" list; restoring one saves it again as the newest).
+struct SettingsVersion {
+    int64_t revision = 0;
+    std::string settings_json;
+    int64_t saved_at_ms = 0;
+    int64_t saved_by_user = 0;         // Kommo user id; 0 = the relay (installation)
+};
+
+// A Kommo user's own Altegio employee account, checked with its login and password when the admin entered it.
+struct UserLink {
+    int64_t kommo_user_id = 0;
+    int64_t altegio_user_id = 0;
+    std::string altegio_user_name;
+    std::string user_token;            // plaintext in memory only; sealed at rest
+    int64_t checked_at_ms = 0;
+};
+
 // One event in the durable inbox.
 struct InboxEvent {
     int64_t id = 0;
@@ -86,6 +104,20 @@ public:
     virtual Result<void> save_kommo_tokens(int64_t account_id, const std::string& access_token,
                                            const std::string& refresh_token, int64_t access_expires_at) = 0;
     virtual Result<void> save_altegio_token(int64_t account_id, const std::string& user_token) = 0;
+    // Uninstall: the installation and its tokens (Kommo's, Altegio's, the users') are deleted; the saved settings
+    // versions and the history stay, so a reinstall starts from the last settings. False when it was not there.
+    virtual Result<bool> delete_installation(int64_t account_id) = 0;
+
+    // Saves `settings_json` as the next revision and makes it the installation's settings, only if the
+    // installation still holds `base_revision`; otherwise Errc::conflict and nothing changes. Returns the new revision.
+    virtual Result<int64_t> save_settings(int64_t account_id, int64_t base_revision, const std::string& settings_json,
+                                          int64_t user_id, int64_t at_ms) = 0;
+    // Newest first.
+    virtual Result<std::vector<SettingsVersion>> settings_versions(int64_t account_id, int32_t limit) = 0;
+    virtual Result<std::optional<SettingsVersion>> settings_version(int64_t account_id, int64_t revision) = 0;
+
+    virtual Result<void> save_user_link(int64_t account_id, const UserLink& link) = 0;
+    virtual Result<std::vector<UserLink>> user_links(int64_t account_id) = 0;
 
     // Returns the booking for (account, request_key): the existing one, or `fresh` stored as new.
     virtual Result<Booking> claim_booking(const Booking& fresh) = 0;
@@ -121,6 +153,9 @@ public:
     virtual Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) = 0;
     // Deletes the account's history entries and finished (done or failed) inbox events older than `before_ms`.
     virtual Result<int64_t> prune(int64_t account_id, int64_t before_ms) = 0;
+
+    // When the newest webhook from this branch reached the inbox (ms); 0 when none is kept.
+    virtual Result<int64_t> last_webhook_at(int64_t account_id, int64_t company_id) = 0;
 
     virtual Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) = 0;   // "" when never read
     virtual Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) = 0;

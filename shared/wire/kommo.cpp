@@ -30,29 +30,51 @@ Result<User> decode_user(const Json& value, std::string_view path) {
     return User{*id, read_text(value, "name"), read_text(value, "email"), rights && read_flag(*rights, "is_admin")};
 }
 
-Result<std::vector<domain::PipelineInfo>> decode_pipelines(const Json& body) {
+Result<std::vector<User>> decode_users(const Json& body) {
+    const Json* embedded = member(body, "_embedded");
+    if (!embedded) return std::vector<User>{};   // Kommo answers 204 with no body when a page is empty
+    auto users = read_list(*embedded, "users", "_embedded");
+    if (!users) return tl::unexpected(users.error());
+    if (!*users) return std::vector<User>{};
+    return decode_list<User>(**users, "users", [](const Json& v, std::string_view path) { return decode_user(v, path); });
+}
+
+Result<std::vector<Pipeline>> decode_pipeline_list(const Json& body) {
     const Json* embedded = member(body, "_embedded");
     if (!embedded || !member(*embedded, "pipelines"))   // every account has a pipeline: absence means a wrong reply
         return fail(Errc::bad_input, "ui.error.bad_reply", "pipelines: _embedded.pipelines missing");
     auto pipelines = read_list(*embedded, "pipelines", "_embedded");
     if (!pipelines) return tl::unexpected(pipelines.error());
-    std::vector<domain::PipelineInfo> out;
+    std::vector<Pipeline> out;
     for (size_t i = 0; i < (*pipelines)->size(); ++i) {
         const Json& p = (**pipelines)[i];
         std::string path = index_path("pipelines", i);
         auto id = read_int(p, "id", path);
         if (!id) return tl::unexpected(id.error());
-        domain::PipelineInfo info{*id, {}};
+        Pipeline pipeline{*id, read_text(p, "name"), read_flag(p, "is_main"), {}};
         const Json* inner = member(p, "_embedded");
         auto statuses = inner ? read_list(*inner, "statuses", path + "._embedded") : Result<const Json*>(nullptr);
         if (!statuses) return tl::unexpected(statuses.error());
         if (*statuses)
             for (size_t j = 0; j < (*statuses)->size(); ++j) {
-                auto status = read_int((**statuses)[j], "id", index_path(path + ".statuses", j));
-                auto sort = read_int_or((**statuses)[j], "sort", index_path(path + ".statuses", j), 0);
+                const Json& item = (**statuses)[j];
+                auto status = read_int(item, "id", index_path(path + ".statuses", j));
+                auto sort = read_int_or(item, "sort", index_path(path + ".statuses", j), 0);
                 if (!status || !sort) return tl::unexpected(status ? sort.error() : status.error());
-                info.statuses.emplace_back(*status, static_cast<int32_t>(*sort));
+                pipeline.stages.push_back(Stage{*status, read_text(item, "name"), static_cast<int32_t>(*sort)});
             }
+        out.push_back(std::move(pipeline));
+    }
+    return out;
+}
+
+Result<std::vector<domain::PipelineInfo>> decode_pipelines(const Json& body) {
+    auto named = decode_pipeline_list(body);
+    if (!named) return tl::unexpected(named.error());
+    std::vector<domain::PipelineInfo> out;
+    for (const auto& pipeline : *named) {
+        domain::PipelineInfo info{pipeline.id, {}};
+        for (const auto& stage : pipeline.stages) info.statuses.emplace_back(stage.id, stage.sort);
         out.push_back(std::move(info));
     }
     return out;

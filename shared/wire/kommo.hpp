@@ -56,8 +56,25 @@ struct User {
     bool is_admin = false;
 };
 
+struct Stage {
+    int64_t id = 0;
+    std::string name;
+    int32_t sort = 0;
+};
+
+struct Pipeline {
+    int64_t id = 0;
+    std::string name;
+    bool is_main = false;
+    std::vector<Stage> stages;   // in Kommo's order
+};
+
 Result<User> decode_user(const Json& value, std::string_view path = "user");
-// GET /leads/pipelines: each pipeline with its stages and their order.
+// GET /users: the account's users.
+Result<std::vector<User>> decode_users(const Json& body);
+// GET /leads/pipelines: each pipeline with its stages, their names and order.
+Result<std::vector<Pipeline>> decode_pipeline_list(const Json& body);
+// The same, as the settings rules see it (ids and order only).
 Result<std::vector<domain::PipelineInfo>> decode_pipelines(const Json& body);
 
 // POST /tasks item and POST /leads/{id}/notes item.

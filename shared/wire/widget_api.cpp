@@ -1,95 +1,20 @@
 #include "shared/wire/widget_api.hpp"
 
+#include "shared/wire/object_reader.hpp"
+
 namespace kb::wire::api {
 
 using namespace kb::domain;
 
-// [SECTION] field helpers --------------------------------------------------------------------------------
 namespace {
-
-// Collects the first error of a sequence of reads, so each decoder reads as a flat list of fields.
-struct Reader {
-    const Json& object;
-    std::string path;
-    std::optional<Error> error;
-
-    int64_t integer(std::string_view key) {
-        auto v = read_int(object, key, path);
-        if (!v) { if (!error) error = v.error(); return 0; }
-        return *v;
-    }
-    int64_t integer_or(std::string_view key, int64_t fallback) {
-        auto v = read_int_or(object, key, path, fallback);
-        if (!v) { if (!error) error = v.error(); return fallback; }
-        return *v;
-    }
-    std::string text(std::string_view key) { return read_text(object, key); }
-    const Json& list(std::string_view key) {
-        auto v = read_list(object, key, path);
-        if (!v) { if (!error) error = v.error(); static const Json empty = Json::array(); return empty; }
-        return **v;
-    }
-};
-
-// An object of texts under `key` (absent = none), e.g. additional field values; a non-text value is the reader's error.
-std::map<std::string, std::string> texts_of(Reader& r, std::string_view key) {
-    std::map<std::string, std::string> out;
-    const Json* object = member(r.object, key);
-    if (!object || object->is_null()) return out;
-    if (!object->is_object()) {
-        if (!r.error) r.error = Error{Errc::bad_input, "ui.error.bad_request", join_path(r.path, key) + ": expected an object"};
-        return out;
-    }
-    for (auto it = object->begin(); it != object->end(); ++it) {
-        if (it.value().is_string()) out[it.key()] = it.value().get<std::string>();
-        else if (!r.error) r.error = Error{Errc::bad_input, "ui.error.bad_request", join_path(join_path(r.path, key), it.key()) + ": expected text"};
-    }
-    return out;
-}
-
-// A list of ids under `key` (absent = none); a non-id element is the reader's error.
-std::vector<int64_t> ids_of(Reader& r, std::string_view key) {
-    std::vector<int64_t> out;
-    const Json* list = member(r.object, key);
-    if (!list || list->is_null()) return out;
-    const Json& items = r.list(key);
-    for (size_t i = 0; i < items.size(); ++i) {
-        auto id = int_from(items[i], index_path(join_path(r.path, key), i));
-        if (id) out.push_back(*id);
-        else if (!r.error) r.error = id.error();
-    }
-    return out;
-}
-
-template <class T>
-Result<T> finish(Reader& reader, T value) {
-    if (reader.error) return tl::unexpected(*reader.error);
-    return value;
-}
-
-template <class T, class Encode>
-Json encode_each(const std::vector<T>& values, Encode encode) {
-    Json out = Json::array();
-    for (const auto& v : values) out.push_back(encode(v));
-    return out;
-}
 
 // [SECTION] domain types ---------------------------------------------------------------------------------
 Json encode_client(const ClientData& c) { return Json{{"name", c.name}, {"phone", c.phone}, {"email", c.email}}; }
 ClientData decode_client(const Json& j) { return ClientData{read_text(j, "name"), read_text(j, "phone"), read_text(j, "email")}; }
 
-Json encode_branch(const Branch& b) {
-    return Json{{"id", b.id}, {"title", b.title}, {"address", b.address}, {"timezone_name", b.timezone_name}, {"currency", b.currency}};
-}
-Result<Branch> decode_branch(const Json& j, std::string_view path) {
-    Reader r{j, std::string(path), {}};
-    Branch b{r.integer("id"), r.text("title"), r.text("address"), r.text("timezone_name"), r.text("currency")};
-    return finish(r, std::move(b));
-}
-
 Json encode_category(const ServiceCategory& c) { return Json{{"id", c.id}, {"title", c.title}, {"weight", c.weight}}; }
 Result<ServiceCategory> decode_category(const Json& j, std::string_view path) {
-    Reader r{j, std::string(path), {}};
+    FieldReader r{j, std::string(path), {}};
     ServiceCategory c{r.integer("id"), r.text("title"), static_cast<int32_t>(r.integer_or("weight", 0))};
     return finish(r, std::move(c));
 }
@@ -99,7 +24,7 @@ Json encode_service(const Service& s) {
                 {"price_max_minor", s.price_max.minor}, {"duration_seconds", s.duration_seconds}};
 }
 Result<Service> decode_service(const Json& j, std::string_view path) {
-    Reader r{j, std::string(path), {}};
+    FieldReader r{j, std::string(path), {}};
     Service s{r.integer("id"), r.text("title"), r.integer_or("category_id", 0), Money{r.integer_or("price_min_minor", 0)},
               Money{r.integer_or("price_max_minor", 0)}, static_cast<int32_t>(r.integer_or("duration_seconds", 0))};
     return finish(r, std::move(s));
@@ -109,14 +34,14 @@ Json encode_staff(const Staff& s) {
     return Json{{"id", s.id}, {"name", s.name}, {"specialization", s.specialization}, {"bookable", s.bookable}};
 }
 Result<Staff> decode_staff(const Json& j, std::string_view path) {
-    Reader r{j, std::string(path), {}};
+    FieldReader r{j, std::string(path), {}};
     Staff s{r.integer("id"), r.text("name"), r.text("specialization"), read_flag(j, "bookable", true)};
     return finish(r, std::move(s));
 }
 
 Json encode_slot(const TimeSlot& t) { return Json{{"time", t.time}, {"datetime", t.datetime}, {"seance_length", t.seance_length}}; }
 Result<TimeSlot> decode_slot(const Json& j, std::string_view path) {
-    Reader r{j, std::string(path), {}};
+    FieldReader r{j, std::string(path), {}};
     TimeSlot t{r.text("time"), r.text("datetime"), static_cast<int32_t>(r.integer_or("seance_length", 0))};
     return finish(r, std::move(t));
 }
@@ -136,7 +61,7 @@ Json encode_record(const Record& rec) {
     return out;
 }
 Result<Record> decode_record(const Json& j, std::string_view path) {
-    Reader r{j, std::string(path), {}};
+    FieldReader r{j, std::string(path), {}};
     Record rec;
     rec.id = r.integer("id");
     rec.company_id = r.integer_or("company_id", 0);
@@ -145,7 +70,7 @@ Result<Record> decode_record(const Json& j, std::string_view path) {
     rec.staff_specialization = r.text("staff_specialization");
     const Json& services = r.list("services");
     for (size_t i = 0; i < services.size(); ++i) {
-        Reader s{services[i], index_path(join_path(path, "services"), i), {}};
+        FieldReader s{services[i], index_path(join_path(path, "services"), i), {}};
         rec.services.push_back(RecordService{s.integer("id"), s.text("title"), Money{s.integer_or("cost_minor", 0)}});
         if (s.error && !r.error) r.error = s.error;
     }
@@ -172,13 +97,22 @@ Result<Record> decode_record(const Json& j, std::string_view path) {
 
 }  // namespace
 
+Json encode_branch(const Branch& b) {
+    return Json{{"id", b.id}, {"title", b.title}, {"address", b.address}, {"timezone_name", b.timezone_name}, {"currency", b.currency}};
+}
+Result<Branch> decode_branch(const Json& j, std::string_view path) {
+    FieldReader r{j, std::string(path), {}};
+    Branch b{r.integer("id"), r.text("title"), r.text("address"), r.text("timezone_name"), r.text("currency")};
+    return finish(r, std::move(b));
+}
+
 // [SECTION] messages ---------------------------------------------------------------------------------------
 Json encode(const CardContext& v) {
     return Json{{"lead_id", v.lead_id}, {"lead_name", v.lead_name}, {"contact", encode_client(v.contact)},
                 {"branches", encode_each(v.branches, encode_branch)}, {"records_window_hidden", v.records_window_hidden}};
 }
 Result<CardContext> decode_card_context(const Json& j) {
-    Reader r{j, "card", {}};
+    FieldReader r{j, "card", {}};
     CardContext v{r.integer("lead_id"), r.text("lead_name"), {}, {}, read_flag(j, "records_window_hidden")};
     if (const Json* contact = member(j, "contact")) v.contact = decode_client(*contact);
     auto branches = decode_list<Branch>(r.list("branches"), "card.branches", decode_branch);
@@ -197,7 +131,7 @@ Json encode(const Catalog& v) {
                  })}};
 }
 Result<Catalog> decode_catalog(const Json& j) {
-    Reader r{j, "catalog", {}};
+    FieldReader r{j, "catalog", {}};
     auto categories = decode_list<ServiceCategory>(r.list("categories"), "catalog.categories", decode_category);
     auto services = decode_list<Service>(r.list("services"), "catalog.services", decode_service);
     if (!categories) return tl::unexpected(categories.error());
@@ -214,7 +148,7 @@ Result<Catalog> decode_catalog(const Json& j) {
 
 Json encode(const std::vector<Staff>& v) { return Json{{"staff", encode_each(v, encode_staff)}}; }
 Result<std::vector<Staff>> decode_staff_list(const Json& j) {
-    Reader r{j, "", {}};
+    FieldReader r{j, "", {}};
     const Json& list = r.list("staff");
     if (r.error) return tl::unexpected(*r.error);
     return decode_list<Staff>(list, "staff", decode_staff);
@@ -222,7 +156,7 @@ Result<std::vector<Staff>> decode_staff_list(const Json& j) {
 
 Json encode(const std::vector<std::string>& dates) { return Json{{"dates", dates}}; }
 Result<std::vector<std::string>> decode_dates(const Json& j) {
-    Reader r{j, "", {}};
+    FieldReader r{j, "", {}};
     std::vector<std::string> out;
     for (const auto& d : r.list("dates"))
         if (d.is_string()) out.push_back(d.get<std::string>());
@@ -231,7 +165,7 @@ Result<std::vector<std::string>> decode_dates(const Json& j) {
 
 Json encode(const std::vector<TimeSlot>& v) { return Json{{"times", encode_each(v, encode_slot)}}; }
 Result<std::vector<TimeSlot>> decode_times(const Json& j) {
-    Reader r{j, "", {}};
+    FieldReader r{j, "", {}};
     const Json& list = r.list("times");
     if (r.error) return tl::unexpected(*r.error);
     return decode_list<TimeSlot>(list, "times", decode_slot);
@@ -245,11 +179,11 @@ Json encode(const std::vector<GroupEvent>& v) {
                  })}};
 }
 Result<std::vector<GroupEvent>> decode_group_events(const Json& j) {
-    Reader r{j, "", {}};
+    FieldReader r{j, "", {}};
     const Json& list = r.list("events");
     if (r.error) return tl::unexpected(*r.error);
     return decode_list<GroupEvent>(list, "events", [](const Json& e, std::string_view path) {
-        Reader er{e, std::string(path), {}};
+        FieldReader er{e, std::string(path), {}};
         GroupEvent out{er.integer("id"), er.integer_or("service_id", 0), er.text("service_title"), er.integer_or("staff_id", 0),
                        er.text("staff_name"), er.text("date"), static_cast<int32_t>(er.integer_or("length", 0)),
                        static_cast<int32_t>(er.integer_or("capacity", 0)), static_cast<int32_t>(er.integer_or("records_count", 0))};
@@ -267,7 +201,7 @@ Json encode(const DaySchedule& v) {
     return Json{{"date", v.date}, {"timezone_name", v.timezone_name}, {"free_times_asked", v.free_times_asked}, {"columns", columns}};
 }
 Result<DaySchedule> decode_day_schedule(const Json& j) {
-    Reader r{j, "schedule", {}};
+    FieldReader r{j, "schedule", {}};
     DaySchedule v{r.text("date"), r.text("timezone_name"), read_flag(j, "free_times_asked"), {}};
     const Json& columns = r.list("columns");
     for (size_t i = 0; i < columns.size() && !r.error; ++i) {
@@ -280,7 +214,7 @@ Result<DaySchedule> decode_day_schedule(const Json& j) {
         if (!decoded_staff) return tl::unexpected(decoded_staff.error());
         column.staff = std::move(*decoded_staff);
         column.hours_known = read_flag(c, "hours_known");
-        Reader cr{c, path, {}};
+        FieldReader cr{c, path, {}};
         for (const auto& w : cr.list("working")) column.working.push_back(WorkInterval{read_text(w, "from"), read_text(w, "to")});
         auto records = decode_list<Record>(cr.list("records"), path + ".records", decode_record);
         auto free = decode_list<TimeSlot>(cr.list("free"), path + ".free", decode_slot);
@@ -302,7 +236,7 @@ Json encode(const BookingRequest& v) {
 }
 Result<BookingRequest> decode_booking_request(const Json& j) {
     if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "booking: expected an object");
-    Reader r{j, "booking", {}};
+    FieldReader r{j, "booking", {}};
     BookingRequest v;
     v.lead_id = r.integer("lead_id");
     v.company_id = r.integer("company_id");
@@ -326,7 +260,7 @@ Json encode(const RecordChange& v) {
 }
 Result<RecordChange> decode_record_change(const Json& j) {
     if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "change: expected an object");
-    Reader r{j, "change", {}};
+    FieldReader r{j, "change", {}};
     RecordChange v;
     v.staff_id = r.integer("staff_id");
     v.service_ids = ids_of(r, "service_ids");
@@ -367,7 +301,7 @@ Json encode(const RecordLog& v) {
                 {"go_to_lead_button", v.go_to_lead_button}};
 }
 Result<RecordLog> decode_record_log(const Json& j) {
-    Reader r{j, "", {}};
+    FieldReader r{j, "", {}};
     const Json& list = r.list("records");
     if (r.error) return tl::unexpected(*r.error);
     RecordLog out;
@@ -393,13 +327,13 @@ Json encode(const ClientSummary& v) {
 }
 Result<ClientSummary> decode_client_summary(const Json& j) {
     if (!j.is_object()) return fail(Errc::bad_input, "ui.error.bad_reply", "client summary: expected an object");
-    Reader r{j, "summary", {}};
+    FieldReader r{j, "summary", {}};
     ClientSummary v;
     v.found = read_flag(j, "found");
     v.company_id = r.integer_or("company_id", 0);
     v.currency = r.text("currency");
     if (const Json* c = member(j, "client"); c && c->is_object()) {
-        Reader cr{*c, "summary.client", {}};
+        FieldReader cr{*c, "summary.client", {}};
         v.client.id = cr.integer_or("id", 0);
         v.client.name = cr.text("name");
         v.client.phone = cr.text("phone");
@@ -409,7 +343,7 @@ Result<ClientSummary> decode_client_summary(const Json& j) {
         if (cr.error && !r.error) r.error = cr.error;
     }
     if (const Json* s = member(j, "subscription"); s && s->is_object()) {
-        Reader sr{*s, "summary.subscription", {}};
+        FieldReader sr{*s, "summary.subscription", {}};
         v.client.subscription = Subscription{sr.text("name"), sr.text("start_date"), sr.text("end_date"),
                                              static_cast<int32_t>(sr.integer_or("remaining", -1))};
         if (sr.error && !r.error) r.error = sr.error;

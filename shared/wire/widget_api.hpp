@@ -106,9 +106,11 @@ Json encode(const RecordLog& value);
 Json encode(const RecordRow& value);
 Json encode(const ClientSummary& value);
 Json encode(const ApiError& value);
+Json encode_branch(const domain::Branch& value);
 ApiError to_api_error(const Error& error);
 
 Result<CardContext> decode_card_context(const Json& value);
+Result<domain::Branch> decode_branch(const Json& value, std::string_view path);
 Result<Catalog> decode_catalog(const Json& value);
 Result<std::vector<domain::Staff>> decode_staff_list(const Json& value);
 Result<std::vector<std::string>> decode_dates(const Json& value);

@@ -78,6 +78,18 @@ TEST_CASE("pipelines with their stages in order, including won and lost; users w
     CHECK((*pipelines)[0].statuses.size() == 3);
     CHECK((*pipelines)[0].statuses[1] == std::pair<int64_t, int32_t>{142, 10000});
     CHECK_FALSE(kommo::decode_pipelines(*parse_json(R"({"_embedded":{}})")));
+    auto named = kommo::decode_pipeline_list(*parse_json(R"({"_embedded":{"pipelines":[{"id":7700001,"name":"Записи","is_main":true,
+      "_embedded":{"statuses":[{"id":77002,"name":"Новая заявка","sort":20},{"id":142,"name":"Успешно реализовано","sort":10000}]}}]}})"));
+    REQUIRE(named);
+    CHECK((*named)[0].name == "Записи");
+    CHECK((*named)[0].is_main);
+    CHECK((*named)[0].stages[1].name == "Успешно реализовано");
+    auto users = kommo::decode_users(*parse_json(R"({"_embedded":{"users":[{"id":9001,"name":"Анна","rights":{"is_admin":true}},
+      {"id":9002,"name":"Javier","rights":{"is_admin":false}}]}})"));
+    REQUIRE(users);
+    REQUIRE(users->size() == 2);
+    CHECK_FALSE((*users)[1].is_admin);
+    CHECK_FALSE(kommo::decode_users(*parse_json(R"({"_embedded":{"users":[{"name":"no id"}]}})")));
     auto user = kommo::decode_user(*parse_json(R"({"id":9001,"name":"Анна","email":"a@b.c","rights":{"is_admin":true}})"));
     REQUIRE(user);
     CHECK(user->is_admin);

@@ -1,6 +1,7 @@
 #include "relay/store/sqlite/sqlite_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -134,7 +135,7 @@ Result<std::optional<Installation>> SqliteStore::read_installation(const char* w
     return guarded([&]() -> Result<std::optional<Installation>> {
         SQLite::Statement query(*m_reader, std::string(
             "SELECT account_id, subdomain, api_base_url, access_token_sealed, refresh_token_sealed, access_expires_at,"
-            " altegio_user_token_sealed, webhook_key, settings_json, installed_at FROM installations WHERE ") + where_clause);
+            " altegio_user_token_sealed, webhook_key, settings_json, installed_at, settings_revision FROM installations WHERE ") + where_clause);
         bind(query);
         if (!query.executeStep()) return std::nullopt;
         Installation i;
@@ -155,6 +156,7 @@ Result<std::optional<Installation>> SqliteStore::read_installation(const char* w
         i.webhook_key = query.getColumn(7).getString();
         i.settings_json = query.getColumn(8).getString();
         i.installed_at = query.getColumn(9).getInt64();
+        i.settings_revision = query.getColumn(10).getInt64();
         return i;
     });
 }
@@ -191,6 +193,126 @@ Result<void> SqliteStore::save_altegio_token(int64_t account_id, const std::stri
         update.bind(2, account_id);
         if (update.exec() != 1) return fail(Errc::not_found, "ui.error.not_installed", "no installation for the account");
         return {};
+    });
+}
+
+// [SECTION] settings versions, uninstall and user links ----------------------------------------------------------
+Result<bool> SqliteStore::delete_installation(int64_t account_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<bool> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement remove(*m_db, "DELETE FROM installations WHERE account_id = ?");
+        remove.bind(1, account_id);
+        bool existed = remove.exec() == 1;
+        SQLite::Statement users(*m_db, "DELETE FROM user_links WHERE account_id = ?");
+        users.bind(1, account_id);
+        users.exec();
+        transaction.commit();
+        return existed;
+    });
+}
+
+Result<int64_t> SqliteStore::save_settings(int64_t account_id, int64_t base_revision, const std::string& settings_json,
+                                           int64_t user_id, int64_t at_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int64_t> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement current(*m_db, "SELECT settings_revision FROM installations WHERE account_id = ?");
+        current.bind(1, account_id);
+        if (!current.executeStep()) return fail(Errc::not_found, "ui.error.not_installed", "no installation for the account");
+        if (current.getColumn(0).getInt64() != base_revision)
+            return fail(Errc::conflict, "ui.error.settings_conflict",
+                        "settings were saved meanwhile (revision " + std::to_string(current.getColumn(0).getInt64()) + ")");
+        // Revisions keep counting across a reinstall: the versions table outlives the installation row.
+        SQLite::Statement newest(*m_db, "SELECT COALESCE(MAX(revision), 0) FROM settings_versions WHERE account_id = ?");
+        newest.bind(1, account_id);
+        newest.executeStep();
+        int64_t revision = std::max(base_revision, newest.getColumn(0).getInt64()) + 1;
+        SQLite::Statement insert(*m_db,
+            "INSERT INTO settings_versions (account_id, revision, settings_json, saved_at_ms, saved_by_user) VALUES (?, ?, ?, ?, ?)");
+        insert.bind(1, account_id);
+        insert.bind(2, revision);
+        insert.bind(3, settings_json);
+        insert.bind(4, at_ms);
+        insert.bind(5, user_id);
+        insert.exec();
+        SQLite::Statement update(*m_db, "UPDATE installations SET settings_json = ?, settings_revision = ? WHERE account_id = ?");
+        update.bind(1, settings_json);
+        update.bind(2, revision);
+        update.bind(3, account_id);
+        update.exec();
+        transaction.commit();
+        return revision;
+    });
+}
+
+namespace {
+SettingsVersion version_from(SQLite::Statement& row) {
+    return SettingsVersion{row.getColumn(0).getInt64(), row.getColumn(1).getString(), row.getColumn(2).getInt64(),
+                           row.getColumn(3).getInt64()};
+}
+}  // namespace
+
+Result<std::vector<SettingsVersion>> SqliteStore::settings_versions(int64_t account_id, int32_t limit) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::vector<SettingsVersion>> {
+        SQLite::Statement query(*m_reader,
+            "SELECT revision, settings_json, saved_at_ms, saved_by_user FROM settings_versions WHERE account_id = ?"
+            " ORDER BY revision DESC LIMIT ?");
+        query.bind(1, account_id);
+        query.bind(2, limit);
+        std::vector<SettingsVersion> out;
+        while (query.executeStep()) out.push_back(version_from(query));
+        return out;
+    });
+}
+
+Result<std::optional<SettingsVersion>> SqliteStore::settings_version(int64_t account_id, int64_t revision) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::optional<SettingsVersion>> {
+        SQLite::Statement query(*m_reader,
+            "SELECT revision, settings_json, saved_at_ms, saved_by_user FROM settings_versions WHERE account_id = ? AND revision = ?");
+        query.bind(1, account_id);
+        query.bind(2, revision);
+        if (!query.executeStep()) return std::nullopt;
+        return version_from(query);
+    });
+}
+
+Result<void> SqliteStore::save_user_link(int64_t account_id, const UserLink& link) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO user_links (account_id, kommo_user_id, altegio_user_id, altegio_user_name, user_token_sealed, checked_at_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, kommo_user_id) DO UPDATE SET altegio_user_id = excluded.altegio_user_id,"
+            " altegio_user_name = excluded.altegio_user_name, user_token_sealed = excluded.user_token_sealed,"
+            " checked_at_ms = excluded.checked_at_ms");
+        upsert.bind(1, account_id);
+        upsert.bind(2, link.kommo_user_id);
+        upsert.bind(3, link.altegio_user_id);
+        upsert.bind(4, link.altegio_user_name);
+        upsert.bind(5, m_box.seal(link.user_token));
+        upsert.bind(6, link.checked_at_ms);
+        upsert.exec();
+        return {};
+    });
+}
+
+Result<std::vector<UserLink>> SqliteStore::user_links(int64_t account_id) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::vector<UserLink>> {
+        SQLite::Statement query(*m_reader,
+            "SELECT kommo_user_id, altegio_user_id, altegio_user_name, user_token_sealed, checked_at_ms FROM user_links"
+            " WHERE account_id = ? ORDER BY kommo_user_id");
+        query.bind(1, account_id);
+        std::vector<UserLink> out;
+        while (query.executeStep()) {
+            auto token = m_box.open(query.getColumn(3).getString());
+            if (!token) return tl::unexpected(token.error());
+            out.push_back(UserLink{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(), query.getColumn(2).getString(),
+                                   *token, query.getColumn(4).getInt64()});
+        }
+        return out;
     });
 }
 
@@ -489,6 +611,19 @@ Result<Store::InboxCounts> SqliteStore::inbox_counts() {
 }
 
 // [SECTION] reconciler ---------------------------------------------------------------------------------------------
+Result<int64_t> SqliteStore::last_webhook_at(int64_t account_id, int64_t company_id) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<int64_t> {
+        // Walks the inbox from the newest row: quick for a branch that sends, a full scan (settings page only)
+        // for one that does not.
+        SQLite::Statement query(*m_reader,
+            "SELECT received_at_ms FROM inbox WHERE account_id = ? AND company_id = ? AND source = 'altegio' ORDER BY id DESC LIMIT 1");
+        query.bind(1, account_id);
+        query.bind(2, company_id);
+        return query.executeStep() ? query.getColumn(0).getInt64() : int64_t{0};
+    });
+}
+
 Result<std::string> SqliteStore::reconciler_watermark(int64_t account_id, int64_t company_id) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::string> {

@@ -28,6 +28,13 @@ public:
     Result<void> save_kommo_tokens(int64_t account_id, const std::string& access_token, const std::string& refresh_token,
                                    int64_t access_expires_at) override;
     Result<void> save_altegio_token(int64_t account_id, const std::string& user_token) override;
+    Result<bool> delete_installation(int64_t account_id) override;
+    Result<int64_t> save_settings(int64_t account_id, int64_t base_revision, const std::string& settings_json, int64_t user_id,
+                                  int64_t at_ms) override;
+    Result<std::vector<SettingsVersion>> settings_versions(int64_t account_id, int32_t limit) override;
+    Result<std::optional<SettingsVersion>> settings_version(int64_t account_id, int64_t revision) override;
+    Result<void> save_user_link(int64_t account_id, const UserLink& link) override;
+    Result<std::vector<UserLink>> user_links(int64_t account_id) override;
     Result<Booking> claim_booking(const Booking& fresh) override;
     Result<void> update_booking(const Booking& booking) override;
     Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) override;
@@ -40,6 +47,7 @@ public:
     Result<int32_t> requeue_interrupted_events() override;
     Result<InboxCounts> inbox_counts() override;
     Result<std::optional<Installation>> find_installation_by_webhook_key(const std::string& key) override;
+    Result<int64_t> last_webhook_at(int64_t account_id, int64_t company_id) override;
     Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
     Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
     Result<std::vector<int64_t>> installed_accounts() override;
