@@ -92,6 +92,7 @@ void Sandbox::add_kommo_routes() {
                 if (code == s.auth_codes.end() || code->second < now()) return oauth_error("Authorization code has expired");
                 s.auth_codes.erase(code);
                 ++s.installs;
+                s.installed = true;
             } else if (grant == "refresh_token") {
                 auto refresh = s.refresh_tokens.find(wire::read_text(*body, "refresh_token"));
                 if (refresh == s.refresh_tokens.end() || !refresh->second) return oauth_error("Token has been revoked");

@@ -188,7 +188,7 @@ Json Sandbox::snapshot() {
                                       {"webhooks_pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight},
                                       {"changes_made", s.changes_made}}},
                 {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
-                               {"notes", s.notes}, {"webhooks", s.webhooks}, {"refreshes", s.refreshes}, {"installs", s.installs},
+                               {"notes", s.notes}, {"webhooks", s.webhooks}, {"refreshes", s.refreshes}, {"installs", s.installs}, {"installed", s.installed},
                                {"live_access_tokens", s.access_tokens.size()},
                                {"calls_answered", kommo_count(s.admitted_by_target)}, {"rate_limited_answers", kommo_count(s.limited_by_target)}}},
                 {"rate_limited_answers", s.rate_limited_answers}};
@@ -251,13 +251,16 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
 void Sandbox::add_control_routes() {
     using http::Request;
     m_router.add("GET", "/__sandbox/info", [this](const Request&) { return http::json_response(200, info().dump()); });
-    // Kommo's address of a pipeline's leads list: the host page, which draws the list for such an address.
-    m_router.add("GET", "/leads/pipeline/:id", [this](const Request&) {
+    // Kommo's address of a pipeline's leads list, and of a widget's advanced settings page: the host page, which
+    // draws the list or the settings area for such an address.
+    auto host_page = [this](const Request&) {
         std::ifstream file(m_config.host_page_file, std::ios::binary);
         if (!file) return http::json_response(404, R"({"error":"no host page"})");
         std::string page((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
         return http::text_response(200, page, "text/html; charset=utf-8");
-    });
+    };
+    m_router.add("GET", "/leads/pipeline/:id", host_page);
+    m_router.add("GET", "/settings/widgets/:code", host_page);
     // Kommo's address of a lead's card, where "Go to lead" sends the browser: the imitated card.
     m_router.add("GET", "/leads/detail/:id", [](const Request& request) {
         http::Response r{302, "text/plain", "", {}};
@@ -326,6 +329,7 @@ void Sandbox::add_control_routes() {
         {
             std::lock_guard lock(m_state->mutex);
             for (auto& [token, usable] : m_state->refresh_tokens) usable = false;
+            m_state->installed = false;
             m_state->access_tokens.clear();
             account_id = std::to_string(m_state->account["id"].get<int64_t>());
         }

@@ -59,6 +59,7 @@ struct Sandbox::State {
     std::map<std::string, int64_t> auth_codes;            // code -> expires at
     int64_t refreshes = 0;
     int64_t installs = 0;
+    bool installed = false;                               // the widget is installed (until the admin removes it)
 
     // [SECTION] limits, faults, webhooks
     std::vector<Fault> faults;

@@ -51,8 +51,10 @@ function launch(name, command, args, env, log) {
 // Options for load and crash tests: relayEnv adds KB_* variables, relayArgs and sandboxArgs add command-line
 // options (e.g. limits); the returned killRelay() sends SIGKILL and startRelay() starts it again on the same
 // port and database.
+// setUp: 'connected' (installed and Altegio connected, as an admin would), 'installed' (Altegio left for the
+// settings page), or 'none' (a fresh account: the settings page offers Kommo's Install button).
 export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false,
-  relayEnv = {}, relayArgs = [], sandboxArgs = [] } = {}) {
+  relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected' } = {}) {
   const [sandboxPort, relayPort] = [await freePort(), await freePort()];
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const relayUrl = `http://127.0.0.1:${relayPort}`;
@@ -100,16 +102,20 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
   try {
     await waitFor(`${sandboxUrl}/__sandbox/info`);
     await waitFor(`${relayUrl}/healthz`);
-    const installed = await fetch(`${sandboxUrl}/__sandbox/kommo/install`, { method: 'POST' });
-    if (!installed.ok) throw new Error(`install failed: ${await installed.text()}`);
-    const info = await (await fetch(`${sandboxUrl}/__sandbox/info`)).json();
-    const { token } = await (await fetch(`${sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
-    const connected = await fetch(`${relayUrl}/api/v1/altegio/connect`, {
-      method: 'POST',
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ login: info.altegio_login, password: info.altegio_password }),
-    });
-    if (!connected.ok) throw new Error(`connecting Altegio failed: ${await connected.text()}`);
+    if (setUp !== 'none') {
+      const installed = await fetch(`${sandboxUrl}/__sandbox/kommo/install`, { method: 'POST' });
+      if (!installed.ok) throw new Error(`install failed: ${await installed.text()}`);
+    }
+    if (setUp === 'connected') {
+      const info = await (await fetch(`${sandboxUrl}/__sandbox/info`)).json();
+      const { token } = await (await fetch(`${sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+      const connected = await fetch(`${relayUrl}/api/v1/altegio/connect`, {
+        method: 'POST',
+        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ login: info.altegio_login, password: info.altegio_password }),
+      });
+      if (!connected.ok) throw new Error(`connecting Altegio failed: ${await connected.text()}`);
+    }
   } catch (error) {
     const logs = [...sandbox.logs.map((l) => `[sandbox] ${l}`), ...relay.logs.map((l) => `[relay] ${l}`)].slice(-40).join('\n');
     stop();
@@ -120,6 +126,7 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     relayLogs: () => relay.logs, databasePath: join(work, 'relay.db'),
     cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
     listUrl: (lang = 'en', pipeline = 7700001) => `${sandboxUrl}/leads/pipeline/${pipeline}?lang=${lang}`,
+    settingsUrl: (lang = 'en', user = 9001) => `${sandboxUrl}/settings/widgets/kommo_altegio?lang=${lang}&user=${user}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
   };
 }
@@ -132,6 +139,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(`  Lead card (Русский):  ${stack.cardUrl(21004, 'ru')}`);
   console.log(`  Lead card (Español):  ${stack.cardUrl(21002, 'es')}`);
   console.log(`  Leads list, with the account's Altegio records: ${stack.listUrl('en')}`);
+  console.log(`  Integration settings (administrator): ${stack.settingsUrl('en')}`);
   console.log(`  Relay:                ${stack.relayUrl}   Sandbox: ${stack.sandboxUrl}`);
   console.log(`  Sandbox URLs and generated secrets: ${stack.infoFile}`);
   console.log('Press Ctrl-C to stop.');

@@ -92,7 +92,7 @@ define(['jquery'], function ($) {
         openLead: function (leadId) { window.location.assign('/leads/detail/' + Number(leadId)); },
         setModal: setModal,
         contentHeight: function (cssHeight) {
-          if (shared.mode === 'pipeline' || shared.modal) return;   // a window over the page has its own size
+          if (shared.mode !== 'card' || shared.modal) return;   // a window over the page has its own size
           var height = Math.max(240, Math.ceil(cssHeight));
           if (shared.container) shared.container.style.height = height + 'px';
           resize();
@@ -117,6 +117,11 @@ define(['jquery'], function ($) {
 
     function start() {
       if (!shared.ready) return;
+      if (shared.mode === 'settings') {
+        shared.started = true;
+        shared.module.ccall('kb_start_settings', null, ['string', 'string'], [language(), uiStrings()]);
+        return;
+      }
       if (shared.mode === 'pipeline') {
         shared.started = true;
         shared.module.ccall('kb_start_pipeline', null, ['string', 'string', 'string'], [language(), uiStrings(), today()]);
@@ -292,6 +297,33 @@ define(['jquery'], function ($) {
       return true;
     }
 
+    // [SECTION] the advanced settings page (account administrators): the canvas fills the page's work area.
+    // Kommo names that element #work-area-{widget code} (UNVERIFIED: the first element of the settings area is the
+    // fallback).
+    function mountSettings() {
+      if (!relayUrl()) return false;
+      var code = settings().widget_code || 'kommo_altegio';
+      var area = document.getElementById('work-area-' + code) || document.querySelector('.work-area, #work_area');
+      if (!area) return false;
+      if (!shared.canvas) createCanvas();
+      var root = document.createElement('div');
+      root.className = 'kb-altegio-settings';
+      root.style.cssText = 'position:absolute;left:0;top:0;right:0;bottom:0;min-height:480px';
+      if (getComputedStyle(area).position === 'static') area.style.position = 'relative';
+      area.appendChild(root);
+      root.appendChild(shared.canvas);
+      root.appendChild(shared.text);
+      shared.container = root;
+      shared.mode = 'settings';
+      shared.size = '';
+      if (window.ResizeObserver && !shared.observer) shared.observer = new ResizeObserver(function () { resize(); });
+      if (shared.observer) shared.observer.observe(root);
+      window.kbWidget = testHooks();
+      if (shared.ready) { resize(); start(); }
+      else loadModule().catch(function (error) { root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
+      return true;
+    }
+
     // For tests and benchmarks: where the last frame drew each control, frames drawn, timings.
     function testHooks() {
       return {
@@ -322,6 +354,7 @@ define(['jquery'], function ($) {
       init: function () { return true; },
       bind_actions: function () { return true; },
       settings: function () { return true; },
+      advancedSettings: function () { mountSettings(); return true; },
       onSave: function () { return true; },
       destroy: function () {
         if (shared.observer && shared.container) shared.observer.unobserve(shared.container);

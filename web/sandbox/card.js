@@ -11,6 +11,8 @@
   // Kommo's leads list lives at /leads/pipeline/{id}; the same page then draws the list instead of a card.
   var pipelineMatch = location.pathname.match(/^\/leads\/pipeline\/(\d+)/);
   var listView = !!pipelineMatch;
+  // A widget's advanced settings page lives at /settings/widgets/{code} (Kommo's settings area).
+  var settingsView = /^\/settings\/widgets\//.test(location.pathname);
   var userId = Number(query.get('user') || 9001);
   var select = document.getElementById('lang');
   select.value = lang;
@@ -47,7 +49,9 @@
     .then(function (loaded) {
       var info = loaded[0], state = loaded[1], strings = loaded[2];
       var lead = state.kommo.leads.filter(function (l) { return l.id === leadId; })[0];
-      if (listView) drawList(state);
+      if (settingsView) {
+        if (!drawSettingsArea(state, strings)) return null;   // not installed: only Kommo's Install button shows
+      } else if (listView) drawList(state);
       else if (!lead) throw new Error('no lead ' + leadId + ' in the sandbox');
       else drawCard(lead, state);
 
@@ -55,19 +59,21 @@
       var user = { id: userId, name: userId === 9001 ? 'Анна Менеджерова' : 'Manager ' + userId };
       window.APP = {
         lang_id: lang,
-        data: { current_card: listView ? false : { id: leadId, element_type: 2, main_user: lead.responsible_user_id }, current_entity: 'leads' },
-        widgets: { system: { area: listView ? 'llist' : 'lcard' } },
+        data: { current_card: listView || settingsView ? false : { id: leadId, element_type: 2, main_user: lead.responsible_user_id },
+                current_entity: 'leads' },
+        widgets: { system: { area: settingsView ? 'advanced_settings' : listView ? 'llist' : 'lcard' } },
         constant: function (key) {
           if (key === 'user') return user;
           if (key === 'account') return { id: 31000001, subdomain: 'bellastudio' };
           return null;
         },
-        isCard: function () { return !listView; },
+        isCard: function () { return !listView && !settingsView; },
         getWidgetsArea: function () { return listView ? 'leads' : 'leads_card'; }
       };
       return loadScript('/kommo-widget/script.js').then(function () { return { info: info, strings: strings }; });
     })
     .then(function (ctx) {
+      if (!ctx) { window.kbHostReady = true; return; }
       var WidgetClass = pending.factory({ ajax: null });
       var widget = new WidgetClass();
       var settings = { relay_url: ctx.info.relay_url, widget_code: 'kommo_altegio', path: '/kommo-widget', version: '0.1.0',
@@ -102,6 +108,7 @@
       if (callbacks.render() !== true) throw new Error('render() must return true');
       callbacks.init();
       callbacks.bind_actions();
+      if (settingsView) callbacks.advancedSettings();
       window.kbHostReady = true;
     })
     .catch(function (error) {
@@ -153,6 +160,37 @@
       row.children[1].textContent = (state.kommo.statuses || {})[String(l.status_id)] || String(l.status_id);
       fields.appendChild(row);
     });
+  }
+
+  // Kommo's settings area for the widget: its Install button while the widget is not installed (installing runs
+  // the OAuth redirect to the relay), then the page the widget draws into. False while not installed.
+  function drawSettingsArea(state, strings) {
+    document.getElementById('lead-name').textContent = (strings.advanced && strings.advanced.title) || strings.widget.name;
+    document.querySelector('.card-main h2').textContent = '';
+    document.getElementById('lead-stage').style.display = 'none';
+    document.getElementById('widgets_block').style.display = 'none';
+    var main = document.querySelector('.card-main');
+    if (!state.kommo.installed) {
+      var install = document.createElement('button');
+      install.id = 'kommo-install';
+      install.type = 'button';
+      install.textContent = { en: 'Install', ru: 'Установить', es: 'Instalar' }[lang];   // Kommo's own button
+      install.className = 'kommo-button';
+      install.addEventListener('click', function () {
+        install.disabled = true;
+        fetch('/__sandbox/kommo/install', { method: 'POST' }).then(function (r) {
+          if (!r.ok) throw new Error('install failed: ' + r.status);
+          location.reload();
+        }).catch(function (error) { install.disabled = false; install.textContent = error.message; });
+      });
+      main.appendChild(install);
+      return false;
+    }
+    var area = document.createElement('div');
+    area.id = 'work-area-kommo_altegio';
+    area.className = 'work-area';
+    main.appendChild(area);
+    return true;
   }
 
   function findContact(lead, state) {

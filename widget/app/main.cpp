@@ -12,6 +12,7 @@
 #include <string>
 #include "widget/platform/host_bridge.hpp"
 #include "widget/state/app_state.hpp"
+#include "widget/state/settings_state.hpp"
 #include "widget/ui/clipboard.hpp"
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
@@ -19,12 +20,15 @@
 #include "widget/views/account_log.hpp"
 #include "widget/views/lead_card.hpp"
 #include "widget/views/schedule_grid.hpp"
+#include "widget/views/settings_page.hpp"
 
 namespace {
 
 struct Shell {
     GLFWwindow* window = nullptr;
     kb::widget::AppState state;
+    kb::widget::SettingsState settings;   // the advanced settings page, when the shell was started there
+    bool settings_page = false;
     float pixel_ratio = 1.0f;
     float css_width = 360.0f, css_height = 640.0f;
     int frames_wanted = 2;           // frames still to draw before going idle
@@ -65,10 +69,15 @@ void process_intents(std::vector<kb::widget::Intent>& intents) {
     intents.clear();
 }
 
+void process_settings_intents(std::vector<kb::widget::SettingsIntent>& intents) {
+    for (const auto& intent : intents) send_all(kb::widget::apply(shell().settings, intent));
+    intents.clear();
+}
+
 void draw_frame() {
     Shell& s = shell();
     // Animations (the loading dots) need frames while requests are out; otherwise draw nothing.
-    if (s.frames_wanted <= 0 && !s.state.busy()) return;
+    if (s.frames_wanted <= 0 && !s.state.busy() && !s.settings.busy()) return;
     if (s.frames_wanted > 0) --s.frames_wanted;
     double frame_started = kb::widget::platform::now_ms();
 
@@ -82,12 +91,14 @@ void draw_frame() {
     ImGui::SetNextWindowPos(viewport->Pos);
     ImGui::SetNextWindowSize(viewport->Size);
     std::vector<kb::widget::Intent> intents;
+    std::vector<kb::widget::SettingsIntent> settings_intents;
     ImGui::Begin("###booking", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                             ImGuiWindowFlags_NoBringToFrontOnFocus);
     bool pipeline = s.state.place == kb::widget::Place::pipeline;
     // The grid fills the canvas: the pipeline view's canvas is a window over the page already; the card's grows into one.
     bool grid = s.state.schedule_view.open && (pipeline || s.modal);
-    if (grid) kb::widget::views::draw_schedule_grid(s.state, intents);
+    if (s.settings_page) kb::widget::views::draw_settings_page(s.settings, settings_intents);
+    else if (grid) kb::widget::views::draw_schedule_grid(s.state, intents);
     else if (pipeline) kb::widget::views::draw_account_log(s.state, intents);
     else kb::widget::views::draw_lead_card(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
@@ -103,7 +114,7 @@ void draw_frame() {
 
     if (s.frames_drawn++ == 0) s.first_frame_ms = kb::widget::platform::now_ms();
     s.last_frame_draw_ms = kb::widget::platform::now_ms() - frame_started;
-    if (!grid && std::fabs(content_height - s.reported_height) > 1.0f) {
+    if (!grid && !s.settings_page && std::fabs(content_height - s.reported_height) > 1.0f) {
         s.reported_height = content_height;
         kb::widget::platform::report_content_height(content_height);
     }
@@ -112,6 +123,7 @@ void draw_frame() {
     else if (s.escape_pressed && pipeline && s.state.editing_record_id != 0) intents.push_back({kb::widget::IntentKind::stop_editing, 0, {}});
     s.escape_pressed = false;
     process_intents(intents);
+    process_settings_intents(settings_intents);
     // The grid needs room: the host moves the canvas into a window over the page while it is open.
     bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open;
     for (const auto& [key, scancode, mods] : s.deferred_releases) ImGui_ImplGlfw_KeyCallback(s.window, key, scancode, GLFW_RELEASE, mods);
@@ -163,6 +175,14 @@ EMSCRIPTEN_KEEPALIVE void kb_start_pipeline(const char* language, const char* st
     send_all(kb::widget::start_pipeline(shell().state, language, today));
 }
 
+// Called by script.js on Kommo's advanced settings page (account administrators): the settings sections.
+EMSCRIPTEN_KEEPALIVE void kb_start_settings(const char* language, const char* strings_json) {
+    kb::widget::ui::load_strings(strings_json);
+    shell().started = true;
+    shell().settings_page = true;
+    send_all(kb::widget::start_settings(shell().settings, language));
+}
+
 EMSCRIPTEN_KEEPALIVE void kb_set_language(const char* language, const char* strings_json) {
     kb::widget::ui::load_strings(strings_json);
     shell().state.language = language;
@@ -170,7 +190,8 @@ EMSCRIPTEN_KEEPALIVE void kb_set_language(const char* language, const char* stri
 }
 
 EMSCRIPTEN_KEEPALIVE void kb_on_response(int request_id, int http_status, const char* body) {
-    send_all(kb::widget::on_reply(shell().state, request_id, http_status, body));
+    if (shell().settings.owns(request_id)) send_all(kb::widget::on_reply(shell().settings, request_id, http_status, body));
+    else send_all(kb::widget::on_reply(shell().state, request_id, http_status, body));
 }
 
 // The canvas's CSS size and the screen's pixel ratio; the framebuffer is CSS size × ratio for sharp text.

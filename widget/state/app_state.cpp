@@ -697,6 +697,8 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             s.client.reset();   // visits may have changed
             return {};
         }
+        default:   // the settings page's requests are SettingsState's (settings_state.cpp)
+            return {};
     }
     return {};
 }

@@ -15,7 +15,11 @@
 
 namespace kb::widget {
 
-enum class RequestKind { card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule, edit, events };
+enum class RequestKind {
+    card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule, edit, events,
+    // the settings page (settings_state.hpp)
+    settings_page, settings_save, settings_versions, settings_restore, settings_branch, settings_user, settings_fields, altegio_connect,
+};
 
 // Where the widget runs: in a lead card, or over the leads list (the pipeline view) with the account's log.
 enum class Place { lead_card, pipeline };

@@ -1,0 +1,134 @@
+// The settings page's behaviour without a browser: what each action asks the relay and how replies land,
+// above all that a refused or conflicting save never loses what the admin typed.
+#include <doctest/doctest.h>
+#include "widget/state/settings_state.hpp"
+
+using namespace kb;
+using namespace kb::widget;
+namespace api = kb::wire::api;
+
+namespace {
+
+std::string page_json(int64_t revision, const domain::Settings& settings) {
+    api::SettingsPage page;
+    page.revision = revision;
+    page.settings = settings;
+    page.altegio_connected = true;
+    page.users = {{9002, "Javier Gómez", false, 0, ""}};
+    return api::encode(page).dump();
+}
+
+SettingsState loaded(int64_t revision = 5) {
+    SettingsState s;
+    auto calls = start_settings(s, "es");
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].method == "GET");
+    CHECK(calls[0].path == "/api/v1/settings");
+    on_reply(s, calls[0].id, 200, page_json(revision, domain::Settings{}));
+    REQUIRE(s.page);
+    CHECK_FALSE(s.dirty());
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("saving sends the whole draft with the revision it started from") {
+    auto s = loaded();
+    s.draft.automation.task_on_new_record = true;
+    CHECK(s.dirty());
+    auto calls = apply(s, {SettingsIntentKind::save});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].method == "PUT");
+    auto sent = api::decode_settings_save(*wire::parse_json(calls[0].body));
+    REQUIRE(sent);
+    CHECK(sent->base_revision == 5);
+    CHECK(sent->settings.automation.task_on_new_record);
+
+    SUBCASE("saved: the page is read again and says so") {
+        auto more = on_reply(s, calls[0].id, 200, R"({"revision":6,"problems":[]})");
+        REQUIRE(more.size() == 1);
+        CHECK(more[0].path == "/api/v1/settings");
+        CHECK(s.notice_key == "ui.settings.saved");
+        domain::Settings now;
+        now.automation.task_on_new_record = true;
+        on_reply(s, more[0].id, 200, page_json(6, now));
+        CHECK_FALSE(s.dirty());
+        CHECK(s.page->revision == 6);
+    }
+    SUBCASE("refused: every problem is kept for its field and the draft stays as typed") {
+        auto more = on_reply(s, calls[0].id, 422,
+                             R"({"revision":5,"problems":[{"path":"status_sync.map.targets.came","message_key":"ui.settings_error.unknown_stage"},
+                                 {"path":"automation.task_due_minutes","message_key":"ui.settings_error.out_of_range"}]})");
+        CHECK(more.empty());
+        CHECK(s.notice_key == "ui.settings.not_saved");
+        CHECK(s.dirty());
+        CHECK(problems_at(s, "status_sync").size() == 1);
+        CHECK(problems_at(s, "status_sync.map.targets.came").size() == 1);
+        CHECK(problems_at(s, "automation.task_due").empty());   // a prefix of a name is not a parent
+        CHECK(problems_at(s, "automation").size() == 1);
+    }
+    SUBCASE("saved meanwhile by someone else: the error says so and the draft is kept until the admin reloads") {
+        on_reply(s, calls[0].id, 409, R"({"error":{"code":"conflict","message_key":"ui.error.settings_conflict","detail":"revision 6"}})");
+        REQUIRE(s.error);
+        CHECK(s.error->message_key == "ui.error.settings_conflict");
+        CHECK(s.draft.automation.task_on_new_record);
+        auto reload = apply(s, {SettingsIntentKind::reload});
+        REQUIRE(reload.size() == 1);
+        CHECK(reload[0].path == "/api/v1/settings");
+        CHECK_FALSE(s.error);
+    }
+}
+
+TEST_CASE("a user's Altegio login is checked on its own and a refusal shows beside that user") {
+    auto s = loaded();
+    CHECK(apply(s, {SettingsIntentKind::link_user, 9002}).empty());
+    CHECK(s.credentials[9002].error_key == "ui.error.need_login");
+    s.credentials[9002] = {"olga@bella.example", "wrong", ""};
+    auto calls = apply(s, {SettingsIntentKind::link_user, 9002});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/settings/users/9002/altegio");
+    on_reply(s, calls[0].id, 401, R"({"error":{"code":"unauthorized","message_key":"ui.error.altegio_wrong_password","detail":""}})");
+    CHECK(s.credentials[9002].error_key == "ui.error.altegio_wrong_password");
+    CHECK_FALSE(s.error);
+
+    s.credentials[9002].password = "olga-sandbox";
+    calls = apply(s, {SettingsIntentKind::link_user, 9002});
+    on_reply(s, calls[0].id, 200, R"({"id":9002,"name":"Javier Gómez","is_admin":false,"altegio_user_id":12795501,"altegio_user_name":"Ольга"})");
+    CHECK(s.credentials.count(9002) == 0);   // the password is not kept in the page either
+    CHECK(s.page->users[0].altegio_user_name == "Ольга");
+}
+
+TEST_CASE("actions that save on their own wait for unsaved changes; versions load when first shown") {
+    auto s = loaded();
+    s.draft.history_retention_days = 60;
+    CHECK(apply(s, {SettingsIntentKind::create_fields}).empty());
+    REQUIRE(s.error);
+    CHECK(s.error->message_key == "ui.settings.save_first");
+    CHECK(apply(s, {SettingsIntentKind::restore_version, 3}).empty());
+    apply(s, {SettingsIntentKind::discard});
+    CHECK_FALSE(s.dirty());
+    auto calls = apply(s, {SettingsIntentKind::restore_version, 3});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/settings/versions/3/restore");
+    CHECK(calls[0].body == R"({"base_revision":5})");
+
+    calls = apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::versions)});
+    REQUIRE(calls.size() == 1);
+    on_reply(s, calls[0].id, 200, R"({"versions":[{"revision":5,"saved_at_ms":1,"saved_by_user":9001,"saved_by_name":"Анна"}]})");
+    REQUIRE(s.versions);
+    CHECK(apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::versions)}).empty());
+}
+
+TEST_CASE("a branch's choices are asked once, even when the relay refuses them") {
+    auto s = loaded();
+    auto calls = apply(s, {SettingsIntentKind::need_branch, 400001});
+    REQUIRE(calls.size() == 1);
+    CHECK(apply(s, {SettingsIntentKind::need_branch, 400002}).empty());   // one at a time
+    on_reply(s, calls[0].id, 200, R"({"catalog":{"categories":[{"id":101,"title":"Волосы","weight":1}],"services":[]},"staff":{"staff":[]}})");
+    REQUIRE(s.branch_choices.count(400001));
+    CHECK(s.branch_choices[400001].catalog.categories[0].title == "Волосы");
+    CHECK(apply(s, {SettingsIntentKind::need_branch, 400001}).empty());
+    calls = apply(s, {SettingsIntentKind::need_branch, 400002});
+    on_reply(s, calls[0].id, 403, R"({"error":{"code":"forbidden","message_key":"ui.error.branch_not_allowed","detail":""}})");
+    CHECK(apply(s, {SettingsIntentKind::need_branch, 400002}).empty());
+}

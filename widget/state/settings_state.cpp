@@ -1,0 +1,208 @@
+#include "widget/state/settings_state.hpp"
+
+#include <algorithm>
+
+namespace kb::widget {
+
+namespace api = wire::api;
+
+namespace {
+
+Call make_call(SettingsState& state, RequestKind kind, std::string method, std::string path, std::string body = {}) {
+    // A newer request of the same kind replaces the older one: its reply will be ignored.
+    std::erase_if(state.in_flight, [&](const auto& entry) { return entry.second == kind; });
+    int id = state.next_request_id++;
+    state.in_flight[id] = kind;
+    return Call{id, kind, std::move(method), std::move(path), std::move(body)};
+}
+
+std::vector<Call> load_page(SettingsState& s) { return {make_call(s, RequestKind::settings_page, "GET", "/api/v1/settings")}; }
+std::vector<Call> load_versions(SettingsState& s) { return {make_call(s, RequestKind::settings_versions, "GET", "/api/v1/settings/versions")}; }
+
+int64_t revision_of(const SettingsState& s) { return s.page ? s.page->revision : 0; }
+
+std::string base_revision_body(const SettingsState& s) { return wire::Json{{"base_revision", revision_of(s)}}.dump(); }
+
+// A reply that saved (or refused) the document: the page is read again so the admin sees what is in force.
+std::vector<Call> after_save(SettingsState& s, const wire::Json& json, const char* notice_key) {
+    auto reply = api::decode_save_reply(json);
+    if (!reply) {
+        s.error = ShownError{"ui.error.bad_reply", reply.error().detail};
+        return {};
+    }
+    s.problems = reply->problems;
+    if (!s.problems.empty()) {
+        s.notice_key = "ui.settings.not_saved";
+        return {};
+    }
+    s.notice_key = notice_key;
+    std::vector<Call> calls = load_page(s);
+    if (s.versions) calls.push_back(load_versions(s).front());
+    return calls;
+}
+
+}  // namespace
+
+bool SettingsState::loading(RequestKind kind) const {
+    return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& entry) { return entry.second == kind; });
+}
+
+std::vector<Call> start_settings(SettingsState& state, const std::string& language) {
+    state = SettingsState{};
+    state.language = language;
+    return load_page(state);
+}
+
+std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
+    s.notice_key.clear();
+    switch (intent.kind) {
+        case SettingsIntentKind::show_section:
+            s.section = static_cast<SettingsSection>(intent.number);
+            if (s.section == SettingsSection::versions && !s.versions && !s.loading(RequestKind::settings_versions)) return load_versions(s);
+            return {};
+        case SettingsIntentKind::reload:
+            s.error.reset();
+            s.problems.clear();
+            return load_page(s);
+        case SettingsIntentKind::save:
+            if (!s.page || s.loading(RequestKind::settings_save)) return {};
+            s.error.reset();
+            return {make_call(s, RequestKind::settings_save, "PUT", "/api/v1/settings",
+                              api::encode(api::SettingsSave{revision_of(s), s.draft}).dump())};
+        case SettingsIntentKind::discard:
+            if (s.page) s.draft = s.page->settings;
+            s.problems.clear();
+            return {};
+        case SettingsIntentKind::connect_altegio:
+            if (s.altegio_login.empty() || s.altegio_password.empty()) {
+                s.error = ShownError{"ui.error.need_login", ""};
+                return {};
+            }
+            s.error.reset();
+            return {make_call(s, RequestKind::altegio_connect, "POST", "/api/v1/altegio/connect",
+                              wire::Json{{"login", s.altegio_login}, {"password", s.altegio_password}}.dump())};
+        case SettingsIntentKind::link_user: {
+            auto& typed = s.credentials[intent.number];
+            if (typed.login.empty() || typed.password.empty()) {
+                typed.error_key = "ui.error.need_login";
+                return {};
+            }
+            typed.error_key.clear();
+            s.user_checking = intent.number;
+            return {make_call(s, RequestKind::settings_user, "POST", "/api/v1/settings/users/" + std::to_string(intent.number) + "/altegio",
+                              wire::Json{{"login", typed.login}, {"password", typed.password}}.dump())};
+        }
+        case SettingsIntentKind::create_fields:
+            if (s.dirty()) {   // the button saves mappings of its own: unsaved choices would be lost or refused
+                s.error = ShownError{"ui.settings.save_first", ""};
+                return {};
+            }
+            return {make_call(s, RequestKind::settings_fields, "POST", "/api/v1/settings/fields", base_revision_body(s))};
+        case SettingsIntentKind::need_branch:
+            if (s.branch_choices.count(intent.number) || s.loading(RequestKind::settings_branch)) return {};
+            s.branch_loading = intent.number;
+            return {make_call(s, RequestKind::settings_branch, "GET", "/api/v1/settings/branches/" + std::to_string(intent.number))};
+        case SettingsIntentKind::restore_version:
+            if (s.dirty()) {
+                s.error = ShownError{"ui.settings.save_first", ""};
+                return {};
+            }
+            return {make_call(s, RequestKind::settings_restore, "POST",
+                              "/api/v1/settings/versions/" + std::to_string(intent.number) + "/restore", base_revision_body(s))};
+        case SettingsIntentKind::add_scheme: {
+            domain::DistributionScheme scheme;
+            scheme.name = intent.text;
+            s.draft.status_sync.schemes.push_back(std::move(scheme));
+            return {};
+        }
+        case SettingsIntentKind::remove_scheme:
+            if (intent.number >= 0 && intent.number < static_cast<int64_t>(s.draft.status_sync.schemes.size()))
+                s.draft.status_sync.schemes.erase(s.draft.status_sync.schemes.begin() + intent.number);
+            return {};
+        case SettingsIntentKind::dismiss_error:
+            s.error.reset();
+            return {};
+    }
+    return {};
+}
+
+std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, const std::string& body) {
+    auto found = s.in_flight.find(request_id);
+    if (found == s.in_flight.end()) return {};   // superseded by a newer request
+    RequestKind kind = found->second;
+    s.in_flight.erase(found);
+
+    auto json = wire::parse_json(body);
+    if (http_status == 0) {
+        s.error = ShownError{"ui.error.relay_unreachable", body};
+        return {};
+    }
+    // A refused save comes back 422 with its problems: that is an answer, not a failure.
+    bool saving = kind == RequestKind::settings_save || kind == RequestKind::settings_restore || kind == RequestKind::settings_fields;
+    if (saving && http_status == 422 && json) return after_save(s, *json, "");
+    if (http_status < 200 || http_status >= 300 || !json) {
+        auto error = json ? api::decode_api_error(*json) : Result<api::ApiError>(tl::unexpected(json.error()));
+        ShownError shown = error ? ShownError{error->message_key, error->detail}
+                                 : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
+        if (kind == RequestKind::settings_user) {   // shown beside that user's fields
+            s.credentials[s.user_checking].error_key = shown.message_key;
+            return {};
+        }
+        if (kind == RequestKind::settings_branch) s.branch_choices[s.branch_loading] = {};   // not asked again and again
+        s.error = std::move(shown);
+        return {};
+    }
+    auto failed_decode = [&](const Error& e) { s.error = ShownError{"ui.error.bad_reply", e.detail}; };
+    switch (kind) {
+        case RequestKind::settings_page: {
+            auto page = api::decode_settings_page(*json);
+            if (!page) { failed_decode(page.error()); return {}; }
+            s.page = std::move(*page);
+            s.draft = s.page->settings;
+            return {};
+        }
+        case RequestKind::settings_save: return after_save(s, *json, "ui.settings.saved");
+        case RequestKind::settings_restore: return after_save(s, *json, "ui.settings.restored");
+        case RequestKind::settings_fields: return after_save(s, *json, "ui.settings.fields_created");
+        case RequestKind::settings_versions: {
+            auto versions = api::decode_versions(*json);
+            if (!versions) { failed_decode(versions.error()); return {}; }
+            s.versions = std::move(*versions);
+            return {};
+        }
+        case RequestKind::settings_branch: {
+            auto choices = api::decode_branch_choices(*json);
+            if (!choices) { failed_decode(choices.error()); return {}; }
+            s.branch_choices[s.branch_loading] = std::move(*choices);
+            return {};
+        }
+        case RequestKind::settings_user: {
+            auto user = api::decode_user_choice(*json);
+            if (!user) { failed_decode(user.error()); return {}; }
+            s.credentials.erase(user->id);
+            if (s.page)
+                for (auto& u : s.page->users)
+                    if (u.id == user->id) u = *user;
+            s.notice_key = "ui.settings.user_linked";
+            return {};
+        }
+        case RequestKind::altegio_connect:
+            s.altegio_password.clear();
+            s.notice_key = "ui.settings.altegio_connected";
+            return load_page(s);
+        default:
+            return {};
+    }
+}
+
+std::vector<const domain::SettingsProblem*> problems_at(const SettingsState& state, const std::string& path) {
+    std::vector<const domain::SettingsProblem*> out;
+    for (const auto& p : state.problems) {
+        bool under = p.path.size() > path.size() && p.path.compare(0, path.size(), path) == 0 &&
+                     (p.path[path.size()] == '.' || p.path[path.size()] == '[');
+        if (p.path == path || under) out.push_back(&p);
+    }
+    return out;
+}
+
+}  // namespace kb::widget

@@ -1,0 +1,79 @@
+#pragma once
+// The widget's advanced settings page (Kommo's settings area, account administrators only): its state and the
+// pure functions that change it, beside app_state.hpp and in the same style. The view edits `draft` in place;
+// Save sends it whole with the revision it started from; problems come back with their paths and are shown
+// next to their fields. No ImGui and no browser here: tested natively.
+// Usage:
+//   SettingsState settings;
+//   auto calls = start_settings(settings, "es");
+//   ... on a reply whose id settings.owns(): auto more = on_reply(settings, id, status, body);
+//   ... on a user action:                     auto more = apply(settings, SettingsIntent{SettingsIntentKind::save});
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+#include "shared/wire/settings_api.hpp"
+#include "widget/state/app_state.hpp"
+
+namespace kb::widget {
+
+enum class SettingsSection { branches = 0, fields, users, statuses, automation, versions };
+
+// What the admin typed to check one Kommo user's Altegio account; cleared once checked.
+struct UserCredentials {
+    std::string login, password;
+    std::string error_key;              // "ui.error.altegio_wrong_password" after a refusal
+};
+
+struct SettingsState {
+    std::string language = "en";
+    SettingsSection section = SettingsSection::branches;
+    std::optional<wire::api::SettingsPage> page;   // as the relay last answered
+    domain::Settings draft;             // what the admin is editing (in place, by the view)
+    std::vector<domain::SettingsProblem> problems;   // of the last refused save
+    std::optional<ShownError> error;
+    std::string notice_key;             // a short confirmation ("ui.settings.saved"), cleared by the next action
+    std::string altegio_login, altegio_password;   // the general administrator's, to connect Altegio
+    std::map<int64_t, UserCredentials> credentials;   // Kommo user id -> what was typed for that user
+    std::map<int64_t, wire::api::BranchChoices> branch_choices;   // loaded when a scheme's conditions need them
+    int64_t branch_loading = 0;         // the branch whose choices are on their way (one at a time)
+    int64_t user_checking = 0;          // the Kommo user whose Altegio login is being checked
+    std::optional<std::vector<wire::api::VersionInfo>> versions;
+    std::map<int, RequestKind> in_flight;
+    int next_request_id = 1000000;      // apart from AppState's ids: the shell routes replies by id
+
+    bool owns(int request_id) const { return in_flight.count(request_id) != 0; }
+    bool loading(RequestKind kind) const;
+    bool busy() const { return !in_flight.empty(); }
+    bool dirty() const { return page && !(draft == page->settings); }
+};
+
+enum class SettingsIntentKind {
+    show_section,       // number = SettingsSection; the versions list loads the first time it is shown
+    reload,             // reads the page again (after a conflict); unsaved changes are dropped
+    save,
+    discard,            // the draft goes back to what is saved
+    connect_altegio,    // with altegio_login / altegio_password
+    link_user,          // number = Kommo user id, with credentials[id]
+    create_fields,      // "Create missing fields in Kommo"
+    need_branch,        // number = branch id: its categories, employees and labels are loaded once
+    restore_version,    // number = revision
+    add_scheme,         // a distribution scheme with conditions, named text
+    remove_scheme,      // number = index
+    dismiss_error,
+};
+
+struct SettingsIntent {
+    SettingsIntentKind kind;
+    int64_t number = 0;
+    std::string text;
+};
+
+std::vector<Call> start_settings(SettingsState& state, const std::string& language);
+std::vector<Call> apply(SettingsState& state, const SettingsIntent& intent);
+std::vector<Call> on_reply(SettingsState& state, int request_id, int http_status, const std::string& body);
+
+// The problems whose path is `path` or lies under it ("status_sync.map" covers "status_sync.map.targets.came").
+std::vector<const domain::SettingsProblem*> problems_at(const SettingsState& state, const std::string& path);
+
+}  // namespace kb::widget

@@ -1,0 +1,367 @@
+#include "widget/views/settings_page.hpp"
+
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+#include "shared/domain/calendar.hpp"
+#include "widget/ui/controls.hpp"
+#include "widget/ui/i18n.hpp"
+#include "widget/ui/theme.hpp"
+#include "widget/views/settings_pickers.hpp"
+
+namespace kb::widget::views {
+
+using ui::label;
+using ui::remember;
+using ui::tr;
+
+namespace {
+
+
+void loading_dots(const SettingsState& state, RequestKind kind) {
+    if (!state.loading(kind)) return;
+    static const char* frames[] = {"", ".", "..", "..."};
+    ImGui::TextDisabled("%s%s", tr("ui.loading").c_str(), frames[static_cast<int>(ImGui::GetTime() * 3.0) % 4]);
+    remember("loading");
+}
+
+std::string time_text(int64_t at_ms) {
+    if (at_ms == 0) return tr("ui.settings.never");
+    // The relay's clock in UTC: precise enough to tell "just now" from "weeks ago".
+    std::string iso = domain::format_iso_datetime(at_ms / 1000, 0);   // "YYYY-MM-DDTHH:MM:SS+00:00"
+    return ui::format_day(iso.substr(0, 10)) + " " + iso.substr(11, 5) + " UTC";
+}
+
+// [SECTION] Branches: the Altegio account and which of its branches are connected
+void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
+    const auto& page = *state.page;
+    section_heading(page.altegio_connected ? "ui.settings.altegio_reconnect" : "ui.settings.altegio_connect");
+    ImGui::TextWrapped("%s", tr("ui.settings.altegio_connect_hint").c_str());
+    setting_label("ui.settings.login");
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputText("###altegio_login", &state.altegio_login);
+    remember("altegio_login");
+    setting_label("ui.settings.password");
+    ImGui::SetNextItemWidth(-1);
+    bool enter = ImGui::InputText("###altegio_password", &state.altegio_password, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+    remember("altegio_password");
+    if (ImGui::Button(label("ui.settings.connect", "altegio_connect").c_str()) || enter) intents.push_back({SettingsIntentKind::connect_altegio, 0, {}});
+    remember("altegio_connect");
+    loading_dots(state, RequestKind::altegio_connect);
+    if (!page.altegio_connected) return;
+
+    section_heading("ui.settings.branches");
+    auto& chosen = state.draft.connected_branch_ids;
+    ImGui::TextDisabled("%s", tr(chosen.empty() ? "ui.settings.branches_all" : "ui.settings.branches_chosen").c_str());
+    problem_note(state, "connected_branch_ids");
+    if (!ImGui::BeginTable("###branches", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) return;
+    ImGui::TableSetupColumn(tr("ui.branch").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
+    ImGui::TableSetupColumn(tr("ui.settings.status_column").c_str(), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn(tr("ui.settings.last_webhook").c_str(), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableHeadersRow();
+    for (const auto& b : page.branches) {
+        ImGui::PushID(static_cast<int>(b.branch.id));
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        bool on = chosen.empty() || std::find(chosen.begin(), chosen.end(), b.branch.id) != chosen.end();
+        if (ImGui::Checkbox(b.branch.title.c_str(), &on)) {
+            if (chosen.empty())   // "every branch" becomes the explicit list before one is left out
+                for (const auto& other : page.branches) chosen.push_back(other.branch.id);
+            if (on) chosen.push_back(b.branch.id);
+            else std::erase(chosen, b.branch.id);
+            std::sort(chosen.begin(), chosen.end());
+            chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+        }
+        remember("branch_" + std::to_string(b.branch.id));
+        ImGui::TableNextColumn();
+        static const char* status_keys[] = {"ui.settings.branch_status.not_connected", "ui.settings.branch_status.connected",
+                                            "ui.settings.branch_status.no_rights", "ui.settings.branch_status.webhook_missing"};
+        ImVec4 color = b.status == wire::api::BranchStatus::connected ? ImVec4(0.13f, 0.55f, 0.25f, 1.0f)
+                       : b.status == wire::api::BranchStatus::not_connected ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+                                                                           : ui::error_color();
+        ImGui::TextColored(color, "%s", tr(status_keys[static_cast<int>(b.status)]).c_str());
+        remember("branch_status_" + std::to_string(b.branch.id));
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(time_text(b.last_webhook_at_ms).c_str());
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+// [SECTION] Users: each Kommo user's own Altegio account and the branches they see
+void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
+    auto& page = *state.page;
+    ImGui::TextWrapped("%s", tr("ui.settings.users_hint").c_str());
+    for (const auto& user : page.users) {
+        ImGui::PushID(static_cast<int>(user.id));
+        std::string id = std::to_string(user.id);
+        section_heading("ui.settings.user");
+        ImGui::SameLine();
+        ImGui::TextUnformatted(user.name.c_str());
+        setting_label("ui.settings.altegio_account");
+        if (user.altegio_user_id != 0) ImGui::TextColored(ImVec4(0.13f, 0.55f, 0.25f, 1.0f), "%s", user.altegio_user_name.c_str());
+        else ImGui::TextDisabled("%s", tr("ui.settings.not_linked").c_str());
+        remember("user_account_" + id);
+        auto& typed = state.credentials[user.id];
+        setting_label("ui.settings.login");
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputText("###login", &typed.login);
+        remember("user_login_" + id);
+        setting_label("ui.settings.password");
+        ImGui::SetNextItemWidth(-1);
+        bool enter = ImGui::InputText("###password", &typed.password, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+        remember("user_password_" + id);
+        if (ImGui::SmallButton(label("ui.settings.check", "user_check_" + id).c_str()) || enter)
+            intents.push_back({SettingsIntentKind::link_user, user.id, {}});
+        remember("user_check_" + id);
+        if (!typed.error_key.empty()) {
+            ImGui::SameLine();
+            ImGui::TextColored(ui::error_color(), "%s", tr(typed.error_key).c_str());
+            remember("user_error_" + id);
+        }
+
+        // The branches this user sees in the records window: an entry in the document only once narrowed.
+        auto mapping = std::find_if(state.draft.users.begin(), state.draft.users.end(), [&](const auto& m) { return m.kommo_user_id == user.id; });
+        std::vector<int64_t> visible = mapping == state.draft.users.end() ? std::vector<int64_t>{} : mapping->visible_branch_ids;
+        setting_label("ui.settings.user_branches");
+        multi_select("user_branches_" + id, branch_choices(page), visible, "ui.settings.branches_every");
+        if (mapping != state.draft.users.end()) mapping->visible_branch_ids = visible;
+        else if (!visible.empty()) state.draft.users.push_back(domain::UserMapping{user.id, user.altegio_user_id, visible, {}, 0});
+        ImGui::PopID();
+    }
+    loading_dots(state, RequestKind::settings_user);
+}
+
+// [SECTION] Automation
+void draw_automation(SettingsState& state, std::vector<SettingsIntent>&) {
+    auto& a = state.draft.automation;
+    auto& d = state.draft.duplicates;
+    const auto& pipelines = state.page->pipelines;
+    auto check = [](const char* key, const char* id, bool& value) {
+        ImGui::Checkbox(label(key, id).c_str(), &value);
+        remember(id);
+    };
+
+    section_heading("ui.settings.new_records");
+    check("ui.settings.no_lead_for_altegio_records", "no_lead_for_altegio_records", a.no_lead_for_records_made_in_altegio);
+    check("ui.settings.deal_without_client", "deal_without_client", a.deal_without_client);
+    check("ui.settings.linked_user_responsible", "linked_user_responsible", a.linked_user_responsible);
+    setting_label("ui.settings.new_lead_stage");
+    domain::StageRef stage{a.new_lead_pipeline_id, a.new_lead_status_id};
+    stage_combo("new_lead_stage", pipelines, stage, "ui.settings.default_stage");
+    a.new_lead_pipeline_id = stage.pipeline_id;
+    a.new_lead_status_id = stage.status_id;
+    problem_note(state, "automation.new_lead_status_id");
+    check("ui.settings.task_on_new_record", "task_on_new_record", a.task_on_new_record);
+    if (a.task_on_new_record) {
+        setting_label("ui.settings.task_due_minutes");
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputInt("###task_due_minutes", &a.task_due_minutes, 15, 60);
+        remember("task_due_minutes");
+        problem_note(state, "automation.task_due_minutes");
+    }
+    check("ui.settings.journal_note", "journal_note", a.journal_note);
+
+    section_heading("ui.settings.duplicates");
+    check("ui.settings.duplicates_enabled", "duplicates_enabled", d.enabled);
+    problem_note(state, "duplicates.enabled");
+    if (d.enabled) {
+        setting_label("ui.settings.duplicates_stages");
+        stages_select("duplicates_stages", pipelines, d.statuses);
+        problem_note(state, "duplicates.statuses");
+        setting_label("ui.settings.merge_into");
+        int newest = d.merge_into == domain::MergeInto::newest ? 0 : 1;
+        if (ImGui::RadioButton(label("ui.settings.merge_newest", "merge_newest").c_str(), newest == 0)) d.merge_into = domain::MergeInto::newest;
+        ImGui::SameLine();
+        if (ImGui::RadioButton(label("ui.settings.merge_oldest", "merge_oldest").c_str(), newest == 1)) d.merge_into = domain::MergeInto::oldest;
+        check("ui.settings.accept_matching_record_id", "accept_matching_record_id", d.accept_matching_record_id);
+    }
+
+    section_heading("ui.settings.records_window");
+    check("ui.settings.go_to_lead_button", "go_to_lead_button", a.go_to_lead_button);
+    setting_label("ui.settings.hide_window_stages");
+    stages_select("hide_window_stages", pipelines, a.stages_hiding_records_window);
+    setting_label("ui.settings.log_pipelines");
+    multi_select("log_pipelines", pipeline_choices(pipelines), a.pipelines_showing_record_log, "ui.settings.pipelines_all");
+
+    section_heading("ui.settings.triggers");
+    ImGui::TextWrapped("%s", tr("ui.settings.triggers_hint").c_str());
+    static const char* action_keys[] = {"ui.settings.action.confirm", "ui.settings.action.came", "ui.settings.action.did_not_come",
+                                        "ui.settings.action.cancel", "ui.settings.action.move"};
+    for (size_t i = 0; i < a.stage_triggers.size(); ++i) {
+        auto& trigger = a.stage_triggers[i];
+        std::string id = "trigger" + std::to_string(i);
+        ImGui::PushID(static_cast<int>(i));
+        float half = (ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() * 2) / 2;
+        stage_combo(id + "_stage", pipelines, trigger.stage, nullptr, half);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(half);
+        int action = static_cast<int>(trigger.action);
+        if (ImGui::BeginCombo(("###" + id + "_action").c_str(), tr(action_keys[action]).c_str())) {
+            for (int k = 0; k < 5; ++k)
+                if (ImGui::Selectable(tr(action_keys[k]).c_str(), k == action)) trigger.action = static_cast<domain::RecordAction>(k);
+            ImGui::EndCombo();
+        }
+        remember(id + "_action");
+        ImGui::SameLine();
+        bool remove = ImGui::SmallButton("×");
+        remember(id + "_remove");
+        problem_note(state, "automation.stage_triggers[" + std::to_string(i) + "]");
+        ImGui::PopID();
+        if (remove) {
+            a.stage_triggers.erase(a.stage_triggers.begin() + static_cast<long>(i));
+            break;
+        }
+    }
+    if (ImGui::SmallButton(label("ui.settings.add_trigger", "add_trigger").c_str())) a.stage_triggers.push_back({});
+    remember("add_trigger");
+
+    section_heading("ui.settings.general");
+    setting_label("ui.settings.notes_language");
+    static const char* languages[][2] = {{"en", "English"}, {"ru", "Русский"}, {"es", "Español"}};
+    ImGui::SetNextItemWidth(-1);
+    std::string shown = state.draft.language;
+    for (const auto& l : languages)
+        if (state.draft.language == l[0]) shown = l[1];
+    if (ImGui::BeginCombo("###notes_language", shown.c_str())) {
+        for (const auto& l : languages)
+            if (ImGui::Selectable(l[1], state.draft.language == l[0])) state.draft.language = l[0];
+        ImGui::EndCombo();
+    }
+    remember("notes_language");
+    setting_label("ui.settings.country_code");
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputText("###country_code", &state.draft.default_country_code, ImGuiInputTextFlags_CharsDecimal);
+    remember("country_code");
+    problem_note(state, "default_country_code");
+    setting_label("ui.settings.retention_days");
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputInt("###retention_days", &state.draft.history_retention_days, 1, 30);
+    remember("retention_days");
+    problem_note(state, "history_retention_days");
+}
+
+// [SECTION] Versions
+void draw_versions(SettingsState& state, std::vector<SettingsIntent>& intents) {
+    ImGui::TextWrapped("%s", tr("ui.settings.versions_hint").c_str());
+    loading_dots(state, RequestKind::settings_versions);
+    if (!state.versions) return;
+    if (!ImGui::BeginTable("###versions", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) return;
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn(tr("ui.settings.saved_at").c_str(), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn(tr("ui.settings.saved_by").c_str(), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableHeadersRow();
+    for (const auto& v : *state.versions) {
+        ImGui::PushID(static_cast<int>(v.revision));
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%lld", static_cast<long long>(v.revision));
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(time_text(v.saved_at_ms).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(v.saved_by_user == 0 ? tr("ui.settings.saved_by_relay").c_str() : v.saved_by_name.c_str());
+        ImGui::TableNextColumn();
+        std::string id = "restore_" + std::to_string(v.revision);
+        if (v.revision == state.page->revision) ImGui::TextDisabled("%s", tr("ui.settings.current").c_str());
+        else if (ImGui::SmallButton(label("ui.settings.restore", id).c_str())) intents.push_back({SettingsIntentKind::restore_version, v.revision, {}});
+        remember(id);
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+// The document's parts each section edits, to mark a tab whose part a save found wrong.
+bool section_has_problem(const SettingsState& state, SettingsSection section) {
+    static const std::vector<std::pair<SettingsSection, const char*>> parts = {
+        {SettingsSection::branches, "connected_branch_ids"}, {SettingsSection::fields, "lead_fields"},
+        {SettingsSection::fields, "contact_fields"},       {SettingsSection::users, "users"},
+        {SettingsSection::statuses, "status_sync"},        {SettingsSection::automation, "automation"},
+        {SettingsSection::automation, "duplicates"},       {SettingsSection::automation, "language"},
+        {SettingsSection::automation, "default_country_code"}, {SettingsSection::automation, "history_retention_days"}};
+    for (const auto& [owner, path] : parts)
+        if (owner == section && !problems_at(state, path).empty()) return true;
+    return false;
+}
+
+// [SECTION] the bar under the sections
+void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
+    ImGui::Separator();
+    bool can_save = state.dirty() && !state.loading(RequestKind::settings_save);
+    if (!can_save) ImGui::BeginDisabled();
+    if (ImGui::Button(label("ui.settings.save", "save_settings").c_str())) intents.push_back({SettingsIntentKind::save, 0, {}});
+    remember("save_settings");
+    ImGui::SameLine();
+    if (ImGui::Button(label("ui.settings.discard", "discard_settings").c_str())) intents.push_back({SettingsIntentKind::discard, 0, {}});
+    remember("discard_settings");
+    if (!can_save) ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (state.loading(RequestKind::settings_save) || state.loading(RequestKind::settings_fields) || state.loading(RequestKind::settings_restore)) {
+        ImGui::TextDisabled("%s", tr("ui.settings.saving").c_str());
+    } else if (!state.notice_key.empty()) {
+        bool bad = state.notice_key == "ui.settings.not_saved";
+        ImGui::TextColored(bad ? ui::error_color() : ImVec4(0.13f, 0.55f, 0.25f, 1.0f), "%s", tr(state.notice_key).c_str());
+        remember("settings_notice");
+    } else if (state.dirty()) {
+        ImGui::TextDisabled("%s", tr("ui.settings.unsaved").c_str());
+    }
+    if (state.error) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
+        ImGui::TextWrapped("%s", tr(state.error->message_key).c_str());
+        ImGui::PopStyleColor();
+        remember("error_message");
+        if (state.error->message_key == "ui.error.settings_conflict") {
+            if (ImGui::SmallButton(label("ui.settings.reload", "reload_settings").c_str())) intents.push_back({SettingsIntentKind::reload, 0, {}});
+            remember("reload_settings");
+            ImGui::SameLine();
+        }
+        if (ImGui::SmallButton(label("ui.dismiss", "dismiss_settings_error").c_str())) intents.push_back({SettingsIntentKind::dismiss_error, 0, {}});
+    }
+}
+
+}  // namespace
+
+void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& intents) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::accent_color());
+    ImGui::TextUnformatted(tr("ui.settings.title").c_str());
+    ImGui::PopStyleColor();
+    if (!state.page) {
+        loading_dots(state, RequestKind::settings_page);
+        if (state.error) {
+            ImGui::TextColored(ui::error_color(), "%s", tr(state.error->message_key).c_str());
+            remember("error_message");
+            if (ImGui::Button(label("ui.retry", "retry_settings").c_str())) intents.push_back({SettingsIntentKind::reload, 0, {}});
+        }
+        return;
+    }
+    static const std::pair<SettingsSection, const char*> sections[] = {
+        {SettingsSection::branches, "branches"}, {SettingsSection::fields, "fields"}, {SettingsSection::users, "users"},
+        {SettingsSection::statuses, "statuses"}, {SettingsSection::automation, "automation"}, {SettingsSection::versions, "versions"}};
+    if (ImGui::BeginTabBar("###settings_sections")) {
+        for (const auto& [section, name] : sections) {
+            std::string id = std::string("section_") + name;
+            bool flagged = section_has_problem(state, section);   // the admin finds it after a refused save
+            std::string title = (flagged ? "! " : "") + tr(std::string("ui.settings.section.") + name) + "###" + id;
+            if (ImGui::BeginTabItem(title.c_str())) {
+                if (state.section != section) intents.push_back({SettingsIntentKind::show_section, static_cast<int64_t>(section), {}});
+                ImGui::EndTabItem();
+            }
+            remember(id);
+        }
+        ImGui::EndTabBar();
+    }
+    float bar = ImGui::GetFrameHeightWithSpacing() * 2.2f + (state.error ? ImGui::GetTextLineHeightWithSpacing() * 3 : 0);
+    ImGui::BeginChild("###section", ImVec2(0, -bar));
+    loading_dots(state, RequestKind::settings_page);
+    switch (state.section) {
+        case SettingsSection::branches: draw_branches(state, intents); break;
+        case SettingsSection::fields: draw_fields_section(state, intents); break;
+        case SettingsSection::users: draw_users(state, intents); break;
+        case SettingsSection::statuses: draw_statuses_section(state, intents); break;
+        case SettingsSection::automation: draw_automation(state, intents); break;
+        case SettingsSection::versions: draw_versions(state, intents); break;
+    }
+    ImGui::EndChild();
+    draw_save_bar(state, intents);
+}
+
+}  // namespace kb::widget::views

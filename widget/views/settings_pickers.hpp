@@ -1,0 +1,37 @@
+#pragma once
+// The controls the settings page repeats: a Kommo field for a value, a pipeline stage, a set of ids, and the
+// problem a refused save found at a path, drawn beside its control. Each edits the draft in place.
+#include <string>
+#include <utility>
+#include <vector>
+#include "widget/state/settings_state.hpp"
+
+namespace kb::widget::views {
+
+using Choices = std::vector<std::pair<int64_t, std::string>>;   // id, name as shown
+
+// A section's sub-heading: accent colour and a rule under it.
+void section_heading(const std::string& key);
+// The save's problems at `path` (or under it), in red, in the admin's language.
+void problem_note(const SettingsState& state, const std::string& path);
+// A row "label | control" of the settings tables; returns the width left for the control.
+float setting_label(const std::string& key);
+
+// One Kommo field (or "not mapped") for a value; the type is shown beside each name.
+void field_combo(const std::string& id, const std::vector<wire::api::FieldChoice>& fields, int64_t& value);
+// A stage of any pipeline (or "leave the lead where it is" when `none_key` is given), named "Pipeline › Stage".
+void stage_combo(const std::string& id, const std::vector<wire::api::PipelineChoice>& pipelines, domain::StageRef& value,
+                 const char* none_key = nullptr, float width = -1);
+// Several of `choices`; `empty_key` names what an empty set means ("any", "every branch").
+void multi_select(const std::string& id, const Choices& choices, std::vector<int64_t>& chosen, const char* empty_key);
+// Several stages of any pipeline.
+void stages_select(const std::string& id, const std::vector<wire::api::PipelineChoice>& pipelines, std::vector<domain::StageRef>& chosen);
+
+Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines);
+Choices branch_choices(const wire::api::SettingsPage& page);
+
+// The sections drawn in settings_mapping.cpp.
+void draw_fields_section(SettingsState& state, std::vector<SettingsIntent>& intents);
+void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& intents);
+
+}  // namespace kb::widget::views
