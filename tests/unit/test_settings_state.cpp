@@ -89,6 +89,8 @@ TEST_CASE("a user's Altegio login is checked on its own and a refusal shows besi
     CHECK(calls[0].path == "/api/v1/settings/users/9002/altegio");
     on_reply(s, calls[0].id, 401, R"({"error":{"code":"unauthorized","message_key":"ui.error.altegio_wrong_password","detail":""}})");
     CHECK(s.credentials[9002].error_key == "ui.error.altegio_wrong_password");
+    CHECK(s.credentials[9002].password.empty());   // typed again, as after any refused sign-in
+    CHECK(s.credentials[9002].login == "olga@bella.example");
     CHECK_FALSE(s.error);
 
     s.credentials[9002].password = "olga-sandbox";

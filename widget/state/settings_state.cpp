@@ -144,10 +144,12 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
         auto error = json ? api::decode_api_error(*json) : Result<api::ApiError>(tl::unexpected(json.error()));
         ShownError shown = error ? ShownError{error->message_key, error->detail}
                                  : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
-        if (kind == RequestKind::settings_user) {   // shown beside that user's fields
+        if (kind == RequestKind::settings_user) {   // shown beside that user's fields; the password is typed again
             s.credentials[s.user_checking].error_key = shown.message_key;
+            s.credentials[s.user_checking].password.clear();
             return {};
         }
+        if (kind == RequestKind::altegio_connect) s.altegio_password.clear();
         if (kind == RequestKind::settings_branch) s.branch_choices[s.branch_loading] = {};   // not asked again and again
         s.error = std::move(shown);
         return {};

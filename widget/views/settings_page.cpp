@@ -94,9 +94,9 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
     for (const auto& user : page.users) {
         ImGui::PushID(static_cast<int>(user.id));
         std::string id = std::to_string(user.id);
-        section_heading("ui.settings.user");
-        ImGui::SameLine();
-        ImGui::TextUnformatted(user.name.c_str());
+        ImGui::Spacing();
+        ImGui::TextColored(ui::accent_color(), "%s", user.name.c_str());
+        ImGui::Separator();
         setting_label("ui.settings.altegio_account");
         if (user.altegio_user_id != 0) ImGui::TextColored(ImVec4(0.13f, 0.55f, 0.25f, 1.0f), "%s", user.altegio_user_name.c_str());
         else ImGui::TextDisabled("%s", tr("ui.settings.not_linked").c_str());
@@ -117,6 +117,7 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
             ImGui::SameLine();
             ImGui::TextColored(ui::error_color(), "%s", tr(typed.error_key).c_str());
             remember("user_error_" + id);
+            remember("user_error_is_" + typed.error_key);
         }
 
         // The branches this user sees in the records window: an entry in the document only once narrowed.
@@ -309,6 +310,7 @@ void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
         ImGui::TextWrapped("%s", tr(state.error->message_key).c_str());
         ImGui::PopStyleColor();
         remember("error_message");
+        remember("error_is_" + state.error->message_key);   // which error, for tests that cannot read the canvas
         if (state.error->message_key == "ui.error.settings_conflict") {
             if (ImGui::SmallButton(label("ui.settings.reload", "reload_settings").c_str())) intents.push_back({SettingsIntentKind::reload, 0, {}});
             remember("reload_settings");

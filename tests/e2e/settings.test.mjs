@@ -1,0 +1,126 @@
+// The administrator's way from a new Kommo account to a working integration, using only the UI: Kommo's
+// Install button, the widget's advanced settings page (Altegio sign-in, a user's own Altegio login, a status
+// scheme with conditions), then a record made in Altegio becomes a lead that moves as the scheme says.
+// Screenshots of every section in each language land in build/screenshots/settings-<lang>-<section>.png.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startStack } from '../../tools/stack.mjs';
+import { click, control, controlIds, focusField, launchBrowser } from './browser.mjs';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
+mkdirSync(screenshots, { recursive: true });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let stack, browser;
+
+before(async () => {
+  stack = await startStack({ setUp: 'none' });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  stack?.stop();
+});
+
+async function typeInto(page, id, text) {
+  await focusField(page, id);
+  await page.keyboard.type(text);
+}
+
+async function waitUntil(what, check, timeoutMs = 20000) {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+async function gone(page, id) {
+  await page.waitForFunction((wanted) => window.kbWidget && !window.kbWidget.controls()[wanted], id, { timeout: 15000, polling: 50 });
+}
+
+test('a new account is set up from the settings page and its first record moves by the status scheme', { timeout: 240000 }, async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const info = await (await fetch(`${stack.sandboxUrl}/__sandbox/info`)).json();
+
+  // Kommo's settings area offers Install; installing runs the OAuth redirect to the relay.
+  await page.goto(stack.settingsUrl('en'));
+  await page.click('#kommo-install');
+  await control(page, 'altegio_login', 30000);
+
+  // A wrong Altegio password: "Authorization error", and the password field is empty for the next try.
+  await typeInto(page, 'altegio_login', info.altegio_login);
+  await typeInto(page, 'altegio_password', 'not-the-password');
+  await click(page, 'altegio_connect');
+  await control(page, 'error_is_ui.error.altegio_wrong_password');
+  await page.screenshot({ path: join(screenshots, 'settings-en-wrong-password.png') });
+  await typeInto(page, 'altegio_password', info.altegio_password);
+  await click(page, 'altegio_connect');
+  await control(page, 'branch_status_400001');
+  await gone(page, 'error_message');
+
+  // A manager's own Altegio login: refused first, then linked.
+  await click(page, 'section_users');
+  await typeInto(page, 'user_login_9002', 'olga@bella.example');
+  await typeInto(page, 'user_password_9002', 'wrong');
+  await click(page, 'user_check_9002');
+  await control(page, 'user_error_is_ui.error.altegio_wrong_password');
+  await typeInto(page, 'user_password_9002', info.employee_logins['olga@bella.example']);
+  await click(page, 'user_check_9002');
+  await gone(page, 'user_error_9002');
+
+  // Statuses: one scheme for the Moscow branch, where a confirmed record moves its lead to "Подтвердил".
+  await click(page, 'section_statuses');
+  await click(page, 'sync_with_conditions');
+  await click(page, 'add_scheme');
+  await click(page, 'scheme0_branches');
+  await click(page, 'scheme0_branches_400001');
+  await page.keyboard.press('Escape');
+  await click(page, 'scheme0_map_confirmed');
+  await click(page, 'scheme0_map_confirmed_77004');
+  await page.screenshot({ path: join(screenshots, 'settings-en-scheme.png') });
+  await click(page, 'save_settings');
+  await control(page, 'settings_notice');
+  assert.ok(!(await controlIds(page)).some((id) => id.startsWith('problem_')), 'the save found no problem');
+
+  // The first synchronised record: made by Altegio staff for a new client, it becomes a lead; confirmed, it moves.
+  const before = await stack.state();
+  const made = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ company_id: 400001, staff_id: 5001, services: [{ id: 7001 }], datetime: '2027-03-10T12:00:00+03:00',
+                           save_if_busy: true, client: { name: 'Вера Настройкина', phone: '+79035550101' } }),
+  });
+  assert.equal(made.status, 201);
+  const record = (await made.json()).record;
+  const lead = await waitUntil('the new lead', async () =>
+    (await stack.state()).kommo.leads.find((l) => l.name.includes('Вера Настройкина') && !before.kommo.leads.some((b) => b.id === l.id)));
+  const changed = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records/${record.id}/change`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ attendance: 2 }),
+  });
+  assert.equal(changed.status, 200);
+  await waitUntil('the lead at the confirmed stage', async () =>
+    (await stack.state()).kommo.leads.find((l) => l.id === lead.id && l.status_id === 77004));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every section, in English, Russian and Spanish', { timeout: 240000 }, async () => {
+  const page = await browser.context.newPage();
+  for (const lang of ['en', 'ru', 'es']) {
+    await page.goto(stack.settingsUrl(lang));
+    await control(page, 'branch_status_400001', 30000);
+    for (const section of ['branches', 'fields', 'users', 'statuses', 'automation', 'versions']) {
+      await click(page, `section_${section}`);
+      if (section === 'versions') await control(page, 'restore_1');
+      else await sleep(400);
+      await page.screenshot({ path: join(screenshots, `settings-${lang}-${section}.png`) });
+    }
+  }
+  await page.close();
+});
