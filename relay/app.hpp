@@ -71,6 +71,7 @@ private:
     std::unique_ptr<services::RecordLogService> m_records;
     std::unique_ptr<services::InstallationService> m_installation;
     std::unique_ptr<services::SettingsService> m_settings;
+    std::unique_ptr<services::HistoryService> m_history;
     std::unique_ptr<sync::RecordSync> m_record_sync;
     std::unique_ptr<sync::TriggerSync> m_trigger_sync;
     std::unique_ptr<sync::ClientSync> m_client_sync;

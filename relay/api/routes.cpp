@@ -56,6 +56,14 @@ Result<std::vector<int64_t>> id_list(const std::string& text) {
     return ids;
 }
 
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (size_t at; (at = text.find(separator, start)) != std::string::npos; start = at + 1) out.push_back(text.substr(start, at - start));
+    out.push_back(text.substr(start));
+    return out;
+}
+
 // {"base_revision": n}: the settings revision the admin's page was showing.
 Result<int64_t> base_revision_of(const Request& request) {
     auto body = wire::parse_json(request.body);
@@ -310,14 +318,27 @@ void add_routes(http::Router& router, RouteDeps deps) {
     }));
 
     router.add("POST", "/api/v1/history/failed/:id/repeat", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
-        if (!caller.is_admin) return error_response(Error{Errc::forbidden, "ui.error.admin_only", "repeating is for administrators"});
         auto id = positive_id(request.param("id"), "id");
         if (!id) return error_response(id.error());
-        auto state = deps.store.repeat_inbox_event(caller.account_id, *id, deps.clock() * 1000);
-        if (!state) return error_response(state.error());
-        if (!*state) return error_response(Error{Errc::not_found, "ui.error.not_found", "no such event"});
-        if (**state == "pending" && deps.wake_workers) deps.wake_workers();
-        return http::json_response(200, wire::Json{{"id", *id}, {"state", **state}}.dump());
+        auto wait = wire::int_from(Json(request.query_value("wait_ms")), "wait_ms").value_or(0);
+        return reply(deps.history.repeat(caller, *id, wait));
+    }));
+
+    router.add("GET", "/api/v1/history", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto from = wire::int_from(Json(request.query_value("from_ms")), "from_ms");
+        auto to = wire::int_from(Json(request.query_value("to_ms")), "to_ms");
+        if (!from || !to) return error_response(Error{Errc::bad_input, "ui.error.bad_period", "from_ms and to_ms are required"});
+        std::vector<std::string> types;
+        for (const auto& type : split(request.query_value("types"), ','))
+            if (!type.empty()) types.push_back(type);
+        auto before = wire::int_from(Json(request.query_value("before_id")), "before_id").value_or(0);
+        return reply(deps.history.find(caller, *from, *to, types, before));
+    }));
+
+    router.add("GET", "/api/v1/history/:id", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+        auto id = positive_id(request.param("id"), "id");
+        if (!id) return error_response(id.error());
+        return reply(deps.history.detail(caller, *id));
     }));
 }
 

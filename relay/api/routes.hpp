@@ -4,7 +4,8 @@
 //   GET  /oauth/kommo?code=&referer=          Kommo's install redirect
 //   GET  /oauth/kommo/revoked?account_id=&client_uuid=&signature=   Kommo's uninstall hook
 //   /api/v1/settings...                       the settings page (admin), see shared/wire/settings_api.hpp
-//   GET  /api/v1/history/failed, POST /api/v1/history/failed/{id}/repeat   failed events (admin)
+//   GET  /api/v1/history..., POST /api/v1/history/failed/{id}/repeat   the request history (admin), see
+//                                             shared/wire/history_api.hpp
 //   POST /api/v1/altegio/connect              {login, password} (admin)
 //   GET  /api/v1/card?lead_id=                and the other /api/v1 reads listed in shared/wire/widget_api.hpp
 //   POST /api/v1/records                      BookingRequest -> BookingResult
@@ -16,6 +17,7 @@
 #include <string>
 #include "relay/http/router.hpp"
 #include "relay/services/booking_service.hpp"
+#include "relay/services/history_service.hpp"
 #include "relay/services/record_log_service.hpp"
 #include "relay/services/installation_service.hpp"
 #include "relay/services/settings_service.hpp"
@@ -42,6 +44,7 @@ struct RouteDeps {
     services::RecordLogService& records;
     services::InstallationService& installation;
     services::SettingsService& settings;
+    services::HistoryService& history;
     store::Store& store;
     AuthConfig auth;
     std::function<int64_t()> clock;

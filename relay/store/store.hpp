@@ -55,6 +55,16 @@ struct HistoryEntry {
     int64_t duration_ms = 0;
 };
 
+// What the request history page asks for: a period and the kinds of entries ("altegio_webhook",
+// "kommo_webhook", "altegio_request", "kommo_request", "alert"; none = all), newest first, a page at a time.
+struct HistoryQuery {
+    int64_t account_id = 0;
+    int64_t from_ms = 0, to_ms = 0;    // [from, to)
+    std::vector<std::string> types;
+    int64_t before_id = 0;             // 0 = from the newest; else entries older than this id (the next page)
+    int32_t limit = 200;
+};
+
 // One saved settings document (the admin's "versions" list; restoring one saves it again as the newest).
 struct SettingsVersion {
     int64_t revision = 0;
@@ -163,6 +173,14 @@ public:
 
     virtual Result<void> add_history(const HistoryEntry& entry) = 0;
     virtual Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) = 0;
+    // The entries the query names, newest first, without their bodies (history_entry has them).
+    virtual Result<std::vector<HistoryEntry>> find_history(const HistoryQuery& query) = 0;
+    virtual Result<std::optional<HistoryEntry>> history_entry(int64_t account_id, int64_t id) = 0;
+    // The account's failed events received in [from_ms, to_ms), newest first.
+    virtual Result<std::vector<FailedEvent>> failed_events_between(int64_t account_id, int64_t from_ms, int64_t to_ms, int32_t limit) = 0;
+    // An event's state ("pending", "processing", "done", "failed") and its outcome or last error; none when the
+    // account has no such event.
+    virtual Result<std::optional<std::pair<std::string, std::string>>> inbox_event_state(int64_t account_id, int64_t id) = 0;
     // When the account's latest history entry of this kind at or after `since_ms` was written (e.g. the last
     // "Kommo blocked this account" alert, so a restarted relay keeps the pause); nullopt when none.
     virtual Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) = 0;

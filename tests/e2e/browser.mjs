@@ -19,7 +19,8 @@ export async function launchBrowser({ deviceScaleFactor = 1 } = {}) {
   return { context, close };
 }
 
-// Waits until the widget reports a control with this id, and returns its rectangle in page coordinates.
+// Waits until the widget reports a control with this id at the same place in two frames drawn one after the
+// other (a popup's items move once ImGui has measured it), and returns its rectangle in page coordinates.
 export async function control(page, id, timeoutMs = 15000) {
   const handle = await page.waitForFunction((wanted) => {
     const hooks = window.kbWidget;
@@ -27,7 +28,14 @@ export async function control(page, id, timeoutMs = 15000) {
     const rect = hooks.controls()[wanted];
     if (!rect) return null;
     const canvas = hooks.canvas().getBoundingClientRect();
-    return { x: canvas.left + rect.x, y: canvas.top + rect.y, w: rect.w, h: rect.h };
+    const place = { x: canvas.left + rect.x, y: canvas.top + rect.y, w: rect.w, h: rect.h };
+    const frame = hooks.frames();
+    const seen = window.kbLastPlace;
+    window.kbLastPlace = { id: wanted, place, frame };
+    hooks.wake && hooks.wake();
+    const settled = seen && seen.id === wanted && seen.frame !== frame && seen.place.x === place.x && seen.place.y === place.y &&
+                    seen.place.w === place.w && seen.place.h === place.h;
+    return settled ? place : null;
   }, id, { timeout: timeoutMs, polling: 50 });
   return handle.jsonValue();
 }

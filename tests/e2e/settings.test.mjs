@@ -39,6 +39,14 @@ async function waitUntil(what, check, timeoutMs = 20000) {
   }
 }
 
+// The relay's answer to an administrator (user 9001) of the sandbox account, as the widget would get it.
+async function relayGet(path) {
+  const { token } = await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+  const reply = await fetch(`${stack.relayUrl}${path}`, { headers: { 'X-Auth-Token': token } });
+  assert.equal(reply.status, 200, `${path}: ${reply.status}`);
+  return reply.json();
+}
+
 async function gone(page, id) {
   await page.waitForFunction((wanted) => window.kbWidget && !window.kbWidget.controls()[wanted], id, { timeout: 15000, polling: 50 });
 }
@@ -88,6 +96,10 @@ test('a new account is set up from the settings page and its first record moves 
   await click(page, 'save_settings');
   await control(page, 'settings_notice');
   assert.ok(!(await controlIds(page)).some((id) => id.startsWith('problem_')), 'the save found no problem');
+  const saved = (await relayGet('/api/v1/settings')).settings.status_sync;
+  assert.equal(saved.mode, 'with_conditions');
+  assert.deepEqual(saved.schemes[0].conditions.branch_ids, [400001]);
+  assert.equal(saved.schemes[0].map.targets.confirmed.status_id, 77004);
 
   // The first synchronised record: made by Altegio staff for a new client, it becomes a lead; confirmed, it moves.
   const before = await stack.state();
@@ -105,8 +117,44 @@ test('a new account is set up from the settings page and its first record moves 
   });
   assert.equal(changed.status, 200);
   await waitUntil('the lead at the confirmed stage', async () =>
-    (await stack.state()).kommo.leads.find((l) => l.id === lead.id && l.status_id === 77004));
+    (await stack.state()).kommo.leads.find((l) => l.id === lead.id && l.status_id === 77004), 60000);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a failed request is found in the history, its payloads opened, and repeated successfully', { timeout: 240000 }, async () => {
+  const page = await browser.context.newPage();
+  // Kommo refuses the lead for the next new record once (400: the relay does not retry that by itself).
+  await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ target: 'kommo', path_contains: '/leads/complex', status: 400, count: 1 }),
+  });
+  const made = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ company_id: 400001, staff_id: 5001, services: [{ id: 7001 }], datetime: '2027-03-11T12:00:00+03:00',
+                           save_if_busy: true, client: { name: 'Ирина Повторова', phone: '+79035550202' } }),
+  });
+  assert.equal(made.status, 201);
+  await waitUntil('the failed event', async () => /state="failed"\} [1-9]/.test(await (await fetch(`${stack.relayUrl}/metrics`)).text()));
+  const hasLead = async () => (await stack.state()).kommo.leads.some((l) => l.name.includes('Ирина Повторова'));
+  assert.equal(await hasLead(), false);
+
+  await page.goto(stack.settingsUrl('en'));
+  await click(page, 'section_history');
+  await click(page, 'history_type_failed_event');
+  await click(page, 'history_type_kommo_request');
+  await click(page, 'history_find');
+  const refused = await waitUntil('the refused request in the table', async () =>
+    (await controlIds(page)).find((id) => /^history_status_entry_\d+_400$/.test(id)));
+  await click(page, refused.replace('history_status_', 'history_row_').replace(/_400$/, ''));
+  await control(page, 'history_request');
+  await page.screenshot({ path: join(screenshots, 'settings-en-history.png') });
+
+  const repeat = (await controlIds(page)).find((id) => /^history_repeat_\d+$/.test(id));
+  assert.ok(repeat, 'the failed event offers Repeat request');
+  await click(page, repeat);
+  await control(page, `history_status_event_${repeat.slice('history_repeat_'.length)}_done`, 20000);
+  assert.equal(await hasLead(), true);
   await page.close();
 });
 
@@ -115,10 +163,13 @@ test('every section, in English, Russian and Spanish', { timeout: 240000 }, asyn
   for (const lang of ['en', 'ru', 'es']) {
     await page.goto(stack.settingsUrl(lang));
     await control(page, 'branch_status_400001', 30000);
-    for (const section of ['branches', 'fields', 'users', 'statuses', 'automation', 'versions']) {
+    for (const section of ['branches', 'fields', 'users', 'statuses', 'automation', 'versions', 'history']) {
       await click(page, `section_${section}`);
       if (section === 'versions') await control(page, 'restore_1');
-      else await sleep(400);
+      else if (section === 'history') {
+        await click(page, 'history_find');
+        await waitUntil('the history table', async () => (await controlIds(page)).some((id) => id.startsWith('history_row_')));
+      } else await sleep(400);
       await page.screenshot({ path: join(screenshots, `settings-${lang}-${section}.png`) });
     }
   }

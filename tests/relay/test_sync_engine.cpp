@@ -2,6 +2,8 @@
 // and the automation a new record brings (task, responsible user, deals without a client, group events).
 #include "sync_helpers.hpp"
 
+#include "shared/wire/history_api.hpp"
+
 #include <set>
 
 using namespace kb;
@@ -312,6 +314,52 @@ TEST_CASE("an administrator sees failed events and repeats one; repeating twice 
     settle(world);
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == 5);   // one lead, not two
     CHECK(world.call("POST", "/api/v1/history/failed/999999/repeat").status == 404);
+}
+
+TEST_CASE("the request history finds a period's entries by type, opens one's payloads, and a repeat answers its outcome") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    world.control("POST", "/__sandbox/faults", Json{{"target", "kommo"}, {"path_contains", "/leads/complex"}, {"status", 400}, {"count", 1}});
+    staff_creates(world, free_slot(world, 5001, 7001), "Marta Ruiz", "+34 622 333 444");
+    settle(world);
+    std::string period = "from_ms=" + std::to_string(now - 60000) + "&to_ms=" + std::to_string(now + 600000);
+
+    auto all = wire::api::decode_history_page(body_of(world.call("GET", "/api/v1/history?" + period)));
+    REQUIRE(all);
+    auto count = [&](const wire::api::HistoryPage& page, const std::string& type) {
+        return std::count_if(page.rows.begin(), page.rows.end(), [&](const auto& r) { return r.type == type; });
+    };
+    CHECK(count(*all, "altegio_webhook") >= 1);
+    CHECK(count(*all, "kommo_request") >= 1);
+    CHECK(count(*all, "failed_event") == 1);
+    for (size_t i = 1; i < all->rows.size(); ++i) CHECK(all->rows[i - 1].at_ms >= all->rows[i].at_ms);   // newest first
+
+    auto only = wire::api::decode_history_page(body_of(world.call("GET", "/api/v1/history?" + period + "&types=kommo_request,failed_event")));
+    REQUIRE(only);
+    CHECK(count(*only, "altegio_webhook") == 0);
+    CHECK(count(*only, "kommo_request") == count(*all, "kommo_request"));
+    auto refused = std::find_if(only->rows.begin(), only->rows.end(), [](const auto& r) { return r.status == 400; });
+    REQUIRE(refused != only->rows.end());
+    auto detail = wire::api::decode_history_detail(body_of(world.call("GET", "/api/v1/history/" + std::to_string(refused->id))));
+    REQUIRE(detail);
+    CHECK(detail->request_body.find("Marta Ruiz") != std::string::npos);
+    CHECK(detail->response_body.find("400") != std::string::npos);
+
+    auto failed = std::find_if(only->rows.begin(), only->rows.end(), [](const auto& r) { return r.type == "failed_event"; });
+    REQUIRE(failed != only->rows.end());
+    CHECK(failed->repeatable);
+    auto repeated = world.call("POST", "/api/v1/history/failed/" + std::to_string(failed->id) + "/repeat?wait_ms=5000");
+    REQUIRE_MESSAGE(repeated.status == 200, repeated.body);
+    auto outcome = wire::api::decode_history_row(body_of(repeated));
+    REQUIRE(outcome);
+    CHECK(outcome->state == "done");
+    CHECK_FALSE(outcome->repeatable);
+
+    CHECK(world.call("GET", "/api/v1/history?" + period, Json(), 9002).status == 403);
+    CHECK(world.call("GET", "/api/v1/history?from_ms=10&to_ms=5").status == 400);
+    CHECK(world.call("GET", "/api/v1/history?" + period + "&types=everything").status == 400);
 }
 
 TEST_CASE("history entries and finished events older than the retention are pruned; recent ones stay") {

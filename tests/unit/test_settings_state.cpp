@@ -20,7 +20,7 @@ std::string page_json(int64_t revision, const domain::Settings& settings) {
 
 SettingsState loaded(int64_t revision = 5) {
     SettingsState s;
-    auto calls = start_settings(s, "es");
+    auto calls = start_settings(s, "es", "2026-11-22");
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].method == "GET");
     CHECK(calls[0].path == "/api/v1/settings");
@@ -133,4 +133,43 @@ TEST_CASE("a branch's choices are asked once, even when the relay refuses them")
     calls = apply(s, {SettingsIntentKind::need_branch, 400002});
     on_reply(s, calls[0].id, 403, R"({"error":{"code":"forbidden","message_key":"ui.error.branch_not_allowed","detail":""}})");
     CHECK(apply(s, {SettingsIntentKind::need_branch, 400002}).empty());
+}
+
+TEST_CASE("the request history asks for the chosen period and types, pages on, and a repeat updates its row") {
+    auto s = loaded();
+    CHECK(s.history.from == "2026-11-21");   // yesterday and today, to begin with
+    CHECK(s.history.to == "2026-11-22");
+    apply(s, {SettingsIntentKind::history_toggle_type, 0, "failed_event"});
+    apply(s, {SettingsIntentKind::history_toggle_type, 0, "kommo_request"});
+    apply(s, {SettingsIntentKind::history_toggle_type, 0, "failed_event"});   // ticked off again
+    auto calls = apply(s, {SettingsIntentKind::history_find, 0, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/history?from_ms=1795219200000&to_ms=1795392000000&types=kommo_request");
+
+    on_reply(s, calls[0].id, 200, R"({"rows":[
+        {"type":"kommo_request","id":40,"at_ms":1763800000000,"method":"PATCH","target":"/api/v4/leads","status":500,"error":"boom"},
+        {"type":"failed_event","id":7,"at_ms":1763790000000,"target":"record 70000001","error":"Kommo HTTP 400","state":"failed","repeatable":true}],
+        "next_before_id":40})");
+    REQUIRE(s.history.rows);
+    CHECK(s.history.rows->size() == 2);
+    calls = apply(s, {SettingsIntentKind::history_more, 0, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path.find("&before_id=40") != std::string::npos);
+    on_reply(s, calls[0].id, 200, R"({"rows":[{"type":"kommo_request","id":39,"at_ms":1763700000000,"status":200}],"next_before_id":0})");
+    CHECK(s.history.rows->size() == 3);   // appended, not replaced
+    CHECK(apply(s, {SettingsIntentKind::history_more, 0, {}}).empty());
+
+    calls = apply(s, {SettingsIntentKind::history_repeat, 7, {}});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/history/failed/7/repeat?wait_ms=8000");
+    CHECK(apply(s, {SettingsIntentKind::history_repeat, 7, {}}).empty());   // one click is enough
+    on_reply(s, calls[0].id, 200, R"({"type":"failed_event","id":7,"state":"done","error":"","repeatable":false})");
+    CHECK((*s.history.rows)[1].state == "done");
+    CHECK_FALSE((*s.history.rows)[1].repeatable);
+    CHECK(s.notice_key == "ui.history.repeated");
+
+    s.history.from = "yesterday";
+    CHECK(apply(s, {SettingsIntentKind::history_find, 0, {}}).empty());
+    REQUIRE(s.error);
+    CHECK(s.error->message_key == "ui.error.bad_period");
 }

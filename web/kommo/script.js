@@ -333,6 +333,7 @@ define(['jquery'], function ($) {
           return JSON.parse(shared.module.UTF8ToString(shared.module._kb_controls_json()));
         },
         frames: function () { return shared.ready ? shared.module._kb_frames_drawn() : 0; },
+        wake: function () { if (shared.ready) shared.module._kb_wake(); },
         firstFrameMs: function () { return shared.ready ? shared.module._kb_first_frame_ms() : 0; },
         lastFrameDrawMs: function () { return shared.ready ? shared.module._kb_last_frame_draw_ms() : 0; },
         scriptLoadStartedMs: function () { return shared.scriptLoadStartedAt || 0; }

@@ -180,7 +180,7 @@ EMSCRIPTEN_KEEPALIVE void kb_start_settings(const char* language, const char* st
     kb::widget::ui::load_strings(strings_json);
     shell().started = true;
     shell().settings_page = true;
-    send_all(kb::widget::start_settings(shell().settings, language));
+    send_all(kb::widget::start_settings(shell().settings, language, kb::widget::platform::today()));
 }
 
 EMSCRIPTEN_KEEPALIVE void kb_set_language(const char* language, const char* strings_json) {

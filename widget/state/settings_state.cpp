@@ -1,6 +1,7 @@
 #include "widget/state/settings_state.hpp"
 
 #include <algorithm>
+#include "shared/domain/calendar.hpp"
 
 namespace kb::widget {
 
@@ -41,15 +42,42 @@ std::vector<Call> after_save(SettingsState& s, const wire::Json& json, const cha
     return calls;
 }
 
+// The history query of the view's period and types; an error when the period cannot be read.
+std::optional<std::string> history_query(const HistoryView& h) {
+    auto from = domain::parse_civil(h.from);
+    auto to = domain::parse_civil(h.to);
+    if (!from || !to) return std::nullopt;
+    int64_t from_ms = domain::days_from_civil(from->year, from->month, from->day) * 86400000;
+    int64_t to_ms = (domain::days_from_civil(to->year, to->month, to->day) + 1) * 86400000;
+    std::string types;
+    for (const auto& t : h.types) types += (types.empty() ? "" : ",") + t;
+    return "/api/v1/history?from_ms=" + std::to_string(from_ms) + "&to_ms=" + std::to_string(to_ms) + (types.empty() ? "" : "&types=" + types);
+}
+
+std::vector<Call> find_history(SettingsState& s, bool more) {
+    auto query = history_query(s.history);
+    if (!query) {
+        s.error = ShownError{"ui.error.bad_period", s.history.from + " – " + s.history.to};
+        return {};
+    }
+    if (!more) {
+        s.history.detail.reset();
+        return {make_call(s, RequestKind::history_find, "GET", *query)};
+    }
+    return {make_call(s, RequestKind::history_more, "GET", *query + "&before_id=" + std::to_string(s.history.next_before_id))};
+}
+
 }  // namespace
 
 bool SettingsState::loading(RequestKind kind) const {
     return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& entry) { return entry.second == kind; });
 }
 
-std::vector<Call> start_settings(SettingsState& state, const std::string& language) {
+std::vector<Call> start_settings(SettingsState& state, const std::string& language, const std::string& today) {
     state = SettingsState{};
     state.language = language;
+    state.history.from = domain::add_days(today, -1);
+    state.history.to = today;
     return load_page(state);
 }
 
@@ -122,6 +150,26 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
         case SettingsIntentKind::dismiss_error:
             s.error.reset();
             return {};
+        case SettingsIntentKind::history_toggle_type: {
+            auto& types = s.history.types;
+            auto at = std::find(types.begin(), types.end(), intent.text);
+            if (at == types.end()) types.push_back(intent.text);
+            else types.erase(at);
+            return {};
+        }
+        case SettingsIntentKind::history_find:
+            s.error.reset();
+            return find_history(s, false);
+        case SettingsIntentKind::history_more:
+            if (s.history.next_before_id == 0 || s.loading(RequestKind::history_more)) return {};
+            return find_history(s, true);
+        case SettingsIntentKind::history_open:
+            return {make_call(s, RequestKind::history_detail, "GET", "/api/v1/history/" + std::to_string(intent.number))};
+        case SettingsIntentKind::history_repeat:
+            if (s.history.repeating_id != 0) return {};
+            s.history.repeating_id = intent.number;
+            return {make_call(s, RequestKind::history_repeat, "POST",
+                              "/api/v1/history/failed/" + std::to_string(intent.number) + "/repeat?wait_ms=8000")};
     }
     return {};
 }
@@ -132,6 +180,7 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
     RequestKind kind = found->second;
     s.in_flight.erase(found);
 
+    if (kind == RequestKind::history_repeat) s.history.repeating_id = 0;
     auto json = wire::parse_json(body);
     if (http_status == 0) {
         s.error = ShownError{"ui.error.relay_unreachable", body};
@@ -186,6 +235,35 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
                 for (auto& u : s.page->users)
                     if (u.id == user->id) u = *user;
             s.notice_key = "ui.settings.user_linked";
+            return {};
+        }
+        case RequestKind::history_find:
+        case RequestKind::history_more: {
+            auto page = api::decode_history_page(*json);
+            if (!page) { failed_decode(page.error()); return {}; }
+            if (kind == RequestKind::history_find || !s.history.rows) s.history.rows.emplace();
+            s.history.rows->insert(s.history.rows->end(), page->rows.begin(), page->rows.end());
+            s.history.next_before_id = page->next_before_id;
+            return {};
+        }
+        case RequestKind::history_detail: {
+            auto detail = api::decode_history_detail(*json);
+            if (!detail) { failed_decode(detail.error()); return {}; }
+            s.history.detail = std::move(*detail);
+            return {};
+        }
+        case RequestKind::history_repeat: {
+            auto outcome = api::decode_history_row(*json);
+            if (!outcome) { failed_decode(outcome.error()); return {}; }
+            if (s.history.rows)
+                for (auto& row : *s.history.rows)
+                    if (row.type == "failed_event" && row.id == outcome->id) {
+                        row.state = outcome->state;
+                        row.error = outcome->error;
+                        row.repeatable = outcome->repeatable;
+                    }
+            s.notice_key = outcome->state == "done" ? "ui.history.repeated" : outcome->state == "failed" ? "ui.history.failed_again"
+                                                                                                      : "ui.history.still_waiting";
             return {};
         }
         case RequestKind::altegio_connect:

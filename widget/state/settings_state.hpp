@@ -5,19 +5,30 @@
 // next to their fields. No ImGui and no browser here: tested natively.
 // Usage:
 //   SettingsState settings;
-//   auto calls = start_settings(settings, "es");
+//   auto calls = start_settings(settings, "es", "2026-11-22");
 //   ... on a reply whose id settings.owns(): auto more = on_reply(settings, id, status, body);
 //   ... on a user action:                     auto more = apply(settings, SettingsIntent{SettingsIntentKind::save});
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+#include "shared/wire/history_api.hpp"
 #include "shared/wire/settings_api.hpp"
 #include "widget/state/app_state.hpp"
 
 namespace kb::widget {
 
-enum class SettingsSection { branches = 0, fields, users, statuses, automation, versions };
+enum class SettingsSection { branches = 0, fields, users, statuses, automation, versions, history };
+
+// The request history: a period of whole days (UTC, both ends included) and the types asked for.
+struct HistoryView {
+    std::string from, to;               // "YYYY-MM-DD" (edited in place by the view)
+    std::vector<std::string> types;     // of wire::api::history_types; empty = every type
+    std::optional<std::vector<wire::api::HistoryRow>> rows;   // once Find has answered
+    int64_t next_before_id = 0;         // non-zero: older entries wait behind "Show more"
+    std::optional<wire::api::HistoryDetail> detail;           // the row opened, with its payloads
+    int64_t repeating_id = 0;           // the failed event being repeated
+};
 
 // What the admin typed to check one Kommo user's Altegio account; cleared once checked.
 struct UserCredentials {
@@ -39,6 +50,7 @@ struct SettingsState {
     int64_t branch_loading = 0;         // the branch whose choices are on their way (one at a time)
     int64_t user_checking = 0;          // the Kommo user whose Altegio login is being checked
     std::optional<std::vector<wire::api::VersionInfo>> versions;
+    HistoryView history;
     std::map<int, RequestKind> in_flight;
     int next_request_id = 1000000;      // apart from AppState's ids: the shell routes replies by id
 
@@ -61,6 +73,12 @@ enum class SettingsIntentKind {
     add_scheme,         // a distribution scheme with conditions, named text
     remove_scheme,      // number = index
     dismiss_error,
+    // the request history
+    history_toggle_type,  // text = a history type
+    history_find,
+    history_more,         // the next page of older entries
+    history_open,         // number = history entry id: its payloads
+    history_repeat,       // number = failed event id: put back in line, then its outcome
 };
 
 struct SettingsIntent {
@@ -69,7 +87,8 @@ struct SettingsIntent {
     std::string text;
 };
 
-std::vector<Call> start_settings(SettingsState& state, const std::string& language);
+// `today` ("YYYY-MM-DD", the user's date) is where the history's period starts.
+std::vector<Call> start_settings(SettingsState& state, const std::string& language, const std::string& today);
 std::vector<Call> apply(SettingsState& state, const SettingsIntent& intent);
 std::vector<Call> on_reply(SettingsState& state, int request_id, int http_status, const std::string& body);
 

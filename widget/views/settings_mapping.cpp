@@ -80,13 +80,15 @@ void scheme_conditions(SettingsState& state, domain::SchemeConditions& c, const 
         for (const auto& x : found->second.staff) staff.emplace_back(x.id, x.name);
         for (const auto& x : found->second.catalog.labels) labels.emplace_back(x.id, x.title);
     }
-    if (waiting) ImGui::TextDisabled("%s", tr("ui.loading").c_str());
+    // While a branch's lists load, the lists say so in place: a line of its own would move everything below it
+    // under the admin's pointer when they arrive.
+    const char* empty_key = waiting ? "ui.loading" : "ui.settings.any";
     setting_label("ui.settings.condition.categories");
-    multi_select(id + "_categories", categories, c.service_category_ids, "ui.settings.any");
+    multi_select(id + "_categories", categories, c.service_category_ids, empty_key);
     setting_label("ui.settings.condition.staff");
-    multi_select(id + "_staff", staff, c.staff_ids, "ui.settings.any");
+    multi_select(id + "_staff", staff, c.staff_ids, empty_key);
     setting_label("ui.settings.condition.labels");
-    multi_select(id + "_labels", labels, c.record_label_ids, "ui.settings.any");
+    multi_select(id + "_labels", labels, c.record_label_ids, empty_key);
 }
 
 }  // namespace

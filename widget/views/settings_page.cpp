@@ -337,7 +337,8 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
     }
     static const std::pair<SettingsSection, const char*> sections[] = {
         {SettingsSection::branches, "branches"}, {SettingsSection::fields, "fields"}, {SettingsSection::users, "users"},
-        {SettingsSection::statuses, "statuses"}, {SettingsSection::automation, "automation"}, {SettingsSection::versions, "versions"}};
+        {SettingsSection::statuses, "statuses"}, {SettingsSection::automation, "automation"}, {SettingsSection::versions, "versions"},
+        {SettingsSection::history, "history"}};
     if (ImGui::BeginTabBar("###settings_sections")) {
         for (const auto& [section, name] : sections) {
             std::string id = std::string("section_") + name;
@@ -361,6 +362,7 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
         case SettingsSection::statuses: draw_statuses_section(state, intents); break;
         case SettingsSection::automation: draw_automation(state, intents); break;
         case SettingsSection::versions: draw_versions(state, intents); break;
+        case SettingsSection::history: draw_history_section(state, intents); break;
     }
     ImGui::EndChild();
     draw_save_bar(state, intents);

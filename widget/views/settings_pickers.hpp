@@ -30,8 +30,9 @@ void stages_select(const std::string& id, const std::vector<wire::api::PipelineC
 Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines);
 Choices branch_choices(const wire::api::SettingsPage& page);
 
-// The sections drawn in settings_mapping.cpp.
+// The sections drawn in their own files: settings_mapping.cpp (fields, statuses) and settings_history.cpp.
 void draw_fields_section(SettingsState& state, std::vector<SettingsIntent>& intents);
 void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& intents);
+void draw_history_section(SettingsState& state, std::vector<SettingsIntent>& intents);
 
 }  // namespace kb::widget::views

@@ -659,6 +659,38 @@ Result<std::vector<int64_t>> SqliteStore::installed_accounts() {
 }
 
 // [SECTION] history ---------------------------------------------------------------------------------------------
+namespace {
+// The columns history_from reads, in its order.
+constexpr const char* history_columns =
+    "id, at_ms, account_id, direction, kind, method, target, status, error, request_body, response_body, duration_ms";
+
+HistoryEntry history_from(SQLite::Statement& row) {
+    HistoryEntry e;
+    e.id = row.getColumn(0).getInt64();
+    e.at_ms = row.getColumn(1).getInt64();
+    e.account_id = row.getColumn(2).getInt64();
+    e.direction = row.getColumn(3).getString();
+    e.kind = row.getColumn(4).getString();
+    e.method = row.getColumn(5).getString();
+    e.target = row.getColumn(6).getString();
+    e.status = row.getColumn(7).getInt();
+    e.error = row.getColumn(8).getString();
+    e.request_body = row.getColumn(9).getString();
+    e.response_body = row.getColumn(10).getString();
+    e.duration_ms = row.getColumn(11).getInt64();
+    return e;
+}
+
+// A history type as a condition on direction and kind.
+std::string type_condition(const std::string& type) {
+    if (type == "altegio_webhook") return "(direction = 'in' AND kind LIKE 'altegio.%')";
+    if (type == "kommo_webhook") return "(direction = 'in' AND kind LIKE 'kommo.%')";
+    if (type == "altegio_request") return "(direction = 'out' AND kind LIKE 'altegio.%')";
+    if (type == "kommo_request") return "(direction = 'out' AND kind LIKE 'kommo.%')";
+    if (type == "alert") return "(kind LIKE 'alert.%')";
+    return "0";   // an unknown type matches nothing
+}
+}  // namespace
 void SqliteStore::insert_history(const HistoryEntry& e) {
     SQLite::Statement insert(*m_db,
         "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
@@ -697,28 +729,73 @@ Result<std::vector<HistoryEntry>> SqliteStore::recent_history(int64_t account_id
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::vector<HistoryEntry>> {
         SQLite::Statement query(*m_db,
-            "SELECT id, at_ms, account_id, direction, kind, method, target, status, error, request_body, response_body,"
-            " duration_ms FROM request_history WHERE account_id = ? ORDER BY id DESC LIMIT ?");
+            std::string("SELECT ") + history_columns + " FROM request_history WHERE account_id = ? ORDER BY id DESC LIMIT ?");
         query.bind(1, account_id);
         query.bind(2, limit);
         std::vector<HistoryEntry> out;
-        while (query.executeStep()) {
-            HistoryEntry e;
-            e.id = query.getColumn(0).getInt64();
-            e.at_ms = query.getColumn(1).getInt64();
-            e.account_id = query.getColumn(2).getInt64();
-            e.direction = query.getColumn(3).getString();
-            e.kind = query.getColumn(4).getString();
-            e.method = query.getColumn(5).getString();
-            e.target = query.getColumn(6).getString();
-            e.status = query.getColumn(7).getInt();
-            e.error = query.getColumn(8).getString();
-            e.request_body = query.getColumn(9).getString();
-            e.response_body = query.getColumn(10).getString();
-            e.duration_ms = query.getColumn(11).getInt64();
-            out.push_back(std::move(e));
-        }
+        while (query.executeStep()) out.push_back(history_from(query));
         return out;
+    });
+}
+
+Result<std::vector<HistoryEntry>> SqliteStore::find_history(const HistoryQuery& q) {
+    std::string types;
+    for (const auto& type : q.types) types += (types.empty() ? "" : " OR ") + type_condition(type);
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::vector<HistoryEntry>> {
+        // Bodies are left out of the list (two empty texts keep the column order history_from reads).
+        SQLite::Statement query(*m_reader,
+            "SELECT id, at_ms, account_id, direction, kind, method, target, status, error, '', '', duration_ms FROM request_history"
+            " WHERE account_id = ? AND at_ms >= ? AND at_ms < ? AND (? = 0 OR id < ?)" + (types.empty() ? std::string() : " AND (" + types + ")") +
+            " ORDER BY id DESC LIMIT ?");
+        query.bind(1, q.account_id);
+        query.bind(2, q.from_ms);
+        query.bind(3, q.to_ms);
+        query.bind(4, q.before_id);
+        query.bind(5, q.before_id);
+        query.bind(6, q.limit);
+        std::vector<HistoryEntry> out;
+        while (query.executeStep()) out.push_back(history_from(query));
+        return out;
+    });
+}
+
+Result<std::optional<HistoryEntry>> SqliteStore::history_entry(int64_t account_id, int64_t id) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::optional<HistoryEntry>> {
+        SQLite::Statement query(*m_reader, std::string("SELECT ") + history_columns + " FROM request_history WHERE account_id = ? AND id = ?");
+        query.bind(1, account_id);
+        query.bind(2, id);
+        if (!query.executeStep()) return std::nullopt;
+        return history_from(query);
+    });
+}
+
+Result<std::vector<FailedEvent>> SqliteStore::failed_events_between(int64_t account_id, int64_t from_ms, int64_t to_ms, int32_t limit) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::vector<FailedEvent>> {
+        SQLite::Statement query(*m_reader, std::string("SELECT ") + inbox_event_columns + ", last_error FROM inbox"
+                                           " WHERE account_id = ? AND state = 'failed' AND received_at_ms >= ? AND received_at_ms < ?"
+                                           " ORDER BY id DESC LIMIT ?");
+        query.bind(1, account_id);
+        query.bind(2, from_ms);
+        query.bind(3, to_ms);
+        query.bind(4, limit);
+        std::vector<FailedEvent> out;
+        while (query.executeStep()) out.push_back(FailedEvent{event_from(query), query.getColumn(11).getString()});
+        return out;
+    });
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> SqliteStore::inbox_event_state(int64_t account_id, int64_t id) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::optional<std::pair<std::string, std::string>>> {
+        SQLite::Statement query(*m_reader,
+            "SELECT state, CASE WHEN state = 'done' THEN outcome ELSE last_error END FROM inbox WHERE account_id = ? AND id = ?");
+        query.bind(1, account_id);
+        query.bind(2, id);
+        if (!query.executeStep()) return std::nullopt;
+        return std::pair{query.getColumn(0).getString(), query.getColumn(1).getString()};
     });
 }
 

@@ -58,6 +58,10 @@ public:
     Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
     Result<void> add_history(const HistoryEntry& entry) override;
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
+    Result<std::vector<HistoryEntry>> find_history(const HistoryQuery& query) override;
+    Result<std::optional<HistoryEntry>> history_entry(int64_t account_id, int64_t id) override;
+    Result<std::vector<FailedEvent>> failed_events_between(int64_t account_id, int64_t from_ms, int64_t to_ms, int32_t limit) override;
+    Result<std::optional<std::pair<std::string, std::string>>> inbox_event_state(int64_t account_id, int64_t id) override;
     Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) override;
 
 private:
