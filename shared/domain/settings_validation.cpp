@@ -156,9 +156,12 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
         if (s.duplicates.statuses.empty()) c.problem("duplicates.statuses", "needs_stages");
         c.stages("duplicates.statuses", s.duplicates.statuses);
         if (s.lead_fields.record_id == 0) c.problem("duplicates.enabled", "needs_record_id_field");
-        for (size_t i = 0; i < s.duplicates.field_conditions.size(); ++i)
-            if (!c.field(lf, s.duplicates.field_conditions[i].field_id))
-                c.problem("duplicates.field_conditions[" + std::to_string(i) + "].field_id", "field_missing");
+        for (size_t i = 0; i < s.duplicates.field_conditions.size(); ++i) {
+            int64_t id = s.duplicates.field_conditions[i].field_id;
+            std::string at = "duplicates.field_conditions[" + std::to_string(i) + "].field_id";
+            if (id == 0) c.problem(at, "needs_field");   // added in the page, never chosen
+            else if (!c.field(lf, id)) c.problem(at, "field_missing");
+        }
     }
     const auto& a = s.automation;
     if (a.task_on_new_record && (a.task_due_minutes < 1 || a.task_due_minutes > 60 * 24 * 30)) c.problem("automation.task_due_minutes", "out_of_range");

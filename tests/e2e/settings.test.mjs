@@ -158,6 +158,25 @@ test('a failed request is found in the history, its payloads opened, and repeate
   await page.close();
 });
 
+test('a refused save marks every problem beside its field and changes nothing', { timeout: 120000 }, async () => {
+  const page = await browser.context.newPage();
+  const before = await relayGet('/api/v1/settings');
+  await page.goto(stack.settingsUrl('ru'));
+  await click(page, 'section_automation');
+  await click(page, 'duplicates_enabled');
+  await click(page, 'add_field_condition');
+  await click(page, 'save_settings');
+  await control(page, 'problem_duplicates.statuses');
+  await control(page, 'problem_duplicates.field_conditions[0].field_id');
+  await page.screenshot({ path: join(screenshots, 'settings-ru-refused.png') });
+  const after = await relayGet('/api/v1/settings');
+  assert.equal(after.revision, before.revision, 'nothing was saved');
+  assert.equal(after.settings.duplicates.enabled, false);
+  await click(page, 'discard_settings');
+  await gone(page, 'problem_duplicates.statuses');
+  await page.close();
+});
+
 test('every section, in English, Russian and Spanish', { timeout: 240000 }, async () => {
   const page = await browser.context.newPage();
   for (const lang of ['en', 'ru', 'es']) {

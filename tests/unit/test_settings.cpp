@@ -90,6 +90,7 @@ TEST_CASE("every problem is reported with its path, not just the first") {
     s.duplicates.statuses.push_back({2, 999});
     s.history_retention_days = 0;
     s.automation.stage_triggers.push_back({{1, 20}, RecordAction::cancel});
+    s.duplicates.field_conditions.push_back({0, true});   // a condition added but its field never chosen
     CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{
               "default_country_code bad_country_code",
               "language unknown_language",
@@ -103,6 +104,7 @@ TEST_CASE("every problem is reported with its path, not just the first") {
               "status_sync.schemes[0].map.targets.came unknown_stage",
               "status_sync.fallback.targets.confirmed unknown_stage",
               "duplicates.statuses[1] unknown_stage",
+              "duplicates.field_conditions[1].field_id needs_field",
               "automation.stage_triggers[1] stage_twice",
               "history_retention_days out_of_range"});
 }
@@ -150,7 +152,7 @@ TEST_CASE("every validation message has a translation in each language") {
                                 "field_type_not_supported", "value_not_in_list", "not_a_number", "not_a_date", "newer_version",
                                 "bad_country_code", "unknown_branch", "bad_phone_pattern", "user_twice", "unknown_pipeline",
                                 "unknown_stage", "stage_outside_pipeline", "needs_a_scheme", "scheme_needs_name", "needs_stages",
-                                "needs_record_id_field", "out_of_range"}) {
+                                "needs_record_id_field", "needs_field", "out_of_range"}) {
             CAPTURE(lang);
             CAPTURE(key);
             CHECK(errors.contains(key));

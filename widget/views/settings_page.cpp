@@ -132,6 +132,46 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
     loading_dots(state, RequestKind::settings_user);
 }
 
+// Duplicate search's other option: a lead qualifies only when these fields are filled (or empty).
+void draw_field_conditions(SettingsState& state) {
+    auto& conditions = state.draft.duplicates.field_conditions;
+    ImGui::TextDisabled("%s", tr("ui.settings.field_conditions").c_str());
+    for (size_t i = 0; i < conditions.size(); ++i) {
+        auto& c = conditions[i];
+        std::string id = "field_condition" + std::to_string(i);
+        ImGui::PushID(static_cast<int>(i));
+        float width = ImGui::GetContentRegionAvail().x * 0.5f;
+        ImGui::BeginGroup();
+        ImGui::PushItemWidth(width);
+        std::string shown = tr("ui.settings.not_chosen");
+        for (const auto& f : state.page->lead_fields)
+            if (f.id == c.field_id) shown = f.name;
+        if (ImGui::BeginCombo(("###" + id + "_field").c_str(), shown.c_str())) {
+            for (const auto& f : state.page->lead_fields)
+                if (ImGui::Selectable(f.name.c_str(), f.id == c.field_id)) c.field_id = f.id;
+            ImGui::EndCombo();
+        }
+        remember(id + "_field");
+        ImGui::PopItemWidth();
+        ImGui::SameLine();
+        if (ImGui::RadioButton(label("ui.settings.must_be_filled", id + "_filled").c_str(), c.must_be_filled)) c.must_be_filled = true;
+        ImGui::SameLine();
+        if (ImGui::RadioButton(label("ui.settings.must_be_empty", id + "_empty").c_str(), !c.must_be_filled)) c.must_be_filled = false;
+        ImGui::SameLine();
+        bool remove = ImGui::SmallButton("×");
+        remember(id + "_remove");
+        ImGui::EndGroup();
+        problem_note(state, "duplicates.field_conditions[" + std::to_string(i) + "]");
+        ImGui::PopID();
+        if (remove) {
+            conditions.erase(conditions.begin() + static_cast<long>(i));
+            break;
+        }
+    }
+    if (ImGui::SmallButton(label("ui.settings.add_field_condition", "add_field_condition").c_str())) conditions.push_back({});
+    remember("add_field_condition");
+}
+
 // [SECTION] Automation
 void draw_automation(SettingsState& state, std::vector<SettingsIntent>&) {
     auto& a = state.draft.automation;
@@ -175,6 +215,7 @@ void draw_automation(SettingsState& state, std::vector<SettingsIntent>&) {
         ImGui::SameLine();
         if (ImGui::RadioButton(label("ui.settings.merge_oldest", "merge_oldest").c_str(), newest == 1)) d.merge_into = domain::MergeInto::oldest;
         check("ui.settings.accept_matching_record_id", "accept_matching_record_id", d.accept_matching_record_id);
+        draw_field_conditions(state);
     }
 
     section_heading("ui.settings.records_window");
