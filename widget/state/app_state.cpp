@@ -13,8 +13,34 @@ const char* const record_palette[10] = {"f44336", "e91e63", "9c27b0", "3f51b5", 
                                         "009688", "4caf50", "ffc107", "ff9800", "795548"};
 
 // [SECTION] queries ----------------------------------------------------------------------------------------------
-bool AppState::loading(RequestKind kind) const {
+Call Requests::start(RequestKind kind, std::string method, std::string path, std::string body) {
+    forget(kind);
+    int id = next_id++;
+    in_flight[id] = kind;
+    return Call{id, kind, std::move(method), std::move(path), std::move(body)};
+}
+
+std::optional<RequestKind> Requests::finish(int request_id) {
+    auto found = in_flight.find(request_id);
+    if (found == in_flight.end()) return std::nullopt;
+    RequestKind kind = found->second;
+    in_flight.erase(found);
+    return kind;
+}
+
+void Requests::forget(RequestKind kind) {
+    std::erase_if(in_flight, [&](const auto& entry) { return entry.second == kind; });
+}
+
+bool Requests::loading(RequestKind kind) const {
     return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& entry) { return entry.second == kind; });
+}
+
+std::optional<ShownError> failure_of(int http_status, const Result<wire::Json>& json, const std::string& body) {
+    if (http_status == 0) return ShownError{"ui.error.relay_unreachable", body};
+    if (http_status >= 200 && http_status < 300 && json) return std::nullopt;
+    auto error = json ? wire::api::decode_api_error(*json) : Result<wire::api::ApiError>(tl::unexpected(json.error()));
+    return error ? ShownError{error->message_key, error->detail} : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
 }
 
 bool AppState::can_book() const {
@@ -62,13 +88,6 @@ std::string join_ids(const std::vector<int64_t>& ids) {
     return out;
 }
 
-Call make_call(AppState& state, RequestKind kind, std::string method, std::string path, std::string body = {}) {
-    // A newer request of the same kind replaces the older one: its reply will be ignored.
-    std::erase_if(state.in_flight, [&](const auto& entry) { return entry.second == kind; });
-    int id = state.next_request_id++;
-    state.in_flight[id] = kind;
-    return Call{id, kind, std::move(method), std::move(path), std::move(body)};
-}
 
 std::string branch_path(const AppState& state, const std::string& what) {
     return "/api/v1/branches/" + std::to_string(state.form.branch_id) + "/" + what;
@@ -80,7 +99,7 @@ void forget_from_dates(AppState& s) { s.dates.clear(); s.form.date.clear(); s.ti
 void forget_slot(AppState& s) { s.times.clear(); s.form.slot_datetime.clear(); s.form.slot_time.clear(); }
 
 Call staff_call(AppState& s) {
-    return make_call(s, RequestKind::staff, "GET", branch_path(s, "staff?service_ids=" + join_ids(s.form.service_ids)));
+    return s.requests.start(RequestKind::staff, "GET", branch_path(s, "staff?service_ids=" + join_ids(s.form.service_ids)));
 }
 
 std::vector<Call> load_staff(AppState& s) {
@@ -90,12 +109,12 @@ std::vector<Call> load_staff(AppState& s) {
 }
 
 Call dates_call(AppState& s) {
-    return make_call(s, RequestKind::dates, "GET",
+    return s.requests.start(RequestKind::dates, "GET",
                      branch_path(s, "dates?staff_id=" + std::to_string(s.form.staff_id) + "&service_ids=" + join_ids(s.form.service_ids)));
 }
 
 Call times_call(AppState& s) {
-    return make_call(s, RequestKind::times, "GET",
+    return s.requests.start(RequestKind::times, "GET",
                      branch_path(s, "times?staff_id=" + std::to_string(s.form.staff_id) + "&date=" + s.form.date +
                                         "&service_ids=" + join_ids(s.form.service_ids)));
 }
@@ -115,12 +134,12 @@ std::vector<Call> load_schedule(AppState& s) {
     std::string path = "schedule?date=" + s.schedule_view.date;
     if (!s.form.service_ids.empty()) path += "&service_ids=" + join_ids(s.form.service_ids);
     if (!s.schedule_view.staff_ids.empty()) path += "&staff_ids=" + join_ids(s.schedule_view.staff_ids);
-    return {make_call(s, RequestKind::schedule, "GET", branch_path(s, path))};
+    return {s.requests.start(RequestKind::schedule, "GET", branch_path(s, path))};
 }
 
 std::vector<Call> load_events(AppState& s) {
     s.events.reset();
-    return {make_call(s, RequestKind::events, "GET", branch_path(s, "events?date=" + s.form.events_date))};
+    return {s.requests.start(RequestKind::events, "GET", branch_path(s, "events?date=" + s.form.events_date))};
 }
 
 const domain::TimeSlot* free_slot_of(const AppState& s, int64_t staff_id, const std::string& datetime) {
@@ -134,8 +153,8 @@ const domain::TimeSlot* free_slot_of(const AppState& s, int64_t staff_id, const 
 
 std::vector<Call> load_tab(AppState& s) {
     std::string lead = std::to_string(s.lead_id);
-    if (s.tab == Tab::records) return {make_call(s, RequestKind::records, "GET", "/api/v1/leads/" + lead + "/records")};
-    if (s.tab == Tab::client) return {make_call(s, RequestKind::client, "GET", "/api/v1/leads/" + lead + "/client")};
+    if (s.tab == Tab::records) return {s.requests.start(RequestKind::records, "GET", "/api/v1/leads/" + lead + "/records")};
+    if (s.tab == Tab::client) return {s.requests.start(RequestKind::client, "GET", "/api/v1/leads/" + lead + "/client")};
     return {};
 }
 
@@ -177,7 +196,7 @@ int64_t period_days(const LogView& v) {
 std::vector<Call> load_account_log(AppState& s) {
     std::string path = "/api/v1/records?from=" + s.log_view.from + "&to=" + s.log_view.to;
     if (s.log_view.company_id != 0) path += "&company_id=" + std::to_string(s.log_view.company_id);
-    return {make_call(s, RequestKind::account_log, "GET", path)};
+    return {s.requests.start(RequestKind::account_log, "GET", path)};
 }
 
 
@@ -189,7 +208,7 @@ std::vector<Call> start_pipeline(AppState& state, const std::string& language, c
     state.language = language;
     state.log_view.from = state.log_view.to = today;
     state.today = today;
-    std::vector<Call> calls{make_call(state, RequestKind::branches, "GET", "/api/v1/branches")};
+    std::vector<Call> calls{state.requests.start(RequestKind::branches, "GET", "/api/v1/branches")};
     for (auto& call : load_account_log(state)) calls.push_back(std::move(call));
     return calls;
 }
@@ -272,7 +291,7 @@ std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& lan
     state = AppState{};
     state.lead_id = lead_id;
     state.language = language;
-    return {make_call(state, RequestKind::card, "GET", "/api/v1/card?lead_id=" + std::to_string(lead_id))};
+    return {state.requests.start(RequestKind::card, "GET", "/api/v1/card?lead_id=" + std::to_string(lead_id))};
 }
 
 // [SECTION] intents ---------------------------------------------------------------------------------------------
@@ -299,11 +318,11 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.catalog.reset();
             forget_from_staff(s);
             if (s.form.group) {
-                std::vector<Call> calls{make_call(s, RequestKind::catalog, "GET", branch_path(s, "services"))};
+                std::vector<Call> calls{s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services"))};
                 calls.push_back(load_events(s)[0]);
                 return calls;
             }
-            return {make_call(s, RequestKind::catalog, "GET", branch_path(s, "services"))};
+            return {s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services"))};
         case IntentKind::toggle_service: {
             auto& ids = s.form.service_ids;
             auto it = std::find(ids.begin(), ids.end(), intent.number);
@@ -332,7 +351,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
                 s.error.reset();
                 domain::RecordChange change{s.form.staff_id, s.form.service_ids, s.form.slot_datetime, s.form.comment, s.form.color,
                                             s.form.label_ids, offered_field_values(s, true)};
-                return {make_call(s, RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
+                return {s.requests.start(RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
                                   api::encode(change).dump())};
             }
             if (s.request_key.empty()) s.request_key = intent.text;
@@ -346,7 +365,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
                 request.datetime.clear();
                 request.activity_id = s.form.activity_id;
             }
-            return {make_call(s, RequestKind::book, "POST", "/api/v1/records", api::encode(request).dump())};
+            return {s.requests.start(RequestKind::book, "POST", "/api/v1/records", api::encode(request).dump())};
         }
         case IntentKind::book_another: {
             s.result.reset();
@@ -412,7 +431,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             return load_schedule(s);
         case IntentKind::close_schedule:
             s.schedule_view.open = false;
-            std::erase_if(s.in_flight, [](const auto& entry) { return entry.second == RequestKind::schedule; });
+            s.requests.forget(RequestKind::schedule);
             return {};
         case IntentKind::shift_schedule_day:
             if (!s.schedule_view.open) return {};
@@ -505,7 +524,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             std::vector<Call> calls;
             if (!same_branch) {
                 s.catalog.reset();
-                calls.push_back(make_call(s, RequestKind::catalog, "GET", branch_path(s, "services")));
+                calls.push_back(s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services")));
             }
             calls.push_back(staff_call(s));
             calls.push_back(dates_call(s));
@@ -544,7 +563,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.error.reset();
             std::string path = "/api/v1/branches/" + std::to_string(row->record.company_id) + "/records/" +
                                std::to_string(row->record.id) + "/status";
-            return {make_call(s, RequestKind::status, "POST", path, wire::Json{{"action", intent.text}}.dump())};
+            return {s.requests.start(RequestKind::status, "POST", path, wire::Json{{"action", intent.text}}.dump())};
         }
     }
     return {};
@@ -552,21 +571,15 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
 
 // [SECTION] replies --------------------------------------------------------------------------------------------
 std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const std::string& body) {
-    auto found = s.in_flight.find(request_id);
-    if (found == s.in_flight.end()) return {};   // superseded by a newer request
-    RequestKind kind = found->second;
-    s.in_flight.erase(found);
+    auto finished = s.requests.finish(request_id);
+    if (!finished) return {};   // superseded by a newer request
+    RequestKind kind = *finished;
 
     if (kind == RequestKind::status) s.status_record_id = 0;
     auto json = wire::parse_json(body);
-    if (http_status == 0) {
-        s.error = ShownError{"ui.error.relay_unreachable", body};
-        return {};
-    }
-    if (http_status < 200 || http_status >= 300 || !json) {
-        auto error = json ? api::decode_api_error(*json) : Result<api::ApiError>(tl::unexpected(json.error()));
-        s.error = error ? ShownError{error->message_key, error->detail}
-                        : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
+    if (auto failure = failure_of(http_status, json, body)) {
+        s.error = std::move(*failure);
+        if (http_status == 0) return {};
         if ((kind == RequestKind::book || kind == RequestKind::edit) && http_status == 409) {   // the slot is gone: offer the fresh list
             s.request_key.clear();
             if (s.form.group) return load_events(s);

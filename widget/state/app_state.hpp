@@ -82,6 +82,24 @@ struct ShownError {
     std::string detail;                 // shown small, for support
 };
 
+// The requests a state has sent and not yet seen answered, by id. A newer request of a kind supersedes an older
+// one, whose reply is then ignored.
+struct Requests {
+    std::map<int, RequestKind> in_flight;
+    int next_id = 1;
+
+    Call start(RequestKind kind, std::string method, std::string path, std::string body = {});
+    std::optional<RequestKind> finish(int request_id);   // none: superseded, or not this state's
+    void forget(RequestKind kind);                       // a reply of this kind is no longer wanted
+    bool loading(RequestKind kind) const;
+    bool owns(int request_id) const { return in_flight.count(request_id) != 0; }
+    bool busy() const { return !in_flight.empty(); }
+};
+
+// What a reply that is not a success tells the user (the relay's error in their language, or "unreachable");
+// none for a success with a JSON body.
+std::optional<ShownError> failure_of(int http_status, const Result<wire::Json>& json, const std::string& body);
+
 struct AppState {
     Place place = Place::lead_card;
     int64_t lead_id = 0;
@@ -113,11 +131,10 @@ struct AppState {
     std::vector<domain::Branch> log_branches;
     std::optional<wire::api::RecordLog> account_log;
     LogView log_view;
-    std::map<int, RequestKind> in_flight;
-    int next_request_id = 1;
+    Requests requests;
 
-    bool loading(RequestKind kind) const;
-    bool busy() const { return !in_flight.empty(); }
+    bool loading(RequestKind kind) const { return requests.loading(kind); }
+    bool busy() const { return requests.busy(); }
     bool can_book() const;              // also "can save" while editing
     const domain::Branch* branch() const;
 };

@@ -9,16 +9,9 @@ namespace api = wire::api;
 
 namespace {
 
-Call make_call(SettingsState& state, RequestKind kind, std::string method, std::string path, std::string body = {}) {
-    // A newer request of the same kind replaces the older one: its reply will be ignored.
-    std::erase_if(state.in_flight, [&](const auto& entry) { return entry.second == kind; });
-    int id = state.next_request_id++;
-    state.in_flight[id] = kind;
-    return Call{id, kind, std::move(method), std::move(path), std::move(body)};
-}
 
-std::vector<Call> load_page(SettingsState& s) { return {make_call(s, RequestKind::settings_page, "GET", "/api/v1/settings")}; }
-std::vector<Call> load_versions(SettingsState& s) { return {make_call(s, RequestKind::settings_versions, "GET", "/api/v1/settings/versions")}; }
+std::vector<Call> load_page(SettingsState& s) { return {s.requests.start(RequestKind::settings_page, "GET", "/api/v1/settings")}; }
+std::vector<Call> load_versions(SettingsState& s) { return {s.requests.start(RequestKind::settings_versions, "GET", "/api/v1/settings/versions")}; }
 
 int64_t revision_of(const SettingsState& s) { return s.page ? s.page->revision : 0; }
 
@@ -62,16 +55,12 @@ std::vector<Call> find_history(SettingsState& s, bool more) {
     }
     if (!more) {
         s.history.detail.reset();
-        return {make_call(s, RequestKind::history_find, "GET", *query)};
+        return {s.requests.start(RequestKind::history_find, "GET", *query)};
     }
-    return {make_call(s, RequestKind::history_more, "GET", *query + "&before_id=" + std::to_string(s.history.next_before_id))};
+    return {s.requests.start(RequestKind::history_more, "GET", *query + "&before_id=" + std::to_string(s.history.next_before_id))};
 }
 
 }  // namespace
-
-bool SettingsState::loading(RequestKind kind) const {
-    return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& entry) { return entry.second == kind; });
-}
 
 std::vector<Call> start_settings(SettingsState& state, const std::string& language, const std::string& today) {
     state = SettingsState{};
@@ -95,7 +84,7 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
         case SettingsIntentKind::save:
             if (!s.page || s.loading(RequestKind::settings_save)) return {};
             s.error.reset();
-            return {make_call(s, RequestKind::settings_save, "PUT", "/api/v1/settings",
+            return {s.requests.start(RequestKind::settings_save, "PUT", "/api/v1/settings",
                               api::encode(api::SettingsSave{revision_of(s), s.draft}).dump())};
         case SettingsIntentKind::discard:
             if (s.page) s.draft = s.page->settings;
@@ -107,7 +96,7 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
                 return {};
             }
             s.error.reset();
-            return {make_call(s, RequestKind::altegio_connect, "POST", "/api/v1/altegio/connect",
+            return {s.requests.start(RequestKind::altegio_connect, "POST", "/api/v1/altegio/connect",
                               wire::Json{{"login", s.altegio_login}, {"password", s.altegio_password}}.dump())};
         case SettingsIntentKind::link_user: {
             auto& typed = s.credentials[intent.number];
@@ -117,7 +106,7 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
             }
             typed.error_key.clear();
             s.user_checking = intent.number;
-            return {make_call(s, RequestKind::settings_user, "POST", "/api/v1/settings/users/" + std::to_string(intent.number) + "/altegio",
+            return {s.requests.start(RequestKind::settings_user, "POST", "/api/v1/settings/users/" + std::to_string(intent.number) + "/altegio",
                               wire::Json{{"login", typed.login}, {"password", typed.password}}.dump())};
         }
         case SettingsIntentKind::create_fields:
@@ -125,17 +114,17 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
                 s.error = ShownError{"ui.settings.save_first", ""};
                 return {};
             }
-            return {make_call(s, RequestKind::settings_fields, "POST", "/api/v1/settings/fields", base_revision_body(s))};
+            return {s.requests.start(RequestKind::settings_fields, "POST", "/api/v1/settings/fields", base_revision_body(s))};
         case SettingsIntentKind::need_branch:
             if (s.branch_choices.count(intent.number) || s.loading(RequestKind::settings_branch)) return {};
             s.branch_loading = intent.number;
-            return {make_call(s, RequestKind::settings_branch, "GET", "/api/v1/settings/branches/" + std::to_string(intent.number))};
+            return {s.requests.start(RequestKind::settings_branch, "GET", "/api/v1/settings/branches/" + std::to_string(intent.number))};
         case SettingsIntentKind::restore_version:
             if (s.dirty()) {
                 s.error = ShownError{"ui.settings.save_first", ""};
                 return {};
             }
-            return {make_call(s, RequestKind::settings_restore, "POST",
+            return {s.requests.start(RequestKind::settings_restore, "POST",
                               "/api/v1/settings/versions/" + std::to_string(intent.number) + "/restore", base_revision_body(s))};
         case SettingsIntentKind::add_scheme: {
             domain::DistributionScheme scheme;
@@ -164,35 +153,32 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
             if (s.history.next_before_id == 0 || s.loading(RequestKind::history_more)) return {};
             return find_history(s, true);
         case SettingsIntentKind::history_open:
-            return {make_call(s, RequestKind::history_detail, "GET", "/api/v1/history/" + std::to_string(intent.number))};
+            return {s.requests.start(RequestKind::history_detail, "GET", "/api/v1/history/" + std::to_string(intent.number))};
         case SettingsIntentKind::history_repeat:
             if (s.history.repeating_id != 0) return {};
             s.history.repeating_id = intent.number;
-            return {make_call(s, RequestKind::history_repeat, "POST",
+            return {s.requests.start(RequestKind::history_repeat, "POST",
                               "/api/v1/history/failed/" + std::to_string(intent.number) + "/repeat?wait_ms=8000")};
     }
     return {};
 }
 
 std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, const std::string& body) {
-    auto found = s.in_flight.find(request_id);
-    if (found == s.in_flight.end()) return {};   // superseded by a newer request
-    RequestKind kind = found->second;
-    s.in_flight.erase(found);
+    auto finished = s.requests.finish(request_id);
+    if (!finished) return {};   // superseded by a newer request
+    RequestKind kind = *finished;
 
     if (kind == RequestKind::history_repeat) s.history.repeating_id = 0;
     auto json = wire::parse_json(body);
-    if (http_status == 0) {
-        s.error = ShownError{"ui.error.relay_unreachable", body};
-        return {};
-    }
     // A refused save comes back 422 with its problems: that is an answer, not a failure.
     bool saving = kind == RequestKind::settings_save || kind == RequestKind::settings_restore || kind == RequestKind::settings_fields;
     if (saving && http_status == 422 && json) return after_save(s, *json, "");
-    if (http_status < 200 || http_status >= 300 || !json) {
-        auto error = json ? api::decode_api_error(*json) : Result<api::ApiError>(tl::unexpected(json.error()));
-        ShownError shown = error ? ShownError{error->message_key, error->detail}
-                                 : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
+    if (auto failure = failure_of(http_status, json, body)) {
+        ShownError shown = std::move(*failure);
+        if (http_status == 0) {   // the relay did not answer: that is the page's news, whatever was asked
+            s.error = std::move(shown);
+            return {};
+        }
         if (kind == RequestKind::settings_user) {   // shown beside that user's fields; the password is typed again
             s.credentials[s.user_checking].error_key = shown.message_key;
             s.credentials[s.user_checking].password.clear();

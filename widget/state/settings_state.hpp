@@ -51,12 +51,11 @@ struct SettingsState {
     int64_t user_checking = 0;          // the Kommo user whose Altegio login is being checked
     std::optional<std::vector<wire::api::VersionInfo>> versions;
     HistoryView history;
-    std::map<int, RequestKind> in_flight;
-    int next_request_id = 1000000;      // apart from AppState's ids: the shell routes replies by id
+    Requests requests{{}, 1000000};     // ids apart from AppState's: the shell routes replies by id
 
-    bool owns(int request_id) const { return in_flight.count(request_id) != 0; }
-    bool loading(RequestKind kind) const;
-    bool busy() const { return !in_flight.empty(); }
+    bool owns(int request_id) const { return requests.owns(request_id); }
+    bool loading(RequestKind kind) const { return requests.loading(kind); }
+    bool busy() const { return requests.busy(); }
     bool dirty() const { return page && !(draft == page->settings); }
 };
 
