@@ -133,6 +133,15 @@ TEST_CASE("a branch's choices are asked once, even when the relay refuses them")
     calls = apply(s, {SettingsIntentKind::need_branch, 400002});
     on_reply(s, calls[0].id, 403, R"({"error":{"code":"forbidden","message_key":"ui.error.branch_not_allowed","detail":""}})");
     CHECK(apply(s, {SettingsIntentKind::need_branch, 400002}).empty());
+
+    // The relay away: the page says so once, rather than asking again on every frame; Reload asks again.
+    apply(s, {SettingsIntentKind::reload, 0, {}});
+    calls = apply(s, {SettingsIntentKind::need_branch, 400001});
+    REQUIRE(calls.size() == 1);
+    on_reply(s, calls[0].id, 0, "network error");
+    REQUIRE(s.error);
+    CHECK(s.error->message_key == "ui.error.relay_unreachable");
+    CHECK(apply(s, {SettingsIntentKind::need_branch, 400001}).empty());
 }
 
 TEST_CASE("the request history asks for the chosen period and types, pages on, and a repeat updates its row") {

@@ -80,6 +80,7 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
         case SettingsIntentKind::reload:
             s.error.reset();
             s.problems.clear();
+            s.branch_choices.clear();   // a branch refused or unreachable before is asked again
             return load_page(s);
         case SettingsIntentKind::save:
             if (!s.page || s.loading(RequestKind::settings_save)) return {};
@@ -175,6 +176,7 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
     if (saving && http_status == 422 && json) return after_save(s, *json, "");
     if (auto failure = failure_of(http_status, json, body)) {
         ShownError shown = std::move(*failure);
+        if (kind == RequestKind::settings_branch) s.branch_choices[s.branch_loading] = {};   // not asked again every frame
         if (http_status == 0) {   // the relay did not answer: that is the page's news, whatever was asked
             s.error = std::move(shown);
             return {};
@@ -185,7 +187,6 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
             return {};
         }
         if (kind == RequestKind::altegio_connect) s.altegio_password.clear();
-        if (kind == RequestKind::settings_branch) s.branch_choices[s.branch_loading] = {};   // not asked again and again
         s.error = std::move(shown);
         return {};
     }
