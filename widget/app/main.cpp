@@ -139,7 +139,16 @@ void draw_frame() {
 
 void on_input_cursor(GLFWwindow*, double, double) { wake(); }
 void on_input_button(GLFWwindow*, int, int, int) { wake(); }
-void on_input_scroll(GLFWwindow*, double, double) { wake(); }
+// Installed over the ImGui backend's scroll callback: emscripten 3.1.6's GLFW passes the browser's deltas as they
+// are (positive downwards, in pixels or lines), while ImGui counts notches, positive upwards, as native GLFW does.
+// Without this a turn of the wheel down scrolled up, by a hundred lines.
+void on_input_scroll(GLFWwindow*, double dx, double dy) {
+    double per_notch = kb::widget::platform::wheel_units_per_notch();
+    ImGuiIO& io = ImGui::GetIO();
+    io.MouseWheelH -= static_cast<float>(dx / per_notch);
+    io.MouseWheel -= static_cast<float>(dy / per_notch);
+    wake();
+}
 // Installed over the ImGui backend's own key callback, which it calls itself.
 void on_input_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
     Shell& s = shell();
@@ -262,9 +271,10 @@ int main() {
     // Ours first: the ImGui backend chains to them, so any input wakes the loop.
     glfwSetCursorPosCallback(s.window, on_input_cursor);
     glfwSetMouseButtonCallback(s.window, on_input_button);
-    glfwSetScrollCallback(s.window, on_input_scroll);
     glfwSetCharCallback(s.window, on_input_char);
     ImGui_ImplGlfw_InitForOpenGL(s.window, true);
+    kb::widget::platform::wheel_units_per_notch();   // starts watching the wheel's unit
+    glfwSetScrollCallback(s.window, on_input_scroll);   // over the backend's (above)
     kb::widget::ui::install_clipboard();   // after the backend, which installs GLFW's own
     glfwSetKeyCallback(s.window, on_input_key);   // over the backend's: it defers quick releases (above)
     ImGui_ImplOpenGL3_Init("#version 300 es");

@@ -29,6 +29,15 @@ EM_JS(void, js_set_modal, (int on), {
     if (Module.kbHost.setModal) Module.kbHost.setModal(!!on);
 });
 
+EM_JS(double, js_wheel_units_per_notch, (), {
+    if (!Module.kbWheelWatched) {   // the window sees a wheel event before the canvas, whose GLFW listener reads it
+        Module.kbWheelWatched = true;
+        Module.kbWheelMode = 0;
+        window.addEventListener('wheel', function (e) { Module.kbWheelMode = e.deltaMode; }, true);
+    }
+    return Module.kbWheelMode === 1 ? 3 : Module.kbWheelMode === 2 ? 1 : 100;
+});
+
 EM_JS(char*, js_today, (), {
     var d = new Date();
     var text = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
@@ -63,5 +72,6 @@ std::string fresh_request_key() {
 void report_content_height(float css_pixels) { js_report_height(css_pixels); }
 
 double now_ms() { return emscripten_get_now(); }
+double wheel_units_per_notch() { return js_wheel_units_per_notch(); }
 
 }  // namespace kb::widget::platform
