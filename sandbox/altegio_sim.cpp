@@ -253,7 +253,14 @@ void Sandbox::add_altegio_routes() {
     add("GET", "/companies", false, [this](State& s, const Request& request) {
         if (request.query_value("my") == "1")
             if (auto denied = check_auth(request, s, m_config, true)) return *denied;
-        return altegio_ok(s.companies, 200, Json{{"total_count", s.companies.size()}});
+        if (request.query_value("show_groups") != "1") return altegio_ok(s.companies, 200, Json{{"total_count", s.companies.size()}});
+        Json companies = s.companies;
+        for (auto& company : companies) {
+            company["groups"] = Json::array();
+            for (const auto& chain : s.chains)
+                if (company.value("main_group_id", int64_t{0}) == chain.value("id", int64_t{0})) company["groups"].push_back(chain);
+        }
+        return altegio_ok(companies, 200, Json{{"total_count", companies.size()}});
     });
 
     add("GET", "/company/:cid", false, [](State& s, const Request& request) {
@@ -295,9 +302,12 @@ void Sandbox::add_altegio_routes() {
         return altegio_ok(out);
     });
 
-    add("GET", "/custom_fields/record/:cid", true, [](State& s, const Request& request) {
-        auto it = s.record_fields.find(company_of(request));
-        return altegio_ok(it == s.record_fields.end() ? Json::array() : it->second);
+    add("GET", "/custom_fields/:category/:cid", true, [](State& s, const Request& request) {
+        std::string category = request.param("category");
+        if (category != "record" && category != "client") return altegio_error(404, "Unknown field category", 30);
+        const auto& lists = category == "record" ? s.record_fields : s.client_fields;
+        auto it = lists.find(company_of(request));
+        return altegio_ok(it == lists.end() ? Json::array() : it->second);
     });
     add("GET", "/labels/:cid/:entity", true, [](State& s, const Request& request) {
         auto it = s.labels.find(company_of(request));
@@ -745,7 +755,7 @@ void Sandbox::add_altegio_routes() {
         auto it = s.clients.find(wire::int_from(Json(request.param("id")), "id").value_or(0));
         if (it == s.clients.end() || !body || !body->is_object()) return http::json_response(404, R"({"error":"no such client"})");
         Json& client = it->second;
-        for (const char* key : {"visits", "spent", "name", "birth_date"})
+        for (const char* key : {"visits", "spent", "name", "birth_date", "custom_fields"})
             if (const Json* value = wire::member(*body, key)) client[key] = *value;
         if (!client.contains("categories")) client["categories"] = Json::array();
         int64_t company = wire::read_int_or(*body, "company_id", "", 0).value_or(0);

@@ -14,6 +14,23 @@ const std::string prefix = "/kommo";
 
 int64_t id_param(const Request& request, const char* name) { return wire::int_from(Json(request.param(name)), name).value_or(0); }
 
+// A custom field as Kommo stores it, from a create request's item; none when the type or name is not accepted.
+// List fields keep their options (`enums: [{value, sort}]`), each given an id.
+std::optional<Json> new_field(Sandbox::State& s, const Json& item) {
+    std::string type = wire::read_text(item, "type");
+    static const std::vector<std::string> known{"text", "numeric", "checkbox", "select", "multiselect", "date",
+                                                "date_time", "url", "textarea", "radiobutton", "birthday"};
+    if (wire::read_text(item, "name").empty() || std::find(known.begin(), known.end(), type) == known.end()) return std::nullopt;
+    Json enums;
+    if (const Json* options = wire::member(item, "enums"); options && options->is_array() && (type == "select" || type == "multiselect")) {
+        enums = Json::array();
+        for (const auto& option : *options)
+            enums.push_back(Json{{"id", s.next_field_id++}, {"value", wire::read_text(option, "value")}, {"sort", option.value("sort", 500)}});
+    }
+    return Json{{"id", s.next_field_id++}, {"name", item["name"]}, {"code", item.value("code", Json())}, {"type", type},
+                {"sort", 500}, {"is_api_only", false}, {"enums", enums}};
+}
+
 Response validation_error(const std::string& path, const std::string& detail, const std::string& code = "NotSupportedChoice") {
     return kommo_problem(400, "Bad Request", "Request validation failed",
                          Json{{"validation-errors", Json::array({Json{{"request_id", "0"},
@@ -148,17 +165,21 @@ void Sandbox::add_kommo_routes() {
             if (!body || !body->is_array() || body->empty()) return validation_error("0", "expected a non-empty array", "InvalidType");
             Json created = Json::array();
             for (const auto& item : *body) {
-                std::string type = wire::read_text(item, "type");
-                static const std::vector<std::string> known{"text", "numeric", "checkbox", "select", "multiselect", "date",
-                                                            "date_time", "url", "textarea", "radiobutton", "birthday"};
-                if (wire::read_text(item, "name").empty() || std::find(known.begin(), known.end(), type) == known.end())
-                    return validation_error("0.type", "unsupported field type", "InvalidType");
-                Json field{{"id", s.next_field_id++}, {"name", item["name"]}, {"code", item.value("code", Json())}, {"type", type},
-                           {"sort", 500}, {"is_api_only", false}, {"enums", Json()}};
-                (s.*member).push_back(field);
-                created.push_back(field);
+                auto field = new_field(s, item);
+                if (!field) return validation_error("0.type", "unsupported field type", "InvalidType");
+                (s.*member).push_back(*field);
+                created.push_back(*field);
             }
             return kommo_json(200, Json{{"_total_items", created.size()}, {"_embedded", Json{{"custom_fields", created}}}});
+        });
+        // Control: an administrator adds a field in Kommo's own settings (a list with its options, say).
+        m_router.add("POST", std::string("/__sandbox/kommo/") + entity + "/custom_fields", [this, member](const Request& request) {
+            auto body = wire::parse_json(request.body);
+            std::lock_guard lock(m_state->mutex);
+            auto field = body ? new_field(*m_state, *body) : std::nullopt;
+            if (!field) return http::json_response(400, R"({"error":"expected {name, type, enums?}"})");
+            ((*m_state).*member).push_back(*field);
+            return http::json_response(201, field->dump());
         });
     }
 

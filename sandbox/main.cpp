@@ -23,9 +23,10 @@ int main(int argc, char** argv) {
                  "  POST   /__sandbox/kommo/install                act as Kommo installing the widget (OAuth redirect to the relay)\n"
                  "  GET    /__sandbox/kommo/disposable_token?user_id=  a signed X-Auth-Token, as $authorizedAjax adds\n"
                  "  POST   /__sandbox/kommo/expire_access_tokens   make every access token expired\n"
+                 "  POST   /__sandbox/kommo/{leads|contacts}/custom_fields  {name, type, enums: [{value}]}: a field added in Kommo\n"
                  "  POST   /__sandbox/altegio/records/{id}/change  {attendance, datetime, deleted}: act as Altegio staff\n"
                  "  POST   /__sandbox/altegio/payments             {company_id, record_id, amount}: a payment and its webhook\n"
-                 "  POST   /__sandbox/altegio/clients/{id}/change  {company_id, visits, spent, abonement}: a client's card\n"
+                 "  POST   /__sandbox/altegio/clients/{id}/change  {company_id, visits, spent, custom_fields, abonement}: a client's card\n"
                  "  POST   /__sandbox/altegio/change_stream        {record_ids, changes_per_record, per_second}: load\n"};
     int port = 0;
     std::string relay_url, info_file, web_dir;

@@ -49,6 +49,7 @@ void seed(Sandbox::State& s, int64_t now) {
              {"phone", "+34910000002"}, {"country", "España"}, {"city", "Madrid"}, {"timezone_name", "Europe/Madrid"},
              {"timezone", 1}, {"address", "Gran Vía, 28"}, {"currency_short_title", "€"}, {"main_group_id", 90001}},
     });
+    s.chains = Json::array({Json{{"id", 90001}, {"title", "Bella Studio"}}});
     s.company_offsets = {{moscow, 3 * 3600}, {madrid, 1 * 3600}};
 
     s.categories[moscow] = Json::array({Json{{"id", 101}, {"title", "Волосы"}, {"weight", 30}, {"api_id", ""}, {"staff", Json::array()}},
@@ -91,7 +92,7 @@ void seed(Sandbox::State& s, int64_t now) {
                                     label(67347, "VIP", "#9c27b0", 2), label(67348, "Старая категория", "#795548", 2, true),
                                     label(67349, "Постоянный клиент", "#ff9800", 1)});
     s.labels[madrid] = Json::array({label(68101, "Primera visita", "#4caf50", 2), label(68102, "Cliente habitual", "#2196f3", 2)});
-    // Additional record fields, as GET /custom_fields/record lists them.
+    // Additional record and client fields, as GET /custom_fields/{record|client} lists them.
     auto record_field = [](int64_t id, const char* code, const char* title, const char* type) {
         return Json{{"id", id}, {"custom_field", Json{{"id", id}, {"code", code}, {"title", title}, {"type", Json{{"code", type}, {"title", type}}},
                                                       {"user_can_edit", true}, {"show_in_ui", true}}}};
@@ -100,6 +101,9 @@ void seed(Sandbox::State& s, int64_t now) {
                                            record_field(3102, "deposit", "Предоплата", "number"),
                                            record_field(3103, "patch_test", "Дата теста на аллергию", "date")});
     s.record_fields[madrid] = Json::array({record_field(3201, "alergias", "Alergias", "text")});
+    s.client_fields[moscow] = Json::array({record_field(3301, "instagram", "Instagram", "text"),
+                                           record_field(3302, "loyalty_card", "Номер карты лояльности", "text")});
+    s.client_fields[madrid] = Json::array({record_field(3401, "idioma", "Idioma preferido", "text")});
     for (int64_t company : {moscow, madrid})
         s.hooks[company] = Json{{"urls", Json::array()}, {"active", 0}, {"record", 1}, {"client", 1}, {"self_sending", 0}};
 
@@ -153,7 +157,8 @@ void seed(Sandbox::State& s, int64_t now) {
     // A regular of the Moscow branch with no record yet: the client of lead 21004's contact, found by phone.
     int64_t regular = s.next_client_id++;
     s.clients[regular] = Json{{"id", regular}, {"company_id", moscow}, {"name", "Сергей Новиков"}, {"phone", "+79165554433"},
-                              {"email", ""}, {"visits", 7}, {"spent", 12400}};
+                              {"email", ""}, {"visits", 7}, {"spent", 12400},
+                              {"custom_fields", Json{{"instagram", "@novikov.s"}, {"loyalty_card", "BS-0457"}}}};
     s.abonements["79165554433"] = Json{{"balance_string", "Стрижки (x2)"}, {"activated_date", local_iso(now - 20 * 86400, s.company_offsets[moscow])},
                                        {"period", 3}, {"period_unit_id", 3}, {"type", Json{{"title", "Абонемент на 5 стрижек"}}}};
 
@@ -201,6 +206,7 @@ void seed(Sandbox::State& s, int64_t now) {
                                     field(880005, "Абонемент", Json(), "text", 12), field(880006, "Абонемент с", Json(), "date", 13),
                                     field(880007, "Абонемент до", Json(), "date", 14), field(880008, "Осталось занятий", Json(), "numeric", 15)});
     s.lead_fields = Json::array({field(880010, "Source", Json(), "text", 1), field(880011, "Оплачено", Json(), "numeric", 2)});
+    s.next_field_id = 880100;   // fields (and list options) added later never take a seeded id
 
     // [SECTION] Kommo: contacts and leads
     struct Person { int64_t id; const char* first; const char* last; const char* phone; const char* email; };

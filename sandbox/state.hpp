@@ -22,6 +22,7 @@ struct Sandbox::State {
 
     // [SECTION] Altegio
     Json companies = Json::array();
+    Json chains = Json::array();                          // [{id, title}]: what `show_groups=1` adds to a company
     std::map<int64_t, int32_t> company_offsets;           // seconds east of UTC
     std::map<int64_t, Json> categories;                   // company -> list
     std::map<int64_t, Json> services;                     // company -> list (each with staff[{id, seance_length}])
@@ -32,6 +33,7 @@ struct Sandbox::State {
     std::map<int64_t, Json> hooks;                        // company -> hooks_settings
     std::map<int64_t, Json> labels;                       // company -> labels of every entity, read shape
     std::map<int64_t, Json> record_fields;                // company -> additional record fields, as GET /custom_fields lists them
+    std::map<int64_t, Json> client_fields;                // company -> additional client fields, the same shape
     std::map<int64_t, Json> activities;                   // group event id -> {id, company_id, service_id, staff_id, date, length, capacity}
     std::set<std::string> user_tokens;
     std::map<std::string, Json> employee_logins;          // login -> {id, name, password}: employees' own Altegio accounts

@@ -58,7 +58,7 @@ Result<AltegioUser> AltegioClient::sign_in(int64_t account_id, const std::string
 
 Result<std::vector<domain::Branch>> AltegioClient::my_branches(int64_t account_id, const std::string& user_token) {
     Json holder;
-    auto data = call(account_id, "altegio.companies", "GET", "/companies?my=1", user_token, nullptr, RetryPolicy::safe(), holder);
+    auto data = call(account_id, "altegio.companies", "GET", "/companies?my=1&show_groups=1", user_token, nullptr, RetryPolicy::safe(), holder);
     if (!data) return tl::unexpected(data.error());
     return wire::decode_list<domain::Branch>(**data, "data", altegio::decode_company);
 }
@@ -272,6 +272,15 @@ Result<std::vector<domain::RecordField>> AltegioClient::record_fields(int64_t ac
                                                                       int64_t company_id) {
     Json holder;
     auto data = call(account_id, "altegio.record_fields", "GET", "/custom_fields/record/" + std::to_string(company_id), user_token,
+                     nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_record_fields(**data);
+}
+
+Result<std::vector<domain::RecordField>> AltegioClient::client_fields(int64_t account_id, const std::string& user_token,
+                                                                      int64_t company_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.client_fields", "GET", "/custom_fields/client/" + std::to_string(company_id), user_token,
                      nullptr, RetryPolicy::safe(), holder);
     if (!data) return tl::unexpected(data.error());
     return altegio::decode_record_fields(**data);

@@ -72,6 +72,8 @@ public:
     Result<domain::GroupEvent> group_event(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t event_id);
     // The branch's additional record fields (GET /custom_fields/record/{company}).
     Result<std::vector<domain::RecordField>> record_fields(int64_t account_id, const std::string& user_token, int64_t company_id);
+    // The branch's additional client fields (GET /custom_fields/client/{company}), same shape.
+    Result<std::vector<domain::RecordField>> client_fields(int64_t account_id, const std::string& user_token, int64_t company_id);
     // The branch's record categories (appointment labels, entity 2), deleted ones left out.
     Result<std::vector<domain::Label>> record_labels(int64_t account_id, const std::string& user_token, int64_t company_id);
     // One employee's working hours on `date` ("YYYY-MM-DD"); empty = a day off.

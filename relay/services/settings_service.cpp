@@ -92,7 +92,10 @@ Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
 }
 
 // [SECTION] saving -----------------------------------------------------------------------------------------------
-Result<domain::SettingsContext> SettingsService::context_of(int64_t account_id, const store::Installation& installation) {
+// What a settings document is checked against: Kommo's pipelines and fields and Altegio's branches, read fresh;
+// Altegio's catalogue, employees and labels too when a lead value goes to a Kommo list field.
+Result<domain::SettingsContext> SettingsService::context_of(int64_t account_id, const store::Installation& installation,
+                                                           const domain::Settings& settings) {
     using Read = clients::ReferenceCache::Read;
     domain::SettingsContext context;
     auto pipelines = m_reference.pipelines(account_id, Read::fresh);
@@ -107,14 +110,47 @@ Result<domain::SettingsContext> SettingsService::context_of(int64_t account_id, 
     if (!installation.altegio_user_token.empty()) {
         auto branches = m_reference.branches(account_id, installation.altegio_user_token, Read::fresh);
         if (!branches) return tl::unexpected(branches.error());
-        for (const auto& b : *branches) context.branch_ids.push_back(b.id);
+        for (const auto& b : *branches) {
+            context.branch_ids.push_back(b.id);
+            if (b.chain_id != 0 && !contains(context.chain_ids, b.chain_id)) context.chain_ids.push_back(b.chain_id);
+        }
+        if (domain::maps_lists(settings.lead_fields, context.lead_fields)) {
+            std::erase_if(*branches, [&](const domain::Branch& b) {
+                return !settings.connected_branch_ids.empty() && !contains(settings.connected_branch_ids, b.id);
+            });
+            auto values = list_values(account_id, installation.altegio_user_token, *branches);
+            if (!values) return tl::unexpected(values.error());
+            context.altegio_values = std::move(*values);
+        }
     }
     return context;
 }
 
+Result<domain::AltegioListValues> SettingsService::list_values(int64_t account_id, const std::string& user_token,
+                                                               const std::vector<domain::Branch>& branches) {
+    domain::AltegioListValues values;
+    auto add = [](std::vector<std::string>& to, const std::string& text) {
+        if (std::find(to.begin(), to.end(), text) == to.end()) to.push_back(text);
+    };
+    for (const auto& branch : branches) {
+        add(values.branches, branch.title);
+        auto catalog = m_altegio.catalog(account_id, branch.id, user_token);
+        if (!catalog) return tl::unexpected(catalog.error());
+        for (const auto& s : catalog->services) add(values.services, s.title);
+        for (const auto& c : catalog->categories) add(values.service_categories, c.title);
+        auto staff = m_altegio.bookable_staff(account_id, branch.id, {});
+        if (!staff) return tl::unexpected(staff.error());
+        values.employees.insert(values.employees.end(), staff->begin(), staff->end());
+        if (auto labels = m_altegio.record_labels(account_id, user_token, branch.id))
+            for (const auto& l : *labels) add(values.record_categories, l.title);
+        else values.record_categories_known = false;   // as on the page: a branch may refuse its labels
+    }
+    return values;
+}
+
 Result<wire::api::SaveReply> SettingsService::validated_save(const Caller& caller, const store::Installation& installation,
                                                              int64_t base_revision, const domain::Settings& settings) {
-    auto context = context_of(caller.account_id, installation);
+    auto context = context_of(caller.account_id, installation, settings);
     if (!context) return tl::unexpected(context.error());
     auto problems = domain::validate_settings(settings, *context);
     if (!problems.empty()) return wire::api::SaveReply{installation.settings_revision, std::move(problems)};
@@ -183,7 +219,9 @@ Result<wire::api::BranchChoices> SettingsService::branch_choices(const Caller& c
     catalog->record_fields = std::move(*fields);
     auto staff = m_altegio.bookable_staff(caller.account_id, company_id, {});
     if (!staff) return tl::unexpected(staff.error());
-    return wire::api::BranchChoices{std::move(*catalog), std::move(*staff)};
+    auto client_fields = m_altegio.client_fields(caller.account_id, token, company_id);
+    if (!client_fields) return tl::unexpected(client_fields.error());
+    return wire::api::BranchChoices{std::move(*catalog), std::move(*staff), std::move(*client_fields)};
 }
 
 Result<wire::api::UserChoice> SettingsService::link_user(const Caller& caller, int64_t kommo_user_id, const std::string& login,

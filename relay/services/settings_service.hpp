@@ -37,7 +37,10 @@ public:
 
 private:
     Result<store::Installation> admin_installation(const Caller& caller);
-    Result<domain::SettingsContext> context_of(int64_t account_id, const store::Installation& installation);
+    Result<domain::SettingsContext> context_of(int64_t account_id, const store::Installation& installation,
+                                               const domain::Settings& settings);
+    Result<domain::AltegioListValues> list_values(int64_t account_id, const std::string& user_token,
+                                                  const std::vector<domain::Branch>& branches);
     Result<wire::api::SaveReply> validated_save(const Caller& caller, const store::Installation& installation, int64_t base_revision,
                                                 const domain::Settings& settings);
 

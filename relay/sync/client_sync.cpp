@@ -62,7 +62,7 @@ Result<std::string> ClientSync::handle_client(const store::InboxEvent& event) {
     if (!found) return tl::unexpected(found.error());
     auto fields = m_reference.contact_fields(event.account_id);
     if (!fields) return tl::unexpected(fields.error());
-    auto mapped = domain::map_client_to_contact(*profile, settings.contact_fields, *fields, settings.default_country_code, 0);
+    auto mapped = domain::map_client_to_contact(*profile, event.company_id, settings.contact_fields, *fields, settings.default_country_code, 0);
     if (mapped.values.empty()) return std::string("nothing to do: no contact field is mapped");
     std::string updated;
     for (const auto& [contact, leads] : *found) {

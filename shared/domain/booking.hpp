@@ -21,6 +21,8 @@ struct Branch {
     std::string address;
     std::string timezone_name;   // IANA name, e.g. "Europe/Moscow"
     std::string currency;        // short title, e.g. "₽", "€"
+    int64_t chain_id = 0;        // Altegio's `main_group_id`; 0 = the branch belongs to no chain
+    std::string chain_title;     // empty when Altegio did not name the chain
 };
 
 struct ServiceCategory {
@@ -140,8 +142,8 @@ struct ClientProfile {
     std::optional<Subscription> subscription;
 };
 
-// An additional record field of a branch (Altegio's record custom_fields) that the admin mapped to a lead
-// field, as the booking form offers it.
+// An additional field of a branch (Altegio's record or client custom_fields): a record's is mapped to a lead
+// field and offered by the booking form; a client's is mapped to a contact field.
 struct RecordField {
     std::string code;            // the key in a record's custom_fields
     std::string title;

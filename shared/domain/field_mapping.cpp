@@ -158,6 +158,17 @@ private:
     MappedFields m_out;
 };
 
+// The values of Altegio's additional fields mapped for every branch (0) and for `branch`, the branch's last.
+void put_additional(Writer& w, const std::map<int64_t, std::map<std::string, int64_t>>& per_branch, int64_t branch,
+                    const std::map<std::string, std::string>& values) {
+    for (int64_t key : {int64_t{0}, branch}) {
+        if (auto fields = per_branch.find(key); fields != per_branch.end())
+            for (const auto& [code, field_id] : fields->second)
+                if (auto value = values.find(code); value != values.end()) w.put(field_id, value->second);
+        if (branch == 0) break;
+    }
+}
+
 std::optional<Day> parse_day(const std::string& text, int32_t offset) {
     auto date = parse_civil(text.substr(0, std::min<size_t>(text.size(), 10)));
     if (!date || text.size() < 10) return std::nullopt;
@@ -200,14 +211,12 @@ MappedFields map_record_to_lead(const Record& record, const Branch& branch, cons
     w.put(map.comment, record.comment);
     w.put(map.record_source, record.source);
     if (record.paid.minor != 0) w.put(map.payments_amount, record.paid);
-    if (auto extra = map.additional_fields.find(record.company_id); extra != map.additional_fields.end())
-        for (const auto& [code, field_id] : extra->second)
-            if (auto value = record.custom_fields.find(code); value != record.custom_fields.end()) w.put(field_id, value->second);
+    put_additional(w, map.additional_fields, record.company_id, record.custom_fields);
     return w.result();
 }
 
 // [SECTION] client -> contact -----------------------------------------------------------------------------------
-MappedFields map_client_to_contact(const ClientProfile& client, const ContactFieldMap& map,
+MappedFields map_client_to_contact(const ClientProfile& client, int64_t branch_id, const ContactFieldMap& map,
                                    const std::vector<KommoFieldInfo>& kommo_fields, std::string_view default_country_code,
                                    int32_t branch_offset_seconds) {
     Writer w(kommo_fields);
@@ -218,8 +227,7 @@ MappedFields map_client_to_contact(const ClientProfile& client, const ContactFie
         std::string shown = format_phone(client.phone, map.phone_format, map.phone_pattern, default_country_code);
         if (phone_field != kommo_fields.end()) w.put(phone_field->id, shown);
     }
-    for (const auto& [code, field_id] : map.additional_fields)
-        if (auto value = client.custom_fields.find(code); value != client.custom_fields.end()) w.put(field_id, value->second);
+    put_additional(w, map.additional_fields, branch_id, client.custom_fields);
     w.put(map.visits_count, static_cast<int64_t>(client.visits_count));
     if (client.visits_sum.minor != 0) w.put(map.visits_sum, client.visits_sum);
     w.put(map.client_id, std::to_string(client.id));

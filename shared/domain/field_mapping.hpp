@@ -52,7 +52,8 @@ MappedFields map_record_to_lead(const Record& record, const Branch& branch, cons
 std::optional<std::string> start_from_lead(const LeadFieldMap& map, const std::map<int64_t, std::string>& values,
                                            int32_t branch_offset_seconds);
 
-MappedFields map_client_to_contact(const ClientProfile& client, const ContactFieldMap& map,
+// `branch_id`: the branch the client event came from, whose additional client fields apply (besides branch 0's).
+MappedFields map_client_to_contact(const ClientProfile& client, int64_t branch_id, const ContactFieldMap& map,
                                    const std::vector<KommoFieldInfo>& kommo_fields, std::string_view default_country_code,
                                    int32_t branch_offset_seconds);
 

@@ -9,6 +9,8 @@
 #include <map>
 #include <string>
 #include <vector>
+#include <optional>
+#include "shared/domain/booking.hpp"
 #include "shared/domain/phone.hpp"
 
 namespace kb::domain {
@@ -40,7 +42,9 @@ struct ContactFieldMap {
     bool write_phone = false;           // the PHONE field, in `phone_format`
     PhoneFormat phone_format = PhoneFormat::as_is;
     std::string phone_pattern;          // for PhoneFormat::custom
-    std::map<std::string, int64_t> additional_fields;   // Altegio client field code -> Kommo field
+    // branch -> Altegio client field code -> Kommo field; branch 0 holds codes mapped for every branch (the older
+    // documents' flat map)
+    std::map<int64_t, std::map<std::string, int64_t>> additional_fields;
     int64_t visits_count = 0;
     int64_t visits_sum = 0;
     int64_t client_id = 0;
@@ -55,11 +59,14 @@ struct ContactFieldMap {
 struct UserMapping {
     int64_t kommo_user_id = 0;
     int64_t altegio_user_id = 0;        // 0 = not linked; the token lives in the store, never here
-    std::vector<int64_t> visible_branch_ids;   // empty = every connected branch
-    std::vector<int64_t> visible_chain_ids;
+    std::vector<int64_t> visible_branch_ids;   // these branches and every branch of these chains; both empty = every
+    std::vector<int64_t> visible_chain_ids;    // connected branch
     int64_t altegio_staff_id = 0;       // the employee this user is: that employee's records make this user responsible
     friend bool operator==(const UserMapping&, const UserMapping&) = default;
 };
+
+// Whether `user` sees a connected branch (of chain `chain_id`, 0 = none) in the records window.
+bool user_sees_branch(const UserMapping& user, int64_t branch_id, int64_t chain_id);
 
 // [SECTION] status synchronisation ----------------------------------------------------------------------------
 // The state of a record as the status map sees it (Altegio attendance plus deletion).
@@ -182,20 +189,35 @@ struct PipelineInfo {
     int64_t id = 0;
     std::vector<std::pair<int64_t, int32_t>> statuses;   // status id, sort order
 };
+// Every text Altegio can write into a lead field mapped to a Kommo list (select, multiselect), over the connected
+// branches: a list option that is none of them is refused, since no record would ever choose it.
+struct AltegioListValues {
+    std::vector<std::string> branches;
+    std::vector<Staff> employees;        // written as "Name" or "Name (Specialization)", as lead_fields says
+    std::vector<std::string> services;
+    std::vector<std::string> service_categories;
+    std::vector<std::string> record_categories;
+    bool record_categories_known = true;  // false: Altegio refused its labels, record categories are not checked
+};
 struct SettingsContext {
     std::vector<PipelineInfo> pipelines;
     std::vector<KommoFieldInfo> lead_fields;
     std::vector<KommoFieldInfo> contact_fields;
     std::vector<int64_t> branch_ids;     // branches the Altegio account manages
+    std::vector<int64_t> chain_ids;      // and the chains they belong to
+    std::optional<AltegioListValues> altegio_values;   // none: Altegio was not read, list options are not checked
 };
 
 struct SettingsProblem {
     std::string path;                    // e.g. "status_sync.schemes[1].map.targets.came"
     std::string message_key;             // "ui.settings_error.*"
+    std::string detail;                  // what the message is about, when it names values (shown after it)
     friend bool operator==(const SettingsProblem&, const SettingsProblem&) = default;
 };
 
 // Every problem, in document order; empty when the settings can be saved.
 std::vector<SettingsProblem> validate_settings(const Settings& settings, const SettingsContext& context);
+// Which lead values are mapped to a Kommo list field, so the relay reads Altegio's values only when needed.
+bool maps_lists(const LeadFieldMap& map, const std::vector<KommoFieldInfo>& lead_fields);
 
 }  // namespace kb::domain

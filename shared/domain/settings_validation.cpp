@@ -1,4 +1,4 @@
-// validate_settings: every problem of a settings document, with its path and a message key.
+// validate_settings: every problem of a settings document, with its path and a message key; and user_sees_branch.
 #include <algorithm>
 #include <set>
 #include "shared/domain/settings.hpp"
@@ -10,7 +10,9 @@ class Checker {
 public:
     explicit Checker(const SettingsContext& context) : m_context(context) {}
 
-    void problem(std::string path, const char* key) { m_problems.push_back(SettingsProblem{std::move(path), std::string("ui.settings_error.") + key}); }
+    void problem(std::string path, const char* key, std::string detail = {}) {
+        m_problems.push_back(SettingsProblem{std::move(path), std::string("ui.settings_error.") + key, std::move(detail)});
+    }
     std::vector<SettingsProblem> result() { return std::move(m_problems); }
 
     const KommoFieldInfo* field(const std::vector<KommoFieldInfo>& fields, int64_t id) {
@@ -30,6 +32,28 @@ public:
             problem(path, "field_type_mismatch");
     }
 
+    // Additional fields per branch: each branch's fields are mapped like the others, but two branches may send their
+    // own fields to the same Kommo field (a record or client comes from one branch). Branch 0 means every branch.
+    void additional(const std::string& path, const std::map<int64_t, std::map<std::string, int64_t>>& per_branch,
+                    const std::vector<KommoFieldInfo>& fields, const std::set<int64_t>& used_elsewhere) {
+        for (const auto& [branch, codes] : per_branch) {
+            std::string at = path + "." + std::to_string(branch);
+            if (branch != 0 && !branch_exists(branch)) problem(at, "unknown_branch");
+            std::set<int64_t> used = used_elsewhere;
+            for (const auto& [code, id] : codes) mapped(at + "." + code, id, fields, used);
+        }
+    }
+
+    // A Kommo list field mapped to a value: each of its options must be a text Altegio can write there.
+    void list_options(const std::string& path, int64_t id, const std::vector<KommoFieldInfo>& fields, const std::vector<std::string>& altegio) {
+        const KommoFieldInfo* f = id == 0 ? nullptr : field(fields, id);
+        if (!f || (f->type != "select" && f->type != "multiselect")) return;
+        std::string strangers;
+        for (const auto& [option_id, option] : f->enums)
+            if (std::find(altegio.begin(), altegio.end(), option) == altegio.end()) strangers += (strangers.empty() ? "" : ", ") + option;
+        if (!strangers.empty()) problem(path, "list_value_not_in_altegio", strangers);
+    }
+
     bool stage_exists(StageRef s) {
         for (const auto& p : m_context.pipelines)
             if (s.pipeline_id == 0 || p.id == s.pipeline_id)
@@ -42,6 +66,9 @@ public:
     }
     bool branch_exists(int64_t id) {
         return std::find(m_context.branch_ids.begin(), m_context.branch_ids.end(), id) != m_context.branch_ids.end();
+    }
+    bool chain_exists(int64_t id) {
+        return std::find(m_context.chain_ids.begin(), m_context.chain_ids.end(), id) != m_context.chain_ids.end();
     }
 
     void status_map(const std::string& path, const StatusMap& map, int64_t only_pipeline) {
@@ -74,6 +101,19 @@ const std::initializer_list<const char*> date_types = {"date", "date_time", "bir
 
 }  // namespace
 
+bool maps_lists(const LeadFieldMap& map, const std::vector<KommoFieldInfo>& lead_fields) {
+    for (int64_t id : {map.employee, map.branch, map.services, map.service_category, map.record_category})
+        for (const auto& f : lead_fields)
+            if (id != 0 && f.id == id && (f.type == "select" || f.type == "multiselect")) return true;
+    return false;
+}
+
+bool user_sees_branch(const UserMapping& user, int64_t branch_id, int64_t chain_id) {
+    auto has = [](const std::vector<int64_t>& list, int64_t id) { return std::find(list.begin(), list.end(), id) != list.end(); };
+    if (user.visible_branch_ids.empty() && user.visible_chain_ids.empty()) return true;
+    return has(user.visible_branch_ids, branch_id) || (chain_id != 0 && has(user.visible_chain_ids, chain_id));
+}
+
 std::vector<SettingsProblem> validate_settings(const Settings& s, const SettingsContext& context) {
     Checker c(context);
     if (s.version > Settings::current_version) c.problem("version", "newer_version");
@@ -100,10 +140,16 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
     c.mapped("lead_fields.comment", l.comment, lf, lead_used, text_types);
     c.mapped("lead_fields.record_source", l.record_source, lf, lead_used, {"text", "textarea", "select"});
     c.mapped("lead_fields.payments_amount", l.payments_amount, lf, lead_used, number_types);
-    for (const auto& [branch, fields] : l.additional_fields) {
-        if (!c.branch_exists(branch)) c.problem("lead_fields.additional_fields." + std::to_string(branch), "unknown_branch");
-        for (const auto& [code, id] : fields)
-            c.mapped("lead_fields.additional_fields." + std::to_string(branch) + "." + code, id, lf, lead_used);
+    c.additional("lead_fields.additional_fields", l.additional_fields, lf, lead_used);
+    if (const auto& values = context.altegio_values) {
+        std::vector<std::string> employees;
+        for (const auto& e : values->employees)
+            employees.push_back(l.employee_with_specialization && !e.specialization.empty() ? e.name + " (" + e.specialization + ")" : e.name);
+        c.list_options("lead_fields.employee", l.employee, lf, employees);
+        c.list_options("lead_fields.branch", l.branch, lf, values->branches);
+        c.list_options("lead_fields.services", l.services, lf, values->services);
+        c.list_options("lead_fields.service_category", l.service_category, lf, values->service_categories);
+        if (values->record_categories_known) c.list_options("lead_fields.record_category", l.record_category, lf, values->record_categories);
     }
     const auto& k = s.contact_fields;
     const auto& cf = context.contact_fields;
@@ -116,7 +162,7 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
     c.mapped("contact_fields.subscription_start", k.subscription_start, cf, contact_used, date_types);
     c.mapped("contact_fields.subscription_end", k.subscription_end, cf, contact_used, date_types);
     c.mapped("contact_fields.subscription_remaining", k.subscription_remaining, cf, contact_used, number_types);
-    for (const auto& [code, id] : k.additional_fields) c.mapped("contact_fields.additional_fields." + code, id, cf, contact_used);
+    c.additional("contact_fields.additional_fields", k.additional_fields, cf, contact_used);
     if (k.write_phone && k.phone_format == PhoneFormat::custom && std::count(k.phone_pattern.begin(), k.phone_pattern.end(), '#') < 7)
         c.problem("contact_fields.phone_pattern", "bad_phone_pattern");
 
@@ -126,6 +172,7 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
         std::string path = "users[" + std::to_string(i) + "]";
         if (!users.insert(s.users[i].kommo_user_id).second) c.problem(path + ".kommo_user_id", "user_twice");
         c.ids(path + ".visible_branch_ids", s.users[i].visible_branch_ids, &Checker::branch_exists, "unknown_branch");
+        c.ids(path + ".visible_chain_ids", s.users[i].visible_chain_ids, &Checker::chain_exists, "unknown_chain");
     }
 
     // [SECTION] status synchronisation

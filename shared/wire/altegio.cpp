@@ -75,11 +75,20 @@ Error error_from_reply(int http_status, std::string_view body_text) {
 }
 
 // [SECTION] catalogue -------------------------------------------------------------------------------------
+// The chain comes as `main_group_id` (with `show_groups=1`); its title, when Altegio gives it, from the entry of
+// `groups` (a list or an object of {id, title}) with that id. Either may be missing: a branch then has no chain.
 Result<domain::Branch> decode_company(const Json& value, std::string_view path) {
     auto id = read_int(value, "id", path);
     if (!id) return tl::unexpected(id.error());
-    return domain::Branch{*id, read_text(value, "title"), read_text(value, "address"), read_text(value, "timezone_name"),
-                          read_text(value, "currency_short_title")};
+    auto chain = read_int_or(value, "main_group_id", path, 0);
+    if (!chain) return tl::unexpected(chain.error());
+    domain::Branch branch{*id, read_text(value, "title"), read_text(value, "address"), read_text(value, "timezone_name"),
+                          read_text(value, "currency_short_title"), *chain, {}};
+    if (const Json* groups = member(value, "groups"); groups && (groups->is_array() || groups->is_object()) && *chain != 0)
+        for (const auto& group : *groups)
+            if (group.is_object() && read_int_or(group, "id", path, 0).value_or(0) == *chain)
+                branch.chain_title = read_text(group, "title");
+    return branch;
 }
 
 Result<domain::ServiceCategory> decode_service_category(const Json& value, std::string_view path) {

@@ -66,6 +66,12 @@ Json id_map(const std::map<std::string, int64_t>& m) {
     return out;
 }
 
+Json branch_id_maps(const std::map<int64_t, std::map<std::string, int64_t>>& per_branch) {
+    Json out = Json::object();
+    for (const auto& [branch, fields] : per_branch) out[std::to_string(branch)] = id_map(fields);
+    return out;
+}
+
 // [SECTION] decoding -------------------------------------------------------------------------------------------
 // Reads members in order and keeps the first error; every read names its path.
 struct Reader {
@@ -155,6 +161,22 @@ struct Reader {
         if (!v->is_object()) return fail_at(join_path(path, key), "expected an object");
         for (auto it = v->begin(); it != v->end(); ++it) integer(*v, it.key().c_str(), join_path(path, key), out[it.key()]);
     }
+    // {"<branch id>": {"<code>": field id}}; an older flat {"<code>": field id} is read as branch 0 (every branch).
+    void branch_id_maps(const Json& o, const char* key, const std::string& path,
+                        std::map<int64_t, std::map<std::string, int64_t>>& out) {
+        const Json* v = at(o, key);
+        if (!v) return;
+        if (!v->is_object()) return fail_at(join_path(path, key), "expected an object");
+        for (auto it = v->begin(); it != v->end(); ++it) {
+            if (!it.value().is_object()) {
+                integer(*v, it.key().c_str(), join_path(path, key), out[0][it.key()]);
+                continue;
+            }
+            auto branch = int_from(Json(it.key()), "");
+            if (!branch) fail_at(join_path(join_path(path, key), it.key()), "expected a branch id");
+            else id_map(*v, it.key().c_str(), join_path(path, key), out[*branch]);
+        }
+    }
 };
 
 }  // namespace
@@ -164,8 +186,6 @@ std::optional<RecordAction> record_action_named(const std::string& name) { retur
 
 Json encode_settings(const Settings& s) {
     const auto& l = s.lead_fields;
-    Json additional = Json::object();
-    for (const auto& [branch, fields] : l.additional_fields) additional[std::to_string(branch)] = id_map(fields);
     const auto& c = s.contact_fields;
     Json users = Json::array();
     for (const auto& u : s.users)
@@ -200,10 +220,10 @@ Json encode_settings(const Settings& s) {
                              {"employee", l.employee}, {"employee_with_specialization", l.employee_with_specialization},
                              {"branch", l.branch}, {"services", l.services}, {"service_category", l.service_category},
                              {"record_category", l.record_category}, {"comment", l.comment}, {"record_source", l.record_source},
-                             {"payments_amount", l.payments_amount}, {"additional_fields", additional}}},
+                             {"payments_amount", l.payments_amount}, {"additional_fields", branch_id_maps(l.additional_fields)}}},
         {"contact_fields", Json{{"birthday", c.birthday}, {"category", c.category}, {"write_phone", c.write_phone},
                                 {"phone_format", name_of(phone_formats, c.phone_format)}, {"phone_pattern", c.phone_pattern},
-                                {"additional_fields", id_map(c.additional_fields)}, {"visits_count", c.visits_count},
+                                {"additional_fields", branch_id_maps(c.additional_fields)}, {"visits_count", c.visits_count},
                                 {"visits_sum", c.visits_sum}, {"client_id", c.client_id}, {"subscription_name", c.subscription_name},
                                 {"subscription_start", c.subscription_start}, {"subscription_end", c.subscription_end},
                                 {"subscription_remaining", c.subscription_remaining}}},
@@ -246,15 +266,7 @@ Result<Settings> decode_settings(const Json& value) {
             r.integer(*l, key, p, *target);
         r.flag(*l, "datetime_in_one_field", p, m.datetime_in_one_field);
         r.flag(*l, "employee_with_specialization", p, m.employee_with_specialization);
-        if (const Json* extra = r.at(*l, "additional_fields")) {
-            if (!extra->is_object()) r.fail_at(p + ".additional_fields", "expected an object");
-            else
-                for (auto it = extra->begin(); it != extra->end(); ++it) {
-                    auto branch = int_from(Json(it.key()), "");
-                    if (!branch) r.fail_at(p + ".additional_fields." + it.key(), "expected a branch id");
-                    else r.id_map(*extra, it.key().c_str(), p + ".additional_fields", m.additional_fields[*branch]);
-                }
-        }
+        r.branch_id_maps(*l, "additional_fields", p, m.additional_fields);
     }
     if (const Json* c = r.at(value, "contact_fields")) {
         const std::string p = "settings.contact_fields";
@@ -267,7 +279,7 @@ Result<Settings> decode_settings(const Json& value) {
         r.flag(*c, "write_phone", p, m.write_phone);
         r.enumeration(*c, "phone_format", p, phone_formats, m.phone_format);
         r.text(*c, "phone_pattern", p, m.phone_pattern);
-        r.id_map(*c, "additional_fields", p, m.additional_fields);
+        r.branch_id_maps(*c, "additional_fields", p, m.additional_fields);
     }
     if (const Json* users = r.at(value, "users")) {
         if (!users->is_array()) r.fail_at("settings.users", "expected a list");

@@ -46,7 +46,7 @@ domain::Settings settings_member(FieldReader& r) {
 }
 
 Json encode_problems(const std::vector<domain::SettingsProblem>& problems) {
-    return encode_each(problems, [](const domain::SettingsProblem& p) { return Json{{"path", p.path}, {"message_key", p.message_key}}; });
+    return encode_each(problems, [](const domain::SettingsProblem& p) { return Json{{"path", p.path}, {"message_key", p.message_key}, {"detail", p.detail}}; });
 }
 
 }  // namespace
@@ -139,7 +139,7 @@ Result<SaveReply> decode_save_reply(const Json& j) {
     SaveReply reply;
     reply.revision = r.integer("revision");
     reply.problems = items_of<domain::SettingsProblem>(r, "problems", [](FieldReader& p) {
-        return domain::SettingsProblem{p.text("path"), p.text("message_key")};
+        return domain::SettingsProblem{p.text("path"), p.text("message_key"), p.text("detail")};
     });
     return finish(r, std::move(reply));
 }
@@ -160,7 +160,9 @@ Result<std::vector<VersionInfo>> decode_versions(const Json& j) {
 }
 
 // [SECTION] one branch's choices -------------------------------------------------------------------------------
-Json encode(const BranchChoices& v) { return Json{{"catalog", encode(v.catalog)}, {"staff", encode(v.staff)}}; }
+Json encode(const BranchChoices& v) {
+    return Json{{"catalog", encode(v.catalog)}, {"staff", encode(v.staff)}, {"client_fields", encode_field_list(v.client_fields)}};
+}
 
 Result<BranchChoices> decode_branch_choices(const Json& j) {
     const Json* catalog = member(j, "catalog");
@@ -170,7 +172,7 @@ Result<BranchChoices> decode_branch_choices(const Json& j) {
     if (!decoded_catalog) return tl::unexpected(decoded_catalog.error());
     auto decoded_staff = decode_staff_list(*staff);
     if (!decoded_staff) return tl::unexpected(decoded_staff.error());
-    return BranchChoices{std::move(*decoded_catalog), std::move(*decoded_staff)};
+    return BranchChoices{std::move(*decoded_catalog), std::move(*decoded_staff), decode_field_list(member(j, "client_fields"))};
 }
 
 }  // namespace kb::wire::api

@@ -87,10 +87,12 @@ struct VersionInfo {
 };
 
 // What the conditions of a status scheme and the additional fields can refer to in one branch: the catalogue's
-// categories, labels and every additional record field (its services left empty), and the employees.
+// categories, labels and every additional record field (its services left empty), the employees and the
+// additional client fields.
 struct BranchChoices {
     Catalog catalog;
     std::vector<domain::Staff> staff;
+    std::vector<domain::RecordField> client_fields;   // the branch's additional client fields
 };
 
 Json encode(const SettingsPage& value);

@@ -98,11 +98,13 @@ Result<Record> decode_record(const Json& j, std::string_view path) {
 }  // namespace
 
 Json encode_branch(const Branch& b) {
-    return Json{{"id", b.id}, {"title", b.title}, {"address", b.address}, {"timezone_name", b.timezone_name}, {"currency", b.currency}};
+    return Json{{"id", b.id}, {"title", b.title}, {"address", b.address}, {"timezone_name", b.timezone_name}, {"currency", b.currency},
+                {"chain_id", b.chain_id}, {"chain_title", b.chain_title}};
 }
 Result<Branch> decode_branch(const Json& j, std::string_view path) {
     FieldReader r{j, std::string(path), {}};
-    Branch b{r.integer("id"), r.text("title"), r.text("address"), r.text("timezone_name"), r.text("currency")};
+    Branch b{r.integer("id"), r.text("title"), r.text("address"), r.text("timezone_name"), r.text("currency"),
+             r.integer_or("chain_id", 0), r.text("chain_title")};
     return finish(r, std::move(b));
 }
 
@@ -123,12 +125,21 @@ Result<CardContext> decode_card_context(const Json& j) {
 
 Json encode_label(const Label& l) { return Json{{"id", l.id}, {"title", l.title}, {"color", l.color}}; }
 
+Json encode_field_list(const std::vector<RecordField>& fields) {
+    return encode_each(fields, [](const RecordField& f) { return Json{{"code", f.code}, {"title", f.title}, {"type", f.type}}; });
+}
+std::vector<RecordField> decode_field_list(const Json* list) {
+    std::vector<RecordField> out;
+    if (list && list->is_array())
+        for (const auto& f : *list)
+            if (f.is_object() && !read_text(f, "code").empty()) out.push_back(RecordField{read_text(f, "code"), read_text(f, "title"), read_text(f, "type")});
+    return out;
+}
+
 Json encode(const Catalog& v) {
     return Json{{"categories", encode_each(v.categories, encode_category)}, {"services", encode_each(v.services, encode_service)},
                 {"labels", encode_each(v.labels, encode_label)},
-                {"record_fields", encode_each(v.record_fields, [](const RecordField& f) {
-                     return Json{{"code", f.code}, {"title", f.title}, {"type", f.type}};
-                 })}};
+                {"record_fields", encode_field_list(v.record_fields)}};
 }
 Result<Catalog> decode_catalog(const Json& j) {
     FieldReader r{j, "catalog", {}};
@@ -140,9 +151,7 @@ Result<Catalog> decode_catalog(const Json& j) {
     if (const Json* labels = member(j, "labels"); labels && labels->is_array())
         for (const auto& l : *labels)
             if (l.is_object()) out.labels.push_back(Label{read_int_or(l, "id", "", 0).value_or(0), read_text(l, "title"), read_text(l, "color")});
-    if (const Json* fields = member(j, "record_fields"); fields && fields->is_array())
-        for (const auto& f : *fields)
-            if (f.is_object() && !read_text(f, "code").empty()) out.record_fields.push_back(RecordField{read_text(f, "code"), read_text(f, "title"), read_text(f, "type")});
+    out.record_fields = decode_field_list(member(j, "record_fields"));
     return finish(r, std::move(out));
 }
 

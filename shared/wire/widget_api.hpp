@@ -107,6 +107,9 @@ Json encode(const RecordRow& value);
 Json encode(const ClientSummary& value);
 Json encode(const ApiError& value);
 Json encode_branch(const domain::Branch& value);
+// Altegio additional fields (of records or clients) as {code, title, type}; entries without a code are skipped.
+Json encode_field_list(const std::vector<domain::RecordField>& fields);
+std::vector<domain::RecordField> decode_field_list(const Json* list);
 ApiError to_api_error(const Error& error);
 
 Result<CardContext> decode_card_context(const Json& value);

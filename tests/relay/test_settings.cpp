@@ -204,7 +204,72 @@ TEST_CASE("one branch's categories, employees, labels and every additional recor
     CHECK(choices->catalog.services.empty());
     CHECK(choices->staff.size() == 3);
     CHECK(!choices->catalog.record_fields.empty());   // listed whether mapped or not
+    REQUIRE(choices->client_fields.size() == 2);       // and the additional client fields, for the contact
+    CHECK(choices->client_fields[0].code == "instagram");
+    CHECK(choices->client_fields[1].title == "Номер карты лояльности");
+    auto madrid_reply = world.call("GET", "/api/v1/settings/branches/400002");
+    REQUIRE_MESSAGE(madrid_reply.status == 200, madrid_reply.body);
     CHECK(world.call("GET", "/api/v1/settings/branches/4242").status == 403);
+}
+
+TEST_CASE("a Kommo list field for employees may offer only Altegio's employees, as the lead will show them") {
+    World world;
+    world.install();
+    auto list_field = [&](const char* name, std::vector<std::string> options) {
+        Json enums = Json::array();
+        for (const auto& o : options) enums.push_back(Json{{"value", o}});
+        auto added = world.control("POST", "/__sandbox/kommo/leads/custom_fields", Json{{"name", name}, {"type", "select"}, {"enums", enums}});
+        REQUIRE(added.status == 201);
+        return World::body_of_text(added.body)["id"].get<int64_t>();
+    };
+    int64_t with_stranger = list_field("Мастер", {"Ольга Смирнова", "Ирина Петрова", "Мария Кузнецова"});
+    int64_t only_staff = list_field("Мастер (Москва)", {"Ольга Смирнова", "Ирина Петрова", "Алексей Волков"});
+    auto page = page_of(world);
+    page.settings.connected_branch_ids = {moscow};
+    page.settings.lead_fields.employee = with_stranger;
+    auto refused = put_settings(world, page.revision, page.settings);
+    REQUIRE(refused.status == 422);
+    auto reply = *wire::api::decode_save_reply(body_of(refused));
+    REQUIRE(reply.problems.size() == 1);
+    CHECK(reply.problems[0].path == "lead_fields.employee");
+    CHECK(reply.problems[0].message_key == "ui.settings_error.list_value_not_in_altegio");
+    CHECK(reply.problems[0].detail == "Мария Кузнецова");
+
+    page.settings.lead_fields.employee = only_staff;
+    CHECK(put_settings(world, page.revision, page.settings).status == 200);
+    // With the specialization on, the lead says "Ольга Смирнова (Стилист-колорист)": the plain names no longer fit.
+    page = page_of(world);
+    page.settings.lead_fields.employee_with_specialization = true;
+    auto with_specialization = put_settings(world, page.revision, page.settings);
+    CHECK(with_specialization.status == 422);
+}
+
+TEST_CASE("a user sees the branches chosen for them and every branch of the chains chosen") {
+    World world;
+    world.install();
+    auto page = page_of(world);
+    CHECK(branch_in(page, moscow).branch.chain_id == 90001);
+    CHECK(branch_in(page, moscow).branch.chain_title == "Bella Studio");
+    auto branches_of = [&](int64_t user) {
+        auto card = world.call("GET", "/api/v1/card?lead_id=21001", Json(), user);
+        REQUIRE_MESSAGE(card.status == 200, card.body);
+        std::vector<int64_t> ids;
+        Json context = body_of(card);
+        for (const auto& b : context["branches"]) ids.push_back(b["id"]);
+        return ids;
+    };
+    page.settings.users = {{9002, 0, {madrid}, {}, 0}, {9003, 0, {}, {90001}, 0}};
+    auto saved = put_settings(world, page.revision, page.settings);
+    REQUIRE_MESSAGE(saved.status == 200, saved.body);
+    CHECK(branches_of(9002) == std::vector<int64_t>{madrid});
+    CHECK(branches_of(9003) == std::vector<int64_t>{moscow, madrid});
+    CHECK(branches_of(9001) == std::vector<int64_t>{moscow, madrid});   // nothing chosen: every connected branch
+
+    page = page_of(world);
+    page.settings.users[0].visible_chain_ids = {90009};
+    auto refused = put_settings(world, page.revision, page.settings);
+    REQUIRE(refused.status == 422);
+    CHECK(wire::api::decode_save_reply(body_of(refused))->problems[0].path == "users[0].visible_chain_ids[0]");
 }
 
 TEST_CASE("uninstalling deletes the tokens and stops all work; a reinstall starts from the last settings") {

@@ -266,6 +266,15 @@ TEST_CASE("a client's card and membership in Altegio fill the fields of the Komm
     c.subscription_start = 880006;
     c.subscription_end = 880007;
     c.subscription_remaining = 880008;
+    // Additional client fields go by the client's branch: Moscow's "instagram" to one contact field, Madrid's
+    // "idioma" to another (an administrator added both fields in Kommo).
+    auto add_field = [&](const char* name) {
+        auto added = world.control("POST", "/__sandbox/kommo/contacts/custom_fields", Json{{"name", name}, {"type", "text"}});
+        REQUIRE(added.status == 201);
+        return World::body_of_text(added.body)["id"].get<int64_t>();
+    };
+    int64_t instagram = add_field("Instagram"), language = add_field("Idioma");
+    c.additional_fields = {{400001, {{"instagram", instagram}}}, {400002, {{"idioma", language}}}};
     save_settings(world, settings);
     // The client books in Altegio with the phone written differently from the Kommo contact (31002, "+34 600 111 222").
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "María López", "0034 600-111-222");
@@ -273,6 +282,7 @@ TEST_CASE("a client's card and membership in Altegio fill the fields of the Komm
     int64_t client = record["client"]["id"];
     auto changed = world.control("POST", "/__sandbox/altegio/clients/" + std::to_string(client) + "/change",
                                  Json{{"company_id", 400001}, {"visits", 7}, {"spent", "12500"},
+                                      {"custom_fields", {{"instagram", "@maria.lopez"}, {"idioma", "es"}}},
                                       {"abonement", {{"balance_string", "Yoga (x6)"}, {"activated_date", "2026-11-01T10:00:00+03:00"},
                                                      {"period", 2}, {"period_unit_id", 3}, {"type", {{"title", "Yoga 10"}}}}}});
     REQUIRE(changed.status == 200);
@@ -286,6 +296,8 @@ TEST_CASE("a client's card and membership in Altegio fill the fields of the Komm
     CHECK(field_value(contact, 880005) == "\"Yoga 10\"");
     CHECK(field_value(contact, 880008) == "6");
     CHECK(field_value(contact, 880007) != "");   // 2026-11-01 + 2 months, as a date
+    CHECK(field_value(contact, instagram) == "\"@maria.lopez\"");
+    CHECK(field_value(contact, language) == "");   // Madrid's mapping; the client came from Moscow
     CHECK(world.relay->store().inbox_counts()->failed == 0);
 }
 

@@ -71,6 +71,25 @@ TEST_CASE("catalogue items tolerate ids and prices as strings, and a null client
     CHECK(bad_price.error().detail.find("service.price_min") != std::string::npos);
 }
 
+TEST_CASE("a branch's chain: main_group_id, named from groups as a list or an object; neither is no chain") {
+    auto listed = altegio::decode_company(*parse_json(
+        R"({"id":400001,"title":"Bella","main_group_id":"90001","groups":[{"id":90002,"title":"Other"},{"id":90001,"title":"Bella Studio"}]})"));
+    REQUIRE(listed);
+    CHECK(listed->chain_id == 90001);
+    CHECK(listed->chain_title == "Bella Studio");
+    auto keyed = altegio::decode_company(*parse_json(R"({"id":1,"main_group_id":7,"groups":{"7":{"id":7,"title":"Сеть"}}})"));
+    REQUIRE(keyed);
+    CHECK(keyed->chain_title == "Сеть");
+    auto unnamed = altegio::decode_company(*parse_json(R"({"id":1,"main_group_id":7})"));
+    REQUIRE(unnamed);
+    CHECK(unnamed->chain_id == 7);
+    CHECK(unnamed->chain_title.empty());
+    auto alone = altegio::decode_company(*parse_json(R"({"id":1,"main_group_id":0,"groups":[]})"));
+    REQUIRE(alone);
+    CHECK(alone->chain_id == 0);
+    CHECK_FALSE(altegio::decode_company(*parse_json(R"({"id":1,"main_group_id":"chain"})")));
+}
+
 TEST_CASE("the envelope: data is unwrapped, success:false is an error even under 2xx") {
     auto ok = parse_json(R"({"success":true,"data":[{"id":1}],"meta":[]})");
     REQUIRE(altegio::unwrap(*ok));

@@ -115,10 +115,10 @@ TEST_CASE("client -> contact: birthday, categories, formatted phone, visits, sub
     map.birthday = 201; map.category = 202; map.write_phone = true; map.phone_format = PhoneFormat::ru_brackets;
     map.visits_count = 203; map.visits_sum = 204; map.client_id = 205; map.subscription_name = 206;
     map.subscription_start = 207; map.subscription_end = 208; map.subscription_remaining = 209;
-    map.additional_fields = {{"source", 210}};
+    map.additional_fields = {{400001, {{"source", 210}}}, {400002, {{"source", 205}}}};   // Madrid's mapping is not Moscow's
     ClientProfile client{169711586, "Анна", "89991234567", "", "1990-05-17", {"VIP", "Спорт"}, {{"source", "Instagram"}},
                          12, Money{3450000}, Subscription{"Йога (x10)", "2026-11-01", "2026-12-01", 7}};
-    auto mapped = map_client_to_contact(client, map, fields, "7", 3 * 3600);
+    auto mapped = map_client_to_contact(client, 400001, map, fields, "7", 3 * 3600);
     CHECK(value_of(mapped, 201)->integer == to_unix_seconds(*parse_iso_datetime("1990-05-17T00:00:00+03:00")));
     CHECK(value_of(mapped, 202)->enum_ids == std::vector<int64_t>{1});
     CHECK(value_of(mapped, 880001)->text == "+7 (999) 123-45-67");
@@ -133,6 +133,23 @@ TEST_CASE("client -> contact: birthday, categories, formatted phone, visits, sub
     CHECK(value_of(mapped, 210)->text == "Instagram");
     REQUIRE(mapped.problems.size() == 1);   // "Спорт" is no option of the category field
     CHECK(mapped.problems[0].detail == "Спорт");
+}
+
+TEST_CASE("additional client fields: the client's branch's mapping, and the codes mapped for every branch") {
+    std::vector<KommoFieldInfo> fields{{210, "text", {}}, {211, "text", {}}, {212, "text", {}}};
+    ContactFieldMap map;
+    map.additional_fields = {{0, {{"card", 212}}}, {400001, {{"source", 210}}}, {400002, {{"idioma", 211}}}};
+    ClientProfile client;
+    client.custom_fields = {{"source", "Instagram"}, {"idioma", "es"}, {"card", "A-17"}};
+    auto moscow = map_client_to_contact(client, 400001, map, fields, "7", 0);
+    CHECK(value_of(moscow, 210)->text == "Instagram");
+    CHECK_FALSE(value_of(moscow, 211));
+    CHECK(value_of(moscow, 212)->text == "A-17");
+    auto madrid = map_client_to_contact(client, 400002, map, fields, "7", 0);
+    CHECK_FALSE(value_of(madrid, 210));
+    CHECK(value_of(madrid, 211)->text == "es");
+    CHECK(value_of(madrid, 212)->text == "A-17");
+    CHECK(map_client_to_contact(client, 0, map, fields, "7", 0).values.size() == 1);   // branch unknown: only every-branch codes
 }
 
 TEST_CASE("the start a manager wrote on the lead is read back at the branch's offset") {

@@ -15,6 +15,7 @@ SettingsContext context() {
                      {106, "radiobutton", {}}, {107, "numeric", {}}};
     c.contact_fields = {{201, "birthday", {}}, {202, "text", {}}};
     c.branch_ids = {400001, 400002};
+    c.chain_ids = {90001};
     return c;
 }
 
@@ -30,7 +31,7 @@ Settings full_settings() {
     s.contact_fields.write_phone = true;
     s.contact_fields.phone_format = PhoneFormat::custom;
     s.contact_fields.phone_pattern = "+## ### ### ###";
-    s.contact_fields.additional_fields = {{"source", 202}};
+    s.contact_fields.additional_fields = {{400001, {{"source", 202}}}};
     s.language = "es";
     s.automation.stage_triggers = {{{1, 20}, RecordAction::came}};
     s.users = {{9001, 12795431, {400001}, {90001}, 5001}};
@@ -136,6 +137,70 @@ TEST_CASE("status modes: single pipeline keeps its targets inside it; conditions
     CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{"status_sync.schemes needs_a_scheme"});
 }
 
+TEST_CASE("a user sees the chosen branches and every branch of the chosen chains; nothing chosen is everything") {
+    UserMapping user{9001, 0, {}, {}, 0};
+    CHECK(user_sees_branch(user, 400001, 90001));
+    CHECK(user_sees_branch(user, 400003, 0));
+    user.visible_branch_ids = {400001};
+    CHECK(user_sees_branch(user, 400001, 90001));
+    CHECK_FALSE(user_sees_branch(user, 400002, 90001));
+    user.visible_chain_ids = {90001};
+    CHECK(user_sees_branch(user, 400002, 90001));
+    CHECK_FALSE(user_sees_branch(user, 400003, 90002));
+    CHECK_FALSE(user_sees_branch(user, 400004, 0));   // a branch outside every chain is seen only when chosen itself
+    user.visible_branch_ids.clear();
+    CHECK_FALSE(user_sees_branch(user, 400001 + 5, 0));
+    CHECK(user_sees_branch(user, 400001, 90001));
+
+    Settings s;
+    s.users = {{9001, 0, {}, {90002}, 0}};
+    CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{"users[0].visible_chain_ids[0] unknown_chain"});
+}
+
+TEST_CASE("additional fields: two branches may share a Kommo field, one branch may not use it twice") {
+    Settings s;
+    s.lead_fields.additional_fields = {{400001, {{"promo", 107}}}, {400002, {{"promocode", 107}}}};
+    s.contact_fields.additional_fields = {{0, {{"card", 202}}}, {400001, {{"source", 202}}}};
+    CHECK(validate_settings(s, context()).empty());
+    s.lead_fields.record_id = 107;                                     // also a main field
+    s.lead_fields.additional_fields[400001]["referral"] = 103;
+    s.lead_fields.additional_fields[400001]["friend"] = 103;           // twice in one branch
+    s.contact_fields.additional_fields[400009] = {{"x", 201}};         // a branch Altegio does not have
+    CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{
+              "lead_fields.additional_fields.400001.promo field_used_twice",
+              "lead_fields.additional_fields.400001.referral field_used_twice",
+              "lead_fields.additional_fields.400002.promocode field_used_twice",
+              "contact_fields.additional_fields.400009 unknown_branch"});
+}
+
+TEST_CASE("a Kommo list mapped to a value may offer only what Altegio writes there, read when Altegio was read") {
+    SettingsContext c = context();
+    c.lead_fields.push_back({120, "select", {{1, "Ольга Смирнова"}, {2, "Ирина Петрова"}}});
+    c.lead_fields.push_back({121, "multiselect", {{3, "Стрижка"}, {4, "Маникюр"}, {5, "Массаж"}}});
+    c.lead_fields.push_back({122, "select", {{6, "Bella Studio — Тверская"}}});
+    Settings s;
+    s.lead_fields.employee = 120;
+    s.lead_fields.services = 121;
+    s.lead_fields.branch = 122;
+    CHECK(maps_lists(s.lead_fields, c.lead_fields));
+    CHECK(validate_settings(s, c).empty());   // Altegio not read: nothing to compare with
+    c.altegio_values = AltegioListValues{{"Bella Studio — Тверская"},
+                                         {{5001, "Ольга Смирнова", "Стилист", true}, {5002, "Ирина Петрова", "", true}},
+                                         {"Стрижка", "Маникюр"}, {}, {}, true};
+    auto problems = validate_settings(s, c);
+    REQUIRE(paths(problems) == std::vector<std::string>{"lead_fields.services list_value_not_in_altegio"});
+    CHECK(problems[0].detail == "Массаж");
+    s.lead_fields.employee_with_specialization = true;   // then Olga is written "Ольга Смирнова (Стилист)"
+    problems = validate_settings(s, c);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].path == "lead_fields.employee");
+    CHECK(problems[0].detail == "Ольга Смирнова");
+    s = Settings{};
+    s.lead_fields.employee = 101;   // a text field takes any name
+    CHECK_FALSE(maps_lists(s.lead_fields, c.lead_fields));
+    CHECK(validate_settings(s, c).empty());
+}
+
 TEST_CASE("duplicate search needs stages and the Record ID field") {
     Settings s;
     s.duplicates.enabled = true;
@@ -166,6 +231,10 @@ TEST_CASE("decoding refuses wrong types with the path, keeps defaults for what i
     auto old_document = wire::decode_settings(*wire::parse_json(R"({"version":1,"lead_fields":{"record_id":"77"}})"));
     REQUIRE(old_document);
     CHECK(old_document->lead_fields.record_id == 77);
+    // Additional client fields were once mapped by code alone: they stay, for every branch (0).
+    auto flat = wire::decode_settings(*wire::parse_json(R"({"contact_fields":{"additional_fields":{"source":202,"400002":{"idioma":203}}}})"));
+    REQUIRE(flat);
+    CHECK(flat->contact_fields.additional_fields == std::map<int64_t, std::map<std::string, int64_t>>{{0, {{"source", 202}}}, {400002, {{"idioma", 203}}}});
     struct Case {
         const char* text;
         const char* path;
@@ -175,6 +244,8 @@ TEST_CASE("decoding refuses wrong types with the path, keeps defaults for what i
                           Case{R"({"status_sync":{"map":{"targets":{"arrived":{"status_id":1}}}}})", "settings.status_sync.map.targets.arrived"},
                           Case{R"({"duplicates":{"enabled":"yes"}})", "settings.duplicates.enabled"},
                           Case{R"({"history_retention_days":99999999999})", "settings.history_retention_days"},
+                          Case{R"({"contact_fields":{"additional_fields":{"main":{"source":1}}}})", "settings.contact_fields.additional_fields.main"},
+                          Case{R"({"contact_fields":{"additional_fields":{"source":"a field"}}})", "settings.contact_fields.additional_fields.source"},
                           Case{R"([])", "settings"}}) {
         CAPTURE(c.text);
         auto decoded = wire::decode_settings(*wire::parse_json(c.text));

@@ -91,6 +91,49 @@ void scheme_conditions(SettingsState& state, domain::SchemeConditions& c, const 
     multi_select(id + "_labels", labels, c.record_label_ids, empty_key);
 }
 
+// Altegio's additional fields of one kind, per connected branch: each may go to a Kommo field of `kommo_fields`.
+// `listed` picks the kind from a branch's choices; `per_branch` is the draft's branch -> code -> Kommo field map.
+template <class Listed>
+void draw_additional_fields(SettingsState& state, std::vector<SettingsIntent>& intents, const char* heading_key,
+                            const std::string& entity, const std::vector<wire::api::FieldChoice>& kommo_fields, Listed listed,
+                            std::map<int64_t, std::map<std::string, int64_t>>& per_branch) {
+    section_heading(heading_key);
+    const auto& connected = state.draft.connected_branch_ids;
+    for (const auto& [branch, title] : branch_choices(*state.page)) {
+        if (!connected.empty() && std::find(connected.begin(), connected.end(), branch) == connected.end()) continue;
+        ImGui::PushID(static_cast<int>(branch));
+        ImGui::TextDisabled("%s", title.c_str());
+        auto found = state.branch_choices.find(branch);
+        if (found == state.branch_choices.end()) {
+            intents.push_back({SettingsIntentKind::need_branch, branch, {}});
+            ImGui::TextDisabled("%s", tr("ui.loading").c_str());
+            ImGui::PopID();
+            continue;
+        }
+        const std::vector<domain::RecordField> fields = listed(found->second);
+        if (fields.empty()) ImGui::TextDisabled("%s", tr("ui.settings.none").c_str());
+        std::string path = entity + ".additional_fields." + std::to_string(branch);
+        for (const auto& field : fields) {
+            ImGui::PushID(field.code.c_str());
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(field.title.c_str());
+            ImGui::SameLine(std::max(ImGui::GetContentRegionAvail().x * 0.42f, 160.0f));
+            auto mapped = per_branch.find(branch);
+            int64_t chosen = mapped != per_branch.end() && mapped->second.count(field.code) ? mapped->second.at(field.code) : 0;
+            field_combo(entity + "_additional_" + std::to_string(branch) + "_" + field.code, kommo_fields, chosen);
+            if (chosen != 0) per_branch[branch][field.code] = chosen;
+            else if (mapped != per_branch.end()) {
+                mapped->second.erase(field.code);
+                if (mapped->second.empty()) per_branch.erase(mapped);
+            }
+            problem_note(state, path + "." + field.code);
+            ImGui::PopID();
+        }
+        problem_note(state, path);
+        ImGui::PopID();
+    }
+}
+
 }  // namespace
 
 void draw_fields_section(SettingsState& state, std::vector<SettingsIntent>& intents) {
@@ -150,39 +193,10 @@ void draw_fields_section(SettingsState& state, std::vector<SettingsIntent>& inte
         }
     }
 
-    // Additional record fields: per connected branch, each Altegio field may go to a lead field.
-    section_heading("ui.settings.additional_record_fields");
-    for (const auto& [branch, title] : branch_choices(*state.page)) {
-        const auto& connected = state.draft.connected_branch_ids;
-        if (!connected.empty() && std::find(connected.begin(), connected.end(), branch) == connected.end()) continue;
-        ImGui::PushID(static_cast<int>(branch));
-        ImGui::TextDisabled("%s", title.c_str());
-        auto found = state.branch_choices.find(branch);
-        if (found == state.branch_choices.end()) {
-            intents.push_back({SettingsIntentKind::need_branch, branch, {}});
-            ImGui::TextDisabled("%s", tr("ui.loading").c_str());
-        } else if (found->second.catalog.record_fields.empty()) {
-            ImGui::TextDisabled("%s", tr("ui.settings.none").c_str());
-        } else {
-            for (const auto& field : found->second.catalog.record_fields) {
-                ImGui::PushID(field.code.c_str());
-                ImGui::AlignTextToFramePadding();
-                ImGui::TextUnformatted(field.title.c_str());
-                ImGui::SameLine(std::max(ImGui::GetContentRegionAvail().x * 0.42f, 160.0f));
-                int64_t chosen = l.additional_fields.count(branch) && l.additional_fields[branch].count(field.code)
-                                     ? l.additional_fields[branch][field.code] : 0;
-                field_combo("additional_" + std::to_string(branch) + "_" + field.code, lf, chosen);
-                if (chosen != 0) l.additional_fields[branch][field.code] = chosen;
-                else if (l.additional_fields.count(branch)) {
-                    l.additional_fields[branch].erase(field.code);
-                    if (l.additional_fields[branch].empty()) l.additional_fields.erase(branch);
-                }
-                problem_note(state, "lead_fields.additional_fields." + std::to_string(branch) + "." + field.code);
-                ImGui::PopID();
-            }
-        }
-        ImGui::PopID();
-    }
+    draw_additional_fields(state, intents, "ui.settings.additional_record_fields", "lead_fields", lf,
+                           [](const wire::api::BranchChoices& c) { return c.catalog.record_fields; }, l.additional_fields);
+    draw_additional_fields(state, intents, "ui.settings.additional_client_fields", "contact_fields", cf,
+                           [](const wire::api::BranchChoices& c) { return c.client_fields; }, k.additional_fields);
 }
 
 void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& intents) {

@@ -122,11 +122,16 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
 
         // The branches this user sees in the records window: an entry in the document only once narrowed.
         auto mapping = std::find_if(state.draft.users.begin(), state.draft.users.end(), [&](const auto& m) { return m.kommo_user_id == user.id; });
-        std::vector<int64_t> visible = mapping == state.draft.users.end() ? std::vector<int64_t>{} : mapping->visible_branch_ids;
+        domain::UserMapping edited = mapping == state.draft.users.end() ? domain::UserMapping{user.id, user.altegio_user_id, {}, {}, 0} : *mapping;
         setting_label("ui.settings.user_branches");
-        multi_select("user_branches_" + id, branch_choices(page), visible, "ui.settings.branches_every");
-        if (mapping != state.draft.users.end()) mapping->visible_branch_ids = visible;
-        else if (!visible.empty()) state.draft.users.push_back(domain::UserMapping{user.id, user.altegio_user_id, visible, {}, 0});
+        multi_select("user_branches_" + id, branch_choices(page), edited.visible_branch_ids,
+                     edited.visible_chain_ids.empty() ? "ui.settings.branches_every" : "ui.settings.branches_only_chains");
+        if (auto chains = chain_choices(page); !chains.empty()) {
+            setting_label("ui.settings.user_chains");
+            multi_select("user_chains_" + id, chains, edited.visible_chain_ids, "ui.settings.chains_none");
+        }
+        if (mapping != state.draft.users.end()) *mapping = edited;
+        else if (!edited.visible_branch_ids.empty() || !edited.visible_chain_ids.empty()) state.draft.users.push_back(edited);
         ImGui::PopID();
     }
     loading_dots(state, RequestKind::settings_user);

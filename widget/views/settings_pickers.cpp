@@ -22,7 +22,9 @@ void section_heading(const std::string& key) {
 void problem_note(const SettingsState& state, const std::string& path) {
     for (const auto* problem : problems_at(state, path)) {
         ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
-        ImGui::TextWrapped("%s", tr(problem->message_key).c_str());
+        std::string text = tr(problem->message_key);
+        if (!problem->detail.empty()) text += " " + problem->detail;
+        ImGui::TextWrapped("%s", text.c_str());
         ImGui::PopStyleColor();
         remember("problem_" + problem->path);
     }
@@ -144,6 +146,18 @@ Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines
 Choices branch_choices(const wire::api::SettingsPage& page) {
     Choices out;
     for (const auto& b : page.branches) out.emplace_back(b.branch.id, b.branch.title);
+    return out;
+}
+
+Choices chain_choices(const wire::api::SettingsPage& page) {
+    Choices out;
+    for (const auto& b : page.branches) {
+        if (b.branch.chain_id == 0) continue;
+        if (std::any_of(out.begin(), out.end(), [&](const auto& c) { return c.first == b.branch.chain_id; })) continue;
+        std::string title = b.branch.chain_title.empty() ? tr("ui.settings.chain_unnamed") + " " + std::to_string(b.branch.chain_id)
+                                                         : b.branch.chain_title;
+        out.emplace_back(b.branch.chain_id, title);
+    }
     return out;
 }
 

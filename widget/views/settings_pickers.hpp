@@ -29,6 +29,7 @@ void stages_select(const std::string& id, const std::vector<wire::api::PipelineC
 
 Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines);
 Choices branch_choices(const wire::api::SettingsPage& page);
+Choices chain_choices(const wire::api::SettingsPage& page);   // the chains of the listed branches, each once
 
 // The sections drawn in their own files: settings_mapping.cpp (fields, statuses) and settings_history.cpp.
 void draw_fields_section(SettingsState& state, std::vector<SettingsIntent>& intents);
