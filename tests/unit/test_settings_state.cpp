@@ -155,6 +155,13 @@ TEST_CASE("the request history asks for the chosen period and types, pages on, a
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/history?from_ms=1795219200000&to_ms=1795392000000&types=kommo_request");
 
+    // In Moscow (UTC+3) the same two days begin and end three hours earlier.
+    auto moscow = s;
+    moscow.utc_offset_seconds = 3 * 3600;
+    auto local = apply(moscow, {SettingsIntentKind::history_find, 0, {}});
+    REQUIRE(local.size() == 1);
+    CHECK(local[0].path == "/api/v1/history?from_ms=1795208400000&to_ms=1795381200000&types=kommo_request");
+
     on_reply(s, calls[0].id, 200, R"({"rows":[
         {"type":"kommo_request","id":40,"at_ms":1763800000000,"method":"PATCH","target":"/api/v4/leads","status":500,"error":"boom"},
         {"type":"failed_event","id":7,"at_ms":1763790000000,"target":"record 70000001","error":"Kommo HTTP 400","state":"failed","repeatable":true}],

@@ -189,6 +189,7 @@ EMSCRIPTEN_KEEPALIVE void kb_start_settings(const char* language, const char* st
     kb::widget::ui::load_strings(strings_json);
     shell().started = true;
     shell().settings_page = true;
+    shell().settings.utc_offset_seconds = kb::widget::platform::utc_offset_seconds();
     send_all(kb::widget::start_settings(shell().settings, language, kb::widget::platform::today()));
 }
 

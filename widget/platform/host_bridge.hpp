@@ -12,6 +12,7 @@ void report_content_height(float css_pixels);
 void open_lead(int64_t lead_id);          // Kommo opens the lead's card
 void set_modal(bool on);                  // the canvas grows into a window over the page (the schedule grid), or returns
 std::string today();                      // "YYYY-MM-DD", the user's local date
+int32_t utc_offset_seconds();             // the user's time zone now: seconds east of UTC
 double now_ms();
 // How many of the browser's wheel units make one notch of a mouse wheel: 100 for pixels (Chrome), 3 for lines
 // (Firefox), 1 for pages; read from the last wheel event, whose deltas GLFW passes on without their unit.

@@ -38,6 +38,8 @@ EM_JS(double, js_wheel_units_per_notch, (), {
     return Module.kbWheelMode === 1 ? 3 : Module.kbWheelMode === 2 ? 1 : 100;
 });
 
+EM_JS(int, js_utc_offset_seconds, (), { return -new Date().getTimezoneOffset() * 60; });
+
 EM_JS(char*, js_today, (), {
     var d = new Date();
     var text = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
@@ -73,5 +75,6 @@ void report_content_height(float css_pixels) { js_report_height(css_pixels); }
 
 double now_ms() { return emscripten_get_now(); }
 double wheel_units_per_notch() { return js_wheel_units_per_notch(); }
+int32_t utc_offset_seconds() { return js_utc_offset_seconds(); }
 
 }  // namespace kb::widget::platform

@@ -36,19 +36,20 @@ std::vector<Call> after_save(SettingsState& s, const wire::Json& json, const cha
 }
 
 // The history query of the view's period and types; an error when the period cannot be read.
-std::optional<std::string> history_query(const HistoryView& h) {
+std::optional<std::string> history_query(const HistoryView& h, int32_t utc_offset_seconds) {
     auto from = domain::parse_civil(h.from);
     auto to = domain::parse_civil(h.to);
     if (!from || !to) return std::nullopt;
-    int64_t from_ms = domain::days_from_civil(from->year, from->month, from->day) * 86400000;
-    int64_t to_ms = (domain::days_from_civil(to->year, to->month, to->day) + 1) * 86400000;
+    int64_t offset_ms = int64_t{utc_offset_seconds} * 1000;   // the user's midnight is that much before UTC's
+    int64_t from_ms = domain::days_from_civil(from->year, from->month, from->day) * 86400000 - offset_ms;
+    int64_t to_ms = (domain::days_from_civil(to->year, to->month, to->day) + 1) * 86400000 - offset_ms;
     std::string types;
     for (const auto& t : h.types) types += (types.empty() ? "" : ",") + t;
     return "/api/v1/history?from_ms=" + std::to_string(from_ms) + "&to_ms=" + std::to_string(to_ms) + (types.empty() ? "" : "&types=" + types);
 }
 
 std::vector<Call> find_history(SettingsState& s, bool more) {
-    auto query = history_query(s.history);
+    auto query = history_query(s.history, s.utc_offset_seconds);
     if (!query) {
         s.error = ShownError{"ui.error.bad_period", s.history.from + " – " + s.history.to};
         return {};

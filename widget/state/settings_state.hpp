@@ -20,7 +20,7 @@ namespace kb::widget {
 
 enum class SettingsSection { branches = 0, fields, users, statuses, automation, versions, history };
 
-// The request history: a period of whole days (UTC, both ends included) and the types asked for.
+// The request history: a period of whole days (in the user's time zone, both ends included) and the types asked for.
 struct HistoryView {
     std::string from, to;               // "YYYY-MM-DD" (edited in place by the view)
     std::vector<std::string> types;     // of wire::api::history_types; empty = every type
@@ -38,6 +38,7 @@ struct UserCredentials {
 
 struct SettingsState {
     std::string language = "en";
+    int32_t utc_offset_seconds = 0;     // the user's time zone: the history's days and every time shown are in it
     SettingsSection section = SettingsSection::branches;
     std::optional<wire::api::SettingsPage> page;   // as the relay last answered
     domain::Settings draft;             // what the admin is editing (in place, by the view)

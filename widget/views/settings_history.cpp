@@ -16,10 +16,6 @@ using ui::tr;
 
 namespace {
 
-std::string clock_text(int64_t at_ms) {
-    std::string iso = domain::format_iso_datetime(at_ms / 1000, 0);   // UTC, as the period
-    return iso.substr(5, 5) + " " + iso.substr(11, 8);
-}
 
 ImVec4 row_color(const wire::api::HistoryRow& row) {
     if (row.type == "failed_event") return row.state == "done" ? ImVec4(0.13f, 0.55f, 0.25f, 1.0f) : ui::error_color();
@@ -43,7 +39,7 @@ void draw_filters(SettingsState& state, std::vector<SettingsIntent>& intents) {
     ImGui::InputTextWithHint("###history_to", "YYYY-MM-DD", &h.to);
     remember("history_to");
     ImGui::SameLine();
-    ImGui::TextDisabled("UTC");
+    ImGui::TextDisabled("%s", zone_text(state.utc_offset_seconds).c_str());
 
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("ui.history.types").c_str());
@@ -94,7 +90,7 @@ void draw_table(SettingsState& state, std::vector<SettingsIntent>& intents, floa
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             bool opened = state.history.detail && state.history.detail->row.id == row.id && row.type != "failed_event";
-            if (ImGui::Selectable(clock_text(row.at_ms).c_str(), opened, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap) && row.type != "failed_event")
+            if (ImGui::Selectable(clock_text(row.at_ms, state.utc_offset_seconds).c_str(), opened, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap) && row.type != "failed_event")
                 intents.push_back({SettingsIntentKind::history_open, row.id, {}});
             remember("history_row_" + key);
             ImGui::TableNextColumn();

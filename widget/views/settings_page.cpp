@@ -24,12 +24,6 @@ void loading_dots(const SettingsState& state, RequestKind kind) {
     remember("loading");
 }
 
-std::string time_text(int64_t at_ms) {
-    if (at_ms == 0) return tr("ui.settings.never");
-    // The relay's clock in UTC: precise enough to tell "just now" from "weeks ago".
-    std::string iso = domain::format_iso_datetime(at_ms / 1000, 0);   // "YYYY-MM-DDTHH:MM:SS+00:00"
-    return ui::format_day(iso.substr(0, 10)) + " " + iso.substr(11, 5) + " UTC";
-}
 
 // [SECTION] Branches: the Altegio account and which of its branches are connected
 void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
@@ -81,7 +75,7 @@ void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
         ImGui::TextColored(color, "%s", tr(status_keys[static_cast<int>(b.status)]).c_str());
         remember("branch_status_" + std::to_string(b.branch.id));
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(time_text(b.last_webhook_at_ms).c_str());
+        ImGui::TextUnformatted(time_text(b.last_webhook_at_ms, state.utc_offset_seconds).c_str());
         ImGui::PopID();
     }
     ImGui::EndTable();
@@ -304,7 +298,7 @@ void draw_versions(SettingsState& state, std::vector<SettingsIntent>& intents) {
         ImGui::TableNextColumn();
         ImGui::Text("%lld", static_cast<long long>(v.revision));
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(time_text(v.saved_at_ms).c_str());
+        ImGui::TextUnformatted(time_text(v.saved_at_ms, state.utc_offset_seconds).c_str());
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(v.saved_by_user == 0 ? tr("ui.settings.saved_by_relay").c_str() : v.saved_by_name.c_str());
         ImGui::TableNextColumn();

@@ -1,7 +1,9 @@
 #include "widget/views/settings_pickers.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <imgui.h>
+#include "shared/domain/calendar.hpp"
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
@@ -147,6 +149,25 @@ Choices branch_choices(const wire::api::SettingsPage& page) {
     Choices out;
     for (const auto& b : page.branches) out.emplace_back(b.branch.id, b.branch.title);
     return out;
+}
+
+std::string time_text(int64_t at_ms, int32_t utc_offset_seconds) {
+    if (at_ms == 0) return tr("ui.settings.never");
+    std::string iso = domain::format_iso_datetime(at_ms / 1000, utc_offset_seconds);   // "YYYY-MM-DDTHH:MM:SS+03:00"
+    return ui::format_day(iso.substr(0, 10)) + " " + iso.substr(11, 5);
+}
+
+std::string clock_text(int64_t at_ms, int32_t utc_offset_seconds) {
+    std::string iso = domain::format_iso_datetime(at_ms / 1000, utc_offset_seconds);
+    return iso.substr(5, 5) + " " + iso.substr(11, 8);
+}
+
+std::string zone_text(int32_t utc_offset_seconds) {
+    if (utc_offset_seconds == 0) return "UTC";
+    int32_t minutes = std::abs(utc_offset_seconds) / 60;
+    std::string text = std::string("UTC") + (utc_offset_seconds > 0 ? "+" : "-") + std::to_string(minutes / 60);
+    if (minutes % 60 != 0) text += ":" + std::string(minutes % 60 < 10 ? "0" : "") + std::to_string(minutes % 60);
+    return text;
 }
 
 Choices chain_choices(const wire::api::SettingsPage& page) {

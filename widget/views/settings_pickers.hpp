@@ -27,6 +27,12 @@ void multi_select(const std::string& id, const Choices& choices, std::vector<int
 // Several stages of any pipeline.
 void stages_select(const std::string& id, const std::vector<wire::api::PipelineChoice>& pipelines, std::vector<domain::StageRef>& chosen);
 
+// A moment in the user's time zone: "Sun 22 Nov 07:29" (time_text; "never" for 0) or "11-22 07:29:05" (clock_text),
+// and the zone's name, "UTC+3".
+std::string time_text(int64_t at_ms, int32_t utc_offset_seconds);
+std::string clock_text(int64_t at_ms, int32_t utc_offset_seconds);
+std::string zone_text(int32_t utc_offset_seconds);
+
 Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines);
 Choices branch_choices(const wire::api::SettingsPage& page);
 Choices chain_choices(const wire::api::SettingsPage& page);   // the chains of the listed branches, each once
