@@ -139,6 +139,20 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return http::json_response(200, wire::api::encode(wire::api::CardContext{0, "", {}, *branches}).dump());
     }));
 
+    // For Kommo's settings modal: whether the account is installed and connected, and what waits for a repeat. A valid
+    // Kommo token of an account that has not installed the integration (yet, or any more) is an answer, not an error.
+    router.add("GET", "/api/v1/status", [deps](const Request& request) {
+        auto caller = authenticate(request, deps);
+        if (!caller && caller.error().message_key == "ui.error.not_installed")
+            return http::json_response(200, Json{{"installed", false}}.dump());
+        if (!caller) return error_response(caller.error());
+        auto status = deps.installation.status(*caller);
+        if (!status) return error_response(status.error());
+        return http::json_response(200, Json{{"installed", status->installed}, {"altegio_connected", status->altegio_connected},
+                                             {"connected_branches", status->connected_branches}, {"failed_events", status->failed_events},
+                                             {"settings_revision", status->settings_revision}, {"is_admin", caller->is_admin}}.dump());
+    });
+
     router.add("GET", "/api/v1/card", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
         auto lead_id = positive_id(request.query_value("lead_id"), "lead_id");
         if (!lead_id) return error_response(lead_id.error());

@@ -87,6 +87,20 @@ Result<void> InstallationService::ensure_lead_fields(int64_t account_id) {
     return {};
 }
 
+Result<InstallStatus> InstallationService::status(const Caller& caller) {
+    auto found = m_store.find_installation(caller.account_id);
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return InstallStatus{};
+    const store::Installation& installation = **found;
+    InstallStatus status{true, !installation.altegio_user_token.empty(), 0, 0, installation.settings_revision};
+    if (auto settings = wire::parse_json(installation.settings_json))
+        if (auto decoded = wire::decode_settings(*settings)) status.connected_branches = static_cast<int32_t>(decoded->connected_branch_ids.size());
+    auto failed = m_store.failed_inbox_events(caller.account_id, 100);
+    if (!failed) return tl::unexpected(failed.error());
+    status.failed_events = static_cast<int32_t>(failed->size());
+    return status;
+}
+
 Result<std::vector<domain::Branch>> InstallationService::connect_altegio(const Caller& caller, const std::string& login,
                                                                          const std::string& password) {
     if (!caller.is_admin) return fail(Errc::forbidden, "ui.error.admin_only", "only an account administrator may connect Altegio");

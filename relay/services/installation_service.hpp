@@ -22,6 +22,15 @@ struct InstallOutcome {
     std::string subdomain;
 };
 
+// What Kommo's settings modal shows an administrator about this account's integration.
+struct InstallStatus {
+    bool installed = false;             // the OAuth redirect reached the relay and the tokens are kept
+    bool altegio_connected = false;     // the general administrator signed in to Altegio
+    int32_t connected_branches = 0;     // chosen in the settings; 0 = every branch the Altegio account manages
+    int32_t failed_events = 0;          // waiting in the request history for a repeat (counted up to 100)
+    int64_t settings_revision = 0;
+};
+
 class InstallationService {
 public:
     using Clock = clients::KommoClient::Clock;
@@ -44,6 +53,8 @@ public:
     // Registers the relay's webhook address with each connected branch among `managed` (every one while none is
     // chosen), keeping other applications' addresses; a branch that refuses is logged and left for the settings
     // page to show.
+    Result<InstallStatus> status(const Caller& caller);
+
     void register_branch_webhooks(int64_t account_id, const std::vector<domain::Branch>& managed);
     std::string webhook_url(const store::Installation& installation) const;   // where Altegio posts this account's events
 

@@ -69,9 +69,12 @@ test('a new account is set up from the settings page and its first record moves 
   const info = await (await fetch(`${stack.sandboxUrl}/__sandbox/info`)).json();
 
   // Kommo's settings area offers Install; installing runs the OAuth redirect to the relay.
+  // Kommo's settings modal says what is missing, from the relay.
   await page.goto(stack.settingsUrl('en'));
+  await page.waitForFunction(() => /Not installed yet/.test(document.querySelector('.kb-altegio-status')?.textContent || ''));
   await page.click('#kommo-install');
   await control(page, 'altegio_login', 30000);
+  await page.waitForFunction(() => /Altegio is not connected yet/.test(document.querySelector('.kb-altegio-status')?.textContent || ''));
 
   // A wrong Altegio password: "Authorization error", and the password field is empty for the next try.
   await typeInto(page, 'altegio_login', info.altegio_login);
@@ -83,6 +86,10 @@ test('a new account is set up from the settings page and its first record moves 
   await click(page, 'altegio_connect');
   await control(page, 'branch_status_400001');
   await gone(page, 'error_message');
+  await page.reload();
+  await page.waitForFunction(() => /Altegio is connected\./.test(document.querySelector('.kb-altegio-status')?.textContent || ''));
+  await page.screenshot({ path: join(screenshots, 'settings-en-modal.png') });
+  await control(page, 'branch_status_400001', 30000);
 
   // A manager's own Altegio login: refused first, then linked.
   await click(page, 'section_users');

@@ -272,6 +272,28 @@ TEST_CASE("a user sees the branches chosen for them and every branch of the chai
     CHECK(wire::api::decode_save_reply(body_of(refused))->problems[0].path == "users[0].visible_chain_ids[0]");
 }
 
+TEST_CASE("Kommo's settings modal learns whether the account is installed, connected and has failures waiting") {
+    World world;
+    auto before = world.call("GET", "/api/v1/status");
+    REQUIRE_MESSAGE(before.status == 200, before.body);   // not installed yet is an answer, not an error
+    CHECK(body_of(before)["installed"] == false);
+    REQUIRE(world.control("POST", "/__sandbox/kommo/install").status == 200);
+    auto installed = body_of(world.call("GET", "/api/v1/status"));
+    CHECK(installed["installed"] == true);
+    CHECK(installed["altegio_connected"] == false);
+    CHECK(installed["is_admin"] == true);
+    world.install();
+    auto page = page_of(world);
+    page.settings.connected_branch_ids = {moscow};
+    REQUIRE(put_settings(world, page.revision, page.settings).status == 200);
+    auto connected = body_of(world.call("GET", "/api/v1/status", Json(), 9002));   // a manager sees it too
+    CHECK(connected["altegio_connected"] == true);
+    CHECK(connected["connected_branches"] == 1);
+    CHECK(connected["failed_events"] == 0);
+    CHECK(connected["is_admin"] == false);
+    CHECK(connected["settings_revision"] == page.revision + 1);
+}
+
 TEST_CASE("uninstalling deletes the tokens and stops all work; a reinstall starts from the last settings") {
     World world;
     world.install();

@@ -340,6 +340,40 @@ define(['jquery'], function ($) {
       };
     }
 
+    // [SECTION] Kommo's settings modal: below the manifest's fields, whether the relay has this account installed and
+    // connected to Altegio, what waits for a repeat, and where the rest is set up. `body` is the modal's body
+    // (a jQuery object in Kommo).
+    function describeStatus(body) {
+      var element = body && body[0] ? body[0] : body;
+      if (!element || !element.appendChild) return;
+      var text = self.i18n('settings') || {};
+      var box = element.querySelector('.kb-altegio-status') || document.createElement('div');
+      box.className = 'kb-altegio-status';
+      box.textContent = text.status_checking;
+      element.appendChild(box);
+      var show = function (lines) {
+        box.textContent = '';
+        lines.forEach(function (line) {
+          var row = document.createElement('div');
+          row.textContent = line;
+          box.appendChild(row);
+        });
+      };
+      if (!relayUrl()) { show([text.status_no_relay]); return; }
+      self.$authorizedAjax({ url: relayUrl() + '/api/v1/status', type: 'GET', dataType: 'text' }).then(
+        function (reply) {
+          var s = {};
+          try { s = JSON.parse(reply); } catch (e) { s = {}; }
+          if (!s.installed) { show([text.status_not_installed]); return; }
+          show([text.status_installed,
+                s.altegio_connected ? text.status_altegio_connected : text.status_altegio_not_connected,
+                s.connected_branches ? text.status_branches.replace('{n}', s.connected_branches) : text.status_branches_all,
+                s.failed_events ? text.status_failed.replace('{n}', s.failed_events) : text.status_no_failures,
+                text.status_advanced]);
+        },
+        function () { show([text.status_unreachable]); });
+    }
+
     this.callbacks = {
       render: function () {
         var area = window.APP && APP.widgets && APP.widgets.system && APP.widgets.system.area;
@@ -354,7 +388,7 @@ define(['jquery'], function ($) {
       },
       init: function () { return true; },
       bind_actions: function () { return true; },
-      settings: function () { return true; },
+      settings: function (body) { describeStatus(body); return true; },
       advancedSettings: function () { mountSettings(); return true; },
       onSave: function () { return true; },
       destroy: function () {

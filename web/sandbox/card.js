@@ -49,9 +49,8 @@
     .then(function (loaded) {
       var info = loaded[0], state = loaded[1], strings = loaded[2];
       var lead = state.kommo.leads.filter(function (l) { return l.id === leadId; })[0];
-      if (settingsView) {
-        if (!drawSettingsArea(state, strings)) return null;   // not installed: only Kommo's Install button shows
-      } else if (listView) drawList(state);
+      var settingsArea = settingsView ? drawSettingsArea(state, strings, info) : null;
+      if (settingsView) { /* drawn above */ } else if (listView) drawList(state);
       else if (!lead) throw new Error('no lead ' + leadId + ' in the sandbox');
       else drawCard(lead, state);
 
@@ -70,7 +69,7 @@
         isCard: function () { return !listView && !settingsView; },
         getWidgetsArea: function () { return listView ? 'leads' : 'leads_card'; }
       };
-      return loadScript('/kommo-widget/script.js').then(function () { return { info: info, strings: strings }; });
+      return loadScript('/kommo-widget/script.js').then(function () { return { info: info, strings: strings, settingsArea: settingsArea }; });
     })
     .then(function (ctx) {
       if (!ctx) { window.kbHostReady = true; return; }
@@ -108,7 +107,10 @@
       if (callbacks.render() !== true) throw new Error('render() must return true');
       callbacks.init();
       callbacks.bind_actions();
-      if (settingsView) callbacks.advancedSettings();
+      if (ctx.settingsArea) {
+        callbacks.settings([ctx.settingsArea.modalBody]);   // Kommo's settings modal, open beside the page here
+        if (ctx.settingsArea.installed) callbacks.advancedSettings();
+      }
       window.kbHostReady = true;
     })
     .catch(function (error) {
@@ -162,14 +164,29 @@
     });
   }
 
-  // Kommo's settings area for the widget: its Install button while the widget is not installed (installing runs
-  // the OAuth redirect to the relay), then the page the widget draws into. False while not installed.
-  function drawSettingsArea(state, strings) {
+  // Kommo's settings area for the widget: the widget's settings modal (the manifest's fields, what the widget's
+  // settings() callback adds, and Kommo's Install button while the widget is not installed: installing runs the
+  // OAuth redirect to the relay), then, once installed, the page the widget draws into.
+  function drawSettingsArea(state, strings, info) {
     document.getElementById('lead-name').textContent = (strings.advanced && strings.advanced.title) || strings.widget.name;
     document.querySelector('.card-main h2').textContent = '';
     document.getElementById('lead-stage').style.display = 'none';
     document.getElementById('widgets_block').style.display = 'none';
     var main = document.querySelector('.card-main');
+    var modal = document.createElement('div');
+    modal.id = 'kommo-widget-modal';
+    modal.className = 'kommo-modal';
+    var relay = document.createElement('label');
+    relay.textContent = strings.settings.relay_url + ': ';
+    var relayValue = document.createElement('input');
+    relayValue.readOnly = true;
+    relayValue.value = info.relay_url;
+    relay.appendChild(relayValue);
+    var modalBody = document.createElement('div');
+    modalBody.className = 'kommo-modal-body';
+    modal.appendChild(relay);
+    modal.appendChild(modalBody);
+    main.appendChild(modal);
     if (!state.kommo.installed) {
       var install = document.createElement('button');
       install.id = 'kommo-install';
@@ -183,14 +200,14 @@
           location.reload();
         }).catch(function (error) { install.disabled = false; install.textContent = error.message; });
       });
-      main.appendChild(install);
-      return false;
+      modal.appendChild(install);
+      return { installed: false, modalBody: modalBody };
     }
     var area = document.createElement('div');
     area.id = 'work-area-kommo_altegio';
     area.className = 'work-area';
     main.appendChild(area);
-    return true;
+    return { installed: true, modalBody: modalBody };
   }
 
   function findContact(lead, state) {
