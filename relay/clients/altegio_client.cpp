@@ -132,13 +132,12 @@ Result<void> AltegioClient::check_slot(int64_t account_id, const domain::Booking
     return {};
 }
 
-Result<domain::Record> AltegioClient::create_record(int64_t account_id, const std::string& user_token, const Json& body,
-                                                    int64_t company_id) {
+Result<Json> AltegioClient::create_record(int64_t account_id, const std::string& user_token, const Json& body, int64_t company_id) {
     Json holder;
     auto data = call(account_id, "altegio.create_record", "POST", "/records/" + std::to_string(company_id), user_token, &body,
                      RetryPolicy::once(), holder);
     if (!data) return tl::unexpected(data.error());
-    return altegio::decode_record(**data, "data");
+    return **data;
 }
 
 Result<Json> AltegioClient::record_json(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id) {
@@ -417,7 +416,7 @@ Result<std::vector<Json>> AltegioClient::changed_records(int64_t account_id, con
     return out;
 }
 
-Result<std::optional<domain::Record>> AltegioClient::find_record_by_api_id(int64_t account_id, const std::string& user_token,
+Result<std::optional<Json>> AltegioClient::find_record_by_api_id(int64_t account_id, const std::string& user_token,
                                                                            int64_t company_id, const std::string& date,
                                                                            const std::string& api_id) {
     for (int page = 1; page <= 20; ++page) {
@@ -429,14 +428,11 @@ Result<std::optional<domain::Record>> AltegioClient::find_record_by_api_id(int64
         if (!data) return tl::unexpected(data.error());
         if (!(*data)->is_array()) return fail(Errc::upstream_rejected, "ui.error.bad_reply", "records: expected a list");
         for (const auto& item : **data) {
-            if (wire::read_text(item, "api_id") != api_id) continue;
-            auto record = altegio::decode_record(item, "data");
-            if (!record) return tl::unexpected(record.error());
-            return std::optional<domain::Record>(std::move(*record));
+            if (wire::read_text(item, "api_id") == api_id) return std::optional<Json>(item);
         }
         if ((*data)->size() < 200) break;
     }
-    return std::optional<domain::Record>();
+    return std::optional<Json>();
 }
 
 }  // namespace kb::clients

@@ -45,9 +45,9 @@ public:
 
     // book_check: an error with ui.error.slot_taken when the time is gone.
     Result<void> check_slot(int64_t account_id, const domain::BookingRequest& request);
-    // POST /records: sent once; on no answer the caller looks the record up by api_id.
-    Result<domain::Record> create_record(int64_t account_id, const std::string& user_token, const wire::Json& body,
-                                         int64_t company_id);
+    // POST /records: sent once; on no answer the caller looks the record up by api_id. The new record as Altegio
+    // wrote it (the shape of a webhook's data), so the caller can decode it and queue it without reading it again.
+    Result<wire::Json> create_record(int64_t account_id, const std::string& user_token, const wire::Json& body, int64_t company_id);
     Result<domain::Record> get_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     Result<wire::Json> record_json(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     // A client's card; their active membership (by phone with the country code), if any; and the sum of the
@@ -99,8 +99,8 @@ public:
     // Records of a branch changed after `changed_after` (Altegio's own timestamps), deleted ones included.
     Result<std::vector<wire::Json>> changed_records(int64_t account_id, const std::string& user_token, int64_t company_id,
                                                     const std::string& changed_after);
-    // The record with this api_id among the records of that day and employee, if it exists.
-    Result<std::optional<domain::Record>> find_record_by_api_id(int64_t account_id, const std::string& user_token,
+    // The record with this api_id among the records of that day, if it exists (as Altegio wrote it).
+    Result<std::optional<wire::Json>> find_record_by_api_id(int64_t account_id, const std::string& user_token,
                                                                 int64_t company_id, const std::string& date,
                                                                 const std::string& api_id);
 

@@ -146,7 +146,7 @@ Result<std::vector<domain::GroupEvent>> BookingService::events(const Caller& cal
 }
 
 // [SECTION] booking ------------------------------------------------------------------------------------------
-Result<domain::Record> BookingService::book_in_altegio(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
+Result<wire::Json> BookingService::book_in_altegio(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
                                                        const store::Booking& booking, bool claimed_before, const std::string& day,
                                                        const std::vector<domain::RecordField>& fields) {
     const std::string& user_token = acc.installation.altegio_user_token;
@@ -192,11 +192,12 @@ Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount
     return {};
 }
 
-Result<void> BookingService::queue_follow_up(const Caller& caller, const WidgetAccount& acc, int64_t company_id, int64_t record_id) {
-    auto record = m_altegio.record_json(caller.account_id, acc.altegio_token(), company_id, record_id);
-    if (!record) return tl::unexpected(record.error());
+Result<void> BookingService::queue_follow_up(const Caller& caller, const WidgetAccount& acc, int64_t company_id, int64_t record_id,
+                                             const wire::Json* record) {
+    Result<wire::Json> read = record ? Result<wire::Json>(*record) : m_altegio.record_json(caller.account_id, acc.altegio_token(), company_id, record_id);
+    if (!read) return tl::unexpected(read.error());
     // A retried booking queues the same change again; the inbox keeps it once.
-    auto event = hooks::altegio_inbox_row(caller.account_id, "widget", company_id, "record", record_id, "create", *record, m_now_ms());
+    auto event = hooks::altegio_inbox_row(caller.account_id, "widget", company_id, "record", record_id, "create", *read, m_now_ms());
     if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
     if (m_wake_workers) m_wake_workers();
     return {};
@@ -228,7 +229,8 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
         auto result = stored ? wire::api::decode_booking_result(*stored) : Result<BookingResult>(tl::unexpected(stored.error()));
         if (!result) return tl::unexpected(result.error());
         if (booking->state == "booked") {
-            if (auto queued = queue_follow_up(caller, *acc, request.company_id, result->record.id); !queued) return tl::unexpected(queued.error());
+            if (auto queued = queue_follow_up(caller, *acc, request.company_id, result->record.id, nullptr); !queued)
+                return tl::unexpected(queued.error());
             if (auto filled = fill_lead(caller, *acc, request, *result, *booking); !filled) return tl::unexpected(filled.error());
         }
         return result;
@@ -247,7 +249,9 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
         seat.datetime.clear();
         day = event->date.substr(0, 10);
     }
-    auto record = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day, *fields);
+    auto written = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day, *fields);
+    if (!written) return tl::unexpected(written.error());
+    auto record = wire::altegio::decode_record(*written, "data");
     if (!record) return tl::unexpected(record.error());
 
     BookingResult result{std::move(*record), branch->title, false, ""};
@@ -257,7 +261,7 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
     if (auto saved = m_store.update_booking(*booking); !saved) return tl::unexpected(saved.error());
     if (auto linked = m_store.save_record_link(caller.account_id, request.company_id, result.record.id, request.lead_id); !linked)
         return tl::unexpected(linked.error());
-    if (auto queued = queue_follow_up(caller, *acc, request.company_id, result.record.id); !queued) return tl::unexpected(queued.error());
+    if (auto queued = queue_follow_up(caller, *acc, request.company_id, result.record.id, &*written); !queued) return tl::unexpected(queued.error());
     if (auto filled = fill_lead(caller, *acc, request, result, *booking); !filled) return tl::unexpected(filled.error());
     return result;
 }

@@ -139,6 +139,16 @@ TEST_CASE("booking creates one Altegio record and fills the lead; a retried clic
     CHECK(lead_field(lead, "KB_ALTEGIO_SERVICES", fields) == "Женская стрижка");
     CHECK(!lead_field(lead, "KB_ALTEGIO_DATE", fields).empty());
 
+    // The reply to the create is the record: it is not read from Altegio a second time (its rate limit is shared).
+    auto reads_of_records = [&] {
+        int reads = 0;
+        auto history = world.relay->store().recent_history(31000001, 500);
+        REQUIRE(history);
+        for (const auto& entry : *history) reads += entry.kind == "altegio.get_record" ? 1 : 0;
+        return reads;
+    };
+    CHECK(reads_of_records() == 0);
+
     auto again = world.call("POST", "/api/v1/records", booking_body(slot, "key-1"));
     REQUIRE(again.status == 200);
     CHECK(body_of(again)["record"]["id"] == record_id);
