@@ -144,11 +144,16 @@ void draw_history_section(SettingsState& state, std::vector<SettingsIntent>& int
     if (!state.history.rows) return;
     ImGui::Spacing();
     float height = ImGui::GetContentRegionAvail().y * (state.history.detail ? 0.55f : 1.0f) -
-                   (state.history.next_before_id ? ImGui::GetFrameHeightWithSpacing() : 0);
+                   (state.history.rows->empty() ? 0 : ImGui::GetFrameHeightWithSpacing());   // "Show more" and the count
     draw_table(state, intents, std::max(height, ImGui::GetTextLineHeight() * 6));
     if (state.history.next_before_id) {
         if (ImGui::SmallButton(label("ui.history.more", "history_more").c_str())) intents.push_back({SettingsIntentKind::history_more, 0, {}});
         remember("history_more");
+        ImGui::SameLine();
+    }
+    if (!state.history.rows->empty()) {
+        ImGui::TextDisabled("%s%zu", tr("ui.history.shown").c_str(), state.history.rows->size());
+        remember("history_shown_" + std::to_string(state.history.rows->size()));
     }
     if (state.history.detail) draw_detail(state);
 }
