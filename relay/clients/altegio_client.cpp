@@ -267,22 +267,23 @@ Result<domain::GroupEvent> AltegioClient::group_event(int64_t account_id, const 
     return altegio::decode_activity(**data, "data");
 }
 
-Result<std::vector<domain::RecordField>> AltegioClient::record_fields(int64_t account_id, const std::string& user_token,
-                                                                      int64_t company_id) {
+Result<std::vector<domain::RecordField>> AltegioClient::additional_fields(int64_t account_id, const std::string& user_token,
+                                                                          int64_t company_id, const std::string& kind) {
     Json holder;
-    auto data = call(account_id, "altegio.record_fields", "GET", "/custom_fields/record/" + std::to_string(company_id), user_token,
-                     nullptr, RetryPolicy::safe(), holder);
+    auto data = call(account_id, "altegio." + kind + "_fields", "GET", "/custom_fields/" + kind + "/" + std::to_string(company_id),
+                     user_token, nullptr, RetryPolicy::safe(), holder);
     if (!data) return tl::unexpected(data.error());
     return altegio::decode_record_fields(**data);
 }
 
+Result<std::vector<domain::RecordField>> AltegioClient::record_fields(int64_t account_id, const std::string& user_token,
+                                                                      int64_t company_id) {
+    return additional_fields(account_id, user_token, company_id, "record");
+}
+
 Result<std::vector<domain::RecordField>> AltegioClient::client_fields(int64_t account_id, const std::string& user_token,
                                                                       int64_t company_id) {
-    Json holder;
-    auto data = call(account_id, "altegio.client_fields", "GET", "/custom_fields/client/" + std::to_string(company_id), user_token,
-                     nullptr, RetryPolicy::safe(), holder);
-    if (!data) return tl::unexpected(data.error());
-    return altegio::decode_record_fields(**data);
+    return additional_fields(account_id, user_token, company_id, "client");
 }
 
 Result<std::vector<domain::Label>> AltegioClient::record_labels(int64_t account_id, const std::string& user_token, int64_t company_id) {

@@ -105,6 +105,9 @@ public:
                                                                 const std::string& api_id);
 
 private:
+    // GET /custom_fields/{kind}/{company}, kind "record" or "client".
+    Result<std::vector<domain::RecordField>> additional_fields(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                               const std::string& kind);
     Result<wire::Json> hooks_settings(int64_t account_id, const std::string& user_token, int64_t company_id);   // {} when none
     Result<const wire::Json*> call(int64_t account_id, const std::string& kind, const std::string& method,
                                    const std::string& path, const std::string& user_token, const wire::Json* body,

@@ -119,11 +119,11 @@ void InstallationService::register_branch_webhooks(int64_t account_id, const std
     auto installation = m_store.find_installation(account_id);
     if (!installation || !*installation) return;
     auto settings_json = wire::parse_json((*installation)->settings_json);
-    auto settings = settings_json ? wire::decode_settings(*settings_json) : Result<domain::Settings>(domain::Settings{});
-    const auto& chosen = settings ? settings->connected_branch_ids : std::vector<int64_t>{};
+    auto decoded = settings_json ? wire::decode_settings(*settings_json) : Result<domain::Settings>(domain::Settings{});
+    domain::Settings settings = decoded ? *decoded : domain::Settings{};
     std::string url = webhook_url(**installation);
     for (const auto& branch : managed) {
-        if (!chosen.empty() && std::find(chosen.begin(), chosen.end(), branch.id) == chosen.end()) continue;
+        if (!domain::branch_connected(settings, branch.id)) continue;
         if (auto registered = m_altegio.register_webhook(account_id, (*installation)->altegio_user_token, branch.id, url); !registered)
             spdlog::warn("webhook not registered for branch {}: {}", branch.id, registered.error().detail);
     }

@@ -76,7 +76,7 @@ Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
     for (const auto& branch : *branches) {
         wire::api::BranchState state{branch, BranchStatus::not_connected, 0};
         if (auto last = m_store.last_webhook_at(caller.account_id, branch.id)) state.last_webhook_at_ms = *last;
-        bool chosen = settings->connected_branch_ids.empty() || contains(settings->connected_branch_ids, branch.id);
+        bool chosen = domain::branch_connected(*settings, branch.id);
         if (chosen) {
             auto registered = m_altegio.webhook_registered(caller.account_id, installation->altegio_user_token, branch.id, url);
             if (!registered)
@@ -115,9 +115,7 @@ Result<domain::SettingsContext> SettingsService::context_of(int64_t account_id, 
             if (b.chain_id != 0 && !contains(context.chain_ids, b.chain_id)) context.chain_ids.push_back(b.chain_id);
         }
         if (domain::maps_lists(settings.lead_fields, context.lead_fields)) {
-            std::erase_if(*branches, [&](const domain::Branch& b) {
-                return !settings.connected_branch_ids.empty() && !contains(settings.connected_branch_ids, b.id);
-            });
+            std::erase_if(*branches, [&](const domain::Branch& b) { return !domain::branch_connected(settings, b.id); });
             auto values = list_values(account_id, installation.altegio_user_token, *branches);
             if (!values) return tl::unexpected(values.error());
             context.altegio_values = std::move(*values);

@@ -22,10 +22,7 @@ Result<WidgetAccount> load_widget_account(store::Store& store, const Caller& cal
 Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account) {
     auto branches = reference.branches(caller.account_id, account.altegio_token());
     if (!branches) return tl::unexpected(branches.error());
-    const auto& connected = account.settings.connected_branch_ids;
-    std::erase_if(*branches, [&](const domain::Branch& b) {
-        return !connected.empty() && std::find(connected.begin(), connected.end(), b.id) == connected.end();
-    });
+    std::erase_if(*branches, [&](const domain::Branch& b) { return !domain::branch_connected(account.settings, b.id); });
     for (const auto& user : account.settings.users)
         if (user.kommo_user_id == caller.user_id)
             std::erase_if(*branches, [&](const domain::Branch& b) { return !domain::user_sees_branch(user, b.id, b.chain_id); });

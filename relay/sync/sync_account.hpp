@@ -11,10 +11,7 @@ namespace kb::sync {
 struct SyncAccount {
     store::Installation installation;
     domain::Settings settings;
-    bool branch_connected(int64_t company_id) const {
-        const auto& ids = settings.connected_branch_ids;
-        return ids.empty() || std::find(ids.begin(), ids.end(), company_id) != ids.end();
-    }
+    bool branch_connected(int64_t company_id) const { return domain::branch_connected(settings, company_id); }
 };
 
 // None when the account has uninstalled the integration.

@@ -215,6 +215,9 @@ struct SettingsProblem {
     friend bool operator==(const SettingsProblem&, const SettingsProblem&) = default;
 };
 
+// Whether the settings connect a branch: every branch while none is chosen.
+bool branch_connected(const Settings& settings, int64_t branch_id);
+
 // Every problem, in document order; empty when the settings can be saved.
 std::vector<SettingsProblem> validate_settings(const Settings& settings, const SettingsContext& context);
 // Which lead values are mapped to a Kommo list field, so the relay reads Altegio's values only when needed.

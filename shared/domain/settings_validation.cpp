@@ -1,4 +1,5 @@
-// validate_settings: every problem of a settings document, with its path and a message key; and user_sees_branch.
+// validate_settings: every problem of a settings document, with its path and a message key; and the two rules of
+// who sees which branch (branch_connected, user_sees_branch).
 #include <algorithm>
 #include <set>
 #include "shared/domain/settings.hpp"
@@ -106,6 +107,11 @@ bool maps_lists(const LeadFieldMap& map, const std::vector<KommoFieldInfo>& lead
         for (const auto& f : lead_fields)
             if (id != 0 && f.id == id && (f.type == "select" || f.type == "multiselect")) return true;
     return false;
+}
+
+bool branch_connected(const Settings& settings, int64_t branch_id) {
+    const auto& ids = settings.connected_branch_ids;
+    return ids.empty() || std::find(ids.begin(), ids.end(), branch_id) != ids.end();
 }
 
 bool user_sees_branch(const UserMapping& user, int64_t branch_id, int64_t chain_id) {

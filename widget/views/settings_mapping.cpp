@@ -98,9 +98,8 @@ void draw_additional_fields(SettingsState& state, std::vector<SettingsIntent>& i
                             const std::string& entity, const std::vector<wire::api::FieldChoice>& kommo_fields, Listed listed,
                             std::map<int64_t, std::map<std::string, int64_t>>& per_branch) {
     section_heading(heading_key);
-    const auto& connected = state.draft.connected_branch_ids;
     for (const auto& [branch, title] : branch_choices(*state.page)) {
-        if (!connected.empty() && std::find(connected.begin(), connected.end(), branch) == connected.end()) continue;
+        if (!domain::branch_connected(state.draft, branch)) continue;
         ImGui::PushID(static_cast<int>(branch));
         ImGui::TextDisabled("%s", title.c_str());
         auto found = state.branch_choices.find(branch);
