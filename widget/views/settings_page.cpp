@@ -24,7 +24,6 @@ void loading_dots(const SettingsState& state, RequestKind kind) {
     remember("loading");
 }
 
-
 // [SECTION] Branches: the Altegio account and which of its branches are connected
 void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
     const auto& page = *state.page;
