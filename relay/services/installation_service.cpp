@@ -93,8 +93,8 @@ Result<InstallStatus> InstallationService::status(const Caller& caller) {
     if (!*found) return InstallStatus{};
     const store::Installation& installation = **found;
     InstallStatus status{true, !installation.altegio_user_token.empty(), 0, 0, installation.settings_revision};
-    if (auto settings = wire::parse_json(installation.settings_json))
-        if (auto decoded = wire::decode_settings(*settings)) status.connected_branches = static_cast<int32_t>(decoded->connected_branch_ids.size());
+    if (auto settings = wire::decode_settings_text(installation.settings_json))
+        status.connected_branches = static_cast<int32_t>(settings->connected_branch_ids.size());
     auto failed = m_store.failed_inbox_events(caller.account_id, 100);
     if (!failed) return tl::unexpected(failed.error());
     status.failed_events = static_cast<int32_t>(failed->size());
@@ -118,9 +118,8 @@ Result<std::vector<domain::Branch>> InstallationService::connect_altegio(const C
 void InstallationService::register_branch_webhooks(int64_t account_id, const std::vector<domain::Branch>& managed) {
     auto installation = m_store.find_installation(account_id);
     if (!installation || !*installation) return;
-    auto settings_json = wire::parse_json((*installation)->settings_json);
-    auto decoded = settings_json ? wire::decode_settings(*settings_json) : Result<domain::Settings>(domain::Settings{});
-    domain::Settings settings = decoded ? *decoded : domain::Settings{};
+    auto decoded = wire::decode_settings_text((*installation)->settings_json);
+    domain::Settings settings = decoded ? *decoded : domain::Settings{};   // unreadable: every branch, as none chosen
     std::string url = webhook_url(**installation);
     for (const auto& branch : managed) {
         if (!domain::branch_connected(settings, branch.id)) continue;

@@ -11,12 +11,6 @@ using wire::api::BranchStatus;
 
 namespace {
 
-Result<domain::Settings> settings_in(const std::string& json) {
-    auto parsed = wire::parse_json(json);
-    if (!parsed) return tl::unexpected(parsed.error());
-    return wire::decode_settings(*parsed);
-}
-
 bool contains(const std::vector<int64_t>& ids, int64_t id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
 
 }  // namespace
@@ -33,7 +27,7 @@ Result<store::Installation> SettingsService::admin_installation(const Caller& ca
 Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
     auto installation = admin_installation(caller);
     if (!installation) return tl::unexpected(installation.error());
-    auto settings = settings_in(installation->settings_json);
+    auto settings = wire::decode_settings_text(installation->settings_json);
     if (!settings) return tl::unexpected(settings.error());
 
     wire::api::SettingsPage page;
@@ -193,7 +187,7 @@ Result<wire::api::SaveReply> SettingsService::restore(const Caller& caller, int6
     auto version = m_store.settings_version(caller.account_id, revision);
     if (!version) return tl::unexpected(version.error());
     if (!*version) return fail(Errc::not_found, "ui.error.not_found", "no such settings version");
-    auto settings = settings_in((*version)->settings_json);
+    auto settings = wire::decode_settings_text((*version)->settings_json);
     if (!settings) return tl::unexpected(settings.error());
     return validated_save(caller, *installation, base_revision, *settings);
 }
@@ -243,7 +237,7 @@ Result<wire::api::SaveReply> SettingsService::create_missing_fields(const Caller
     if (!installation) return tl::unexpected(installation.error());
     if (installation->settings_revision != base_revision)
         return fail(Errc::conflict, "ui.error.settings_conflict", "settings were saved meanwhile");
-    auto settings = settings_in(installation->settings_json);
+    auto settings = wire::decode_settings_text(installation->settings_json);
     if (!settings) return tl::unexpected(settings.error());
     auto filled = map_missing_fields(m_kommo, caller.account_id, *settings, FieldSet::all);
     if (!filled) return tl::unexpected(filled.error());

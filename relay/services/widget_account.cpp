@@ -12,9 +12,7 @@ Result<WidgetAccount> load_widget_account(store::Store& store, const Caller& cal
     if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "no installation");
     if ((*found)->altegio_user_token.empty())
         return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected yet");
-    auto settings_json = wire::parse_json((*found)->settings_json);
-    if (!settings_json) return tl::unexpected(settings_json.error());
-    auto settings = wire::decode_settings(*settings_json);
+    auto settings = wire::decode_settings_text((*found)->settings_json);
     if (!settings) return tl::unexpected(settings.error());
     return WidgetAccount{std::move(**found), std::move(*settings)};
 }

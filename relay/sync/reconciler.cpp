@@ -26,8 +26,7 @@ Result<ReconcileReport> Reconciler::run_once() {
     for (int64_t account : *accounts) {
         auto installation = m_store.find_installation(account);
         if (!installation || !*installation) continue;
-        auto settings_json = wire::parse_json((*installation)->settings_json);
-        auto settings = settings_json ? wire::decode_settings(*settings_json) : Result<domain::Settings>(domain::Settings{});
+        auto settings = wire::decode_settings_text((*installation)->settings_json);
         std::vector<int64_t> branches = settings ? settings->connected_branch_ids : std::vector<int64_t>{};
         if (branches.empty()) {
             auto all = m_reference.branches(account, (*installation)->altegio_user_token);

@@ -19,9 +19,7 @@ inline Result<std::optional<SyncAccount>> load_sync_account(store::Store& store,
     auto installation = store.find_installation(account_id);
     if (!installation) return tl::unexpected(installation.error());
     if (!*installation) return std::optional<SyncAccount>();
-    auto json = wire::parse_json((*installation)->settings_json);
-    if (!json) return tl::unexpected(json.error());
-    auto settings = wire::decode_settings(*json);
+    auto settings = wire::decode_settings_text((*installation)->settings_json);
     if (!settings) return tl::unexpected(settings.error());
     return std::optional<SyncAccount>(SyncAccount{std::move(**installation), std::move(*settings)});
 }

@@ -246,6 +246,12 @@ Json encode_settings(const Settings& s) {
         {"history_retention_days", s.history_retention_days}};
 }
 
+Result<Settings> decode_settings_text(const std::string& text) {
+    auto parsed = parse_json(text);
+    if (!parsed) return tl::unexpected(parsed.error());
+    return decode_settings(*parsed);
+}
+
 Result<Settings> decode_settings(const Json& value) {
     Settings s;
     if (value.is_null()) return s;

@@ -8,6 +8,8 @@ namespace kb::wire {
 Json encode_settings(const domain::Settings& settings);
 // Unknown members are ignored; a missing document or member keeps the default.
 Result<domain::Settings> decode_settings(const Json& value);
+// The same from the stored text (an installation's or a version's settings_json); text that is not JSON is an error.
+Result<domain::Settings> decode_settings_text(const std::string& text);
 // "confirm", "came", "did_not_come", "cancel", "move": as the settings, the DP trigger and the widget name them.
 const char* record_action_name(domain::RecordAction action);
 std::optional<domain::RecordAction> record_action_named(const std::string& name);
