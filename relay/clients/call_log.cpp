@@ -59,12 +59,65 @@ RateLimiter::Slot RateLimiter::take(bool consume) {
     }
 }
 
-std::string mask_secrets(std::string text) {
-    static const std::regex json_secret(
-        R"re("(password|access_token|refresh_token|user_token|client_secret|code|partner_token|api_key)"\s*:\s*"[^"]*")re");
-    static const std::regex query_secret(R"re(([?&](password|code|token|key)=)[^&]*)re");
-    text = std::regex_replace(text, json_secret, R"("$1":"***")");
-    return std::regex_replace(text, query_secret, "$1***");
+namespace {
+
+constexpr std::string_view secret_members[] = {"password",     "access_token", "refresh_token", "user_token",
+                                               "client_secret", "code",        "partner_token", "api_key"};
+constexpr std::string_view secret_parameters[] = {"password", "code", "token", "key"};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// At `at` (a quote): `"name"  :  "value"` with a secret name. Writes it masked to `out` and returns where the
+// member ends, or 0 when it is not one.
+size_t masked_member(std::string_view text, size_t at, std::string& out) {
+    for (std::string_view name : secret_members) {
+        size_t i = at + 1;
+        if (text.compare(i, name.size(), name) != 0 || i + name.size() >= text.size() || text[i + name.size()] != '"') continue;
+        i += name.size() + 1;
+        while (i < text.size() && is_space(text[i])) ++i;
+        if (i >= text.size() || text[i] != ':') return 0;
+        ++i;
+        while (i < text.size() && is_space(text[i])) ++i;
+        if (i >= text.size() || text[i] != '"') return 0;   // a number or null is not a secret's text
+        size_t close = text.find('"', i + 1);
+        if (close == std::string_view::npos) return 0;
+        out.append("\"").append(name).append("\":\"***\"");
+        return close + 1;
+    }
+    return 0;
+}
+
+// At `at` (a '?' or '&'): `name=value` with a secret name. Writes it masked and returns where the value ends
+// (the next '&' or the end), or 0.
+size_t masked_parameter(std::string_view text, size_t at, std::string& out) {
+    for (std::string_view name : secret_parameters) {
+        size_t i = at + 1;
+        if (text.compare(i, name.size(), name) != 0 || i + name.size() >= text.size() || text[i + name.size()] != '=') continue;
+        out.append(text.substr(at, name.size() + 2)).append("***");
+        size_t end = text.find('&', i + name.size() + 1);
+        return end == std::string_view::npos ? text.size() : end;
+    }
+    return 0;
+}
+
+}  // namespace
+
+// One pass, no regular expressions: it runs on every webhook received and every request and answer sent
+// (answers up to 16 KiB), where std::regex took about 50 µs per KiB.
+std::string mask_secrets(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        size_t next = 0;
+        if (text[i] == '"') next = masked_member(text, i, out);
+        else if (text[i] == '?' || text[i] == '&') next = masked_parameter(text, i, out);
+        if (next != 0) {
+            i = next;
+            continue;
+        }
+        out += text[i++];
+    }
+    return out;
 }
 
 std::string mask_for_log(std::string text) {

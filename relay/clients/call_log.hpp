@@ -10,6 +10,7 @@
 #include <optional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include "relay/http/transport.hpp"
 #include "relay/store/store.hpp"
 
@@ -62,8 +63,9 @@ private:
     store::Store& m_store;
 };
 
-// Replaces the values of secret-looking JSON members and query parameters with "***".
-std::string mask_secrets(std::string text);
+// Replaces the values of secret-looking JSON members (`"password": "…"`) and query parameters (`&code=…`, up to
+// the next '&') with "***".
+std::string mask_secrets(std::string_view text);
 // For log lines: secrets masked, and every phone-like run of 7 or more digits cut to its last two.
 std::string mask_for_log(std::string text);
 

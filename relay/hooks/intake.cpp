@@ -68,37 +68,37 @@ http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, cons
 
 // What every intake route shares: the size limit, the key that names the installation, then `build` turns
 // the body into inbox rows (or refuses it with an error), and the rows are stored before the answer.
-using RowBuilder = std::function<Result<std::vector<store::InboxEvent>>(const store::Installation&, const http::Request&)>;
+using RowBuilder = std::function<Result<std::vector<store::InboxEvent>>(int64_t account_id, const http::Request&)>;
 
 http::Handler intake_route(IntakeDeps deps, const char* kind, const char* target, RowBuilder build) {
     return [deps, kind, target, build](const http::Request& request) {
         if (request.body.size() > max_webhook_bytes) return too_large();
-        auto installation = deps.store.find_installation_by_webhook_key(request.param("key"));
-        if (!installation) return refuse(installation.error().code, "ui.error.storage", installation.error().detail);
-        if (!*installation) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
-        auto rows = build(**installation, request);
+        auto account = deps.store.account_of_webhook_key(request.param("key"));
+        if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
+        if (!*account) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
+        auto rows = build(**account, request);
         if (!rows) return refuse(rows.error().code, rows.error().message_key.c_str(), rows.error().detail);
         for (auto& row : *rows) row.received_at_ms = deps.now_ms();
-        return store_and_answer(deps, (*installation)->account_id, kind, target, request, *rows);
+        return store_and_answer(deps, **account, kind, target, request, *rows);
     };
 }
 
-Result<std::vector<store::InboxEvent>> altegio_rows(const store::Installation& installation, const http::Request& request) {
+Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request) {
     auto events = wire::altegio::decode_webhook_body(request.body);
     if (!events) return fail(Errc::bad_input, "ui.error.bad_webhook", events.error().detail);
     std::vector<store::InboxEvent> rows;
     for (const auto& e : *events)   // received_at_ms is set when they are stored
-        rows.push_back(altegio_inbox_row(installation.account_id, "altegio", e.company_id, e.resource, e.resource_id, e.status, e.data, 0));
+        rows.push_back(altegio_inbox_row(account_id, "altegio", e.company_id, e.resource, e.resource_id, e.status, e.data, 0));
     return rows;
 }
 
-Result<std::vector<store::InboxEvent>> dp_trigger_rows(const store::Installation& installation, const http::Request& request) {
+Result<std::vector<store::InboxEvent>> dp_trigger_rows(int64_t account_id, const http::Request& request) {
     auto trigger = wire::kommo::decode_dp_trigger(request.body);
     if (!trigger) return fail(Errc::bad_input, "ui.error.bad_webhook", trigger.error().detail);
-    if (trigger->account_id != 0 && trigger->account_id != installation.account_id)
+    if (trigger->account_id != 0 && trigger->account_id != account_id)
         return fail(Errc::forbidden, "ui.error.bad_webhook", "the trigger names another account");
     store::InboxEvent row;
-    row.account_id = installation.account_id;
+    row.account_id = account_id;
     row.source = "kommo_dp";
     row.resource = "lead";
     row.resource_id = trigger->lead_id;
@@ -112,10 +112,10 @@ Result<std::vector<store::InboxEvent>> dp_trigger_rows(const store::Installation
 
 // Kommo's account webhook: one row per lead that changed stage; other entities and actions are not
 // synchronised to Altegio, so they are only recorded in the history.
-Result<std::vector<store::InboxEvent>> account_hook_rows(const store::Installation& installation, const http::Request& request) {
+Result<std::vector<store::InboxEvent>> account_hook_rows(int64_t account_id, const http::Request& request) {
     auto hook = wire::kommo::decode_account_hook(request.body);
     if (!hook) return fail(Errc::bad_input, "ui.error.bad_webhook", hook.error().detail);
-    if (hook->account_id != 0 && hook->account_id != installation.account_id)
+    if (hook->account_id != 0 && hook->account_id != account_id)
         return fail(Errc::forbidden, "ui.error.bad_webhook", "the webhook names another account");
     std::vector<store::InboxEvent> rows;
     for (const auto& e : hook->entities) {
@@ -123,7 +123,7 @@ Result<std::vector<store::InboxEvent>> account_hook_rows(const store::Installati
                              (e.action == "status" || (e.action == "add" && e.old_status_id == 0));
         if (!stage_changed) continue;
         store::InboxEvent row;
-        row.account_id = installation.account_id;
+        row.account_id = account_id;
         row.source = "kommo";
         row.resource = "lead";
         row.resource_id = e.id;

@@ -155,7 +155,9 @@ public:
         int64_t pending = 0, processing = 0, done = 0, failed = 0;
     };
     virtual Result<InboxCounts> inbox_counts() = 0;
-    virtual Result<std::optional<store::Installation>> find_installation_by_webhook_key(const std::string& key) = 0;
+    // The account whose webhook URLs carry `key`; none for an unknown key. Only the account: a webhook needs no
+    // tokens or settings to be stored, and this runs for every one.
+    virtual Result<std::optional<int64_t>> account_of_webhook_key(const std::string& key) = 0;
     // The account's failed events, newest first.
     virtual Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) = 0;
     // Puts a failed event of the account back in line (due now); an event in any other state is left as it is,

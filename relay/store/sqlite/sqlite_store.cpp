@@ -165,9 +165,20 @@ Result<std::optional<Installation>> SqliteStore::find_installation(int64_t accou
     return read_installation("account_id = ?", [&](SQLite::Statement& q) { q.bind(1, account_id); });
 }
 
-Result<std::optional<Installation>> SqliteStore::find_installation_by_webhook_key(const std::string& key) {
-    if (key.empty()) return std::optional<Installation>();
-    return read_installation("webhook_key = ?", [&](SQLite::Statement& q) { q.bind(1, key); });
+Result<std::optional<int64_t>> SqliteStore::account_of_webhook_key(const std::string& key) {
+    if (key.empty()) return std::optional<int64_t>();
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::optional<int64_t>> {
+        if (!m_account_by_key)
+            m_account_by_key = std::make_unique<SQLite::Statement>(*m_reader, "SELECT account_id FROM installations WHERE webhook_key = ?");
+        SQLite::Statement& query = *m_account_by_key;
+        query.reset();
+        query.bind(1, key);
+        std::optional<int64_t> account;
+        if (query.executeStep()) account = query.getColumn(0).getInt64();
+        query.reset();   // ends the read, which would otherwise hold back checkpoints
+        return account;
+    });
 }
 
 Result<void> SqliteStore::save_kommo_tokens(int64_t account_id, const std::string& access_token,
@@ -405,9 +416,12 @@ Result<std::optional<int64_t>> SqliteStore::lead_of_record(int64_t company_id, i
 
 // [SECTION] inbox ------------------------------------------------------------------------------------------------
 int32_t SqliteStore::insert_inbox_rows(const std::vector<InboxEvent>& events) {
-    SQLite::Statement insert(*m_db,
-        "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
+    if (!m_insert_inbox)
+        m_insert_inbox = std::make_unique<SQLite::Statement>(*m_db,
+            "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
+    SQLite::Statement& insert = *m_insert_inbox;
+    insert.reset();   // in case an earlier use threw halfway
     int32_t added = 0;
     for (const auto& e : events) {
         insert.bind(1, e.account_id);
@@ -692,9 +706,12 @@ std::string type_condition(const std::string& type) {
 }
 }  // namespace
 void SqliteStore::insert_history(const HistoryEntry& e) {
-    SQLite::Statement insert(*m_db,
-        "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
-        " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!m_insert_history)
+        m_insert_history = std::make_unique<SQLite::Statement>(*m_db,
+            "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
+            " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& insert = *m_insert_history;
+    insert.reset();
     insert.bind(1, e.at_ms);
     insert.bind(2, e.account_id);
     insert.bind(3, e.direction);

@@ -46,7 +46,7 @@ public:
     Result<void> finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) override;
     Result<int32_t> requeue_interrupted_events() override;
     Result<InboxCounts> inbox_counts() override;
-    Result<std::optional<Installation>> find_installation_by_webhook_key(const std::string& key) override;
+    Result<std::optional<int64_t>> account_of_webhook_key(const std::string& key) override;
     Result<int64_t> last_webhook_at(int64_t account_id, int64_t company_id) override;
     Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
     Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
@@ -87,6 +87,10 @@ private:
     // with WAL they read the last commit while m_db waits for the disk, instead of queueing behind it.
     std::unique_ptr<SQLite::Database> m_reader;
     std::mutex m_reader_mutex;
+    // Prepared once, used by every webhook (compiling the SQL each time cost as much as writing the rows):
+    // the first two on m_db under m_mutex, the third on m_reader under m_reader_mutex. Declared after the
+    // connections, so they are finalised before the connections close.
+    std::unique_ptr<SQLite::Statement> m_insert_inbox, m_insert_history, m_account_by_key;
 };
 
 }  // namespace kb::store
