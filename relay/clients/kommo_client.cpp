@@ -63,7 +63,7 @@ Result<KommoAccount> KommoClient::account(const std::string& api_base_url, const
     return KommoAccount{*id, wire::read_text(*body, "subdomain")};
 }
 
-Result<std::string> KommoClient::current_access_token(int64_t account_id, const std::string& rejected_token) {
+Result<KommoClient::Access> KommoClient::current_access(int64_t account_id, const std::string& rejected_token) {
     std::lock_guard refresh_lock(refresh_mutex_for(account_id));
     // Read under the lock: another caller may have refreshed while we waited.
     auto found = m_store.find_installation(account_id);
@@ -71,7 +71,7 @@ Result<std::string> KommoClient::current_access_token(int64_t account_id, const 
     if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "the widget is not installed for this account");
     store::Installation& installation = **found;
     bool fresh = installation.access_expires_at - refresh_margin_seconds > m_clock();
-    if (fresh && installation.access_token != rejected_token) return installation.access_token;
+    if (fresh && installation.access_token != rejected_token) return Access{installation.api_base_url, installation.access_token};
 
     http::OutgoingRequest request{"POST", installation.api_base_url + "/oauth2/access_token", {},
                                   Json{{"client_id", m_config.client_id}, {"client_secret", m_config.client_secret},
@@ -93,7 +93,7 @@ Result<std::string> KommoClient::current_access_token(int64_t account_id, const 
         !saved)
         return tl::unexpected(saved.error());
     spdlog::info("kommo tokens refreshed for account {}", account_id);
-    return tokens->access_token;
+    return Access{installation.api_base_url, tokens->access_token};
 }
 
 Result<Json> KommoClient::call(int64_t account_id, const std::string& kind, const std::string& method, const std::string& path,
@@ -101,15 +101,13 @@ Result<Json> KommoClient::call(int64_t account_id, const std::string& kind, cons
     if (auto stopped = paused(account_id)) return tl::unexpected(*stopped);
     std::string rejected;
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto token = current_access_token(account_id, rejected);
-        if (!token) return tl::unexpected(token.error());
-        auto installation = m_store.find_installation(account_id);
-        if (!installation || !*installation) return fail(Errc::not_configured, "ui.error.not_installed", "installation vanished");
-        http::OutgoingRequest request{method, (*installation)->api_base_url + path, {{"Authorization", "Bearer " + *token}},
+        auto access = current_access(account_id, rejected);
+        if (!access) return tl::unexpected(access.error());
+        http::OutgoingRequest request{method, access->api_base_url + path, {{"Authorization", "Bearer " + access->access_token}},
                                       body ? body->dump() : std::string()};
-        auto response = m_log.send(CallInfo{account_id, kind, retry}, request, &limiter_for((*installation)->api_base_url));
+        auto response = m_log.send(CallInfo{account_id, kind, retry}, request, &limiter_for(access->api_base_url));
         if (response.status == 401 && attempt == 0) {
-            rejected = *token;   // force one refresh, unless someone else already replaced this token
+            rejected = access->access_token;   // force one refresh, unless someone else already replaced this token
             continue;
         }
         if (response.status == 204) return Json();

@@ -94,7 +94,13 @@ private:
     // Runs one authorised request for the account, refreshing the token first or after a 401.
     Result<wire::Json> call(int64_t account_id, const std::string& kind, const std::string& method, const std::string& path,
                             const wire::Json* body, RetryPolicy retry);
-    Result<std::string> current_access_token(int64_t account_id, const std::string& rejected_token);
+    // Where the account's API is and a token that is not `rejected_token`, refreshed when needed: one read of
+    // the installation serves both.
+    struct Access {
+        std::string api_base_url;
+        std::string access_token;
+    };
+    Result<Access> current_access(int64_t account_id, const std::string& rejected_token);
     RateLimiter& limiter_for(const std::string& api_base_url);   // Kommo limits per account domain
     std::mutex& refresh_mutex_for(int64_t account_id);
     Result<std::vector<wire::kommo::FieldDefinition>> field_definitions(int64_t account_id, const std::string& entity);
