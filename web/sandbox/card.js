@@ -152,8 +152,10 @@
   function drawList(state) {
     document.getElementById('lead-name').textContent = 'Leads';
     document.querySelector('.card-main h2').textContent = '';
+    document.getElementById('lead-stage').style.display = 'none';
     var fields = document.getElementById('lead-fields');
-    state.kommo.leads.forEach(function (l) {
+    var pipeline = Number(pipelineMatch[1]);
+    state.kommo.leads.filter(function (l) { return l.pipeline_id === pipeline; }).forEach(function (l) {
       var row = document.createElement('div');
       row.className = 'row';
       row.innerHTML = '<a></a><span></span>';
