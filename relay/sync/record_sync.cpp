@@ -51,6 +51,10 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
 
     auto facts = gather(event, **account, std::move(*record));
     if (!facts) return tl::unexpected(facts.error());
+    // A "create" of a state later than one already applied (the reconciler read the record while the webhook's
+    // create still waited) changes the lead: it is not a second creation with its own note and task. A retry of
+    // the create itself carries the applied state, not a later one, and stays a create.
+    if (facts->event_type == "create" && *applied != 0 && changed_at > *applied) facts->event_type = "update";
     auto plan = domain::plan_record_event(*facts, (*account)->settings);
     if (domain::plan_needs_fresh_lists(plan, *facts)) {
         // The admin may just have added the field or stage in Kommo: read the lists again, once.

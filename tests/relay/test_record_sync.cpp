@@ -1,5 +1,6 @@
 // Flow 2: Altegio record changes reach Kommo leads through the webhook, the inbox and the sync workers.
 #include "sync_helpers.hpp"
+#include "relay/hooks/intake.hpp"
 
 using namespace kb;
 using namespace kb::testing;
@@ -110,6 +111,36 @@ TEST_CASE("a record made in the same second as the reconciler's last look, its w
     settle(world);
     CHECK(world.relay->store().lead_of_record(400001, seen["id"])->has_value());
     CHECK(world.relay->store().lead_of_record(400001, unseen["id"])->has_value());
+}
+
+TEST_CASE("a second 'create' of a record already applied (the reconciler's later copy) notes a change, not a second creation") {
+    World world(1000.0, 2);
+    world.install();
+    configure(world);
+    auto settings = settings_of(world);
+    settings.automation.task_on_new_record = true;
+    save_settings(world, settings);
+    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+    settle(world);
+    auto lead_id = world.relay->store().lead_of_record(400001, record["id"]);
+    REQUIRE(lead_id->has_value());
+    REQUIRE(of_lead(world, "notes", **lead_id).size() == 1);
+    REQUIRE(of_lead(world, "tasks", **lead_id).size() == 1);
+
+    // The reconciler's copy of a later state, typed "create" as it is made within what the read covered.
+    Json later = record;
+    later["comment"] = "moved to the window seat";
+    later["last_change_date"] = "2031-01-01T10:00:00+03:00";
+    REQUIRE(world.relay->store().append_to_inbox({hooks::altegio_inbox_row(31000001, "reconciler", 400001, "record", record["id"].get<int64_t>(),
+                                                                             "create", later, 0)}) == 1);
+    world.relay->wake_workers();
+    settle(world);
+    auto notes = of_lead(world, "notes", **lead_id);
+    REQUIRE(notes.size() == 2);
+    std::string second = notes[1]["params"]["text"];
+    CHECK(second.find("created") == std::string::npos);
+    CHECK(of_lead(world, "tasks", **lead_id).size() == 1);
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 5);
 }
 
 TEST_CASE("a Digital Pipeline trigger marks the lead's Altegio record as came, then another cancels it") {
