@@ -18,9 +18,8 @@
 #include <filesystem>
 #include <map>
 #include <thread>
-#include "relay/app.hpp"
 #include "relay/hooks/intake.hpp"
-#include "sandbox/sandbox.hpp"
+#include "relay/paired_configs.hpp"
 #include "shared/wire/settings.hpp"
 
 using namespace kb;
@@ -30,11 +29,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-struct ForwardingTransport : http::Transport {
-    http::Transport* target = nullptr;
-    http::Response send(const http::OutgoingRequest& request) override { return target->send(request); }
-};
 
 // The relay's calls to the sandbox, noting when each lead's PATCH was answered.
 struct TimingTransport : http::Transport {
@@ -61,7 +55,7 @@ struct TimingTransport : http::Transport {
 // A relay and a sandbox in one process: the relay's calls and the sandbox's webhooks go through routers;
 // the relay also listens on loopback for the webhooks the bench posts itself.
 struct Stack {
-    ForwardingTransport to_relay;
+    testing::ForwardingTransport to_relay;
     std::unique_ptr<sandbox::Sandbox> sandbox;
     std::unique_ptr<http::RouterTransport> to_sandbox;
     std::unique_ptr<TimingTransport> timing;
@@ -72,11 +66,7 @@ struct Stack {
     std::string relay_url;
 
     Stack(int kommo_limit, double relay_kommo_rps, int workers, const std::string& name) {
-        sandbox::SandboxConfig c;
-        c.kommo_redirect_uri = "http://relay.test/oauth/kommo";
-        c.relay_url = "http://relay.test";
-        c.outbound = &to_relay;
-        c.altegio_requests_per_second = 1000;
+        sandbox::SandboxConfig c = testing::paired_sandbox_config(&to_relay);
         c.kommo_requests_per_second = kommo_limit;
         sandbox = std::make_unique<sandbox::Sandbox>(c);
         sandbox->set_public_url("http://sandbox.test");
@@ -84,19 +74,7 @@ struct Stack {
         timing = std::make_unique<TimingTransport>(*to_sandbox);
         database = (std::filesystem::temp_directory_path() / ("kb-bench-" + name + ".db")).string();
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(database + suffix);
-        RelayConfig config;
-        config.database_path = database;
-        config.master_key_hex = crypto::SecretBox::generate_key_text();
-        config.public_url = "http://relay.test";
-        config.kommo.client_id = "sandbox-client-id";
-        config.kommo.client_secret = "sandbox-client-secret";
-        config.kommo.redirect_uri = "http://relay.test/oauth/kommo";
-        config.kommo.requests_per_second = relay_kommo_rps;
-        config.kommo_api_base_override = "http://sandbox.test/kommo";
-        config.altegio = clients::AltegioConfig{"http://sandbox.test/altegio/api/v1", "sandbox-partner-token"};
-        config.altegio_requests_per_second = 1000;
-        config.workers.threads = workers;
-        config.workers.idle_poll = std::chrono::milliseconds(5);
+        RelayConfig config = testing::paired_relay_config(database, 1000.0, relay_kommo_rps, workers, std::chrono::milliseconds(5));
         relay = std::move(*RelayApp::create(config, *timing));
         relay_router = std::make_unique<http::RouterTransport>(relay->router());
         to_relay.target = relay_router.get();

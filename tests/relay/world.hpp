@@ -8,18 +8,11 @@
 #include <doctest/doctest.h>
 #include <atomic>
 #include <filesystem>
-#include "relay/app.hpp"
-#include "sandbox/sandbox.hpp"
+#include "paired_configs.hpp"
 
 namespace kb::testing {
 
 using wire::Json;
-
-// Forwards to a transport chosen after construction (the two sides need each other).
-struct ForwardingTransport : http::Transport {
-    http::Transport* target = nullptr;
-    http::Response send(const http::OutgoingRequest& request) override { return target->send(request); }
-};
 
 inline std::string temp_database_path() {
     static std::atomic<int> counter{0};
@@ -37,33 +30,12 @@ struct World {
     std::unique_ptr<RelayApp> relay;
     RelayConfig relay_config;   // as the relay was started, for restart_relay()
 
-    static sandbox::SandboxConfig sandbox_config(http::Transport* outbound) {
-        sandbox::SandboxConfig c;
-        c.kommo_redirect_uri = "http://relay.test/oauth/kommo";
-        c.relay_url = "http://relay.test";
-        c.outbound = outbound;
-        c.altegio_requests_per_second = 1000;   // limits have their own tests
-        c.kommo_requests_per_second = 1000;
-        return c;
-    }
-
     // The relay's own limits: Altegio calls and Kommo calls per second (the sandbox enforces the real ones only
     // in the tests of limits).
-    explicit World(double altegio_rps = 1000.0, int worker_threads = 0, double kommo_rps = 1000.0) : sandbox(sandbox_config(&to_relay)) {
+    explicit World(double altegio_rps = 1000.0, int worker_threads = 0, double kommo_rps = 1000.0)
+        : sandbox(paired_sandbox_config(&to_relay)) {
         sandbox.set_public_url("http://sandbox.test");
-        RelayConfig config;
-        config.database_path = database;
-        config.master_key_hex = crypto::SecretBox::generate_key_text();
-        config.public_url = "http://relay.test";
-        config.kommo.client_id = "sandbox-client-id";
-        config.kommo.client_secret = "sandbox-client-secret";
-        config.kommo.redirect_uri = "http://relay.test/oauth/kommo";
-        config.kommo.requests_per_second = kommo_rps;
-        config.kommo_api_base_override = "http://sandbox.test/kommo";
-        config.altegio = clients::AltegioConfig{"http://sandbox.test/altegio/api/v1", "sandbox-partner-token"};
-        config.altegio_requests_per_second = altegio_rps;
-        config.workers.threads = worker_threads;
-        config.workers.idle_poll = std::chrono::milliseconds(20);
+        RelayConfig config = paired_relay_config(database, altegio_rps, kommo_rps, worker_threads, std::chrono::milliseconds(20));
         relay_config = config;
         auto app = RelayApp::create(config, to_sandbox);
         REQUIRE_MESSAGE(app, (app ? "" : app.error().detail));
