@@ -86,7 +86,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_config = config;
     app->m_clock = clock ? clock : Clock(system_clock_seconds);
     app->m_store = std::move(*store);
-    app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store);
+    app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store, &app->m_metrics);
     app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second);
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
@@ -117,7 +117,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                              }});
     api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
-                                                  app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }});
+                                                  app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }, app->m_metrics});
     return app;
 }
 

@@ -62,6 +62,7 @@ private:
     RelayConfig m_config;
     Clock m_clock;
     std::unique_ptr<store::SqliteStore> m_store;
+    metrics::Metrics m_metrics;
     std::unique_ptr<clients::CallLog> m_call_log;
     std::unique_ptr<clients::RateLimiter> m_altegio_limiter;
     std::unique_ptr<clients::AltegioClient> m_altegio;

@@ -101,15 +101,11 @@ std::string html_page(const std::string& title, const std::string& text) {
 
 void add_routes(http::Router& router, RouteDeps deps) {
     router.add("GET", "/healthz", [](const Request&) { return http::json_response(200, R"({"status":"ok"})"); });
-    // Prometheus text; for now the inbox by state (issue 7 adds event age, requests and rate-limit waits).
+    // Prometheus text: the inbox by state and its oldest waiting event, outgoing requests, rate-limit waits.
     router.add("GET", "/metrics", [deps](const Request&) {
         auto counts = deps.store.inbox_counts();
         if (!counts) return error_response(counts.error());
-        std::string text = "# HELP kb_inbox_events Events in the durable inbox, by state.\n# TYPE kb_inbox_events gauge\n";
-        for (auto [state, n] : {std::pair{"pending", counts->pending}, {"processing", counts->processing}, {"done", counts->done},
-                                {"failed", counts->failed}})
-            text += std::string("kb_inbox_events{state=\"") + state + "\"} " + std::to_string(n) + "\n";
-        return http::text_response(200, text, "text/plain; version=0.0.4");
+        return http::text_response(200, deps.metrics.render(*counts, deps.clock() * 1000), "text/plain; version=0.0.4");
     });
 
     router.add("GET", "/oauth/kommo", [deps](const Request& request) {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include "relay/http/router.hpp"
+#include "relay/metrics/metrics.hpp"
 #include "relay/services/booking_service.hpp"
 #include "relay/services/history_service.hpp"
 #include "relay/services/record_log_service.hpp"
@@ -50,6 +51,7 @@ struct RouteDeps {
     std::function<int64_t()> clock;
     ReplayGuard& replay_guard;
     std::function<void()> wake_workers;   // after an admin repeats a failed event
+    const metrics::Metrics& metrics;
 };
 
 void add_routes(http::Router& router, RouteDeps deps);

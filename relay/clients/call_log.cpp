@@ -140,8 +140,11 @@ http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& 
     int failures = 0, rate_limited = 0;
     for (int attempt = 0;; ++attempt) {
         if (attempt > 0) std::this_thread::sleep_for(backoff(info.retry, attempt - 1));
+        auto asked = std::chrono::steady_clock::now();
         RateLimiter::Slot slot = limiter ? limiter->acquire() : 0;
         auto started = std::chrono::steady_clock::now();
+        if (m_metrics && started - asked > std::chrono::milliseconds(1))
+            m_metrics->count_rate_limit_wait(info.kind.substr(0, info.kind.find('.')), started - asked);
         response = m_transport.send(request);
         if (limiter) limiter->release(slot);
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -158,6 +161,7 @@ http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& 
         entry.request_body = mask_secrets(request.body);
         entry.response_body = mask_secrets(response.body.substr(0, 16384));
         entry.duration_ms = elapsed.count();
+        if (m_metrics) m_metrics->count_call(info.kind, response.status);
         if (auto saved = m_store.add_history(entry); !saved)
             spdlog::error("request history not written: {}", saved.error().detail);
         if (response.status != 0 && response.status < 400) break;

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include "relay/http/transport.hpp"
+#include "relay/metrics/metrics.hpp"
 #include "relay/store/store.hpp"
 
 namespace kb::clients {
@@ -55,12 +56,14 @@ private:
 
 class CallLog {
 public:
-    CallLog(http::Transport& transport, store::Store& store) : m_transport(transport), m_store(store) {}
+    CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics = nullptr)
+        : m_transport(transport), m_store(store), m_metrics(metrics) {}
     http::Response send(const CallInfo& info, const http::OutgoingRequest& request, RateLimiter* limiter = nullptr);
 
 private:
     http::Transport& m_transport;
     store::Store& m_store;
+    metrics::Metrics* m_metrics;   // counts calls and rate-limit waits for /metrics, when given
 };
 
 // Replaces the values of secret-looking JSON members (`"password": "…"`) and query parameters (`&code=…`, up to

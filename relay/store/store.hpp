@@ -153,6 +153,7 @@ public:
     virtual Result<int32_t> requeue_interrupted_events() = 0;
     struct InboxCounts {
         int64_t pending = 0, processing = 0, done = 0, failed = 0;
+        int64_t oldest_pending_at_ms = 0;   // when the longest-waiting pending event was received; 0 when none waits
     };
     virtual Result<InboxCounts> inbox_counts() = 0;
     // The account whose webhook URLs carry `key`; none for an unknown key. Only the account: a webhook needs no

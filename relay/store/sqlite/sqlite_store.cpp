@@ -620,6 +620,9 @@ Result<Store::InboxCounts> SqliteStore::inbox_counts() {
             if (state == "done") counts.done = n;
             if (state == "failed") counts.failed = n;
         }
+        SQLite::Statement oldest(*m_db,
+            "SELECT received_at_ms FROM inbox INDEXED BY inbox_pending_by_id WHERE state = 'pending' ORDER BY id LIMIT 1");
+        if (oldest.executeStep()) counts.oldest_pending_at_ms = oldest.getColumn(0).getInt64();
         return counts;
     });
 }
