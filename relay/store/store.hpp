@@ -172,6 +172,7 @@ public:
 
     virtual Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) = 0;   // "" when never read
     virtual Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) = 0;
+    // Accounts with Altegio connected (the reconciler and pruning work on these), by id.
     virtual Result<std::vector<int64_t>> installed_accounts() = 0;
 
     virtual Result<void> add_history(const HistoryEntry& entry) = 0;

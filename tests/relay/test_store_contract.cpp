@@ -1,0 +1,291 @@
+// The store contract: what the relay relies on from any backend (SQLite today, PostgreSQL next), checked on
+// each backend in `backends()`. Nothing here knows which backend it talks to.
+#include <doctest/doctest.h>
+#include <functional>
+#include "relay/crypto/secret_box.hpp"
+#include "relay/store/sqlite/sqlite_store.hpp"
+#include "world.hpp"   // temp_database_path
+
+using namespace kb;
+using namespace kb::store;
+
+namespace {
+
+struct Backend {
+    const char* name;
+    std::function<std::unique_ptr<Store>()> open;   // a fresh, empty store
+};
+
+std::vector<Backend> backends() {
+    return {{"sqlite", [] {
+                 auto box = crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text());
+                 auto opened = SqliteStore::open(testing::temp_database_path(), *box);
+                 REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().detail));
+                 return std::unique_ptr<Store>(std::move(*opened));
+             }}};
+}
+
+// Runs `check` once per backend, on a fresh store.
+void on_each_backend(const std::function<void(Store&)>& check) {
+    for (const auto& backend : backends()) {
+        INFO("backend: " << std::string(backend.name));
+        auto store = backend.open();
+        check(*store);
+    }
+}
+
+Installation installation(int64_t account, const std::string& key) {
+    Installation i;
+    i.account_id = account;
+    i.subdomain = "acc" + std::to_string(account);
+    i.api_base_url = "https://acc" + std::to_string(account) + ".kommo.com";
+    i.access_token = "access-" + std::to_string(account);
+    i.refresh_token = "refresh-" + std::to_string(account);
+    i.access_expires_at = 1800000000;
+    i.webhook_key = key;
+    return i;
+}
+
+InboxEvent event(int64_t resource_id, const std::string& key, int64_t received_at_ms = 1000, int64_t account = 1) {
+    InboxEvent e;
+    e.account_id = account;
+    e.source = "altegio";
+    e.company_id = 400001;
+    e.resource = "record";
+    e.resource_id = resource_id;
+    e.event_type = "update";
+    e.dedupe_key = key;
+    e.body = R"({"resource_id":)" + std::to_string(resource_id) + "}";
+    e.received_at_ms = received_at_ms;
+    return e;
+}
+
+int64_t claim_id(Store& store, int64_t now_ms = 1 << 30) {
+    auto claimed = store.claim_inbox_event(now_ms);
+    REQUIRE(claimed);
+    return *claimed ? (*claimed)->id : 0;
+}
+
+}  // namespace
+
+TEST_CASE("store: an installation comes back as saved, its tokens replaced in place, found by its webhook key") {
+    on_each_backend([](Store& store) {
+        REQUIRE(store.save_installation(installation(1, "key-one")));
+        REQUIRE(store.save_installation(installation(2, "key-two")));
+        auto found = store.find_installation(1);
+        REQUIRE(found);
+        REQUIRE(*found);
+        CHECK((*found)->access_token == "access-1");
+        CHECK((*found)->refresh_token == "refresh-1");
+        CHECK((*found)->api_base_url == "https://acc1.kommo.com");
+        CHECK(**store.account_of_webhook_key("key-two") == 2);
+        CHECK_FALSE(store.account_of_webhook_key("key-three")->has_value());
+        CHECK_FALSE(store.account_of_webhook_key("")->has_value());
+
+        REQUIRE(store.save_kommo_tokens(1, "access-new", "refresh-new", 1900000000));
+        REQUIRE(store.save_altegio_token(1, "user-token"));
+        found = store.find_installation(1);
+        CHECK((*found)->access_token == "access-new");
+        CHECK((*found)->refresh_token == "refresh-new");
+        CHECK((*found)->access_expires_at == 1900000000);
+        CHECK((*found)->altegio_user_token == "user-token");
+        CHECK(store.save_kommo_tokens(99, "a", "r", 1).error().code == Errc::not_found);
+        auto accounts = store.installed_accounts();   // those with Altegio connected: the reconciler's and pruning's
+        REQUIRE(accounts);
+        CHECK(*accounts == std::vector<int64_t>{1});
+    });
+}
+
+TEST_CASE("store: settings are saved only over the revision they were read at; every version is kept, and an uninstall keeps them") {
+    on_each_backend([](Store& store) {
+        REQUIRE(store.save_installation(installation(1, "k")));
+        auto first = store.save_settings(1, 0, R"({"v":1})", 9001, 1000);
+        REQUIRE(first);
+        auto second = store.save_settings(1, *first, R"({"v":2})", 9002, 2000);
+        REQUIRE(second);
+        CHECK(*second > *first);
+        auto stale = store.save_settings(1, *first, R"({"v":"lost"})", 9003, 3000);   // another admin saved meanwhile
+        REQUIRE_FALSE(stale);
+        CHECK(stale.error().code == Errc::conflict);
+        CHECK((*store.find_installation(1))->settings_json == R"({"v":2})");
+        CHECK((*store.find_installation(1))->settings_revision == *second);
+        auto versions = store.settings_versions(1, 10);
+        REQUIRE(versions);
+        REQUIRE(versions->size() == 2);
+        CHECK((*versions)[0].revision == *second);   // newest first
+        CHECK((*versions)[0].saved_by_user == 9002);
+        CHECK((*store.settings_version(1, *first))->settings_json == R"({"v":1})");
+
+        CHECK(*store.delete_installation(1));
+        CHECK_FALSE(*store.delete_installation(1));
+        CHECK_FALSE(store.find_installation(1)->has_value());
+        CHECK(store.settings_versions(1, 10)->size() == 2);
+    });
+}
+
+TEST_CASE("store: a booking is claimed once per request key; records link to leads") {
+    on_each_backend([](Store& store) {
+        Booking fresh{1, "req-1", 21001, 400001, "kb-abc", "pending", 0, "", R"({"x":1})"};
+        auto first = store.claim_booking(fresh);
+        REQUIRE(first);
+        Booking again = fresh;
+        again.api_id = "kb-other";
+        auto second = store.claim_booking(again);   // a retried click: the first one comes back
+        REQUIRE(second);
+        CHECK(second->api_id == "kb-abc");
+        second->state = "booked";
+        second->record_id = 70000001;
+        REQUIRE(store.update_booking(*second));
+        CHECK(store.claim_booking(fresh)->state == "booked");
+        CHECK(store.claim_booking(fresh)->record_id == 70000001);
+
+        REQUIRE(store.save_record_link(1, 400001, 70000002, 21001));
+        REQUIRE(store.save_record_link(1, 400001, 70000001, 21001));
+        REQUIRE(store.save_record_link(1, 400002, 70000003, 21002));
+        CHECK(**store.lead_of_record(400001, 70000001) == 21001);
+        CHECK_FALSE(store.lead_of_record(400001, 79999999)->has_value());
+        auto records = store.records_of_lead(1, 21001);
+        REQUIRE(records);
+        CHECK(*records == std::vector<std::pair<int64_t, int64_t>>{{400001, 70000001}, {400001, 70000002}});
+
+        CHECK(*store.applied_change(400001, 70000001) == 0);
+        REQUIRE(store.save_applied_change(400001, 70000001, 2000));
+        REQUIRE(store.save_applied_change(400001, 70000001, 1000));   // an older change never replaces a newer one
+        CHECK(*store.applied_change(400001, 70000001) == 2000);
+    });
+}
+
+TEST_CASE("store: the inbox keeps an event once, hands events out in order per record and in parallel across records") {
+    on_each_backend([](Store& store) {
+        CHECK(*store.append_to_inbox({event(70000001, "a1", 1000), event(70000001, "a2", 1001), event(70000002, "b1", 1002)}) == 3);
+        CHECK(*store.append_to_inbox({event(70000001, "a1", 1003)}) == 0);   // delivered twice
+        auto counts = store.inbox_counts();
+        REQUIRE(counts);
+        CHECK(counts->pending == 3);
+        CHECK(counts->oldest_pending_at_ms == 1000);
+
+        int64_t a1 = claim_id(store);
+        int64_t b1 = claim_id(store);   // record 1's second event waits for its first
+        CHECK(claim_id(store) == 0);
+        REQUIRE(store.finish_inbox_event(a1, InboxOutcome::retry, "Kommo 500", 5000));
+        CHECK(claim_id(store, 4999) == 0);   // a2 still waits behind a1, which is not due yet
+        int64_t a1_again = claim_id(store, 5000);
+        CHECK(a1_again == a1);
+        REQUIRE(store.finish_inbox_event(a1, InboxOutcome::done, "lead 21001 updated", 0));
+        int64_t a2 = claim_id(store, 5000);
+        CHECK(a2 > a1);
+        REQUIRE(store.finish_inbox_event(b1, InboxOutcome::failed, "Kommo 400: field refused", 0));
+        counts = store.inbox_counts();
+        CHECK(counts->processing == 1);
+        CHECK(counts->done == 1);
+        CHECK(counts->failed == 1);
+        CHECK(counts->oldest_pending_at_ms == 0);
+
+        // A crash: what was being processed is handed out again.
+        CHECK(*store.requeue_interrupted_events() == 1);
+        CHECK(claim_id(store, 5000) == a2);
+        auto state = store.inbox_event_state(1, a1);
+        REQUIRE(state);
+        CHECK((*state)->first == "done");
+        CHECK((*state)->second == "lead 21001 updated");
+        CHECK_FALSE(store.inbox_event_state(2, a1)->has_value());   // another account's event is not there for it
+    });
+}
+
+TEST_CASE("store: a failed event is listed with its error and repeated once however often the admin asks") {
+    on_each_backend([](Store& store) {
+        REQUIRE(*store.append_to_inbox({event(70000001, "a1", 1000), event(70000002, "b1", 2000)}) == 2);
+        int64_t first = claim_id(store), second = claim_id(store);
+        REQUIRE(store.finish_inbox_event(first, InboxOutcome::failed, "first error", 0));
+        REQUIRE(store.finish_inbox_event(second, InboxOutcome::failed, "second error", 0));
+        auto failed = store.failed_inbox_events(1, 10);
+        REQUIRE(failed);
+        REQUIRE(failed->size() == 2);
+        CHECK((*failed)[0].event.id == second);   // newest first
+        CHECK((*failed)[0].last_error == "second error");
+        auto between = store.failed_events_between(1, 1500, 3000, 10);
+        REQUIRE(between);
+        REQUIRE(between->size() == 1);
+        CHECK((*between)[0].event.id == second);
+
+        CHECK(**store.repeat_inbox_event(1, first, 3000) == "pending");
+        CHECK(**store.repeat_inbox_event(1, first, 3000) == "pending");   // twice is once
+        CHECK_FALSE(store.repeat_inbox_event(2, first, 3000)->has_value());
+        CHECK(claim_id(store, 3000) == first);
+        CHECK(claim_id(store, 3000) == 0);
+        CHECK(**store.repeat_inbox_event(1, first, 3000) == "processing");   // not failed now: left as it is
+    });
+}
+
+TEST_CASE("store: the request history by period, type and page; pruning leaves unfinished events and newer entries") {
+    on_each_backend([](Store& store) {
+        auto entry = [](int64_t at, const char* direction, const char* kind, int status) {
+            return HistoryEntry{0, at, 1, direction, kind, "POST", "/x", status, status >= 400 ? "refused" : "", "{\"req\":1}", "{\"res\":1}", 5};
+        };
+        REQUIRE(store.add_history(entry(1000, "in", "altegio.webhook", 200)));
+        REQUIRE(store.add_history(entry(2000, "out", "kommo.create_lead", 400)));
+        REQUIRE(store.add_history(entry(3000, "out", "altegio.get_record", 200)));
+        REQUIRE(store.add_history(entry(4000, "out", "alert.kommo_blocked", 403)));
+        REQUIRE(store.append_webhook({event(70000001, "a1", 4500)}, entry(4500, "in", "altegio.webhook", 200)));
+
+        auto all = store.find_history(HistoryQuery{1, 0, 10000, {}, 0, 10});
+        REQUIRE(all);
+        REQUIRE(all->size() == 5);
+        CHECK((*all)[0].at_ms == 4500);   // newest first
+        CHECK((*all)[0].request_body.empty());   // bodies only through history_entry
+        auto requests = store.find_history(HistoryQuery{1, 1500, 10000, {"kommo_request", "altegio_request"}, 0, 10});
+        REQUIRE(requests->size() == 2);
+        CHECK((*requests)[0].kind == "altegio.get_record");
+        auto page = store.find_history(HistoryQuery{1, 0, 10000, {}, (*all)[1].id, 2});   // the page after the first two
+        REQUIRE(page->size() == 2);
+        CHECK((*page)[0].id == (*all)[2].id);
+        auto whole = store.history_entry(1, (*all)[3].id);
+        REQUIRE(whole);
+        REQUIRE(*whole);
+        CHECK((*whole)->request_body == "{\"req\":1}");
+        CHECK((*whole)->error == "refused");
+        CHECK_FALSE(store.history_entry(2, (*all)[3].id)->has_value());
+        CHECK(**store.latest_history_at(1, "alert.kommo_blocked", 0) == 4000);
+        CHECK_FALSE(store.latest_history_at(1, "alert.kommo_blocked", 4001)->has_value());
+
+        // Retention: the account's entries and finished events from before 4,200 ms go; an unfinished event stays.
+        REQUIRE(*store.append_to_inbox({event(70000002, "b1", 100), event(70000003, "c1", 200)}) == 2);
+        int64_t a1 = claim_id(store), b1 = claim_id(store), c1 = claim_id(store);
+        REQUIRE(store.finish_inbox_event(a1, InboxOutcome::done, "ok", 0));   // finished, but received at 4,500
+        REQUIRE(store.finish_inbox_event(b1, InboxOutcome::done, "ok", 0));   // finished, received at 100: goes
+        REQUIRE(store.finish_inbox_event(c1, InboxOutcome::retry, "Kommo 500", 0));   // waits for another try
+        auto removed = store.prune(1, 4200);
+        REQUIRE(removed);
+        CHECK(*removed == 5);   // four history entries and b1
+        CHECK(store.find_history(HistoryQuery{1, 0, 10000, {}, 0, 10})->size() == 1);
+        CHECK(store.inbox_counts()->done == 1);
+        CHECK(store.inbox_counts()->pending == 1);   // c1 still waits, whatever its age
+    });
+}
+
+TEST_CASE("store: the reconciler's watermark per branch, and when a branch's last webhook came") {
+    on_each_backend([](Store& store) {
+        CHECK(*store.reconciler_watermark(1, 400001) == "");
+        REQUIRE(store.save_reconciler_watermark(1, 400001, "2026-11-22 10:00:00"));
+        REQUIRE(store.save_reconciler_watermark(1, 400001, "2026-11-22 10:05:00"));
+        CHECK(*store.reconciler_watermark(1, 400001) == "2026-11-22 10:05:00");
+        CHECK(*store.reconciler_watermark(1, 400002) == "");
+        CHECK(*store.last_webhook_at(1, 400001) == 0);
+        REQUIRE(*store.append_to_inbox({event(70000001, "a1", 7000), event(70000002, "b1", 8000)}) == 2);
+        CHECK(*store.last_webhook_at(1, 400001) == 8000);
+    });
+}
+
+TEST_CASE("store: a Kommo user's Altegio account, replaced when linked again") {
+    on_each_backend([](Store& store) {
+        REQUIRE(store.save_installation(installation(1, "k")));
+        REQUIRE(store.save_user_link(1, UserLink{9002, 501, "Ольга Смирнова", "token-a", 1000}));
+        REQUIRE(store.save_user_link(1, UserLink{9002, 502, "Ольга С.", "token-b", 2000}));
+        auto links = store.user_links(1);
+        REQUIRE(links);
+        REQUIRE(links->size() == 1);
+        CHECK((*links)[0].altegio_user_id == 502);
+        CHECK((*links)[0].user_token == "token-b");
+        CHECK((*links)[0].altegio_user_name == "Ольга С.");
+    });
+}
