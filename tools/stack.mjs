@@ -84,10 +84,11 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
   };
   let relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir, ...relayArgs],
     relayEnvironment, log);
-  const killRelay = () => new Promise((done) => {
-    if (relay.exitCode !== null || relay.signalCode !== null) return done();
-    relay.once('exit', () => done());
-    relay.kill('SIGKILL');
+  // Stops the relay with `signal` (SIGKILL: a crash; SIGTERM: systemctl stop) and resolves with how it exited.
+  const killRelay = (signal = 'SIGKILL') => new Promise((done) => {
+    if (relay.exitCode !== null || relay.signalCode !== null) return done({ code: relay.exitCode, signal: relay.signalCode });
+    relay.once('exit', (code, exitSignal) => done({ code, signal: exitSignal }));
+    relay.kill(signal);
   });
   const startRelay = async () => {
     relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir, ...relayArgs],
@@ -128,6 +129,16 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     listUrl: (lang = 'en', pipeline = 7700001) => `${sandboxUrl}/leads/pipeline/${pipeline}?lang=${lang}`,
     settingsUrl: (lang = 'en', user = 9001) => `${sandboxUrl}/settings/widgets/kommo_altegio?lang=${lang}&user=${user}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
+    // Altegio staff make a record for the Moscow stylist for a new client; the sandbox then sends its webhook.
+    staffCreates: async (datetime, name, phone) => {
+      const made = await fetch(`${sandboxUrl}/__sandbox/altegio/records`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ company_id: 400001, staff_id: 5001, services: [{ id: 7001 }], datetime, save_if_busy: true,
+                               client: { name, phone } }),
+      });
+      if (made.status !== 201) throw new Error(`the sandbox refused the record: ${made.status} ${await made.text()}`);
+      return (await made.json()).record;
+    },
   };
 }
 

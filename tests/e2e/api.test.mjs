@@ -53,3 +53,34 @@ test('an expired Kommo access token is refreshed once and the call succeeds', as
   for (const reply of replies) assert.equal(reply.status, 200);
   assert.equal((await stack.state()).kommo.refreshes, before + 1);
 });
+
+// systemctl stop sends SIGTERM: the relay stops taking requests, lets its workers finish the events they hold
+// (here: while Kommo answers slowly) and exits 0, leaving nothing "processing" for the next start to take back.
+test('SIGTERM lets the workers finish the events they hold, then the relay exits cleanly', async () => {
+  const inbox = async () => {
+    const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();
+    const of = (state) => Number((text.match(new RegExp(`kb_inbox_events\\{state="${state}"\\} (\\d+)`)) || [])[1] || 0);
+    return { processing: of('processing'), done: of('done'), pending: of('pending') };
+  };
+  const doneBefore = (await inbox()).done;
+  const slow = await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ target: 'kommo', status: 0, delay_ms: 1500, count: 3 }),
+  });
+  assert.equal(slow.status, 201);
+  await stack.staffCreates('2027-03-02T11:00:00+03:00', 'Pablo Ruiz', '+34 622 000 111');
+  const deadline = Date.now() + 15000;
+  while ((await inbox()).processing === 0) {
+    assert.ok(Date.now() < deadline, 'a worker took the record\'s event');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const asked = Date.now();
+  const exit = await stack.killRelay('SIGTERM');
+  assert.deepEqual(exit, { code: 0, signal: null }, 'the relay exited by itself, with 0');
+  assert.ok(Date.now() - asked < 20000, 'and in good time');
+  await stack.startRelay();
+  assert.ok(!stack.relayLogs().some((line) => line.includes('interrupted by a stop')), 'no event was left half-done');
+  const after = await inbox();
+  assert.equal(after.processing + after.pending, 0);
+  assert.equal(after.done, doneBefore + 1);
+});

@@ -47,17 +47,6 @@ async function relayGet(path) {
   return reply.json();
 }
 
-// A record Altegio staff make for the Moscow stylist for a new client (the sandbox then sends its webhook).
-async function staffCreates(datetime, name, phone) {
-  const made = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ company_id: 400001, staff_id: 5001, services: [{ id: 7001 }], datetime, save_if_busy: true,
-                           client: { name, phone } }),
-  });
-  assert.equal(made.status, 201);
-  return (await made.json()).record;
-}
-
 async function gone(page, id) {
   await page.waitForFunction((wanted) => window.kbWidget && !window.kbWidget.controls()[wanted], id, { timeout: 15000, polling: 50 });
 }
@@ -121,7 +110,7 @@ test('a new account is set up from the settings page and its first record moves 
 
   // The first synchronised record: made by Altegio staff for a new client, it becomes a lead; confirmed, it moves.
   const before = await stack.state();
-  const record = await staffCreates('2027-03-10T12:00:00+03:00', 'Вера Настройкина', '+79035550101');
+  const record = await stack.staffCreates('2027-03-10T12:00:00+03:00', 'Вера Настройкина', '+79035550101');
   const lead = await waitUntil('the new lead', async () =>
     (await stack.state()).kommo.leads.find((l) => l.name.includes('Вера Настройкина') && !before.kommo.leads.some((b) => b.id === l.id)));
   const changed = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records/${record.id}/change`, {
@@ -141,7 +130,7 @@ test('a failed request is found in the history, its payloads opened, and repeate
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ target: 'kommo', path_contains: '/leads/complex', status: 400, count: 1 }),
   });
-  await staffCreates('2027-03-11T12:00:00+03:00', 'Ирина Повторова', '+79035550202');
+  await stack.staffCreates('2027-03-11T12:00:00+03:00', 'Ирина Повторова', '+79035550202');
   await waitUntil('the failed event', async () => /state="failed"\} [1-9]/.test(await (await fetch(`${stack.relayUrl}/metrics`)).text()));
   const hasLead = async () => (await stack.state()).kommo.leads.some((l) => l.name.includes('Ирина Повторова'));
   assert.equal(await hasLead(), false);
