@@ -46,6 +46,14 @@ inline void configure(World& world, bool no_lead_for_altegio_records = false) {
     REQUIRE(store.save_installation(*installation));
 }
 
+// configure(), and a task for every new record.
+inline void configure_with_task_on_new_record(World& world) {
+    configure(world);
+    auto settings = settings_of(world);
+    settings.automation.task_on_new_record = true;
+    save_settings(world, settings);
+}
+
 // Waits until the sandbox has delivered every webhook and the inbox has nothing left to do.
 inline void settle(World& world) {
     for (int i = 0; i < 1000; ++i) {

@@ -1,4 +1,5 @@
-// Webhook intake and the durable inbox: nothing lost, nothing stored twice, order kept per record.
+// Webhook intake into the durable inbox: nothing lost, nothing stored twice (the inbox's order, retries and
+// requeueing after a crash are the store contract's, test_store_contract.cpp).
 #include "world.hpp"
 
 #include <thread>
@@ -24,19 +25,6 @@ http::Response post_hook(World& world, const std::string& key, const std::string
 Json record_event(int64_t record, const std::string& change, int attendance = 1) {
     return Json{{"company_id", 400001}, {"resource", "record"}, {"resource_id", record}, {"status", "update"},
                 {"data", Json{{"id", record}, {"company_id", 400001}, {"attendance", attendance}, {"last_change_date", change}}}};
-}
-
-store::InboxEvent event(int64_t record, const std::string& key) {
-    store::InboxEvent e;
-    e.account_id = 1;
-    e.source = "altegio";
-    e.company_id = 400001;
-    e.resource = "record";
-    e.resource_id = record;
-    e.event_type = "update";
-    e.dedupe_key = key;
-    e.body = "{}";
-    return e;
 }
 
 }  // namespace
@@ -86,35 +74,4 @@ TEST_CASE("a record changed by Altegio staff reaches the inbox through the sandb
     world.control("POST", "/__sandbox/altegio/records/" + std::to_string(records[0]["id"].get<int64_t>()) + "/change", Json{{"attendance", 1}});
     for (int i = 0; i < 200 && world.relay->store().inbox_counts()->pending == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     CHECK(world.relay->store().inbox_counts()->pending == 1);
-}
-
-TEST_CASE("events are claimed in order per record and in parallel across records; retries keep the order") {
-    World world;
-    auto& store = world.relay->store();
-    REQUIRE(store.append_to_inbox({event(1, "a1"), event(1, "a2"), event(2, "b1"), event(1, "a3")}));
-    auto a1 = store.claim_inbox_event(0);
-    auto b1 = store.claim_inbox_event(0);   // record 1 is busy: record 2 may go ahead
-    REQUIRE(*a1);
-    REQUIRE(*b1);
-    CHECK((*a1)->dedupe_key == "a1");
-    CHECK((*b1)->dedupe_key == "b1");
-    CHECK_FALSE(*store.claim_inbox_event(0));   // a2 waits for a1
-    REQUIRE(store.finish_inbox_event((*a1)->id, store::InboxOutcome::retry, "Kommo 503", 1000));
-    CHECK_FALSE(*store.claim_inbox_event(500));   // a1 is not due yet, and a2 must not overtake it
-    auto retried = store.claim_inbox_event(1000);
-    REQUIRE(*retried);
-    CHECK((*retried)->dedupe_key == "a1");
-    CHECK((*retried)->attempts == 2);
-    REQUIRE(store.finish_inbox_event((*retried)->id, store::InboxOutcome::done, "updated lead", 0));
-    CHECK((*store.claim_inbox_event(1000))->dedupe_key == "a2");
-}
-
-TEST_CASE("after a crash, events left in processing are taken again") {
-    World world;
-    auto& store = world.relay->store();
-    REQUIRE(store.append_to_inbox({event(7, "x")}));
-    REQUIRE(*store.claim_inbox_event(0));
-    CHECK(store.inbox_counts()->processing == 1);
-    CHECK(*store.requeue_interrupted_events() == 1);
-    CHECK((*store.claim_inbox_event(0))->dedupe_key == "x");
 }

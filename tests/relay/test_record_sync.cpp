@@ -116,10 +116,7 @@ TEST_CASE("a record made in the same second as the reconciler's last look, its w
 TEST_CASE("a second 'create' of a record already applied (the reconciler's later copy) notes a change, not a second creation") {
     World world(1000.0, 2);
     world.install();
-    configure(world);
-    auto settings = settings_of(world);
-    settings.automation.task_on_new_record = true;
-    save_settings(world, settings);
+    configure_with_task_on_new_record(world);
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
     settle(world);
     auto lead_id = world.relay->store().lead_of_record(400001, record["id"]);

@@ -214,10 +214,7 @@ TEST_CASE("Kommo's 403 page for a blocked account pauses every call for that acc
 TEST_CASE("an event tried again adds no second lead, task or note") {
     World world(1000.0, 0);
     world.install();
-    configure(world);
-    auto settings = settings_of(world);
-    settings.automation.task_on_new_record = true;
-    save_settings(world, settings);
+    configure_with_task_on_new_record(world);
     staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
     delivered(world);
     auto event = world.relay->store().claim_inbox_event(std::numeric_limits<int64_t>::max() / 2);
