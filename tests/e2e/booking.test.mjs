@@ -351,6 +351,41 @@ test('editing a record from the account\'s log over the leads list', async () =>
   await page.close();
 });
 
+// Over the leads list: a record made by Altegio staff today is cancelled from its row, after the question.
+test('cancelling a record from the account\'s log over the leads list', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const record = await stack.staffCreates(`${today}T21:30:00+03:00`, 'Олег Отменов', '+79035550303');
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(stack.listUrl('ru'));
+  await page.click('.kb-altegio-list-button');
+  await click(page, 'period_week');
+  await control(page, `log_actions_${record.id}`);
+  await page.waitForFunction(() => !('loading' in window.kbWidget.controls()), null, { timeout: 15000, polling: 50 });
+  await click(page, `log_actions_${record.id}`);
+  await click(page, `log_cancel_${record.id}`);
+  await control(page, `cancel_yes_${record.id}`);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'list-ru-cancel-question.png') });
+  assert.equal((await stack.state()).altegio.records.find((r) => r.id === record.id).deleted, false, 'nothing happens before "yes"');
+  await click(page, `cancel_yes_${record.id}`);
+  // Altegio has the record deleted; the row stays, marked cancelled, without actions.
+  const deadline = Date.now() + 15000;
+  while (!(await stack.state()).altegio.records.find((r) => r.id === record.id).deleted) {
+    assert.ok(Date.now() < deadline, 'the record is deleted in Altegio');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await page.waitForFunction((id) => {
+    const controls = window.kbWidget.controls();
+    return controls[`log_row_${id}`] && !controls[`log_actions_${id}`] && !controls.loading;
+  }, record.id, { timeout: 15000, polling: 50 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(screenshots, 'list-ru-cancelled.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // The keyboard as people use it: the system clipboard both ways (Spanish letters), Tab from field to field,
 // Enter to book.
 test('keyboard and clipboard: copy and paste with the system clipboard, Tab between fields, Enter books', async () => {
