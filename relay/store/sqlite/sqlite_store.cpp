@@ -50,8 +50,21 @@ auto guarded(Body&& body) -> decltype(body()) {
     }
 }
 
-void apply_migrations(SQLite::Database& db) {
+// Brings the database up to this binary's schema. A database a newer relay has already migrated is refused,
+// not used: this binary would misread what the newer one wrote (a rollback needs the backup taken before).
+Result<void> apply_migrations(SQLite::Database& db, const std::string& path) {
     db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    int64_t known = 0;
+    for (const auto& migration : sqlite_migrations) known = std::max<int64_t>(known, migration.first);
+    int64_t found = 0;
+    {
+        SQLite::Statement newest(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        if (newest.executeStep()) found = newest.getColumn(0).getInt64();
+    }   // finalised here: an open read would keep the migrations' schema changes waiting
+    if (found > known)
+        return fail(Errc::not_configured, "ui.error.storage",
+                    "the database " + path + " has schema version " + std::to_string(found) + ", newer than this relay knows (" +
+                        std::to_string(known) + "): run the relay that wrote it, or restore the backup taken before that upgrade");
     for (const auto& [version, sql] : sqlite_migrations) {
         SQLite::Statement seen(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
         seen.bind(1, version);
@@ -64,6 +77,7 @@ void apply_migrations(SQLite::Database& db) {
         mark.exec();
         transaction.commit();
     }
+    return {};
 }
 
 Booking read_booking(SQLite::Statement& row) {
@@ -96,7 +110,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
         db->exec("PRAGMA synchronous = FULL");   // a 2xx must mean the row survives a power cut
         db->exec("PRAGMA foreign_keys = ON");
         db->setBusyTimeout(5000);
-        apply_migrations(*db);
+        if (auto migrated = apply_migrations(*db, path); !migrated) return tl::unexpected(migrated.error());
         auto reader = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
         reader->setBusyTimeout(5000);
         return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), std::move(reader), box));

@@ -1,0 +1,32 @@
+// What only the SQLite backend does (the shared contract is in test_store_contract.cpp): its schema version.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include "relay/crypto/secret_box.hpp"
+#include "relay/store/sqlite/sqlite_store.hpp"
+#include "world.hpp"   // temp_database_path
+
+using namespace kb;
+
+TEST_CASE("sqlite: a database a newer relay migrated is refused with a message that says so; an older one is brought up to date") {
+    auto box = *crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text());
+    std::string path = testing::temp_database_path();
+    {
+        auto store = store::SqliteStore::open(path, box);
+        REQUIRE(store);
+        REQUIRE((*store)->save_installation(store::Installation{31000001, "bella", "https://bella.kommo.com", "a", "r", 1, "", "key"}));
+    }
+    {
+        auto again = store::SqliteStore::open(path, box);   // reopening the same version changes nothing
+        REQUIRE(again);
+        CHECK((*again)->find_installation(31000001)->has_value());
+    }
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (9999, 0)");   // as a future relay would
+    }
+    auto refused = store::SqliteStore::open(path, box);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::not_configured);
+    CHECK(refused.error().detail.find("schema version 9999, newer than this relay knows") != std::string::npos);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
