@@ -144,7 +144,7 @@ http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& 
         RateLimiter::Slot slot = limiter ? limiter->acquire() : 0;
         auto started = std::chrono::steady_clock::now();
         if (m_metrics && started - asked > std::chrono::milliseconds(1))
-            m_metrics->count_rate_limit_wait(info.kind.substr(0, info.kind.find('.')), started - asked);
+            m_metrics->count_rate_limit_wait(info.kind, started - asked);
         response = m_transport.send(request);
         if (limiter) limiter->release(slot);
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);

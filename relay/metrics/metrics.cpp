@@ -4,7 +4,9 @@
 #include <cstdio>
 
 namespace kb::metrics {
+namespace {
 
+// "ok" (1xx–3xx), "429", "4xx", "5xx", or "no_answer" (status 0: timeout, refused, reset).
 std::string outcome_of(int status) {
     if (status == 0) return "no_answer";
     if (status == 429) return "429";
@@ -13,15 +15,18 @@ std::string outcome_of(int status) {
     return "ok";
 }
 
+std::string target_of(const std::string& kind) { return kind.substr(0, kind.find('.')); }   // "kommo", "altegio"
+
+}  // namespace
+
 void Metrics::count_call(const std::string& kind, int status) {
-    std::string target = kind.substr(0, kind.find('.'));
     std::lock_guard lock(m_mutex);
-    ++m_calls[{target, kind, outcome_of(status)}];
+    ++m_calls[{target_of(kind), kind, outcome_of(status)}];
 }
 
-void Metrics::count_rate_limit_wait(const std::string& target, std::chrono::nanoseconds waited) {
+void Metrics::count_rate_limit_wait(const std::string& kind, std::chrono::nanoseconds waited) {
     std::lock_guard lock(m_mutex);
-    auto& [count, seconds] = m_waits[target];
+    auto& [count, seconds] = m_waits[target_of(kind)];
     ++count;
     seconds += std::chrono::duration<double>(waited).count();
 }

@@ -17,16 +17,13 @@
 
 namespace kb::metrics {
 
-// "ok" (1xx–3xx), "429", "4xx", "5xx", or "no_answer" (status 0: timeout, refused, reset).
-std::string outcome_of(int status);
-
 class Metrics {
 public:
     // One answered (or unanswered) outgoing request; `kind` is "kommo.create_lead", "altegio.book_times"…,
     // its target the part before the dot.
     void count_call(const std::string& kind, int status);
-    // A call that had to wait for its rate limiter, and how long.
-    void count_rate_limit_wait(const std::string& target, std::chrono::nanoseconds waited);
+    // A call of this kind that had to wait for its rate limiter, and how long (counted per target).
+    void count_rate_limit_wait(const std::string& kind, std::chrono::nanoseconds waited);
     std::string render(const store::Store::InboxCounts& inbox, int64_t now_ms) const;
 
 private:
