@@ -31,6 +31,17 @@ async function openCard(lead, lang, ready = 'branch') {
   return { page, errors };
 }
 
+// Opens the leads list and the account's log over it, on this week's records.
+async function openAccountLog(lang) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(stack.listUrl(lang));
+  await page.click('.kb-altegio-list-button');
+  await click(page, 'period_week');
+  return { page, errors };
+}
+
 function fieldValue(lead, fields, code) {
   const field = fields.find((f) => f.code === code);
   const value = (lead.custom_fields_values || []).find((v) => v.field_id === field.id);
@@ -244,12 +255,7 @@ test('booking a seat in a group event', async () => {
 for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers mornings'], ['ru', 21001, 'Первый визит'],
                                      ['es', 21002, 'Primera visita, alérgica al tinte']]) {
   test(`the account's record log over the leads list (${lang})`, async () => {
-    const page = await browser.context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(stack.listUrl(lang));
-    await page.click('.kb-altegio-list-button');
-    await click(page, 'period_week');
+    const { page, errors } = await openAccountLog(lang);
     // (The booking test edited its record: the comment now ends with " (2)".)
     const record = (await stack.state()).altegio.records.find((r) => r.comment.startsWith(comment) && r.api_id.startsWith('kb-'));
     assert.ok(record, 'the booking test made this record');
@@ -313,12 +319,7 @@ test('a slot taken in the meantime shows the message in the user language, and n
 
 // Over the leads list: a record opened from its row's actions, moved to another time with a comment, saved.
 test('editing a record from the account\'s log over the leads list', async () => {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(stack.listUrl('es'));
-  await page.click('.kb-altegio-list-button');
-  await click(page, 'period_week');
+  const { page, errors } = await openAccountLog('es');
   const record = (await stack.state()).altegio.records.find((r) => r.client && r.client.name === 'Sofía Martín');
   assert.ok(record, 'the seeded Madrid record');
   await control(page, `log_actions_${record.id}`);
@@ -355,12 +356,7 @@ test('editing a record from the account\'s log over the leads list', async () =>
 test('cancelling a record from the account\'s log over the leads list', async () => {
   const today = new Date().toISOString().slice(0, 10);
   const record = await stack.staffCreates(`${today}T21:30:00+03:00`, 'Олег Отменов', '+79035550303');
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(stack.listUrl('ru'));
-  await page.click('.kb-altegio-list-button');
-  await click(page, 'period_week');
+  const { page, errors } = await openAccountLog('ru');
   await control(page, `log_actions_${record.id}`);
   await page.waitForFunction(() => !('loading' in window.kbWidget.controls()), null, { timeout: 15000, polling: 50 });
   await click(page, `log_actions_${record.id}`);
