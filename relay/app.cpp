@@ -1,6 +1,8 @@
 #include "relay/app.hpp"
 
 #include "relay/hooks/intake.hpp"
+#include "relay/store/postgres/pg_store.hpp"
+#include "relay/store/sqlite/sqlite_store.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -25,6 +27,20 @@ std::string origin_of(const std::string& url) {
     return url.substr(0, path);
 }
 
+// PostgreSQL when a URL is given (several relays may share it), else the SQLite file (one relay).
+Result<std::unique_ptr<store::Store>> open_store(const RelayConfig& config, const crypto::SecretBox& box) {
+    if (!config.database_url.empty()) {
+        if (config.database_url.rfind("postgresql://", 0) != 0 && config.database_url.rfind("postgres://", 0) != 0)
+            return fail(Errc::not_configured, "ui.error.storage", "KB_DATABASE_URL must start with postgresql:// (or postgres://)");
+        auto opened = store::PgStore::open(config.database_url, box, config.workers.threads + 8);
+        if (!opened) return tl::unexpected(opened.error());
+        return std::unique_ptr<store::Store>(std::move(*opened));
+    }
+    auto opened = store::SqliteStore::open(config.database_path, box);
+    if (!opened) return tl::unexpected(opened.error());
+    return std::unique_ptr<store::Store>(std::move(*opened));
+}
+
 }  // namespace
 
 bool is_kommo_origin(const std::string& origin) {
@@ -35,6 +51,7 @@ bool is_kommo_origin(const std::string& origin) {
 Result<RelayConfig> relay_config_from_environment() {
     RelayConfig c;
     c.database_path = env("KB_DB_PATH", "relay.db");
+    c.database_url = env("KB_DATABASE_URL");
     c.master_key_hex = env("KB_MASTER_KEY");
     if (c.master_key_hex.empty()) {
         if (std::string file = env("KB_MASTER_KEY_FILE"); !file.empty()) {
@@ -79,7 +96,7 @@ Result<RelayConfig> relay_config_from_environment() {
 Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, http::Transport& transport, Clock clock) {
     auto box = crypto::SecretBox::from_key_text(config.master_key_hex);
     if (!box) return tl::unexpected(box.error());
-    auto store = store::SqliteStore::open(config.database_path, *box);
+    auto store = open_store(config, *box);
     if (!store) return tl::unexpected(store.error());
 
     std::unique_ptr<RelayApp> app(new RelayApp());
@@ -87,7 +104,9 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_clock = clock ? clock : Clock(system_clock_seconds);
     app->m_store = std::move(*store);
     app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store, &app->m_metrics);
-    app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second);
+    // Altegio counts per IP: relays sharing a store are taken to share one address too.
+    app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second,
+                                                                    app->m_store->shared() ? app->m_store.get() : nullptr, "altegio");
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);

@@ -14,7 +14,6 @@
 #include "relay/http/transport.hpp"
 #include "relay/services/booking_service.hpp"
 #include "relay/services/installation_service.hpp"
-#include "relay/store/sqlite/sqlite_store.hpp"
 #include "relay/sync/client_sync.hpp"
 #include "relay/sync/reconciler.hpp"
 #include "relay/sync/record_sync.hpp"
@@ -24,7 +23,8 @@
 namespace kb {
 
 struct RelayConfig {
-    std::string database_path = "relay.db";
+    std::string database_path = "relay.db";     // SQLite, for one relay
+    std::string database_url;                   // PostgreSQL (postgresql://...), shared by several relays; wins when set
     std::string master_key_hex;                 // 64 hex characters; seals tokens at rest
     std::string public_url;                     // how Kommo and the widget reach the relay, e.g. https://relay.example.com
     clients::KommoConfig kommo;                 // client id, secret, redirect URI
@@ -61,7 +61,7 @@ private:
     RelayApp() = default;
     RelayConfig m_config;
     Clock m_clock;
-    std::unique_ptr<store::SqliteStore> m_store;
+    std::unique_ptr<store::Store> m_store;
     metrics::Metrics m_metrics;
     std::unique_ptr<clients::CallLog> m_call_log;
     std::unique_ptr<clients::RateLimiter> m_altegio_limiter;

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     spdlog::info("relay listening on http://{}:{}", host, bound);
+    if (reconcile_seconds > 0) (*app)->reconciler().set_lease(std::chrono::seconds(3 * reconcile_seconds));
     std::signal(SIGINT, [](int) { g_stop = 1; });
     std::signal(SIGTERM, [](int) { g_stop = 1; });
     auto last_reconcile = std::chrono::steady_clock::now() - std::chrono::hours(24);   // once at start

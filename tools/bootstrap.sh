@@ -17,7 +17,7 @@ packages=(
   clang libclang-rt-14-dev
   emscripten
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libexpected-dev libboost-json1.81-dev
-  libsqlitecpp-dev libsqlite3-dev libsodium-dev libspdlog-dev libcli11-dev doctest-dev
+  libsqlitecpp-dev libsqlite3-dev libpqxx-dev postgresql libsodium-dev libspdlog-dev libcli11-dev doctest-dev
   libglfw3-dev libbenchmark-dev
   fonts-noto-core chromium curl sqlite3
 )

@@ -23,16 +23,50 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
 
 }  // namespace
 
-RateLimiter::RateLimiter(double per_second) : m_limit(static_cast<size_t>(std::max(1.0, per_second))) {}
+RateLimiter::RateLimiter(double per_second, store::Store* shared, std::string key)
+    : m_limit(static_cast<size_t>(std::max(1.0, per_second))), m_shared(shared), m_key(std::move(key)) {}
 
-RateLimiter::Slot RateLimiter::acquire() { return take(true); }
+RateLimiter::Slot RateLimiter::acquire() {
+    Slot slot = take(true);
+    if (m_shared) {
+        if (auto place = take_shared_place()) {
+            std::lock_guard lock(m_mutex);
+            m_shared_places[slot] = *place;
+        }
+    }
+    return slot;
+}
+
+// Polls: the other relays' calls free their places without telling this process. A store that fails is logged
+// and the call goes on under this relay's own limit (the sync must not stop because the counter is unreachable).
+std::optional<int64_t> RateLimiter::take_shared_place() {
+    for (;;) {
+        auto place = m_shared->take_rate_place(m_key, static_cast<int32_t>(m_limit), now_ms());
+        if (!place) {
+            spdlog::error("shared rate limit {}: {}", m_key, place.error().detail);
+            return std::nullopt;
+        }
+        if (*place) return *place;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
 
 void RateLimiter::wait_until_ready() { take(false); }
 
 void RateLimiter::release(Slot slot) {
-    std::lock_guard lock(m_mutex);
-    if (auto it = m_slots.find(slot); it != m_slots.end()) it->second = std::chrono::steady_clock::now();
-    m_released.notify_all();
+    std::optional<int64_t> place;
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_slots.find(slot); it != m_slots.end()) it->second = std::chrono::steady_clock::now();
+        if (auto it = m_shared_places.find(slot); it != m_shared_places.end()) {
+            place = it->second;
+            m_shared_places.erase(it);
+        }
+        m_released.notify_all();
+    }
+    if (place)
+        if (auto released = m_shared->release_rate_place(*place, now_ms()); !released)
+            spdlog::error("shared rate limit {}: {}", m_key, released.error().detail);
 }
 
 RateLimiter::Slot RateLimiter::take(bool consume) {

@@ -37,21 +37,27 @@ struct CallInfo {
 // a call holds its place from the moment it is sent until one second after its answer came back. (Counting
 // only start times lets jitter bunch calls at the server; a call the server counts lies between its sending
 // and its answer, so this rule bounds any server-side window.) Calls go at once while there is room.
+// With a `shared` store (several relays on one database) a call also takes a place under `key` in the store,
+// so the limit holds for all relays together; the in-process count still keeps this relay's own threads in line.
 class RateLimiter {
 public:
     using Slot = uint64_t;
-    explicit RateLimiter(double per_second);
+    explicit RateLimiter(double per_second, store::Store* shared = nullptr, std::string key = {});
     Slot acquire();            // blocks until a call may go; pass the slot to release() when it is answered
     void release(Slot slot);
     void wait_until_ready();   // blocks until a call could go, without taking a place
 
 private:
     Slot take(bool consume);
+    std::optional<int64_t> take_shared_place();   // waits for a place in the store; none when the store failed
     std::mutex m_mutex;
     std::condition_variable m_released;
     size_t m_limit;
     Slot m_next = 1;
     std::map<Slot, std::optional<std::chrono::steady_clock::time_point>> m_slots;   // in flight, or answered at
+    store::Store* m_shared;
+    std::string m_key;
+    std::map<Slot, int64_t> m_shared_places;   // this relay's calls' places in the store
 };
 
 class CallLog {

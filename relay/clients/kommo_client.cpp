@@ -1,6 +1,7 @@
 #include "relay/clients/kommo_client.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <spdlog/spdlog.h>
 #include "relay/http/http_types.hpp"
 
@@ -12,6 +13,7 @@ namespace kommo = wire::kommo;
 namespace {
 
 constexpr int64_t refresh_margin_seconds = 300;   // refresh five minutes before expiry
+constexpr int64_t refresh_lease_ms = 30000;        // a refresh (with its retries) finishes within this, or its relay died
 
 // The list `_embedded.<name>` of a HAL reply; an empty list when the reply has none (204, or no member).
 Result<const Json*> embedded_list(const Json& body, const char* name) {
@@ -29,7 +31,8 @@ KommoClient::KommoClient(CallLog& log, store::Store& store, KommoConfig config, 
 RateLimiter& KommoClient::limiter_for(const std::string& api_base_url) {
     std::lock_guard lock(m_maps_mutex);
     auto& limiter = m_limiters[api_base_url];
-    if (!limiter) limiter = std::make_unique<RateLimiter>(m_config.requests_per_second);
+    if (!limiter)   // on a shared store the limit holds for every relay together
+        limiter = std::make_unique<RateLimiter>(m_config.requests_per_second, m_store.shared() ? &m_store : nullptr, "kommo:" + api_base_url);
     return *limiter;
 }
 
@@ -66,13 +69,44 @@ Result<KommoAccount> KommoClient::account(const std::string& api_base_url, const
 Result<KommoClient::Access> KommoClient::current_access(int64_t account_id, const std::string& rejected_token) {
     std::lock_guard refresh_lock(refresh_mutex_for(account_id));
     // Read under the lock: another caller may have refreshed while we waited.
-    auto found = m_store.find_installation(account_id);
-    if (!found) return tl::unexpected(found.error());
-    if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "the widget is not installed for this account");
-    store::Installation& installation = **found;
-    bool fresh = installation.access_expires_at - refresh_margin_seconds > m_clock();
-    if (fresh && installation.access_token != rejected_token) return Access{installation.api_base_url, installation.access_token};
+    auto read = [&]() -> Result<store::Installation> {
+        auto found = m_store.find_installation(account_id);
+        if (!found) return tl::unexpected(found.error());
+        if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "the widget is not installed for this account");
+        return std::move(**found);
+    };
+    auto usable = [&](const store::Installation& i) {
+        return i.access_expires_at - refresh_margin_seconds > m_clock() && i.access_token != rejected_token;
+    };
+    auto installation = read();
+    if (!installation) return tl::unexpected(installation.error());
+    if (usable(*installation)) return Access{installation->api_base_url, installation->access_token};
+    if (!m_store.shared()) return refresh(account_id, *installation);
 
+    // Several relays: one refresh per account across all of them, under the "refresh:<account>" lease. A relay
+    // that finds it taken waits for the other's new token instead of spending the single-use refresh token too.
+    const std::string lease = "refresh:" + std::to_string(account_id);
+    for (int tries = 0;; ++tries) {
+        auto taken = m_store.take_lease(lease, m_clock() * 1000, refresh_lease_ms);
+        if (!taken) return tl::unexpected(taken.error());
+        installation = read();   // after the lease too: the holder before us may have just finished
+        if (!installation || usable(*installation)) {
+            if (*taken) (void)m_store.release_lease(lease);
+            if (!installation) return tl::unexpected(installation.error());
+            return Access{installation->api_base_url, installation->access_token};
+        }
+        if (*taken) {
+            auto refreshed = refresh(account_id, *installation);
+            (void)m_store.release_lease(lease);
+            return refreshed;
+        }
+        if (tries * 100 > refresh_lease_ms)
+            return fail(Errc::upstream_unavailable, "ui.error.kommo_unavailable", "another relay's Kommo token refresh did not finish");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+Result<KommoClient::Access> KommoClient::refresh(int64_t account_id, const store::Installation& installation) {
     http::OutgoingRequest request{"POST", installation.api_base_url + "/oauth2/access_token", {},
                                   Json{{"client_id", m_config.client_id}, {"client_secret", m_config.client_secret},
                                        {"grant_type", "refresh_token"}, {"refresh_token", installation.refresh_token},

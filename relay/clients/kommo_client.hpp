@@ -1,9 +1,11 @@
 #pragma once
 // Kommo API v4 for the relay, per installation. Holds the OAuth rules:
 //   - an access token about to expire, or answered with 401, is refreshed;
-//   - refresh tokens are single-use, so one refresh per account runs at a time, and the new pair is
-//     persisted before it is used; a caller that waited on another's refresh uses its result.
-// Every call goes through the CallLog and the account's rate limiter (7 per second at most).
+//   - refresh tokens are single-use, so one refresh per account runs at a time (across relays too, under a lease
+//     in a shared store), and the new pair is persisted before it is used; a caller that waited on another's
+//     refresh uses its result.
+// Every call goes through the CallLog and the account's rate limiter (7 per second at most; counted for all
+// relays together when they share the store).
 // Lead updates from many workers share one PATCH /leads while they wait for the rate limiter (update_lead).
 // A 403 HTML page (Kommo has blocked the account's API) pauses every call for that account for
 // `blocked_pause_seconds` and writes an alert into the request history; a restarted relay reads that alert
@@ -101,6 +103,7 @@ private:
         std::string access_token;
     };
     Result<Access> current_access(int64_t account_id, const std::string& rejected_token);
+    Result<Access> refresh(int64_t account_id, const store::Installation& installation);   // spends the refresh token
     RateLimiter& limiter_for(const std::string& api_base_url);   // Kommo limits per account domain
     std::mutex& refresh_mutex_for(int64_t account_id);
     Result<std::vector<wire::kommo::FieldDefinition>> field_definitions(int64_t account_id, const std::string& entity);

@@ -1,7 +1,8 @@
 #pragma once
 // Everything the relay must not lose: installations (with sealed tokens), bookings in flight, record ↔ lead
-// links and the request history. One interface; SQLite now (store/sqlite), PostgreSQL later (store/postgres).
-// Implementations are safe to call from the HTTP thread pool.
+// links and the request history. One interface, two backends: SQLite (store/sqlite), the embedded default for
+// one relay, and PostgreSQL (store/postgres), which several relays share. Implementations are safe to call
+// from the HTTP thread pool.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -149,8 +150,13 @@ public:
     virtual Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) = 0;
     // done, retry at `next_attempt_at_ms`, or failed for good; `note` is the outcome or the last error.
     virtual Result<void> finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) = 0;
-    // After a crash: events left "processing" go back to "pending".
+    // After a crash of the only relay: every event left "processing" goes back to "pending".
     virtual Result<int32_t> requeue_interrupted_events() = 0;
+    // With several relays: events left "processing" by a relay whose "relay:<instance>" lease has run out (it
+    // died, or stopped) go back to "pending"; those of live relays are left alone.
+    virtual Result<int32_t> requeue_abandoned_events(int64_t now_ms) = 0;
+    // Hands back the events this relay has claimed and not finished (a graceful stop).
+    virtual Result<int32_t> hand_back_claimed_events() = 0;
     struct InboxCounts {
         int64_t pending = 0, processing = 0, done = 0, failed = 0;
         int64_t oldest_pending_at_ms = 0;   // when the longest-waiting pending event was received; 0 when none waits
@@ -188,6 +194,21 @@ public:
     // When the account's latest history entry of this kind at or after `since_ms` was written (e.g. the last
     // "Kommo blocked this account" alert, so a restarted relay keeps the pause); nullopt when none.
     virtual Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) = 0;
+
+    // [SECTION] several relays on one database ------------------------------------------------------------
+    // This relay process, as claimed events and leases name it: random per open().
+    virtual const std::string& instance_id() const = 0;
+    // Whether other relay processes may share this database (PostgreSQL): then the Kommo rate limit, the token
+    // refresh and the reconciler are coordinated through the store, not in process memory.
+    virtual bool shared() const = 0;
+    // Takes, or renews, the named lease for this relay until now_ms + ttl_ms; false while another relay holds it.
+    virtual Result<bool> take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) = 0;
+    virtual Result<void> release_lease(const std::string& name) = 0;
+    // A place among at most `limit` calls to `key` counted at once, across relays: a place is held from here until
+    // one second after release_rate_place (or a minute, for a relay that died with a call in flight). Its id, or
+    // none while every place is held.
+    virtual Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) = 0;
+    virtual Result<void> release_rate_place(int64_t place, int64_t now_ms) = 0;
 };
 
 }  // namespace kb::store

@@ -21,6 +21,12 @@ std::string earlier_by(const std::string& watermark, int64_t seconds) {
 
 Result<ReconcileReport> Reconciler::run_once() {
     ReconcileReport report;
+    if (m_store.shared()) {
+        auto mine = m_store.take_lease("reconciler", m_now_ms(), m_lease.count());
+        if (!mine) return tl::unexpected(mine.error());
+        report.skipped = !*mine;
+        if (report.skipped) return report;
+    }
     auto accounts = m_store.installed_accounts();
     if (!accounts) return tl::unexpected(accounts.error());
     for (int64_t account : *accounts) {

@@ -7,8 +7,15 @@ namespace kb::sync {
 
 Workers::Workers(store::Store& store, Handler handler, std::function<int64_t()> now_ms, WorkerOptions options)
     : m_store(store), m_handler(std::move(handler)), m_now_ms(std::move(now_ms)), m_options(std::move(options)) {
-    if (auto requeued = m_store.requeue_interrupted_events(); requeued && *requeued > 0)
+    if (m_store.shared()) {
+        if (auto taken = m_store.take_lease(lease_name(), m_now_ms(), m_options.relay_lease.count()); !taken)
+            spdlog::error("relay lease: {}", taken.error().detail);
+        if (auto requeued = m_store.requeue_abandoned_events(m_now_ms()); requeued && *requeued > 0)
+            spdlog::warn("{} events left by stopped relays are queued again", *requeued);
+        m_heartbeat = std::thread([this] { beat(); });
+    } else if (auto requeued = m_store.requeue_interrupted_events(); requeued && *requeued > 0) {
         spdlog::warn("{} events were interrupted by a stop and are queued again", *requeued);
+    }
     for (int i = 0; i < m_options.threads; ++i) m_threads.emplace_back([this] { run(); });
 }
 
@@ -16,6 +23,43 @@ Workers::~Workers() {
     m_stopping = true;
     m_wakeup.notify_all();
     for (auto& t : m_threads) t.join();
+    if (m_heartbeat.joinable()) m_heartbeat.join();
+    if (m_store.shared()) {
+        // Every worker finished its event before it stopped; anything still marked as ours goes back in line now
+        // rather than when the lease runs out.
+        if (auto handed = m_store.hand_back_claimed_events(); handed && *handed > 0)
+            spdlog::warn("{} claimed events handed back to the other relays", *handed);
+        (void)m_store.release_lease(lease_name());
+    }
+}
+
+std::string Workers::lease_name() const { return "relay:" + m_store.instance_id(); }
+
+void Workers::beat() {
+    auto period = std::max(std::chrono::milliseconds(50), m_options.relay_lease / 5);
+    int64_t last_renewed = 0;
+    while (!m_stopping) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_wakeup.wait_for(lock, period, [&] { return m_stopping.load(); });
+        }
+        if (m_stopping) break;
+        int64_t now = m_now_ms();
+        if (auto taken = m_store.take_lease(lease_name(), now, m_options.relay_lease.count()); !taken) {
+            spdlog::error("relay lease: {}", taken.error().detail);
+        } else {
+            // Silent longer than the lease (the database out of reach, the machine stalled): other relays may have
+            // taken this relay's events for abandoned and started them again.
+            if (last_renewed != 0 && now - last_renewed > m_options.relay_lease.count())
+                spdlog::error("this relay's lease ran out ({} ms without renewal): events it held may be worked on twice", now - last_renewed);
+            last_renewed = now;
+        }
+        auto requeued = m_store.requeue_abandoned_events(m_now_ms());
+        if (requeued && *requeued > 0) {
+            spdlog::warn("{} events of a relay that stopped answering are queued again", *requeued);
+            m_wakeup.notify_all();
+        }
+    }
 }
 
 void Workers::wake() { m_wakeup.notify_all(); }

@@ -1,7 +1,11 @@
 #pragma once
 // Worker threads that take events from the inbox, in order per record and in parallel across records, and
 // hand each to a handler. A failure is tried again with growing pauses (jitter added), then kept as failed
-// with its last error, visible in the request history. Started once per relay; stopped on destruction.
+// with its last error, visible in the request history. Started once per relay; stopped on destruction, when
+// the events in hand are finished and nothing claimed is kept.
+// On a store several relays share, this relay's claims are vouched for by its "relay:<instance>" lease, renewed
+// by a heartbeat; the heartbeat also puts back in line the events of relays whose lease ran out (killed, or cut
+// off from the database), so they are taken again, by this relay or another, in order per record.
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -17,6 +21,7 @@ struct WorkerOptions {
     int max_attempts = 10;
     std::vector<int64_t> retry_delays_ms{1000, 5000, 30000, 120000, 600000, 1800000, 3600000};   // then the last one
     std::chrono::milliseconds idle_poll{500};   // also wakes for retries that come due
+    std::chrono::milliseconds relay_lease{10000};   // shared store: a relay silent this long is taken for dead
 };
 
 class Workers {
@@ -28,6 +33,8 @@ public:
 
 private:
     void run();
+    std::string lease_name() const;
+    void beat();   // shared store: renews this relay's lease and requeues dead relays' events, until stopped
     store::Store& m_store;
     Handler m_handler;
     std::function<int64_t()> m_now_ms;
@@ -36,6 +43,7 @@ private:
     std::condition_variable m_wakeup;
     std::atomic<bool> m_stopping{false};
     std::vector<std::thread> m_threads;
+    std::thread m_heartbeat;
 };
 
 }  // namespace kb::sync

@@ -4,6 +4,7 @@
 // redirect to http://relay.test. Used by the relay tests (world.hpp) and the sync benchmark, which route both
 // names through routers instead of sockets.
 #include "relay/app.hpp"
+#include "relay/crypto/secret_box.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace kb::testing {

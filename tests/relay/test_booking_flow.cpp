@@ -76,8 +76,7 @@ TEST_CASE("installing creates the lead fields the booking writes, and stores the
     REQUIRE(installation);
     REQUIRE(*installation);
     CHECK((*installation)->access_token.rfind("kommo-at-", 0) == 0);
-    SQLite::Database raw(world.database, SQLite::OPEN_READONLY);
-    std::string sealed = raw.execAndGet("SELECT access_token_sealed FROM installations").getString();
+    std::string sealed = world.raw_value("SELECT access_token_sealed FROM installations");
     CHECK(sealed.find("kommo-at-") == std::string::npos);
     CHECK(sealed.size() > 40);
 }

@@ -1,8 +1,14 @@
-// The store contract: what the relay relies on from any backend (SQLite today, PostgreSQL next), checked on
-// each backend in `backends()`. Nothing here knows which backend it talks to.
+// The store contract: what the relay relies on from any backend, checked on each backend in `backends()`:
+// SQLite, and PostgreSQL when a server is there (the test command runs this suite under tools/with_postgres.sh).
+// Nothing here knows which backend it talks to.
 #include <doctest/doctest.h>
 #include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include "postgres_test_db.hpp"
 #include "relay/crypto/secret_box.hpp"
+#include "relay/store/postgres/pg_store.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
 #include "world.hpp"   // temp_database_path
 
@@ -11,26 +17,56 @@ using namespace kb::store;
 
 namespace {
 
+// Opens a store on one database; each call is another relay process's store on that same database.
+using Opener = std::function<std::unique_ptr<Store>()>;
+
 struct Backend {
     const char* name;
-    std::function<std::unique_ptr<Store>()> open;   // a fresh, empty store
+    std::function<std::optional<Opener>()> fresh_database;   // none when the backend is not available here
 };
 
 std::vector<Backend> backends() {
-    return {{"sqlite", [] {
-                 auto box = crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text());
-                 auto opened = SqliteStore::open(testing::temp_database_path(), *box);
-                 REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().detail));
-                 return std::unique_ptr<Store>(std::move(*opened));
+    static const auto box = *crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text());
+    return {{"sqlite",
+             []() -> std::optional<Opener> {
+                 std::string path = testing::temp_database_path();
+                 return Opener([path] {
+                     auto opened = SqliteStore::open(path, box);
+                     REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().detail));
+                     return std::unique_ptr<Store>(std::move(*opened));
+                 });
+             }},
+            {"postgres", []() -> std::optional<Opener> {
+                 auto url = testing::fresh_postgres_url();
+                 if (!url) return std::nullopt;
+                 return Opener([url = *url] {
+                     auto opened = PgStore::open(url, box);
+                     REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().detail));
+                     return std::unique_ptr<Store>(std::move(*opened));
+                 });
              }}};
 }
 
-// Runs `check` once per backend, on a fresh store.
+// Runs `check` once per available backend, on a fresh database.
 void on_each_backend(const std::function<void(Store&)>& check) {
     for (const auto& backend : backends()) {
+        auto open = backend.fresh_database();
+        if (!open) continue;
         INFO("backend: " << std::string(backend.name));
-        auto store = backend.open();
+        auto store = (*open)();
         check(*store);
+    }
+}
+
+// The same, with two relays' stores on one fresh database.
+void on_each_backend_with_two_relays(const std::function<void(Store&, Store&)>& check) {
+    for (const auto& backend : backends()) {
+        auto open = backend.fresh_database();
+        if (!open) continue;
+        INFO("backend: " << std::string(backend.name));
+        auto first = (*open)();
+        auto second = (*open)();
+        check(*first, *second);
     }
 }
 
@@ -289,5 +325,119 @@ TEST_CASE("store: a Kommo user's Altegio account, replaced when linked again") {
         CHECK((*links)[0].altegio_user_id == 502);
         CHECK((*links)[0].user_token == "token-b");
         CHECK((*links)[0].altegio_user_name == "Ольга С.");
+    });
+}
+
+TEST_CASE("store: a lease is held by one relay at a time, until it runs out or is let go") {
+    on_each_backend_with_two_relays([](Store& a, Store& b) {
+        CHECK(a.instance_id() != b.instance_id());
+        CHECK(*a.take_lease("reconciler", 1000, 5000));
+        CHECK_FALSE(*b.take_lease("reconciler", 2000, 5000));
+        CHECK(*a.take_lease("reconciler", 5000, 5000));          // renewed by its holder: now until 10000
+        CHECK_FALSE(*b.take_lease("reconciler", 9999, 5000));
+        CHECK(*b.take_lease("reconciler", 10000, 5000));         // ran out: the other relay takes it
+        CHECK_FALSE(*a.take_lease("reconciler", 10001, 5000));
+        REQUIRE(a.release_lease("reconciler"));                 // not a's to let go: nothing changes
+        CHECK_FALSE(*a.take_lease("reconciler", 10002, 5000));
+        REQUIRE(b.release_lease("reconciler"));
+        CHECK(*a.take_lease("reconciler", 10003, 5000));
+        CHECK(*b.take_lease("refresh:1", 10003, 5000));          // another name, another lease
+    });
+}
+
+TEST_CASE("store: a dead relay's claimed events go back in line; a live relay's stay with it") {
+    on_each_backend_with_two_relays([](Store& a, Store& b) {
+        REQUIRE(*a.append_to_inbox({event(70000001, "a1"), event(70000001, "a2"), event(70000002, "b1"), event(70000003, "c1")}) == 4);
+        REQUIRE(*a.take_lease("relay:" + a.instance_id(), 1000, 10000));   // a beats until 11000
+        REQUIRE(*b.take_lease("relay:" + b.instance_id(), 1000, 2000));    // b beat last at 1000
+        int64_t a1 = claim_id(a, 1000);
+        int64_t b1 = claim_id(b, 1000);
+        CHECK(claim_id(b, 1000) != 0);   // c1
+        CHECK(claim_id(a, 1000) == 0);   // a2 waits behind a1, whoever holds a1
+
+        CHECK(*a.requeue_abandoned_events(2999) == 0);   // b's lease still runs
+        CHECK(*a.requeue_abandoned_events(3000) == 2);   // b died: its two events go back
+        CHECK(claim_id(a, 3000) == b1);
+        CHECK(*b.requeue_abandoned_events(3000) == 0);   // a is alive: a1 and b1 stay with it
+
+        // A graceful stop hands back what the relay holds; order per record still holds.
+        CHECK(*a.hand_back_claimed_events() == 2);
+        CHECK(claim_id(b, 3000) == a1);
+        REQUIRE(b.finish_inbox_event(a1, InboxOutcome::done, "ok", 0));
+        CHECK(claim_id(b, 3000) > a1);   // a2, after a1
+    });
+}
+
+TEST_CASE("store: a shared rate limit counts a call from its start until a second after its answer, across relays") {
+    on_each_backend_with_two_relays([](Store& a, Store& b) {
+        auto first = a.take_rate_place("kommo:acc1", 2, 1000);
+        auto second = b.take_rate_place("kommo:acc1", 2, 1000);
+        REQUIRE(first);
+        REQUIRE(second);
+        REQUIRE(first->has_value());
+        REQUIRE(second->has_value());
+        CHECK_FALSE(a.take_rate_place("kommo:acc1", 2, 1100)->has_value());   // both places held
+        CHECK(b.take_rate_place("kommo:acc2", 2, 1100)->has_value());         // another account's limit
+        REQUIRE(a.release_rate_place(**first, 1200));
+        CHECK_FALSE(b.take_rate_place("kommo:acc1", 2, 2199)->has_value());   // answered, still counted for a second
+        auto third = b.take_rate_place("kommo:acc1", 2, 2200);
+        REQUIRE(third->has_value());
+        // The second call never answered (its relay died): its place is freed after a minute.
+        CHECK_FALSE(a.take_rate_place("kommo:acc1", 2, 60999)->has_value());
+        CHECK(a.take_rate_place("kommo:acc1", 2, 61000)->has_value());
+    });
+}
+
+TEST_CASE("store: workers of two relays claiming at once take every event once, in order per record") {
+    on_each_backend_with_two_relays([](Store& a, Store& b) {
+        if (!a.shared()) return;   // one relay per SQLite file: its claims are serialised inside that one process
+        constexpr int records = 30, per_record = 8;
+        std::vector<InboxEvent> events;
+        for (int n = 0; n < per_record; ++n)
+            for (int r = 0; r < records; ++r) events.push_back(event(70000000 + r, "e" + std::to_string(r) + "-" + std::to_string(n)));
+        REQUIRE(*a.append_to_inbox(events) == records * per_record);
+
+        std::mutex mutex;
+        std::map<int64_t, std::vector<int64_t>> claimed_per_record;   // resource -> event ids in the order they were taken
+        std::vector<std::string> errors;
+        auto work = [&](Store& store) {
+            for (int idle = 0; idle < 20;) {
+                auto claimed = store.claim_inbox_event(1 << 30);
+                if (!claimed) {
+                    std::lock_guard lock(mutex);
+                    errors.push_back(claimed.error().detail);
+                    return;
+                }
+                if (!*claimed) {
+                    ++idle;
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                    continue;
+                }
+                idle = 0;
+                {
+                    std::lock_guard lock(mutex);
+                    claimed_per_record[(*claimed)->resource_id].push_back((*claimed)->id);
+                }
+                if (auto done = store.finish_inbox_event((*claimed)->id, InboxOutcome::done, "ok", 0); !done) {
+                    std::lock_guard lock(mutex);
+                    errors.push_back(done.error().detail);
+                }
+            }
+        };
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 3; ++t) {
+            threads.emplace_back(work, std::ref(a));
+            threads.emplace_back(work, std::ref(b));
+        }
+        for (auto& thread : threads) thread.join();
+
+        CHECK(errors.empty());
+        CHECK(claimed_per_record.size() == records);
+        for (const auto& [record, ids] : claimed_per_record) {
+            INFO("record " << record);
+            CHECK(ids.size() == per_record);                        // each once
+            CHECK(std::is_sorted(ids.begin(), ids.end()));           // in the order they arrived
+        }
+        CHECK(a.inbox_counts()->done == records * per_record);
     });
 }

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <filesystem>
 #include "paired_configs.hpp"
+#include "postgres_test_db.hpp"
+#include <SQLiteCpp/SQLiteCpp.h>
 
 namespace kb::testing {
 
@@ -36,6 +38,13 @@ struct World {
         : sandbox(paired_sandbox_config(&to_relay)) {
         sandbox.set_public_url("http://sandbox.test");
         RelayConfig config = paired_relay_config(database, altegio_rps, kommo_rps, worker_threads, std::chrono::milliseconds(20));
+        // KB_TEST_RELAY_STORE=postgres runs every world on a fresh PostgreSQL database instead (under
+        // tools/with_postgres.sh), so the flows are checked on both backends, not only the store contract.
+        if (const char* backend = std::getenv("KB_TEST_RELAY_STORE"); backend && std::string(backend) == "postgres") {
+            auto url = fresh_postgres_url();
+            REQUIRE_MESSAGE(url, "KB_TEST_RELAY_STORE=postgres needs KB_TEST_POSTGRES_URL (run under tools/with_postgres.sh)");
+            config.database_url = *url;
+        }
         relay_config = config;
         auto app = RelayApp::create(config, to_sandbox);
         REQUIRE_MESSAGE(app, (app ? "" : app.error().detail));
@@ -53,6 +62,18 @@ struct World {
         sandbox.stop_webhooks();   // nothing may reach the relay once it is gone
         relay.reset();
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(database + suffix);
+    }
+
+    // The first column of the first row `sql` selects, read straight from the relay's database (SQLite or
+    // PostgreSQL), for checks of what is stored at rest.
+    std::string raw_value(const std::string& sql) {
+        if (!relay_config.database_url.empty()) {
+            pqxx::connection db(relay_config.database_url);
+            pqxx::read_transaction tx(db);
+            return tx.exec(sql)[0][0].as<std::string>();
+        }
+        SQLite::Database raw(database, SQLite::OPEN_READONLY);
+        return raw.execAndGet(sql).getString();
     }
 
     // Calls the relay as the widget would, with a fresh disposable token for `user_id` (9001 is an admin).

@@ -1,5 +1,8 @@
 #include "relay/store/sqlite/sqlite_store.hpp"
 
+#include "relay/store/history_types.hpp"
+#include "relay/store/instance_id.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <chrono>
@@ -100,7 +103,7 @@ constexpr const char* booking_columns =
 }  // namespace
 
 SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, crypto::SecretBox box)
-    : m_db(std::move(db)), m_box(box), m_reader(std::move(reader)) {}
+    : m_db(std::move(db)), m_box(box), m_instance(new_instance_id()), m_reader(std::move(reader)) {}
 SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, crypto::SecretBox box) {
@@ -515,8 +518,9 @@ Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms)
         if (!query.executeStep()) return std::nullopt;
         InboxEvent e = event_from(query);
         query.reset();
-        SQLite::Statement claim(*m_db, "UPDATE inbox SET state = 'processing', attempts = attempts + 1 WHERE id = ?");
-        claim.bind(1, e.id);
+        SQLite::Statement claim(*m_db, "UPDATE inbox SET state = 'processing', attempts = attempts + 1, claimed_by = ? WHERE id = ?");
+        claim.bind(1, m_instance);
+        claim.bind(2, e.id);
         claim.exec();
         transaction.commit();
         e.attempts += 1;
@@ -544,6 +548,27 @@ Result<void> SqliteStore::finish_inbox_event(int64_t id, InboxOutcome outcome, c
 Result<int32_t> SqliteStore::requeue_interrupted_events() {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int32_t> { return m_db->exec("UPDATE inbox SET state = 'pending' WHERE state = 'processing'"); });
+}
+
+Result<int32_t> SqliteStore::requeue_abandoned_events(int64_t now_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int32_t> {
+        SQLite::Statement update(*m_db,
+            "UPDATE inbox SET state = 'pending' WHERE state = 'processing' AND claimed_by != ? AND NOT EXISTS"
+            " (SELECT 1 FROM leases WHERE name = 'relay:' || inbox.claimed_by AND expires_at_ms > ?)");
+        update.bind(1, m_instance);
+        update.bind(2, now_ms);
+        return update.exec();
+    });
+}
+
+Result<int32_t> SqliteStore::hand_back_claimed_events() {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<int32_t> {
+        SQLite::Statement update(*m_db, "UPDATE inbox SET state = 'pending' WHERE state = 'processing' AND claimed_by = ?");
+        update.bind(1, m_instance);
+        return update.exec();
+    });
 }
 
 Result<int64_t> SqliteStore::applied_change(int64_t company_id, int64_t record_id) {
@@ -712,15 +737,6 @@ HistoryEntry history_from(SQLite::Statement& row) {
     return e;
 }
 
-// A history type as a condition on direction and kind.
-std::string type_condition(const std::string& type) {
-    if (type == "altegio_webhook") return "(direction = 'in' AND kind LIKE 'altegio.%')";
-    if (type == "kommo_webhook") return "(direction = 'in' AND kind LIKE 'kommo.%')";
-    if (type == "altegio_request") return "(direction = 'out' AND kind LIKE 'altegio.%')";
-    if (type == "kommo_request") return "(direction = 'out' AND kind LIKE 'kommo.%')";
-    if (type == "alert") return "(kind LIKE 'alert.%')";
-    return "0";   // an unknown type matches nothing
-}
 }  // namespace
 void SqliteStore::insert_history(const HistoryEntry& e) {
     if (!m_insert_history)
@@ -774,7 +790,7 @@ Result<std::vector<HistoryEntry>> SqliteStore::recent_history(int64_t account_id
 
 Result<std::vector<HistoryEntry>> SqliteStore::find_history(const HistoryQuery& q) {
     std::string types;
-    for (const auto& type : q.types) types += (types.empty() ? "" : " OR ") + type_condition(type);
+    for (const auto& type : q.types) types += (types.empty() ? "" : " OR ") + history_type_condition(type);
     std::lock_guard lock(m_reader_mutex);
     return guarded([&]() -> Result<std::vector<HistoryEntry>> {
         // Bodies are left out of the list (two empty texts keep the column order history_from reads).
@@ -844,6 +860,69 @@ Result<std::optional<int64_t>> SqliteStore::latest_history_at(int64_t account_id
         query.bind(3, kind);
         if (!query.executeStep() || query.getColumn(0).isNull()) return std::optional<int64_t>();
         return std::optional<int64_t>(query.getColumn(0).getInt64());
+    });
+}
+
+// [SECTION] leases and shared rate places -----------------------------------------------------------------------
+Result<bool> SqliteStore::take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<bool> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO leases (name, holder, expires_at_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE"
+            " SET holder = excluded.holder, expires_at_ms = excluded.expires_at_ms"
+            " WHERE leases.holder = excluded.holder OR leases.expires_at_ms <= ?");
+        upsert.bind(1, name);
+        upsert.bind(2, m_instance);
+        upsert.bind(3, now_ms + ttl_ms);
+        upsert.bind(4, now_ms);
+        return upsert.exec() > 0;
+    });
+}
+
+Result<void> SqliteStore::release_lease(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement remove(*m_db, "DELETE FROM leases WHERE name = ? AND holder = ?");
+        remove.bind(1, name);
+        remove.bind(2, m_instance);
+        remove.exec();
+        return {};
+    });
+}
+
+Result<std::optional<int64_t>> SqliteStore::take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<int64_t>> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement expire(*m_db,
+            "DELETE FROM rate_places WHERE key = ? AND (answered_at_ms <= ? OR (answered_at_ms IS NULL AND taken_at_ms <= ?))");
+        expire.bind(1, key);
+        expire.bind(2, now_ms - 1000);
+        expire.bind(3, now_ms - 60000);
+        expire.exec();
+        SQLite::Statement held(*m_db, "SELECT COUNT(*) FROM rate_places WHERE key = ?");
+        held.bind(1, key);
+        held.executeStep();
+        if (held.getColumn(0).getInt64() >= limit) return std::optional<int64_t>();
+        held.reset();
+        SQLite::Statement insert(*m_db, "INSERT INTO rate_places (key, taken_at_ms) VALUES (?, ?)");
+        insert.bind(1, key);
+        insert.bind(2, now_ms);
+        insert.exec();
+        int64_t place = m_db->getLastInsertRowid();
+        transaction.commit();
+        return std::optional<int64_t>(place);
+    });
+}
+
+Result<void> SqliteStore::release_rate_place(int64_t place, int64_t now_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement update(*m_db, "UPDATE rate_places SET answered_at_ms = ? WHERE id = ?");
+        update.bind(1, now_ms);
+        update.bind(2, place);
+        update.exec();
+        return {};
     });
 }
 

@@ -63,6 +63,14 @@ public:
     Result<std::vector<FailedEvent>> failed_events_between(int64_t account_id, int64_t from_ms, int64_t to_ms, int32_t limit) override;
     Result<std::optional<std::pair<std::string, std::string>>> inbox_event_state(int64_t account_id, int64_t id) override;
     Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) override;
+    Result<int32_t> requeue_abandoned_events(int64_t now_ms) override;
+    Result<int32_t> hand_back_claimed_events() override;
+    const std::string& instance_id() const override { return m_instance; }
+    bool shared() const override { return false; }   // one relay per database file
+    Result<bool> take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) override;
+    Result<void> release_lease(const std::string& name) override;
+    Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) override;
+    Result<void> release_rate_place(int64_t place, int64_t now_ms) override;
 
 private:
     struct PendingWebhook {
@@ -82,6 +90,7 @@ private:
     SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, crypto::SecretBox box);
     std::unique_ptr<SQLite::Database> m_db;
     crypto::SecretBox m_box;
+    std::string m_instance;
     std::mutex m_mutex;   // one writer at a time; SQLite serialises writers anyway
     // A second, read-only connection for the installation lookups every webhook and every Kommo call make:
     // with WAL they read the last commit while m_db waits for the disk, instead of queueing behind it.
