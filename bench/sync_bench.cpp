@@ -8,8 +8,12 @@
 //      without rate-limit pressure;
 //   4. a burst of new records under Kommo's real limit (7 a second, the relay using 6): wall time against
 //      the minimum the limit allows for the calls made, and the 429s seen (must be 0).
-// usage: build/bench/bench/sync_bench [--events N] [--latency-events N] [--burst N] [--sections 1234]
+//   5. when to switch to PostgreSQL: intake (16 senders) and webhook -> lead latency for one relay on SQLite,
+//      one on PostgreSQL and two on PostgreSQL (webhooks round-robin over both), in one run. Needs the server
+//      tools/with_postgres.sh starts; without it the section says so and is skipped.
+// usage: build/bench/bench/sync_bench [--events N] [--latency-events N] [--burst N] [--sections 12345]
 //        (preset "bench": optimised, no sanitizers; the burst of 1,000 takes about 8 minutes at 6 calls a second)
+//        bash tools/with_postgres.sh build/bench/bench/sync_bench --sections 5
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>
 #include <algorithm>
@@ -20,6 +24,8 @@
 #include <thread>
 #include "relay/hooks/intake.hpp"
 #include "relay/paired_configs.hpp"
+#include "relay/postgres_test_db.hpp"
+#include "relay/store/sqlite/sqlite_store.hpp"
 #include "shared/wire/settings.hpp"
 
 using namespace kb;
@@ -64,8 +70,10 @@ struct Stack {
     std::unique_ptr<http::RouterTransport> relay_router;
     std::unique_ptr<http::Server> server;
     std::string relay_url;
+    RelayConfig config;
 
-    Stack(int kommo_limit, double relay_kommo_rps, int workers, const std::string& name) {
+    // database_url: PostgreSQL (postgresql://...) instead of a fresh SQLite file.
+    Stack(int kommo_limit, double relay_kommo_rps, int workers, const std::string& name, const std::string& database_url = {}) {
         sandbox::SandboxConfig c = testing::paired_sandbox_config(&to_relay);
         c.kommo_requests_per_second = kommo_limit;
         sandbox = std::make_unique<sandbox::Sandbox>(c);
@@ -74,8 +82,14 @@ struct Stack {
         timing = std::make_unique<TimingTransport>(*to_sandbox);
         database = (std::filesystem::temp_directory_path() / ("kb-bench-" + name + ".db")).string();
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(database + suffix);
-        RelayConfig config = testing::paired_relay_config(database, 1000.0, relay_kommo_rps, workers, std::chrono::milliseconds(5));
-        relay = std::move(*RelayApp::create(config, *timing));
+        config = testing::paired_relay_config(database, 1000.0, relay_kommo_rps, workers, std::chrono::milliseconds(5));
+        config.database_url = database_url;
+        auto created = RelayApp::create(config, *timing);
+        if (!created) {
+            std::fprintf(stderr, "relay: %s\n", created.error().detail.c_str());
+            std::exit(2);
+        }
+        relay = std::move(*created);
         relay_router = std::make_unique<http::RouterTransport>(relay->router());
         to_relay.target = relay_router.get();
         server = std::make_unique<http::Server>(relay->router());
@@ -139,6 +153,22 @@ std::vector<std::string> webhook_bodies(int n) {
     return out;
 }
 
+// Webhooks stored per second by `senders` threads, each keeping its connection, spread round-robin over `urls`.
+double intake_rate(const std::vector<std::string>& urls, const std::vector<std::string>& bodies, int senders) {
+    std::atomic<int> next{0}, refused{0};
+    auto start = Clock::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < senders; ++t)
+        threads.emplace_back([&] {
+            auto transport = http::make_network_transport();
+            for (int i; (i = next++) < static_cast<int>(bodies.size());)
+                if (transport->send({"POST", urls[i % urls.size()], {{"Content-Type", "application/json"}}, bodies[i]}).status != 200) ++refused;
+        });
+    for (auto& t : threads) t.join();
+    if (refused) std::printf("      (%d refused!)\n", refused.load());
+    return bodies.size() / seconds_since(start);
+}
+
 // [SECTION] 1. intake against plain durable inserts
 void intake(int events) {
     auto bodies = webhook_bodies(events);
@@ -192,24 +222,9 @@ void intake(int events) {
     }
     for (int senders : {1, 4, 16}) {
         Stack stack(1000, 1000.0, 0, "intake");
-        std::string url = stack.relay_url + "/hooks/altegio/" + stack.key();
-        auto network = http::make_network_transport();
-        std::atomic<int> next{0}, refused{0};
-        auto start = Clock::now();
-        std::vector<std::thread> threads;
-        for (int t = 0; t < senders; ++t)
-            threads.emplace_back([&] {
-                auto transport = http::make_network_transport();
-                for (int i; (i = next++) < events;) {
-                    auto reply = transport->send({"POST", url, {{"Content-Type", "application/json"}}, bodies[i]});
-                    if (reply.status != 200 && refused++ == 0)
-                        std::fprintf(stderr, "   refused: HTTP %d %s\n", reply.status, reply.body.substr(0, 300).c_str());
-                }
-            });
-        for (auto& t : threads) t.join();
-        double rate = events / seconds_since(start);
-        std::printf("   POST /hooks/altegio, %2d sender%s:  %8.0f events/s = %.0f%% of the baseline%s\n", senders, senders == 1 ? " " : "s",
-                    rate, 100.0 * rate / baseline, refused ? " (some refused!)" : "");
+        double rate = intake_rate({stack.relay_url + "/hooks/altegio/" + stack.key()}, bodies, senders);
+        std::printf("   POST /hooks/altegio, %2d sender%s:  %8.0f events/s = %.0f%% of the baseline\n", senders, senders == 1 ? " " : "s",
+                    rate, 100.0 * rate / baseline);
     }
 }
 
@@ -233,31 +248,36 @@ void calls_per_record(int records) {
 }
 
 // [SECTION] 3. latency from webhook to lead updated
-void latency(int events) {
-    Stack stack(1000, 1000.0, 4, "latency");
+// p50 and p99 of webhook -> lead PATCHed, `events` updates one at a time, round-robin over `urls`.
+std::pair<double, double> latency_over(Stack& stack, const std::vector<std::string>& urls, int events) {
     auto records = stack.staff_records(events, 1000);
     stack.settle();
-    std::string url = stack.relay_url + "/hooks/altegio/" + stack.key();
     auto transport = http::make_network_transport();
     std::vector<double> ms;
     for (size_t i = 0; i < records.size(); ++i) {
         Json record = records[i];
         int64_t lead = **stack.relay->store().lead_of_record(400001, record["id"]);
-        record["datetime"] = "2027-03-02T11:00:00+03:00";
-        record["date"] = "2027-03-02 11:00:00";
-        record["last_change_date"] = "2027-03-01T12:00:00+03:00";
+        record["datetime"] = "2027-03-03T12:00:00+03:00";
+        record["date"] = "2027-03-03 12:00:00";
+        record["last_change_date"] = "2027-03-02T12:00:00+03:00";
         std::string body = Json::array({Json{{"company_id", 400001}, {"resource", "record"}, {"resource_id", record["id"]},
                                              {"status", "update"}, {"data", record}}}).dump();
         auto sent = Clock::now();
-        transport->send({"POST", url, {{"Content-Type", "application/json"}}, body});
+        transport->send({"POST", urls[i % urls.size()], {{"Content-Type", "application/json"}}, body});
         std::unique_lock lock(stack.timing->mutex);
         stack.timing->changed.wait(lock, [&] { return stack.timing->patched.count(lead) && stack.timing->patched[lead] > sent; });
         ms.push_back(std::chrono::duration<double, std::milli>(stack.timing->patched[lead] - sent).count());
     }
     std::sort(ms.begin(), ms.end());
     auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
+    return {at(0.5), at(0.99)};
+}
+
+void latency(int events) {
+    Stack stack(1000, 1000.0, 4, "latency");
+    auto [p50, p99] = latency_over(stack, {stack.relay_url + "/hooks/altegio/" + stack.key()}, events);
     std::printf("3. webhook -> lead updated (%d updates, one at a time, no rate-limit pressure): p50 %.1f ms, p99 %.1f ms (aim: p99 < 250 ms)\n",
-                events, at(0.5), at(0.99));
+                events, p50, p99);
 }
 
 // [SECTION] 4. a burst of new records under the real limit
@@ -284,6 +304,63 @@ void burst(int records) {
     for (const auto& [kind, n] : limited_kinds) std::printf("      429 on %s: %d\n", kind.c_str(), n);
 }
 
+// [SECTION] 5. one relay on SQLite, one on PostgreSQL, two on PostgreSQL
+// A second relay process's part, in this process: its own app and loopback server on the first one's database
+// and sandbox.
+struct SecondRelay {
+    std::unique_ptr<RelayApp> relay;
+    std::unique_ptr<http::Server> server;
+    std::string relay_url;
+    explicit SecondRelay(Stack& first) {
+        auto created = RelayApp::create(first.config, *first.timing);
+        if (!created) {
+            std::fprintf(stderr, "second relay: %s\n", created.error().detail.c_str());
+            std::exit(2);
+        }
+        relay = std::move(*created);
+        server = std::make_unique<http::Server>(relay->router());
+        relay_url = "http://127.0.0.1:" + std::to_string(server->start("127.0.0.1", 0));
+    }
+    ~SecondRelay() {
+        server->stop();
+        relay.reset();
+    }
+};
+
+// Relay `setup` (0: one on SQLite, 1: one on PostgreSQL, 2: two on PostgreSQL) with `workers` each; `measure`
+// gets the first stack and the webhook URLs of every relay.
+template <class Measure>
+void with_relays(int setup, int workers, Measure&& measure) {
+    std::string url = setup == 0 ? std::string() : *testing::fresh_postgres_url();
+    Stack stack(1000, 1000.0, workers, "scale", url);
+    std::vector<std::string> urls{stack.relay_url + "/hooks/altegio/" + stack.key()};
+    std::unique_ptr<SecondRelay> second;
+    if (setup == 2) {
+        second = std::make_unique<SecondRelay>(stack);
+        urls.push_back(second->relay_url + "/hooks/altegio/" + stack.key());
+    }
+    measure(stack, urls);
+}
+
+void scale_out(int events, int latency_events) {
+    std::printf("5. one relay on SQLite, one on PostgreSQL, two on PostgreSQL (%d webhooks by 16 senders; %d updates one at a time)\n",
+                events, latency_events);
+    if (!testing::postgres_server_url()) {
+        std::printf("   skipped: no PostgreSQL server (run under tools/with_postgres.sh)\n");
+        return;
+    }
+    auto bodies = webhook_bodies(events);
+    for (int setup = 0; setup < 3; ++setup) {
+        double rate = 0;
+        std::pair<double, double> ms;
+        // Intake with no workers, so storing is all that is measured; latency with four workers a relay.
+        with_relays(setup, 0, [&](Stack&, const std::vector<std::string>& urls) { rate = intake_rate(urls, bodies, 16); });
+        with_relays(setup, 4, [&](Stack& stack, const std::vector<std::string>& urls) { ms = latency_over(stack, urls, latency_events); });
+        const char* name = setup == 0 ? "1 relay, SQLite     " : setup == 1 ? "1 relay, PostgreSQL " : "2 relays, PostgreSQL";
+        std::printf("   %s: intake %7.0f webhooks/s; webhook -> lead p50 %5.1f ms, p99 %6.1f ms\n", name, rate, ms.first, ms.second);
+    }
+}
+
 int flag(int argc, char** argv, const char* name, int fallback) {
     for (int i = 1; i + 1 < argc; ++i)
         if (std::string(argv[i]) == name) return std::atoi(argv[i + 1]);
@@ -295,7 +372,7 @@ int flag(int argc, char** argv, const char* name, int fallback) {
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::err);
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    std::string sections = "1234";
+    std::string sections = "12345";
     for (int i = 1; i + 1 < argc; ++i)
         if (std::string(argv[i]) == "--sections") sections = argv[i + 1];
     auto wanted = [&](char section) { return sections.find(section) != std::string::npos; };
@@ -303,4 +380,5 @@ int main(int argc, char** argv) {
     if (wanted('2')) calls_per_record(100);
     if (wanted('3')) latency(flag(argc, argv, "--latency-events", 300));
     if (wanted('4')) burst(flag(argc, argv, "--burst", 1000));
+    if (wanted('5')) scale_out(flag(argc, argv, "--events", 3000), flag(argc, argv, "--latency-events", 300));
 }

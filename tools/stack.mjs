@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -48,16 +49,51 @@ function launch(name, command, args, env, log) {
   return child;
 }
 
+// A round-robin HTTP balancer in front of several relays, as nginx's upstream block would be: each request goes
+// to the next relay; a relay that refuses the connection (down) is skipped for the next one, as nginx's
+// proxy_next_upstream does. An answer cut off midway is a 502, as with nginx.
+function startBalancer(port, targetPorts) {
+  let next = 0;
+  const server = createHttpServer((incoming, outgoing) => {
+    const chunks = [];
+    incoming.on('data', (chunk) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const attempt = (tried) => {
+        const port = targetPorts[next++ % targetPorts.length];
+        const upstream = httpRequest({ host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent: false },
+          (answer) => { outgoing.writeHead(answer.statusCode, answer.headers); answer.pipe(outgoing); });
+        upstream.on('error', (error) => {
+          if (outgoing.headersSent) return outgoing.destroy();
+          if (error.code === 'ECONNREFUSED' && tried + 1 < targetPorts.length) return attempt(tried + 1);
+          outgoing.writeHead(502, { 'Content-Type': 'text/plain' });
+          outgoing.end(`balancer: ${error.code || error.message}`);
+        });
+        upstream.end(body);
+      };
+      attempt(0);
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  return server;
+}
+
 // Options for load and crash tests: relayEnv adds KB_* variables, relayArgs and sandboxArgs add command-line
 // options (e.g. limits); the returned killRelay() sends SIGKILL and startRelay() starts it again on the same
-// port and database.
+// port and database. relays: 2 or more start that many relays behind a round-robin balancer (relayUrl is the
+// balancer's); they need relayEnv.KB_DATABASE_URL (PostgreSQL), and killRelay(signal, n), startRelay(n) and
+// relayLogs(n) name one of them.
 // setUp: 'connected' (installed and Altegio connected, as an admin would), 'installed' (Altegio left for the
 // settings page), or 'none' (a fresh account: the settings page offers Kommo's Install button).
 export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false,
-  relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected' } = {}) {
-  const [sandboxPort, relayPort] = [await freePort(), await freePort()];
+  relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected', relays = 1 } = {}) {
+  if (relays > 1 && !relayEnv.KB_DATABASE_URL) throw new Error('several relays share a PostgreSQL database: set relayEnv.KB_DATABASE_URL');
+  const sandboxPort = await freePort();
+  const relayPorts = [];
+  for (let n = 0; n < relays; ++n) relayPorts.push(await freePort());
+  const balancerPort = relays > 1 ? await freePort() : relayPorts[0];
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  const relayUrl = `http://127.0.0.1:${relayPort}`;
+  const relayUrl = `http://127.0.0.1:${balancerPort}`;
   const secrets = {
     clientSecret: randomBytes(24).toString('hex'),
     partnerToken: randomBytes(16).toString('hex'),
@@ -82,27 +118,30 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     KB_EXTRA_ORIGINS: sandboxUrl,
     ...relayEnv,
   };
-  let relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir, ...relayArgs],
-    relayEnvironment, log);
-  // Stops the relay with `signal` (SIGKILL: a crash; SIGTERM: systemctl stop) and resolves with how it exited.
-  const killRelay = (signal = 'SIGKILL') => new Promise((done) => {
+  const launchRelay = (n) => launch(relays > 1 ? `relay${n}` : 'relay', join(buildDir, 'relay/relay'),
+    ['--port', String(relayPorts[n]), '--widget-dir', widgetDir, ...relayArgs], relayEnvironment, log);
+  const relayProcesses = relayPorts.map((_, n) => launchRelay(n));
+  const balancer = relays > 1 ? startBalancer(balancerPort, relayPorts) : null;
+  // Stops a relay with `signal` (SIGKILL: a crash; SIGTERM: systemctl stop) and resolves with how it exited.
+  const killRelay = (signal = 'SIGKILL', n = 0) => new Promise((done) => {
+    const relay = relayProcesses[n];
     if (relay.exitCode !== null || relay.signalCode !== null) return done({ code: relay.exitCode, signal: relay.signalCode });
     relay.once('exit', (code, exitSignal) => done({ code, signal: exitSignal }));
     relay.kill(signal);
   });
-  const startRelay = async () => {
-    relay = launch('relay', join(buildDir, 'relay/relay'), ['--port', String(relayPort), '--widget-dir', widgetDir, ...relayArgs],
-      relayEnvironment, log);
-    await waitFor(`${relayUrl}/healthz`);
+  const startRelay = async (n = 0) => {
+    relayProcesses[n] = launchRelay(n);
+    await waitFor(`http://127.0.0.1:${relayPorts[n]}/healthz`);
   };
 
   const stop = () => {
-    for (const child of [relay, sandbox]) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const child of [...relayProcesses, sandbox]) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (balancer) balancer.close();
     rmSync(work, { recursive: true, force: true });
   };
   try {
     await waitFor(`${sandboxUrl}/__sandbox/info`);
-    await waitFor(`${relayUrl}/healthz`);
+    for (const port of relayPorts) await waitFor(`http://127.0.0.1:${port}/healthz`);
     if (setUp !== 'none') {
       const installed = await fetch(`${sandboxUrl}/__sandbox/kommo/install`, { method: 'POST' });
       if (!installed.ok) throw new Error(`install failed: ${await installed.text()}`);
@@ -118,13 +157,15 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
       if (!connected.ok) throw new Error(`connecting Altegio failed: ${await connected.text()}`);
     }
   } catch (error) {
-    const logs = [...sandbox.logs.map((l) => `[sandbox] ${l}`), ...relay.logs.map((l) => `[relay] ${l}`)].slice(-40).join('\n');
+    const logs = [...sandbox.logs.map((l) => `[sandbox] ${l}`), ...relayProcesses.flatMap((r) => r.logs.map((l) => `[relay] ${l}`))]
+      .slice(-40).join('\n');
     stop();
     throw new Error(`${error.message}\n${logs}`);
   }
   return {
     sandboxUrl, relayUrl, infoFile, stop, clientSecret: secrets.clientSecret, killRelay, startRelay,
-    relayLogs: () => relay.logs, databasePath: join(work, 'relay.db'),
+    relayLogs: (n = 0) => relayProcesses[n].logs, databasePath: join(work, 'relay.db'),
+    relayUrls: relayPorts.map((port) => `http://127.0.0.1:${port}`),
     cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
     listUrl: (lang = 'en', pipeline = 7700001) => `${sandboxUrl}/leads/pipeline/${pipeline}?lang=${lang}`,
     settingsUrl: (lang = 'en', user = 9001) => `${sandboxUrl}/settings/widgets/kommo_altegio?lang=${lang}&user=${user}`,

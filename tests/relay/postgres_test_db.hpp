@@ -2,8 +2,8 @@
 // A fresh, empty PostgreSQL database for one test, on the throwaway server tools/with_postgres.sh starts (it
 // exports KB_TEST_POSTGRES_URL). Without that server the PostgreSQL half of a test is skipped, with a message.
 //   if (auto url = kb::testing::fresh_postgres_url()) { auto store = PgStore::open(*url, box); ... }
-#include <doctest/doctest.h>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <pqxx/pqxx>
@@ -29,7 +29,7 @@ inline std::optional<std::string> fresh_postgres_url() {
     auto server = postgres_server_url();
     if (!server) {
         static bool told = false;
-        if (!told) MESSAGE("KB_TEST_POSTGRES_URL is not set: the PostgreSQL backend is skipped (run under tools/with_postgres.sh)");
+        if (!told) std::fprintf(stderr, "KB_TEST_POSTGRES_URL is not set: PostgreSQL is skipped (run under tools/with_postgres.sh)\n");
         told = true;
         return std::nullopt;
     }

@@ -441,3 +441,15 @@ TEST_CASE("store: workers of two relays claiming at once take every event once, 
         CHECK(a.inbox_counts()->done == records * per_record);
     });
 }
+
+TEST_CASE("store: a webhook's events and its history entry are kept together; a redelivery adds only the entry") {
+    on_each_backend([](Store& store) {
+        HistoryEntry received{0, 1000, 1, "in", "altegio.webhook", "POST", "/hooks/altegio/***", 200, "", "[...]", "", 1};
+        CHECK(*store.append_webhook({event(70000001, "a1")}, received) == 1);
+        CHECK(*store.append_webhook({event(70000001, "a1")}, received) == 0);   // Altegio sent it again
+        CHECK(*store.append_webhook({event(70000002, "b1"), event(70000003, "c1"), event(70000001, "a1")}, received) == 2);
+        CHECK(*store.append_webhook({}, received) == 0);                          // nothing the relay acts on
+        CHECK(store.inbox_counts()->pending == 3);
+        CHECK(store.recent_history(1, 10)->size() == 4);                          // every delivery is in the history
+    });
+}

@@ -475,8 +475,25 @@ Result<int32_t> PgStore::append_to_inbox(const std::vector<InboxEvent>& events) 
 }
 
 // PostgreSQL shares one WAL flush among the commits that arrive together, so each webhook is simply one
-// transaction: concurrent webhooks already share fsyncs.
+// transaction: concurrent webhooks already share fsyncs. The usual webhook, one event, is one statement (both
+// rows, committed on their own): one round trip instead of four.
 Result<int32_t> PgStore::append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) {
+    if (events.size() == 1)
+        return with_connection([&](pqxx::connection& c) -> Result<int32_t> {
+            const InboxEvent& e = events.front();
+            const HistoryEntry& h = received;
+            pqxx::nontransaction statement(c);
+            auto added = statement.exec_params(
+                "WITH event AS (INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body,"
+                "  received_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1),"
+                " entry AS (INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error,"
+                "  request_body, response_body, duration_ms) VALUES ($10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20))"
+                " SELECT COUNT(*) FROM event",
+                e.account_id, e.source, e.company_id, e.resource, e.resource_id, e.event_type, e.dedupe_key, e.body, e.received_at_ms,
+                h.at_ms, h.account_id, h.direction, h.kind, h.method, h.target, h.status, h.error, h.request_body, h.response_body,
+                h.duration_ms);
+            return added[0][0].as<int32_t>();
+        });
     return with_connection([&](pqxx::connection& c) -> Result<int32_t> {
         pqxx::work tx(c);
         int32_t added = insert_inbox_rows(tx, events);
