@@ -16,13 +16,13 @@ struct ForwardingTransport : http::Transport {
 };
 
 // The sandbox's own limits are set high: the tests of limits and the burst benchmark lower them.
-inline sandbox::SandboxConfig paired_sandbox_config(http::Transport* outbound) {
+inline sandbox::SandboxConfig paired_sandbox_config(http::Transport* outbound, int kommo_limit = 1000) {
     sandbox::SandboxConfig c;
     c.kommo_redirect_uri = "http://relay.test/oauth/kommo";
     c.relay_url = "http://relay.test";
     c.outbound = outbound;
     c.altegio_requests_per_second = 1000;
-    c.kommo_requests_per_second = 1000;
+    c.kommo_requests_per_second = kommo_limit;
     return c;
 }
 

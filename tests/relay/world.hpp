@@ -34,8 +34,9 @@ struct World {
 
     // The relay's own limits: Altegio calls and Kommo calls per second (the sandbox enforces the real ones only
     // in the tests of limits).
-    explicit World(double altegio_rps = 1000.0, int worker_threads = 0, double kommo_rps = 1000.0)
-        : sandbox(paired_sandbox_config(&to_relay)) {
+    // sandbox_kommo_limit: the sandbox's Kommo limit (calls per second; 429 above it).
+    explicit World(double altegio_rps = 1000.0, int worker_threads = 0, double kommo_rps = 1000.0, int sandbox_kommo_limit = 1000)
+        : sandbox(paired_sandbox_config(&to_relay, sandbox_kommo_limit)) {
         sandbox.set_public_url("http://sandbox.test");
         RelayConfig config = paired_relay_config(database, altegio_rps, kommo_rps, worker_threads, std::chrono::milliseconds(20));
         // KB_TEST_RELAY_STORE=postgres runs every world on a fresh PostgreSQL database instead (under
