@@ -111,8 +111,8 @@ struct Stack {
     std::string key() { return (*relay->store().find_installation(31000001))->webhook_key; }
     void settle() {
         for (;;) {
+            bool delivered = sandbox->snapshot()["altegio"]["webhooks_pending"] == 0;   // first: see tests' settle()
             auto c = relay->store().inbox_counts();
-            bool delivered = sandbox->snapshot()["altegio"]["webhooks_pending"] == 0;
             if (delivered && c && c->pending == 0 && c->processing == 0) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }

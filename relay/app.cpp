@@ -1,6 +1,9 @@
 #include "relay/app.hpp"
 
 #include "relay/hooks/intake.hpp"
+#include "shared/wire/settings.hpp"
+#include <algorithm>
+#include "relay/marketplace/activation.hpp"
 #include "relay/store/postgres/pg_store.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
 
@@ -66,6 +69,17 @@ Result<RelayConfig> relay_config_from_environment() {
     c.kommo_api_base_override = env("KB_KOMMO_API_BASE_URL");
     c.altegio.base_url = env("KB_ALTEGIO_BASE_URL", c.altegio.base_url);
     c.altegio.partner_token = env("KB_ALTEGIO_PARTNER_TOKEN");
+    c.altegio.application_id = env("KB_ALTEGIO_APPLICATION_ID");
+    if (std::string urls = env("KB_ALTEGIO_MARKETPLACE_URL"); !urls.empty()) {   // one address, or several tried in turn
+        c.altegio.marketplace_urls.clear();
+        for (size_t start = 0; start <= urls.size();) {
+            size_t comma = urls.find(',', start);
+            std::string url = urls.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (!url.empty()) c.altegio.marketplace_urls.push_back(url);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    }
     std::string origins = env("KB_EXTRA_ORIGINS");
     for (size_t start = 0; start < origins.size();) {
         size_t comma = origins.find(',', start);
@@ -127,20 +141,46 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
+    app->m_marketplace = std::make_unique<marketplace::Activation>(marketplace::ActivationDeps{
+        *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms});
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
     app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms);
-    hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] {
-                                 if (self->m_workers) self->m_workers->wake();
-                             }});
+    hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] { if (self->m_workers) self->m_workers->wake(); },
+                                                              [self](int64_t salon) { return self->account_of_branch(salon); }});
+    marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
     api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
                                                   api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
                                                   app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }, app->m_metrics});
     return app;
 }
 
+Result<std::optional<int64_t>> RelayApp::account_of_branch(int64_t salon_id) {
+    auto accounts = m_store->installed_accounts();
+    if (!accounts) return tl::unexpected(accounts.error());
+    for (int64_t account : *accounts) {
+        auto installation = m_store->find_installation(account);
+        if (!installation || !*installation) continue;
+        auto settings = wire::decode_settings_text((*installation)->settings_json);
+        if (!settings) continue;
+        const auto& chosen = settings->connected_branch_ids;
+        if (!chosen.empty()) {
+            if (std::find(chosen.begin(), chosen.end(), salon_id) != chosen.end()) return std::optional<int64_t>(account);
+            continue;
+        }
+        // No choice saved: every branch its Altegio user manages.
+        auto branches = m_reference->branches(account, (*installation)->altegio_user_token);
+        if (!branches) continue;
+        for (const auto& branch : *branches)
+            if (branch.id == salon_id) return std::optional<int64_t>(account);
+    }
+    return std::optional<int64_t>();
+}
+
 Result<std::string> RelayApp::handle_event(const store::InboxEvent& event) {
+    if (event.company_id != 0 && !m_marketplace->working_for(event.company_id))
+        return "skipped: the location is frozen or uninstalled in the Altegio Marketplace";
     if (event.source == "kommo_dp" || event.source == "kommo") return m_trigger_sync->handle(event);
     if (event.resource == "record") return m_record_sync->handle(event);
     if (event.resource == "client") return m_client_sync->handle_client(event);

@@ -19,6 +19,7 @@
 #include "relay/sync/record_sync.hpp"
 #include "relay/sync/trigger_sync.hpp"
 #include "relay/sync/workers.hpp"
+#include "relay/marketplace/activation.hpp"
 
 namespace kb {
 
@@ -50,6 +51,9 @@ public:
     // Hands one inbox event to the flow it belongs to.
     Result<std::string> handle_event(const store::InboxEvent& event);
     sync::Reconciler& reconciler() { return *m_reconciler; }
+    marketplace::Activation& marketplace() { return *m_marketplace; }
+    // The installed Kommo account whose settings connect this Altegio location; none when no account does.
+    Result<std::optional<int64_t>> account_of_branch(int64_t salon_id);
     // Deletes history entries and finished inbox events older than each account's retention; how many went.
     Result<int64_t> prune_old_entries();
     void wake_workers() {
@@ -78,6 +82,7 @@ private:
     std::unique_ptr<sync::ClientSync> m_client_sync;
     std::unique_ptr<sync::Workers> m_workers;
     std::unique_ptr<sync::Reconciler> m_reconciler;
+    std::unique_ptr<marketplace::Activation> m_marketplace;
     api::ReplayGuard m_replay_guard;
     http::Router m_router;
 };

@@ -2,6 +2,8 @@
 // online-booking free time, book_check, records, webhook settings and the webhooks records send.
 #include <algorithm>
 #include <optional>
+#include <sodium.h>
+#include "relay/crypto/hmac.hpp"
 #include "sandbox/state.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/text.hpp"
@@ -19,6 +21,15 @@ std::string international_digits(const std::string& phone) {
 
 using http::Request;
 using http::Response;
+
+// Standard base64, padded: how the Marketplace encodes user_data.
+std::string base64(const std::string& bytes) {
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.find('\0'));
+    return out;
+}
 
 const std::string prefix = "/altegio/api/v1";
 
@@ -765,6 +776,51 @@ void Sandbox::add_altegio_routes() {
         }
         bool sent = send_webhook(s, company, "client", client, "update");
         return http::json_response(200, Json{{"client", client}, {"webhook_dropped", !sent}}.dump());
+    });
+
+    // [SECTION] Marketplace: the partner callback that activates a location, and the control calls that play
+    // Altegio's side (the user's redirect to the relay's registration page, the lifecycle webhooks).
+    m_router.add("POST", "/altegio/marketplace/partner/callback", [this](const Request& request) {
+        return guarded("altegio", request, [&](State& s) {
+            if (request.header("authorization") != "Bearer " + m_config.partner_token) return altegio_error(401, "Authentication needed.", 20);
+            auto body = wire::parse_json(request.body);
+            if (!body || !body->is_object()) return altegio_error(400, "Invalid JSON", 5);
+            int64_t salon = wire::read_int_or(*body, "salon_id", "", 0).value_or(0);
+            bool known = false;
+            for (const auto& company : s.companies) known = known || company.value("id", int64_t{0}) == salon;
+            if (!known || wire::read_text(*body, "application_id") != m_config.marketplace_application_id)
+                return altegio_error(400, "Агрегатор не найден");   // what Altegio answered for an unknown app/location pair
+            s.marketplace_activations.push_back(*body);
+            return altegio_ok(Json(), 201);
+        });
+    });
+    // Control: the URL Altegio's Marketplace sends the user's browser to. Body {salon_ids, user?: {id, name,
+    // email, phone}, tamper?: true (a signature that does not match)}; answers {url}.
+    m_router.add("POST", "/__sandbox/altegio/marketplace/redirect", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected {salon_ids, user?}"})");
+        std::string url = m_config.relay_url + "/marketplace/connect?";
+        auto ids = body->value("salon_ids", Json::array());
+        for (size_t i = 0; i < ids.size(); ++i)
+            url += (i ? "&" : "") + std::string(ids.size() == 1 ? "salon_id=" : "salon_ids%5B%5D=") + std::to_string(ids[i].get<int64_t>());
+        if (body->contains("user")) {
+            std::string data = (*body)["user"].dump();
+            std::string sign = crypto::hmac_sha256_hex(data, m_config.partner_token);
+            if (body->value("tamper", false)) sign[0] = sign[0] == '0' ? '1' : '0';
+            url += "&user_data=" + http::url_encode(base64(data)) + "&user_data_sign=" + sign;
+        }
+        return http::json_response(200, Json{{"url", url}}.dump());
+    });
+    // Control: Altegio's lifecycle webhook for a location. Body {salon_id, event: uninstall|freeze,
+    // partner_token?} (another token to see it refused); answers with the relay's status.
+    m_router.add("POST", "/__sandbox/altegio/marketplace/lifecycle", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object() || !m_config.outbound) return http::json_response(400, R"({"error":"expected {salon_id, event}"})");
+        Json hook{{"salon_id", body->value("salon_id", int64_t{0})}, {"application_id", m_config.marketplace_application_id},
+                  {"event", body->value("event", std::string())}, {"partner_token", body->value("partner_token", m_config.partner_token)}};
+        auto answer = m_config.outbound->send({"POST", m_config.relay_url + "/hooks/altegio-marketplace",
+                                               {{"Content-Type", "application/json"}}, hook.dump()});
+        return http::json_response(200, Json{{"relay_status", answer.status}, {"relay_body", answer.body.substr(0, 500)}}.dump());
     });
 
     // Control: a stream of staff edits for load and crash tests. Each of `record_ids` is moved

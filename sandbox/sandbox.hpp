@@ -19,6 +19,7 @@ using wire::Json;
 
 struct SandboxConfig {
     std::string partner_token = "sandbox-partner-token";
+    std::string marketplace_application_id = "sandbox-app-1";   // the relay's application in the Marketplace
     std::string altegio_login = "admin@bella.example";
     std::string altegio_password = "sandbox-password";
     std::string kommo_client_id = "sandbox-client-id";

@@ -42,6 +42,7 @@ struct Sandbox::State {
     int64_t next_transaction_id = 91000001;
     std::vector<Json> transactions;                       // payments, as GET /timetable/transactions shows them
     std::map<std::string, Json> abonements;               // client phone (digits) -> membership
+    std::vector<Json> marketplace_activations;            // accepted POST /marketplace/partner/callback bodies
 
     // [SECTION] Kommo
     Json account;

@@ -42,6 +42,23 @@ Result<const Json*> AltegioClient::call(int64_t account_id, const std::string& k
     return altegio::unwrap(holder);
 }
 
+Result<void> AltegioClient::activate_location(int64_t salon_id, const std::string& api_key, const std::vector<std::string>& webhook_urls) {
+    if (m_config.application_id.empty())
+        return fail(Errc::not_configured, "marketplace.page.not_listed", "KB_ALTEGIO_APPLICATION_ID is not set");
+    Json body{{"salon_id", salon_id}, {"application_id", m_config.application_id}, {"api_key", api_key}, {"webhook_urls", webhook_urls}};
+    http::Response response;
+    for (const auto& base : m_config.marketplace_urls) {
+        http::OutgoingRequest request{"POST", base + "/partner/callback",
+                                      {{"Authorization", "Bearer " + m_config.partner_token}, {"Accept", "application/vnd.api.v2+json"},
+                                       {"Content-Type", "application/json"}},
+                                      body.dump()};
+        response = m_log.send(CallInfo{0, "altegio.marketplace_activate", RetryPolicy::safe()}, request, &m_limiter);
+        if (response.status != 404 && response.status != 405) break;   // that host has no such route: the next one
+    }
+    if (response.status >= 200 && response.status < 300) return {};
+    return tl::unexpected(altegio::error_from_reply(response.status, response.body));
+}
+
 Result<AltegioUser> AltegioClient::sign_in(int64_t account_id, const std::string& login, const std::string& password) {
     Json holder, body{{"login", login}, {"password", password}};
     auto data = call(account_id, "altegio.auth", "POST", "/auth", "", &body, RetryPolicy::safe(), holder);

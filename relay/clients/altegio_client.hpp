@@ -14,6 +14,11 @@ namespace kb::clients {
 struct AltegioConfig {
     std::string base_url = "https://api.alteg.io/api/v1";
     std::string partner_token;
+    std::string application_id;   // the Marketplace application's id ("" when it is not listed there)
+    // Where Marketplace partner calls go: the sources disagree on the host, so each is tried in turn while the
+    // answer is 404 or 405 (../shared/reference/altegio-api.md §4).
+    std::vector<std::string> marketplace_urls{"https://api.alteg.io/marketplace", "https://app.alteg.io/marketplace",
+                                              "https://api.alteg.io/api/v1/marketplace"};
 };
 
 // Who signed in: Altegio's user and the token its calls carry.
@@ -103,6 +108,10 @@ public:
     Result<std::optional<wire::Json>> find_record_by_api_id(int64_t account_id, const std::string& user_token,
                                                                 int64_t company_id, const std::string& date,
                                                                 const std::string& api_id);
+
+    // Marketplace: activates the application for one location (POST …/partner/callback with our api key for it
+    // and the webhook URLs), with the partner token.
+    Result<void> activate_location(int64_t salon_id, const std::string& api_key, const std::vector<std::string>& webhook_urls);
 
 private:
     // GET /custom_fields/{kind}/{company}, kind "record" or "client".

@@ -33,6 +33,24 @@ Result<std::string> base64url_decode(std::string_view text) {
     return out;
 }
 
+Result<std::string> base64_decode_any(std::string_view text) {
+    if (sodium_init() < 0) return fail(Errc::internal, "ui.error.internal", "libsodium failed to start");
+    std::string cleaned(text);
+    for (char& c : cleaned)
+        if (c == ' ') c = '+';   // an unescaped '+' in a query string arrives as a space
+    for (int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING, sodium_base64_VARIANT_URLSAFE,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING}) {
+        std::string out(cleaned.size(), '\0');
+        size_t length = 0;
+        if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), cleaned.data(), cleaned.size(), "\r\n", &length,
+                              nullptr, variant) == 0) {
+            out.resize(length);
+            return out;
+        }
+    }
+    return fail(Errc::bad_input, "ui.error.bad_webhook", "not base64");
+}
+
 std::string sign_hs256(const wire::Json& claims, std::string_view secret) {
     std::string signing_input = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(claims.dump());
     return signing_input + "." + base64url_encode(hmac_sha256(signing_input, secret));

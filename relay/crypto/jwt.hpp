@@ -36,5 +36,7 @@ std::string sign_hs256(const wire::Json& claims, std::string_view secret);
 
 std::string base64url_encode(std::string_view bytes);
 Result<std::string> base64url_decode(std::string_view text);
+// Standard or URL-safe base64, padded or not (what other services send); spaces are read as '+'.
+Result<std::string> base64_decode_any(std::string_view text);
 
 }  // namespace kb::crypto

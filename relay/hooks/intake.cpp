@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include "relay/api/error_status.hpp"
 #include "relay/clients/call_log.hpp"
+#include "relay/crypto/hmac.hpp"
+#include <cstdlib>
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/kommo_hooks.hpp"
 #include "shared/wire/widget_api.hpp"
@@ -70,16 +72,42 @@ http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, cons
 // the body into inbox rows (or refuses it with an error), and the rows are stored before the answer.
 using RowBuilder = std::function<Result<std::vector<store::InboxEvent>>(int64_t account_id, const http::Request&)>;
 
+http::Response intake_for_account(const IntakeDeps& deps, int64_t account, const char* kind, const char* target, const RowBuilder& build,
+                                  const http::Request& request) {
+    auto rows = build(account, request);
+    if (!rows) return refuse(rows.error().code, rows.error().message_key.c_str(), rows.error().detail);
+    for (auto& row : *rows) row.received_at_ms = deps.now_ms();
+    return store_and_answer(deps, account, kind, target, request, *rows);
+}
+
 http::Handler intake_route(IntakeDeps deps, const char* kind, const char* target, RowBuilder build) {
     return [deps, kind, target, build](const http::Request& request) {
         if (request.body.size() > max_webhook_bytes) return too_large();
         auto account = deps.store.account_of_webhook_key(request.param("key"));
         if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
         if (!*account) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
-        auto rows = build(**account, request);
-        if (!rows) return refuse(rows.error().code, rows.error().message_key.c_str(), rows.error().detail);
-        for (auto& row : *rows) row.received_at_ms = deps.now_ms();
-        return store_and_answer(deps, **account, kind, target, request, *rows);
+        return intake_for_account(deps, **account, kind, target, build, request);
+    };
+}
+
+Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request);
+
+// A Marketplace location's webhooks (the URL sent with its activation): the location's key checked, then stored
+// for the Kommo account whose settings connect that location. None connects it yet: answered 202, nothing kept
+// (there is no lead to keep in step), and said so in the log.
+http::Handler location_route(IntakeDeps deps) {
+    return [deps](const http::Request& request) {
+        if (request.body.size() > max_webhook_bytes) return too_large();
+        int64_t salon = std::strtoll(request.param("salon").c_str(), nullptr, 10);
+        auto location = deps.store.marketplace_location(salon);
+        if (!location) return refuse(location.error().code, "ui.error.storage", location.error().detail);
+        if (!*location || !crypto::same_secret((*location)->api_key, request.param("key")))
+            return refuse(Errc::not_found, "ui.error.not_found", "unknown location or key");
+        auto account = deps.account_of_branch ? deps.account_of_branch(salon) : Result<std::optional<int64_t>>(std::nullopt);
+        if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
+        if (*account) return intake_for_account(deps, **account, "altegio.webhook", "/hooks/altegio-location/***", altegio_rows, request);
+        spdlog::warn("webhook for Altegio location {}: no Kommo account has connected it yet", salon);
+        return http::json_response(202, wire::Json{{"received", 0}, {"reason", "no Kommo account has connected this location yet"}}.dump());
     };
 }
 
@@ -143,6 +171,7 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/altegio/:key", intake_route(deps, "altegio.webhook", "/hooks/altegio/***", altegio_rows));
     router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
     router.add("POST", "/hooks/kommo/:key", intake_route(deps, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
+    router.add("POST", "/hooks/altegio-location/:salon/:key", location_route(deps));
 }
 
 store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& source, int64_t company_id, const std::string& resource,

@@ -3,6 +3,8 @@
 // Altegio never retries, so the event must be on disk first; the work is done later by the sync workers.
 //   POST /hooks/altegio/{key}    one event or an array (JSON)
 //   POST /hooks/kommo-dp/{key}   a Digital Pipeline trigger (JSON or form)
+//   POST /hooks/kommo/{key}      Kommo's account webhook (form)
+//   POST /hooks/altegio-location/{salon}/{key}   a Marketplace location's Altegio webhooks (its activation's URL)
 // A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves anything stored.
 #include <functional>
 #include "relay/http/router.hpp"
@@ -15,6 +17,8 @@ struct IntakeDeps {
     store::Store& store;
     std::function<int64_t()> now_ms;
     std::function<void()> wake_workers;   // called after new events are stored
+    // The Kommo account whose settings connect this Altegio location (for a Marketplace location's webhooks).
+    std::function<Result<std::optional<int64_t>>(int64_t salon_id)> account_of_branch;
 };
 
 constexpr size_t max_webhook_bytes = 1 << 20;

@@ -100,6 +100,33 @@ struct InboxEvent {
 
 enum class InboxOutcome { done, retry, failed };
 
+// An Altegio user who came to us from the Marketplace with their data (Altegio's user id, as signed by Altegio).
+struct MarketplaceUser {
+    int64_t altegio_user_id = 0;
+    std::string name, email, phone;
+    int64_t registered_at_ms = 0;
+    int64_t last_seen_at_ms = 0;
+};
+
+// One Altegio location (salon) that installed the application from the Marketplace. Its state:
+//   pending     -> the user came from the Marketplace; activation is tried until it succeeds or the hour is over
+//   active      -> Altegio accepted the activation
+//   late        -> the hour Altegio allows passed before an activation succeeded: the user must connect again
+//   frozen      -> Altegio froze it (unpaid); the data stays, and a new activation makes it active again
+//   uninstalled -> removed in Altegio
+struct MarketplaceLocation {
+    int64_t salon_id = 0;
+    int64_t salon_group_id = 0;
+    int64_t altegio_user_id = 0;       // who connected it; 0 when Altegio sent no user data
+    std::string state = "pending";
+    std::string api_key;               // ours for this location, sent with the activation; plaintext in memory only
+    int64_t redirected_at_ms = 0;      // when the user last came from the Marketplace for it
+    int32_t attempts = 0;
+    int64_t next_attempt_at_ms = 0;
+    std::string last_error;
+    int64_t updated_at_ms = 0;
+};
+
 // A failed event as the request history shows it, with its last error.
 struct FailedEvent {
     InboxEvent event;
@@ -194,6 +221,15 @@ public:
     // When the account's latest history entry of this kind at or after `since_ms` was written (e.g. the last
     // "Kommo blocked this account" alert, so a restarted relay keeps the pause); nullopt when none.
     virtual Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) = 0;
+
+    // [SECTION] Altegio Marketplace ------------------------------------------------------------------------
+    // Saves the user (name, email, phone, last seen); true when they were not known before.
+    virtual Result<bool> save_marketplace_user(const MarketplaceUser& user) = 0;
+    virtual Result<std::optional<MarketplaceUser>> marketplace_user(int64_t altegio_user_id) = 0;
+    virtual Result<void> save_marketplace_location(const MarketplaceLocation& location) = 0;   // by salon_id
+    virtual Result<std::optional<MarketplaceLocation>> marketplace_location(int64_t salon_id) = 0;
+    // Pending locations whose next attempt is due, oldest redirect first.
+    virtual Result<std::vector<MarketplaceLocation>> due_marketplace_activations(int64_t now_ms) = 0;
 
     // [SECTION] several relays on one database ------------------------------------------------------------
     // This relay process, as claimed events and leases name it: random per open().

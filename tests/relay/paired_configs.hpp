@@ -38,7 +38,8 @@ inline RelayConfig paired_relay_config(const std::string& database, double alteg
     config.kommo.redirect_uri = "http://relay.test/oauth/kommo";
     config.kommo.requests_per_second = kommo_rps;
     config.kommo_api_base_override = "http://sandbox.test/kommo";
-    config.altegio = clients::AltegioConfig{"http://sandbox.test/altegio/api/v1", "sandbox-partner-token"};
+    config.altegio = clients::AltegioConfig{"http://sandbox.test/altegio/api/v1", "sandbox-partner-token", "sandbox-app-1",
+                                            {"http://sandbox.test/altegio/marketplace"}};
     config.altegio_requests_per_second = altegio_rps;
     config.workers.threads = worker_threads;
     config.workers.idle_poll = idle_poll;

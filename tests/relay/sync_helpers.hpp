@@ -57,8 +57,10 @@ inline void configure_with_task_on_new_record(World& world) {
 // Waits until the sandbox has delivered every webhook and the inbox has nothing left to do.
 inline void settle(World& world) {
     for (int i = 0; i < 1000; ++i) {
-        auto c = world.relay->store().inbox_counts();
+        // Delivered first, then the inbox: a webhook counts as pending in the sandbox until the relay has stored it,
+        // so read in this order no event can slip between the two looks.
         bool delivered = world.sandbox_state()["altegio"]["webhooks_pending"] == 0;
+        auto c = world.relay->store().inbox_counts();
         if (delivered && c && c->pending == 0 && c->processing == 0) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }

@@ -26,7 +26,8 @@ TEST_CASE("postgres: relays starting together migrate once; a database a newer r
     {
         pqxx::connection db(*url);
         pqxx::work tx(db);
-        CHECK(tx.exec("SELECT COUNT(*) FROM schema_migrations")[0][0].as<int>() == 1);   // 0001 once
+        auto applied = tx.exec("SELECT COUNT(*), MAX(version) FROM schema_migrations")[0];
+        CHECK(applied[0].as<int>() == applied[1].as<int>());   // each migration once
         tx.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (9999, 0)");   // as a future relay would
         tx.commit();
     }

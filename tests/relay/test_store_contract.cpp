@@ -453,3 +453,37 @@ TEST_CASE("store: a webhook's events and its history entry are kept together; a 
         CHECK(store.recent_history(1, 10)->size() == 4);                          // every delivery is in the history
     });
 }
+
+TEST_CASE("store: Marketplace users are recognised when they come back; locations keep their activation state and key") {
+    on_each_backend([](Store& store) {
+        CHECK(*store.save_marketplace_user(MarketplaceUser{7001, "Ирина", "irina@bella.example", "+79161234567", 1000, 1000}));
+        CHECK_FALSE(*store.save_marketplace_user(MarketplaceUser{7001, "Ирина К.", "irina@bella.example", "+79161234567", 5000, 5000}));
+        auto user = store.marketplace_user(7001);
+        REQUIRE(user);
+        REQUIRE(*user);
+        CHECK((*user)->name == "Ирина К.");
+        CHECK((*user)->registered_at_ms == 1000);   // first seen stays
+        CHECK((*user)->last_seen_at_ms == 5000);
+        CHECK_FALSE(store.marketplace_user(7002)->has_value());
+
+        REQUIRE(store.save_marketplace_location(MarketplaceLocation{400001, 0, 7001, "pending", "key-one", 1000, 0, 1000, "", 1000}));
+        REQUIRE(store.save_marketplace_location(MarketplaceLocation{400002, 0, 7001, "pending", "key-two", 2000, 1, 9000, "Altegio 500", 2000}));
+        REQUIRE(store.save_marketplace_location(MarketplaceLocation{400003, 0, 7001, "active", "key-three", 500, 1, 0, "", 600}));
+        auto due = store.due_marketplace_activations(5000);
+        REQUIRE(due);
+        REQUIRE(due->size() == 1);   // 400002 waits until 9000; 400003 is done
+        CHECK((*due)[0].salon_id == 400001);
+        CHECK((*due)[0].api_key == "key-one");
+        CHECK(store.due_marketplace_activations(9000)->size() == 2);
+
+        auto first = **store.marketplace_location(400001);
+        first.state = "active";
+        first.attempts = 1;
+        REQUIRE(store.save_marketplace_location(first));
+        auto again = store.marketplace_location(400001);
+        CHECK((*again)->state == "active");
+        CHECK((*again)->api_key == "key-one");
+        CHECK(store.due_marketplace_activations(9000)->size() == 1);
+        CHECK_FALSE(store.marketplace_location(499999)->has_value());
+    });
+}

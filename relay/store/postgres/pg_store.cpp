@@ -805,4 +805,89 @@ Result<void> PgStore::release_rate_place(int64_t place, int64_t now_ms) {
     });
 }
 
+// [SECTION] Altegio Marketplace ----------------------------------------------------------------------------------
+namespace {
+constexpr const char* location_columns =
+    "salon_id, salon_group_id, altegio_user_id, state, api_key_sealed, redirected_at_ms, attempts, next_attempt_at_ms, last_error,"
+    " updated_at_ms";
+
+Result<MarketplaceLocation> location_from(const pqxx::row& row, const crypto::SecretBox& box) {
+    auto key = box.open(row[4].as<std::string>());
+    if (!key) return tl::unexpected(key.error());
+    return MarketplaceLocation{row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>(), row[3].as<std::string>(), *key,
+                               row[5].as<int64_t>(), row[6].as<int32_t>(), row[7].as<int64_t>(), row[8].as<std::string>(),
+                               row[9].as<int64_t>()};
+}
+}  // namespace
+
+Result<bool> PgStore::save_marketplace_user(const MarketplaceUser& u) {
+    return with_connection([&](pqxx::connection& c) -> Result<bool> {
+        pqxx::work tx(c);
+        // xmax = 0 on the row RETURNING gives: inserted now, not updated.
+        auto saved = tx.exec_params(
+            "INSERT INTO marketplace_users (altegio_user_id, name, email, phone, registered_at_ms, last_seen_at_ms) VALUES ($1, $2, $3, $4, $5, $6)"
+            " ON CONFLICT (altegio_user_id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,"
+            " last_seen_at_ms = excluded.last_seen_at_ms RETURNING (xmax = 0)",
+            u.altegio_user_id, u.name, u.email, u.phone, u.registered_at_ms, u.last_seen_at_ms);
+        tx.commit();
+        return saved[0][0].as<bool>();
+    });
+}
+
+Result<std::optional<MarketplaceUser>> PgStore::marketplace_user(int64_t altegio_user_id) {
+    return with_connection([&](pqxx::connection& c) -> Result<std::optional<MarketplaceUser>> {
+        pqxx::read_transaction tx(c);
+        auto rows = tx.exec_params("SELECT altegio_user_id, name, email, phone, registered_at_ms, last_seen_at_ms FROM marketplace_users"
+                                   " WHERE altegio_user_id = $1",
+                                   altegio_user_id);
+        if (rows.empty()) return std::optional<MarketplaceUser>();
+        const auto& r = rows[0];
+        return std::optional<MarketplaceUser>(MarketplaceUser{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                                                              r[3].as<std::string>(), r[4].as<int64_t>(), r[5].as<int64_t>()});
+    });
+}
+
+Result<void> PgStore::save_marketplace_location(const MarketplaceLocation& l) {
+    return with_connection([&](pqxx::connection& c) -> Result<void> {
+        pqxx::work tx(c);
+        tx.exec_params(std::string("INSERT INTO marketplace_locations (") + location_columns +
+                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (salon_id) DO UPDATE SET"
+                           " salon_group_id = excluded.salon_group_id, altegio_user_id = excluded.altegio_user_id, state = excluded.state,"
+                           " api_key_sealed = excluded.api_key_sealed, redirected_at_ms = excluded.redirected_at_ms,"
+                           " attempts = excluded.attempts, next_attempt_at_ms = excluded.next_attempt_at_ms,"
+                           " last_error = excluded.last_error, updated_at_ms = excluded.updated_at_ms",
+                       l.salon_id, l.salon_group_id, l.altegio_user_id, l.state, m_box.seal(l.api_key), l.redirected_at_ms, l.attempts,
+                       l.next_attempt_at_ms, l.last_error, l.updated_at_ms);
+        tx.commit();
+        return {};
+    });
+}
+
+Result<std::optional<MarketplaceLocation>> PgStore::marketplace_location(int64_t salon_id) {
+    return with_connection([&](pqxx::connection& c) -> Result<std::optional<MarketplaceLocation>> {
+        pqxx::read_transaction tx(c);
+        auto rows = tx.exec_params(std::string("SELECT ") + location_columns + " FROM marketplace_locations WHERE salon_id = $1", salon_id);
+        if (rows.empty()) return std::optional<MarketplaceLocation>();
+        auto location = location_from(rows[0], m_box);
+        if (!location) return tl::unexpected(location.error());
+        return std::optional<MarketplaceLocation>(*location);
+    });
+}
+
+Result<std::vector<MarketplaceLocation>> PgStore::due_marketplace_activations(int64_t now_ms) {
+    return with_connection([&](pqxx::connection& c) -> Result<std::vector<MarketplaceLocation>> {
+        pqxx::read_transaction tx(c);
+        std::vector<MarketplaceLocation> out;
+        for (const auto& row : tx.exec_params(std::string("SELECT ") + location_columns +
+                                                  " FROM marketplace_locations WHERE state = 'pending' AND next_attempt_at_ms <= $1"
+                                                  " ORDER BY redirected_at_ms",
+                                              now_ms)) {
+            auto location = location_from(row, m_box);
+            if (!location) return tl::unexpected(location.error());
+            out.push_back(*location);
+        }
+        return out;
+    });
+}
+
 }  // namespace kb::store

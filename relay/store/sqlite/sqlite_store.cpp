@@ -926,4 +926,109 @@ Result<void> SqliteStore::release_rate_place(int64_t place, int64_t now_ms) {
     });
 }
 
+// [SECTION] Altegio Marketplace -------------------------------------------------------------------------------------
+namespace {
+constexpr const char* location_columns =
+    "salon_id, salon_group_id, altegio_user_id, state, api_key_sealed, redirected_at_ms, attempts, next_attempt_at_ms, last_error,"
+    " updated_at_ms";
+}  // namespace
+
+Result<bool> SqliteStore::save_marketplace_user(const MarketplaceUser& u) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<bool> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement known(*m_db, "SELECT 1 FROM marketplace_users WHERE altegio_user_id = ?");
+        known.bind(1, u.altegio_user_id);
+        bool existed = known.executeStep();
+        known.reset();
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO marketplace_users (altegio_user_id, name, email, phone, registered_at_ms, last_seen_at_ms) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (altegio_user_id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,"
+            " last_seen_at_ms = excluded.last_seen_at_ms");
+        upsert.bind(1, u.altegio_user_id);
+        upsert.bind(2, u.name);
+        upsert.bind(3, u.email);
+        upsert.bind(4, u.phone);
+        upsert.bind(5, u.registered_at_ms);
+        upsert.bind(6, u.last_seen_at_ms);
+        upsert.exec();
+        transaction.commit();
+        return !existed;
+    });
+}
+
+Result<std::optional<MarketplaceUser>> SqliteStore::marketplace_user(int64_t altegio_user_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<MarketplaceUser>> {
+        SQLite::Statement query(*m_db, "SELECT altegio_user_id, name, email, phone, registered_at_ms, last_seen_at_ms"
+                                       " FROM marketplace_users WHERE altegio_user_id = ?");
+        query.bind(1, altegio_user_id);
+        if (!query.executeStep()) return std::optional<MarketplaceUser>();
+        return std::optional<MarketplaceUser>(MarketplaceUser{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                                                              query.getColumn(2).getString(), query.getColumn(3).getString(),
+                                                              query.getColumn(4).getInt64(), query.getColumn(5).getInt64()});
+    });
+}
+
+Result<void> SqliteStore::save_marketplace_location(const MarketplaceLocation& l) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db, std::string("INSERT INTO marketplace_locations (") + location_columns +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (salon_id) DO UPDATE SET salon_group_id = excluded.salon_group_id,"
+            " altegio_user_id = excluded.altegio_user_id, state = excluded.state, api_key_sealed = excluded.api_key_sealed,"
+            " redirected_at_ms = excluded.redirected_at_ms, attempts = excluded.attempts, next_attempt_at_ms = excluded.next_attempt_at_ms,"
+            " last_error = excluded.last_error, updated_at_ms = excluded.updated_at_ms");
+        upsert.bind(1, l.salon_id);
+        upsert.bind(2, l.salon_group_id);
+        upsert.bind(3, l.altegio_user_id);
+        upsert.bind(4, l.state);
+        upsert.bind(5, m_box.seal(l.api_key));
+        upsert.bind(6, l.redirected_at_ms);
+        upsert.bind(7, l.attempts);
+        upsert.bind(8, l.next_attempt_at_ms);
+        upsert.bind(9, l.last_error);
+        upsert.bind(10, l.updated_at_ms);
+        upsert.exec();
+        return {};
+    });
+}
+
+namespace {
+Result<MarketplaceLocation> location_from(SQLite::Statement& row, const crypto::SecretBox& box) {
+    auto key = box.open(row.getColumn(4).getString());
+    if (!key) return tl::unexpected(key.error());
+    return MarketplaceLocation{row.getColumn(0).getInt64(), row.getColumn(1).getInt64(), row.getColumn(2).getInt64(),
+                               row.getColumn(3).getString(), *key, row.getColumn(5).getInt64(), row.getColumn(6).getInt(),
+                               row.getColumn(7).getInt64(), row.getColumn(8).getString(), row.getColumn(9).getInt64()};
+}
+}  // namespace
+
+Result<std::optional<MarketplaceLocation>> SqliteStore::marketplace_location(int64_t salon_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<MarketplaceLocation>> {
+        SQLite::Statement query(*m_db, std::string("SELECT ") + location_columns + " FROM marketplace_locations WHERE salon_id = ?");
+        query.bind(1, salon_id);
+        if (!query.executeStep()) return std::optional<MarketplaceLocation>();
+        auto location = location_from(query, m_box);
+        if (!location) return tl::unexpected(location.error());
+        return std::optional<MarketplaceLocation>(*location);
+    });
+}
+
+Result<std::vector<MarketplaceLocation>> SqliteStore::due_marketplace_activations(int64_t now_ms) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::vector<MarketplaceLocation>> {
+        SQLite::Statement query(*m_db, std::string("SELECT ") + location_columns +
+                                           " FROM marketplace_locations WHERE state = 'pending' AND next_attempt_at_ms <= ? ORDER BY redirected_at_ms");
+        query.bind(1, now_ms);
+        std::vector<MarketplaceLocation> out;
+        while (query.executeStep()) {
+            auto location = location_from(query, m_box);
+            if (!location) return tl::unexpected(location.error());
+            out.push_back(*location);
+        }
+        return out;
+    });
+}
+
 }  // namespace kb::store

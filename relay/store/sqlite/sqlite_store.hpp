@@ -67,6 +67,11 @@ public:
     Result<int32_t> hand_back_claimed_events() override;
     const std::string& instance_id() const override { return m_instance; }
     bool shared() const override { return false; }   // one relay per database file
+    Result<bool> save_marketplace_user(const MarketplaceUser& user) override;
+    Result<std::optional<MarketplaceUser>> marketplace_user(int64_t altegio_user_id) override;
+    Result<void> save_marketplace_location(const MarketplaceLocation& location) override;
+    Result<std::optional<MarketplaceLocation>> marketplace_location(int64_t salon_id) override;
+    Result<std::vector<MarketplaceLocation>> due_marketplace_activations(int64_t now_ms) override;
     Result<bool> take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) override;
     Result<void> release_lease(const std::string& name) override;
     Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) override;

@@ -1,0 +1,172 @@
+#include "relay/marketplace/activation.hpp"
+
+#include <sodium.h>
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+#include <spdlog/spdlog.h>
+#include "relay/crypto/hmac.hpp"
+#include "relay/crypto/jwt.hpp"
+#include "shared/wire/json_read.hpp"
+
+namespace kb::marketplace {
+namespace {
+
+using wire::Json;
+
+// After a failed activation: 30 s, 1, 2, 5, 10 minutes, then every 10 minutes until the hour is over.
+int64_t retry_delay_ms(int32_t attempts) {
+    static const int64_t delays[] = {30000, 60000, 120000, 300000, 600000};
+    return delays[std::min<size_t>(static_cast<size_t>(std::max(attempts, 1) - 1), std::size(delays) - 1)];
+}
+
+std::string random_key() {
+    unsigned char bytes[24];
+    randombytes_buf(bytes, sizeof bytes);
+    char hex[sizeof bytes * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+    return hex;
+}
+
+// "1,2" (salon_ids[]=1&salon_ids[]=2, joined by the query parser) or a single salon_id.
+std::vector<int64_t> salon_ids_of(const http::Request& redirect) {
+    std::string joined = redirect.query_value("salon_ids[]");
+    if (joined.empty()) joined = redirect.query_value("salon_ids");
+    if (joined.empty()) joined = redirect.query_value("salon_id");
+    std::vector<int64_t> ids;
+    size_t start = 0;
+    while (start <= joined.size()) {
+        size_t comma = joined.find(',', start);
+        std::string part = joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        char* end = nullptr;
+        long long id = std::strtoll(part.c_str(), &end, 10);
+        if (!part.empty() && end && *end == '\0' && id > 0) ids.push_back(id);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return ids;
+}
+
+}  // namespace
+
+Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
+    ConnectOutcome outcome;
+    std::vector<int64_t> salons = salon_ids_of(redirect);
+    if (salons.empty()) return fail(Errc::bad_input, "marketplace.page.no_location", "the redirect names no salon_id");
+    int64_t now = m_deps.now_ms();
+
+    // The user's data, when the user let Altegio share it: the signature covers the decoded JSON.
+    if (std::string encoded = redirect.query_value("user_data"); !encoded.empty()) {
+        auto decoded = crypto::base64_decode_any(encoded);
+        if (!decoded) return fail(Errc::forbidden, "marketplace.page.bad_signature", "user_data is not base64");
+        std::string expected = crypto::hmac_sha256_hex(*decoded, m_deps.partner_token);
+        if (!crypto::same_secret(expected, http::to_lower(redirect.query_value("user_data_sign"))))
+            return fail(Errc::forbidden, "marketplace.page.bad_signature", "user_data_sign does not match the user data");
+        auto json = wire::parse_json(*decoded);
+        if (!json || !json->is_object()) return fail(Errc::forbidden, "marketplace.page.bad_signature", "user_data is not a JSON object");
+        store::MarketplaceUser user;
+        user.altegio_user_id = wire::read_int_or(*json, "id", "user_data.id", 0).value_or(0);
+        user.name = wire::read_text(*json, "name");
+        user.email = wire::read_text(*json, "email");
+        user.phone = wire::read_text(*json, "phone");
+        user.registered_at_ms = user.last_seen_at_ms = now;
+        if (user.altegio_user_id <= 0) return fail(Errc::bad_input, "marketplace.page.no_location", "user_data has no id");
+        auto is_new = m_deps.store.save_marketplace_user(user);
+        if (!is_new) return tl::unexpected(is_new.error());
+        outcome.user_is_new = *is_new;
+        auto saved = m_deps.store.marketplace_user(user.altegio_user_id);
+        if (!saved) return tl::unexpected(saved.error());
+        outcome.user = *saved;
+    }
+
+    int64_t group = std::strtoll(redirect.query_value("salon_group_id").c_str(), nullptr, 10);
+    for (int64_t salon : salons) {
+        auto existing = m_deps.store.marketplace_location(salon);
+        if (!existing) return tl::unexpected(existing.error());
+        store::MarketplaceLocation location = existing->value_or(store::MarketplaceLocation{});
+        if (!*existing) location.api_key = random_key();
+        location.salon_id = salon;
+        if (group > 0) location.salon_group_id = group;
+        if (outcome.user) location.altegio_user_id = outcome.user->altegio_user_id;
+        // A new click on "Connect" starts Altegio's hour again, for a location in any state but active.
+        if (location.state != "active") {
+            location.state = "pending";
+            location.redirected_at_ms = now;
+            location.attempts = 0;
+            location.last_error.clear();
+            attempt(location);
+        }
+        outcome.locations.push_back(location);
+    }
+    return outcome;
+}
+
+void Activation::attempt(store::MarketplaceLocation& location) {
+    int64_t now = m_deps.now_ms();
+    std::vector<std::string> hooks{m_deps.public_url + "/hooks/altegio-location/" + std::to_string(location.salon_id) + "/" + location.api_key};
+    auto activated = m_deps.altegio.activate_location(location.salon_id, location.api_key, hooks);
+    ++location.attempts;
+    location.updated_at_ms = now;
+    if (activated) {
+        location.state = "active";
+        location.last_error.clear();
+        spdlog::info("marketplace: location {} activated", location.salon_id);
+    } else {
+        location.last_error = activated.error().detail;
+        location.next_attempt_at_ms = now + retry_delay_ms(location.attempts);
+        if (location.next_attempt_at_ms > location.redirected_at_ms + activation_window_ms) location.state = "late";
+        spdlog::warn("marketplace: activating location {} failed ({}): {}", location.salon_id, location.state, location.last_error);
+    }
+    if (auto saved = m_deps.store.save_marketplace_location(location); !saved)
+        spdlog::error("marketplace: location {} not saved: {}", location.salon_id, saved.error().detail);
+}
+
+Result<int> Activation::retry_due() {
+    auto due = m_deps.store.due_marketplace_activations(m_deps.now_ms());
+    if (!due) return tl::unexpected(due.error());
+    int activated = 0;
+    for (auto& location : *due) {
+        if (m_deps.now_ms() > location.redirected_at_ms + activation_window_ms) {
+            location.state = "late";
+            location.updated_at_ms = m_deps.now_ms();
+            if (auto saved = m_deps.store.save_marketplace_location(location); !saved) return tl::unexpected(saved.error());
+            continue;
+        }
+        attempt(location);
+        if (location.state == "active") ++activated;
+    }
+    return activated;
+}
+
+Result<std::string> Activation::lifecycle(const std::string& body) {
+    auto json = wire::parse_json(body);
+    if (!json || !json->is_object()) return fail(Errc::bad_input, "ui.error.bad_webhook", "expected {salon_id, application_id, event, partner_token}");
+    if (!crypto::same_secret(wire::read_text(*json, "partner_token"), m_deps.partner_token))
+        return fail(Errc::forbidden, "ui.error.bad_webhook", "the partner token does not match");
+    if (!m_deps.application_id.empty() && wire::read_text(*json, "application_id") != m_deps.application_id &&
+        std::to_string(wire::read_int_or(*json, "application_id", "", 0).value_or(0)) != m_deps.application_id)
+        return fail(Errc::bad_input, "ui.error.bad_webhook", "another application's webhook");
+    int64_t salon = wire::read_int_or(*json, "salon_id", "salon_id", 0).value_or(0);
+    std::string event = wire::read_text(*json, "event");
+    if (salon <= 0 || (event != "uninstall" && event != "freeze"))
+        return fail(Errc::bad_input, "ui.error.bad_webhook", "expected a salon_id and event uninstall or freeze");
+    auto existing = m_deps.store.marketplace_location(salon);
+    if (!existing) return tl::unexpected(existing.error());
+    store::MarketplaceLocation location = existing->value_or(store::MarketplaceLocation{});
+    if (!*existing) {   // installed before the relay kept Marketplace locations: remember the state anyway
+        location.salon_id = salon;
+        location.api_key = random_key();
+    }
+    location.state = event == "uninstall" ? "uninstalled" : "frozen";
+    location.updated_at_ms = m_deps.now_ms();
+    if (auto saved = m_deps.store.save_marketplace_location(location); !saved) return tl::unexpected(saved.error());
+    return "location " + std::to_string(salon) + " " + location.state;
+}
+
+bool Activation::working_for(int64_t salon_id) {
+    auto location = m_deps.store.marketplace_location(salon_id);
+    if (!location || !*location) return true;   // not a Marketplace installation (or unreadable: keep working)
+    return (*location)->state != "frozen" && (*location)->state != "uninstalled";
+}
+
+}  // namespace kb::marketplace
