@@ -88,3 +88,27 @@ TEST_CASE("several relays: Kommo's per-account limit holds for all of them toget
     CHECK(kommo["calls_answered"].get<int64_t>() - answered_before >= 16);   // the cards did call Kommo
     CHECK(kommo["rate_limited_answers"].get<int64_t>() - limited_before == 0);
 }
+
+TEST_CASE("several relays: the reconciler runs in one of them at a time, and moves when that one stops") {
+    auto world = world_on_postgres();
+    if (!world) return;
+    world->install();
+    auto second = std::make_unique<OtherRelay>(*world);
+    auto first_run = world->relay->reconciler().run_once();
+    REQUIRE(first_run);
+    CHECK_FALSE(first_run->skipped);
+    CHECK(first_run->branches > 0);
+    auto elsewhere = second->app->reconciler().run_once();
+    REQUIRE(elsewhere);
+    CHECK(elsewhere->skipped);                                   // the first relay holds it
+    CHECK_FALSE(world->relay->reconciler().run_once()->skipped);   // and keeps it, run after run
+
+    // The first relay's lease runs out (it stopped): the second takes the reconciler over.
+    world->relay->reconciler().set_lease(std::chrono::milliseconds(1));
+    CHECK_FALSE(world->relay->reconciler().run_once()->skipped);   // renewed for 1 ms only
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto taken_over = second->app->reconciler().run_once();
+    REQUIRE(taken_over);
+    CHECK_FALSE(taken_over->skipped);
+    CHECK(world->relay->reconciler().run_once()->skipped);
+}
