@@ -1003,10 +1003,11 @@ Result<MarketplaceLocation> location_from(SQLite::Statement& row, const crypto::
 }
 }  // namespace
 
+// Read on the reader connection: every inbox event asks (is its location frozen?), and must not queue behind writes.
 Result<std::optional<MarketplaceLocation>> SqliteStore::marketplace_location(int64_t salon_id) {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_reader_mutex);
     return guarded([&]() -> Result<std::optional<MarketplaceLocation>> {
-        SQLite::Statement query(*m_db, std::string("SELECT ") + location_columns + " FROM marketplace_locations WHERE salon_id = ?");
+        SQLite::Statement query(*m_reader, std::string("SELECT ") + location_columns + " FROM marketplace_locations WHERE salon_id = ?");
         query.bind(1, salon_id);
         if (!query.executeStep()) return std::optional<MarketplaceLocation>();
         auto location = location_from(query, m_box);
