@@ -115,6 +115,8 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     KB_KOMMO_API_BASE_URL: `${sandboxUrl}/kommo`,
     KB_ALTEGIO_BASE_URL: `${sandboxUrl}/altegio/api/v1`,
     KB_ALTEGIO_PARTNER_TOKEN: secrets.partnerToken,
+    KB_ALTEGIO_APPLICATION_ID: 'sandbox-app-1',
+    KB_ALTEGIO_MARKETPLACE_URL: `${sandboxUrl}/altegio/marketplace`,
     KB_EXTRA_ORIGINS: sandboxUrl,
     ...relayEnv,
   };

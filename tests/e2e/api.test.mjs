@@ -1,4 +1,5 @@
-// Relay + sandbox as separate processes over loopback: the widget API's trust rules and Kommo token refresh.
+// Relay + sandbox as separate processes over loopback: the widget API's trust rules, Kommo token refresh, a graceful
+// stop, and the Altegio Marketplace's registration page.
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -56,6 +57,23 @@ test('an expired Kommo access token is refreshed once and the call succeeds', as
 
 // systemctl stop sends SIGTERM: the relay stops taking requests, lets its workers finish the events they hold
 // (here: while Kommo answers slowly) and exits 0, leaving nothing "processing" for the next start to take back.
+test('the Marketplace redirect opens a page that registers the user and activates both locations', async () => {
+  const made = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/marketplace/redirect`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ salon_ids: [400001, 400002], user: { id: 7002, name: 'Marta Ruiz', email: 'marta@bella.example', phone: '+34611222333' } }),
+  });
+  const { url } = await made.json();
+  const page = await fetch(url, { headers: { 'Accept-Language': 'es-ES,es;q=0.9' } });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+  const html = await page.text();
+  assert.match(html, /Bienvenido, Marta Ruiz/);
+  assert.match(html, /La sucursal 400001 está conectada/);
+  assert.match(html, /La sucursal 400002 está conectada/);
+  const state = await (await fetch(`${stack.sandboxUrl}/__sandbox/state`)).json();
+  assert.deepEqual(state.altegio.marketplace_activations.map((a) => a.salon_id), [400001, 400002]);
+});
+
 test('SIGTERM lets the workers finish the events they hold, then the relay exits cleanly', async () => {
   const inbox = async () => {
     const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();
