@@ -1,16 +1,15 @@
 #include "relay/app.hpp"
 
-#include "relay/hooks/intake.hpp"
-#include "shared/wire/settings.hpp"
 #include <algorithm>
-#include "relay/marketplace/activation.hpp"
-#include "relay/store/postgres/pg_store.hpp"
-#include "relay/store/sqlite/sqlite_store.hpp"
-
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include "relay/hooks/intake.hpp"
+#include "relay/marketplace/activation.hpp"
+#include "relay/store/postgres/pg_store.hpp"
+#include "relay/store/sqlite/sqlite_store.hpp"
+#include "shared/wire/settings.hpp"
 
 namespace kb {
 namespace {
@@ -70,22 +69,9 @@ Result<RelayConfig> relay_config_from_environment() {
     c.altegio.base_url = env("KB_ALTEGIO_BASE_URL", c.altegio.base_url);
     c.altegio.partner_token = env("KB_ALTEGIO_PARTNER_TOKEN");
     c.altegio.application_id = env("KB_ALTEGIO_APPLICATION_ID");
-    if (std::string urls = env("KB_ALTEGIO_MARKETPLACE_URL"); !urls.empty()) {   // one address, or several tried in turn
-        c.altegio.marketplace_urls.clear();
-        for (size_t start = 0; start <= urls.size();) {
-            size_t comma = urls.find(',', start);
-            std::string url = urls.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            if (!url.empty()) c.altegio.marketplace_urls.push_back(url);
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-        }
-    }
-    std::string origins = env("KB_EXTRA_ORIGINS");
-    for (size_t start = 0; start < origins.size();) {
-        size_t comma = origins.find(',', start);
-        c.extra_origins.push_back(origins.substr(start, comma - start));
-        start = comma == std::string::npos ? origins.size() : comma + 1;
-    }
+    // One address, or several tried in turn.
+    if (auto urls = http::split_commas(env("KB_ALTEGIO_MARKETPLACE_URL")); !urls.empty()) c.altegio.marketplace_urls = urls;
+    c.extra_origins = http::split_commas(env("KB_EXTRA_ORIGINS"));
     // Tuning, all optional (see README): limits, worker threads and timeouts.
     auto number = [](const char* name, double fallback) {
         std::string text = env(name);

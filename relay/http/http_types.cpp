@@ -46,6 +46,16 @@ std::string url_encode(std::string_view text) {
     return out;
 }
 
+std::vector<std::string> split_commas(std::string_view text) {
+    std::vector<std::string> parts;
+    while (!text.empty()) {
+        size_t comma = text.find(',');
+        if (comma != 0) parts.emplace_back(text.substr(0, comma));
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    }
+    return parts;
+}
+
 std::map<std::string, std::string> parse_query(std::string_view query) {
     std::map<std::string, std::string> out;
     while (!query.empty()) {

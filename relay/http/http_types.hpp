@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kb::http {
 
@@ -43,5 +44,7 @@ std::string url_decode(std::string_view text);
 std::string url_encode(std::string_view text);
 // Parses "a=1&b=2" into a map; repeated keys are joined with commas.
 std::map<std::string, std::string> parse_query(std::string_view query);
+// The parts of a comma-separated list (a repeated query key, a list in an environment variable); empty parts left out.
+std::vector<std::string> split_commas(std::string_view text);
 
 }  // namespace kb::http

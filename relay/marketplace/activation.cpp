@@ -34,15 +34,10 @@ std::vector<int64_t> salon_ids_of(const http::Request& redirect) {
     if (joined.empty()) joined = redirect.query_value("salon_ids");
     if (joined.empty()) joined = redirect.query_value("salon_id");
     std::vector<int64_t> ids;
-    size_t start = 0;
-    while (start <= joined.size()) {
-        size_t comma = joined.find(',', start);
-        std::string part = joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    for (const auto& part : http::split_commas(joined)) {
         char* end = nullptr;
         long long id = std::strtoll(part.c_str(), &end, 10);
-        if (!part.empty() && end && *end == '\0' && id > 0) ids.push_back(id);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
+        if (end && *end == '\0' && id > 0) ids.push_back(id);
     }
     return ids;
 }
