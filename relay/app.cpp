@@ -129,6 +129,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_marketplace = std::make_unique<marketplace::Activation>(marketplace::ActivationDeps{
         *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms});
+    app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, now_ms});
+    app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, now_ms);
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
@@ -136,9 +138,11 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] { if (self->m_workers) self->m_workers->wake(); },
                                                               [self](int64_t salon) { return self->account_of_branch(salon); }});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
-    api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
-                                                  api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
-                                                  app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }, app->m_metrics});
+    api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
+                              api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
+                              app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }, app->m_metrics};
+    api::add_routes(app->m_router, route_deps);
+    telephony::add_telephony_routes(app->m_router, route_deps, *app->m_telephony_admin);
     return app;
 }
 
@@ -168,6 +172,7 @@ Result<std::string> RelayApp::handle_event(const store::InboxEvent& event) {
     if (event.company_id != 0 && !m_marketplace->working_for(event.company_id))
         return "skipped: the location is frozen or uninstalled in the Altegio Marketplace";
     if (event.source == "kommo_dp" || event.source == "kommo") return m_trigger_sync->handle(event);
+    if (event.source == "telephony") return m_calls->handle(event);
     if (event.resource == "record") return m_record_sync->handle(event);
     if (event.resource == "client") return m_client_sync->handle_client(event);
     if (event.resource == "finances_operation") return m_client_sync->handle_payment(event);

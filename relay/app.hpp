@@ -20,6 +20,8 @@
 #include "relay/sync/trigger_sync.hpp"
 #include "relay/sync/workers.hpp"
 #include "relay/marketplace/activation.hpp"
+#include "relay/telephony/admin.hpp"
+#include "relay/telephony/calls.hpp"
 
 namespace kb {
 
@@ -83,6 +85,8 @@ private:
     std::unique_ptr<sync::Workers> m_workers;
     std::unique_ptr<sync::Reconciler> m_reconciler;
     std::unique_ptr<marketplace::Activation> m_marketplace;
+    std::unique_ptr<telephony::TelephonyAdmin> m_telephony_admin;
+    std::unique_ptr<telephony::CallFlow> m_calls;
     api::ReplayGuard m_replay_guard;
     http::Router m_router;
 };

@@ -823,6 +823,82 @@ void Sandbox::add_altegio_routes() {
         return http::json_response(200, Json{{"relay_status", answer.status}, {"relay_body", answer.body.substr(0, 500)}}.dump());
     });
 
+    // [SECTION] telephony (the chain-level "old protocol"): setup, the pop-up `event` and the call `history`, each
+    // answered 202 Accepted; a disabled chain's events and history are accepted and ignored.
+    m_router.add("POST", prefix + "/voip/integration", [this](const Request& request) {
+        return guarded("altegio", request, [&](State& s) {
+            if (auto refused = check_auth(request, s, m_config, false)) return *refused;
+            auto body = wire::parse_json(request.body);
+            if (!body || !body->is_object()) return altegio_error(400, "Invalid JSON", 5);
+            std::string command = wire::read_text(*body, "command"), type = wire::read_text(*body, "type");
+            auto chain = s.voip_chains.find(wire::read_text(*body, "crm_token"));
+            if (chain == s.voip_chains.end()) return altegio_error(403, "Telephony integration not found for this crm_token", 15);
+            auto invalid = [](const std::string& field) { return altegio_error(400, "Field " + field + " is invalid", 10); };
+            if (command == "setup") {
+                if (type != "enable" && type != "disable") return invalid("type");
+                chain->second["enabled"] = type == "enable";
+            } else if (command == "event" || command == "history") {
+                if (type != "incoming" && type != "outgoing" && type != "internal") return invalid("type");
+                std::string phone = wire::read_text(*body, "phone");
+                if (phone.empty() || phone.find_first_not_of("0123456789") != std::string::npos) return invalid("phone");
+                if (command == "history") {
+                    std::string status = wire::read_text(*body, "status");
+                    if (status != "success" && status != "missed") return invalid("status");
+                    const Json* duration = wire::member(*body, "duration");
+                    if (!duration || !duration->is_number_integer() || duration->get<int64_t>() < 0) return invalid("duration");
+                    if (!domain::parse_iso_datetime(wire::read_text(*body, "date"))) return invalid("date");
+                    if (wire::read_text(*body, "call_id").empty()) return invalid("call_id");
+                }
+                if (!chain->second["enabled"].get<bool>()) ++s.voip_ignored;
+                else if (command == "history") s.voip_calls.push_back(*body);
+                else if (type == "incoming") s.voip_popups.push_back(*body);   // only incoming calls pop up
+            } else {
+                return invalid("command");
+            }
+            return altegio_ok(Json(), 202, Json{{"message", "Accepted"}});
+        });
+    });
+    // Control: a PBX placing one call. It posts the call's events to `url` (a chain's /telephony/{key}/calls):
+    // ringing, answered (when `answered`), ended with `duration` and `recording_url`; `order` "reversed" posts them
+    // last first, "twice" posts each event two times. Body {url, call_id, direction, from, to, virtual_number?,
+    // sip_user?, answered, duration, recording_url?, order?}; answers {statuses} (the relay's answer to each post).
+    m_router.add("POST", "/__sandbox/pbx/call", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object() || !m_config.outbound || wire::read_text(*body, "url").empty())
+            return http::json_response(400, R"({"error":"expected {url, call_id, direction, from, to, answered, duration}"})");
+        Json call{{"call_id", wire::read_text(*body, "call_id")}, {"direction", body->value("direction", std::string("incoming"))},
+                  {"from", wire::read_text(*body, "from")}, {"to", wire::read_text(*body, "to")}};
+        for (const char* optional : {"virtual_number", "sip_user"})
+            if (body->contains(optional)) call[optional] = (*body)[optional];
+        bool answered = body->value("answered", true);
+        int64_t duration = answered ? body->value("duration", int64_t{60}) : 0;
+        int64_t start = now();
+        std::vector<Json> events;
+        Json ringing = call;
+        ringing["state"] = "ringing";
+        ringing["time"] = start;
+        events.push_back(ringing);
+        if (answered) {
+            Json up = call;
+            up["state"] = "answered";
+            up["time"] = start + 5;
+            events.push_back(up);
+        }
+        Json ended = call;
+        ended["state"] = "ended";
+        ended["time"] = start + 5 + duration;
+        ended["duration"] = duration;
+        if (answered && body->contains("recording_url")) ended["recording_url"] = (*body)["recording_url"];
+        events.push_back(ended);
+        std::string order = body->value("order", std::string("normal"));
+        if (order == "reversed") std::reverse(events.begin(), events.end());
+        Json statuses = Json::array();
+        for (const auto& e : events)
+            for (int copy = 0; copy < (order == "twice" ? 2 : 1); ++copy)
+                statuses.push_back(m_config.outbound->send({"POST", (*body)["url"].get<std::string>(), {{"Content-Type", "application/json"}}, e.dump()}).status);
+        return http::json_response(200, Json{{"statuses", statuses}, {"events", events}}.dump());
+    });
+
     // Control: a stream of staff edits for load and crash tests. Each of `record_ids` is moved
     // `changes_per_record` times (15 minutes later each time), `per_second` edits a second, round-robin over
     // the records, each edit sending its webhook. Body: {record_ids, changes_per_record, per_second}.

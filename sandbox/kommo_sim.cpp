@@ -470,33 +470,48 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_links", self_link("/api/v4/tasks")}, {"_embedded", Json{{"tasks", out}}}});
     });
 
-    add("GET", "/leads/:id/notes", [self_link](State& s, const Request& request) {
-        int64_t lead = id_param(request, "id");
-        if (!s.leads.count(lead)) return kommo_problem(404, "Not Found", "lead not found");
-        Json out = Json::array();
-        for (const auto& note : s.notes)
-            if (note.value("entity_id", int64_t{0}) == lead) out.push_back(note);
-        if (out.empty()) return Response{204, "", "", {}};
-        return kommo_json(200, Json{{"_links", self_link("/api/v4/leads/" + std::to_string(lead) + "/notes")},
-                                    {"_embedded", Json{{"notes", out}}}});
-    });
-
-    add("POST", "/leads/:id/notes", [this](State& s, const Request& request) {
-        int64_t lead = id_param(request, "id");
-        auto body = wire::parse_json(request.body);
-        if (!s.leads.count(lead)) return kommo_problem(404, "Not Found", "lead not found");
-        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
-        Json out = Json::array();
-        for (const auto& item : *body) {
-            Json note = item;
-            note["id"] = s.next_note_id++;
-            note["entity_id"] = lead;
-            note["created_at"] = now();
-            s.notes.push_back(note);
-            out.push_back(Json{{"id", note["id"]}, {"entity_id", lead}});
-        }
-        return kommo_json(200, Json{{"_embedded", Json{{"notes", out}}}});
-    });
+    // Notes of a lead or a contact. A call note (call_in / call_out) needs its call's id, duration, source and phone.
+    for (std::string entity : {"leads", "contacts"}) {
+        auto exists = [entity](const State& s, int64_t id) { return entity == "leads" ? s.leads.count(id) != 0 : s.contacts.count(id) != 0; };
+        add("GET", "/" + entity + "/:id/notes", [self_link, entity, exists](State& s, const Request& request) {
+            int64_t id = id_param(request, "id");
+            if (!exists(s, id)) return kommo_problem(404, "Not Found", entity + " not found");
+            Json out = Json::array();
+            for (const auto& note : s.notes)
+                if (note.value("entity_id", int64_t{0}) == id && note.value("entity_type", std::string()) == entity) out.push_back(note);
+            if (out.empty()) return Response{204, "", "", {}};
+            return kommo_json(200, Json{{"_links", self_link("/api/v4/" + entity + "/" + std::to_string(id) + "/notes")},
+                                        {"_embedded", Json{{"notes", out}}}});
+        });
+        add("POST", "/" + entity + "/:id/notes", [this, entity, exists](State& s, const Request& request) {
+            int64_t id = id_param(request, "id");
+            auto body = wire::parse_json(request.body);
+            if (!exists(s, id)) return kommo_problem(404, "Not Found", entity + " not found");
+            if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+            for (size_t i = 0; i < body->size(); ++i) {
+                const Json& item = (*body)[i];
+                std::string type = wire::read_text(item, "note_type");
+                if (type != "call_in" && type != "call_out") continue;
+                const Json* params = wire::member(item, "params");
+                std::string at = std::to_string(i) + ".params.";
+                if (!params || wire::read_text(*params, "uniq").empty()) return validation_error(at + "uniq", "This value should not be blank.", "NotBlank");
+                if (const Json* d = wire::member(*params, "duration"); !d || !d->is_number_integer()) return validation_error(at + "duration", "This value should be of type int.", "InvalidType");
+                for (const char* member : {"source", "phone"})
+                    if (wire::read_text(*params, member).empty()) return validation_error(at + member, "This value should not be blank.", "NotBlank");
+            }
+            Json out = Json::array();
+            for (const auto& item : *body) {
+                Json note = item;
+                note["id"] = s.next_note_id++;
+                note["entity_id"] = id;
+                note["entity_type"] = entity;
+                note["created_at"] = now();
+                s.notes.push_back(note);
+                out.push_back(Json{{"id", note["id"]}, {"entity_id", id}});
+            }
+            return kommo_json(200, Json{{"_embedded", Json{{"notes", out}}}});
+        });
+    }
 }
 
 }  // namespace kb::sandbox

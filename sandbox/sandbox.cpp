@@ -186,7 +186,9 @@ Json Sandbox::snapshot() {
         for (const auto& [contact, is_main] : links) lead_contacts[std::to_string(lead)].push_back(contact);
     return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"webhooks_sent", s.webhooks_sent},
                                       {"webhooks_pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight},
-                                      {"changes_made", s.changes_made}, {"marketplace_activations", s.marketplace_activations}}},
+                                      {"changes_made", s.changes_made}, {"marketplace_activations", s.marketplace_activations},
+                                      {"voip", Json{{"chains", s.voip_chains}, {"popups", s.voip_popups}, {"calls", s.voip_calls},
+                                                    {"ignored", s.voip_ignored}}}}},
                 {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
                                {"notes", s.notes}, {"webhooks", s.webhooks}, {"refreshes", s.refreshes}, {"installs", s.installs}, {"installed", s.installed},
                                {"live_access_tokens", s.access_tokens.size()},

@@ -50,6 +50,8 @@ void seed(Sandbox::State& s, int64_t now) {
              {"timezone", 1}, {"address", "Gran Vía, 28"}, {"currency_short_title", "€"}, {"main_group_id", 90001}},
     });
     s.chains = Json::array({Json{{"id", 90001}, {"title", "Bella Studio"}}});
+    // The user token of the chain's "Telephony integration" settings.
+    s.voip_chains["sandbox-crm-token"] = Json{{"chain_id", 90001}, {"title", "Bella Studio"}, {"enabled", false}};
     s.company_offsets = {{moscow, 3 * 3600}, {madrid, 1 * 3600}};
 
     s.categories[moscow] = Json::array({Json{{"id", 101}, {"title", "Волосы"}, {"weight", 30}, {"api_id", ""}, {"staff", Json::array()}},

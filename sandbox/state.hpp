@@ -43,6 +43,9 @@ struct Sandbox::State {
     std::vector<Json> transactions;                       // payments, as GET /timetable/transactions shows them
     std::map<std::string, Json> abonements;               // client phone (digits) -> membership
     std::vector<Json> marketplace_activations;            // accepted POST /marketplace/partner/callback bodies
+    std::map<std::string, Json> voip_chains;              // crm_token -> {chain_id, title, enabled}
+    std::vector<Json> voip_popups, voip_calls;            // accepted `event` and `history` commands of enabled chains
+    int64_t voip_ignored = 0;                              // commands of a disabled chain (accepted, then ignored)
 
     // [SECTION] Kommo
     Json account;

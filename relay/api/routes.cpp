@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include "relay/api/error_status.hpp"
+#include "relay/api/handlers.hpp"
 #include "relay/crypto/jwt.hpp"
 
 namespace kb::api {
@@ -18,17 +19,6 @@ bool ReplayGuard::first_use(const std::string& jti, int64_t expires_at, int64_t 
 }
 
 namespace {
-
-Response error_response(const Error& error) {
-    if (error.code == Errc::internal || error.code == Errc::upstream_unavailable) spdlog::error("{}: {}", errc_name(error.code), error.detail);
-    return http::json_response(http_status_for(error.code), wire::api::encode(wire::api::to_api_error(error)).dump());
-}
-
-template <class T>
-Response reply(const Result<T>& result) {
-    if (!result) return error_response(result.error());
-    return http::json_response(200, wire::api::encode(*result).dump());
-}
 
 // A save's reply: 200 when saved, 422 with every problem when the document was refused.
 Response saved_reply(const Result<wire::api::SaveReply>& result) {
@@ -69,27 +59,6 @@ Result<int64_t> base_revision_of(const Request& request) {
     auto body = wire::parse_json(request.body);
     if (!body || !body->is_object()) return fail(Errc::bad_input, "ui.error.bad_request", "expected a JSON object");
     return wire::read_int(*body, "base_revision", "body");
-}
-
-Result<services::Caller> authenticate(const Request& request, const RouteDeps& deps) {
-    crypto::TokenExpectations expect{deps.auth.client_secret, deps.auth.audience, deps.clock(), 60};
-    auto token = crypto::verify_disposable_token(request.header("x-auth-token"), expect);
-    if (!token) return tl::unexpected(token.error());
-    if (!deps.replay_guard.first_use(token->jti, token->expires_at, expect.now))
-        return fail(Errc::unauthorized, "ui.error.unauthorized", "disposable token used twice");
-    auto installation = deps.store.find_installation(token->account_id);
-    if (!installation) return tl::unexpected(installation.error());
-    if (!*installation) return fail(Errc::unauthorized, "ui.error.not_installed", "the account has not installed the integration");
-    return services::Caller{token->account_id, token->user_id, token->is_admin};
-}
-
-// Wraps a handler that needs a caller: authentication first, then the handler.
-http::Handler authorised(const RouteDeps& deps, std::function<Response(const Request&, const services::Caller&)> handler) {
-    return [deps, handler](const Request& request) {
-        auto caller = authenticate(request, deps);
-        if (!caller) return error_response(caller.error());
-        return handler(request, *caller);
-    };
 }
 
 std::string html_page(const std::string& title, const std::string& text) {

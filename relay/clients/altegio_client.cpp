@@ -59,6 +59,13 @@ Result<void> AltegioClient::activate_location(int64_t salon_id, const std::strin
     return tl::unexpected(altegio::error_from_reply(response.status, response.body));
 }
 
+Result<void> AltegioClient::voip(int64_t account_id, const std::string& kind, const Json& command, RetryPolicy retry) {
+    Json holder;
+    auto reply = call(account_id, kind, "POST", "/voip/integration", "", &command, retry, holder);
+    if (!reply) return tl::unexpected(reply.error());
+    return {};
+}
+
 Result<AltegioUser> AltegioClient::sign_in(int64_t account_id, const std::string& login, const std::string& password) {
     Json holder, body{{"login", login}, {"password", password}};
     auto data = call(account_id, "altegio.auth", "POST", "/auth", "", &body, RetryPolicy::safe(), holder);

@@ -112,6 +112,9 @@ public:
     // Marketplace: activates the application for one location (POST …/partner/callback with our api key for it
     // and the webhook URLs), with the partner token.
     Result<void> activate_location(int64_t salon_id, const std::string& api_key, const std::vector<std::string>& webhook_urls);
+    // Telephony: one command to POST /voip/integration (partner token; Altegio answers 202 Accepted). `kind` names it
+    // in the history ("altegio.voip_setup", ...). Pop-ups and setup are repeated on no answer; a history entry is not.
+    Result<void> voip(int64_t account_id, const std::string& kind, const wire::Json& command, RetryPolicy retry);
 
 private:
     // GET /custom_fields/{kind}/{company}, kind "record" or "client".

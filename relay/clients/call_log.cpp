@@ -96,7 +96,7 @@ RateLimiter::Slot RateLimiter::take(bool consume) {
 namespace {
 
 constexpr std::string_view secret_members[] = {"password",     "access_token", "refresh_token", "user_token",
-                                               "client_secret", "code",        "partner_token", "api_key"};
+                                               "client_secret", "code",        "partner_token", "api_key", "crm_token"};
 constexpr std::string_view secret_parameters[] = {"password", "code", "token", "key"};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }

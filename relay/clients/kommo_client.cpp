@@ -229,6 +229,39 @@ Result<std::vector<std::pair<kommo::Contact, std::vector<int64_t>>>> KommoClient
     return out;
 }
 
+std::string phone_search_text(const domain::PhoneNumber& phone) {
+    const std::string& digits = phone.national;
+    return digits.size() > 10 ? digits.substr(digits.size() - 10) : digits;
+}
+
+domain::KnownLead known_lead(const kommo::Lead& lead) {
+    domain::KnownLead k{lead.id, lead.pipeline_id, lead.status_id, 0, {}, lead.responsible_user_id};
+    for (const auto& f : lead.custom_fields)
+        if (!f.values.empty()) k.field_values[f.field_id] = f.values.front();
+    return k;
+}
+
+Result<std::vector<domain::KnownContact>> KommoClient::contacts_by_phone(int64_t account_id, const domain::PhoneNumber& phone) {
+    auto found = contacts_with_leads(account_id, phone_search_text(phone));
+    if (!found) return tl::unexpected(found.error());
+    std::vector<int64_t> ids;
+    for (const auto& [contact, lead_ids] : *found) ids.insert(ids.end(), lead_ids.begin(), lead_ids.end());
+    std::map<int64_t, domain::KnownLead> leads;
+    if (!ids.empty()) {
+        auto details = leads_by_id(account_id, ids);
+        if (!details) return tl::unexpected(details.error());
+        for (const auto& l : *details) leads[l.id] = known_lead(l);
+    }
+    std::vector<domain::KnownContact> out;
+    for (const auto& [contact, lead_ids] : *found) {
+        domain::KnownContact known{contact.id, contact.phones, {}};
+        for (int64_t lead : lead_ids)
+            if (auto it = leads.find(lead); it != leads.end()) known.leads.push_back(it->second);   // a deleted lead is left out
+        out.push_back(std::move(known));
+    }
+    return out;
+}
+
 Result<std::vector<kommo::Lead>> KommoClient::leads_by_id(int64_t account_id, const std::vector<int64_t>& ids) {
     std::vector<kommo::Lead> out;
     for (size_t start = 0; start < ids.size(); start += 50) {
@@ -425,6 +458,26 @@ Result<void> KommoClient::add_note(int64_t account_id, int64_t lead_id, const st
     auto reply = call(account_id, "kommo.add_note", "POST", "/api/v4/leads/" + std::to_string(lead_id) + "/notes", &body, RetryPolicy::once());
     if (!reply) return tl::unexpected(reply.error());
     return {};
+}
+
+Result<void> KommoClient::add_call_note(int64_t account_id, const std::string& entity, int64_t id, const kommo::CallNote& note) {
+    Json body = Json::array({kommo::encode_call_note(note)});
+    auto reply = call(account_id, "kommo.add_call_note", "POST", "/api/v4/" + entity + "/" + std::to_string(id) + "/notes", &body,
+                      RetryPolicy::once());
+    if (!reply) return tl::unexpected(reply.error());
+    return {};
+}
+
+Result<bool> KommoClient::has_call_note(int64_t account_id, const std::string& entity, int64_t id, const std::string& uniq) {
+    auto body = call(account_id, "kommo.call_notes", "GET", "/api/v4/" + entity + "/" + std::to_string(id) + "/notes?limit=250", nullptr,
+                     RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    if (body->is_null()) return false;
+    auto list = embedded_list(*body, "notes");
+    if (!list) return tl::unexpected(list.error());
+    for (const auto& note : **list)
+        if (const Json* params = wire::member(note, "params"); params && wire::read_text(*params, "uniq") == uniq) return true;
+    return false;
 }
 
 Result<void> KommoClient::add_task(int64_t account_id, const Json& task) {

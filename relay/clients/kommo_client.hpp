@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 #include "relay/clients/call_log.hpp"
+#include "shared/domain/kommo_facts.hpp"
+#include "shared/domain/phone.hpp"
 #include "shared/wire/kommo.hpp"
 
 namespace kb::clients {
@@ -39,6 +41,11 @@ struct KommoAccount {
     int64_t id = 0;
     std::string subdomain;
 };
+
+// What Kommo's textual search is given for a phone: its last ten digits, found whatever the contact's formatting.
+std::string phone_search_text(const domain::PhoneNumber& phone);
+// A lead as the rules read it: stage, responsible user and the first value of each field.
+domain::KnownLead known_lead(const wire::kommo::Lead& lead);
 
 class KommoClient {
 public:
@@ -61,6 +68,9 @@ public:
     // Contacts whose fields match `query` (Kommo's full-text search), each with its leads' ids.
     Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> contacts_with_leads(int64_t account_id, const std::string& query);
     Result<std::vector<wire::kommo::Lead>> leads_by_id(int64_t account_id, const std::vector<int64_t>& ids);
+    // The contacts Kommo's search finds for a phone (phone_search_text), each with
+    // its leads' stages and field values. The phone rules (shared/domain/phone.hpp) decide which truly match.
+    Result<std::vector<domain::KnownContact>> contacts_by_phone(int64_t account_id, const domain::PhoneNumber& phone);
     Result<std::vector<wire::kommo::Lead>> search_leads(int64_t account_id, const std::string& query);
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id);
     Result<std::vector<wire::kommo::Pipeline>> named_pipelines(int64_t account_id);   // with names, for the settings page
@@ -84,6 +94,9 @@ public:
     };
     Result<int64_t> create_lead(int64_t account_id, const NewLead& lead);   // returns the lead id
     Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
+    // A call note on a lead or a contact (`entity` "leads" or "contacts"), and whether one with this call id is there.
+    Result<void> add_call_note(int64_t account_id, const std::string& entity, int64_t id, const wire::kommo::CallNote& note);
+    Result<bool> has_call_note(int64_t account_id, const std::string& entity, int64_t id, const std::string& uniq);
     Result<void> add_task(int64_t account_id, const wire::Json& task);
     // POST /webhooks: Kommo posts these events (e.g. "status_lead") to `destination`.
     Result<void> register_webhook(int64_t account_id, const std::string& destination, const std::vector<std::string>& events);

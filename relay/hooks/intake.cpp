@@ -1,11 +1,11 @@
 #include "relay/hooks/intake.hpp"
 
-#include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <cstdlib>
 #include "relay/api/error_status.hpp"
 #include "relay/clients/call_log.hpp"
 #include "relay/crypto/hmac.hpp"
-#include <cstdlib>
+#include "relay/telephony/calls.hpp"
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/kommo_hooks.hpp"
 #include "shared/wire/widget_api.hpp"
@@ -16,14 +16,6 @@ namespace {
 http::Response refuse(Errc code, const char* key, std::string detail) {
     Error error{code, key, std::move(detail)};
     return http::json_response(api::http_status_for(code), wire::api::encode(wire::api::to_api_error(error)).dump());
-}
-
-std::string digest(const std::string& text) {
-    unsigned char hash[16];
-    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr, 0);
-    char hex[sizeof hash * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-    return hex;
 }
 
 }  // namespace
@@ -40,8 +32,8 @@ std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, 
     std::string prefix = "altegio|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|";
     // With a change date the event type is left out: the reconciler cannot tell whether the change it reads
     // back arrived as "create" or "update", and the same change must get the same key.
-    if (changed.empty()) return prefix + event_type + "|#" + digest(data.dump());
-    return prefix + changed + "#" + digest(seen.dump()).substr(0, 12);
+    if (changed.empty()) return prefix + event_type + "|#" + crypto::digest_hex(data.dump());
+    return prefix + changed + "#" + crypto::digest_hex(seen.dump()).substr(0, 12);
 }
 
 namespace {
@@ -111,6 +103,19 @@ http::Handler location_route(IntakeDeps deps) {
     };
 }
 
+// A telephony chain's PBX: the chain's key names the account; each call event is stored behind the earlier
+// events of its call (relay/telephony/calls.hpp).
+http::Handler telephony_route(IntakeDeps deps) {
+    return [deps](const http::Request& request) {
+        if (request.body.size() > max_webhook_bytes) return too_large();
+        auto chain = deps.store.telephony_chain(request.param("key"));
+        if (!chain) return refuse(chain.error().code, "ui.error.storage", chain.error().detail);
+        if (!*chain) return refuse(Errc::not_found, "ui.error.not_found", "unknown telephony key");
+        auto build = [chain = **chain, &deps](int64_t, const http::Request& r) { return telephony::call_event_rows(chain, r.body, deps.now_ms()); };
+        return intake_for_account(deps, (*chain)->account_id, "telephony.call_event", "/telephony/***/calls", build, request);
+    };
+}
+
 Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request) {
     auto events = wire::altegio::decode_webhook_body(request.body);
     if (!events) return fail(Errc::bad_input, "ui.error.bad_webhook", events.error().detail);
@@ -172,6 +177,7 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
     router.add("POST", "/hooks/kommo/:key", intake_route(deps, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
     router.add("POST", "/hooks/altegio-location/:salon/:key", location_route(deps));
+    router.add("POST", "/telephony/:key/calls", telephony_route(deps));
 }
 
 store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& source, int64_t company_id, const std::string& resource,

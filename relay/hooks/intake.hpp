@@ -5,6 +5,7 @@
 //   POST /hooks/kommo-dp/{key}   a Digital Pipeline trigger (JSON or form)
 //   POST /hooks/kommo/{key}      Kommo's account webhook (form)
 //   POST /hooks/altegio-location/{salon}/{key}   a Marketplace location's Altegio webhooks (its activation's URL)
+//   POST /telephony/{key}/calls  a telephony chain's PBX: call events (shared/wire/telephony.hpp)
 // A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves anything stored.
 #include <functional>
 #include "relay/http/router.hpp"

@@ -127,6 +127,32 @@ struct MarketplaceLocation {
     int64_t updated_at_ms = 0;
 };
 
+// A salon chain's telephony, connected by an account's admin: Altegio's user token from the chain's telephony
+// settings, and the virtual numbers whose calls belong to the chain. Its PBX posts to /telephony/{key}/calls.
+struct TelephonyChain {
+    std::string key;                   // random; names the chain in its PBX address
+    int64_t account_id = 0;
+    std::string name;
+    std::string crm_token;             // plaintext in memory only; sealed at rest
+    std::vector<std::string> numbers;
+    bool new_lead_for_unknown = false;
+    bool enabled = false;              // Altegio accepted "setup enable" (and no "disable" since)
+    std::string error_key, error_detail;   // why the last enable or disable failed; "" when it did not
+    int64_t created_at_ms = 0;
+    int64_t updated_at_ms = 0;
+    int64_t last_call_at_ms = 0;       // read only: when a call of the chain last changed (0: none)
+};
+
+// One call of a chain: what is known of it and which steps are done (shared/domain/telephony.hpp, CallRecord,
+// as JSON: the store keeps it whole).
+struct TelephonyCall {
+    std::string chain_key;
+    std::string call_id;
+    int64_t account_id = 0;
+    std::string record_json;
+    int64_t updated_at_ms = 0;
+};
+
 // A failed event as the request history shows it, with its last error.
 struct FailedEvent {
     InboxEvent event;
@@ -142,7 +168,7 @@ public:
     virtual Result<void> save_kommo_tokens(int64_t account_id, const std::string& access_token,
                                            const std::string& refresh_token, int64_t access_expires_at) = 0;
     virtual Result<void> save_altegio_token(int64_t account_id, const std::string& user_token) = 0;
-    // Uninstall: the installation and its tokens (Kommo's, Altegio's, the users') are deleted; the saved settings
+    // Uninstall: the installation and its tokens (Kommo's, Altegio's, the users', the telephony chains') are deleted; the saved settings
     // versions and the history stay, so a reinstall starts from the last settings. False when it was not there.
     virtual Result<bool> delete_installation(int64_t account_id) = 0;
 
@@ -197,7 +223,7 @@ public:
     // Puts a failed event of the account back in line (due now); an event in any other state is left as it is,
     // so repeating twice is the same as once. The event's state afterwards; none when the account has no such event.
     virtual Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) = 0;
-    // Deletes the account's history entries and finished (done or failed) inbox events older than `before_ms`.
+    // Deletes the account's history entries, finished (done or failed) inbox events and telephony calls older than `before_ms`.
     virtual Result<int64_t> prune(int64_t account_id, int64_t before_ms) = 0;
 
     // When the newest webhook from this branch reached the inbox (ms); 0 when none is kept.
@@ -230,6 +256,15 @@ public:
     virtual Result<std::optional<MarketplaceLocation>> marketplace_location(int64_t salon_id) = 0;
     // Pending locations whose next attempt is due, oldest redirect first.
     virtual Result<std::vector<MarketplaceLocation>> due_marketplace_activations(int64_t now_ms) = 0;
+
+    // Telephony: an account's chains (by key, upserted), and each call's record.
+    virtual Result<void> save_telephony_chain(const TelephonyChain& chain) = 0;
+    virtual Result<std::optional<TelephonyChain>> telephony_chain(const std::string& key) = 0;
+    virtual Result<std::vector<TelephonyChain>> telephony_chains(int64_t account_id) = 0;   // oldest first
+    // Removes the chain and its calls; false when the account has no such chain.
+    virtual Result<bool> delete_telephony_chain(int64_t account_id, const std::string& key) = 0;
+    virtual Result<std::optional<TelephonyCall>> telephony_call(const std::string& chain_key, const std::string& call_id) = 0;
+    virtual Result<void> save_telephony_call(const TelephonyCall& call) = 0;
 
     // [SECTION] several relays on one database ------------------------------------------------------------
     // This relay process, as claimed events and leases name it: random per open().

@@ -57,8 +57,7 @@ Result<std::string> ClientSync::handle_client(const store::InboxEvent& event) {
         profile->subscription = *subscription;
     }
 
-    std::string national = parsed->national.size() > 10 ? parsed->national.substr(parsed->national.size() - 10) : parsed->national;
-    auto found = m_kommo.contacts_with_leads(event.account_id, national);
+    auto found = m_kommo.contacts_with_leads(event.account_id, clients::phone_search_text(*parsed));
     if (!found) return tl::unexpected(found.error());
     auto fields = m_reference.contact_fields(event.account_id);
     if (!fields) return tl::unexpected(fields.error());

@@ -11,13 +11,6 @@ namespace {
 using wire::Json;
 using Read = clients::ReferenceCache::Read;
 
-domain::KnownLead known(const wire::kommo::Lead& lead) {
-    domain::KnownLead k{lead.id, lead.pipeline_id, lead.status_id, 0, {}, lead.responsible_user_id};
-    for (const auto& f : lead.custom_fields)
-        if (!f.values.empty()) k.field_values[f.field_id] = f.values.front();
-    return k;
-}
-
 bool contains(const std::vector<std::string>& texts, const std::string& text) {
     return std::find(texts.begin(), texts.end(), text) != texts.end();
 }
@@ -90,7 +83,7 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     if (!link) return tl::unexpected(link.error());
     lookup.linked_lead_id = link->value_or(0);
     auto remember = [&facts](const std::vector<wire::kommo::Lead>& leads) {
-        for (const auto& l : leads) facts.leads[l.id] = known(l);
+        for (const auto& l : leads) facts.leads[l.id] = clients::known_lead(l);
     };
     if (lookup.linked_lead_id != 0) {
         auto linked = m_kommo.leads_by_id(id, {lookup.linked_lead_id});
@@ -101,23 +94,11 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     if (!lookup.linked_lead_exists) {
         auto parsed = domain::parse_phone(lookup.client_phone, settings.default_country_code);
         if (parsed) {
-            // Kommo's search is textual: search by the last ten digits, the rules keep only true matches.
-            std::string national = parsed->national.size() > 10 ? parsed->national.substr(parsed->national.size() - 10) : parsed->national;
-            auto found = m_kommo.contacts_with_leads(id, national);
-            if (!found) return tl::unexpected(found.error());
-            std::vector<int64_t> ids;
-            for (const auto& [contact, lead_ids] : *found) ids.insert(ids.end(), lead_ids.begin(), lead_ids.end());
-            if (!ids.empty()) {
-                auto details = m_kommo.leads_by_id(id, ids);
-                if (!details) return tl::unexpected(details.error());
-                remember(*details);
-            }
-            for (const auto& [contact, lead_ids] : *found) {
-                domain::KnownContact known_contact{contact.id, contact.phones, {}};
-                for (int64_t lead : lead_ids)
-                    if (facts.leads.count(lead)) known_contact.leads.push_back(facts.leads[lead]);
-                lookup.contacts_by_phone.push_back(std::move(known_contact));
-            }
+            auto contacts = m_kommo.contacts_by_phone(id, *parsed);
+            if (!contacts) return tl::unexpected(contacts.error());
+            for (const auto& contact : *contacts)
+                for (const auto& lead : contact.leads) facts.leads[lead.id] = lead;
+            lookup.contacts_by_phone = std::move(*contacts);
         }
         // Without a phone the Record ID field is the only way in; a retried event also looks there for the
         // lead its first try may have created.
@@ -125,7 +106,7 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
             auto found = m_kommo.search_leads(id, std::to_string(facts.record.id));
             if (!found) return tl::unexpected(found.error());
             remember(*found);
-            for (const auto& l : *found) lookup.leads_by_record_field.push_back(known(l));
+            for (const auto& l : *found) lookup.leads_by_record_field.push_back(clients::known_lead(l));
         }
     }
 

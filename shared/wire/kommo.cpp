@@ -89,6 +89,13 @@ Json encode_task(int64_t lead_id, const std::string& text, int64_t complete_till
 
 Json encode_note(const std::string& text) { return Json{{"note_type", "common"}, {"params", Json{{"text", text}}}}; }
 
+Json encode_call_note(const CallNote& n) {
+    Json params{{"uniq", n.uniq},     {"duration", n.duration}, {"source", n.source}, {"phone", n.phone},
+                {"call_result", n.result}, {"call_status", n.answered ? 4 : 6}};
+    if (!n.link.empty()) params["link"] = n.link;
+    return Json{{"note_type", n.incoming ? "call_in" : "call_out"}, {"params", params}};
+}
+
 Result<Lead> decode_lead(const Json& value, std::string_view path) {
     Lead lead;
     auto id = read_int(value, "id", path);

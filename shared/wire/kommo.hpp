@@ -80,6 +80,16 @@ Result<std::vector<domain::PipelineInfo>> decode_pipelines(const Json& body);
 // POST /tasks item and POST /leads/{id}/notes item.
 Json encode_task(int64_t lead_id, const std::string& text, int64_t complete_till, int64_t task_type_id, int64_t responsible_user_id);
 Json encode_note(const std::string& text);
+// A call logged on a lead or contact (note_type call_in / call_out): Kommo shows it as a call, with a player when
+// it has a recording link. call_status 4 is "the conversation took place", 6 "did not get through".
+struct CallNote {
+    bool incoming = true;
+    std::string uniq;        // the PBX's call id: a retry finds the note its first try wrote
+    std::string phone, source, link, result;
+    int32_t duration = 0;    // seconds
+    bool answered = false;
+};
+Json encode_call_note(const CallNote& note);
 
 Result<Lead> decode_lead(const Json& value, std::string_view path = "lead");
 Result<Contact> decode_contact(const Json& value, std::string_view path = "contact");

@@ -69,25 +69,6 @@ Result<domain::CallEvent> decode_call_event(const Json& value, int64_t received_
     return e;
 }
 
-Result<std::vector<domain::CallEvent>> decode_call_events(std::string_view body, int64_t received_at) {
-    auto parsed = parse_json(body);
-    if (!parsed) return fail(Errc::bad_input, "ui.error.bad_webhook", parsed.error().detail);
-    std::vector<domain::CallEvent> events;
-    if (!parsed->is_array()) {
-        auto one = decode_call_event(*parsed, received_at);
-        if (!one) return tl::unexpected(one.error());
-        events.push_back(std::move(*one));
-        return events;
-    }
-    if (parsed->empty()) return fail(Errc::bad_input, "ui.error.bad_webhook", "no call events");
-    for (size_t i = 0; i < parsed->size(); ++i) {
-        auto one = decode_call_event((*parsed)[i], received_at);
-        if (!one) return fail(Errc::bad_input, "ui.error.bad_webhook", index_path("", i) + "." + one.error().detail);
-        events.push_back(std::move(*one));
-    }
-    return events;
-}
-
 Json encode_call_event(const domain::CallEvent& e) {
     return Json{{"call_id", e.call_id},      {"state", domain::call_state_name(e.state)},
                 {"direction", domain::call_direction_name(e.direction)},
@@ -95,6 +76,36 @@ Json encode_call_event(const domain::CallEvent& e) {
                 {"virtual_number", e.virtual_number}, {"sip_user", e.sip_user},
                 {"time", e.at},              {"duration", e.duration},
                 {"recording_url", e.recording_url}};
+}
+
+Json encode_call_record(const domain::CallRecord& c) {
+    return Json{{"call_id", c.call_id},          {"direction", domain::call_direction_name(c.direction)},
+                {"client_phone", c.client_phone}, {"line_number", c.line_number},
+                {"sip_user", c.sip_user},        {"started_at", c.started_at},
+                {"answered", c.answered},        {"ended", c.ended},
+                {"duration", c.duration},        {"recording_url", c.recording_url},
+                {"popup_sent", c.popup_sent},    {"history_saved", c.history_saved},
+                {"kommo_logged", c.kommo_logged}, {"ignored", c.ignored}};
+}
+
+Result<domain::CallRecord> decode_call_record(const Json& j) {
+    if (!j.is_object()) return fail(Errc::internal, "ui.error.storage", "call record: expected an object");
+    domain::CallRecord c;
+    c.call_id = read_text(j, "call_id");
+    c.direction = direction_named(read_text(j, "direction")).value_or(domain::CallDirection::incoming);
+    c.client_phone = read_text(j, "client_phone");
+    c.line_number = read_text(j, "line_number");
+    c.sip_user = read_text(j, "sip_user");
+    c.started_at = read_int_or(j, "started_at", "call", 0).value_or(0);
+    c.answered = read_flag(j, "answered");
+    c.ended = read_flag(j, "ended");
+    c.duration = static_cast<int32_t>(read_int_or(j, "duration", "call", 0).value_or(0));
+    c.recording_url = read_text(j, "recording_url");
+    c.popup_sent = read_flag(j, "popup_sent");
+    c.history_saved = read_flag(j, "history_saved");
+    c.kommo_logged = read_flag(j, "kommo_logged");
+    c.ignored = read_flag(j, "ignored");
+    return c;
 }
 
 Json voip_setup(bool enable, const std::string& crm_token) {

@@ -23,10 +23,11 @@ constexpr size_t max_call_id_length = 128;
 
 // One event; `received_at` (unix seconds) stands in for a missing time. Errors name the member.
 Result<domain::CallEvent> decode_call_event(const Json& value, int64_t received_at);
-// A body holding one event or an array of events.
-Result<std::vector<domain::CallEvent>> decode_call_events(std::string_view body, int64_t received_at);
 // The event as the relay keeps it in its inbox (decode_call_event reads it back).
 Json encode_call_event(const domain::CallEvent& event);
+// What the relay knows of a call, as its store keeps it.
+Json encode_call_record(const domain::CallRecord& call);
+Result<domain::CallRecord> decode_call_record(const Json& value);
 
 // Altegio's commands. Phones go as digits with the country code.
 Json voip_setup(bool enable, const std::string& crm_token);

@@ -487,3 +487,68 @@ TEST_CASE("store: Marketplace users are recognised when they come back; location
         CHECK_FALSE(store.marketplace_location(499999)->has_value());
     });
 }
+
+TEST_CASE("store: telephony chains keep their token sealed and their numbers; calls are kept per chain and go with it") {
+    on_each_backend([](Store& store) {
+        TelephonyChain bella{"key-bella", 31900001, "Bella", "crm-token-1", {"+7 495 100-20-30", "+7 495 100-20-31"}, true, true, "", "", 1000, 1000, 0};
+        TelephonyChain other{"key-other", 31900002, "Other", "crm-token-2", {"+34 600 111 222"}, false, false, "ui.error.altegio_rejected", "403", 500, 500, 0};
+        REQUIRE(store.save_telephony_chain(bella));
+        REQUIRE(store.save_telephony_chain(other));
+        auto chains = store.telephony_chains(31900001);
+        REQUIRE(chains);
+        REQUIRE(chains->size() == 1);
+        CHECK((*chains)[0].crm_token == "crm-token-1");
+        CHECK((*chains)[0].numbers == bella.numbers);
+        CHECK((*chains)[0].new_lead_for_unknown);
+        CHECK((*chains)[0].enabled);
+        auto read = store.telephony_chain("key-other");
+        REQUIRE(*read);
+        CHECK((*read)->error_key == "ui.error.altegio_rejected");
+        CHECK_FALSE((*read)->enabled);
+        CHECK_FALSE(store.telephony_chain("key-none")->has_value());
+
+        // Another account cannot take over a chain by its key; its own account changes it.
+        TelephonyChain hijack = bella;
+        hijack.account_id = 31900002;
+        hijack.name = "Taken";
+        REQUIRE(store.save_telephony_chain(hijack));
+        CHECK((**store.telephony_chain("key-bella")).name == "Bella");
+        bella.name = "Bella Studio";
+        bella.numbers = {"+7 495 100-20-30"};
+        bella.updated_at_ms = 2000;
+        REQUIRE(store.save_telephony_chain(bella));
+        auto renamed = **store.telephony_chain("key-bella");
+        CHECK(renamed.name == "Bella Studio");
+        CHECK(renamed.numbers.size() == 1);
+        CHECK(renamed.created_at_ms == 1000);
+
+        // Calls: one row per (chain, call id), replaced as the call goes on; the chain shows its latest.
+        CHECK_FALSE(store.telephony_call("key-bella", "pbx-1")->has_value());
+        REQUIRE(store.save_telephony_call(TelephonyCall{"key-bella", "pbx-1", 31900001, R"({"ended":false})", 3000}));
+        REQUIRE(store.save_telephony_call(TelephonyCall{"key-bella", "pbx-1", 31900001, R"({"ended":true})", 4000}));
+        REQUIRE(store.save_telephony_call(TelephonyCall{"key-bella", "pbx-2", 31900001, R"({})", 9000}));
+        CHECK((**store.telephony_call("key-bella", "pbx-1")).record_json == R"({"ended":true})");
+        CHECK((**store.telephony_call("key-bella", "pbx-1")).updated_at_ms == 4000);
+        CHECK((**store.telephony_chain("key-bella")).last_call_at_ms == 9000);
+
+        // The history's retention takes old calls; removing the chain takes the rest, for its own account only.
+        CHECK(*store.prune(31900001, 5000) >= 1);
+        CHECK_FALSE(store.telephony_call("key-bella", "pbx-1")->has_value());
+        CHECK(store.telephony_call("key-bella", "pbx-2")->has_value());
+        CHECK_FALSE(*store.delete_telephony_chain(31900002, "key-bella"));
+        CHECK(*store.delete_telephony_chain(31900001, "key-bella"));
+        CHECK_FALSE(store.telephony_chain("key-bella")->has_value());
+        CHECK_FALSE(store.telephony_call("key-bella", "pbx-2")->has_value());
+
+        // Call events share the durable inbox.
+        InboxEvent event;
+        event.account_id = 31900002;
+        event.source = "telephony";
+        event.resource = "call";
+        event.resource_id = 77;
+        event.event_type = "ringing";
+        event.dedupe_key = "telephony|key-other|pbx-9|ringing";
+        event.body = "{}";
+        CHECK(*store.append_to_inbox({event}) == 1);
+    });
+}

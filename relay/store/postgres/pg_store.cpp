@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <utility>
 #include "relay/store/history_types.hpp"
+#include "relay/store/telephony_sql.hpp"
 #include "relay/store/instance_id.hpp"
 
 namespace kb::store {
@@ -278,6 +279,8 @@ Result<bool> PgStore::delete_installation(int64_t account_id) {
         pqxx::work tx(c);
         auto removed = tx.exec_params("DELETE FROM installations WHERE account_id = $1", account_id);
         tx.exec_params("DELETE FROM user_links WHERE account_id = $1", account_id);
+        tx.exec_params("DELETE FROM telephony_calls WHERE account_id = $1", account_id);
+        tx.exec_params("DELETE FROM telephony_chains WHERE account_id = $1", account_id);
         tx.commit();
         return removed.affected_rows() > 0;
     });
@@ -618,6 +621,7 @@ Result<int64_t> PgStore::prune(int64_t account_id, int64_t before_ms) {
         removed += tx.exec_params("DELETE FROM inbox WHERE account_id = $1 AND received_at_ms < $2 AND state IN ('done', 'failed')",
                                   account_id, before_ms)
                        .affected_rows();
+        removed += tx.exec_params("DELETE FROM telephony_calls WHERE account_id = $1 AND updated_at_ms < $2", account_id, before_ms).affected_rows();
         tx.commit();
         return removed;
     });
@@ -887,6 +891,97 @@ Result<std::vector<MarketplaceLocation>> PgStore::due_marketplace_activations(in
             out.push_back(*location);
         }
         return out;
+    });
+}
+
+// [SECTION] telephony ---------------------------------------------------------------------------------------------
+namespace {
+Result<TelephonyChain> chain_from(const pqxx::row& row, const crypto::SecretBox& box) {
+    auto token = box.open(row[3].as<std::string>());
+    if (!token) return tl::unexpected(token.error());
+    TelephonyChain c;
+    c.key = row[0].as<std::string>();
+    c.account_id = row[1].as<int64_t>();
+    c.name = row[2].as<std::string>();
+    c.crm_token = *token;
+    c.numbers = split_lines(row[4].as<std::string>());
+    c.new_lead_for_unknown = row[5].as<bool>();
+    c.enabled = row[6].as<bool>();
+    c.error_key = row[7].as<std::string>();
+    c.error_detail = row[8].as<std::string>();
+    c.created_at_ms = row[9].as<int64_t>();
+    c.updated_at_ms = row[10].as<int64_t>();
+    c.last_call_at_ms = row[11].as<int64_t>();
+    return c;
+}
+}  // namespace
+
+Result<void> PgStore::save_telephony_chain(const TelephonyChain& c) {
+    return with_connection([&](pqxx::connection& db) -> Result<void> {
+        pqxx::work tx(db);
+        tx.exec_params(std::string("INSERT INTO telephony_chains (") + telephony_chain_columns +
+                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)" + telephony_chain_upsert_tail,
+                       c.key, c.account_id, c.name, m_box.seal(c.crm_token), join_lines(c.numbers), c.new_lead_for_unknown, c.enabled,
+                       c.error_key, c.error_detail, c.created_at_ms, c.updated_at_ms);
+        tx.commit();
+        return {};
+    });
+}
+
+Result<std::optional<TelephonyChain>> PgStore::telephony_chain(const std::string& key) {
+    return with_connection([&](pqxx::connection& db) -> Result<std::optional<TelephonyChain>> {
+        pqxx::read_transaction tx(db);
+        auto rows = tx.exec_params(std::string(telephony_chain_select) + " WHERE c.chain_key = $1", key);
+        if (rows.empty()) return std::optional<TelephonyChain>();
+        auto chain = chain_from(rows[0], m_box);
+        if (!chain) return tl::unexpected(chain.error());
+        return std::optional<TelephonyChain>(*chain);
+    });
+}
+
+Result<std::vector<TelephonyChain>> PgStore::telephony_chains(int64_t account_id) {
+    return with_connection([&](pqxx::connection& db) -> Result<std::vector<TelephonyChain>> {
+        pqxx::read_transaction tx(db);
+        std::vector<TelephonyChain> out;
+        for (const auto& row :
+             tx.exec_params(std::string(telephony_chain_select) + " WHERE c.account_id = $1 ORDER BY c.created_at_ms, c.chain_key", account_id)) {
+            auto chain = chain_from(row, m_box);
+            if (!chain) return tl::unexpected(chain.error());
+            out.push_back(*chain);
+        }
+        return out;
+    });
+}
+
+Result<bool> PgStore::delete_telephony_chain(int64_t account_id, const std::string& key) {
+    return with_connection([&](pqxx::connection& db) -> Result<bool> {
+        pqxx::work tx(db);
+        bool existed = tx.exec_params("DELETE FROM telephony_chains WHERE account_id = $1 AND chain_key = $2", account_id, key).affected_rows() > 0;
+        if (existed) tx.exec_params("DELETE FROM telephony_calls WHERE chain_key = $1", key);
+        tx.commit();
+        return existed;
+    });
+}
+
+Result<std::optional<TelephonyCall>> PgStore::telephony_call(const std::string& chain_key, const std::string& call_id) {
+    return with_connection([&](pqxx::connection& db) -> Result<std::optional<TelephonyCall>> {
+        pqxx::read_transaction tx(db);
+        auto rows = tx.exec_params("SELECT account_id, record_json, updated_at_ms FROM telephony_calls WHERE chain_key = $1 AND call_id = $2",
+                                   chain_key, call_id);
+        if (rows.empty()) return std::optional<TelephonyCall>();
+        return std::optional<TelephonyCall>(
+            TelephonyCall{chain_key, call_id, rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(), rows[0][2].as<int64_t>()});
+    });
+}
+
+Result<void> PgStore::save_telephony_call(const TelephonyCall& call) {
+    return with_connection([&](pqxx::connection& db) -> Result<void> {
+        pqxx::work tx(db);
+        tx.exec_params("INSERT INTO telephony_calls (chain_key, call_id, account_id, record_json, updated_at_ms) VALUES ($1, $2, $3, $4, $5)"
+                       " ON CONFLICT (chain_key, call_id) DO UPDATE SET record_json = excluded.record_json, updated_at_ms = excluded.updated_at_ms",
+                       call.chain_key, call.call_id, call.account_id, call.record_json, call.updated_at_ms);
+        tx.commit();
+        return {};
     });
 }
 

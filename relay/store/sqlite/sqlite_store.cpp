@@ -1,6 +1,7 @@
 #include "relay/store/sqlite/sqlite_store.hpp"
 
 #include "relay/store/history_types.hpp"
+#include "relay/store/telephony_sql.hpp"
 #include "relay/store/instance_id.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -232,9 +233,12 @@ Result<bool> SqliteStore::delete_installation(int64_t account_id) {
         SQLite::Statement remove(*m_db, "DELETE FROM installations WHERE account_id = ?");
         remove.bind(1, account_id);
         bool existed = remove.exec() == 1;
-        SQLite::Statement users(*m_db, "DELETE FROM user_links WHERE account_id = ?");
-        users.bind(1, account_id);
-        users.exec();
+        for (const char* sql : {"DELETE FROM user_links WHERE account_id = ?", "DELETE FROM telephony_calls WHERE account_id = ?",
+                                "DELETE FROM telephony_chains WHERE account_id = ?"}) {
+            SQLite::Statement related(*m_db, sql);
+            related.bind(1, account_id);
+            related.exec();
+        }
         transaction.commit();
         return existed;
     });
@@ -641,6 +645,10 @@ Result<int64_t> SqliteStore::prune(int64_t account_id, int64_t before_ms) {
         inbox.bind(1, account_id);
         inbox.bind(2, before_ms);
         removed += inbox.exec();
+        SQLite::Statement calls(*m_db, "DELETE FROM telephony_calls WHERE account_id = ? AND updated_at_ms < ?");
+        calls.bind(1, account_id);
+        calls.bind(2, before_ms);
+        removed += calls.exec();
         transaction.commit();
         return removed;
     });
@@ -1029,6 +1037,122 @@ Result<std::vector<MarketplaceLocation>> SqliteStore::due_marketplace_activation
             out.push_back(*location);
         }
         return out;
+    });
+}
+
+// [SECTION] telephony ---------------------------------------------------------------------------------------------
+namespace {
+Result<TelephonyChain> chain_from(SQLite::Statement& row, const crypto::SecretBox& box) {
+    auto token = box.open(row.getColumn(3).getString());
+    if (!token) return tl::unexpected(token.error());
+    TelephonyChain c;
+    c.key = row.getColumn(0).getString();
+    c.account_id = row.getColumn(1).getInt64();
+    c.name = row.getColumn(2).getString();
+    c.crm_token = *token;
+    c.numbers = split_lines(row.getColumn(4).getString());
+    c.new_lead_for_unknown = row.getColumn(5).getInt() != 0;
+    c.enabled = row.getColumn(6).getInt() != 0;
+    c.error_key = row.getColumn(7).getString();
+    c.error_detail = row.getColumn(8).getString();
+    c.created_at_ms = row.getColumn(9).getInt64();
+    c.updated_at_ms = row.getColumn(10).getInt64();
+    c.last_call_at_ms = row.getColumn(11).getInt64();
+    return c;
+}
+}  // namespace
+
+Result<void> SqliteStore::save_telephony_chain(const TelephonyChain& c) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db, std::string("INSERT INTO telephony_chains (") + telephony_chain_columns +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + telephony_chain_upsert_tail);
+        upsert.bind(1, c.key);
+        upsert.bind(2, c.account_id);
+        upsert.bind(3, c.name);
+        upsert.bind(4, m_box.seal(c.crm_token));
+        upsert.bind(5, join_lines(c.numbers));
+        upsert.bind(6, c.new_lead_for_unknown ? 1 : 0);
+        upsert.bind(7, c.enabled ? 1 : 0);
+        upsert.bind(8, c.error_key);
+        upsert.bind(9, c.error_detail);
+        upsert.bind(10, c.created_at_ms);
+        upsert.bind(11, c.updated_at_ms);
+        upsert.exec();
+        return {};
+    });
+}
+
+Result<std::optional<TelephonyChain>> SqliteStore::telephony_chain(const std::string& key) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::optional<TelephonyChain>> {
+        SQLite::Statement query(*m_reader, std::string(telephony_chain_select) + " WHERE c.chain_key = ?");
+        query.bind(1, key);
+        if (!query.executeStep()) return std::optional<TelephonyChain>();
+        auto chain = chain_from(query, m_box);
+        if (!chain) return tl::unexpected(chain.error());
+        return std::optional<TelephonyChain>(*chain);
+    });
+}
+
+Result<std::vector<TelephonyChain>> SqliteStore::telephony_chains(int64_t account_id) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::vector<TelephonyChain>> {
+        SQLite::Statement query(*m_reader, std::string(telephony_chain_select) + " WHERE c.account_id = ? ORDER BY c.created_at_ms, c.chain_key");
+        query.bind(1, account_id);
+        std::vector<TelephonyChain> out;
+        while (query.executeStep()) {
+            auto chain = chain_from(query, m_box);
+            if (!chain) return tl::unexpected(chain.error());
+            out.push_back(*chain);
+        }
+        return out;
+    });
+}
+
+Result<bool> SqliteStore::delete_telephony_chain(int64_t account_id, const std::string& key) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<bool> {
+        SQLite::Transaction transaction(*m_db);
+        SQLite::Statement chain(*m_db, "DELETE FROM telephony_chains WHERE account_id = ? AND chain_key = ?");
+        chain.bind(1, account_id);
+        chain.bind(2, key);
+        bool existed = chain.exec() == 1;
+        if (existed) {
+            SQLite::Statement calls(*m_db, "DELETE FROM telephony_calls WHERE chain_key = ?");
+            calls.bind(1, key);
+            calls.exec();
+        }
+        transaction.commit();
+        return existed;
+    });
+}
+
+Result<std::optional<TelephonyCall>> SqliteStore::telephony_call(const std::string& chain_key, const std::string& call_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<TelephonyCall>> {
+        SQLite::Statement query(*m_db, "SELECT account_id, record_json, updated_at_ms FROM telephony_calls WHERE chain_key = ? AND call_id = ?");
+        query.bind(1, chain_key);
+        query.bind(2, call_id);
+        if (!query.executeStep()) return std::optional<TelephonyCall>();
+        return std::optional<TelephonyCall>(
+            TelephonyCall{chain_key, call_id, query.getColumn(0).getInt64(), query.getColumn(1).getString(), query.getColumn(2).getInt64()});
+    });
+}
+
+Result<void> SqliteStore::save_telephony_call(const TelephonyCall& call) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO telephony_calls (chain_key, call_id, account_id, record_json, updated_at_ms) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (chain_key, call_id) DO UPDATE SET record_json = excluded.record_json, updated_at_ms = excluded.updated_at_ms");
+        upsert.bind(1, call.chain_key);
+        upsert.bind(2, call.call_id);
+        upsert.bind(3, call.account_id);
+        upsert.bind(4, call.record_json);
+        upsert.bind(5, call.updated_at_ms);
+        upsert.exec();
+        return {};
     });
 }
 

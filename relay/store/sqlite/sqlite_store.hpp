@@ -72,6 +72,12 @@ public:
     Result<void> save_marketplace_location(const MarketplaceLocation& location) override;
     Result<std::optional<MarketplaceLocation>> marketplace_location(int64_t salon_id) override;
     Result<std::vector<MarketplaceLocation>> due_marketplace_activations(int64_t now_ms) override;
+    Result<void> save_telephony_chain(const TelephonyChain& chain) override;
+    Result<std::optional<TelephonyChain>> telephony_chain(const std::string& key) override;
+    Result<std::vector<TelephonyChain>> telephony_chains(int64_t account_id) override;
+    Result<bool> delete_telephony_chain(int64_t account_id, const std::string& key) override;
+    Result<std::optional<TelephonyCall>> telephony_call(const std::string& chain_key, const std::string& call_id) override;
+    Result<void> save_telephony_call(const TelephonyCall& call) override;
     Result<bool> take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) override;
     Result<void> release_lease(const std::string& name) override;
     Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) override;
