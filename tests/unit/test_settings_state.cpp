@@ -189,3 +189,82 @@ TEST_CASE("the request history asks for the chosen period and types, pages on, a
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.error.bad_period");
 }
+
+namespace {
+
+std::string chain_reply_json(std::vector<api::TelephonyChain> chains, std::vector<domain::SettingsProblem> problems = {}, std::string key = "") {
+    return api::encode(api::ChainReply{std::move(problems), api::TelephonyPage{std::move(chains)}, std::move(key)}).dump();
+}
+
+const api::TelephonyChain bella{"k1", "Bella", "…oken", {"+7 495 100-20-30", "+7 495 100-20-31"}, false, true, "", "", "https://relay/telephony/k1/calls", 0};
+
+}  // namespace
+
+TEST_CASE("the Telephony section loads when first shown; a chain is added, refused with its problems kept, then saved") {
+    auto s = loaded();
+    auto calls = apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::telephony)});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/telephony");
+    on_reply(s, calls[0].id, 200, R"({"chains":[]})");
+    REQUIRE(s.telephony.page);
+    CHECK(apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::telephony)}).empty());   // loaded once
+
+    apply(s, {SettingsIntentKind::chain_edit, 0, ""});
+    REQUIRE(s.telephony.form);
+    s.telephony.form->name = "Bella";
+    s.telephony.form->crm_token = "secret";
+    s.telephony.form->numbers = " +7 495 100-20-30\n\n12 , +7 495 100-20-31 ";
+    auto save = apply(s, {SettingsIntentKind::chain_save});
+    REQUIRE(save.size() == 1);
+    CHECK(save[0].method == "PUT");
+    auto sent = api::decode_chain_save(*wire::parse_json(save[0].body));
+    REQUIRE(sent);
+    CHECK(sent->numbers == std::vector<std::string>{"+7 495 100-20-30", "12", "+7 495 100-20-31"});
+    CHECK(sent->crm_token == "secret");
+
+    on_reply(s, save[0].id, 422, chain_reply_json({}, {{"numbers[1]", "ui.telephony_error.number_invalid", "12"}}));
+    CHECK(s.notice_key == "ui.telephony.not_saved");
+    REQUIRE(s.telephony.form);   // what was typed stays for correcting
+    CHECK(s.telephony.form->crm_token == "secret");
+    REQUIRE(s.telephony.problems.size() == 1);
+
+    s.telephony.form->numbers = "+7 495 100-20-30\n+7 495 100-20-31";
+    save = apply(s, {SettingsIntentKind::chain_save});
+    on_reply(s, save[0].id, 200, chain_reply_json({bella}, {}, "k1"));
+    CHECK_FALSE(s.telephony.form);
+    CHECK(s.telephony.problems.empty());
+    CHECK(s.notice_key == "ui.telephony.saved");
+    REQUIRE(s.telephony.page->chains.size() == 1);
+}
+
+TEST_CASE("a saved chain opens in the form without its token; enable, disable and remove go one at a time") {
+    auto s = loaded();
+    auto calls = apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::telephony)});
+    on_reply(s, calls[0].id, 200, api::encode(api::TelephonyPage{{bella}}).dump());
+
+    apply(s, {SettingsIntentKind::chain_edit, 0, "k1"});
+    REQUIRE(s.telephony.form);
+    CHECK(s.telephony.form->key == "k1");
+    CHECK(s.telephony.form->crm_token.empty());   // kept by the relay unless a new one is typed
+    CHECK(s.telephony.form->token_hint == "…oken");
+    CHECK(s.telephony.form->numbers == "+7 495 100-20-30\n+7 495 100-20-31");
+    apply(s, {SettingsIntentKind::chain_cancel});
+    CHECK_FALSE(s.telephony.form);
+
+    auto disable = apply(s, {SettingsIntentKind::chain_disable, 0, "k1"});
+    REQUIRE(disable.size() == 1);
+    CHECK(disable[0].path == "/api/v1/telephony/chains/k1/disable");
+    CHECK(apply(s, {SettingsIntentKind::chain_remove, 0, "k1"}).empty());   // one change at a time
+    api::TelephonyChain off = bella;
+    off.enabled = false;
+    on_reply(s, disable[0].id, 200, chain_reply_json({off}, {}, "k1"));
+    CHECK_FALSE(s.telephony.page->chains[0].enabled);
+
+    auto remove = apply(s, {SettingsIntentKind::chain_remove, 0, "k1"});
+    REQUIRE(remove.size() == 1);
+    CHECK(remove[0].method == "DELETE");
+    on_reply(s, remove[0].id, 502, R"({"error":{"code":"upstream_rejected","message_key":"ui.error.altegio_rejected","detail":"403"}})");
+    REQUIRE(s.error);
+    CHECK(s.error->message_key == "ui.error.altegio_rejected");
+    CHECK(s.telephony.changing_key.empty());
+}

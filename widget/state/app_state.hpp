@@ -20,6 +20,7 @@ enum class RequestKind {
     // the settings page (settings_state.hpp)
     settings_page, settings_save, settings_versions, settings_restore, settings_branch, settings_user, settings_fields, altegio_connect,
     history_find, history_more, history_detail, history_repeat,
+    telephony_page, telephony_save, telephony_change,
 };
 
 // Where the widget runs: in a lead card, or over the leads list (the pipeline view) with the account's log.

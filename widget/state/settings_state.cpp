@@ -61,7 +61,62 @@ std::vector<Call> find_history(SettingsState& s, bool more) {
     return {s.requests.start(RequestKind::history_more, "GET", *query + "&before_id=" + std::to_string(s.history.next_before_id))};
 }
 
+std::vector<Call> load_telephony(SettingsState& s) {
+    return {s.requests.start(RequestKind::telephony_page, "GET", "/api/v1/telephony")};
+}
+
+const api::TelephonyChain* chain_named(const SettingsState& s, const std::string& key) {
+    if (!s.telephony.page) return nullptr;
+    for (const auto& c : s.telephony.page->chains)
+        if (c.key == key) return &c;
+    return nullptr;
+}
+
+std::vector<Call> change_chain(SettingsState& s, const std::string& key, const char* method, const std::string& path) {
+    if (key.empty() || !s.telephony.changing_key.empty()) return {};
+    s.error.reset();
+    s.telephony.changing_key = key;
+    return {s.requests.start(RequestKind::telephony_change, method, path)};
+}
+
+// A chain reply: the section shows the chains as they are now; a refused save keeps the form open with its problems.
+std::vector<Call> after_chain_reply(SettingsState& s, RequestKind kind, int http_status, const wire::Json& json) {
+    auto reply = api::decode_chain_reply(json);
+    if (!reply) {
+        s.error = ShownError{"ui.error.bad_reply", reply.error().detail};
+        return {};
+    }
+    s.telephony.page = std::move(reply->page);
+    if (kind == RequestKind::telephony_save) {
+        s.telephony.problems = std::move(reply->problems);
+        if (http_status == 422) {
+            s.notice_key = "ui.telephony.not_saved";
+            return {};
+        }
+        s.telephony.form.reset();
+        const api::TelephonyChain* saved = chain_named(s, reply->key);
+        s.notice_key = saved && !saved->enabled ? "ui.telephony.saved_not_enabled" : "ui.telephony.saved";
+    }
+    return {};
+}
+
 }  // namespace
+
+std::vector<std::string> numbers_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::string current;
+    auto flush = [&] {
+        size_t first = current.find_first_not_of(" \t\r");
+        if (first != std::string::npos) out.push_back(current.substr(first, current.find_last_not_of(" \t\r") - first + 1));
+        current.clear();
+    };
+    for (char c : text) {
+        if (c == '\n' || c == ',') flush();
+        else current += c;
+    }
+    flush();
+    return out;
+}
 
 std::vector<Call> start_settings(SettingsState& state, const std::string& language, const std::string& today) {
     state = SettingsState{};
@@ -77,6 +132,7 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
         case SettingsIntentKind::show_section:
             s.section = static_cast<SettingsSection>(intent.number);
             if (s.section == SettingsSection::versions && !s.versions && !s.loading(RequestKind::settings_versions)) return load_versions(s);
+            if (s.section == SettingsSection::telephony && !s.telephony.page && !s.loading(RequestKind::telephony_page)) return load_telephony(s);
             return {};
         case SettingsIntentKind::reload:
             s.error.reset();
@@ -161,6 +217,33 @@ std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
             s.history.repeating_id = intent.number;
             return {s.requests.start(RequestKind::history_repeat, "POST",
                               "/api/v1/history/failed/" + std::to_string(intent.number) + "/repeat?wait_ms=8000")};
+        case SettingsIntentKind::chain_edit: {
+            ChainForm form;
+            if (const api::TelephonyChain* chain = chain_named(s, intent.text)) {
+                form = ChainForm{chain->key, chain->name, "", "", chain->new_lead_for_unknown, chain->token_hint};
+                for (const auto& n : chain->numbers) form.numbers += (form.numbers.empty() ? "" : "\n") + n;
+            }
+            s.telephony.form = std::move(form);
+            s.telephony.problems.clear();
+            return {};
+        }
+        case SettingsIntentKind::chain_cancel:
+            s.telephony.form.reset();
+            s.telephony.problems.clear();
+            return {};
+        case SettingsIntentKind::chain_save: {
+            if (!s.telephony.form || s.loading(RequestKind::telephony_save)) return {};
+            const ChainForm& f = *s.telephony.form;
+            s.error.reset();
+            return {s.requests.start(RequestKind::telephony_save, "PUT", "/api/v1/telephony/chains",
+                                     api::encode(api::ChainSave{f.key, f.name, f.crm_token, numbers_of(f.numbers), f.new_lead_for_unknown}).dump())};
+        }
+        case SettingsIntentKind::chain_enable:
+            return change_chain(s, intent.text, "POST", "/api/v1/telephony/chains/" + intent.text + "/enable");
+        case SettingsIntentKind::chain_disable:
+            return change_chain(s, intent.text, "POST", "/api/v1/telephony/chains/" + intent.text + "/disable");
+        case SettingsIntentKind::chain_remove:
+            return change_chain(s, intent.text, "DELETE", "/api/v1/telephony/chains/" + intent.text);
     }
     return {};
 }
@@ -171,7 +254,9 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
     RequestKind kind = *finished;
 
     if (kind == RequestKind::history_repeat) s.history.repeating_id = 0;
+    if (kind == RequestKind::telephony_change) s.telephony.changing_key.clear();
     auto json = wire::parse_json(body);
+    if (kind == RequestKind::telephony_save && http_status == 422 && json) return after_chain_reply(s, kind, http_status, *json);
     // A refused save comes back 422 with its problems: that is an answer, not a failure.
     bool saving = kind == RequestKind::settings_save || kind == RequestKind::settings_restore || kind == RequestKind::settings_fields;
     if (saving && http_status == 422 && json) return after_save(s, *json, "");
@@ -254,6 +339,15 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
                                                                                                       : "ui.history.still_waiting";
             return {};
         }
+        case RequestKind::telephony_page: {
+            auto page = api::decode_telephony_page(*json);
+            if (!page) { failed_decode(page.error()); return {}; }
+            s.telephony.page = std::move(*page);
+            return {};
+        }
+        case RequestKind::telephony_save:
+        case RequestKind::telephony_change:
+            return after_chain_reply(s, kind, http_status, *json);
         case RequestKind::altegio_connect:
             s.altegio_password.clear();
             s.notice_key = "ui.settings.altegio_connected";

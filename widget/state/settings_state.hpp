@@ -14,11 +14,12 @@
 #include <vector>
 #include "shared/wire/history_api.hpp"
 #include "shared/wire/settings_api.hpp"
+#include "shared/wire/telephony_api.hpp"
 #include "widget/state/app_state.hpp"
 
 namespace kb::widget {
 
-enum class SettingsSection { branches = 0, fields, users, statuses, automation, versions, history };
+enum class SettingsSection { branches = 0, fields, users, statuses, automation, telephony, versions, history };
 
 // The request history: a period of whole days (in the user's time zone, both ends included) and the types asked for.
 struct HistoryView {
@@ -28,6 +29,22 @@ struct HistoryView {
     int64_t next_before_id = 0;         // non-zero: older entries wait behind "Show more"
     std::optional<wire::api::HistoryDetail> detail;           // the row opened, with its payloads
     int64_t repeating_id = 0;           // the failed event being repeated
+};
+
+// The Telephony section: the chains as the relay last answered, and the chain being added or changed. Chains are
+// saved one at a time with their own button, apart from the settings document.
+struct ChainForm {
+    std::string key;                    // "" = a new chain
+    std::string name, crm_token;        // the token: "" keeps the saved one
+    std::string numbers;                // one per line (commas also separate), edited in place by the view
+    bool new_lead_for_unknown = false;
+    std::string token_hint;             // of the saved token, "…a1b2"
+};
+struct TelephonyView {
+    std::optional<wire::api::TelephonyPage> page;
+    std::optional<ChainForm> form;      // open while the admin adds or changes a chain
+    std::vector<domain::SettingsProblem> problems;   // of the last refused save, paths as "numbers[1]"
+    std::string changing_key;           // the chain whose enable, disable or removal is on its way
 };
 
 // What the admin typed to check one Kommo user's Altegio account; cleared once checked.
@@ -52,6 +69,7 @@ struct SettingsState {
     int64_t user_checking = 0;          // the Kommo user whose Altegio login is being checked
     std::optional<std::vector<wire::api::VersionInfo>> versions;
     HistoryView history;
+    TelephonyView telephony;
     Requests requests{{}, 1000000};     // ids apart from AppState's: the shell routes replies by id
 
     bool owns(int request_id) const { return requests.owns(request_id); }
@@ -79,6 +97,13 @@ enum class SettingsIntentKind {
     history_more,         // the next page of older entries
     history_open,         // number = history entry id: its payloads
     history_repeat,       // number = failed event id: put back in line, then its outcome
+    // the Telephony section (text = a chain's key)
+    chain_edit,           // opens the form for that chain, or for a new one (text "")
+    chain_cancel,
+    chain_save,           // the form, checked by the relay and enabled in Altegio
+    chain_enable,
+    chain_disable,
+    chain_remove,
 };
 
 struct SettingsIntent {
@@ -91,6 +116,9 @@ struct SettingsIntent {
 std::vector<Call> start_settings(SettingsState& state, const std::string& language, const std::string& today);
 std::vector<Call> apply(SettingsState& state, const SettingsIntent& intent);
 std::vector<Call> on_reply(SettingsState& state, int request_id, int http_status, const std::string& body);
+
+// The numbers of the chain form's text: one per line or between commas, spaces around left out, empty ones dropped.
+std::vector<std::string> numbers_of(const std::string& text);
 
 // The problems whose path is `path` or lies under it ("status_sync.map" covers "status_sync.map.targets.came").
 std::vector<const domain::SettingsProblem*> problems_at(const SettingsState& state, const std::string& path);

@@ -326,19 +326,23 @@ bool section_has_problem(const SettingsState& state, SettingsSection section) {
 // [SECTION] the bar under the sections
 void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
     ImGui::Separator();
-    bool can_save = state.dirty() && !state.loading(RequestKind::settings_save);
-    if (!can_save) ImGui::BeginDisabled();
-    if (ImGui::Button(label("ui.settings.save", "save_settings").c_str())) intents.push_back({SettingsIntentKind::save, 0, {}});
-    remember("save_settings");
-    ImGui::SameLine();
-    if (ImGui::Button(label("ui.settings.discard", "discard_settings").c_str())) intents.push_back({SettingsIntentKind::discard, 0, {}});
-    remember("discard_settings");
-    if (!can_save) ImGui::EndDisabled();
-    ImGui::SameLine();
+    // The Telephony section saves each chain with its own button: the document's buttons show there only with unsaved changes.
+    if (state.section != SettingsSection::telephony || state.dirty()) {
+        bool can_save = state.dirty() && !state.loading(RequestKind::settings_save);
+        if (!can_save) ImGui::BeginDisabled();
+        if (ImGui::Button(label("ui.settings.save", "save_settings").c_str())) intents.push_back({SettingsIntentKind::save, 0, {}});
+        remember("save_settings");
+        ImGui::SameLine();
+        if (ImGui::Button(label("ui.settings.discard", "discard_settings").c_str())) intents.push_back({SettingsIntentKind::discard, 0, {}});
+        remember("discard_settings");
+        if (!can_save) ImGui::EndDisabled();
+        ImGui::SameLine();
+    }
     if (state.loading(RequestKind::settings_save) || state.loading(RequestKind::settings_fields) || state.loading(RequestKind::settings_restore)) {
         ImGui::TextDisabled("%s", tr("ui.settings.saving").c_str());
     } else if (!state.notice_key.empty()) {
-        bool bad = state.notice_key == "ui.settings.not_saved";
+        bool bad = state.notice_key == "ui.settings.not_saved" || state.notice_key == "ui.telephony.not_saved" ||
+                   state.notice_key == "ui.telephony.saved_not_enabled";
         ImGui::TextColored(bad ? ui::error_color() : ImVec4(0.13f, 0.55f, 0.25f, 1.0f), "%s", tr(state.notice_key).c_str());
         remember("settings_notice");
     } else if (state.dirty()) {
@@ -376,8 +380,8 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
     }
     static const std::pair<SettingsSection, const char*> sections[] = {
         {SettingsSection::branches, "branches"}, {SettingsSection::fields, "fields"}, {SettingsSection::users, "users"},
-        {SettingsSection::statuses, "statuses"}, {SettingsSection::automation, "automation"}, {SettingsSection::versions, "versions"},
-        {SettingsSection::history, "history"}};
+        {SettingsSection::statuses, "statuses"}, {SettingsSection::automation, "automation"}, {SettingsSection::telephony, "telephony"},
+        {SettingsSection::versions, "versions"}, {SettingsSection::history, "history"}};
     if (ImGui::BeginTabBar("###settings_sections")) {
         for (const auto& [section, name] : sections) {
             std::string id = std::string("section_") + name;
@@ -402,6 +406,7 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
         case SettingsSection::automation: draw_automation(state, intents); break;
         case SettingsSection::versions: draw_versions(state, intents); break;
         case SettingsSection::history: draw_history_section(state, intents); break;
+        case SettingsSection::telephony: draw_telephony_section(state, intents); break;
     }
     ImGui::EndChild();
     draw_save_bar(state, intents);
