@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
                  "  POST   /__sandbox/altegio/records/{id}/change  {attendance, datetime, deleted}: act as Altegio staff\n"
                  "  POST   /__sandbox/altegio/payments             {company_id, record_id, amount}: a payment and its webhook\n"
                  "  POST   /__sandbox/altegio/clients/{id}/change  {company_id, visits, spent, custom_fields, abonement}: a client's card\n"
-                 "  POST   /__sandbox/altegio/change_stream        {record_ids, changes_per_record, per_second}: load\n"};
+                 "  POST   /__sandbox/altegio/change_stream        {record_ids, changes_per_record, per_second}: load\n"
+                 "  POST   /__sandbox/pbx/call                     {url, call_id, direction, from, to, answered, duration,\n"
+                 "                                                  recording_url, order: normal|reversed|twice}: a PBX places a call\n"};
     int port = 0;
     std::string relay_url, info_file, web_dir;
     kb::sandbox::SandboxConfig config;

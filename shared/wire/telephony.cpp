@@ -56,7 +56,8 @@ Result<domain::CallEvent> decode_call_event(const Json& value, int64_t received_
     if (e.to.empty() && e.virtual_number.empty()) return tl::unexpected(bad("to", "missing"));
     e.at = received_at;
     if (const Json* time = member(value, "time"); time && !time->is_null()) {
-        if (time->is_number_integer()) e.at = time->get<int64_t>();
+        constexpr int64_t last_second = 253402300799;   // 9999-12-31T23:59:59Z
+        if (time->is_number_integer() && time->get<int64_t>() >= 0 && time->get<int64_t>() <= last_second) e.at = time->get<int64_t>();
         else if (int64_t moment = time->is_string() ? domain::moment_of(time->get<std::string>()) : 0; moment != 0) e.at = moment;
         else return tl::unexpected(bad("time", "expected ISO 8601 with an offset, or unix seconds"));
     }

@@ -1,5 +1,5 @@
 // Relay + sandbox as separate processes over loopback: the widget API's trust rules, Kommo token refresh, a graceful
-// stop, and the Altegio Marketplace's registration page.
+// stop, the Altegio Marketplace's registration page, and a telephony chain's calls from its PBX.
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -18,6 +18,12 @@ function claims(overrides = {}) {
   const now = Math.floor(Date.now() / 1000);
   return { iss: 'https://bellastudio.kommo.com', aud: stack.relayUrl, jti: randomUUID(), iat: now, nbf: now, exp: now + 1800,
            account_id: 31000001, subdomain: 'bellastudio', client_uuid: 'sandbox-client-id', user_id: 9001, is_admin: true, ...overrides };
+}
+// The relay's inbox by state, from its metrics.
+async function inboxCounts() {
+  const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();
+  const of = (state) => Number((text.match(new RegExp(`kb_inbox_events\\{state="${state}"\\} (\\d+)`)) || [])[1] || 0);
+  return { processing: of('processing'), done: of('done'), pending: of('pending') };
 }
 const card = (token) => fetch(`${stack.relayUrl}/api/v1/card?lead_id=21001`, { headers: token ? { 'X-Auth-Token': token } : {} });
 
@@ -74,12 +80,41 @@ test('the Marketplace redirect opens a page that registers the user and activate
   assert.deepEqual(state.altegio.marketplace_activations.map((a) => a.salon_id), [400001, 400002]);
 });
 
+test('telephony over loopback: a chain enabled by its admin; missed, repeated, reversed and unlisted calls each end as they should', async () => {
+  const admin = (method, path, body) => fetch(`${stack.relayUrl}${path}`, {
+    method, headers: { 'X-Auth-Token': sign(claims(), stack.clientSecret), 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const saved = await admin('PUT', '/api/v1/telephony/chains',
+                            { key: '', name: 'Bella Studio', crm_token: 'sandbox-crm-token', numbers: ['+7 495 100-20-30'], new_lead_for_unknown: false });
+  assert.equal(saved.status, 200);
+  const [chain] = (await saved.json()).page.chains;
+  assert.equal(chain.enabled, true);
+  const call = (body) => fetch(`${stack.sandboxUrl}/__sandbox/pbx/call`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url: chain.calls_url, direction: 'incoming', to: '+7 495 100-20-30', ...body }),
+  });
+  assert.equal((await call({ call_id: 'lb-1', from: '8 (916) 555-44-33', answered: false })).status, 200);              // missed
+  assert.equal((await call({ call_id: 'lb-2', from: '+79991234567', duration: 20, order: 'twice' })).status, 200);       // repeated
+  assert.equal((await call({ call_id: 'lb-3', from: '+79991234567', duration: 30, order: 'reversed' })).status, 200);    // reversed
+  assert.equal((await call({ call_id: 'lb-4', from: '+79991234567', to: '+7 495 999-99-99' })).status, 200);             // not listed
+  // Settled: every call event stored and worked through (each call's events in order; different calls in parallel).
+  const unfinished = async () => { const c = await inboxCounts(); return c.pending + c.processing; };
+  for (let i = 0; i < 100 && (await unfinished()) > 0; ++i) await new Promise((r) => setTimeout(r, 100));
+  const byId = (a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1]));
+  const calls = (await stack.state()).altegio.voip.calls;
+  assert.deepEqual(calls.map((c) => [c.call_id, c.status]).sort(byId), [['lb-1', 'missed'], ['lb-2', 'success'], ['lb-3', 'success']]);
+  const state = await stack.state();
+  assert.deepEqual(state.altegio.voip.popups.map((p) => p.phone).sort(), ['79165554433', '79991234567']);   // lb-3 rang after it ended
+  const notes = state.kommo.notes.filter((n) => n.note_type === 'call_in').map((n) => [n.params.uniq, n.entity_id]);
+  assert.deepEqual(notes.sort(byId), [['lb-1', 21004], ['lb-2', 21001], ['lb-3', 21001]]);
+  const bad = await fetch(chain.calls_url, { method: 'POST', body: '{"call_id":"x"}' });
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).error.message_key, 'ui.error.bad_webhook');
+});
+
 test('SIGTERM lets the workers finish the events they hold, then the relay exits cleanly', async () => {
-  const inbox = async () => {
-    const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();
-    const of = (state) => Number((text.match(new RegExp(`kb_inbox_events\\{state="${state}"\\} (\\d+)`)) || [])[1] || 0);
-    return { processing: of('processing'), done: of('done'), pending: of('pending') };
-  };
+  const inbox = inboxCounts;
   const doneBefore = (await inbox()).done;
   const slow = await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
