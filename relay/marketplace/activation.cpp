@@ -1,12 +1,12 @@
 #include "relay/marketplace/activation.hpp"
 
-#include <sodium.h>
 #include <algorithm>
 #include <cstdlib>
 #include <iterator>
 #include <spdlog/spdlog.h>
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/jwt.hpp"
+#include "relay/crypto/secret_box.hpp"
 #include "shared/wire/json_read.hpp"
 
 namespace kb::marketplace {
@@ -18,14 +18,6 @@ using wire::Json;
 int64_t retry_delay_ms(int32_t attempts) {
     static const int64_t delays[] = {30000, 60000, 120000, 300000, 600000};
     return delays[std::min<size_t>(static_cast<size_t>(std::max(attempts, 1) - 1), std::size(delays) - 1)];
-}
-
-std::string random_key() {
-    unsigned char bytes[24];
-    randombytes_buf(bytes, sizeof bytes);
-    char hex[sizeof bytes * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-    return hex;
 }
 
 // "1,2" (salon_ids[]=1&salon_ids[]=2, joined by the query parser) or a single salon_id.
@@ -79,7 +71,7 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         auto existing = m_deps.store.marketplace_location(salon);
         if (!existing) return tl::unexpected(existing.error());
         store::MarketplaceLocation location = existing->value_or(store::MarketplaceLocation{});
-        if (!*existing) location.api_key = random_key();
+        if (!*existing) location.api_key = crypto::random_token(24);
         location.salon_id = salon;
         if (group > 0) location.salon_group_id = group;
         if (outcome.user) location.altegio_user_id = outcome.user->altegio_user_id;
@@ -150,7 +142,7 @@ Result<std::string> Activation::lifecycle(const std::string& body) {
     store::MarketplaceLocation location = existing->value_or(store::MarketplaceLocation{});
     if (!*existing) {   // installed before the relay kept Marketplace locations: remember the state anyway
         location.salon_id = salon;
-        location.api_key = random_key();
+        location.api_key = crypto::random_token(24);
     }
     location.state = event == "uninstall" ? "uninstalled" : "frozen";
     location.updated_at_ms = m_deps.now_ms();
