@@ -5,6 +5,7 @@
 #include "relay/crypto/secret_box.hpp"
 #include "relay/services/kommo_fields.hpp"
 #include "shared/wire/settings.hpp"
+#include "shared/wire/telephony.hpp"
 
 namespace kb::services {
 
@@ -62,6 +63,13 @@ Result<bool> InstallationService::uninstall(const std::string& account_id, const
     std::string expected = crypto::hmac_sha256_hex(m_config.client_id + "|" + account_id, m_config.client_secret);
     if (!crypto::same_secret(signature, expected))
         return fail(Errc::unauthorized, "ui.error.unauthorized", "the revoke hook's signature does not match");
+    // The chains' telephony is switched off in Altegio before their tokens go (best effort: the uninstall goes on).
+    if (auto chains = m_store.telephony_chains(*id))
+        for (const auto& chain : *chains)
+            if (chain.enabled)
+                if (auto off = m_altegio.voip(*id, "altegio.voip_disable", wire::telephony::voip_setup(false, chain.crm_token), clients::RetryPolicy::safe());
+                    !off)
+                    spdlog::warn("telephony of chain {} was not disabled in Altegio on uninstall: {}", chain.name, off.error().detail);
     auto removed = m_store.delete_installation(*id);
     if (!removed) return tl::unexpected(removed.error());
     m_reference.invalidate(*id);

@@ -254,3 +254,15 @@ TEST_CASE("telephony: Altegio failing to save a call is tried again, and the cal
     CHECK(world.relay_to_router_send({"POST", url, {}, "not json"}).status == 400);
     CHECK(world.relay_to_router_send({"POST", "http://relay.test/telephony/unknown/calls", {}, anna_calls.dump()}).status == 404);
 }
+
+TEST_CASE("telephony: uninstalling the integration disables the chains in Altegio and forgets their tokens and address") {
+    World world;
+    world.install();
+    std::string url = connect_chain(world);
+    REQUIRE(voip(world)["chains"]["sandbox-crm-token"]["enabled"] == true);
+    auto removed = world.control("POST", "/__sandbox/kommo/uninstall");
+    REQUIRE_MESSAGE(removed.status == 200, removed.body);
+    CHECK(voip(world)["chains"]["sandbox-crm-token"]["enabled"] == false);
+    CHECK(world.raw_value("SELECT COUNT(*) FROM telephony_chains") == "0");
+    CHECK(world.relay_to_router_send({"POST", url, {}, anna_calls.dump()}).status == 404);
+}
