@@ -45,11 +45,11 @@ domain::Settings settings_member(FieldReader& r) {
     return *settings;
 }
 
+}  // namespace
+
 Json encode_problems(const std::vector<domain::SettingsProblem>& problems) {
     return encode_each(problems, [](const domain::SettingsProblem& p) { return Json{{"path", p.path}, {"message_key", p.message_key}, {"detail", p.detail}}; });
 }
-
-}  // namespace
 
 const char* branch_status_name(BranchStatus status) {
     for (const auto& [value, text] : branch_statuses)

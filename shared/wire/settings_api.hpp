@@ -95,6 +95,9 @@ struct BranchChoices {
     std::vector<domain::RecordField> client_fields;   // the branch's additional client fields
 };
 
+// A refused save's problems as both replies list them (settings and telephony chains).
+Json encode_problems(const std::vector<domain::SettingsProblem>& problems);
+
 Json encode(const SettingsPage& value);
 Json encode(const SettingsSave& value);
 Json encode(const SaveReply& value);

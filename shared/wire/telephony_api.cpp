@@ -1,6 +1,7 @@
 #include "shared/wire/telephony_api.hpp"
 
 #include "shared/wire/object_reader.hpp"
+#include "shared/wire/settings_api.hpp"
 
 namespace kb::wire::api {
 namespace {
@@ -60,10 +61,7 @@ Json encode(const ChainSave& v) {
 }
 
 Json encode(const ChainReply& v) {
-    Json problems = encode_each(v.problems, [](const domain::SettingsProblem& p) {
-        return Json{{"path", p.path}, {"message_key", p.message_key}, {"detail", p.detail}};
-    });
-    return Json{{"problems", problems}, {"page", encode(v.page)}, {"key", v.key}};
+    return Json{{"problems", encode_problems(v.problems)}, {"page", encode(v.page)}, {"key", v.key}};
 }
 
 Result<TelephonyPage> decode_telephony_page(const Json& j) {
