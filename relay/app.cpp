@@ -131,12 +131,16 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
         *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms});
     app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, now_ms});
     app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, now_ms);
+    app->m_tracking = std::make_unique<tracking::TrackingFlow>(*app->m_store, *app->m_kommo, *app->m_reference, now_ms);
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
     app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms);
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] { if (self->m_workers) self->m_workers->wake(); },
-                                                              [self](int64_t salon) { return self->account_of_branch(salon); }});
+                                                              [self](int64_t salon) { return self->account_of_branch(salon); },
+                                                              [self](int64_t account, const std::string& body) {
+                                                                  return self->m_tracking->intake_rows(account, body);
+                                                              }});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
     api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
                               api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
@@ -173,6 +177,7 @@ Result<std::string> RelayApp::handle_event(const store::InboxEvent& event) {
         return "skipped: the location is frozen or uninstalled in the Altegio Marketplace";
     if (event.source == "kommo_dp" || event.source == "kommo") return m_trigger_sync->handle(event);
     if (event.source == "telephony") return m_calls->handle(event);
+    if (event.source == "tracking") return m_tracking->handle(event);
     if (event.resource == "record") return m_record_sync->handle(event);
     if (event.resource == "client") return m_client_sync->handle_client(event);
     if (event.resource == "finances_operation") return m_client_sync->handle_payment(event);

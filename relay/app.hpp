@@ -22,6 +22,7 @@
 #include "relay/marketplace/activation.hpp"
 #include "relay/telephony/admin.hpp"
 #include "relay/telephony/calls.hpp"
+#include "relay/tracking/leads.hpp"
 
 namespace kb {
 
@@ -54,6 +55,7 @@ public:
     Result<std::string> handle_event(const store::InboxEvent& event);
     sync::Reconciler& reconciler() { return *m_reconciler; }
     marketplace::Activation& marketplace() { return *m_marketplace; }
+    tracking::TrackingFlow& tracking() { return *m_tracking; }
     // The installed Kommo account whose settings connect this Altegio location; none when no account does.
     Result<std::optional<int64_t>> account_of_branch(int64_t salon_id);
     // Deletes history entries and finished inbox events older than each account's retention; how many went.
@@ -87,6 +89,7 @@ private:
     std::unique_ptr<marketplace::Activation> m_marketplace;
     std::unique_ptr<telephony::TelephonyAdmin> m_telephony_admin;
     std::unique_ptr<telephony::CallFlow> m_calls;
+    std::unique_ptr<tracking::TrackingFlow> m_tracking;
     api::ReplayGuard m_replay_guard;
     http::Router m_router;
 };

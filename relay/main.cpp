@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     auto last_reconcile = std::chrono::steady_clock::now() - std::chrono::hours(24);   // once at start
     auto last_prune = last_reconcile;
     auto last_activation = last_reconcile;
+    auto last_search = last_reconcile;
     while (!g_stop) {
         if (std::chrono::steady_clock::now() - last_prune > std::chrono::hours(1)) {
             last_prune = std::chrono::steady_clock::now();
@@ -65,6 +66,11 @@ int main(int argc, char** argv) {
         if (std::chrono::steady_clock::now() - last_activation > std::chrono::seconds(10)) {   // Marketplace activations due again
             last_activation = std::chrono::steady_clock::now();
             if (auto activated = (*app)->marketplace().retry_due(); !activated) spdlog::error("marketplace: {}", activated.error().detail);
+        }
+        if (std::chrono::steady_clock::now() - last_search > std::chrono::milliseconds(250)) {   // lead tracking: deals to look for again
+            last_search = std::chrono::steady_clock::now();
+            if (auto queued = (*app)->tracking().queue_due_searches(); !queued) spdlog::error("lead tracking: {}", queued.error().detail);
+            else if (*queued > 0) (*app)->wake_workers();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

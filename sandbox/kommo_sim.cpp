@@ -184,10 +184,32 @@ void Sandbox::add_kommo_routes() {
     }
 
     // [SECTION] leads ---------------------------------------------------------------------------------------------
-    auto lead_view = [self_link](State& s, const Json& lead, bool with_contacts) {
+    // Tags as Kommo takes them (`_embedded.tags`: [{name} or {id}]) and keeps them on the entity ({id, name, color}).
+    auto take_tags = [](State& s, Json& entity, const Json& item) {
+        const Json* embedded = wire::member(item, "_embedded");
+        const Json* tags = embedded ? wire::member(*embedded, "tags") : nullptr;
+        if (!tags || !tags->is_array()) return;
+        Json kept = Json::array();
+        for (const auto& tag : *tags) {
+            std::string name = wire::read_text(tag, "name");
+            if (name.empty())
+                for (const auto& [known, id] : s.tag_ids)
+                    if (Json(id) == tag.value("id", Json())) name = known;
+            if (name.empty()) continue;
+            auto [it, added] = s.tag_ids.emplace(name, static_cast<int64_t>(s.tag_ids.size()) + 5001);
+            kept.push_back(Json{{"id", it->second}, {"name", name}, {"color", Json()}});
+        }
+        entity["_embedded"]["tags"] = kept;
+    };
+    auto stored = [](const Json& entity, const char* what) {
+        const Json* embedded = wire::member(entity, "_embedded");
+        const Json* list = embedded ? wire::member(*embedded, what) : nullptr;
+        return list && list->is_array() ? *list : Json::array();
+    };
+    auto lead_view = [self_link, stored](State& s, const Json& lead, bool with_contacts) {
         Json out = lead;
         out["_links"] = self_link("/api/v4/leads/" + std::to_string(lead["id"].get<int64_t>()));
-        Json embedded{{"tags", Json::array()}, {"companies", Json::array()}};
+        Json embedded{{"tags", stored(lead, "tags")}, {"companies", stored(lead, "companies")}};
         if (with_contacts) {
             Json contacts = Json::array();
             for (auto [contact, is_main] : s.lead_contacts[lead["id"].get<int64_t>()])
@@ -227,9 +249,10 @@ void Sandbox::add_kommo_routes() {
                                     {"_embedded", Json{{"leads", out}}}});
     });
 
-    auto patch_lead = [this](State& s, Json& lead, const Json& changes) -> std::optional<Response> {
+    auto patch_lead = [this, take_tags](State& s, Json& lead, const Json& changes) -> std::optional<Response> {
         for (const char* key : {"name", "price", "status_id", "pipeline_id", "responsible_user_id"})
             if (changes.contains(key)) lead[key] = changes[key];
+        take_tags(s, lead, changes);
         if (const Json* fields = wire::member(changes, "custom_fields_values"))
             if (auto refused = apply_custom_fields(lead, *fields, s.lead_fields)) return refused;
         lead["updated_at"] = now();
@@ -291,7 +314,7 @@ void Sandbox::add_kommo_routes() {
     });
 
     // A lead with one contact in one request (at most 50), as Kommo's complex add.
-    add("POST", "/leads/complex", [this, patch_lead](State& s, const Request& request) {
+    add("POST", "/leads/complex", [this, patch_lead, take_tags](State& s, const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
         if (body->size() > 50) return validation_error("", "no more than 50 leads per request", "TooMany");
@@ -317,18 +340,56 @@ void Sandbox::add_kommo_routes() {
                                  {"is_deleted", false}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
                     if (const Json* fields = wire::member(c, "custom_fields_values"))
                         if (auto refused = apply_custom_fields(contact, *fields, s.contact_fields)) return *refused;
+                    take_tags(s, contact, c);
                     s.contacts[contact_id] = contact;
                 } else if (!s.contacts.count(contact_id)) {
                     return validation_error(std::to_string(i) + "._embedded.contacts.0.id", "contact not found");
                 }
             }
+            int64_t company_id = 0;
+            const Json* companies = embedded ? wire::member(*embedded, "companies") : nullptr;
+            if (companies && companies->is_array() && !companies->empty()) {
+                const Json& c = (*companies)[0];
+                if (wire::read_text(c, "name").empty()) return validation_error(std::to_string(i) + "._embedded.companies.0.name", "This value should not be blank.", "NotBlank");
+                company_id = s.next_company_id++;
+                Json company{{"id", company_id}, {"name", c["name"]}, {"responsible_user_id", c.value("responsible_user_id", 9001)},
+                             {"created_at", now()}, {"updated_at", now()}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
+                take_tags(s, company, c);
+                s.crm_companies[company_id] = company;
+                lead["_embedded"]["companies"] = Json::array({Json{{"id", company_id}}});
+            }
             int64_t id = s.next_lead_id++;
             s.leads[id] = lead;
             if (contact_id) s.lead_contacts[id] = {{contact_id, true}};
-            out.push_back(Json{{"id", id}, {"contact_id", contact_id ? Json(contact_id) : Json()}, {"company_id", Json()},
+            out.push_back(Json{{"id", id}, {"contact_id", contact_id ? Json(contact_id) : Json()}, {"company_id", company_id ? Json(company_id) : Json()},
                                {"request_id", Json::array({std::to_string(i)})}, {"merged", false}});
         }
         return kommo_json(200, out);
+    });
+
+    // Control: a manager adds a deal by hand, with a new contact ({name, contact: {name, email, phone}}).
+    m_router.add("POST", "/__sandbox/kommo/leads", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object() || wire::read_text(*body, "name").empty())
+            return http::json_response(400, R"({"error":"expected {name, contact: {name, email, phone}}"})");
+        std::lock_guard lock(m_state->mutex);
+        State& s = *m_state;
+        const Json person = body->value("contact", Json::object());
+        int64_t contact_id = s.next_contact_id++;
+        Json fields = Json::array();
+        for (auto [code, key] : {std::pair{"PHONE", "phone"}, {"EMAIL", "email"}})
+            if (std::string value = wire::read_text(person, key); !value.empty())
+                fields.push_back(Json{{"field_code", code}, {"values", Json::array({Json{{"value", value}, {"enum_code", "WORK"}}})}});
+        Json contact{{"id", contact_id}, {"name", person.value("name", "")}, {"responsible_user_id", 9001}, {"created_at", now()},
+                     {"updated_at", now()}, {"is_deleted", false}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
+        if (!fields.empty()) (void)apply_custom_fields(contact, fields, s.contact_fields);
+        s.contacts[contact_id] = contact;
+        int64_t id = s.next_lead_id++;
+        s.leads[id] = Json{{"id", id}, {"name", (*body)["name"]}, {"price", 0}, {"responsible_user_id", 9001}, {"group_id", 0},
+                           {"status_id", 77002}, {"pipeline_id", 7700001}, {"created_at", now()}, {"updated_at", now()},
+                           {"is_deleted", false}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
+        s.lead_contacts[id] = {{contact_id, true}};
+        return http::json_response(201, Json{{"id", id}, {"contact_id", contact_id}}.dump());
     });
 
     add("POST", "/leads/:id/link", [](State& s, const Request& request) {
@@ -349,16 +410,16 @@ void Sandbox::add_kommo_routes() {
     });
 
     // [SECTION] contacts ---------------------------------------------------------------------------------------
-    add("GET", "/contacts/:id", [self_link](State& s, const Request& request) {
+    add("GET", "/contacts/:id", [self_link, stored](State& s, const Request& request) {
         auto it = s.contacts.find(id_param(request, "id"));
         if (it == s.contacts.end()) return Response{204, "", "", {}};
         Json out = it->second;
         out["_links"] = self_link("/api/v4/contacts/" + std::to_string(it->first));
-        out["_embedded"] = Json{{"tags", Json::array()}, {"companies", Json::array()}};
+        out["_embedded"] = Json{{"tags", stored(it->second, "tags")}, {"companies", Json::array()}};
         return kommo_json(200, out);
     });
 
-    add("GET", "/contacts", [self_link](State& s, const Request& request) {
+    add("GET", "/contacts", [self_link, stored](State& s, const Request& request) {
         std::string query = request.query_value("query");   // full text over every filled field, as Kommo does
         bool with_leads = request.query_value("with").find("leads") != std::string::npos;
         Json out = Json::array();
@@ -370,7 +431,7 @@ void Sandbox::add_kommo_routes() {
                 for (const auto& [lead, links] : s.lead_contacts)
                     for (const auto& link : links)
                         if (link.first == id && s.leads.count(lead)) leads.push_back(Json{{"id", lead}});
-                view["_embedded"] = Json{{"leads", leads}};
+                view["_embedded"] = Json{{"leads", leads}, {"tags", stored(contact, "tags")}};
             }
             out.push_back(view);
         }
@@ -378,7 +439,7 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_page", 1}, {"_links", self_link("/api/v4/contacts")}, {"_embedded", Json{{"contacts", out}}}});
     });
 
-    add("POST", "/contacts", [this](State& s, const Request& request) {
+    add("POST", "/contacts", [this, take_tags](State& s, const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
         Json out = Json::array();
@@ -390,10 +451,29 @@ void Sandbox::add_kommo_routes() {
                          {"account_id", s.account["id"]}};
             if (const Json* fields = wire::member(item, "custom_fields_values"))
                 if (auto refused = apply_custom_fields(contact, *fields, s.contact_fields)) return *refused;
+            take_tags(s, contact, item);
             s.contacts[id] = contact;
             out.push_back(Json{{"id", id}, {"request_id", std::to_string(out.size())}});
         }
         return kommo_json(200, Json{{"_embedded", Json{{"contacts", out}}}});
+    });
+
+    // Companies: made with a name (and tags); only what the lead tracking's "companies" needs.
+    add("POST", "/companies", [this, take_tags](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        for (size_t i = 0; i < body->size(); ++i)
+            if (wire::read_text((*body)[i], "name").empty()) return validation_error(std::to_string(i) + ".name", "This value should not be blank.", "NotBlank");
+        Json out = Json::array();
+        for (const auto& item : *body) {
+            int64_t id = s.next_company_id++;
+            Json company{{"id", id}, {"name", item["name"]}, {"responsible_user_id", item.value("responsible_user_id", 9001)},
+                         {"created_at", now()}, {"updated_at", now()}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
+            take_tags(s, company, item);
+            s.crm_companies[id] = company;
+            out.push_back(Json{{"id", id}, {"request_id", std::to_string(out.size())}});
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"companies", out}}}});
     });
 
     add("PATCH", "/contacts", [this](State& s, const Request& request) {

@@ -178,6 +178,8 @@ Json Sandbox::snapshot() {
     for (const auto& [id, r] : s.records) records.push_back(r);
     for (const auto& [id, l] : s.leads) leads.push_back(l);
     for (const auto& [id, c] : s.contacts) contacts.push_back(c);
+    Json crm_companies = Json::array();
+    for (const auto& [id, c] : s.crm_companies) crm_companies.push_back(c);
     Json statuses = Json::object();
     for (const auto& pipeline : s.pipelines)
         for (const auto& status : pipeline["_embedded"]["statuses"]) statuses[std::to_string(status["id"].get<int64_t>())] = status["name"];
@@ -189,7 +191,7 @@ Json Sandbox::snapshot() {
                                       {"changes_made", s.changes_made}, {"marketplace_activations", s.marketplace_activations},
                                       {"voip", Json{{"chains", s.voip_chains}, {"popups", s.voip_popups}, {"calls", s.voip_calls},
                                                     {"ignored", s.voip_ignored}}}}},
-                {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
+                {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"companies", crm_companies}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
                                {"notes", s.notes}, {"webhooks", s.webhooks}, {"refreshes", s.refreshes}, {"installs", s.installs}, {"installed", s.installed},
                                {"live_access_tokens", s.access_tokens.size()},
                                {"calls_answered", kommo_count(s.admitted_by_target)}, {"rate_limited_answers", kommo_count(s.limited_by_target)}}},

@@ -54,6 +54,9 @@ struct Sandbox::State {
     std::map<int64_t, Json> leads;
     std::map<int64_t, Json> contacts;
     std::map<int64_t, std::vector<std::pair<int64_t, bool>>> lead_contacts;   // lead -> (contact, is_main)
+    std::map<int64_t, Json> crm_companies;                // Kommo's companies (`companies` above are Altegio's)
+    std::map<std::string, int64_t> tag_ids;               // the account's tags by name
+    int64_t next_company_id = 41100;
     Json lead_fields = Json::array();
     Json contact_fields = Json::array();
     std::vector<Json> tasks;

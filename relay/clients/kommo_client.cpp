@@ -23,6 +23,22 @@ Result<const Json*> embedded_list(const Json& body, const char* name) {
     return wire::read_list(*embedded, name, "_embedded");
 }
 
+Json tag_list(const std::vector<std::string>& tags) {
+    Json out = Json::array();
+    for (const auto& tag : tags) out.push_back(Json{{"name", tag}});
+    return out;
+}
+
+// PHONE and EMAIL of a contact, as Kommo's multitext fields.
+Json contact_fields(const std::string& phone, const std::string& email) {
+    Json values = Json::array();
+    if (!phone.empty())
+        values.push_back(Json{{"field_code", "PHONE"}, {"values", Json::array({Json{{"value", phone}, {"enum_code", "WORK"}}})}});
+    if (!email.empty())
+        values.push_back(Json{{"field_code", "EMAIL"}, {"values", Json::array({Json{{"value", email}, {"enum_code", "WORK"}}})}});
+    return values;
+}
+
 }  // namespace
 
 KommoClient::KommoClient(CallLog& log, store::Store& store, KommoConfig config, Clock clock)
@@ -385,6 +401,7 @@ Result<void> KommoClient::patch_leads(int64_t account_id, const std::vector<cons
             if (u->stage.pipeline_id != 0) item["pipeline_id"] = u->stage.pipeline_id;
         }
         if (u->responsible_user_id != 0) item["responsible_user_id"] = u->responsible_user_id;
+        if (!u->tags.empty()) item["_embedded"] = Json{{"tags", tag_list(u->tags)}};
         if (item.size() > 1) items.push_back(std::move(item));
     }
     if (items.empty()) return {};
@@ -427,35 +444,65 @@ void KommoClient::pause_blocked_account(int64_t account_id, const Error& error) 
     if (auto saved = m_store.add_history(alert); !saved) spdlog::error("alert not written: {}", saved.error().detail);
 }
 
-Result<int64_t> KommoClient::create_lead(int64_t account_id, const NewLead& lead) {
+Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, const NewLead& lead) {
     Json item{{"name", lead.name}};
     if (lead.stage.status_id != 0) item["status_id"] = lead.stage.status_id;
     if (lead.stage.pipeline_id != 0) item["pipeline_id"] = lead.stage.pipeline_id;
     if (lead.responsible_user_id != 0) item["responsible_user_id"] = lead.responsible_user_id;
     if (!lead.fields.empty()) item["custom_fields_values"] = kommo::encode_custom_fields(lead.fields);
+    Json embedded = Json::object();
+    if (!lead.tags.empty()) embedded["tags"] = tag_list(lead.tags);
     Json contact = Json::object();
     if (lead.contact_id != 0) {
         contact["id"] = lead.contact_id;
-    } else if (!lead.contact_name.empty() || !lead.contact_phone.empty()) {
+    } else if (!lead.contact_name.empty() || !lead.contact_phone.empty() || !lead.contact_email.empty()) {
         contact["name"] = lead.contact_name;
-        Json values = Json::array();
-        if (!lead.contact_phone.empty())
-            values.push_back(Json{{"field_code", "PHONE"}, {"values", Json::array({Json{{"value", lead.contact_phone}, {"enum_code", "WORK"}}})}});
-        if (!lead.contact_email.empty())
-            values.push_back(Json{{"field_code", "EMAIL"}, {"values", Json::array({Json{{"value", lead.contact_email}, {"enum_code", "WORK"}}})}});
-        if (!values.empty()) contact["custom_fields_values"] = values;
+        if (Json values = contact_fields(lead.contact_phone, lead.contact_email); !values.empty()) contact["custom_fields_values"] = values;
+        if (lead.responsible_user_id != 0) contact["responsible_user_id"] = lead.responsible_user_id;
+        if (!lead.tags.empty()) contact["_embedded"] = Json{{"tags", tag_list(lead.tags)}};
     }
-    if (!contact.empty()) item["_embedded"] = Json{{"contacts", Json::array({contact})}};
+    if (!contact.empty()) embedded["contacts"] = Json::array({contact});
+    if (!lead.company_name.empty()) {
+        Json company{{"name", lead.company_name}};
+        if (lead.responsible_user_id != 0) company["responsible_user_id"] = lead.responsible_user_id;
+        if (!lead.tags.empty()) company["_embedded"] = Json{{"tags", tag_list(lead.tags)}};
+        embedded["companies"] = Json::array({company});
+    }
+    if (!embedded.empty()) item["_embedded"] = embedded;
     Json body = Json::array({item});
     auto reply = call(account_id, "kommo.create_lead", "POST", "/api/v4/leads/complex", &body, RetryPolicy::once());
     if (!reply) return tl::unexpected(reply.error());
     if (!reply->is_array() || reply->empty()) return fail(Errc::upstream_rejected, "ui.error.kommo_rejected", "complex add answered without a lead");
-    return wire::read_int((*reply)[0], "id", "created");
+    auto id = wire::read_int((*reply)[0], "id", "created");
+    if (!id) return tl::unexpected(id.error());
+    CreatedLead created{*id, 0, 0};
+    created.contact_id = wire::read_int_or((*reply)[0], "contact_id", "created", 0).value_or(0);
+    created.company_id = wire::read_int_or((*reply)[0], "company_id", "created", 0).value_or(0);
+    return created;
+}
+
+Result<int64_t> KommoClient::create_entity(int64_t account_id, const std::string& entity, const NewEntity& item) {
+    Json object{{"name", item.name}};
+    if (item.responsible_user_id != 0) object["responsible_user_id"] = item.responsible_user_id;
+    if (Json values = contact_fields(item.phone, item.email); !values.empty()) object["custom_fields_values"] = values;
+    if (!item.tags.empty()) object["_embedded"] = Json{{"tags", tag_list(item.tags)}};
+    Json body = Json::array({object});
+    std::string kind = entity == "companies" ? "kommo.create_company" : "kommo.create_contact";
+    auto reply = call(account_id, kind, "POST", "/api/v4/" + entity, &body, RetryPolicy::once());
+    if (!reply) return tl::unexpected(reply.error());
+    auto list = embedded_list(*reply, entity.c_str());
+    if (!list) return tl::unexpected(list.error());
+    if ((*list)->empty()) return fail(Errc::upstream_rejected, "ui.error.kommo_rejected", entity + ": created nothing");
+    return wire::read_int((**list)[0], "id", entity);
 }
 
 Result<void> KommoClient::add_note(int64_t account_id, int64_t lead_id, const std::string& text) {
+    return add_note_to(account_id, "leads", lead_id, text);
+}
+
+Result<void> KommoClient::add_note_to(int64_t account_id, const std::string& entity, int64_t id, const std::string& text) {
     Json body = Json::array({kommo::encode_note(text)});
-    auto reply = call(account_id, "kommo.add_note", "POST", "/api/v4/leads/" + std::to_string(lead_id) + "/notes", &body, RetryPolicy::once());
+    auto reply = call(account_id, "kommo.add_note", "POST", "/api/v4/" + entity + "/" + std::to_string(id) + "/notes", &body, RetryPolicy::once());
     if (!reply) return tl::unexpected(reply.error());
     return {};
 }

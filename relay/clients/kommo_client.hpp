@@ -80,6 +80,7 @@ public:
         std::vector<domain::FieldValue> fields;
         domain::StageRef stage;                    // status 0: stays where it is
         int64_t responsible_user_id = 0;           // 0: unchanged
+        std::vector<std::string> tags;             // non-empty: the lead's whole list of tags afterwards
     };
     // Blocks until the update is applied. Updates waiting at the same time go out as one PATCH /leads
     // (distinct leads, up to max_batch); if Kommo refuses the batch, each is sent on its own.
@@ -91,9 +92,26 @@ public:
         int64_t contact_id = 0;                    // link to this contact, or create one from the fields below
         std::string contact_name, contact_phone, contact_email;
         int64_t responsible_user_id = 0;
+        std::vector<std::string> tags;             // on the lead and on a contact and company made with it
+        std::string company_name;                  // "": no company; else one is made and linked
     };
-    Result<int64_t> create_lead(int64_t account_id, const NewLead& lead);   // returns the lead id
+    struct CreatedLead {
+        int64_t lead_id = 0;
+        int64_t contact_id = 0;                    // 0: none linked
+        int64_t company_id = 0;
+    };
+    Result<CreatedLead> create_lead(int64_t account_id, const NewLead& lead);
+    // A contact or a company on its own (`entity` "contacts" or "companies"), with a name, tags and, for contacts, a
+    // phone and an email; returns its id.
+    struct NewEntity {
+        std::string name, phone, email;
+        int64_t responsible_user_id = 0;
+        std::vector<std::string> tags;
+    };
+    Result<int64_t> create_entity(int64_t account_id, const std::string& entity, const NewEntity& item);
     Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
+    // A text note on a lead, contact or company (`entity` "leads", "contacts", "companies").
+    Result<void> add_note_to(int64_t account_id, const std::string& entity, int64_t id, const std::string& text);
     // A call note on a lead or a contact (`entity` "leads" or "contacts"), and whether one with this call id is there.
     Result<void> add_call_note(int64_t account_id, const std::string& entity, int64_t id, const wire::kommo::CallNote& note);
     Result<bool> has_call_note(int64_t account_id, const std::string& entity, int64_t id, const std::string& uniq);

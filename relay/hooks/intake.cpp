@@ -178,6 +178,10 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/kommo/:key", intake_route(deps, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
     router.add("POST", "/hooks/altegio-location/:salon/:key", location_route(deps));
     router.add("POST", "/telephony/:key/calls", telephony_route(deps));
+    router.add("POST", "/tracking/:key/leads", intake_route(deps, "tracking.lead", "/tracking/***/leads",
+                                                           [deps](int64_t account, const http::Request& request) {
+                                                               return deps.tracking_rows(account, request.body);
+                                                           }));
 }
 
 store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& source, int64_t company_id, const std::string& resource,

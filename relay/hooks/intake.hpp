@@ -6,6 +6,7 @@
 //   POST /hooks/kommo/{key}      Kommo's account webhook (form)
 //   POST /hooks/altegio-location/{salon}/{key}   a Marketplace location's Altegio webhooks (its activation's URL)
 //   POST /telephony/{key}/calls  a telephony chain's PBX: call events (shared/wire/telephony.hpp)
+//   POST /tracking/{key}/leads   a lead-tracking service: tracked leads (shared/wire/tracking.hpp)
 // A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves anything stored.
 #include <functional>
 #include "relay/http/router.hpp"
@@ -20,6 +21,8 @@ struct IntakeDeps {
     std::function<void()> wake_workers;   // called after new events are stored
     // The Kommo account whose settings connect this Altegio location (for a Marketplace location's webhooks).
     std::function<Result<std::optional<int64_t>>(int64_t salon_id)> account_of_branch;
+    // The inbox rows of a tracker's post for the account (relay/tracking/leads.hpp).
+    std::function<Result<std::vector<store::InboxEvent>>(int64_t account_id, const std::string& body)> tracking_rows;
 };
 
 constexpr size_t max_webhook_bytes = 1 << 20;

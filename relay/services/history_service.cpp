@@ -16,6 +16,7 @@ std::string type_of(const store::HistoryEntry& e) {
     bool altegio = e.kind.rfind("altegio.", 0) == 0;
     if (e.kind.rfind("alert.", 0) == 0) return "alert";
     if (e.kind.rfind("telephony.", 0) == 0) return "telephony";
+    if (e.kind.rfind("tracking.", 0) == 0) return "tracking";
     if (e.direction == "in") return altegio ? "altegio_webhook" : "kommo_webhook";
     return altegio ? "altegio_request" : "kommo_request";
 }

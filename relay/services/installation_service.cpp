@@ -140,4 +140,8 @@ std::string InstallationService::webhook_url(const store::Installation& installa
     return m_config.public_url + "/hooks/altegio/" + installation.webhook_key;
 }
 
+std::string InstallationService::tracking_url(const store::Installation& installation) const {
+    return m_config.public_url + "/tracking/" + installation.webhook_key + "/leads";
+}
+
 }  // namespace kb::services

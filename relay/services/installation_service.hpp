@@ -57,6 +57,8 @@ public:
 
     void register_branch_webhooks(int64_t account_id, const std::vector<domain::Branch>& managed);
     std::string webhook_url(const store::Installation& installation) const;   // where Altegio posts this account's events
+    // Where a lead-tracking service posts the account's leads (relay/tracking).
+    std::string tracking_url(const store::Installation& installation) const;
 
 private:
     Result<void> ensure_lead_fields(int64_t account_id);

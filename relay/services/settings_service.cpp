@@ -34,6 +34,7 @@ Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
     page.revision = installation->settings_revision;
     page.settings = *settings;
     page.altegio_connected = !installation->altegio_user_token.empty();
+    page.tracking_url = m_installation.tracking_url(*installation);
 
     auto pipelines = m_kommo.named_pipelines(caller.account_id);
     if (!pipelines) return tl::unexpected(pipelines.error());
@@ -141,11 +142,17 @@ Result<domain::AltegioListValues> SettingsService::list_values(int64_t account_i
 }
 
 Result<wire::api::SaveReply> SettingsService::validated_save(const Caller& caller, const store::Installation& installation,
-                                                             int64_t base_revision, const domain::Settings& settings) {
+                                                             int64_t base_revision, domain::Settings settings) {
     auto context = context_of(caller.account_id, installation, settings);
     if (!context) return tl::unexpected(context.error());
     auto problems = domain::validate_settings(settings, *context);
     if (!problems.empty()) return wire::api::SaveReply{installation.settings_revision, std::move(problems)};
+    // Only a document without problems makes the deal fields lead tracking asks for (found by code when a save that
+    // made them failed later, so none is made twice).
+    if (auto made = create_tracking_fields(m_kommo, caller.account_id, settings.tracking, settings.language); !made)
+        return tl::unexpected(made.error());
+    else if (*made > 0)
+        m_reference.invalidate(caller.account_id);
     auto revision = m_store.save_settings(caller.account_id, base_revision, wire::encode_settings(settings).dump(), caller.user_id,
                                           m_now_ms());
     if (!revision) return tl::unexpected(revision.error());

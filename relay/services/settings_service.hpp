@@ -42,7 +42,7 @@ private:
     Result<domain::AltegioListValues> list_values(int64_t account_id, const std::string& user_token,
                                                   const std::vector<domain::Branch>& branches);
     Result<wire::api::SaveReply> validated_save(const Caller& caller, const store::Installation& installation, int64_t base_revision,
-                                                const domain::Settings& settings);
+                                                domain::Settings settings);
 
     store::Store& m_store;
     clients::AltegioClient& m_altegio;

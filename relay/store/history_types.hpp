@@ -10,6 +10,7 @@ inline std::string history_type_condition(const std::string& type) {
     if (type == "altegio_request") return "(direction = 'out' AND kind LIKE 'altegio.%')";
     if (type == "kommo_request") return "(direction = 'out' AND kind LIKE 'kommo.%')";
     if (type == "telephony") return "(kind LIKE 'telephony.%')";
+    if (type == "tracking") return "(kind LIKE 'tracking.%')";
     if (type == "alert") return "(kind LIKE 'alert.%')";
     return "(1 = 0)";   // an unknown type matches nothing
 }

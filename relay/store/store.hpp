@@ -153,6 +153,16 @@ struct TelephonyCall {
     int64_t updated_at_ms = 0;
 };
 
+// One lead a tracker posted for an account (shared/domain/tracking.hpp, TrackedLead, as JSON: the store keeps it
+// whole). next_search_ms > 0: a deal is still to be looked for then (mode find).
+struct TrackedLeadRow {
+    int64_t account_id = 0;
+    std::string lead_id;
+    std::string record_json;
+    int64_t next_search_ms = 0;
+    int64_t updated_at_ms = 0;
+};
+
 // A failed event as the request history shows it, with its last error.
 struct FailedEvent {
     InboxEvent event;
@@ -168,7 +178,8 @@ public:
     virtual Result<void> save_kommo_tokens(int64_t account_id, const std::string& access_token,
                                            const std::string& refresh_token, int64_t access_expires_at) = 0;
     virtual Result<void> save_altegio_token(int64_t account_id, const std::string& user_token) = 0;
-    // Uninstall: the installation and its tokens (Kommo's, Altegio's, the users', the telephony chains') are deleted; the saved settings
+    // Uninstall: the installation and its tokens (Kommo's, Altegio's, the users', the telephony chains') and its tracked
+    // leads (clients' contact data) are deleted; the saved settings
     // versions and the history stay, so a reinstall starts from the last settings. False when it was not there.
     virtual Result<bool> delete_installation(int64_t account_id) = 0;
 
@@ -223,7 +234,8 @@ public:
     // Puts a failed event of the account back in line (due now); an event in any other state is left as it is,
     // so repeating twice is the same as once. The event's state afterwards; none when the account has no such event.
     virtual Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) = 0;
-    // Deletes the account's history entries, finished (done or failed) inbox events and telephony calls older than `before_ms`.
+    // Deletes the account's history entries, finished (done or failed) inbox events, telephony calls and tracked leads
+    // older than `before_ms`.
     virtual Result<int64_t> prune(int64_t account_id, int64_t before_ms) = 0;
 
     // When the newest webhook from this branch reached the inbox (ms); 0 when none is kept.
@@ -265,6 +277,12 @@ public:
     virtual Result<bool> delete_telephony_chain(int64_t account_id, const std::string& key) = 0;
     virtual Result<std::optional<TelephonyCall>> telephony_call(const std::string& chain_key, const std::string& call_id) = 0;
     virtual Result<void> save_telephony_call(const TelephonyCall& call) = 0;
+
+    // Lead tracking: each tracked lead by (account, tracker's lead id), and the searches that are due.
+    virtual Result<std::optional<TrackedLeadRow>> tracked_lead(int64_t account_id, const std::string& lead_id) = 0;
+    virtual Result<void> save_tracked_lead(const TrackedLeadRow& row) = 0;
+    // Leads whose next search is due (0 < next_search_ms <= now_ms), the longest waiting first.
+    virtual Result<std::vector<TrackedLeadRow>> due_tracking_searches(int64_t now_ms, int32_t limit) = 0;
 
     // [SECTION] several relays on one database ------------------------------------------------------------
     // This relay process, as claimed events and leases name it: random per open().

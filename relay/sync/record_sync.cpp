@@ -148,7 +148,7 @@ Result<std::string> RecordSync::carry_out(const store::InboxEvent& event, const 
         }
         auto created = m_kommo.create_lead(id, fresh);
         if (!created) return tl::unexpected(created.error());
-        lead_id = *created;
+        lead_id = created->lead_id;
         outcome = "created lead " + std::to_string(lead_id) + " (" + plan.reason + ")";
     } else {
         clients::KommoClient::LeadUpdate update{lead_id, plan.fields, plan.stage, plan.responsible_user_id};

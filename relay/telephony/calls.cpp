@@ -52,7 +52,7 @@ Result<CallFlow::Target> CallFlow::kommo_target(int64_t account_id, const std::s
     lead.contact_phone = phone;
     auto created = m_kommo.create_lead(account_id, lead);
     if (!created) return tl::unexpected(created.error());
-    return Target{"leads", *created, "a new lead for an unknown caller"};
+    return Target{"leads", created->lead_id, "a new lead for an unknown caller"};
 }
 
 Result<std::string> CallFlow::handle(const store::InboxEvent& inbox) {

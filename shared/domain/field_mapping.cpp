@@ -269,4 +269,30 @@ std::optional<std::string> start_from_lead(const LeadFieldMap& map, const std::m
     return format_iso_datetime(day * 86400 + hour * 3600 + minute * 60 - branch_offset_seconds, branch_offset_seconds);
 }
 
+// [SECTION] tracked lead -> deal ----------------------------------------------------------------------------
+MappedFields map_attribution_to_lead(const std::map<TrackingParam, std::string>& values, const std::map<TrackingParam, int64_t>& fields,
+                                     const std::vector<KommoFieldInfo>& kommo_fields) {
+    Writer w(kommo_fields);
+    for (const auto& [param, text] : values) {
+        auto field = fields.find(param);
+        if (field == fields.end() || field->second <= 0) continue;
+        if (param == TrackingParam::date_sent) {
+            auto def = std::find_if(kommo_fields.begin(), kommo_fields.end(), [&](const auto& f) { return f.id == field->second; });
+            bool date_field = def != kommo_fields.end() && (def->type == "date" || def->type == "date_time" || def->type == "birthday");
+            if (date_field) {
+                if (auto when = parse_iso_datetime(text)) {
+                    w.put(field->second, Instant{to_unix_seconds(*when), when->offset_seconds});
+                    continue;
+                }
+                if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) && text.size() <= 12) {
+                    w.put(field->second, Instant{std::stoll(text), 0});
+                    continue;
+                }
+            }
+        }
+        w.put(field->second, text);
+    }
+    return w.result();
+}
+
 }  // namespace kb::domain

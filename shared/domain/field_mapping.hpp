@@ -57,4 +57,9 @@ MappedFields map_client_to_contact(const ClientProfile& client, int64_t branch_i
                                    const std::vector<KommoFieldInfo>& kommo_fields, std::string_view default_country_code,
                                    int32_t branch_offset_seconds);
 
+// A tracked lead's attribution into the deal fields the admin chose (`fields`: parameter -> Kommo field). The date
+// sent goes to a date field as a date (ISO 8601 or unix seconds), to a text field as sent.
+MappedFields map_attribution_to_lead(const std::map<TrackingParam, std::string>& values, const std::map<TrackingParam, int64_t>& fields,
+                                     const std::vector<KommoFieldInfo>& kommo_fields);
+
 }  // namespace kb::domain

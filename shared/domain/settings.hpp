@@ -4,12 +4,14 @@
 // what is wrong with it, each problem with the path of the setting and a message key from i18n/.
 //
 // [SECTION] field mapping      [SECTION] users        [SECTION] status synchronisation
-// [SECTION] duplicate search   [SECTION] automation   [SECTION] document and validation
+// [SECTION] duplicate search   [SECTION] automation   [SECTION] lead tracking
+// [SECTION] document and validation
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 #include <optional>
+#include <string_view>
 #include "shared/domain/booking.hpp"
 #include "shared/domain/phone.hpp"
 
@@ -162,6 +164,48 @@ struct Automation {
     friend bool operator==(const Automation&, const Automation&) = default;
 };
 
+// [SECTION] lead tracking ---------------------------------------------------------------------------------------
+// Leads a web-analytics or call-tracking service posts to /tracking/{key}/leads (relay/tracking), with where they
+// came from. Mode create: deal, contact and company are made at once, then updated as attribution arrives; mode find:
+// nothing is made, the contact's newest deal is looked for and updated. Either way for three hours after the lead.
+enum class TrackedLeadType { form, phone, chat, offline };
+constexpr TrackedLeadType all_tracked_lead_types[] = {TrackedLeadType::form, TrackedLeadType::phone, TrackedLeadType::chat,
+                                                      TrackedLeadType::offline};
+const char* tracked_lead_type_name(TrackedLeadType type);   // "form", "phone", "chat", "offline"
+std::optional<TrackedLeadType> tracked_lead_type_named(std::string_view name);
+
+// The attribution a tracker knows of a lead, each written to the Kommo deal field the admin chose.
+enum class TrackingParam {
+    date_sent, source, traffic_type, campaign, ad_content, keyword, social_network, click_path, city, ip,
+    ga_client_id, ym_client_id, tracker_client_id, page_path, browser, country, device_category, mailbox,
+};
+constexpr TrackingParam all_tracking_params[] = {
+    TrackingParam::date_sent, TrackingParam::source, TrackingParam::traffic_type, TrackingParam::campaign,
+    TrackingParam::ad_content, TrackingParam::keyword, TrackingParam::social_network, TrackingParam::click_path,
+    TrackingParam::city, TrackingParam::ip, TrackingParam::ga_client_id, TrackingParam::ym_client_id,
+    TrackingParam::tracker_client_id, TrackingParam::page_path, TrackingParam::browser, TrackingParam::country,
+    TrackingParam::device_category, TrackingParam::mailbox};
+const char* tracking_param_name(TrackingParam param);   // "date_sent", "ga_client_id", ...
+std::optional<TrackingParam> tracking_param_named(std::string_view name);
+
+enum class TrackingMode { create, find };
+
+struct LeadTracking {
+    // In `fields`, the admin's "create a new field": saving the settings creates the deal field and puts its id here.
+    static constexpr int64_t new_field = -1;
+    bool enabled = false;
+    TrackingMode mode = TrackingMode::create;
+    std::vector<TrackedLeadType> types{all_tracked_lead_types, all_tracked_lead_types + 4};   // the lead types used
+    bool create_deal = true;             // mode create: what is made when a lead arrives
+    bool create_contact = true;
+    bool create_company = false;         // when the tracker names the client's company
+    int64_t responsible_user_id = 0;     // of what is made; 0 = Kommo's default
+    StageRef stage;                      // of made deals; 0 = the first stage of the main pipeline
+    std::map<TrackingParam, int64_t> fields;   // deal field per parameter; absent = "do not pass"
+    std::string tag;                     // on everything made or updated; "" = the project name the tracker sends
+    friend bool operator==(const LeadTracking&, const LeadTracking&) = default;
+};
+
 // [SECTION] document and validation ------------------------------------------------------------------------
 struct Settings {
     static constexpr int32_t current_version = 2;
@@ -175,6 +219,7 @@ struct Settings {
     StatusSync status_sync;
     DuplicateSearch duplicates;
     Automation automation;
+    LeadTracking tracking;
     int32_t history_retention_days = 30;
     friend bool operator==(const Settings&, const Settings&) = default;
 };

@@ -228,6 +228,18 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
     c.ids("automation.pipelines_showing_record_log", a.pipelines_showing_record_log, &Checker::pipeline_exists, "unknown_pipeline");
     if (a.new_lead_status_id != 0 && !c.stage_exists(StageRef{a.new_lead_pipeline_id, a.new_lead_status_id}))
         c.problem("automation.new_lead_status_id", "unknown_stage");
+    // [SECTION] lead tracking
+    const auto& t = s.tracking;
+    if (t.enabled && t.types.empty()) c.problem("tracking.types", "needs_lead_type");
+    if (t.stage.status_id != 0 && !c.stage_exists(t.stage)) c.problem("tracking.stage", "unknown_stage");
+    std::set<int64_t> used_by_tracking = lead_used;   // a booking value and a parameter never share a field
+    for (const auto& [param, id] : t.fields) {
+        std::string at = std::string("tracking.fields.") + tracking_param_name(param);
+        if (id == LeadTracking::new_field) continue;   // made when saved
+        if (id < 0) c.problem(at, "field_missing");
+        else c.mapped(at, id, lf, used_by_tracking, {"text", "textarea", "url", "numeric", "date", "date_time", "select", "multiselect"});
+    }
+    if (t.tag.size() > 255) c.problem("tracking.tag", "tag_too_long");
     if (s.history_retention_days < 1 || s.history_retention_days > 365) c.problem("history_retention_days", "out_of_range");
     return c.result();
 }

@@ -6,7 +6,8 @@
 //   POST /api/v1/history/failed/{id}/repeat                      -> HistoryRow (the event's outcome after repeating)
 //
 // Types: "altegio_webhook", "kommo_webhook", "altegio_request", "kommo_request", "telephony" (a PBX's call events and
-// the calls ignored), "alert" (request_history
+// the calls ignored), "tracking" (tracked leads received, and those ignored, expired or skipped by the GA-id
+// guard), "alert" (request_history
 // entries) and "failed_event" (inbox events that failed for good, which "Repeat request" puts back in line).
 #include <string>
 #include <vector>
@@ -14,8 +15,8 @@
 
 namespace kb::wire::api {
 
-constexpr const char* history_types[] = {"altegio_webhook", "kommo_webhook", "altegio_request", "kommo_request", "telephony", "alert",
-                                        "failed_event"};
+constexpr const char* history_types[] = {"altegio_webhook", "kommo_webhook", "altegio_request", "kommo_request", "telephony", "tracking",
+                                        "alert", "failed_event"};
 
 struct HistoryRow {
     std::string type;          // one of history_types

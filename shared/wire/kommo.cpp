@@ -113,7 +113,11 @@ Result<Lead> decode_lead(const Json& value, std::string_view path) {
     lead.pipeline_id = *pipeline;
     lead.responsible_user_id = *responsible;
     lead.custom_fields = std::move(*fields);
+    lead.created_at = read_int_or(value, "created_at", path, 0).value_or(0);
     if (const Json* embedded = member(value, "_embedded")) {
+        if (const Json* tags = member(*embedded, "tags"); tags && tags->is_array())
+            for (const auto& tag : *tags)
+                if (std::string name = read_text(tag, "name"); !name.empty()) lead.tags.push_back(name);
         auto contacts = read_list(*embedded, "contacts", join_path(path, "_embedded"));
         if (!contacts) return tl::unexpected(contacts.error());
         for (const auto& c : **contacts) {

@@ -26,6 +26,8 @@ struct Lead {
     int64_t responsible_user_id = 0;
     std::vector<int64_t> contact_ids;  // main contact first
     std::vector<CustomFieldValue> custom_fields;
+    int64_t created_at = 0;            // unix seconds
+    std::vector<std::string> tags;     // names
 };
 
 struct Contact {

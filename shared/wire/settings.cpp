@@ -2,6 +2,8 @@
 // about what is wrong (an error naming the path), and never throws.
 #include "shared/wire/settings.hpp"
 
+#include <algorithm>
+
 namespace kb::wire {
 
 using namespace kb::domain;
@@ -27,6 +29,7 @@ constexpr EnumName<MergeInto> merge_modes[] = {{MergeInto::newest, "newest"}, {M
 constexpr EnumName<RecordAction> record_actions[] = {{RecordAction::confirm, "confirm"}, {RecordAction::came, "came"},
                                                      {RecordAction::did_not_come, "did_not_come"}, {RecordAction::cancel, "cancel"},
                                                      {RecordAction::move, "move"}};
+constexpr EnumName<TrackingMode> tracking_modes[] = {{TrackingMode::create, "create"}, {TrackingMode::find, "find"}};
 constexpr EnumName<RecordState> states[] = {{RecordState::waiting, "waiting"}, {RecordState::confirmed, "confirmed"},
                                             {RecordState::came, "came"}, {RecordState::did_not_come, "did_not_come"},
                                             {RecordState::deleted, "deleted"}};
@@ -52,6 +55,17 @@ Json stages(const std::vector<StageRef>& list) {
     Json out = Json::array();
     for (const auto& s : list) out.push_back(stage(s));
     return out;
+}
+
+// "fields": {"<parameter>": field id}, -1 = create a new field (LeadTracking::new_field).
+Json tracking(const LeadTracking& t) {
+    Json types = Json::array();
+    for (auto type : t.types) types.push_back(tracked_lead_type_name(type));
+    Json fields = Json::object();
+    for (const auto& [param, id] : t.fields) fields[tracking_param_name(param)] = id;
+    return Json{{"enabled", t.enabled}, {"mode", name_of(tracking_modes, t.mode)}, {"types", types},
+                {"create_deal", t.create_deal}, {"create_contact", t.create_contact}, {"create_company", t.create_company},
+                {"responsible_user_id", t.responsible_user_id}, {"stage", stage(t.stage)}, {"fields", fields}, {"tag", t.tag}};
 }
 
 Json status_map(const StatusMap& m) {
@@ -243,6 +257,7 @@ Json encode_settings(const Settings& s) {
                             {"deal_without_client", a.deal_without_client}, {"linked_user_responsible", a.linked_user_responsible},
                             {"new_lead_pipeline_id", a.new_lead_pipeline_id}, {"new_lead_status_id", a.new_lead_status_id},
                             {"stage_triggers", triggers}}},
+        {"tracking", tracking(s.tracking)},
         {"history_retention_days", s.history_retention_days}};
 }
 
@@ -378,6 +393,42 @@ Result<Settings> decode_settings(const Json& value) {
                     r.integer((*triggers)[i], "status_id", at, t.stage.status_id);
                     r.enumeration((*triggers)[i], "action", at, record_actions, t.action);
                     m.stage_triggers.push_back(t);
+                }
+        }
+    }
+    if (const Json* t = r.at(value, "tracking")) {
+        const std::string p = "settings.tracking";
+        auto& m = s.tracking;
+        for (auto [key, target] : {std::pair{"enabled", &m.enabled}, {"create_deal", &m.create_deal},
+                                   {"create_contact", &m.create_contact}, {"create_company", &m.create_company}})
+            r.flag(*t, key, p, *target);
+        r.enumeration(*t, "mode", p, tracking_modes, m.mode);
+        r.integer(*t, "responsible_user_id", p, m.responsible_user_id);
+        if (const Json* stage = r.at(*t, "stage")) r.stage(*stage, p + ".stage", m.stage);
+        r.text(*t, "tag", p, m.tag);
+        if (const Json* types = r.at(*t, "types")) {
+            if (!types->is_array()) r.fail_at(p + ".types", "expected a list");
+            else {
+                m.types.clear();
+                for (size_t i = 0; i < types->size(); ++i) {
+                    auto type = (*types)[i].is_string() ? tracked_lead_type_named((*types)[i].get<std::string>()) : std::nullopt;
+                    if (!type) r.fail_at(index_path(p + ".types", i), "unknown lead type");
+                    else if (std::find(m.types.begin(), m.types.end(), *type) == m.types.end()) m.types.push_back(*type);
+                }
+            }
+        }
+        if (const Json* fields = r.at(*t, "fields")) {
+            if (!fields->is_object()) r.fail_at(p + ".fields", "expected an object");
+            else
+                for (auto it = fields->begin(); it != fields->end(); ++it) {
+                    auto param = tracking_param_named(it.key());
+                    if (!param) {
+                        r.fail_at(join_path(p + ".fields", it.key()), "unknown parameter");
+                        continue;
+                    }
+                    int64_t id = 0;
+                    r.integer(*fields, it.key().c_str(), p + ".fields", id);
+                    if (id != 0) m.fields[*param] = id;
                 }
         }
     }

@@ -63,6 +63,7 @@ Json encode(const SettingsPage& v) {
         {"revision", v.revision},
         {"settings", encode_settings(v.settings)},
         {"altegio_connected", v.altegio_connected},
+        {"tracking_url", v.tracking_url},
         {"branches", encode_each(v.branches, [](const BranchState& b) {
              return Json{{"branch", encode_branch(b.branch)}, {"status", branch_status_name(b.status)},
                          {"last_webhook_at_ms", b.last_webhook_at_ms}};
@@ -84,6 +85,7 @@ Result<SettingsPage> decode_settings_page(const Json& j) {
     page.revision = r.integer_or("revision", 0);
     page.settings = settings_member(r);
     page.altegio_connected = read_flag(j, "altegio_connected");
+    page.tracking_url = read_text(j, "tracking_url");
     page.branches = items_of<BranchState>(r, "branches", [](FieldReader& item) {
         BranchState state;
         if (const Json* branch = member(item.object, "branch")) {

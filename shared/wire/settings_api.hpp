@@ -62,6 +62,7 @@ struct SettingsPage {
     int64_t revision = 0;
     domain::Settings settings;
     bool altegio_connected = false;   // false: the admin has not signed in to Altegio yet
+    std::string tracking_url;         // where a lead-tracking service posts the account's leads
     std::vector<BranchState> branches;
     std::vector<PipelineChoice> pipelines;
     std::vector<FieldChoice> lead_fields;

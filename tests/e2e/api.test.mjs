@@ -113,6 +113,51 @@ test('telephony over loopback: a chain enabled by its admin; missed, repeated, r
   assert.equal((await bad.json()).error.message_key, 'ui.error.bad_webhook');
 });
 
+test('lead tracking over loopback: fields made on save, a tagged deal at once, late attribution, and a search that outlives a restart', async () => {
+  const admin = (method, path, body) => fetch(`${stack.relayUrl}${path}`, {
+    method, headers: { 'X-Auth-Token': sign(claims(), stack.clientSecret), 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const saveTracking = async (tracking) => {
+    const page = await (await admin('GET', '/api/v1/settings')).json();
+    const saved = await admin('PUT', '/api/v1/settings', { base_revision: page.revision, settings: { ...page.settings, tracking: { ...page.settings.tracking, ...tracking } } });
+    assert.equal(saved.status, 200, await saved.clone().text());
+    return (await admin('GET', '/api/v1/settings')).json();
+  };
+  const page = await saveTracking({ enabled: true, mode: 'create', fields: { source: -1, campaign: -1 } });
+  const { source, campaign } = page.settings.tracking.fields;
+  assert.ok(source > 0 && campaign > 0, 'saving made the two deal fields');
+  const post = (body) => fetch(page.tracking_url, { method: 'POST', body: JSON.stringify(body) });
+  const valueOf = (lead, field) => (lead?.custom_fields_values || []).find((f) => f.field_id === field)?.values[0].value;
+  const until = async (find, what) => {
+    for (let i = 0; i < 150; ++i) { const found = find(await stack.state()); if (found) return found; await new Promise((r) => setTimeout(r, 100)); }
+    assert.fail(`not seen within 15 s: ${what}`);
+  };
+
+  assert.equal((await post({ lead_id: 'lb-t1', type: 'form', project: 'Bella site', email: 'lb.new@example.com', name: 'Loop Back',
+                             subject: 'Loopback form', source: 'google' })).status, 200);
+  const deal = await until((s) => s.kommo.leads.find((l) => l.name === 'Loopback form'), 'the deal');
+  assert.equal(valueOf(deal, source), 'google');
+  assert.deepEqual(deal._embedded.tags.map((t) => t.name), ['Bella site']);
+  assert.equal((await post({ lead_id: 'lb-t1', campaign: 'autumn' })).status, 200);   // attribution learnt later
+  await until((s) => valueOf(s.kommo.leads.find((l) => l.id === deal.id), campaign) === 'autumn', 'the campaign on the deal');
+
+  // Mode find: nothing is made; the search waits in the store through a restart and finds the deal a manager adds.
+  await saveTracking({ mode: 'find' });
+  const leadsBefore = (await stack.state()).kommo.leads.length;
+  assert.equal((await post({ lead_id: 'lb-t2', type: 'chat', email: 'lb.later@example.com', source: 'bing' })).status, 200);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await stack.state()).kommo.leads.length, leadsBefore);
+  await stack.killRelay('SIGTERM');
+  await stack.startRelay(0);
+  const made = await fetch(`${stack.sandboxUrl}/__sandbox/kommo/leads`, {
+    method: 'POST', body: JSON.stringify({ name: 'Walk-in', contact: { name: 'Later', email: 'lb.later@example.com' } }) });
+  assert.equal(made.status, 201);
+  const { id } = await made.json();
+  await until((s) => valueOf(s.kommo.leads.find((l) => l.id === id), source) === 'bing', 'the found deal updated');
+  assert.equal((await fetch(`${stack.relayUrl}/tracking/not-a-key/leads`, { method: 'POST', body: '{}' })).status, 404);
+});
+
 test('SIGTERM lets the workers finish the events they hold, then the relay exits cleanly', async () => {
   const inbox = inboxCounts;
   const doneBefore = (await inbox()).done;

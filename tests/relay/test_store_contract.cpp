@@ -552,3 +552,36 @@ TEST_CASE("store: telephony chains keep their token sealed and their numbers; ca
         CHECK(*store.append_to_inbox({event}) == 1);
     });
 }
+
+TEST_CASE("store: tracked leads are kept per account and lead id; due searches come oldest first; uninstall and retention take them") {
+    on_each_backend([](Store& store) {
+        CHECK_FALSE(store.tracked_lead(31900001, "at-1")->has_value());
+        REQUIRE(store.save_tracked_lead(TrackedLeadRow{31900001, "at-1", R"({"state":"searching"})", 8000, 1000}));
+        REQUIRE(store.save_tracked_lead(TrackedLeadRow{31900001, "at-2", R"({"state":"searching"})", 6000, 1000}));
+        REQUIRE(store.save_tracked_lead(TrackedLeadRow{31900001, "at-3", R"({"state":"linked"})", 0, 1000}));
+        REQUIRE(store.save_tracked_lead(TrackedLeadRow{31900002, "at-1", R"({"state":"fresh"})", 0, 9000}));   // another account's lead 1
+
+        auto due = store.due_tracking_searches(9000, 10);
+        REQUIRE(due);
+        REQUIRE(due->size() == 2);
+        CHECK((*due)[0].lead_id == "at-2");   // due since 6000
+        CHECK((*due)[1].lead_id == "at-1");
+        CHECK(store.due_tracking_searches(7000, 10)->size() == 1);
+        CHECK(store.due_tracking_searches(9000, 1)->size() == 1);
+
+        // Found: no more searches; the record is replaced whole.
+        REQUIRE(store.save_tracked_lead(TrackedLeadRow{31900001, "at-2", R"({"state":"linked"})", 0, 7000}));
+        CHECK((**store.tracked_lead(31900001, "at-2")).record_json == R"({"state":"linked"})");
+        CHECK((**store.tracked_lead(31900001, "at-2")).updated_at_ms == 7000);
+        CHECK(store.due_tracking_searches(9000, 10)->size() == 1);
+        CHECK((**store.tracked_lead(31900002, "at-1")).record_json == R"({"state":"fresh"})");
+
+        CHECK(*store.prune(31900001, 5000) >= 2);   // at-1 and at-3, last changed at 1000
+        CHECK_FALSE(store.tracked_lead(31900001, "at-1")->has_value());
+        CHECK(store.tracked_lead(31900001, "at-2")->has_value());
+        REQUIRE(store.save_installation(Installation{31900002, "other", "http://kommo.test", "a", "r", 0, "", "hook-key", "{}", 0, 0}));
+        REQUIRE(store.delete_installation(31900002));
+        CHECK_FALSE(store.tracked_lead(31900002, "at-1")->has_value());
+        CHECK(store.tracked_lead(31900001, "at-2")->has_value());
+    });
+}

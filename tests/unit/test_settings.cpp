@@ -52,6 +52,14 @@ Settings full_settings() {
     s.automation.stages_hiding_records_window = {{1, 142}};
     s.automation.pipelines_showing_record_log = {1};
     s.history_retention_days = 90;
+    s.tracking.enabled = true;
+    s.tracking.mode = TrackingMode::find;
+    s.tracking.types = {TrackedLeadType::form, TrackedLeadType::chat};
+    s.tracking.create_company = true;
+    s.tracking.responsible_user_id = 9001;
+    s.tracking.stage = {1, 10};
+    s.tracking.fields = {{TrackingParam::date_sent, 105}, {TrackingParam::source, LeadTracking::new_field}};
+    s.tracking.tag = "Bella site";
     return s;
 }
 
@@ -92,6 +100,12 @@ TEST_CASE("every problem is reported with its path, not just the first") {
     s.history_retention_days = 0;
     s.automation.stage_triggers.push_back({{1, 20}, RecordAction::cancel});
     s.duplicates.field_conditions.push_back({0, true});   // a condition added but its field never chosen
+    s.tracking.types.clear();
+    s.tracking.stage = {1, 77};
+    s.tracking.fields[TrackingParam::campaign] = 101;    // the record id's field
+    s.tracking.fields[TrackingParam::keyword] = 106;     // a radio button
+    s.tracking.fields[TrackingParam::ip] = 107;          // numeric: an address is no number, but any typed field is the admin's choice
+    s.tracking.tag = std::string(300, 't');
     CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{
               "default_country_code bad_country_code",
               "language unknown_language",
@@ -107,6 +121,12 @@ TEST_CASE("every problem is reported with its path, not just the first") {
               "duplicates.statuses[1] unknown_stage",
               "duplicates.field_conditions[1].field_id needs_field",
               "automation.stage_triggers[1] stage_twice",
+              "tracking.types needs_lead_type",
+              "tracking.stage unknown_stage",
+              "tracking.fields.date_sent field_used_twice",   // record_date took field 105 above
+              "tracking.fields.campaign field_used_twice",
+              "tracking.fields.keyword field_type_not_allowed",
+              "tracking.tag tag_too_long",
               "history_retention_days out_of_range"});
 }
 

@@ -19,7 +19,7 @@
 
 namespace kb::widget {
 
-enum class SettingsSection { branches = 0, fields, users, statuses, automation, telephony, versions, history };
+enum class SettingsSection { branches = 0, fields, users, statuses, automation, telephony, versions, history, tracking };
 
 // The request history: a period of whole days (in the user's time zone, both ends included) and the types asked for.
 struct HistoryView {

@@ -317,7 +317,8 @@ bool section_has_problem(const SettingsState& state, SettingsSection section) {
         {SettingsSection::fields, "contact_fields"},       {SettingsSection::users, "users"},
         {SettingsSection::statuses, "status_sync"},        {SettingsSection::automation, "automation"},
         {SettingsSection::automation, "duplicates"},       {SettingsSection::automation, "language"},
-        {SettingsSection::automation, "default_country_code"}, {SettingsSection::automation, "history_retention_days"}};
+        {SettingsSection::automation, "default_country_code"}, {SettingsSection::automation, "history_retention_days"},
+        {SettingsSection::tracking, "tracking"}};
     for (const auto& [owner, path] : parts)
         if (owner == section && !problems_at(state, path).empty()) return true;
     return false;
@@ -380,8 +381,8 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
     }
     static const std::pair<SettingsSection, const char*> sections[] = {
         {SettingsSection::branches, "branches"}, {SettingsSection::fields, "fields"}, {SettingsSection::users, "users"},
-        {SettingsSection::statuses, "statuses"}, {SettingsSection::automation, "automation"}, {SettingsSection::telephony, "telephony"},
-        {SettingsSection::versions, "versions"}, {SettingsSection::history, "history"}};
+        {SettingsSection::statuses, "statuses"}, {SettingsSection::automation, "automation"}, {SettingsSection::tracking, "tracking"},
+        {SettingsSection::telephony, "telephony"}, {SettingsSection::versions, "versions"}, {SettingsSection::history, "history"}};
     if (ImGui::BeginTabBar("###settings_sections")) {
         for (const auto& [section, name] : sections) {
             std::string id = std::string("section_") + name;
@@ -407,6 +408,7 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
         case SettingsSection::versions: draw_versions(state, intents); break;
         case SettingsSection::history: draw_history_section(state, intents); break;
         case SettingsSection::telephony: draw_telephony_section(state, intents); break;
+        case SettingsSection::tracking: draw_tracking_section(state, intents); break;
     }
     ImGui::EndChild();
     draw_save_bar(state, intents);

@@ -37,10 +37,12 @@ Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines
 Choices branch_choices(const wire::api::SettingsPage& page);
 Choices chain_choices(const wire::api::SettingsPage& page);   // the chains of the listed branches, each once
 
-// The sections drawn in their own files: settings_mapping.cpp (fields, statuses), settings_history.cpp and settings_telephony.cpp.
+// The sections drawn in their own files: settings_mapping.cpp (fields, statuses), settings_history.cpp, settings_telephony.cpp and
+// settings_tracking.cpp.
 void draw_fields_section(SettingsState& state, std::vector<SettingsIntent>& intents);
 void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& intents);
 void draw_history_section(SettingsState& state, std::vector<SettingsIntent>& intents);
 void draw_telephony_section(SettingsState& state, std::vector<SettingsIntent>& intents);   // settings_telephony.cpp
+void draw_tracking_section(SettingsState& state, std::vector<SettingsIntent>& intents);    // settings_tracking.cpp
 
 }  // namespace kb::widget::views

@@ -281,6 +281,7 @@ Result<bool> PgStore::delete_installation(int64_t account_id) {
         tx.exec_params("DELETE FROM user_links WHERE account_id = $1", account_id);
         tx.exec_params("DELETE FROM telephony_calls WHERE account_id = $1", account_id);
         tx.exec_params("DELETE FROM telephony_chains WHERE account_id = $1", account_id);
+        tx.exec_params("DELETE FROM tracked_leads WHERE account_id = $1", account_id);
         tx.commit();
         return removed.affected_rows() > 0;
     });
@@ -622,6 +623,7 @@ Result<int64_t> PgStore::prune(int64_t account_id, int64_t before_ms) {
                                   account_id, before_ms)
                        .affected_rows();
         removed += tx.exec_params("DELETE FROM telephony_calls WHERE account_id = $1 AND updated_at_ms < $2", account_id, before_ms).affected_rows();
+        removed += tx.exec_params("DELETE FROM tracked_leads WHERE account_id = $1 AND updated_at_ms < $2", account_id, before_ms).affected_rows();
         tx.commit();
         return removed;
     });
@@ -982,6 +984,43 @@ Result<void> PgStore::save_telephony_call(const TelephonyCall& call) {
                        call.chain_key, call.call_id, call.account_id, call.record_json, call.updated_at_ms);
         tx.commit();
         return {};
+    });
+}
+
+// [SECTION] lead tracking -----------------------------------------------------------------------------------------
+Result<std::optional<TrackedLeadRow>> PgStore::tracked_lead(int64_t account_id, const std::string& lead_id) {
+    return with_connection([&](pqxx::connection& db) -> Result<std::optional<TrackedLeadRow>> {
+        pqxx::read_transaction tx(db);
+        auto rows = tx.exec_params("SELECT record_json, next_search_ms, updated_at_ms FROM tracked_leads WHERE account_id = $1 AND lead_id = $2",
+                                   account_id, lead_id);
+        if (rows.empty()) return std::optional<TrackedLeadRow>();
+        return std::optional<TrackedLeadRow>(
+            TrackedLeadRow{account_id, lead_id, rows[0][0].as<std::string>(), rows[0][1].as<int64_t>(), rows[0][2].as<int64_t>()});
+    });
+}
+
+Result<void> PgStore::save_tracked_lead(const TrackedLeadRow& row) {
+    return with_connection([&](pqxx::connection& db) -> Result<void> {
+        pqxx::work tx(db);
+        tx.exec_params("INSERT INTO tracked_leads (account_id, lead_id, record_json, next_search_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5)"
+                       " ON CONFLICT (account_id, lead_id) DO UPDATE SET record_json = excluded.record_json,"
+                       " next_search_ms = excluded.next_search_ms, updated_at_ms = excluded.updated_at_ms",
+                       row.account_id, row.lead_id, row.record_json, row.next_search_ms, row.updated_at_ms);
+        tx.commit();
+        return {};
+    });
+}
+
+Result<std::vector<TrackedLeadRow>> PgStore::due_tracking_searches(int64_t now_ms, int32_t limit) {
+    return with_connection([&](pqxx::connection& db) -> Result<std::vector<TrackedLeadRow>> {
+        pqxx::read_transaction tx(db);
+        std::vector<TrackedLeadRow> out;
+        for (const auto& row : tx.exec_params("SELECT account_id, lead_id, record_json, next_search_ms, updated_at_ms FROM tracked_leads"
+                                              " WHERE next_search_ms > 0 AND next_search_ms <= $1 ORDER BY next_search_ms LIMIT $2",
+                                              now_ms, limit))
+            out.push_back(TrackedLeadRow{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<int64_t>(),
+                                         row[4].as<int64_t>()});
+        return out;
     });
 }
 

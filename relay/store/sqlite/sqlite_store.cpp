@@ -234,7 +234,7 @@ Result<bool> SqliteStore::delete_installation(int64_t account_id) {
         remove.bind(1, account_id);
         bool existed = remove.exec() == 1;
         for (const char* sql : {"DELETE FROM user_links WHERE account_id = ?", "DELETE FROM telephony_calls WHERE account_id = ?",
-                                "DELETE FROM telephony_chains WHERE account_id = ?"}) {
+                                "DELETE FROM telephony_chains WHERE account_id = ?", "DELETE FROM tracked_leads WHERE account_id = ?"}) {
             SQLite::Statement related(*m_db, sql);
             related.bind(1, account_id);
             related.exec();
@@ -645,10 +645,13 @@ Result<int64_t> SqliteStore::prune(int64_t account_id, int64_t before_ms) {
         inbox.bind(1, account_id);
         inbox.bind(2, before_ms);
         removed += inbox.exec();
-        SQLite::Statement calls(*m_db, "DELETE FROM telephony_calls WHERE account_id = ? AND updated_at_ms < ?");
-        calls.bind(1, account_id);
-        calls.bind(2, before_ms);
-        removed += calls.exec();
+        for (const char* sql : {"DELETE FROM telephony_calls WHERE account_id = ? AND updated_at_ms < ?",
+                                "DELETE FROM tracked_leads WHERE account_id = ? AND updated_at_ms < ?"}) {
+            SQLite::Statement old(*m_db, sql);
+            old.bind(1, account_id);
+            old.bind(2, before_ms);
+            removed += old.exec();
+        }
         transaction.commit();
         return removed;
     });
@@ -1153,6 +1156,52 @@ Result<void> SqliteStore::save_telephony_call(const TelephonyCall& call) {
         upsert.bind(5, call.updated_at_ms);
         upsert.exec();
         return {};
+    });
+}
+
+// [SECTION] lead tracking -----------------------------------------------------------------------------------------
+Result<std::optional<TrackedLeadRow>> SqliteStore::tracked_lead(int64_t account_id, const std::string& lead_id) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::optional<TrackedLeadRow>> {
+        SQLite::Statement query(*m_db, "SELECT record_json, next_search_ms, updated_at_ms FROM tracked_leads WHERE account_id = ? AND lead_id = ?");
+        query.bind(1, account_id);
+        query.bind(2, lead_id);
+        if (!query.executeStep()) return std::optional<TrackedLeadRow>();
+        return std::optional<TrackedLeadRow>(
+            TrackedLeadRow{account_id, lead_id, query.getColumn(0).getString(), query.getColumn(1).getInt64(), query.getColumn(2).getInt64()});
+    });
+}
+
+Result<void> SqliteStore::save_tracked_lead(const TrackedLeadRow& row) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        SQLite::Statement upsert(*m_db,
+            "INSERT INTO tracked_leads (account_id, lead_id, record_json, next_search_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (account_id, lead_id) DO UPDATE SET record_json = excluded.record_json, next_search_ms = excluded.next_search_ms,"
+            " updated_at_ms = excluded.updated_at_ms");
+        upsert.bind(1, row.account_id);
+        upsert.bind(2, row.lead_id);
+        upsert.bind(3, row.record_json);
+        upsert.bind(4, row.next_search_ms);
+        upsert.bind(5, row.updated_at_ms);
+        upsert.exec();
+        return {};
+    });
+}
+
+Result<std::vector<TrackedLeadRow>> SqliteStore::due_tracking_searches(int64_t now_ms, int32_t limit) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::vector<TrackedLeadRow>> {
+        SQLite::Statement query(*m_db,
+            "SELECT account_id, lead_id, record_json, next_search_ms, updated_at_ms FROM tracked_leads"
+            " WHERE next_search_ms > 0 AND next_search_ms <= ? ORDER BY next_search_ms LIMIT ?");
+        query.bind(1, now_ms);
+        query.bind(2, limit);
+        std::vector<TrackedLeadRow> out;
+        while (query.executeStep())
+            out.push_back(TrackedLeadRow{query.getColumn(0).getInt64(), query.getColumn(1).getString(), query.getColumn(2).getString(),
+                                         query.getColumn(3).getInt64(), query.getColumn(4).getInt64()});
+        return out;
     });
 }
 

@@ -78,6 +78,9 @@ public:
     Result<bool> delete_telephony_chain(int64_t account_id, const std::string& key) override;
     Result<std::optional<TelephonyCall>> telephony_call(const std::string& chain_key, const std::string& call_id) override;
     Result<void> save_telephony_call(const TelephonyCall& call) override;
+    Result<std::optional<TrackedLeadRow>> tracked_lead(int64_t account_id, const std::string& lead_id) override;
+    Result<void> save_tracked_lead(const TrackedLeadRow& row) override;
+    Result<std::vector<TrackedLeadRow>> due_tracking_searches(int64_t now_ms, int32_t limit) override;
     Result<bool> take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) override;
     Result<void> release_lease(const std::string& name) override;
     Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) override;

@@ -1,0 +1,357 @@
+#include "relay/tracking/leads.hpp"
+
+#include <algorithm>
+#include "relay/crypto/hmac.hpp"
+#include "relay/i18n/kommo_texts.hpp"
+#include "relay/sync/sync_account.hpp"
+#include "shared/domain/phone.hpp"
+#include "shared/wire/tracking.hpp"
+
+namespace kb::tracking {
+
+using wire::Json;
+
+struct TrackingFlow::Work {
+    const store::InboxEvent& inbox;
+    sync::SyncAccount account;
+    domain::TrackedLead lead;
+    const domain::LeadTracking& settings() const { return account.settings.tracking; }
+    const std::string& language() const { return account.settings.language; }
+};
+
+namespace {
+
+// One lead's posts and searches wait in line behind each other.
+int64_t lead_resource_id(int64_t account_id, const std::string& lead_id) {
+    return crypto::digest_id(std::to_string(account_id) + "|" + lead_id);
+}
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+std::string client_name(const domain::TrackedLead& lead) {
+    if (!lead.name.empty()) return lead.name;
+    return lead.email.empty() ? lead.phone : lead.email;
+}
+
+std::string type_word(domain::TrackedLeadType type, const std::string& language) {
+    return i18n::render({std::string("kommo.tracked_type.") + domain::tracked_lead_type_name(type), {}}, language);
+}
+
+// The parameters whose values reached the deal: those whose mapped field is among the values sent.
+void mark_written(domain::TrackedLead& lead, const domain::LeadTracking& settings, const std::vector<domain::FieldValue>& sent) {
+    for (const auto& [param, value] : lead.params) {
+        auto field = settings.fields.find(param);
+        if (field == settings.fields.end()) continue;
+        if (std::any_of(sent.begin(), sent.end(), [&](const auto& v) { return v.field_id == field->second; })) lead.written[param] = value;
+    }
+}
+
+std::string problems_text(const std::vector<domain::MappingProblem>& problems) {
+    std::string out;
+    for (const auto& p : problems) out += "; field " + std::to_string(p.field_id) + " not written: " + p.detail;
+    return out;
+}
+
+}  // namespace
+
+// [SECTION] intake -----------------------------------------------------------------------------------------------
+Result<std::vector<store::InboxEvent>> TrackingFlow::intake_rows(int64_t account_id, const std::string& body) {
+    auto account = sync::load_sync_account(m_store, account_id);
+    if (!account) return tl::unexpected(account.error());
+    if (!*account) return fail(Errc::not_found, "ui.error.not_found", "unknown webhook key");
+    if (!(*account)->settings.tracking.enabled)
+        return fail(Errc::not_configured, "ui.error.tracking_off", "lead tracking is off in the integration's settings");
+    auto parsed = wire::parse_json(body);
+    if (!parsed) return fail(Errc::bad_input, "ui.error.bad_webhook", parsed.error().detail);
+    const Json items = parsed->is_array() ? *parsed : Json::array({*parsed});
+    if (items.empty()) return fail(Errc::bad_input, "ui.error.bad_webhook", "no leads");
+    std::vector<store::InboxEvent> rows;
+    for (size_t i = 0; i < items.size(); ++i) {
+        auto post = wire::tracking::decode_post(items[i]);
+        if (!post) return fail(Errc::bad_input, "ui.error.bad_webhook", (parsed->is_array() ? wire::index_path("", i) + "." : "") + post.error().detail);
+        store::InboxEvent row;
+        row.account_id = account_id;
+        row.source = "tracking";
+        row.resource = "tracked_lead";
+        row.resource_id = lead_resource_id(account_id, post->lead_id);
+        row.event_type = "post";
+        Json kept = wire::tracking::encode_post(*post);
+        row.dedupe_key = "tracking|" + std::to_string(account_id) + "|" + post->lead_id + "|post#" + crypto::digest_hex(kept.dump());
+        row.body = Json{{"post", kept}}.dump();
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+Result<int32_t> TrackingFlow::queue_due_searches() {
+    auto due = m_store.due_tracking_searches(m_now_ms(), 200);
+    if (!due) return tl::unexpected(due.error());
+    std::vector<store::InboxEvent> rows;
+    for (const auto& lead : *due) {
+        store::InboxEvent row;
+        row.account_id = lead.account_id;
+        row.source = "tracking";
+        row.resource = "tracked_lead";
+        row.resource_id = lead_resource_id(lead.account_id, lead.lead_id);
+        row.event_type = "search";
+        // One event per scheduled look: asked again before it ran, the same look is not queued twice.
+        row.dedupe_key = "tracking|" + std::to_string(lead.account_id) + "|" + lead.lead_id + "|search@" + std::to_string(lead.next_search_ms);
+        row.body = Json{{"lead_id", lead.lead_id}}.dump();
+        row.received_at_ms = m_now_ms();
+        rows.push_back(std::move(row));
+    }
+    if (rows.empty()) return 0;
+    return m_store.append_to_inbox(rows);
+}
+
+// [SECTION] the work ---------------------------------------------------------------------------------------------
+Result<void> TrackingFlow::save(const Work& work) {
+    const auto& lead = work.lead;
+    return m_store.save_tracked_lead(store::TrackedLeadRow{work.inbox.account_id, lead.lead_id, wire::tracking::encode_tracked_lead(lead).dump(),
+                                                           lead.state == domain::TrackingState::searching ? lead.next_search_ms : 0, m_now_ms()});
+}
+
+Result<void> TrackingFlow::note_in_history(const Work& work, const char* kind, const std::string& what) {
+    store::HistoryEntry entry{0, m_now_ms(), work.inbox.account_id, "in", kind, "", "tracked lead " + work.lead.lead_id, 0, what,
+                              work.inbox.body, "", 0};
+    return m_store.add_history(entry);
+}
+
+Result<std::string> TrackingFlow::handle(const store::InboxEvent& inbox) {
+    auto body = wire::parse_json(inbox.body);
+    if (!body) return fail(Errc::internal, "ui.error.storage", "tracked lead event: " + body.error().detail);
+    std::optional<domain::TrackedLeadPost> post;
+    std::string lead_id = wire::read_text(*body, "lead_id");
+    if (const Json* kept = wire::member(*body, "post")) {
+        auto decoded = wire::tracking::decode_post(*kept);
+        if (!decoded) return tl::unexpected(decoded.error());
+        post = std::move(*decoded);
+        lead_id = post->lead_id;
+    }
+    auto account = sync::load_sync_account(m_store, inbox.account_id);
+    if (!account) return tl::unexpected(account.error());
+    if (!*account) return std::string("ignored: the account has uninstalled the integration");
+    auto row = m_store.tracked_lead(inbox.account_id, lead_id);
+    if (!row) return tl::unexpected(row.error());
+
+    Work work{inbox, std::move(**account), {}};
+    if (*row) {
+        auto parsed = wire::parse_json((*row)->record_json);
+        auto decoded = parsed ? wire::tracking::decode_tracked_lead(*parsed) : tl::unexpected(parsed.error());
+        if (!decoded) return tl::unexpected(decoded.error());
+        work.lead = std::move(*decoded);
+    } else if (!post) {
+        return std::string("nothing to do: no such tracked lead");
+    } else {
+        if (!post->type) return fail(Errc::bad_input, "ui.error.bad_webhook", "lead " + lead_id + ": its first post names no type");
+        work.lead.lead_id = lead_id;
+        work.lead.type = *post->type;
+        work.lead.first_seen_ms = inbox.received_at_ms;
+        work.lead.mode = work.settings().mode;
+    }
+
+    const int64_t now = m_now_ms();
+    domain::TrackingPlan plan = post ? domain::plan_tracked_post(work.lead, domain::merge_post(work.lead, *post), work.settings(), now)
+                                     : domain::plan_search(work.lead, now);
+    bool writes = plan.step == domain::TrackingStep::create || plan.step == domain::TrackingStep::search ||
+                  plan.step == domain::TrackingStep::update;
+    if (writes && !work.settings().enabled) {
+        plan = {domain::TrackingStep::nothing, "not written: lead tracking is off in the settings"};
+        if (work.lead.state == domain::TrackingState::searching)   // looked for again later, in case it is switched back on
+            work.lead.next_search_ms = domain::next_search_at(work.lead.first_seen_ms, now);
+    }
+
+    switch (plan.step) {
+        case domain::TrackingStep::create: return create(work);
+        case domain::TrackingStep::search: return search(work);
+        case domain::TrackingStep::update: return update(work, true);
+        case domain::TrackingStep::ignore_type: work.lead.state = domain::TrackingState::ignored; break;
+        case domain::TrackingStep::expired:
+            if (work.lead.state == domain::TrackingState::searching) work.lead.state = domain::TrackingState::expired;
+            break;
+        case domain::TrackingStep::nothing: break;
+    }
+    if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+    const char* kind = plan.step == domain::TrackingStep::ignore_type ? "tracking.ignored"
+                       : plan.step == domain::TrackingStep::expired   ? "tracking.expired"
+                                                                      : nullptr;
+    if (kind)
+        if (auto logged = note_in_history(work, kind, plan.outcome); !logged) return tl::unexpected(logged.error());
+    return plan.outcome;
+}
+
+// Mode create: the deal with its contact and company in one request, or the contact and company alone.
+Result<std::string> TrackingFlow::create(Work& work) {
+    const auto& s = work.settings();
+    auto& lead = work.lead;
+    auto fields = m_reference.lead_fields(work.inbox.account_id);
+    if (!fields) return tl::unexpected(fields.error());
+    std::vector<std::string> tags;
+    if (std::string tag = domain::tracking_tag(lead, s); !tag.empty()) tags.push_back(tag);
+    const std::string client = client_name(lead);
+    std::string outcome;
+    if (s.create_deal) {
+        clients::KommoClient::NewLead deal;
+        deal.name = !lead.subject.empty() ? lead.subject
+                                          : i18n::render({"kommo.lead_name.tracked", {{"type", type_word(lead.type, work.language())}, {"client", client}}},
+                                                         work.language());
+        deal.stage = s.stage;
+        deal.responsible_user_id = s.responsible_user_id;
+        auto mapped = domain::attribution_values(lead, s, *fields, false);
+        deal.fields = mapped.values;
+        if (s.create_contact) {
+            deal.contact_name = client;
+            deal.contact_phone = lead.phone;
+            deal.contact_email = lead.email;
+        }
+        if (s.create_company) deal.company_name = lead.company;
+        deal.tags = tags;
+        auto created = m_kommo.create_lead(work.inbox.account_id, deal);
+        if (!created) return tl::unexpected(created.error());
+        lead.deal_id = created->lead_id;
+        lead.contact_id = created->contact_id;
+        lead.company_id = created->company_id;
+        mark_written(lead, s, mapped.values);
+        outcome = "made deal " + std::to_string(lead.deal_id) + problems_text(mapped.problems);
+    } else {
+        clients::KommoClient::NewEntity entity{client, lead.phone, lead.email, s.responsible_user_id, tags};
+        if (s.create_contact) {
+            auto contact = m_kommo.create_entity(work.inbox.account_id, "contacts", entity);
+            if (!contact) return tl::unexpected(contact.error());
+            lead.contact_id = *contact;
+            outcome = "made contact " + std::to_string(lead.contact_id);
+        }
+        if (s.create_company && !lead.company.empty()) {
+            lead.state = domain::TrackingState::linked;   // what is made is kept before the next request
+            if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+            auto company = m_kommo.create_entity(work.inbox.account_id, "companies", {lead.company, "", "", s.responsible_user_id, tags});
+            if (!company) return tl::unexpected(company.error());
+            lead.company_id = *company;
+            outcome += (outcome.empty() ? "" : ", ") + std::string("made company ") + std::to_string(lead.company_id);
+        }
+        if (outcome.empty()) outcome = "nothing made: the settings make no deal, contact or company";
+    }
+    lead.state = domain::TrackingState::linked;
+    if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+    outcome += note_message(work);
+    return outcome;
+}
+
+// The lead's message as a note on its deal (else its contact), once; a failure is told, not retried.
+std::string TrackingFlow::note_message(Work& work) {
+    auto& lead = work.lead;
+    if (lead.message.empty() || lead.message_noted || (lead.deal_id == 0 && lead.contact_id == 0)) return "";
+    std::string text = i18n::render({"kommo.note.tracked_message", {{"type", type_word(lead.type, work.language())}, {"message", lead.message}}},
+                                    work.language());
+    auto noted = lead.deal_id != 0 ? m_kommo.add_note_to(work.inbox.account_id, "leads", lead.deal_id, text)
+                                   : m_kommo.add_note_to(work.inbox.account_id, "contacts", lead.contact_id, text);
+    if (!noted) return "; the message was not added as a note: " + noted.error().detail;
+    lead.message_noted = true;
+    if (auto saved = save(work); !saved) return "; the message note was added but not recorded: " + saved.error().detail;
+    return "; message noted";
+}
+
+// The newest deal of the contact with the lead's email (else its phone); 0 when there is none yet.
+Result<int64_t> TrackingFlow::newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country) {
+    std::string query;
+    if (!lead.email.empty()) query = lowercase(lead.email);   // as addresses are usually kept
+    else if (auto phone = domain::parse_phone(lead.phone, country)) query = clients::phone_search_text(*phone);
+    if (query.empty()) return 0;
+    auto contacts = m_kommo.contacts_with_leads(account_id, query);
+    if (!contacts) return tl::unexpected(contacts.error());
+    std::vector<int64_t> ids;
+    for (const auto& [contact, lead_ids] : *contacts) {
+        bool same = false;
+        if (!lead.email.empty())
+            same = std::any_of(contact.emails.begin(), contact.emails.end(), [&](const auto& e) { return lowercase(e) == lowercase(lead.email); });
+        else
+            same = std::any_of(contact.phones.begin(), contact.phones.end(),
+                               [&](const auto& p) { return domain::same_client_phone(p, lead.phone, country); });
+        if (same) ids.insert(ids.end(), lead_ids.begin(), lead_ids.end());
+    }
+    if (ids.empty()) return 0;
+    auto deals = m_kommo.leads_by_id(account_id, ids);
+    if (!deals) return tl::unexpected(deals.error());
+    const wire::kommo::Lead* newest = nullptr;
+    for (const auto& deal : *deals)
+        if (!newest || deal.created_at > newest->created_at || (deal.created_at == newest->created_at && deal.id > newest->id)) newest = &deal;
+    return newest ? newest->id : 0;
+}
+
+// Mode find: one look; found, the deal is the lead's and gets everything known; else the next look is planned.
+Result<std::string> TrackingFlow::search(Work& work) {
+    auto& lead = work.lead;
+    lead.state = domain::TrackingState::searching;
+    auto deal = newest_deal(work.inbox.account_id, lead, work.account.settings.default_country_code);
+    if (!deal) return tl::unexpected(deal.error());
+    ++lead.searches;
+    if (*deal != 0) {
+        lead.deal_id = *deal;
+        lead.state = domain::TrackingState::linked;
+        lead.next_search_ms = 0;
+        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+        auto updated = update(work, false);
+        if (!updated) return tl::unexpected(updated.error());
+        return "found deal " + std::to_string(*deal) + " (look " + std::to_string(lead.searches) + "); " + *updated + note_message(work);
+    }
+    const std::string who = lead.email.empty() ? lead.phone : lead.email;
+    lead.next_search_ms = domain::next_search_at(lead.first_seen_ms, m_now_ms());
+    if (lead.next_search_ms == 0 || (lead.email.empty() && lead.phone.empty())) {
+        lead.state = domain::TrackingState::expired;
+        std::string why = who.empty() ? "not written: the lead has no email or phone to look for"
+                                      : "not written: no deal of " + who + " was found within three hours";
+        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+        if (auto logged = note_in_history(work, "tracking.expired", why); !logged) return tl::unexpected(logged.error());
+        return why;
+    }
+    if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+    return "no deal of " + who + " yet (look " + std::to_string(lead.searches) + "); looking again in " +
+           std::to_string((lead.next_search_ms - m_now_ms() + 999) / 1000) + " s";
+}
+
+// Writes the attribution the deal does not have from the relay, unless another lead's GA client id is there.
+Result<std::string> TrackingFlow::update(Work& work, bool only_new) {
+    const auto& s = work.settings();
+    auto& lead = work.lead;
+    auto deal = m_kommo.lead(work.inbox.account_id, lead.deal_id);
+    if (!deal && deal.error().code == Errc::not_found) {
+        std::string why = "not written: deal " + std::to_string(lead.deal_id) + " no longer exists";
+        lead.deal_id = 0;
+        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+        return why;
+    }
+    if (!deal) return tl::unexpected(deal.error());
+    if (auto ga = s.fields.find(domain::TrackingParam::ga_client_id); ga != s.fields.end() && ga->second > 0) {
+        std::string value;
+        for (const auto& f : deal->custom_fields)
+            if (f.field_id == ga->second && !f.values.empty()) value = f.values.front();
+        if (domain::ga_blocks(value, lead)) {
+            std::string why = "not updated: deal " + std::to_string(lead.deal_id) + " already has GA client id " + value + " (first touch wins)";
+            if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+            if (auto logged = note_in_history(work, "tracking.ga_skipped", why); !logged) return tl::unexpected(logged.error());
+            return why;
+        }
+    }
+    auto fields = m_reference.lead_fields(work.inbox.account_id);
+    if (!fields) return tl::unexpected(fields.error());
+    auto mapped = domain::attribution_values(lead, s, *fields, only_new);
+    clients::KommoClient::LeadUpdate change{lead.deal_id, mapped.values, {}, 0, {}};
+    if (std::string tag = domain::tracking_tag(lead, s); !tag.empty() && std::find(deal->tags.begin(), deal->tags.end(), tag) == deal->tags.end()) {
+        change.tags = deal->tags;   // the whole list, so a PATCH that replaces tags keeps the deal's own
+        change.tags.push_back(tag);
+    }
+    if (change.fields.empty() && change.tags.empty()) {
+        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+        return "nothing new for deal " + std::to_string(lead.deal_id) + problems_text(mapped.problems);
+    }
+    if (auto updated = m_kommo.update_lead(work.inbox.account_id, change); !updated) return tl::unexpected(updated.error());
+    mark_written(lead, s, mapped.values);
+    if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+    return "updated deal " + std::to_string(lead.deal_id) + ": " + std::to_string(mapped.values.size()) + " fields" +
+           (change.tags.empty() ? "" : ", tag added") + problems_text(mapped.problems);
+}
+
+}  // namespace kb::tracking
