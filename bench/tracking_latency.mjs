@@ -4,6 +4,8 @@
 //   2. mode find: from a manager adding the contact's deal in Kommo (the data becoming available) to the deal
 //      updated with the waiting lead's attribution; bounded by the search schedule (every 3 s in a lead's first
 //      ten minutes).
+// Leads come a second apart, so the figures are latency rather than the pacing under Kommo's 7 calls a second (each
+// lead costs three or four calls; posted back to back they wait for the relay's rate limiter, as they should).
 // The baseline, measured in the same run, is the post's own round trip (stored in the inbox and answered). The
 // sandbox's state is read every 10 ms, so each figure may be up to ~10 ms late. Aim: 5 s for each.
 // usage: node bench/tracking_latency.mjs [leads]   (needs build/native: relay and sandbox)
@@ -60,6 +62,8 @@ try {
     await post({ lead_id: `bench-${i}`, campaign: `c${i}` });
     await until((s) => valueOf(s.kommo.leads.find((l) => l.id === deal.id), campaign) === `c${i}`);
     updated.push(performance.now() - late);
+    await new Promise((r) => setTimeout(r, 1000));   // leads a second apart: latency, not the Kommo rate limit's pacing
+    if (process.env.KB_BENCH_VERBOSE) console.log(`lead ${i}: made ${created.at(-1).toFixed(0)} ms, updated ${updated.at(-1).toFixed(0)} ms`);
   }
   await saveTracking({ mode: 'find' });
   const findLeads = Math.max(3, Math.floor(leads / 4));
