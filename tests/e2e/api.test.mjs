@@ -113,7 +113,7 @@ test('telephony over loopback: a chain enabled by its admin; missed, repeated, r
   assert.equal((await bad.json()).error.message_key, 'ui.error.bad_webhook');
 });
 
-test('lead tracking over loopback: fields made on save, a tagged deal at once, late attribution, and a search that outlives a restart', async () => {
+test('lead tracking over loopback: fields made on save, a tagged deal at once, late attribution, a search that outlives a restart, first touch wins', async () => {
   const admin = (method, path, body) => fetch(`${stack.relayUrl}${path}`, {
     method, headers: { 'X-Auth-Token': sign(claims(), stack.clientSecret), 'Content-Type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
@@ -130,7 +130,7 @@ test('lead tracking over loopback: fields made on save, a tagged deal at once, l
   const post = (body) => fetch(page.tracking_url, { method: 'POST', body: JSON.stringify(body) });
   const valueOf = (lead, field) => (lead?.custom_fields_values || []).find((f) => f.field_id === field)?.values[0].value;
   const until = async (find, what) => {
-    for (let i = 0; i < 150; ++i) { const found = find(await stack.state()); if (found) return found; await new Promise((r) => setTimeout(r, 100)); }
+    for (let i = 0; i < 150; ++i) { const found = await find(await stack.state()); if (found) return found; await new Promise((r) => setTimeout(r, 100)); }
     assert.fail(`not seen within 15 s: ${what}`);
   };
 
@@ -155,6 +155,21 @@ test('lead tracking over loopback: fields made on save, a tagged deal at once, l
   assert.equal(made.status, 201);
   const { id } = await made.json();
   await until((s) => valueOf(s.kommo.leads.find((l) => l.id === id), source) === 'bing', 'the found deal updated');
+
+  // First touch wins: a later lead of the same client finds the deal holding the first lead's GA client id, and leaves it.
+  const withGa = await saveTracking({ fields: { source, campaign, ga_client_id: -1 } });
+  const ga = withGa.settings.tracking.fields.ga_client_id;
+  assert.equal((await post({ lead_id: 'lb-t3', type: 'form', email: 'lb.later@example.com', ga_client_id: 'GA1.2.3.3' })).status, 200);
+  await until((s) => valueOf(s.kommo.leads.find((l) => l.id === id), ga) === 'GA1.2.3.3', 'the first touch\'s GA id');
+  assert.equal((await post({ lead_id: 'lb-t4', type: 'form', email: 'lb.later@example.com', ga_client_id: 'GA1.2.4.4', source: 'other' })).status, 200);
+  const skipped = await until(async () => {
+    const history = await (await admin('GET', `/api/v1/history?from_ms=0&to_ms=${Date.now() + 60000}&types=tracking`)).json();
+    return history.rows.find((r) => r.kind === 'tracking.ga_skipped');
+  }, 'the skip in the request history');
+  assert.match(skipped.error, /GA1\.2\.3\.3/);
+  const kept = (await stack.state()).kommo.leads.find((l) => l.id === id);
+  assert.equal(valueOf(kept, ga), 'GA1.2.3.3');
+  assert.equal(valueOf(kept, source), 'bing');
   assert.equal((await fetch(`${stack.relayUrl}/tracking/not-a-key/leads`, { method: 'POST', body: '{}' })).status, 404);
 });
 
