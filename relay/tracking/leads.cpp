@@ -281,19 +281,20 @@ Result<int64_t> TrackingFlow::newest_deal(int64_t account_id, const domain::Trac
     return newest ? newest->id : 0;
 }
 
-// Mode find: one look; found, the deal is the lead's and gets everything known; else the next look is planned.
+// Mode find: one look; found, the deal is the lead's and gets everything known; else the next look is planned. A look
+// that fails (Kommo out of reach) is planned again like one that found nothing: the schedule is the retry, so a
+// search never fails for good while its three hours last. A found deal whose update fails is not recorded as found:
+// the event is retried and looks again.
 Result<std::string> TrackingFlow::search(Work& work) {
     auto& lead = work.lead;
     lead.state = domain::TrackingState::searching;
     auto deal = newest_deal(work.inbox.account_id, lead, work.account.settings.default_country_code);
-    if (!deal) return tl::unexpected(deal.error());
     ++lead.searches;
-    if (*deal != 0) {
+    if (deal && *deal != 0) {
         lead.deal_id = *deal;
         lead.state = domain::TrackingState::linked;
         lead.next_search_ms = 0;
-        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-        auto updated = update(work, false);
+        auto updated = update(work, false);   // saves the lead as linked once the deal has what it should
         if (!updated) return tl::unexpected(updated.error());
         return "found deal " + std::to_string(*deal) + " (look " + std::to_string(lead.searches) + "); " + *updated + note_message(work);
     }
@@ -308,8 +309,9 @@ Result<std::string> TrackingFlow::search(Work& work) {
         return why;
     }
     if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-    return "no deal of " + who + " yet (look " + std::to_string(lead.searches) + "); looking again in " +
-           std::to_string((lead.next_search_ms - m_now_ms() + 999) / 1000) + " s";
+    std::string again = "looking again in " + std::to_string((lead.next_search_ms - m_now_ms() + 999) / 1000) + " s";
+    if (!deal) return "look " + std::to_string(lead.searches) + " failed (" + deal.error().detail + "); " + again;
+    return "no deal of " + who + " yet (look " + std::to_string(lead.searches) + "); " + again;
 }
 
 // Writes the attribution the deal does not have from the relay, unless another lead's GA client id is there.

@@ -268,3 +268,29 @@ TEST_CASE("tracking: first touch wins: a found deal whose GA client id is anothe
     REQUIRE(skipped.size() == 1);
     CHECK(skipped[0].error.find("GA1.2.1.1") != std::string::npos);
 }
+
+TEST_CASE("tracking: a look that fails while Kommo is out of reach is planned again, not failed for good") {
+    World world(1000.0, 2);
+    world.install();
+    auto page = save_tracking(world, [](domain::LeadTracking& t) {
+        t.mode = domain::TrackingMode::find;
+        t.fields = {{domain::TrackingParam::source, 880010}};
+    });
+    const std::string url = "http://relay.test" + page.tracking_url.substr(page.tracking_url.find("/tracking/"));
+    world.sandbox.add_fault(sandbox::Fault{"kommo", "/contacts", 503, 0, 20, 0});
+    REQUIRE(post_lead(world, url, Json{{"lead_id", "chat-9"}, {"type", "chat"}, {"email", "maria.lopez@example.es"}, {"source", "tiktok"}}).status == 200);
+    settle(world);
+    CHECK(world.relay->store().inbox_counts()->failed == 0);
+    auto row = *world.relay->store().tracked_lead(31000001, "chat-9");
+    REQUIRE(row);
+    CHECK(row->next_search_ms > 0);   // still looked for
+    CHECK(value_of(lead(world, 21002), 880010) == "");
+
+    world.control("DELETE", "/__sandbox/faults");
+    row->next_search_ms = 1;
+    REQUIRE(world.relay->store().save_tracked_lead(*row));
+    CHECK(*world.relay->tracking().queue_due_searches() == 1);
+    world.relay->wake_workers();
+    settle(world);
+    CHECK(value_of(lead(world, 21002), 880010) == "tiktok");
+}
