@@ -5,6 +5,7 @@
 #include "relay/i18n/kommo_texts.hpp"
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/phone.hpp"
+#include "shared/domain/text.hpp"
 #include "shared/wire/tracking.hpp"
 
 namespace kb::tracking {
@@ -24,11 +25,6 @@ namespace {
 // One lead's posts and searches wait in line behind each other.
 int64_t lead_resource_id(int64_t account_id, const std::string& lead_id) {
     return crypto::digest_id(std::to_string(account_id) + "|" + lead_id);
-}
-
-std::string lowercase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
 }
 
 std::string client_name(const domain::TrackedLead& lead) {
@@ -257,7 +253,7 @@ std::string TrackingFlow::note_message(Work& work) {
 // The newest deal of the contact with the lead's email (else its phone); 0 when there is none yet.
 Result<int64_t> TrackingFlow::newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country) {
     std::string query;
-    if (!lead.email.empty()) query = lowercase(lead.email);   // as addresses are usually kept
+    if (!lead.email.empty()) query = domain::fold_case(lead.email);   // as addresses are usually kept
     else if (auto phone = domain::parse_phone(lead.phone, country)) query = clients::phone_search_text(*phone);
     if (query.empty()) return 0;
     auto contacts = m_kommo.contacts_with_leads(account_id, query);
@@ -266,7 +262,7 @@ Result<int64_t> TrackingFlow::newest_deal(int64_t account_id, const domain::Trac
     for (const auto& [contact, lead_ids] : *contacts) {
         bool same = false;
         if (!lead.email.empty())
-            same = std::any_of(contact.emails.begin(), contact.emails.end(), [&](const auto& e) { return lowercase(e) == lowercase(lead.email); });
+            same = std::any_of(contact.emails.begin(), contact.emails.end(), [&](const auto& e) { return domain::fold_case(e) == domain::fold_case(lead.email); });
         else
             same = std::any_of(contact.phones.begin(), contact.phones.end(),
                                [&](const auto& p) { return domain::same_client_phone(p, lead.phone, country); });
