@@ -22,9 +22,16 @@ struct TrackingFlow::Work {
 
 namespace {
 
-// One lead's posts and searches wait in line behind each other.
-int64_t lead_resource_id(int64_t account_id, const std::string& lead_id) {
-    return crypto::digest_id(std::to_string(account_id) + "|" + lead_id);
+// An inbox row about one tracked lead ("post" or "search"): one lead's rows wait in line behind each other.
+store::InboxEvent lead_row(int64_t account_id, const std::string& lead_id, const char* event_type, const Json& body) {
+    store::InboxEvent row;
+    row.account_id = account_id;
+    row.source = "tracking";
+    row.resource = "tracked_lead";
+    row.resource_id = crypto::digest_id(std::to_string(account_id) + "|" + lead_id);
+    row.event_type = event_type;
+    row.body = body.dump();
+    return row;
 }
 
 std::string client_name(const domain::TrackedLead& lead) {
@@ -68,15 +75,9 @@ Result<std::vector<store::InboxEvent>> TrackingFlow::intake_rows(int64_t account
     for (size_t i = 0; i < items.size(); ++i) {
         auto post = wire::tracking::decode_post(items[i]);
         if (!post) return fail(Errc::bad_input, "ui.error.bad_webhook", (parsed->is_array() ? wire::index_path("", i) + "." : "") + post.error().detail);
-        store::InboxEvent row;
-        row.account_id = account_id;
-        row.source = "tracking";
-        row.resource = "tracked_lead";
-        row.resource_id = lead_resource_id(account_id, post->lead_id);
-        row.event_type = "post";
         Json kept = wire::tracking::encode_post(*post);
+        store::InboxEvent row = lead_row(account_id, post->lead_id, "post", Json{{"post", kept}});
         row.dedupe_key = "tracking|" + std::to_string(account_id) + "|" + post->lead_id + "|post#" + crypto::digest_hex(kept.dump());
-        row.body = Json{{"post", kept}}.dump();
         rows.push_back(std::move(row));
     }
     return rows;
@@ -87,15 +88,9 @@ Result<int32_t> TrackingFlow::queue_due_searches() {
     if (!due) return tl::unexpected(due.error());
     std::vector<store::InboxEvent> rows;
     for (const auto& lead : *due) {
-        store::InboxEvent row;
-        row.account_id = lead.account_id;
-        row.source = "tracking";
-        row.resource = "tracked_lead";
-        row.resource_id = lead_resource_id(lead.account_id, lead.lead_id);
-        row.event_type = "search";
+        store::InboxEvent row = lead_row(lead.account_id, lead.lead_id, "search", Json{{"lead_id", lead.lead_id}});
         // One event per scheduled look: asked again before it ran, the same look is not queued twice.
         row.dedupe_key = "tracking|" + std::to_string(lead.account_id) + "|" + lead.lead_id + "|search@" + std::to_string(lead.next_search_ms);
-        row.body = Json{{"lead_id", lead.lead_id}}.dump();
         row.received_at_ms = m_now_ms();
         rows.push_back(std::move(row));
     }
