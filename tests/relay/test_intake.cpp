@@ -46,7 +46,7 @@ TEST_CASE("a wrong key is 404, malformed JSON 400, an oversized body 413, and no
 TEST_CASE("the real array webhook is stored once, however often it is delivered") {
     World world;
     world.install();
-    std::string body = read_fixture(KB_SHARED_FIXTURES "/altegio/01_record_update_altegio_2025_array.json");
+    std::string body = read_fixture(KB_OWN_FIXTURES "/altegio/01_record_update_altegio_2025_array.json");
     auto first = post_hook(world, webhook_key(world), body);
     REQUIRE_MESSAGE(first.status == 200, first.body);
     CHECK(body_of(first)["new"] == 1);

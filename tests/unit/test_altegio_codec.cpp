@@ -7,7 +7,7 @@ using namespace kb;
 using namespace kb::wire;
 
 TEST_CASE("a real record webhook (an array of one event) decodes with its record intact") {
-    auto events = altegio::decode_webhook_body(read_fixture(KB_SHARED_FIXTURES "/altegio/01_record_update_altegio_2025_array.json"));
+    auto events = altegio::decode_webhook_body(read_fixture(KB_OWN_FIXTURES "/altegio/01_record_update_altegio_2025_array.json"));
     REQUIRE(events);
     REQUIRE(events->size() == 1);
     const auto& event = (*events)[0];

@@ -1,12 +1,13 @@
 #include <doctest/doctest.h>
 #include "fixture.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/kommo.hpp"
 
 using namespace kb;
 using namespace kb::wire;
 
 TEST_CASE("a real leads list decodes; null custom_fields_values means no fields") {
-    auto body = parse_json(read_fixture(KB_SHARED_FIXTURES "/kommo/api_v4_leads_list_response.json"));
+    auto body = parse_json(read_fixture(KB_OWN_FIXTURES "/kommo/api_v4_leads_list_response.json"));
     REQUIRE(body);
     const auto& leads = (*body)["_embedded"]["leads"];
     REQUIRE(leads.size() == 2);

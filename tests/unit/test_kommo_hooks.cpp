@@ -11,7 +11,7 @@ namespace {
 
 // The 2025 capture holds three bodies, each after a "# leads[...]" comment line.
 std::vector<std::string> bodies_2025() {
-    std::istringstream in(read_fixture(KB_SHARED_FIXTURES "/kommo/webhook_leads_add_update_delete_2025.txt"));
+    std::istringstream in(read_fixture(KB_OWN_FIXTURES "/kommo/webhook_leads_add_update_delete_2025.txt"));
     std::vector<std::string> out;
     for (std::string line; std::getline(in, line);)
         if (!line.empty() && line[0] != '#') out.push_back(line);
@@ -21,7 +21,7 @@ std::vector<std::string> bodies_2025() {
 }  // namespace
 
 TEST_CASE("the 2018 status webhook: a lead moved to won, with old-style custom fields and a bare date value") {
-    std::string body = read_fixture(KB_SHARED_FIXTURES "/kommo/webhook_leads_status_form_2018.txt");
+    std::string body = read_fixture(KB_OWN_FIXTURES "/kommo/webhook_leads_status_form_2018.txt");
     while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
     auto hook = kommo::decode_account_hook(body);
     REQUIRE_MESSAGE(hook, (hook ? "" : hook.error().detail));
