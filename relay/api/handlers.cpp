@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include "relay/api/error_status.hpp"
 #include "relay/crypto/jwt.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::api {
 

@@ -4,6 +4,7 @@
 #include "relay/api/error_status.hpp"
 #include "relay/api/handlers.hpp"
 #include "relay/crypto/jwt.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::api {
 

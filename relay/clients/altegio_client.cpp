@@ -4,6 +4,8 @@
 
 #include "relay/http/http_types.hpp"
 #include "shared/domain/phone.hpp"
+#include "shared/wire/altegio.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::clients {
 

@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 #include "relay/clients/call_log.hpp"
-#include "shared/wire/altegio.hpp"
-#include "shared/wire/widget_api.hpp"
+#include "shared/domain/booking.hpp"
+#include "shared/wire/json_type.hpp"
+#include "shared/wire/widget_api_types.hpp"
 
 namespace kb::clients {
 

@@ -4,6 +4,7 @@
 #include <thread>
 #include <spdlog/spdlog.h>
 #include "relay/http/http_types.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::clients {
 

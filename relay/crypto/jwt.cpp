@@ -1,6 +1,7 @@
 #include "relay/crypto/jwt.hpp"
 
 #include "relay/crypto/hmac.hpp"
+#include "shared/wire/json_read.hpp"
 
 #include <sodium.h>
 #include <vector>

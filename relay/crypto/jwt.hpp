@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 #include "shared/domain/result.hpp"
-#include "shared/wire/json_read.hpp"
+#include "shared/wire/json_type.hpp"
 
 namespace kb::crypto {
 

@@ -11,7 +11,7 @@
 #include <functional>
 #include "relay/http/router.hpp"
 #include "relay/store/store.hpp"
-#include "shared/wire/json_read.hpp"
+#include "shared/wire/json_type.hpp"
 
 namespace kb::hooks {
 

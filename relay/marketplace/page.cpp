@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include "relay/i18n/kommo_texts.hpp"
 #include "relay/marketplace/activation.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::marketplace {
 namespace {

@@ -7,6 +7,8 @@
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
 #include "shared/domain/text.hpp"
+#include "shared/wire/altegio.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::services {

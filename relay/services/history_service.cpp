@@ -1,4 +1,5 @@
 #include "relay/services/history_service.hpp"
+#include "shared/wire/json_read.hpp"
 
 #include <algorithm>
 #include <chrono>

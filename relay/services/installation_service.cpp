@@ -4,6 +4,7 @@
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/secret_box.hpp"
 #include "relay/services/kommo_fields.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
 #include "shared/wire/telephony.hpp"
 

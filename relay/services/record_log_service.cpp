@@ -21,6 +21,13 @@ const domain::Branch* find_branch(const std::vector<domain::Branch>& branches, i
 
 }  // namespace
 
+// A record a manager is about to change: its branch must be visible to the caller and it must not be cancelled.
+struct RecordLogService::OpenRecord {
+    WidgetAccount account;
+    domain::Branch branch;
+    wire::Json before;   // the record as Altegio reads it now
+};
+
 Result<RecordLogService::LeadLinks> RecordLogService::lead_links(const Caller& caller, int64_t lead_id) {
     auto acc = load_widget_account(m_store, caller);
     if (!acc) return tl::unexpected(acc.error());

@@ -54,11 +54,7 @@ private:
                                                int64_t client_id);
     Result<wire::api::ClientSummary> summary_by_contact_phone(const Caller& caller, const LeadLinks& lead, int64_t lead_id);
     // A record a manager is about to change: its branch must be visible to the caller and it must not be cancelled.
-    struct OpenRecord {
-        WidgetAccount account;
-        domain::Branch branch;
-        wire::Json before;                                    // the record as Altegio reads it now
-    };
+    struct OpenRecord;
     Result<OpenRecord> open_record(const Caller& caller, int64_t company_id, int64_t record_id);
     // After a change made here: queue the record's new state for the lead (Altegio sends no webhook for our own
     // writes) and answer with the record's row.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <spdlog/spdlog.h>
 #include "relay/services/kommo_fields.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::services {

@@ -6,6 +6,8 @@
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/money.hpp"
 #include "shared/domain/phone.hpp"
+#include "shared/wire/altegio.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::sync {
 namespace {

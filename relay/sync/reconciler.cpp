@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include "relay/hooks/intake.hpp"
 #include "shared/domain/calendar.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::sync {

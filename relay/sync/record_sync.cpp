@@ -4,6 +4,8 @@
 #include "relay/i18n/kommo_texts.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/phone.hpp"
+#include "shared/wire/altegio.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::sync {
 namespace {

@@ -4,6 +4,7 @@
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb::sync {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include "relay/crypto/secret_box.hpp"
 #include "shared/domain/telephony.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
 #include "shared/wire/telephony.hpp"
 

@@ -5,6 +5,7 @@
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/phone.hpp"
 #include "shared/domain/telephony.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/telephony.hpp"
 
 namespace kb::telephony {

@@ -2,6 +2,7 @@
 #include "shared/wire/telephony_api.hpp"
 #include "relay/api/handlers.hpp"
 #include "relay/telephony/admin.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::telephony {
 

@@ -6,6 +6,7 @@
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/phone.hpp"
 #include "shared/domain/text.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/tracking.hpp"
 
 namespace kb::tracking {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/text.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::wire::altegio {
 

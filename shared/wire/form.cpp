@@ -1,6 +1,7 @@
 #include "shared/wire/form.hpp"
 
 #include <algorithm>
+#include "shared/wire/json_read.hpp"
 
 namespace kb::wire {
 namespace {

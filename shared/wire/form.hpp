@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include "shared/wire/json_read.hpp"
+#include "shared/domain/result.hpp"
+#include "shared/wire/json_type.hpp"
 
 namespace kb::wire {
 

@@ -9,10 +9,9 @@
 #include <nlohmann/json.hpp>
 #include "shared/domain/booking.hpp"
 #include "shared/domain/result.hpp"
+#include "shared/wire/json_type.hpp"
 
 namespace kb::wire {
-
-using Json = nlohmann::json;
 
 // Parses text; malformed JSON is an Errc::bad_input error, never an exception.
 Result<Json> parse_json(std::string_view text);

@@ -1,5 +1,7 @@
 #include "shared/wire/kommo.hpp"
 
+#include "shared/wire/json_read.hpp"
+
 namespace kb::wire::kommo {
 namespace {
 

@@ -1,6 +1,7 @@
 #include "shared/wire/kommo_hooks.hpp"
 
 #include "shared/wire/form.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::wire::kommo {
 namespace {

@@ -3,6 +3,7 @@
 // Pipeline widget triggers (JSON or form). See ../shared/reference/kommo-platform.md §6.
 #include <string>
 #include <vector>
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/kommo.hpp"
 
 namespace kb::wire::kommo {

@@ -3,6 +3,7 @@
 #include "shared/wire/settings.hpp"
 
 #include <algorithm>
+#include "shared/wire/json_read.hpp"
 
 namespace kb::wire {
 

@@ -1,7 +1,10 @@
 #pragma once
 // JSON codec of the settings document (stored by the relay, edited by the widget's settings view).
+#include <string>
+#include <string_view>
+#include "shared/domain/result.hpp"
 #include "shared/domain/settings.hpp"
-#include "shared/wire/json_read.hpp"
+#include "shared/wire/json_type.hpp"
 
 namespace kb::wire {
 

@@ -2,6 +2,7 @@
 
 #include "shared/wire/object_reader.hpp"
 #include "shared/wire/settings.hpp"
+#include "shared/wire/widget_api.hpp"
 
 namespace kb::wire::api {
 

@@ -2,6 +2,7 @@
 
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/phone.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::wire::telephony {
 namespace {

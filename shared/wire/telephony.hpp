@@ -14,8 +14,11 @@
 //    "time": "2026-11-22T10:15:00+03:00",    when it happened (ISO 8601 or unix seconds; default: when received)
 //    "duration": 95,                     seconds of conversation, on "ended"
 //    "recording_url": "https://pbx.example/rec/1042.mp3"}   on "ended"
+#include <string>
+#include <string_view>
+#include "shared/domain/result.hpp"
 #include "shared/domain/telephony.hpp"
-#include "shared/wire/json_read.hpp"
+#include "shared/wire/json_type.hpp"
 
 namespace kb::wire::telephony {
 

@@ -1,5 +1,7 @@
 #include "shared/wire/tracking.hpp"
 
+#include "shared/wire/json_read.hpp"
+
 namespace kb::wire::tracking {
 namespace {
 

@@ -14,8 +14,11 @@
 //    "ad_content", "keyword", "social_network", "click_path", "city", "ip", "ga_client_id", "ym_client_id",
 //    "tracker_client_id", "page_path", "browser", "country", "device_category", "mailbox"}
 // Members it does not know are left alone (trackers send more than this).
+#include <string>
+#include <string_view>
+#include "shared/domain/result.hpp"
 #include "shared/domain/tracking.hpp"
-#include "shared/wire/json_read.hpp"
+#include "shared/wire/json_type.hpp"
 
 namespace kb::wire::tracking {
 

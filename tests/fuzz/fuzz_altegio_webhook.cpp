@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string_view>
 #include "shared/wire/altegio.hpp"
+#include "shared/wire/json_read.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view body(reinterpret_cast<const char*>(data), size);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 #include "shared/domain/telephony.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/telephony.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

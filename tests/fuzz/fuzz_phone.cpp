@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include "shared/domain/phone.hpp"
+#include "shared/wire/json_read.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <algorithm>
 #include "fixture.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
 
 using namespace kb;

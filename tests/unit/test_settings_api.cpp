@@ -2,6 +2,7 @@
 // message is refused with the path of what is wrong.
 #include <doctest/doctest.h>
 
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/settings_api.hpp"
 
 using namespace kb;

@@ -1,6 +1,7 @@
 // The settings page's behaviour without a browser: what each action asks the relay and how replies land,
 // above all that a refused or conflicting save never loses what the admin typed.
 #include <doctest/doctest.h>
+#include "shared/wire/json_read.hpp"
 #include "widget/state/settings_state.hpp"
 
 using namespace kb;

@@ -3,6 +3,7 @@
 // Altegio's commands.
 #include <doctest/doctest.h>
 #include "shared/domain/telephony.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/telephony.hpp"
 #include "shared/wire/telephony_api.hpp"
 

@@ -1,6 +1,7 @@
 // Lead tracking's rules and formats: what a tracker's post may hold, what each post calls for (create, search,
 // update, ignore, expire), when a pending search looks again, first touch wins, and which deal fields get what.
 #include <doctest/doctest.h>
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/tracking.hpp"
 
 using namespace kb;

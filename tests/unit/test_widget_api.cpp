@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 #include "fixture.hpp"
+#include "shared/wire/json_read.hpp"
 #include "shared/wire/widget_api.hpp"
 
 using namespace kb;

@@ -1,6 +1,7 @@
 // The booking window's behaviour without a browser: what each choice asks the relay, and how replies land.
 #include <doctest/doctest.h>
 #include "shared/domain/settings.hpp"
+#include "shared/wire/json_read.hpp"
 #include "widget/state/app_state.hpp"
 
 using namespace kb;

@@ -4,6 +4,7 @@
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/status_sync.hpp"
 #include "shared/domain/text.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::widget {
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include "shared/domain/calendar.hpp"
+#include "shared/wire/json_read.hpp"
 
 namespace kb::widget {
 
