@@ -19,8 +19,8 @@ std::string env(const char* name, const std::string& fallback = {}) {
     return value && *value ? std::string(value) : fallback;
 }
 
-int64_t system_clock_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+int64_t system_clock_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string origin_of(const std::string& url) {
@@ -83,6 +83,27 @@ Result<RelayConfig> relay_config_from_environment() {
     c.altegio_requests_per_second = number("KB_ALTEGIO_REQUESTS_PER_SECOND", c.altegio_requests_per_second);
     c.workers.threads = static_cast<int>(number("KB_WORKER_THREADS", c.workers.threads));
     c.network.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(number("KB_HTTP_TIMEOUT_MS", 15000)));
+    // Tests only (the fault-injection crash test): shorter pauses before an event is tried again, e.g. "50,100,200".
+    // A production relay never sets it; an unreadable list keeps the defaults.
+    std::vector<int64_t> delays;
+    for (const auto& part : http::split_commas(env("KB_TEST_RETRY_DELAYS_MS"))) {
+        char* end = nullptr;
+        long long value = std::strtoll(part.c_str(), &end, 10);
+        if (*end || value <= 0) {
+            delays.clear();
+            break;
+        }
+        delays.push_back(value);
+    }
+    if (!delays.empty()) c.workers.retry_delays_ms = delays;
+    // Tests only (the browser suites): the relay's clock runs this many seconds from the system's, the sandbox's by
+    // the same, so a test holds the whole stack at a chosen day and hour. A production relay never sets it.
+    if (std::string offset = env("KB_TEST_CLOCK_OFFSET_SECONDS"); !offset.empty()) {
+        char* end = nullptr;
+        long long value = std::strtoll(offset.c_str(), &end, 10);
+        if (*end) return fail(Errc::not_configured, "ui.error.internal", "KB_TEST_CLOCK_OFFSET_SECONDS must be a whole number of seconds");
+        c.clock_offset_seconds = value;
+    }
     std::string missing;
     for (auto [name, value] : {std::pair{"KB_MASTER_KEY or KB_MASTER_KEY_FILE", &c.master_key_hex},
                                {"KB_KOMMO_CLIENT_ID", &c.kommo.client_id},
@@ -101,9 +122,11 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
 
     std::unique_ptr<RelayApp> app(new RelayApp());
     app->m_config = config;
-    app->m_clock = clock ? clock : Clock(system_clock_seconds);
+    int64_t offset_ms = config.clock_offset_seconds * 1000;
+    auto now_ms = [offset_ms] { return system_clock_ms() + offset_ms; };
+    app->m_clock = clock ? clock : Clock([now_ms] { return now_ms() / 1000; });
     app->m_store = std::move(*store);
-    app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store, &app->m_metrics);
+    app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store, &app->m_metrics, now_ms);
     // Altegio counts per IP: relays sharing a store are taken to share one address too.
     app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second,
                                                                     app->m_store->shared() ? app->m_store.get() : nullptr, "altegio");
@@ -113,9 +136,6 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
         services::InstallationConfig{config.kommo_api_base_override, config.public_url, config.kommo.client_id, config.kommo.client_secret},
         app->m_clock);
-    auto now_ms = [] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    };
     RelayApp* self = app.get();
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
                                                                 [self] { self->wake_workers(); });

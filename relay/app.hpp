@@ -38,6 +38,7 @@ struct RelayConfig {
     std::vector<std::string> extra_origins;     // origins besides *.kommo.com / *.amocrm.* allowed by CORS
     sync::WorkerOptions workers;                // threads 0: no background sync (tests that drive the inbox by hand)
     http::NetworkOptions network;               // timeouts of the calls to Kommo and Altegio
+    int64_t clock_offset_seconds = 0;           // tests only: the relay's clock runs this far from the system's
 };
 
 // Reads the configuration from KB_* environment variables (see README); an error names what is missing.

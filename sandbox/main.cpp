@@ -42,7 +42,16 @@ int main(int argc, char** argv) {
     cli.add_option("--client-secret", config.kommo_client_secret, "Kommo integration secret (signs disposable tokens)");
     cli.add_option("--kommo-rps", config.kommo_requests_per_second, "Kommo's limit of calls per second (7, as documented)");
     cli.add_option("--altegio-rps", config.altegio_requests_per_second, "Altegio's limit of calls per second per IP (5)");
+    int64_t clock_offset_seconds = 0;
+    cli.add_option("--clock-offset-seconds", clock_offset_seconds,
+                   "run the simulated world's clock this far ahead of the system clock (negative: behind), as the relay's\n"
+                   "KB_TEST_CLOCK_OFFSET_SECONDS does: tests hold the whole stack at a chosen day and hour");
     CLI11_PARSE(cli, argc, argv);
+    if (clock_offset_seconds != 0)
+        config.clock = [clock_offset_seconds] {
+            return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+                   clock_offset_seconds;
+        };
 
     auto transport = kb::http::make_network_transport({std::chrono::milliseconds(2000), std::chrono::milliseconds(10000)});
     config.relay_url = relay_url;

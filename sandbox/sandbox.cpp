@@ -194,7 +194,8 @@ Json Sandbox::snapshot() {
                 {"kommo", Json{{"leads", leads}, {"contacts", contacts}, {"companies", crm_companies}, {"lead_contacts", lead_contacts}, {"statuses", statuses}, {"lead_fields", s.lead_fields}, {"tasks", s.tasks},
                                {"notes", s.notes}, {"webhooks", s.webhooks}, {"refreshes", s.refreshes}, {"installs", s.installs}, {"installed", s.installed},
                                {"live_access_tokens", s.access_tokens.size()},
-                               {"calls_answered", kommo_count(s.admitted_by_target)}, {"rate_limited_answers", kommo_count(s.limited_by_target)}}},
+                               {"calls_answered", kommo_count(s.admitted_by_target)}, {"rate_limited_answers", kommo_count(s.limited_by_target)},
+                               {"last_call_at_ms", s.last_kommo_call_at_ms}}},
                 {"rate_limited_answers", s.rate_limited_answers}};
 }
 
@@ -241,6 +242,9 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
         }
         calls.push_back(now_ms);
         ++s.admitted_by_target[target];
+        if (target == "kommo")
+            s.last_kommo_call_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch()).count();
     }
     http::Response answer;
     {

@@ -4,6 +4,7 @@
 // contacts with Russian, Spanish and English names.
 #include "sandbox/state.hpp"
 
+#include <algorithm>
 #include "shared/domain/calendar.hpp"
 
 namespace kb::sandbox {
@@ -109,11 +110,13 @@ void seed(Sandbox::State& s, int64_t now) {
     for (int64_t company : {moscow, madrid})
         s.hooks[company] = Json{{"urls", Json::array()}, {"active", 0}, {"record", 1}, {"client", 1}, {"self_sending", 0}};
 
-    // [SECTION] Altegio: records already booked (tomorrow and the day after, branch time)
+    // [SECTION] Altegio: records already booked (from tomorrow on, branch time, on days the employee works)
     auto add_record = [&](int64_t company, int64_t staff_id, int64_t service_id, int days_ahead, int hour, int minute,
                           const char* client_name, const char* phone) {
         int32_t offset = s.company_offsets[company];
         int64_t local_day = (now + offset) / 86400 + days_ahead;
+        const auto& workdays = s.schedules.at(staff_id).weekdays;
+        while (std::find(workdays.begin(), workdays.end(), domain::weekday_from_days(local_day)) == workdays.end()) ++local_day;
         int64_t start = local_day * 86400 + hour * 3600 + minute * 60 - offset;
         Json service_json, staff_json;
         for (const auto& sv : s.services[company]) if (sv["id"] == service_id) service_json = sv;

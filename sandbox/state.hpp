@@ -76,6 +76,7 @@ struct Sandbox::State {
     std::map<std::string, std::deque<int64_t>> recent_calls;   // limiter key -> call times (ms)
     int64_t rate_limited_answers = 0;
     std::map<std::string, int64_t> admitted_by_target, limited_by_target;   // "kommo", "altegio": calls let through / 429
+    int64_t last_kommo_call_at_ms = 0;                    // wall clock (Unix ms) of the last Kommo call let through
     std::vector<Json> webhooks_sent;
     int64_t webhooks_in_flight = 0;                       // taken from the outbox, not answered yet
     std::thread changer;                                  // a change stream (control API), stopped with the sender

@@ -85,8 +85,11 @@ function startBalancer(port, targetPorts) {
 // relayLogs(n) name one of them.
 // setUp: 'connected' (installed and Altegio connected, as an admin would), 'installed' (Altegio left for the
 // settings page), or 'none' (a fresh account: the settings page offers Kommo's Install button).
+// clock: an instant ('2027-03-03T07:00:00Z') at which the sandbox and the relay start their clocks (both then run on
+// in step with the system's), so what a test sees does not depend on the day and hour it runs at; the seed data is
+// made at that instant too. now() is the stack's time, clockOffsetMs its distance from the system's.
 export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false,
-  relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected', relays = 1 } = {}) {
+  relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected', relays = 1, clock } = {}) {
   if (relays > 1 && !relayEnv.KB_DATABASE_URL) throw new Error('several relays share a PostgreSQL database: set relayEnv.KB_DATABASE_URL');
   const sandboxPort = await freePort();
   const relayPorts = [];
@@ -102,9 +105,12 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
   const work = mkdtempSync(join(tmpdir(), 'kommo-altegio-'));
   const infoFile = join(work, 'sandbox.json');
 
+  const clockOffsetSeconds = clock ? Math.round((Date.parse(clock) - Date.now()) / 1000) : 0;
+  if (Number.isNaN(clockOffsetSeconds)) throw new Error(`clock: not an instant: ${clock}`);
   const sandbox = launch('sandbox', join(buildDir, 'sandbox/sandbox'), [
     '--port', String(sandboxPort), '--relay-url', relayUrl, '--web-dir', join(root, 'web'), '--info-file', infoFile,
-    '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken, ...sandboxArgs,
+    '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken,
+    ...(clock ? ['--clock-offset-seconds', String(clockOffsetSeconds)] : []), ...sandboxArgs,
   ], {}, log);
   const relayEnvironment = {
     KB_DB_PATH: join(work, 'relay.db'),
@@ -118,6 +124,7 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     KB_ALTEGIO_APPLICATION_ID: 'sandbox-app-1',
     KB_ALTEGIO_MARKETPLACE_URL: `${sandboxUrl}/altegio/marketplace`,
     KB_EXTRA_ORIGINS: sandboxUrl,
+    ...(clock ? { KB_TEST_CLOCK_OFFSET_SECONDS: String(clockOffsetSeconds) } : {}),
     ...relayEnv,
   };
   const launchRelay = (n) => launch(relays > 1 ? `relay${n}` : 'relay', join(buildDir, 'relay/relay'),
@@ -168,6 +175,8 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     sandboxUrl, relayUrl, infoFile, stop, clientSecret: secrets.clientSecret, killRelay, startRelay,
     relayLogs: (n = 0) => relayProcesses[n].logs, databasePath: join(work, 'relay.db'),
     relayUrls: relayPorts.map((port) => `http://127.0.0.1:${port}`),
+    clockOffsetMs: clockOffsetSeconds * 1000,
+    now: () => new Date(Date.now() + clockOffsetSeconds * 1000),
     cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
     listUrl: (lang = 'en', pipeline = 7700001) => `${sandboxUrl}/leads/pipeline/${pipeline}?lang=${lang}`,
     settingsUrl: (lang = 'en', user = 9001) => `${sandboxUrl}/settings/widgets/kommo_altegio?lang=${lang}&user=${user}`,

@@ -6,6 +6,7 @@
 //   http::Response r = log.send({account_id, "altegio.book_times", RetryPolicy::safe()}, request);
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <optional>
 #include <mutex>
@@ -62,14 +63,15 @@ private:
 
 class CallLog {
 public:
-    CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics = nullptr)
-        : m_transport(transport), m_store(store), m_metrics(metrics) {}
+    // `now_ms` stamps the history's entries (Unix milliseconds); the system clock when empty.
+    CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics = nullptr, std::function<int64_t()> now_ms = {});
     http::Response send(const CallInfo& info, const http::OutgoingRequest& request, RateLimiter* limiter = nullptr);
 
 private:
     http::Transport& m_transport;
     store::Store& m_store;
     metrics::Metrics* m_metrics;   // counts calls and rate-limit waits for /metrics, when given
+    std::function<int64_t()> m_now_ms;
 };
 
 // Replaces the values of secret-looking JSON members (`"password": "…"`) and query parameters (`&code=…`, up to

@@ -6,15 +6,15 @@ import { after, before, test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../../tools/stack.mjs';
-import { click, control, controlIds, focusField, launchBrowser } from './browser.mjs';
+import { click, control, controlIds, focusField, heldAt, launchBrowser, patience } from './browser.mjs';
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
 mkdirSync(screenshots, { recursive: true });
 let stack, browser;
 
 before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
+  stack = await startStack({ clock: heldAt });
+  browser = await launchBrowser({ clockOffsetMs: stack.clockOffsetMs });
 });
 after(async () => {
   await browser?.close();
@@ -116,7 +116,7 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     await click(page, `edit_${record.id}`);
     await control(page, 'editing_title');
     await page.waitForFunction((own) => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('time_') && id !== own),
-                               `time_${time}`, { timeout: 15000, polling: 50 });
+                               `time_${time}`, { timeout: patience, polling: 50 });
     const later = (await controlIds(page)).filter((id) => id.startsWith('time_') && id > `time_${time}`).sort()[0];
     assert.ok(later, 'a later free time is offered');
     await click(page, later);
@@ -172,7 +172,7 @@ test('booking from the general schedule with an employee filter', async () => {
   await control(page, 'schedule_column_5001');
   // Escape closes the grid's window (the canvas has the keyboard since the click); the card's form is back.
   await page.keyboard.press('Escape');
-  await page.waitForFunction(() => !window.kbWidget.controls().schedule_title, null, { timeout: 15000, polling: 50 });
+  await page.waitForFunction(() => !window.kbWidget.controls().schedule_title, null, { timeout: patience, polling: 50 });
   assert.equal(await page.locator('.kb-altegio-modal').count(), 0, 'the window over the page is gone');
   await click(page, 'open_schedule_all');
   await control(page, 'schedule_column_5001');
@@ -194,7 +194,7 @@ test('booking from the general schedule with an employee filter', async () => {
   await page.waitForFunction(() => {
     const c = window.kbWidget.controls();
     return c.schedule_column_5003 && !c.schedule_column_5001 && Object.keys(c).some((id) => id.startsWith('free_5003_'));
-  }, null, { timeout: 15000, polling: 50 });
+  }, null, { timeout: patience, polling: 50 });
   await page.screenshot({ path: join(screenshots, 'schedule-ru-filtered.png') });
   const slot = (await controlIds(page)).filter((id) => id.startsWith('free_5003_')).sort()[1];
   const hhmm = slot.slice('free_5003_'.length);
@@ -229,7 +229,7 @@ test('booking a seat in a group event', async () => {
   await click(page, 'mode_group');
   await click(page, 'events_next_day');   // tomorrow's class has not started yet in Madrid
   await page.waitForFunction(() => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('event_')), null,
-                             { timeout: 15000, polling: 50 });
+                             { timeout: patience, polling: 50 });
   const event = (await controlIds(page)).find((id) => id.startsWith('event_'));
   await click(page, event);
   await focusField(page, 'comment');
@@ -275,13 +275,13 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     const handle = await page.waitForFunction((ok) => {
       const rows = Object.keys(window.kbWidget.controls()).filter((id) => id.startsWith('log_row_'));
       return rows.length && rows.every((id) => ok.includes(id)) ? rows : null;
-    }, allowed, { polling: 50, timeout: 15000 });
+    }, allowed, { polling: 50, timeout: patience });
     const shown = await handle.jsonValue();
     assert.ok(shown.includes(`log_row_${record.id}`));
     assert.ok(shown.length < before.length, 'the search left other rows out');
 
     await click(page, `go_to_lead_${record.id}`);
-    await page.waitForURL((url) => url.searchParams.get('lead') === String(lead), { timeout: 10000 });
+    await page.waitForURL((url) => url.searchParams.get('lead') === String(lead), { timeout: patience });
     await control(page, 'tab_records');   // the lead's own card, with the widget
     assert.deepEqual(errors, []);
     await page.close();
@@ -323,7 +323,7 @@ test('editing a record from the account\'s log over the leads list', async () =>
   const record = (await stack.state()).altegio.records.find((r) => r.client && r.client.name === 'Sofía Martín');
   assert.ok(record, 'the seeded Madrid record');
   await control(page, `log_actions_${record.id}`);
-  await page.waitForFunction(() => !('loading' in window.kbWidget.controls()), null, { timeout: 15000, polling: 50 });
+  await page.waitForFunction(() => !('loading' in window.kbWidget.controls()), null, { timeout: patience, polling: 50 });
   await click(page, `log_actions_${record.id}`);
   await click(page, `log_edit_${record.id}`);
   await control(page, 'editing_title');
@@ -336,7 +336,7 @@ test('editing a record from the account\'s log over the leads list', async () =>
   await control(page, 'editing_title');
   const own = `time_${record.datetime.slice(11, 16)}`;
   await page.waitForFunction((mine) => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('time_') && id !== mine),
-                             own, { timeout: 15000, polling: 50 });
+                             own, { timeout: patience, polling: 50 });
   const other = (await controlIds(page)).filter((id) => id.startsWith('time_') && id !== own).sort()[0];
   await click(page, other);
   await focusField(page, 'comment');
@@ -354,11 +354,11 @@ test('editing a record from the account\'s log over the leads list', async () =>
 
 // Over the leads list: a record made by Altegio staff today is cancelled from its row, after the question.
 test('cancelling a record from the account\'s log over the leads list', async () => {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = stack.now().toISOString().slice(0, 10);
   const record = await stack.staffCreates(`${today}T21:30:00+03:00`, 'Олег Отменов', '+79035550303');
   const { page, errors } = await openAccountLog('ru');
   await control(page, `log_actions_${record.id}`);
-  await page.waitForFunction(() => !('loading' in window.kbWidget.controls()), null, { timeout: 15000, polling: 50 });
+  await page.waitForFunction(() => !('loading' in window.kbWidget.controls()), null, { timeout: patience, polling: 50 });
   await click(page, `log_actions_${record.id}`);
   await click(page, `log_cancel_${record.id}`);
   await control(page, `cancel_yes_${record.id}`);
@@ -367,7 +367,7 @@ test('cancelling a record from the account\'s log over the leads list', async ()
   assert.equal((await stack.state()).altegio.records.find((r) => r.id === record.id).deleted, false, 'nothing happens before "yes"');
   await click(page, `cancel_yes_${record.id}`);
   // Altegio has the record deleted; the row stays, marked cancelled, without actions.
-  const deadline = Date.now() + 15000;
+  const deadline = Date.now() + patience;
   while (!(await stack.state()).altegio.records.find((r) => r.id === record.id).deleted) {
     assert.ok(Date.now() < deadline, 'the record is deleted in Altegio');
     await new Promise((r) => setTimeout(r, 50));
@@ -375,7 +375,7 @@ test('cancelling a record from the account\'s log over the leads list', async ()
   await page.waitForFunction((id) => {
     const controls = window.kbWidget.controls();
     return controls[`log_row_${id}`] && !controls[`log_actions_${id}`] && !controls.loading;
-  }, record.id, { timeout: 15000, polling: 50 });
+  }, record.id, { timeout: patience, polling: 50 });
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(screenshots, 'list-ru-cancelled.png') });
   assert.deepEqual(errors, []);
@@ -396,7 +396,7 @@ test('keyboard and clipboard: copy and paste with the system clipboard, Tab betw
   const isActive = (id) => page.waitForFunction((wanted) => {
     const rect = window.kbWidget.controls()[wanted];
     return rect && rect.active;
-  }, id, { timeout: 15000, polling: 30 });
+  }, id, { timeout: patience, polling: 30 });
   // Copy: the whole name, selected with Ctrl+A, lands on the system clipboard.
   await focusField(page, 'client_name');
   await page.keyboard.press('Control+A');
@@ -437,7 +437,7 @@ async function freeTimes(page) {
   const handle = await page.waitForFunction(() => {
     const ids = Object.keys(window.kbWidget.controls()).filter((id) => id.startsWith('time_'));
     return ids.length ? ids : null;
-  }, null, { polling: 50, timeout: 15000 });
+  }, null, { polling: 50, timeout: patience });
   return (await handle.jsonValue()).sort();
 }
 
@@ -451,7 +451,7 @@ async function firstBookableDay(staff, service) {
 }
 
 test('sharp on a HiDPI screen, and an idle widget draws no frames', async () => {
-  const hidpi = await launchBrowser({ deviceScaleFactor: 2 });
+  const hidpi = await launchBrowser({ deviceScaleFactor: 2, clockOffsetMs: stack.clockOffsetMs });
   try {
     const page = await hidpi.context.newPage();
     await page.goto(stack.cardUrl(21001, 'es'));
@@ -530,7 +530,7 @@ test('the records window hidden at a chosen stage, and the log only in the chose
     // The leads list: the log's button in the first pipeline, none in the second.
     const list = await browser.context.newPage();
     await list.goto(stack.listUrl('es', 7700001));
-    await list.waitForSelector('.kb-altegio-list-button', { timeout: 15000 });
+    await list.waitForSelector('.kb-altegio-list-button', { timeout: patience });
     await list.goto(stack.listUrl('es', 7700002));
     await list.waitForLoadState('networkidle');
     await list.waitForTimeout(500);

@@ -2,10 +2,26 @@
 // machine needs, and helpers to drive the widget's canvas as a person would.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export async function launchBrowser({ deviceScaleFactor = 1 } = {}) {
+// The instant the browser suites hold the stack at (startStack's `clock`, then launchBrowser's `clockOffsetMs`): a
+// Wednesday, 10:00 in Moscow and 08:00 in Madrid, when every employee of the seed works that day or the next and the
+// day's free times are still ahead. Whatever the real day and hour, the tests see the same week.
+export const heldAt = '2027-03-03T07:00:00Z';
+
+// How long a test waits for the widget to show what it expects: generous, for a 2-core machine that is busy with
+// other tests at the same time (tools/test.sh runs a CPU-bound test beside the browsers). A wait that succeeds
+// returns as soon as it does, so this costs time only when a test fails.
+export const patience = 60000;
+const failedShots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
+
+// `clockOffsetMs`: how far the stack's clock runs from the system's (startStack's clockOffsetMs); the pages' Date then
+// runs as far ahead, so the widget's "today" is the day the sandbox and the relay are held at. Only Date moves:
+// timers, animation frames and performance.now stay the browser's own. (Playwright's clock.setFixedTime also froze
+// Date, but the widget then lost about one click in five.)
+export async function launchBrowser({ deviceScaleFactor = 1, clockOffsetMs = 0 } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kb-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -15,13 +31,36 @@ export async function launchBrowser({ deviceScaleFactor = 1 } = {}) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  if (clockOffsetMs) {
+    await context.addInitScript((offset) => {
+      const SystemDate = Date;
+      class StackDate extends SystemDate {
+        constructor(...args) { if (args.length) super(...args); else super(SystemDate.now() + offset); }
+        static now() { return SystemDate.now() + offset; }
+      }
+      globalThis.Date = StackDate;
+    }, clockOffsetMs);
+  }
   const close = async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); };
   return { context, close };
 }
 
 // Waits until the widget reports a control with this id at the same place in two frames drawn one after the
 // other (a popup's items move once ImGui has measured it), and returns its rectangle in page coordinates.
-export async function control(page, id, timeoutMs = 15000) {
+// When it never comes, the page as it was is kept in build/screenshots/failed-<id>.png and the error lists the
+// controls the widget showed instead.
+export async function control(page, id, timeoutMs = patience) {
+  try {
+    return await settledControl(page, id, timeoutMs);
+  } catch (error) {
+    const shown = await controlIds(page).catch(() => []);
+    await page.screenshot({ path: join(failedShots, `failed-${id.replace(/[^\w.-]/g, '_')}.png`) }).catch(() => {});
+    error.message += `\nwaiting for ${id}; the widget showed: ${shown.join(' ')}`;
+    throw error;
+  }
+}
+
+async function settledControl(page, id, timeoutMs) {
   const handle = await page.waitForFunction((wanted) => {
     const hooks = window.kbWidget;
     if (!hooks) return null;
@@ -65,7 +104,7 @@ export async function focusField(page, id) {
   await page.waitForFunction((wanted) => {
     const rect = window.kbWidget && window.kbWidget.controls()[wanted];
     return rect && rect.active;
-  }, id, { timeout: 15000, polling: 30 });
+  }, id, { timeout: patience, polling: 30 });
 }
 
 export async function controlIds(page) {

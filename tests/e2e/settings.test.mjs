@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../../tools/stack.mjs';
-import { click, control, controlIds, focusField, launchBrowser } from './browser.mjs';
+import { click, control, controlIds, focusField, heldAt, launchBrowser, patience } from './browser.mjs';
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
 mkdirSync(screenshots, { recursive: true });
@@ -16,8 +16,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let stack, browser;
 
 before(async () => {
-  stack = await startStack({ setUp: 'none' });
-  browser = await launchBrowser();
+  stack = await startStack({ setUp: 'none', clock: heldAt });
+  browser = await launchBrowser({ clockOffsetMs: stack.clockOffsetMs });
 });
 after(async () => {
   await browser?.close();
@@ -29,7 +29,7 @@ async function typeInto(page, id, text) {
   await page.keyboard.type(text);
 }
 
-async function waitUntil(what, check, timeoutMs = 20000) {
+async function waitUntil(what, check, timeoutMs = patience) {
   const started = Date.now();
   for (;;) {
     const value = await check();
@@ -48,7 +48,7 @@ async function relayGet(path) {
 }
 
 async function gone(page, id) {
-  await page.waitForFunction((wanted) => window.kbWidget && !window.kbWidget.controls()[wanted], id, { timeout: 15000, polling: 50 });
+  await page.waitForFunction((wanted) => window.kbWidget && !window.kbWidget.controls()[wanted], id, { timeout: patience, polling: 50 });
 }
 
 test('a new account is set up from the settings page and its first record moves by the status scheme', { timeout: 240000 }, async () => {
@@ -123,7 +123,7 @@ test('a new account is set up from the settings page and its first record moves 
   await page.close();
 });
 
-test('the Telephony section connects a chain, and a call from its PBX pops up in Altegio and lands on the client\'s lead', { timeout: 120000 }, async () => {
+test('the Telephony section connects a chain, and a call from its PBX pops up in Altegio and lands on the client\'s lead', { timeout: 240000 }, async () => {
   const page = await browser.context.newPage();
   await page.goto(stack.settingsUrl('es'));
   await control(page, 'branch_status_400001', 30000);
@@ -171,7 +171,7 @@ test('the Telephony section connects a chain, and a call from its PBX pops up in
   await page.close();
 });
 
-test('the Lead tracking section is switched on, a parameter gets a new deal field on save, and a tracked lead becomes a tagged deal', { timeout: 120000 }, async () => {
+test('the Lead tracking section is switched on, a parameter gets a new deal field on save, and a tracked lead becomes a tagged deal', { timeout: 240000 }, async () => {
   const page = await browser.context.newPage();
   await page.goto(stack.settingsUrl('ru'));
   await control(page, 'branch_status_400001', 30000);
@@ -223,12 +223,12 @@ test('a failed request is found in the history, its payloads opened, and repeate
   const repeat = (await controlIds(page)).find((id) => /^history_repeat_\d+$/.test(id));
   assert.ok(repeat, 'the failed event offers Repeat request');
   await click(page, repeat);
-  await control(page, `history_status_event_${repeat.slice('history_repeat_'.length)}_done`, 20000);
+  await control(page, `history_status_event_${repeat.slice('history_repeat_'.length)}_done`);
   assert.equal(await hasLead(), true);
   await page.close();
 });
 
-test('a refused save marks every problem beside its field and changes nothing', { timeout: 120000 }, async () => {
+test('a refused save marks every problem beside its field and changes nothing', { timeout: 240000 }, async () => {
   const page = await browser.context.newPage();
   const before = await relayGet('/api/v1/settings');
   await page.goto(stack.settingsUrl('ru'));
