@@ -2,7 +2,7 @@
 // sorted rows on every frame it draws. This prints the time of visible_log_rows for 10,000 rows (the most one
 // answer carries) by sort column and with a client search, against a baseline measured in the same run:
 // walking the same rows once (what any filter costs at least). A frame at 60 Hz has 16.7 ms.
-// usage: build/bench/bench/log_bench   (preset "bench": optimised, no sanitizers)
+// usage: build/release/bench/log_bench   (preset "release": optimised, no sanitizers)
 //   as WebAssembly, as the widget runs it (after the wasm build):
 //   NODE_PATH=/usr/share/nodejs em++ -O2 -std=c++20 -I. -isystem build/wasm/wasm-include -DJSON_NOEXCEPTION bench/log_bench.cpp \
 //     build/wasm/widget/state/libkb_widget_state.a build/wasm/shared/libkb_wire.a build/wasm/shared/libkb_domain.a \

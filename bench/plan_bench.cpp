@@ -1,7 +1,7 @@
 // How long deciding a plan for one changed record takes, and how it grows with the number of candidate
 // leads the duplicate search weighs (1, 10, 100, 1000): decode the webhook, find the duplicate, plan the
 // stage, map the fields. The baseline, measured in the same run, is decoding the webhook alone.
-// usage: build/bench/bench/plan_bench   (preset "bench": optimised, no sanitizers)
+// usage: build/release/bench/plan_bench   (preset "release": optimised, no sanitizers)
 #include <benchmark/benchmark.h>
 #include <cstdio>
 #include <map>

@@ -11,9 +11,9 @@
 //   5. when to switch to PostgreSQL: intake (16 senders) and webhook -> lead latency for one relay on SQLite,
 //      one on PostgreSQL and two on PostgreSQL (webhooks round-robin over both), in one run. Needs the server
 //      tools/with_postgres.sh starts; without it the section says so and is skipped.
-// usage: build/bench/bench/sync_bench [--events N] [--latency-events N] [--burst N] [--sections 12345]
-//        (preset "bench": optimised, no sanitizers; the burst of 1,000 takes about 8 minutes at 6 calls a second)
-//        bash tools/with_postgres.sh build/bench/bench/sync_bench --sections 5
+// usage: build/release/bench/sync_bench [--events N] [--latency-events N] [--burst N] [--sections 12345]
+//        (preset "release": optimised, no sanitizers; the burst of 1,000 takes about 8 minutes at 6 calls a second)
+//        bash tools/with_postgres.sh build/release/bench/sync_bench --sections 5
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>
 #include <algorithm>
