@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include "relay/hooks/intake.hpp"
+#include "relay/http/kommo_host.hpp"
 #include "relay/marketplace/activation.hpp"
 #include "relay/store/postgres/pg_store.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
@@ -45,11 +45,6 @@ Result<std::unique_ptr<store::Store>> open_store(const RelayConfig& config, cons
 
 }  // namespace
 
-bool is_kommo_origin(const std::string& origin) {
-    static const std::regex pattern(R"(^https://[a-z0-9-]+\.(kommo\.com|amocrm\.ru|amocrm\.com)$)");
-    return std::regex_match(origin, pattern);
-}
-
 Result<RelayConfig> relay_config_from_environment() {
     RelayConfig c;
     c.database_path = env("KB_DB_PATH", "relay.db");
@@ -83,6 +78,7 @@ Result<RelayConfig> relay_config_from_environment() {
     c.altegio_requests_per_second = number("KB_ALTEGIO_REQUESTS_PER_SECOND", c.altegio_requests_per_second);
     c.workers.threads = static_cast<int>(number("KB_WORKER_THREADS", c.workers.threads));
     c.network.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(number("KB_HTTP_TIMEOUT_MS", 15000)));
+    c.body_deadline_seconds = static_cast<int>(number("KB_BODY_DEADLINE_SECONDS", c.body_deadline_seconds));
     // Tests only (the fault-injection crash test): shorter pauses before an event is tried again, e.g. "50,100,200".
     // A production relay never sets it; an unreadable list keeps the defaults.
     std::vector<int64_t> delays;
@@ -163,8 +159,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                               }});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
     api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
-                              api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri)},
-                              app->m_clock, app->m_replay_guard, [self] { self->wake_workers(); }, app->m_metrics};
+                              api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri), config.kommo.client_id},
+                              app->m_clock, [self] { self->wake_workers(); }, app->m_metrics};
     api::add_routes(app->m_router, route_deps);
     telephony::add_telephony_routes(app->m_router, route_deps, *app->m_telephony_admin);
     return app;
@@ -225,10 +221,12 @@ RelayApp::~RelayApp() {
 
 http::ServerOptions RelayApp::server_options() const {
     http::ServerOptions options;
+    options.body_deadline_seconds = m_config.body_deadline_seconds;
+    options.file_endings = {".js", ".wasm"};   // /widget/ serves the widget's own files only
     options.cors_origin_for = [extra = m_config.extra_origins](const http::Request& request) {
         std::string origin = request.header("origin");
         if (origin.empty()) return std::string();
-        if (is_kommo_origin(origin)) return origin;
+        if (http::is_kommo_origin(origin)) return origin;
         for (const auto& allowed : extra)
             if (origin == allowed) return origin;
         return std::string();

@@ -38,6 +38,7 @@ struct RelayConfig {
     std::vector<std::string> extra_origins;     // origins besides *.kommo.com / *.amocrm.* allowed by CORS
     sync::WorkerOptions workers;                // threads 0: no background sync (tests that drive the inbox by hand)
     http::NetworkOptions network;               // timeouts of the calls to Kommo and Altegio
+    int body_deadline_seconds = 20;             // a request body still arriving after this is refused (408)
     int64_t clock_offset_seconds = 0;           // tests only: the relay's clock runs this far from the system's
 };
 
@@ -91,11 +92,7 @@ private:
     std::unique_ptr<telephony::TelephonyAdmin> m_telephony_admin;
     std::unique_ptr<telephony::CallFlow> m_calls;
     std::unique_ptr<tracking::TrackingFlow> m_tracking;
-    api::ReplayGuard m_replay_guard;
     http::Router m_router;
 };
-
-// True for https://<name>.kommo.com, https://<name>.amocrm.ru and https://<name>.amocrm.com.
-bool is_kommo_origin(const std::string& origin);
 
 }  // namespace kb

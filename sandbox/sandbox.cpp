@@ -313,18 +313,20 @@ void Sandbox::add_control_routes() {
         return http::json_response(200, R"({"ok":true})");
     });
 
-    // Acts as Kommo when an admin installs the widget: a code, then a GET to the relay's redirect URI.
-    m_router.add("POST", "/__sandbox/kommo/install", [this](const Request&) {
+    // Acts as Kommo when an admin installs the widget: a code, then a GET to the relay's redirect URI with the
+    // account's host as `referer` (?referer= sends another one, as a forged link would).
+    m_router.add("POST", "/__sandbox/kommo/install", [this](const Request& request) {
         std::string code = random_hex(20);
+        std::string referer = request.query_value("referer");
         {
             std::lock_guard lock(m_state->mutex);
             m_state->auth_codes[code] = now() + 20 * 60;
+            if (referer.empty()) referer = m_state->account.value("subdomain", std::string("sandbox")) + ".kommo.com";
         }
         if (!m_config.outbound || m_config.kommo_redirect_uri.empty())
             return http::json_response(409, R"({"error":"no relay redirect URI configured"})");
-        std::string host = m_public_url.substr(m_public_url.find("://") + 3);
         auto answer = m_config.outbound->send({"GET", m_config.kommo_redirect_uri + "?code=" + code + "&state=sandbox&referer=" +
-                                                           http::url_encode(host) + "&platform=2&client_id=" + m_config.kommo_client_id +
+                                                           http::url_encode(referer) + "&platform=2&client_id=" + m_config.kommo_client_id +
                                                            "&from_widget=1", {}, ""});
         return http::json_response(answer.status == 200 ? 200 : 502,
                                    Json{{"relay_status", answer.status}, {"relay_body", answer.body.substr(0, 500)}}.dump());

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 #include "relay/api/error_status.hpp"
+#include "relay/crypto/hmac.hpp"
 #include "relay/crypto/jwt.hpp"
+#include "relay/crypto/secret_box.hpp"
 #include "shared/wire/json_read.hpp"
 
 namespace kb::api {
@@ -10,20 +12,33 @@ namespace kb::api {
 using http::Request;
 using http::Response;
 
+// What a caller reads never holds the relay's own failure text (a database's message, a file path): a local
+// failure answers its message key and a reference that finds the full text in the relay's log.
 Response error_response(const Error& error) {
-    if (error.code == Errc::internal || error.code == Errc::upstream_unavailable) spdlog::error("{}: {}", errc_name(error.code), error.detail);
-    return http::json_response(http_status_for(error.code), wire::api::encode(wire::api::to_api_error(error)).dump());
+    wire::api::ApiError shown = wire::api::to_api_error(error);
+    if (error.code == Errc::internal || error.code == Errc::upstream_unavailable) {
+        std::string reference = crypto::random_token(6);
+        spdlog::error("{} (reference {}): {}", errc_name(error.code), reference, error.detail);
+        if (error.code == Errc::internal) shown.detail = "reference " + reference;
+    }
+    return http::json_response(http_status_for(error.code), wire::api::encode(shown).dump());
 }
 
 Result<services::Caller> authenticate(const Request& request, const RouteDeps& deps) {
-    crypto::TokenExpectations expect{deps.auth.client_secret, deps.auth.audience, deps.clock(), 60};
-    auto token = crypto::verify_disposable_token(request.header("x-auth-token"), expect);
+    crypto::TokenExpectations expect{deps.auth.client_secret, deps.auth.audience, deps.clock(), 60, deps.auth.client_id};
+    std::string text = request.header("x-auth-token");
+    auto token = crypto::verify_disposable_token(text, expect);
     if (!token) return tl::unexpected(token.error());
-    if (!deps.replay_guard.first_use(token->jti, token->expires_at, expect.now))
-        return fail(Errc::unauthorized, "ui.error.unauthorized", "disposable token used twice");
+    // Single use across every relay on the database: by its id, or (a token without one) by its own digest.
+    std::string once = token->jti.empty() ? "digest:" + crypto::digest_hex(text) : "jti:" + token->jti;
+    auto first = deps.store.first_use(once, token->expires_at + expect.leeway_seconds, expect.now);
+    if (!first) return tl::unexpected(first.error());
+    if (!*first) return fail(Errc::unauthorized, "ui.error.unauthorized", "disposable token used twice");
     auto installation = deps.store.find_installation(token->account_id);
     if (!installation) return tl::unexpected(installation.error());
     if (!*installation) return fail(Errc::unauthorized, "ui.error.not_installed", "the account has not installed the integration");
+    if (!crypto::token_names_account(*token, (*installation)->subdomain))
+        return fail(Errc::unauthorized, "ui.error.unauthorized", "disposable token: iss or subdomain of another account");
     return services::Caller{token->account_id, token->user_id, token->is_admin};
 }
 

@@ -4,6 +4,8 @@
 #include "relay/api/error_status.hpp"
 #include "relay/api/handlers.hpp"
 #include "relay/crypto/jwt.hpp"
+#include "relay/http/html_page.hpp"
+#include "relay/i18n/kommo_texts.hpp"
 #include "shared/wire/json_read.hpp"
 
 namespace kb::api {
@@ -11,13 +13,6 @@ namespace kb::api {
 using http::Request;
 using http::Response;
 using wire::Json;
-
-bool ReplayGuard::first_use(const std::string& jti, int64_t expires_at, int64_t now) {
-    if (jti.empty()) return true;   // tokens without an id cannot be tracked; signature and exp still hold
-    std::lock_guard lock(m_mutex);
-    std::erase_if(m_seen, [&](const auto& entry) { return entry.second < now - 120; });
-    return m_seen.emplace(jti, expires_at).second;
-}
 
 namespace {
 
@@ -62,10 +57,6 @@ Result<int64_t> base_revision_of(const Request& request) {
     return wire::read_int(*body, "base_revision", "body");
 }
 
-std::string html_page(const std::string& title, const std::string& text) {
-    return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>" + title +
-           "</h1><p>" + text + "</p></body></html>";
-}
 
 }  // namespace
 
@@ -78,16 +69,23 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return http::text_response(200, deps.metrics.render(*counts, deps.clock() * 1000), "text/plain; version=0.0.4");
     });
 
+    // Kommo's redirect after an administrator installs the widget: a page in the administrator's language.
     router.add("GET", "/oauth/kommo", [deps](const Request& request) {
+        std::string language = http::page_language(request);
+        auto text = [&language](const std::string& key, std::map<std::string, std::string> params = {}) {
+            return http::escape_html(i18n::render(domain::Message{key, std::move(params)}, language));
+        };
+        std::string title = i18n::render(domain::Message{"install.page.title", {}}, language);
         auto outcome = deps.installation.complete_oauth(request.query_value("code"), request.query_value("referer"));
         if (!outcome) {
-            spdlog::error("install failed: {}", outcome.error().detail);
-            return http::text_response(http_status_for(outcome.error().code),
-                                       html_page("Installation failed", "The integration could not be installed. Please try again."),
-                                       "text/html; charset=utf-8");
+            spdlog::warn("install refused: {}", outcome.error().detail);
+            return http::html_page(http_status_for(outcome.error().code), language, title,
+                                   {http::html_paragraph(text("install.page.failed"), true),
+                                    http::html_paragraph(text(outcome.error().message_key), true)});
         }
-        return http::text_response(200, html_page("Installed", "The Altegio integration is connected to " + outcome->subdomain + "."),
-                                   "text/html; charset=utf-8");
+        return http::html_page(200, language, title,
+                               {http::html_paragraph(text("install.page.installed", {{"account", outcome->subdomain}})),
+                                http::html_paragraph(text("install.page.next"))});
     });
 
     router.add("GET", "/oauth/kommo/revoked", [deps](const Request& request) {

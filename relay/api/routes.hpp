@@ -12,8 +12,6 @@
 //   GET  /api/v1/leads/{id}/records, POST /api/v1/branches/{id}/records/{record}/status, GET /api/v1/leads/{id}/client
 // Every /api/v1 call must carry a valid, unused Kommo disposable token in X-Auth-Token.
 #include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 #include "relay/http/router.hpp"
 #include "relay/metrics/metrics.hpp"
@@ -28,16 +26,7 @@ namespace kb::api {
 struct AuthConfig {
     std::string client_secret;   // the integration's secret: disposable tokens are signed with it
     std::string audience;        // scheme://host of the redirect URI
-};
-
-// Remembers token ids until they expire, so a captured token cannot be replayed.
-class ReplayGuard {
-public:
-    bool first_use(const std::string& jti, int64_t expires_at, int64_t now);
-
-private:
-    std::mutex m_mutex;
-    std::map<std::string, int64_t> m_seen;
+    std::string client_id;       // the integration's client id: the client_uuid of every disposable token
 };
 
 struct RouteDeps {
@@ -49,7 +38,6 @@ struct RouteDeps {
     store::Store& store;
     AuthConfig auth;
     std::function<int64_t()> clock;
-    ReplayGuard& replay_guard;
     std::function<void()> wake_workers;   // after an admin repeats a failed event
     const metrics::Metrics& metrics;
 };

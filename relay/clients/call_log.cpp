@@ -116,8 +116,9 @@ size_t masked_member(std::string_view text, size_t at, std::string& out) {
         ++i;
         while (i < text.size() && is_space(text[i])) ++i;
         if (i >= text.size() || text[i] != '"') return 0;   // a number or null is not a secret's text
-        size_t close = text.find('"', i + 1);
-        if (close == std::string_view::npos) return 0;
+        size_t close = i + 1;   // the closing quote, past escaped ones (\" inside a secret is part of it)
+        while (close < text.size() && text[close] != '"') close += text[close] == '\\' ? 2 : 1;
+        if (close >= text.size()) return 0;
         out.append("\"").append(name).append("\":\"***\"");
         return close + 1;
     }
@@ -137,6 +138,49 @@ size_t masked_parameter(std::string_view text, size_t at, std::string& out) {
     return 0;
 }
 
+bool is_base64url(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
+
+// At `at` ("eyJ", a base64url JSON header, not inside a longer word): a JWT, three base64url parts joined by
+// dots. Writes "***" and returns where it ends, or 0.
+size_t masked_jwt(std::string_view text, size_t at, std::string& out) {
+    if (text.compare(at, 3, "eyJ") != 0 || (at > 0 && is_base64url(text[at - 1]))) return 0;
+    size_t i = at;
+    for (int part = 0; part < 3; ++part) {
+        size_t start = i;
+        while (i < text.size() && is_base64url(text[i])) ++i;
+        if (i == start && part < 2) return 0;
+        if (part < 2) {
+            if (i >= text.size() || text[i] != '.') return 0;
+            ++i;
+        }
+    }
+    out.append("***");
+    return i;
+}
+
+// Where webhook keys are part of an address: "/hooks/altegio/KEY", "/hooks/altegio-location/SALON/KEY",
+// "/tracking/KEY/leads", "/telephony/KEY/calls". At `at` (a '/'): writes the address up to the key, then "***",
+// and returns where the key ends, or 0.
+size_t masked_key_in_path(std::string_view text, size_t at, std::string& out) {
+    constexpr std::string_view prefixes[] = {"/hooks/altegio-location/", "/hooks/altegio/", "/hooks/kommo-dp/", "/hooks/kommo/",
+                                             "/tracking/", "/telephony/"};
+    for (std::string_view prefix : prefixes) {
+        if (text.compare(at, prefix.size(), prefix) != 0) continue;
+        size_t i = at + prefix.size();
+        if (prefix == "/hooks/altegio-location/") {   // the salon id comes before the key
+            while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+            if (i >= text.size() || text[i] != '/') return 0;
+            ++i;
+        }
+        size_t key = i;
+        while (i < text.size() && is_base64url(text[i])) ++i;
+        if (i == key || text.substr(key, i - key) == "***") return 0;
+        out.append(text.substr(at, key - at)).append("***");
+        return i;
+    }
+    return 0;
+}
+
 }  // namespace
 
 // One pass, no regular expressions: it runs on every webhook received and every request and answer sent
@@ -148,6 +192,8 @@ std::string mask_secrets(std::string_view text) {
         size_t next = 0;
         if (text[i] == '"') next = masked_member(text, i, out);
         else if (text[i] == '?' || text[i] == '&') next = masked_parameter(text, i, out);
+        else if (text[i] == 'e') next = masked_jwt(text, i, out);
+        else if (text[i] == '/') next = masked_key_in_path(text, i, out);
         if (next != 0) {
             i = next;
             continue;

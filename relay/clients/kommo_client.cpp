@@ -83,6 +83,13 @@ Result<KommoAccount> KommoClient::account(const std::string& api_base_url, const
     return KommoAccount{*id, wire::read_text(*body, "subdomain")};
 }
 
+Result<bool> KommoClient::access_granted(int64_t account_id) {
+    auto answer = call(account_id, "kommo.account", "GET", "/api/v4/account", nullptr, RetryPolicy::safe());
+    if (answer) return true;
+    if (answer.error().message_key == "ui.error.kommo_reinstall") return false;
+    return tl::unexpected(answer.error());
+}
+
 Result<KommoClient::Access> KommoClient::current_access(int64_t account_id, const std::string& rejected_token) {
     std::lock_guard refresh_lock(refresh_mutex_for(account_id));
     // Read under the lock: another caller may have refreshed while we waited.

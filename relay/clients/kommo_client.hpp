@@ -55,6 +55,9 @@ public:
     // The OAuth install: code -> tokens, then the account they belong to.
     Result<wire::kommo::Tokens> exchange_code(const std::string& api_base_url, const std::string& code);
     Result<KommoAccount> account(const std::string& api_base_url, const std::string& access_token);
+    // Whether the installed account's tokens still open its API (refreshed first when the access token expired):
+    // false once Kommo refuses them for good (the integration was removed), an error when Kommo cannot tell now.
+    Result<bool> access_granted(int64_t account_id);
 
     Result<wire::kommo::Lead> lead(int64_t account_id, int64_t lead_id);
     Result<wire::kommo::Contact> contact(int64_t account_id, int64_t contact_id);

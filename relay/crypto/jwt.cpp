@@ -4,6 +4,7 @@
 #include "shared/wire/json_read.hpp"
 
 #include <sodium.h>
+#include <cctype>
 #include <vector>
 
 namespace kb::crypto {
@@ -82,7 +83,8 @@ Result<DisposableToken> verify_disposable_token(std::string_view token, const To
     auto user = wire::read_int_or(*claims, "user_id", "jwt", 0);
     auto exp = wire::read_int(*claims, "exp", "jwt");
     auto nbf = wire::read_int_or(*claims, "nbf", "jwt", 0);
-    if (!account || !user || !exp || !nbf) return rejected("claims missing");
+    auto iat = wire::read_int_or(*claims, "iat", "jwt", 0);
+    if (!account || !user || !exp || !nbf || !iat) return rejected("claims missing");
     out.account_id = *account;
     out.user_id = *user;
     out.expires_at = *exp;
@@ -96,7 +98,24 @@ Result<DisposableToken> verify_disposable_token(std::string_view token, const To
     if (expect.now > *exp + expect.leeway_seconds) return rejected("expired", "ui.error.session_expired");
     if (expect.now + expect.leeway_seconds < *nbf) return rejected("not valid yet");
     if (!expect.audience.empty() && out.audience != expect.audience) return rejected("wrong audience");
+    if (!expect.client_id.empty() && out.client_uuid != expect.client_id) return rejected("another integration's token");
+    int64_t issued = *iat != 0 ? *iat : *nbf != 0 ? *nbf : expect.now;
+    if (*exp - issued > expect.max_lifetime_seconds) return rejected("lifetime longer than Kommo issues");
     return out;
+}
+
+bool token_names_account(const DisposableToken& token, const std::string& subdomain) {
+    auto lower = [](std::string text) {
+        for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return text;
+    };
+    std::string wanted = lower(subdomain);
+    if (!token.subdomain.empty() && lower(token.subdomain) != wanted) return false;
+    if (token.issuer.empty()) return true;
+    std::string host = lower(token.issuer);
+    if (size_t scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
+    host = host.substr(0, host.find_first_of("/:?#"));
+    return host.substr(0, host.find('.')) == wanted && host.find('.') != std::string::npos;
 }
 
 }  // namespace kb::crypto

@@ -26,10 +26,17 @@ struct TokenExpectations {
     std::string audience;        // scheme://host of the integration's redirect URI
     int64_t now = 0;             // unix seconds
     int64_t leeway_seconds = 60; // clock skew allowed on exp and nbf
+    std::string client_id;       // the integration's client id: the token's client_uuid must be it ("" skips the check)
+    int64_t max_lifetime_seconds = 24 * 3600;   // Kommo issues tokens for minutes; a longer one was not made by Kommo
 };
 
-// Checks the signature (constant time), alg, exp, nbf and aud; returns the claims.
+// Checks the signature (constant time), alg, exp, nbf, aud, client_uuid and the lifetime; returns the claims.
+// Whether iss and subdomain name the installed account is the caller's check (token_names_account).
 Result<DisposableToken> verify_disposable_token(std::string_view token, const TokenExpectations& expect);
+
+// Whether the token's `subdomain` and the host of its `iss` (an address like "https://sub.kommo.com" or a bare
+// host) name the account installed with `subdomain`; claims the token leaves out are not held against it.
+bool token_names_account(const DisposableToken& token, const std::string& subdomain);
 
 // Signs claims with HS256; used by the sandbox to act as Kommo.
 std::string sign_hs256(const wire::Json& claims, std::string_view secret);

@@ -20,8 +20,8 @@ http::Response refuse(Errc code, const char* key, std::string detail) {
 
 }  // namespace
 
-std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
-                               const wire::Json& data) {
+std::string altegio_dedupe_key(int64_t account_id, int64_t company_id, const std::string& resource, int64_t resource_id,
+                               const std::string& event_type, const wire::Json& data) {
     std::string changed = data.is_object() ? wire::read_text(data, "last_change_date") : "";
     // What a person sees of the change; a webhook and the reconciler's copy of the same change agree on it.
     wire::Json seen = wire::Json::object();
@@ -29,7 +29,8 @@ std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, 
         for (const char* member : {"datetime", "staff_id", "attendance", "deleted", "seance_length", "comment", "services", "record_labels",
                                    "amount", "record_id", "name", "phone", "email"})
             if (const wire::Json* value = wire::member(data, member)) seen[member] = *value;
-    std::string prefix = "altegio|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|";
+    // The account first: two Kommo accounts connected to one branch each get every change of it.
+    std::string prefix = "altegio|" + std::to_string(account_id) + "|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|";
     // With a change date the event type is left out: the reconciler cannot tell whether the change it reads
     // back arrived as "create" or "update", and the same change must get the same key.
     if (changed.empty()) return prefix + event_type + "|#" + crypto::digest_hex(data.dump());
@@ -136,7 +137,7 @@ Result<std::vector<store::InboxEvent>> dp_trigger_rows(int64_t account_id, const
     row.resource = "lead";
     row.resource_id = trigger->lead_id;
     row.event_type = trigger->type_code.empty() ? "trigger" : trigger->type_code;
-    row.dedupe_key = "kommo_dp|" + std::to_string(trigger->lead_id) + "|" + std::to_string(trigger->status_id) + "|" +
+    row.dedupe_key = "kommo_dp|" + std::to_string(account_id) + "|" + std::to_string(trigger->lead_id) + "|" + std::to_string(trigger->status_id) + "|" +
                      std::to_string(trigger->time) + "|" + trigger->settings.dump();
     row.body = wire::Json{{"lead_id", trigger->lead_id}, {"status_id", trigger->status_id}, {"pipeline_id", trigger->pipeline_id},
                           {"time", trigger->time}, {"settings", trigger->settings}}.dump();
@@ -161,7 +162,7 @@ Result<std::vector<store::InboxEvent>> account_hook_rows(int64_t account_id, con
         row.resource = "lead";
         row.resource_id = e.id;
         row.event_type = "status";
-        row.dedupe_key = "kommo|lead|" + std::to_string(e.id) + "|" + std::to_string(e.pipeline_id) + "|" + std::to_string(e.status_id) +
+        row.dedupe_key = "kommo|" + std::to_string(account_id) + "|lead|" + std::to_string(e.id) + "|" + std::to_string(e.pipeline_id) + "|" + std::to_string(e.status_id) +
                          "|" + std::to_string(e.updated_at);
         row.body = wire::Json{{"lead_id", e.id}, {"status_id", e.status_id}, {"pipeline_id", e.pipeline_id},
                               {"old_status_id", e.old_status_id}, {"old_pipeline_id", e.old_pipeline_id}, {"updated_at", e.updated_at}}.dump();
@@ -193,7 +194,7 @@ store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& sourc
     row.resource = resource;
     row.resource_id = resource_id;
     row.event_type = type;
-    row.dedupe_key = altegio_dedupe_key(company_id, resource, resource_id, type, data);
+    row.dedupe_key = altegio_dedupe_key(account_id, company_id, resource, resource_id, type, data);
     row.body = wire::Json{{"company_id", company_id}, {"resource", resource}, {"resource_id", resource_id}, {"status", type},
                           {"data", data}}.dump();
     row.received_at_ms = received_at_ms;

@@ -29,12 +29,12 @@ constexpr size_t max_webhook_bytes = 1 << 20;
 
 void add_intake_routes(http::Router& router, IntakeDeps deps);
 
-// company|resource|id|last_change_date#digest of what the change shows (time, employee, state, services,
+// account|company|resource|id|last_change_date#digest of what the change shows (time, employee, state, services,
 // ...), or the event type and a digest of the whole data when it has no change date: the same event delivered
 // twice, or read back by the reconciler, gets the same key; two changes within the same second of
 // last_change_date do not.
-std::string altegio_dedupe_key(int64_t company_id, const std::string& resource, int64_t resource_id, const std::string& event_type,
-                               const wire::Json& data);
+std::string altegio_dedupe_key(int64_t account_id, int64_t company_id, const std::string& resource, int64_t resource_id,
+                               const std::string& event_type, const wire::Json& data);
 
 // An inbox row for an Altegio event, whoever saw it: a webhook ("altegio"), the reconciler ("reconciler"), or
 // the relay itself after its own change in Altegio ("widget": a booking, an edit, a status change, for which

@@ -2,30 +2,70 @@
 #include <httplib.h>
 
 #include <sys/socket.h>
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <thread>
 #include "relay/http/server.hpp"
 #include "relay/http/transport.hpp"
+#include "shared/domain/text.hpp"
 
 namespace kb::http {
 
 // [SECTION] server ------------------------------------------------------------------------------------------
+// The edge: cpp-httplib 0.11 reads no body on GET, HEAD or OPTIONS (the bytes would be read as the next request),
+// reads a chunked or compressed body without a bound, and refuses form bodies over 8 KiB before any handler runs.
+// So every request is checked before its body is read (pre_routing), and bodies are read by the relay itself,
+// counted as they arrive (content-reader handlers). A refused request gets its answer and its connection closed.
 namespace {
 
-Request to_plain(const httplib::Request& in) {
+std::string error_json(const char* code, const char* message_key, const char* detail) {
+    return std::string(R"({"error":{"code":")") + code + R"(","message_key":")" + message_key + R"(","detail":")" + detail + R"("}})";
+}
+
+// Answers `status` with `json` and then closes the connection: the provider writes the body and reports failure,
+// which makes cpp-httplib end the connection after the answer instead of reading more requests from it.
+void answer_and_close(httplib::Response& out, int status, std::string json) {
+    out.status = status;
+    out.set_header("Connection", "close");
+    size_t length = json.size();
+    out.set_content_provider(length, "application/json", [json = std::move(json)](size_t offset, size_t, httplib::DataSink& sink) {
+        sink.write(json.data() + offset, json.size() - offset);
+        return false;
+    });
+}
+
+// The connection this pool thread serves was refused: whatever else it sends is refused too, never routed (a HEAD
+// answer has no body, so closing after it cannot be forced; the bytes after it are answered and dropped instead).
+struct Connection {
+    std::string address;
+    int port = 0;
+    std::string local_port;
+};
+thread_local Connection t_refused;
+
+bool same_connection(const httplib::Request& in, const Connection& c) {
+    return c.port == in.remote_port && c.address == in.remote_addr && c.local_port == in.get_header_value("LOCAL_PORT");
+}
+
+bool only_digits(const std::string& text) {
+    return !text.empty() && text.size() <= 18 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Request to_plain(const httplib::Request& in, std::string body) {
     Request out;
     out.method = in.method;
     out.path = in.path;
-    for (const auto& [key, value] : in.params) {
+    for (const auto& [key, value] : in.params) {   // the query string only: bodies are read by the relay itself
         auto [it, inserted] = out.query.emplace(key, value);
         if (!inserted) it->second += "," + value;
     }
     for (const auto& [name, value] : in.headers) {
         out.headers[to_lower(name)] = value;
     }
-    out.body = in.body;
+    out.body = std::move(body);
     out.remote_address = in.remote_addr;
     out.remote_port = in.remote_port;
     return out;
@@ -40,8 +80,78 @@ struct Server::Impl {
     std::thread thread;
     int listening_socket = -1;
 
-    void answer(const httplib::Request& in, httplib::Response& out) {
-        Request request = to_plain(in);
+    // Before the body is read and before static files: a request the relay will not serve is answered and its
+    // connection closed.
+    httplib::Server::HandlerResponse screen(const httplib::Request& in, httplib::Response& out) {
+        using Handled = httplib::Server::HandlerResponse;
+        if (same_connection(in, t_refused)) {
+            answer_and_close(out, 400, error_json("bad_input", "ui.error.bad_request", "the connection sent a malformed request"));
+            return Handled::Handled;
+        }
+        t_refused = {};
+        auto refuse = [&](int status, const char* message_key, const char* detail) {
+            t_refused = Connection{in.remote_addr, in.remote_port, in.get_header_value("LOCAL_PORT")};
+            answer_and_close(out, status, error_json("bad_input", message_key, detail));
+            return Handled::Handled;
+        };
+        bool has_length = in.has_header("Content-Length");
+        bool chunked = in.has_header("Transfer-Encoding");
+        std::string length = in.get_header_value("Content-Length");
+        if (has_length && (in.get_header_value_count("Content-Length") > 1 || !only_digits(length)))
+            return refuse(400, "ui.error.bad_request", "malformed Content-Length");
+        if (has_length && chunked) return refuse(400, "ui.error.bad_request", "both Content-Length and Transfer-Encoding");
+        if (chunked && to_lower(in.get_header_value("Transfer-Encoding")) != "chunked")
+            return refuse(501, "ui.error.bad_request", "unsupported Transfer-Encoding");
+        bool has_body = chunked || (has_length && std::stoll(length) > 0);
+        const std::string& m = in.method;
+        if (has_body && (m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "DELETE"))
+            return refuse(400, "ui.error.bad_request", "this method carries no body");
+        // cpp-httplib would read a body of unstated length until the sender closes the connection.
+        if (!has_length && !chunked && (m == "POST" || m == "PUT" || m == "PATCH"))
+            return refuse(411, "ui.error.bad_request", "Content-Length required");
+        // A body a little too large is read to its end and dropped (read_and_answer), so that the sender is not reset
+        // before it reads the 413; a far larger one is refused before it is read.
+        if (has_length && std::stoull(length) > discard_limit()) return refuse(413, "ui.error.too_large", "body too large");
+        if (std::string encoding = to_lower(in.get_header_value("Content-Encoding")); !encoding.empty() && encoding != "identity")
+            return refuse(415, "ui.error.bad_request", "compressed bodies are not accepted");
+        if (in.is_multipart_form_data()) return refuse(415, "ui.error.bad_request", "multipart bodies are not accepted");
+        return Handled::Unhandled;
+    }
+
+    // Up to here a body over max_body_bytes is read and dropped before the 413 (closing a connection with bytes
+    // unread resets it, and the sender may then never see the answer); past it the connection is cut.
+    size_t discard_limit() const { return 4 * options.max_body_bytes; }
+
+    // POST, PUT, PATCH and DELETE: the body is read here, counted as it arrives (chunked ones too), at most max_body_bytes.
+    void read_and_answer(const httplib::Request& in, httplib::Response& out, const httplib::ContentReader& read) {
+        std::string body;
+        size_t received = 0;
+        bool too_large = false;
+        bool too_slow = false;
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.body_deadline_seconds);
+        bool complete = read([&](const char* data, size_t length) {
+            received += length;
+            too_slow = std::chrono::steady_clock::now() > deadline;
+            if (too_slow) return false;
+            if (received > options.max_body_bytes) {
+                too_large = true;
+                std::string().swap(body);
+                return received <= discard_limit();
+            }
+            body.append(data, length);
+            return true;
+        });
+        if (too_large || too_slow) {
+            t_refused = Connection{in.remote_addr, in.remote_port, in.get_header_value("LOCAL_PORT")};
+            if (too_slow) return answer_and_close(out, 408, error_json("bad_input", "ui.error.bad_request", "the body came too slowly"));
+            return answer_and_close(out, 413, error_json("bad_input", "ui.error.too_large", "body too large"));
+        }
+        if (!complete) return answer_and_close(out, 400, error_json("bad_input", "ui.error.bad_request", "the body was cut off"));
+        answer(in, std::move(body), out);
+    }
+
+    void answer(const httplib::Request& in, std::string body, httplib::Response& out) {
+        Request request = to_plain(in, std::move(body));
         std::string origin = options.cors_origin_for ? options.cors_origin_for(request) : std::string();
         if (!origin.empty()) {
             out.set_header("Access-Control-Allow-Origin", origin);
@@ -54,6 +164,14 @@ struct Server::Impl {
             out.set_header("Access-Control-Max-Age", "600");
             return;
         }
+        // Text the relay would store, compare or echo must be text: broken UTF-8 is the sender's error.
+        bool text = domain::is_valid_utf8(request.path) && domain::is_valid_utf8(request.body);
+        for (const auto& [key, value] : request.query) text = text && domain::is_valid_utf8(key) && domain::is_valid_utf8(value);
+        if (!text) {
+            out.status = 400;
+            out.set_content(error_json("bad_input", "ui.error.bad_request", "the request is not valid UTF-8"), "application/json");
+            return;
+        }
         Response response = router.dispatch(std::move(request));
         out.status = response.status;
         for (const auto& [name, value] : response.headers) out.set_header(name, value);
@@ -63,19 +181,27 @@ struct Server::Impl {
 
 Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{router, std::move(options), {}, {}}) {
     auto& server = m_impl->server;
-    auto handler = [impl = m_impl.get()](const httplib::Request& in, httplib::Response& out) { impl->answer(in, out); };
+    Impl* impl = m_impl.get();
+    auto handler = [impl](const httplib::Request& in, httplib::Response& out) { impl->answer(in, std::string(), out); };
+    auto reading = [impl](const httplib::Request& in, httplib::Response& out, const httplib::ContentReader& read) {
+        impl->read_and_answer(in, out, read);
+    };
+    server.set_pre_routing_handler([impl](const httplib::Request& in, httplib::Response& out) { return impl->screen(in, out); });
     server.Get(".*", handler);
-    server.Post(".*", handler);
-    server.Put(".*", handler);
-    server.Patch(".*", handler);
-    server.Delete(".*", handler);
+    server.Post(".*", reading);
+    server.Put(".*", reading);
+    server.Patch(".*", reading);
+    server.Delete(".*", reading);   // no body (screened), but cpp-httplib reads one when no length is given
     server.Options(".*", handler);
-    server.set_payload_max_length(m_impl->options.max_body_bytes);
+    server.set_payload_max_length(m_impl->discard_limit());   // the relay counts bodies itself (read_and_answer)
     server.set_keep_alive_max_count(m_impl->options.requests_per_connection);
+    server.set_keep_alive_timeout(m_impl->options.keep_alive_seconds);
+    server.set_read_timeout(m_impl->options.read_timeout_seconds, 0);
+    server.set_write_timeout(m_impl->options.read_timeout_seconds, 0);
     // cpp-httplib 0.11 listens with a backlog of 5: a burst of senders connecting at once overflows it, and
     // Linux then drops handshakes whose senders already wrote their request (they see the connection reset).
     // The socket is noted here (with the library's own SO_REUSEADDR) and listened on again with a deep backlog.
-    server.set_socket_options([impl = m_impl.get()](int sock) {
+    server.set_socket_options([impl](int sock) {
         int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
         impl->listening_socket = sock;
@@ -84,20 +210,32 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
     server.new_task_queue = [threads = m_impl->options.threads] { return new httplib::ThreadPool(threads); };
     server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
     server.set_file_extension_and_mimetype_mapping("js", "text/javascript");
-    // Static files (the widget's .js and .wasm) are public and loaded by Kommo's pages from another origin.
-    server.set_file_request_handler([](const httplib::Request&, httplib::Response& out) {
+    // Static files: only the kinds the options name (the relay: the widget's .js and .wasm), each with its own type;
+    // whatever else lies in the folder (an index.html, a backup, a source map) is not served. They are public and
+    // loaded by Kommo's pages from another origin.
+    server.set_file_request_handler([endings = m_impl->options.file_endings](const httplib::Request& in, httplib::Response& out) {
+        bool own = endings.empty() || std::any_of(endings.begin(), endings.end(), [&](const std::string& e) { return in.path.ends_with(e); });
+        if (!own || in.path.find("/.") != std::string::npos) {
+            out.status = 404;
+            out.set_content(error_json("not_found", "ui.error.not_found", "no such file"), "application/json");
+            return;
+        }
         out.set_header("Access-Control-Allow-Origin", "*");
         out.set_header("Cache-Control", "no-cache");
+        out.set_header("X-Content-Type-Options", "nosniff");
     });
     server.set_exception_handler([](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
         out.status = 500;
-        out.set_content(R"({"error":{"code":"internal","message_key":"ui.error.internal","detail":"unexpected failure"}})",
-                        "application/json");
+        out.set_content(error_json("internal", "ui.error.internal", "unexpected failure"), "application/json");
     });
+    // Statuses cpp-httplib answers by itself (a malformed request line, a URI too long) get the relay's error shape.
     server.set_error_handler([](const httplib::Request&, httplib::Response& out) {
-        if (out.status == 413)
-            out.set_content(R"({"error":{"code":"bad_input","message_key":"ui.error.too_large","detail":"body too large"}})",
-                            "application/json");
+        if (!out.body.empty() || out.content_length_ > 0) return;
+        std::string json = out.status == 413   ? error_json("bad_input", "ui.error.too_large", "body too large")
+                           : out.status == 404 ? error_json("not_found", "ui.error.not_found", "no such endpoint")
+                           : out.status >= 500 ? error_json("internal", "ui.error.internal", "unexpected failure")
+                                               : error_json("bad_input", "ui.error.bad_request", "malformed request");
+        out.set_content(json, "application/json");
     });
 }
 

@@ -8,6 +8,7 @@
 //   server.stop();
 #include <memory>
 #include <string>
+#include <vector>
 #include "relay/http/router.hpp"
 
 namespace kb::http {
@@ -16,8 +17,16 @@ struct ServerOptions {
     size_t max_body_bytes = 1 << 20;                // larger bodies get 413
     // A kept-alive connection holds one of the threads while it waits for its next request, so there are
     // enough threads for the browsers and senders that keep connections open.
-    size_t threads = 32;
+    size_t threads = 64;
     size_t requests_per_connection = 100;           // then the connection is closed (the sender opens another)
+    // Time limits, so that idle or slow connections cannot hold every thread: an idle kept-alive connection is
+    // closed after keep_alive_seconds, a read or write that waits read_timeout_seconds fails, and a body still
+    // arriving body_deadline_seconds after its headers is refused (408) however steadily it trickles.
+    int keep_alive_seconds = 2;
+    int read_timeout_seconds = 5;
+    int body_deadline_seconds = 20;
+    // The endings of the static files mount() serves (e.g. ".js"); any other file is a 404. Empty: every file.
+    std::vector<std::string> file_endings;
     // The origin allowed to call with X-Auth-Token (CORS), or "" for none; asked per request.
     std::function<std::string(const Request&)> cors_origin_for;
 };

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/secret_box.hpp"
+#include "relay/http/http_types.hpp"
+#include "relay/http/kommo_host.hpp"
 #include "relay/services/kommo_fields.hpp"
 #include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
@@ -10,29 +12,28 @@
 
 namespace kb::services {
 
-namespace {
-
-bool valid_host(const std::string& host) {
-    if (host.empty() || host.size() > 253) return false;
-    for (char c : host)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':')) return false;
-    return true;
-}
-
-}  // namespace
-
 Result<InstallOutcome> InstallationService::complete_oauth(const std::string& code, const std::string& referer) {
-    if (code.empty()) return fail(Errc::bad_input, "ui.error.bad_request", "the redirect carries no code");
-    if (m_config.kommo_api_base_override.empty() && !valid_host(referer))
-        return fail(Errc::bad_input, "ui.error.bad_request", "the redirect carries no valid referer");
-    std::string base = m_config.kommo_api_base_override.empty() ? "https://" + referer : m_config.kommo_api_base_override;
+    if (code.empty()) return fail(Errc::bad_input, "install.page.not_from_kommo", "the redirect carries no code");
+    // The code is exchanged with the integration's secret at the referer's host: anything but a Kommo account host
+    // would hand the secret to whoever sent the link. Checked with the sandbox too, which redirects as Kommo does.
+    std::string subdomain = http::kommo_account_subdomain(referer);
+    if (subdomain.empty()) return fail(Errc::bad_input, "install.page.not_from_kommo", "the referer is not a Kommo account host");
+    std::string base = m_config.kommo_api_base_override.empty() ? "https://" + http::to_lower(referer) : m_config.kommo_api_base_override;
     auto tokens = m_kommo.exchange_code(base, code);
     if (!tokens) return tl::unexpected(tokens.error());
     auto account = m_kommo.account(base, tokens->access_token);
     if (!account) return tl::unexpected(account.error());
+    if (http::to_lower(account->subdomain) != subdomain)
+        return fail(Errc::forbidden, "install.page.other_account",
+                    "Kommo answered for account " + account->subdomain + ", the redirect came from " + subdomain);
 
     auto existing = m_store.find_installation(account->id);
     if (!existing) return tl::unexpected(existing.error());
+    // An installed account's tokens and webhook key never move to another API address through a redirect: the
+    // administrator uninstalls first (Kommo then calls the revoke hook) and installs again.
+    if (*existing && !(*existing)->api_base_url.empty() && (*existing)->api_base_url != base)
+        return fail(Errc::forbidden, "install.page.other_address",
+                    "account " + std::to_string(account->id) + " is installed at another API address");
     store::Installation installation = existing->value_or(store::Installation{});
     if (!*existing) {   // a reinstall after an uninstall starts from the settings saved last
         auto last = m_store.settings_versions(account->id, 1);
@@ -64,6 +65,14 @@ Result<bool> InstallationService::uninstall(const std::string& account_id, const
     std::string expected = crypto::hmac_sha256_hex(m_config.client_id + "|" + account_id, m_config.client_secret);
     if (!crypto::same_secret(signature, expected))
         return fail(Errc::unauthorized, "ui.error.unauthorized", "the revoke hook's signature does not match");
+    // The signature is the same for every call about this account, so a captured hook could be sent again after
+    // a reinstall: the installation goes only when Kommo confirms that its tokens no longer open the account.
+    auto installed = m_store.find_installation(*id);
+    if (!installed) return tl::unexpected(installed.error());
+    if (!*installed) return false;
+    auto granted = m_kommo.access_granted(*id);
+    if (!granted) return tl::unexpected(granted.error());
+    if (*granted) return fail(Errc::conflict, "ui.error.bad_request", "the revoke hook came while Kommo still grants access");
     // The chains' telephony is switched off in Altegio before their tokens go (best effort: the uninstall goes on).
     if (auto chains = m_store.telephony_chains(*id))
         for (const auto& chain : *chains)

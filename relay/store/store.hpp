@@ -298,6 +298,10 @@ public:
     // none while every place is held.
     virtual Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) = 0;
     virtual Result<void> release_rate_place(int64_t place, int64_t now_ms) = 0;
+    // Whether this is the first use of a single-use key (a disposable token's id) across every relay on the
+    // database: true once, false for every later use until `expires_at` (unix seconds) has passed; keys past
+    // their expiry are forgotten on the way.
+    virtual Result<bool> first_use(const std::string& key, int64_t expires_at, int64_t now) = 0;
 };
 
 }  // namespace kb::store

@@ -20,4 +20,8 @@ std::optional<double> parse_decimal(std::string_view text);
 // Six hex digits without '#': a colour as Altegio writes custom_color.
 bool is_hex_color(std::string_view text);
 
+// Whether `text` is well-formed UTF-8: no stray continuation bytes, no overlong forms, no surrogates, nothing
+// past U+10FFFF.
+bool is_valid_utf8(std::string_view text);
+
 }  // namespace kb::domain

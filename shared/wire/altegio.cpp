@@ -53,7 +53,8 @@ Result<const Json*> unwrap(const Json& body) {
 }
 
 Error error_from_reply(int http_status, std::string_view body_text) {
-    Json body = Json::parse(body_text.begin(), body_text.end(), nullptr, false);
+    auto parsed = parse_json(body_text);
+    Json body = parsed ? std::move(*parsed) : Json(Json::value_t::discarded);
     std::string message = body.is_discarded() ? std::string(body_text.substr(0, 200)) : reply_message(body);
     int64_t code = body.is_discarded() ? 0 : booking_code(body);
     std::string detail = "Altegio HTTP " + std::to_string(http_status);

@@ -51,6 +51,22 @@ std::string index_path(std::string_view path, size_t index) {
 }
 
 Result<Json> parse_json(std::string_view text) {
+    // The parser itself keeps its own stack, but the value it would build is freed and copied recursively.
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_json_depth) return fail(Errc::bad_input, "ui.error.bad_request", "JSON nested too deep");
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
     Json value = Json::parse(text.begin(), text.end(), nullptr, false);
     if (value.is_discarded()) return fail(Errc::bad_input, "ui.error.bad_reply", "malformed JSON");
     return value;

@@ -13,7 +13,12 @@
 
 namespace kb::wire {
 
-// Parses text; malformed JSON is an Errc::bad_input error, never an exception.
+// How deep arrays and objects may nest in a text parse_json accepts. No payload of Kommo, Altegio or the widget
+// comes near it; a deeper one would cost a stack frame per level wherever the value is copied, dumped or freed.
+inline constexpr int max_json_depth = 64;
+
+// Parses text; malformed JSON, or JSON nested deeper than max_json_depth, is an Errc::bad_input error, never an
+// exception.
 Result<Json> parse_json(std::string_view text);
 
 // The member `key` of an object, or nullptr when `value` is not an object or has no such member.

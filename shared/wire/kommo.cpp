@@ -194,7 +194,8 @@ Json encode_custom_fields(const std::vector<domain::FieldValue>& values) {
 }
 
 Error error_from_reply(int http_status, std::string_view body_text) {
-    Json body = Json::parse(body_text.begin(), body_text.end(), nullptr, false);
+    auto parsed = parse_json(body_text);
+    Json body = parsed ? std::move(*parsed) : Json(Json::value_t::discarded);
     std::string detail = "Kommo HTTP " + std::to_string(http_status);
     if (!body.is_discarded()) {
         if (auto d = read_text(body, "detail"); !d.empty()) detail += ": " + d;

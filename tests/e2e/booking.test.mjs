@@ -327,6 +327,10 @@ test('editing a record from the account\'s log over the leads list', async () =>
   await click(page, `log_actions_${record.id}`);
   await click(page, `log_edit_${record.id}`);
   await control(page, 'editing_title');
+  const own = `time_${record.datetime.slice(11, 16)}`;
+  // The form is whole once the day's times came (until then the controls below the services still move).
+  await page.waitForFunction((mine) => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('time_') && id !== mine),
+                             own, { timeout: patience, polling: 50 });
   // The employee's day fills the log's window; Escape brings the form back.
   await click(page, 'open_schedule_one');
   await control(page, `schedule_record_${record.id}`);
@@ -334,7 +338,6 @@ test('editing a record from the account\'s log over the leads list', async () =>
   await page.screenshot({ path: join(screenshots, 'list-es-editing-schedule.png') });
   await page.keyboard.press('Escape');
   await control(page, 'editing_title');
-  const own = `time_${record.datetime.slice(11, 16)}`;
   await page.waitForFunction((mine) => Object.keys(window.kbWidget.controls()).some((id) => id.startsWith('time_') && id !== mine),
                              own, { timeout: patience, polling: 50 });
   const other = (await controlIds(page)).filter((id) => id.startsWith('time_') && id !== own).sort()[0];

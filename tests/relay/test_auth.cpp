@@ -5,18 +5,10 @@
 
 #include "relay/clients/call_log.hpp"
 #include "relay/crypto/jwt.hpp"
+#include "token_claims.hpp"
 
 using namespace kb;
 using namespace kb::testing;
-
-namespace {
-Json claims(int64_t now) {
-    return Json{{"iss", "https://bellastudio.kommo.com"}, {"aud", "http://relay.test"}, {"jti", crypto::random_token(8)},
-                {"iat", now}, {"nbf", now}, {"exp", now + 1800}, {"account_id", 31000001}, {"subdomain", "bellastudio"},
-                {"client_uuid", "sandbox-client-id"}, {"user_id", 9001}, {"is_admin", true}};
-}
-int64_t now_seconds() { return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(); }
-}  // namespace
 
 TEST_CASE("missing, forged, expired, early, foreign and replayed tokens get 401") {
     World world;
@@ -26,26 +18,26 @@ TEST_CASE("missing, forged, expired, early, foreign and replayed tokens get 401"
 
     CHECK(status_with("").status == 401);
     CHECK(status_with("not.a.jwt").status == 401);
-    CHECK(status_with(crypto::sign_hs256(claims(now), "another-secret")).status == 401);
+    CHECK(status_with(crypto::sign_hs256(token_claims(now), "another-secret")).status == 401);
 
-    auto expired_claims = claims(now - 4000);
+    auto expired_claims = token_claims(now - 4000);
     auto expired = status_with(crypto::sign_hs256(expired_claims, "sandbox-client-secret"));
     CHECK(expired.status == 401);
     CHECK(body_of(expired)["error"]["message_key"] == "ui.error.session_expired");
 
-    auto early = claims(now);
+    auto early = token_claims(now);
     early["nbf"] = now + 600;
     CHECK(status_with(crypto::sign_hs256(early, "sandbox-client-secret")).status == 401);
 
-    auto foreign = claims(now);
+    auto foreign = token_claims(now);
     foreign["aud"] = "https://someone-else.example";
     CHECK(status_with(crypto::sign_hs256(foreign, "sandbox-client-secret")).status == 401);
 
-    auto not_installed = claims(now);
+    auto not_installed = token_claims(now);
     not_installed["account_id"] = 424242;
     CHECK(body_of(status_with(crypto::sign_hs256(not_installed, "sandbox-client-secret")))["error"]["message_key"] == "ui.error.not_installed");
 
-    std::string good = crypto::sign_hs256(claims(now), "sandbox-client-secret");
+    std::string good = crypto::sign_hs256(token_claims(now), "sandbox-client-secret");
     CHECK(status_with(good).status == 200);
     CHECK(status_with(good).status == 401);   // a disposable token is used once
 }
@@ -53,9 +45,9 @@ TEST_CASE("missing, forged, expired, early, foreign and replayed tokens get 401"
 TEST_CASE("a token whose payload was altered after signing is refused") {
     World world;
     world.install();
-    std::string token = crypto::sign_hs256(claims(now_seconds()), "sandbox-client-secret");
+    std::string token = crypto::sign_hs256(token_claims(now_seconds()), "sandbox-client-secret");
     size_t first = token.find('.'), second = token.find('.', first + 1);
-    auto altered = claims(now_seconds());
+    auto altered = token_claims(now_seconds());
     altered["user_id"] = 1;
     std::string forged = token.substr(0, first + 1) + crypto::base64url_encode(altered.dump()) + token.substr(second);
     CHECK(world.call_with_token("GET", "/api/v1/card?lead_id=21001", forged).status == 401);
@@ -92,13 +84,13 @@ TEST_CASE("logs and the request history never show passwords or tokens; logs cut
 TEST_CASE("masking secrets gives what its regular-expression definition gives") {
     auto by_definition = [](std::string text) {
         static const std::regex json_secret(
-            R"re("(password|access_token|refresh_token|user_token|client_secret|code|partner_token|api_key)"\s*:\s*"[^"]*")re");
+            R"re("(password|access_token|refresh_token|user_token|client_secret|code|partner_token|api_key|crm_token)"\s*:\s*"(?:[^"\\]|\\[\s\S])*")re");
         static const std::regex query_secret(R"re(([?&](password|code|token|key)=)[^&]*)re");
         text = std::regex_replace(text, json_secret, R"("$1":"***")");
         return std::regex_replace(text, query_secret, "$1***");
     };
     const std::vector<std::string> pieces{"\"", ":", " ", "\n", "?", "&", "=", "x", "password", "code", "token", "key", "api_key",
-                                          "access_token", "user_token", "zipcode", "1", "{", "}", ","};
+                                          "access_token", "user_token", "zipcode", "1", "{", "}", ",", "\\"};
     std::mt19937 random(20261122);
     for (int n = 0; n < 20000; ++n) {
         std::string text;

@@ -345,6 +345,17 @@ TEST_CASE("store: a lease is held by one relay at a time, until it runs out or i
     });
 }
 
+TEST_CASE("store: a single-use key is used once across relays, and forgotten once it ran out") {
+    on_each_backend_with_two_relays([](Store& a, Store& b) {
+        CHECK(*a.first_use("jti:1", 2000, 1000));
+        CHECK_FALSE(*b.first_use("jti:1", 2000, 1500));          // the same token through another relay
+        CHECK_FALSE(*a.first_use("jti:1", 2000, 1600));
+        CHECK(*b.first_use("jti:2", 2000, 1600));
+        CHECK(*b.first_use("jti:1", 5000, 2001));                // ran out (the token's exp refuses it anyway)
+        CHECK_FALSE(*a.first_use("jti:1", 5000, 2002));
+    });
+}
+
 TEST_CASE("store: a dead relay's claimed events go back in line; a live relay's stay with it") {
     on_each_backend_with_two_relays([](Store& a, Store& b) {
         REQUIRE(*a.append_to_inbox({event(70000001, "a1"), event(70000001, "a2"), event(70000002, "b1"), event(70000003, "c1")}) == 4);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include "fixture.hpp"
 #include "shared/wire/altegio.hpp"
+#include "shared/wire/json_read.hpp"
 
 using namespace kb;
 using namespace kb::wire;
@@ -273,4 +274,16 @@ TEST_CASE("a group event: the documented fields, minutes-only dates, seats; a ga
     REQUIRE(overbooked);
     CHECK(overbooked->free_seats() == 0);
     CHECK_FALSE(altegio::decode_activity(Json::parse(R"({"id":1,"date":"tomorrow"})")));
+}
+
+TEST_CASE("JSON nested deeper than 64 levels is refused before it is built; brackets inside strings do not count") {
+    auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+    CHECK(kb::wire::parse_json(nested(kb::wire::max_json_depth)).has_value());
+    auto deep = kb::wire::parse_json(nested(kb::wire::max_json_depth + 1));
+    REQUIRE_FALSE(deep.has_value());
+    CHECK(deep.error().code == kb::Errc::bad_input);
+    CHECK(kb::wire::parse_json(R"({"comment":")" + std::string(500, '[') + R"(\"[[["})").has_value());
+    auto hook = kb::wire::altegio::decode_webhook_body(R"({"company_id":1,"resource":"record","resource_id":2,"status":"create","data":)" +
+                                                       nested(100000) + "}");
+    CHECK_FALSE(hook.has_value());
 }

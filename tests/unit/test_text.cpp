@@ -31,3 +31,17 @@ TEST_CASE("a record colour is six hex digits, any case, without '#'") {
     CHECK_FALSE(kb::domain::is_hex_color("f4433"));
     CHECK_FALSE(kb::domain::is_hex_color("f44336 "));
 }
+
+TEST_CASE("names in every script are valid UTF-8; broken bytes are not") {
+    using kb::domain::is_valid_utf8;
+    CHECK(is_valid_utf8(""));
+    CHECK(is_valid_utf8("Анна Иванова"));
+    CHECK(is_valid_utf8("María Núñez 💇 王芳 Nguyễn"));
+    CHECK(is_valid_utf8("\xF4\x8F\xBF\xBF"));          // U+10FFFF, the last code point
+    CHECK_FALSE(is_valid_utf8("\xC3"));                // a lead byte cut off at the end
+    CHECK_FALSE(is_valid_utf8("a\x80" "b"));           // a continuation byte alone
+    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));            // '/' written overlong
+    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));        // a UTF-16 surrogate
+    CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));    // past U+10FFFF
+    CHECK_FALSE(is_valid_utf8("\xFF"));
+}

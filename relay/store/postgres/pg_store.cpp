@@ -771,6 +771,19 @@ Result<bool> PgStore::take_lease(const std::string& name, int64_t now_ms, int64_
     });
 }
 
+Result<bool> PgStore::first_use(const std::string& key, int64_t expires_at, int64_t now) {
+    return with_connection([&](pqxx::connection& c) -> Result<bool> {
+        pqxx::work tx(c);
+        tx.exec_params("DELETE FROM used_keys WHERE expires_at < $1", now);   // keys that ran out
+        auto inserted = tx.exec_params(
+            "INSERT INTO used_keys (token_key, expires_at) VALUES ($1, $2) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at"
+            " WHERE used_keys.expires_at < $3",
+            key, expires_at, now);
+        tx.commit();
+        return inserted.affected_rows() > 0;
+    });
+}
+
 Result<void> PgStore::release_lease(const std::string& name) {
     return with_connection([&](pqxx::connection& c) -> Result<void> {
         pqxx::work tx(c);

@@ -79,6 +79,7 @@ public:
     Result<std::vector<TrackedLeadRow>> due_tracking_searches(int64_t now_ms, int32_t limit) override;
     Result<bool> take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) override;
     Result<void> release_lease(const std::string& name) override;
+    Result<bool> first_use(const std::string& key, int64_t expires_at, int64_t now) override;
     Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) override;
     Result<void> release_rate_place(int64_t place, int64_t now_ms) override;
 

@@ -890,6 +890,22 @@ Result<bool> SqliteStore::take_lease(const std::string& name, int64_t now_ms, in
     });
 }
 
+Result<bool> SqliteStore::first_use(const std::string& key, int64_t expires_at, int64_t now) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<bool> {
+        SQLite::Statement forget(*m_db, "DELETE FROM used_keys WHERE expires_at < ?");   // keys that ran out
+        forget.bind(1, now);
+        forget.exec();
+        SQLite::Statement insert(*m_db,
+            "INSERT INTO used_keys (token_key, expires_at) VALUES (?, ?) ON CONFLICT (token_key) DO UPDATE SET expires_at = excluded.expires_at"
+            " WHERE used_keys.expires_at < ?");
+        insert.bind(1, key);
+        insert.bind(2, expires_at);
+        insert.bind(3, now);
+        return insert.exec() > 0;
+    });
+}
+
 Result<void> SqliteStore::release_lease(const std::string& name) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<void> {

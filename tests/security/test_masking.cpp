@@ -1,0 +1,28 @@
+// What the request history and the logs keep of a secret: nothing, however it is written.
+#include <doctest/doctest.h>
+
+#include "relay/clients/call_log.hpp"
+
+using kb::clients::mask_secrets;
+
+TEST_CASE("security: a secret holding an escaped quote is masked whole") {
+    CHECK(mask_secrets(R"({"password":"ab\"cd\\","login":"x"})") == R"({"password":"***","login":"x"})");
+    CHECK(mask_secrets(R"({"crm_token":"t\"\"t"})") == R"({"crm_token":"***"})");
+}
+
+TEST_CASE("security: disposable tokens and other JWTs are masked wherever they appear") {
+    std::string jwt = "eyJhbGciOiJIUzI1NiJ9.eyJhY2NvdW50X2lkIjoxfQ.c2lnbmF0dXJlLWJ5dGVz";
+    CHECK(mask_secrets("X-Auth-Token: " + jwt + "\nAccept: */*") == "X-Auth-Token: ***\nAccept: */*");
+    CHECK(mask_secrets(R"({"token":")" + jwt + R"("})") == R"({"token":"***"})");
+    CHECK(mask_secrets("Bearer " + jwt) == "Bearer ***");
+    CHECK(mask_secrets("keyJust.words.here") == "keyJust.words.here");   // "eyJ" inside a word is not a token
+}
+
+TEST_CASE("security: webhook keys inside addresses are masked") {
+    CHECK(mask_secrets(R"({"destination":"https://relay.example/hooks/kommo/Zx81_-kq9"})") ==
+          R"({"destination":"https://relay.example/hooks/kommo/***"})");
+    CHECK(mask_secrets("POST /hooks/altegio-location/400001/k3y-Abc HTTP/1.1") == "POST /hooks/altegio-location/400001/*** HTTP/1.1");
+    CHECK(mask_secrets("https://r/tracking/abc123/leads and /telephony/def456/calls") ==
+          "https://r/tracking/***/leads and /telephony/***/calls");
+    CHECK(mask_secrets("/hooks/kommo-dp/q1w2") == "/hooks/kommo-dp/***");
+}
