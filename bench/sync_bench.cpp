@@ -256,7 +256,7 @@ std::pair<double, double> latency_over(Stack& stack, const std::vector<std::stri
     std::vector<double> ms;
     for (size_t i = 0; i < records.size(); ++i) {
         Json record = records[i];
-        int64_t lead = **stack.relay->store().lead_of_record(400001, record["id"]);
+        int64_t lead = **stack.relay->store().lead_of_record(31000001, 400001, record["id"]);
         record["datetime"] = "2027-03-03T12:00:00+03:00";
         record["date"] = "2027-03-03 12:00:00";
         record["last_change_date"] = "2027-03-02T12:00:00+03:00";

@@ -61,6 +61,8 @@ Result<RelayConfig> relay_config_from_environment() {
     c.kommo.client_secret = env("KB_KOMMO_CLIENT_SECRET");
     c.kommo.redirect_uri = env("KB_KOMMO_REDIRECT_URI", c.public_url + "/oauth/kommo");
     c.kommo_api_base_override = env("KB_KOMMO_API_BASE_URL");
+    c.kommo_authorize_url = env("KB_KOMMO_AUTHORIZE_URL", c.kommo_authorize_url);
+    c.require_install_state = env("KB_KOMMO_REQUIRE_STATE") == "1";
     c.altegio.base_url = env("KB_ALTEGIO_BASE_URL", c.altegio.base_url);
     c.altegio.partner_token = env("KB_ALTEGIO_PARTNER_TOKEN");
     c.altegio.application_id = env("KB_ALTEGIO_APPLICATION_ID");
@@ -130,7 +132,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
-        services::InstallationConfig{config.kommo_api_base_override, config.public_url, config.kommo.client_id, config.kommo.client_secret},
+        services::InstallationConfig{config.kommo_api_base_override, config.public_url, config.kommo.client_id, config.kommo.client_secret,
+                                     config.kommo_authorize_url, config.require_install_state},
         app->m_clock);
     RelayApp* self = app.get();
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,

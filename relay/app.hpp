@@ -33,6 +33,8 @@ struct RelayConfig {
     std::string public_url;                     // how Kommo and the widget reach the relay, e.g. https://relay.example.com
     clients::KommoConfig kommo;                 // client id, secret, redirect URI
     std::string kommo_api_base_override;        // empty in production: https://{referer} from the install redirect
+    std::string kommo_authorize_url = "https://www.kommo.com/oauth";   // where /oauth/kommo/start sends an admin
+    bool require_install_state = false;         // installs only through /oauth/kommo/start
     clients::AltegioConfig altegio;
     double altegio_requests_per_second = 4.0;   // Altegio allows 5 per second per IP
     std::vector<std::string> extra_origins;     // origins besides *.kommo.com / *.amocrm.* allowed by CORS

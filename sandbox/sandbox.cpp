@@ -314,10 +314,12 @@ void Sandbox::add_control_routes() {
     });
 
     // Acts as Kommo when an admin installs the widget: a code, then a GET to the relay's redirect URI with the
-    // account's host as `referer` (?referer= sends another one, as a forged link would).
+    // account's host as `referer` (?referer= sends another one, as a forged link would) and the `state` the install
+    // started with (?state=, as the relay's /oauth/kommo/start put it into Kommo's consent page; "sandbox" otherwise).
     m_router.add("POST", "/__sandbox/kommo/install", [this](const Request& request) {
         std::string code = random_hex(20);
         std::string referer = request.query_value("referer");
+        std::string state = request.query_value("state").empty() ? "sandbox" : request.query_value("state");
         {
             std::lock_guard lock(m_state->mutex);
             m_state->auth_codes[code] = now() + 20 * 60;
@@ -325,7 +327,7 @@ void Sandbox::add_control_routes() {
         }
         if (!m_config.outbound || m_config.kommo_redirect_uri.empty())
             return http::json_response(409, R"({"error":"no relay redirect URI configured"})");
-        auto answer = m_config.outbound->send({"GET", m_config.kommo_redirect_uri + "?code=" + code + "&state=sandbox&referer=" +
+        auto answer = m_config.outbound->send({"GET", m_config.kommo_redirect_uri + "?code=" + code + "&state=" + http::url_encode(state) + "&referer=" +
                                                            http::url_encode(referer) + "&platform=2&client_id=" + m_config.kommo_client_id +
                                                            "&from_widget=1", {}, ""});
         return http::json_response(answer.status == 200 ? 200 : 502,

@@ -76,7 +76,8 @@ void add_routes(http::Router& router, RouteDeps deps) {
             return http::escape_html(i18n::render(domain::Message{key, std::move(params)}, language));
         };
         std::string title = i18n::render(domain::Message{"install.page.title", {}}, language);
-        auto outcome = deps.installation.complete_oauth(request.query_value("code"), request.query_value("referer"));
+        auto outcome = deps.installation.complete_oauth(request.query_value("code"), request.query_value("referer"),
+                                                        request.query_value("state"));
         if (!outcome) {
             spdlog::warn("install refused: {}", outcome.error().detail);
             return http::html_page(http_status_for(outcome.error().code), language, title,
@@ -86,6 +87,14 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return http::html_page(200, language, title,
                                {http::html_paragraph(text("install.page.installed", {{"account", outcome->subdomain}})),
                                 http::html_paragraph(text("install.page.next"))});
+    });
+
+    // The relay's own install button: Kommo's consent page, with a state the redirect above must bring back.
+    router.add("GET", "/oauth/kommo/start", [deps](const Request&) {
+        http::Response response = http::text_response(302, "");
+        response.headers["Location"] = deps.installation.start_url();
+        response.headers["Cache-Control"] = "no-store";
+        return response;
     });
 
     router.add("GET", "/oauth/kommo/revoked", [deps](const Request& request) {

@@ -1,5 +1,6 @@
 #include "relay/services/installation_service.hpp"
 
+#include <charconv>
 #include <spdlog/spdlog.h>
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/secret_box.hpp"
@@ -12,12 +13,47 @@
 
 namespace kb::services {
 
-Result<InstallOutcome> InstallationService::complete_oauth(const std::string& code, const std::string& referer) {
+namespace {
+
+constexpr std::string_view state_prefix = "kb1.";
+constexpr int64_t state_lifetime_seconds = 30 * 60;
+
+}  // namespace
+
+std::string InstallationService::start_url() {
+    std::string signed_part = std::string(state_prefix) + crypto::random_token(12) + "." + std::to_string(m_clock() + state_lifetime_seconds);
+    std::string state = signed_part + "." + crypto::hmac_sha256_hex(signed_part, m_config.client_secret);
+    return m_config.authorize_url + "?client_id=" + http::url_encode(m_config.client_id) + "&state=" + http::url_encode(state) +
+           "&mode=post_message";
+}
+
+Result<void> InstallationService::check_state(const std::string& state) {
+    if (state.rfind(state_prefix, 0) != 0) {
+        if (m_config.require_state) return fail(Errc::forbidden, "install.page.bad_state", "the redirect carries no state of this relay");
+        return {};
+    }
+    auto dot = state.rfind('.');
+    std::string signed_part = state.substr(0, dot);
+    if (dot == std::string::npos || !crypto::same_secret(state.substr(dot + 1), crypto::hmac_sha256_hex(signed_part, m_config.client_secret)))
+        return fail(Errc::forbidden, "install.page.bad_state", "the state's signature does not match");
+    std::string_view expires_text = std::string_view(signed_part).substr(signed_part.rfind('.') + 1);
+    int64_t expires = 0;
+    auto [end, parse_error] = std::from_chars(expires_text.data(), expires_text.data() + expires_text.size(), expires);
+    if (parse_error != std::errc{} || end != expires_text.data() + expires_text.size() || expires < m_clock())
+        return fail(Errc::forbidden, "install.page.bad_state", "the state has expired");
+    auto first = m_store.first_use("state:" + signed_part, expires, m_clock());
+    if (!first) return tl::unexpected(first.error());
+    if (!*first) return fail(Errc::forbidden, "install.page.bad_state", "the state was used before");
+    return {};
+}
+
+Result<InstallOutcome> InstallationService::complete_oauth(const std::string& code, const std::string& referer, const std::string& state) {
     if (code.empty()) return fail(Errc::bad_input, "install.page.not_from_kommo", "the redirect carries no code");
     // The code is exchanged with the integration's secret at the referer's host: anything but a Kommo account host
     // would hand the secret to whoever sent the link. Checked with the sandbox too, which redirects as Kommo does.
     std::string subdomain = http::kommo_account_subdomain(referer);
     if (subdomain.empty()) return fail(Errc::bad_input, "install.page.not_from_kommo", "the referer is not a Kommo account host");
+    if (auto checked = check_state(state); !checked) return tl::unexpected(checked.error());
     std::string base = m_config.kommo_api_base_override.empty() ? "https://" + http::to_lower(referer) : m_config.kommo_api_base_override;
     auto tokens = m_kommo.exchange_code(base, code);
     if (!tokens) return tl::unexpected(tokens.error());

@@ -15,6 +15,8 @@ struct InstallationConfig {
     std::string public_url;                // where Kommo and Altegio reach the relay
     std::string client_id;                 // the integration's, to check Kommo's uninstall hook
     std::string client_secret;
+    std::string authorize_url = "https://www.kommo.com/oauth";   // Kommo's consent page (amoCRM: https://www.amocrm.ru/oauth)
+    bool require_state = false;   // installs only from start_url(): a redirect without the relay's state is refused
 };
 
 struct InstallOutcome {
@@ -38,8 +40,13 @@ public:
                         clients::ReferenceCache& reference, InstallationConfig config, Clock clock)
         : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_config(std::move(config)), m_clock(std::move(clock)) {}
 
-    // GET redirect_uri?code=&referer=<account host>: tokens, account, installation, lead fields.
-    Result<InstallOutcome> complete_oauth(const std::string& code, const std::string& referer);
+    // Where the relay's own install button sends an administrator: Kommo's consent page with a `state` that the
+    // redirect must bring back ("kb1.<nonce>.<expires>.<HMAC>", signed with the client secret, for 30 minutes).
+    std::string start_url();
+    // GET redirect_uri?code=&referer=<account host>&state=: tokens, account, installation, lead fields. A state
+    // the relay issued is checked (signature, age, used once); other states come from installs Kommo started
+    // (marketplace, widget list) and pass unless require_state.
+    Result<InstallOutcome> complete_oauth(const std::string& code, const std::string& referer, const std::string& state = {});
     // Kommo's "access revoked" hook: GET ?account_id=&client_uuid=&signature=, the signature being
     // hex(HMAC-SHA256(client_id + "|" + account_id, client_secret)). Deletes the installation and every token it
     // holds (its settings versions and history stay); a wrong signature is Errc::unauthorized and changes nothing.
@@ -62,6 +69,7 @@ public:
 
 private:
     Result<void> ensure_lead_fields(int64_t account_id);
+    Result<void> check_state(const std::string& state);
 
     store::Store& m_store;
     clients::AltegioClient& m_altegio;

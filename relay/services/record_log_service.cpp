@@ -104,7 +104,7 @@ Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& cal
         auto paid = m_altegio.payments_between(caller.account_id, acc->altegio_token(), branch.id, paid_from, paid_to);
         if (!paid) return tl::unexpected(paid.error());
         for (auto& record : page->records) {
-            auto lead = m_store.lead_of_record(branch.id, record.id);
+            auto lead = m_store.lead_of_record(caller.account_id, branch.id, record.id);
             if (!lead) return tl::unexpected(lead.error());
             if (auto it = paid->find(record.id); it != paid->end()) record.paid = it->second;
             log.rows.push_back(RecordRow{std::move(record), branch.title, branch.currency, lead->value_or(0)});
@@ -192,7 +192,7 @@ Result<RecordRow> RecordLogService::after_change(const Caller& caller, const dom
     auto paid = m_altegio.paid_for_record(caller.account_id, token, company_id, record_id);
     if (!paid) return tl::unexpected(paid.error());
     record->paid = *paid;
-    auto lead = m_store.lead_of_record(company_id, record_id);
+    auto lead = m_store.lead_of_record(caller.account_id, company_id, record_id);
     if (!lead) return tl::unexpected(lead.error());
     return RecordRow{std::move(*record), branch.title, branch.currency, lead->value_or(0)};
 }

@@ -201,10 +201,12 @@ public:
     virtual Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) = 0;
     // (company_id, record_id) of every record linked to the lead, oldest record first.
     virtual Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) = 0;
-    virtual Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) = 0;
+    // Links and applied changes are the account's own: two Kommo accounts connected to one Altegio branch each keep
+    // their lead for the same record.
+    virtual Result<std::optional<int64_t>> lead_of_record(int64_t account_id, int64_t company_id, int64_t record_id) = 0;
     // The newest change of the record applied so far (unix seconds, 0 when none); saving keeps the newer one.
-    virtual Result<int64_t> applied_change(int64_t company_id, int64_t record_id) = 0;
-    virtual Result<void> save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) = 0;
+    virtual Result<int64_t> applied_change(int64_t account_id, int64_t company_id, int64_t record_id) = 0;
+    virtual Result<void> save_applied_change(int64_t account_id, int64_t company_id, int64_t record_id, int64_t changed_at) = 0;
 
     // Stores the events that are not there yet (by dedupe_key) in one transaction; returns how many were new.
     virtual Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) = 0;

@@ -88,7 +88,7 @@ Result<std::string> ClientSync::handle_payment(const store::InboxEvent& event) {
     auto operation = wire::altegio::decode_finance_operation(data, "data");
     if (!operation) return tl::unexpected(operation.error());
     if (operation->record_id == 0) return std::string("nothing to do: the payment is not for a record");
-    auto lead = m_store.lead_of_record(event.company_id, operation->record_id);
+    auto lead = m_store.lead_of_record(event.account_id, event.company_id, operation->record_id);
     if (!lead) return tl::unexpected(lead.error());
     if (!*lead) return "nothing to do: record " + std::to_string(operation->record_id) + " has no lead";
     auto paid = m_altegio.paid_for_record(event.account_id, account.installation.altegio_user_token, event.company_id, operation->record_id);

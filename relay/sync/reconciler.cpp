@@ -68,7 +68,7 @@ Result<ReconcileReport> Reconciler::run_once() {
                 // A record created within what this read covers and never applied is new to us, as its "create"
                 // webhook would have said. (Comparing with the watermark alone missed a record created in the
                 // watermark's own second after the previous look.)
-                auto applied = m_store.applied_change(company, record_id);
+                auto applied = m_store.applied_change(account, company, record_id);
                 if (!applied) return tl::unexpected(applied.error());
                 std::string type = deleted ? "delete" : created > read_from && *applied == 0 ? "create" : "update";
                 rows.push_back(hooks::altegio_inbox_row(account, "reconciler", company, "record", record_id, type, r, m_now_ms()));

@@ -39,7 +39,7 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
     // A late webhook must not undo a newer state the reconciler (or a faster webhook) already applied.
     int64_t changed_at = 0;
     if (auto parsed = domain::parse_iso_datetime(record->last_change_date)) changed_at = domain::to_unix_seconds(*parsed);
-    auto applied = m_store.applied_change(event.company_id, record->id);
+    auto applied = m_store.applied_change(event.account_id, event.company_id, record->id);
     if (!applied) return tl::unexpected(applied.error());
     if (changed_at != 0 && changed_at < *applied)
         return std::string("skipped: a newer change of this record was applied already (") + record->last_change_date + ")";
@@ -63,7 +63,7 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
     }
     auto done = carry_out(event, **account, *facts, plan);
     if (done && changed_at != 0)
-        if (auto saved = m_store.save_applied_change(event.company_id, facts->record.id, changed_at); !saved)
+        if (auto saved = m_store.save_applied_change(event.account_id, event.company_id, facts->record.id, changed_at); !saved)
             return tl::unexpected(saved.error());
     return done;
 }
@@ -81,7 +81,7 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     lookup.client_phone = facts.record.client ? facts.record.client->phone : "";
     lookup.record_id_field = settings.lead_fields.record_id;
 
-    auto link = m_store.lead_of_record(event.company_id, facts.record.id);
+    auto link = m_store.lead_of_record(event.account_id, event.company_id, facts.record.id);
     if (!link) return tl::unexpected(link.error());
     lookup.linked_lead_id = link->value_or(0);
     auto remember = [&facts](const std::vector<wire::kommo::Lead>& leads) {

@@ -43,3 +43,31 @@ TEST_CASE("postgres: an unreachable server is an error that names PostgreSQL, no
     REQUIRE_FALSE(refused);
     CHECK(refused.error().detail.find("PostgreSQL") != std::string::npos);
 }
+
+TEST_CASE("postgres: links and applied changes written before they were kept per account are migrated to their account") {
+    auto url = testing::fresh_postgres_url();
+    if (!url) return;
+    auto box = *crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text());
+    REQUIRE(store::PgStore::open(*url, box));
+    {   // the tables as schema version 5 had them, with rows
+        pqxx::connection db(*url);
+        pqxx::work tx(db);
+        tx.exec("DROP TABLE record_links; DROP TABLE applied_changes; DELETE FROM schema_migrations WHERE version >= 6;"
+                "CREATE TABLE record_links (account_id BIGINT NOT NULL, company_id BIGINT NOT NULL, record_id BIGINT NOT NULL,"
+                " lead_id BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (company_id, record_id));"
+                "CREATE INDEX record_links_by_lead ON record_links (account_id, lead_id);"
+                "CREATE TABLE applied_changes (company_id BIGINT NOT NULL, record_id BIGINT NOT NULL, changed_at BIGINT NOT NULL,"
+                " PRIMARY KEY (company_id, record_id));"
+                "INSERT INTO record_links VALUES (31000001, 400001, 70000001, 21001, 5), (31000002, 400002, 70000002, 22002, 6);"
+                "INSERT INTO applied_changes VALUES (400001, 70000001, 1000), (400002, 70000002, 2000), (400003, 70000003, 3000);");
+        tx.commit();
+    }
+    auto store = store::PgStore::open(*url, box);
+    REQUIRE_MESSAGE(store, (store ? "" : store.error().detail));
+    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
+    CHECK(**(*store)->lead_of_record(31000002, 400002, 70000002) == 22002);
+    CHECK(*(*store)->applied_change(31000001, 400001, 70000001) == 1000);
+    CHECK(*(*store)->applied_change(31000002, 400002, 70000002) == 2000);
+    REQUIRE((*store)->save_record_link(31000003, 400001, 70000001, 23003));   // a second account on the same branch
+    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
+}

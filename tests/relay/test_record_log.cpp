@@ -191,7 +191,7 @@ TEST_CASE("the account's log lists the records of a period with their leads, by 
     REQUIRE(by_id.count(a["id"]));
     REQUIRE(by_id.count(b["id"]));
     CHECK_FALSE(by_id.count(outside["id"]));   // outside the period
-    CHECK(by_id[a["id"]].lead_id == **world.relay->store().lead_of_record(400001, a["id"]));
+    CHECK(by_id[a["id"]].lead_id == **world.relay->store().lead_of_record(31000001, 400001, a["id"]));
     CHECK(by_id[a["id"]].lead_id != 0);
     CHECK(by_id[b["id"]].record.paid.minor == 90000);
     for (size_t i = 1; i < log.rows.size(); ++i)

@@ -29,7 +29,7 @@ TEST_CASE("a record made in Altegio for a known client's phone is merged into th
         holds_record = holds_record || field["values"][0]["value"] == std::to_string(record["id"].get<int64_t>());
     CHECK(holds_record);
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4);   // no new lead
-    CHECK(*world.relay->store().lead_of_record(400001, record["id"]) == 21004);
+    CHECK(*world.relay->store().lead_of_record(31000001, 400001, record["id"]) == 21004);
 }
 
 TEST_CASE("a record made in Altegio for a new client creates a lead with its contact and a journal note") {
@@ -43,7 +43,7 @@ TEST_CASE("a record made in Altegio for a new client creates a lead with its con
     Json created = state["kommo"]["leads"].back();
     CHECK(created["status_id"] == 77002);
     CHECK(created["name"].get<std::string>().find("Lucía Gómez") == 0);
-    CHECK(*world.relay->store().lead_of_record(400001, record["id"]) == created["id"]);
+    CHECK(*world.relay->store().lead_of_record(31000001, 400001, record["id"]) == created["id"]);
     bool noted = false;
     for (const auto& note : state["kommo"]["notes"]) noted = noted || note["entity_id"] == created["id"];
     CHECK(noted);
@@ -83,7 +83,7 @@ TEST_CASE("a webhook Altegio never delivered is repaired by the reconciler, and 
     world.relay->wake_workers();
     settle(world);
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == 5);
-    CHECK(world.relay->store().lead_of_record(400001, lost["id"])->has_value());
+    CHECK(world.relay->store().lead_of_record(31000001, 400001, lost["id"])->has_value());
 
     auto again = world.relay->reconciler().run_once();   // the same change is not new any more
     REQUIRE(again);
@@ -109,8 +109,8 @@ TEST_CASE("a record made in the same second as the reconciler's last look, its w
     REQUIRE(world.relay->reconciler().run_once());
     world.relay->wake_workers();
     settle(world);
-    CHECK(world.relay->store().lead_of_record(400001, seen["id"])->has_value());
-    CHECK(world.relay->store().lead_of_record(400001, unseen["id"])->has_value());
+    CHECK(world.relay->store().lead_of_record(31000001, 400001, seen["id"])->has_value());
+    CHECK(world.relay->store().lead_of_record(31000001, 400001, unseen["id"])->has_value());
 }
 
 TEST_CASE("a second 'create' of a record already applied (the reconciler's later copy) notes a change, not a second creation") {
@@ -119,7 +119,7 @@ TEST_CASE("a second 'create' of a record already applied (the reconciler's later
     configure_with_task_on_new_record(world);
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
     settle(world);
-    auto lead_id = world.relay->store().lead_of_record(400001, record["id"]);
+    auto lead_id = world.relay->store().lead_of_record(31000001, 400001, record["id"]);
     REQUIRE(lead_id->has_value());
     REQUIRE(of_lead(world, "notes", **lead_id).size() == 1);
     REQUIRE(of_lead(world, "tasks", **lead_id).size() == 1);

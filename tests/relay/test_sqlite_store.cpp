@@ -30,3 +30,29 @@ TEST_CASE("sqlite: a database a newer relay migrated is refused with a message t
     CHECK(refused.error().detail.find("schema version 9999, newer than this relay knows") != std::string::npos);
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
+
+TEST_CASE("sqlite: links and applied changes written before they were kept per account are migrated to their account") {
+    auto box = *crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text());
+    std::string path = testing::temp_database_path();
+    REQUIRE(store::SqliteStore::open(path, box));
+    {   // the tables as schema version 12 had them, with rows
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE record_links; DROP TABLE applied_changes; DELETE FROM schema_migrations WHERE version >= 13;"
+                "CREATE TABLE record_links (account_id INTEGER NOT NULL, company_id INTEGER NOT NULL, record_id INTEGER NOT NULL,"
+                " lead_id INTEGER NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (company_id, record_id));"
+                "CREATE TABLE applied_changes (company_id INTEGER NOT NULL, record_id INTEGER NOT NULL, changed_at INTEGER NOT NULL,"
+                " PRIMARY KEY (company_id, record_id));"
+                "INSERT INTO record_links VALUES (31000001, 400001, 70000001, 21001, 5), (31000002, 400002, 70000002, 22002, 6);"
+                "INSERT INTO applied_changes VALUES (400001, 70000001, 1000), (400002, 70000002, 2000), (400003, 70000003, 3000);");
+    }
+    auto store = store::SqliteStore::open(path, box);
+    REQUIRE(store);
+    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
+    CHECK(**(*store)->lead_of_record(31000002, 400002, 70000002) == 22002);
+    CHECK(*(*store)->applied_change(31000001, 400001, 70000001) == 1000);
+    CHECK(*(*store)->applied_change(31000002, 400002, 70000002) == 2000);
+    REQUIRE((*store)->save_record_link(31000003, 400001, 70000001, 23003));   // a second account on the same branch
+    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
+    store->reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}

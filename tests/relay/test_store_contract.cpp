@@ -178,16 +178,22 @@ TEST_CASE("store: a booking is claimed once per request key; records link to lea
         REQUIRE(store.save_record_link(1, 400001, 70000002, 21001));
         REQUIRE(store.save_record_link(1, 400001, 70000001, 21001));
         REQUIRE(store.save_record_link(1, 400002, 70000003, 21002));
-        CHECK(**store.lead_of_record(400001, 70000001) == 21001);
-        CHECK_FALSE(store.lead_of_record(400001, 79999999)->has_value());
+        CHECK(**store.lead_of_record(1, 400001, 70000001) == 21001);
+        CHECK_FALSE(store.lead_of_record(1, 400001, 79999999)->has_value());
+        // Another Kommo account connected to the same branch has its own lead for the same record.
+        CHECK_FALSE(store.lead_of_record(2, 400001, 70000001)->has_value());
+        REQUIRE(store.save_record_link(2, 400001, 70000001, 55001));
+        CHECK(**store.lead_of_record(2, 400001, 70000001) == 55001);
+        CHECK(**store.lead_of_record(1, 400001, 70000001) == 21001);
         auto records = store.records_of_lead(1, 21001);
         REQUIRE(records);
         CHECK(*records == std::vector<std::pair<int64_t, int64_t>>{{400001, 70000001}, {400001, 70000002}});
 
-        CHECK(*store.applied_change(400001, 70000001) == 0);
-        REQUIRE(store.save_applied_change(400001, 70000001, 2000));
-        REQUIRE(store.save_applied_change(400001, 70000001, 1000));   // an older change never replaces a newer one
-        CHECK(*store.applied_change(400001, 70000001) == 2000);
+        CHECK(*store.applied_change(1, 400001, 70000001) == 0);
+        REQUIRE(store.save_applied_change(1, 400001, 70000001, 2000));
+        REQUIRE(store.save_applied_change(1, 400001, 70000001, 1000));   // an older change never replaces a newer one
+        CHECK(*store.applied_change(1, 400001, 70000001) == 2000);
+        CHECK(*store.applied_change(2, 400001, 70000001) == 0);   // applied for one account, still new to the other
     });
 }
 

@@ -64,7 +64,7 @@ TEST_CASE("a record changed five times in quick succession ends in the right fin
     world.control("POST", "/__sandbox/altegio/records/" + rid + "/change", Json{{"attendance", 2}});
     settle(world);
     CHECK(world.relay->store().inbox_counts()->done == 6);
-    auto lead_id = **world.relay->store().lead_of_record(400001, record["id"]);
+    auto lead_id = **world.relay->store().lead_of_record(31000001, 400001, record["id"]);
     auto settings = settings_of(world);
     Json final_lead = lead(world, lead_id);
     CHECK(final_lead["status_id"] == 77004);                                          // confirmed
@@ -87,7 +87,7 @@ TEST_CASE("a new record sets a task for the employee's Kommo user, who becomes r
     save_settings(world, settings);
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "Мария Петрова", "+7 903 111 22 33");
     settle(world);
-    auto lead_id = **world.relay->store().lead_of_record(400001, record["id"]);
+    auto lead_id = **world.relay->store().lead_of_record(31000001, 400001, record["id"]);
     CHECK(lead(world, lead_id)["responsible_user_id"] != 9002);   // employee 5001 is nobody's user
     auto tasks = of_lead(world, "tasks", lead_id);
     REQUIRE(tasks.size() == 1);
@@ -100,7 +100,7 @@ TEST_CASE("a new record sets a task for the employee's Kommo user, who becomes r
                                      {"client", {{"name", "Ирина Соколова"}, {"phone", "+7 903 444 55 66"}}}});
     REQUIRE(second.status == 201);
     settle(world);
-    auto second_lead = **world.relay->store().lead_of_record(400001, body_of(second)["record"]["id"]);
+    auto second_lead = **world.relay->store().lead_of_record(31000001, 400001, body_of(second)["record"]["id"]);
     CHECK(lead(world, second_lead)["responsible_user_id"] == 9002);
     auto second_tasks = of_lead(world, "tasks", second_lead);
     REQUIRE(second_tasks.size() == 1);
@@ -172,7 +172,7 @@ TEST_CASE("lead updates waiting for the rate limiter go out together in one PATC
     for (int64_t r : records) world.control("POST", "/__sandbox/altegio/records/" + std::to_string(r) + "/change", Json{{"attendance", 1}});
     settle(world);
     int moved = 0;
-    for (int64_t r : records) moved += lead(world, **world.relay->store().lead_of_record(400001, r))["status_id"] == 77005;
+    for (int64_t r : records) moved += lead(world, **world.relay->store().lead_of_record(31000001, 400001, r))["status_id"] == 77005;
     CHECK(moved == 6);
     int single = count_history(world, "kommo.patch_lead"), batched = count_history(world, "kommo.patch_leads");
     CHECK(batched >= 1);
@@ -241,7 +241,7 @@ TEST_CASE("a payment in Altegio writes the record's total paid into its lead, wi
     save_settings(world, settings);
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
     settle(world);
-    int64_t lead_id = **world.relay->store().lead_of_record(400001, record["id"]);
+    int64_t lead_id = **world.relay->store().lead_of_record(31000001, 400001, record["id"]);
     world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", record["id"]}, {"amount", 1000}});
     world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", record["id"]}, {"amount", "500.50"}});
     settle(world);

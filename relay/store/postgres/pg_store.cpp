@@ -400,7 +400,7 @@ Result<void> PgStore::save_record_link(int64_t account_id, int64_t company_id, i
     return with_connection([&](pqxx::connection& c) -> Result<void> {
         pqxx::work tx(c);
         tx.exec_params("INSERT INTO record_links (account_id, company_id, record_id, lead_id, created_at) VALUES ($1, $2, $3, $4, $5)"
-                       " ON CONFLICT (company_id, record_id) DO UPDATE SET lead_id = excluded.lead_id",
+                       " ON CONFLICT (account_id, company_id, record_id) DO UPDATE SET lead_id = excluded.lead_id",
                        account_id, company_id, record_id, lead_id, now_seconds());
         tx.commit();
         return {};
@@ -419,29 +419,32 @@ Result<std::vector<std::pair<int64_t, int64_t>>> PgStore::records_of_lead(int64_
     });
 }
 
-Result<std::optional<int64_t>> PgStore::lead_of_record(int64_t company_id, int64_t record_id) {
+Result<std::optional<int64_t>> PgStore::lead_of_record(int64_t account_id, int64_t company_id, int64_t record_id) {
     return with_connection([&](pqxx::connection& c) -> Result<std::optional<int64_t>> {
         pqxx::read_transaction tx(c);
-        auto rows = tx.exec_params("SELECT lead_id FROM record_links WHERE company_id = $1 AND record_id = $2", company_id, record_id);
+        auto rows = tx.exec_params("SELECT lead_id FROM record_links WHERE account_id = $1 AND company_id = $2 AND record_id = $3",
+                                   account_id, company_id, record_id);
         if (rows.empty()) return std::optional<int64_t>();
         return std::optional<int64_t>(rows[0][0].as<int64_t>());
     });
 }
 
-Result<int64_t> PgStore::applied_change(int64_t company_id, int64_t record_id) {
+Result<int64_t> PgStore::applied_change(int64_t account_id, int64_t company_id, int64_t record_id) {
     return with_connection([&](pqxx::connection& c) -> Result<int64_t> {
         pqxx::read_transaction tx(c);
-        auto rows = tx.exec_params("SELECT changed_at FROM applied_changes WHERE company_id = $1 AND record_id = $2", company_id, record_id);
+        auto rows = tx.exec_params("SELECT changed_at FROM applied_changes WHERE account_id = $1 AND company_id = $2 AND record_id = $3",
+                                   account_id, company_id, record_id);
         return rows.empty() ? int64_t{0} : rows[0][0].as<int64_t>();
     });
 }
 
-Result<void> PgStore::save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) {
+Result<void> PgStore::save_applied_change(int64_t account_id, int64_t company_id, int64_t record_id, int64_t changed_at) {
     return with_connection([&](pqxx::connection& c) -> Result<void> {
         pqxx::work tx(c);
-        tx.exec_params("INSERT INTO applied_changes (company_id, record_id, changed_at) VALUES ($1, $2, $3)"
-                       " ON CONFLICT (company_id, record_id) DO UPDATE SET changed_at = GREATEST(applied_changes.changed_at, excluded.changed_at)",
-                       company_id, record_id, changed_at);
+        tx.exec_params("INSERT INTO applied_changes (account_id, company_id, record_id, changed_at) VALUES ($1, $2, $3, $4)"
+                       " ON CONFLICT (account_id, company_id, record_id)"
+                       " DO UPDATE SET changed_at = GREATEST(applied_changes.changed_at, excluded.changed_at)",
+                       account_id, company_id, record_id, changed_at);
         tx.commit();
         return {};
     });

@@ -35,9 +35,9 @@ public:
     Result<void> update_booking(const Booking& booking) override;
     Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) override;
     Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) override;
-    Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) override;
-    Result<int64_t> applied_change(int64_t company_id, int64_t record_id) override;
-    Result<void> save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) override;
+    Result<std::optional<int64_t>> lead_of_record(int64_t account_id, int64_t company_id, int64_t record_id) override;
+    Result<int64_t> applied_change(int64_t account_id, int64_t company_id, int64_t record_id) override;
+    Result<void> save_applied_change(int64_t account_id, int64_t company_id, int64_t record_id, int64_t changed_at) override;
     Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) override;
     Result<int32_t> append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) override;
     Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) override;

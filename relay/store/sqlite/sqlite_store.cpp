@@ -400,7 +400,7 @@ Result<void> SqliteStore::save_record_link(int64_t account_id, int64_t company_i
     return guarded([&]() -> Result<void> {
         SQLite::Statement upsert(*m_db,
             "INSERT INTO record_links (account_id, company_id, record_id, lead_id, created_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (company_id, record_id) DO UPDATE SET lead_id = excluded.lead_id");
+            " ON CONFLICT (account_id, company_id, record_id) DO UPDATE SET lead_id = excluded.lead_id");
         upsert.bind(1, account_id);
         upsert.bind(2, company_id);
         upsert.bind(3, record_id);
@@ -424,12 +424,13 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::records_of_lead(in
     });
 }
 
-Result<std::optional<int64_t>> SqliteStore::lead_of_record(int64_t company_id, int64_t record_id) {
+Result<std::optional<int64_t>> SqliteStore::lead_of_record(int64_t account_id, int64_t company_id, int64_t record_id) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::optional<int64_t>> {
-        SQLite::Statement query(*m_db, "SELECT lead_id FROM record_links WHERE company_id = ? AND record_id = ?");
-        query.bind(1, company_id);
-        query.bind(2, record_id);
+        SQLite::Statement query(*m_db, "SELECT lead_id FROM record_links WHERE account_id = ? AND company_id = ? AND record_id = ?");
+        query.bind(1, account_id);
+        query.bind(2, company_id);
+        query.bind(3, record_id);
         if (!query.executeStep()) return std::nullopt;
         return query.getColumn(0).getInt64();
     });
@@ -575,25 +576,27 @@ Result<int32_t> SqliteStore::hand_back_claimed_events() {
     });
 }
 
-Result<int64_t> SqliteStore::applied_change(int64_t company_id, int64_t record_id) {
+Result<int64_t> SqliteStore::applied_change(int64_t account_id, int64_t company_id, int64_t record_id) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int64_t> {
-        SQLite::Statement query(*m_db, "SELECT changed_at FROM applied_changes WHERE company_id = ? AND record_id = ?");
-        query.bind(1, company_id);
-        query.bind(2, record_id);
+        SQLite::Statement query(*m_db, "SELECT changed_at FROM applied_changes WHERE account_id = ? AND company_id = ? AND record_id = ?");
+        query.bind(1, account_id);
+        query.bind(2, company_id);
+        query.bind(3, record_id);
         return query.executeStep() ? query.getColumn(0).getInt64() : int64_t{0};
     });
 }
 
-Result<void> SqliteStore::save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) {
+Result<void> SqliteStore::save_applied_change(int64_t account_id, int64_t company_id, int64_t record_id, int64_t changed_at) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<void> {
         SQLite::Statement upsert(*m_db,
-            "INSERT INTO applied_changes (company_id, record_id, changed_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (company_id, record_id) DO UPDATE SET changed_at = MAX(changed_at, excluded.changed_at)");
-        upsert.bind(1, company_id);
-        upsert.bind(2, record_id);
-        upsert.bind(3, changed_at);
+            "INSERT INTO applied_changes (account_id, company_id, record_id, changed_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (account_id, company_id, record_id) DO UPDATE SET changed_at = MAX(changed_at, excluded.changed_at)");
+        upsert.bind(1, account_id);
+        upsert.bind(2, company_id);
+        upsert.bind(3, record_id);
+        upsert.bind(4, changed_at);
         upsert.exec();
         return {};
     });

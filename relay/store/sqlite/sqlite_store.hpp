@@ -39,7 +39,7 @@ public:
     Result<void> update_booking(const Booking& booking) override;
     Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) override;
     Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) override;
-    Result<std::optional<int64_t>> lead_of_record(int64_t company_id, int64_t record_id) override;
+    Result<std::optional<int64_t>> lead_of_record(int64_t account_id, int64_t company_id, int64_t record_id) override;
     Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) override;
     Result<int32_t> append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) override;
     Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) override;
@@ -51,8 +51,8 @@ public:
     Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
     Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
     Result<std::vector<int64_t>> installed_accounts() override;
-    Result<int64_t> applied_change(int64_t company_id, int64_t record_id) override;
-    Result<void> save_applied_change(int64_t company_id, int64_t record_id, int64_t changed_at) override;
+    Result<int64_t> applied_change(int64_t account_id, int64_t company_id, int64_t record_id) override;
+    Result<void> save_applied_change(int64_t account_id, int64_t company_id, int64_t record_id, int64_t changed_at) override;
     Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) override;
     Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) override;
     Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
