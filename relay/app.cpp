@@ -34,7 +34,7 @@ Result<std::unique_ptr<store::Store>> open_store(const RelayConfig& config, cons
     if (!config.database_url.empty()) {
         if (config.database_url.rfind("postgresql://", 0) != 0 && config.database_url.rfind("postgres://", 0) != 0)
             return fail(Errc::not_configured, "ui.error.storage", "KB_DATABASE_URL must start with postgresql:// (or postgres://)");
-        auto opened = store::PgStore::open(config.database_url, box, config.workers.threads + 8);
+        auto opened = store::PgStore::open(config.database_url, box, config.workers.threads + 8, config.postgres_limits);
         if (!opened) return tl::unexpected(opened.error());
         return std::unique_ptr<store::Store>(std::move(*opened));
     }
@@ -81,6 +81,11 @@ Result<RelayConfig> relay_config_from_environment() {
     c.workers.threads = static_cast<int>(number("KB_WORKER_THREADS", c.workers.threads));
     c.network.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(number("KB_HTTP_TIMEOUT_MS", 15000)));
     c.body_deadline_seconds = static_cast<int>(number("KB_BODY_DEADLINE_SECONDS", c.body_deadline_seconds));
+    auto milliseconds = [&number](const char* name, std::chrono::milliseconds fallback) {
+        return std::chrono::milliseconds(static_cast<int64_t>(number(name, static_cast<double>(fallback.count()))));
+    };
+    c.postgres_limits.pool_wait = milliseconds("KB_PG_POOL_WAIT_MS", c.postgres_limits.pool_wait);
+    c.postgres_limits.statement = milliseconds("KB_PG_STATEMENT_TIMEOUT_MS", c.postgres_limits.statement);
     // Tests only (the fault-injection crash test): shorter pauses before an event is tried again, e.g. "50,100,200".
     // A production relay never sets it; an unreadable list keeps the defaults.
     std::vector<int64_t> delays;
@@ -212,6 +217,17 @@ Result<int64_t> RelayApp::prune_old_entries() {
         if (!loaded || !*loaded) continue;
         int64_t days = std::max<int64_t>(1, (*loaded)->settings.history_retention_days);
         auto pruned = m_store->prune(account, (m_clock() - days * 86400) * 1000);
+        if (!pruned) return tl::unexpected(pruned.error());
+        removed += *pruned;
+    }
+    // Accounts that uninstalled, and account 0 (webhooks refused before an account was known), keep the default
+    // period: nothing of theirs stays for ever.
+    auto kept = m_store->accounts_with_history();
+    if (!kept) return tl::unexpected(kept.error());
+    int64_t default_before_ms = (m_clock() - int64_t{domain::Settings{}.history_retention_days} * 86400) * 1000;
+    for (int64_t account : *kept) {
+        if (std::find(accounts->begin(), accounts->end(), account) != accounts->end()) continue;
+        auto pruned = m_store->prune(account, default_before_ms);
         if (!pruned) return tl::unexpected(pruned.error());
         removed += *pruned;
     }

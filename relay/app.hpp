@@ -12,6 +12,7 @@
 #include "relay/clients/reference_cache.hpp"
 #include "relay/http/server.hpp"
 #include "relay/http/transport.hpp"
+#include "relay/store/postgres/pg_store.hpp"
 #include "relay/services/booking_service.hpp"
 #include "relay/services/installation_service.hpp"
 #include "relay/sync/client_sync.hpp"
@@ -41,6 +42,7 @@ struct RelayConfig {
     sync::WorkerOptions workers;                // threads 0: no background sync (tests that drive the inbox by hand)
     http::NetworkOptions network;               // timeouts of the calls to Kommo and Altegio
     int body_deadline_seconds = 20;             // a request body still arriving after this is refused (408)
+    store::PgLimits postgres_limits;            // PostgreSQL: waits for a pooled connection and per statement
     int64_t clock_offset_seconds = 0;           // tests only: the relay's clock runs this far from the system's
 };
 

@@ -1,4 +1,5 @@
 // The relay: configuration from the environment, the app, the HTTP server. Wiring only.
+#include <sys/resource.h>
 #include <csignal>
 #include <cstdlib>
 #include <thread>
@@ -22,6 +23,13 @@ int main(int argc, char** argv) {
     cli.add_option("--widget-dir", widget_dir, "folder served at /widget/ (the built widget package)");
     cli.add_option("--reconcile-seconds", reconcile_seconds, "how often to ask Altegio for changes webhooks may have missed (0 = never)");
     CLI11_PARSE(cli, argc, argv);
+
+    // Every connection is a descriptor: the usual soft limit of 1,024 would refuse connections long before the
+    // machine must, so the relay takes all its hard limit allows.
+    if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &files) != 0) spdlog::warn("could not raise the limit of open files");
+    }
 
     auto config = kb::relay_config_from_environment();
     if (!config) {

@@ -788,19 +788,38 @@ void Sandbox::add_altegio_routes() {
             int64_t salon = wire::read_int_or(*body, "salon_id", "", 0).value_or(0);
             bool known = false;
             for (const auto& company : s.companies) known = known || company.value("id", int64_t{0}) == salon;
-            if (!known || wire::read_text(*body, "application_id") != m_config.marketplace_application_id)
+            auto installed = s.marketplace_status.find(salon);
+            if (!known || wire::read_text(*body, "application_id") != m_config.marketplace_application_id ||
+                installed == s.marketplace_status.end() || installed->second == "freezed")
                 return altegio_error(400, "Агрегатор не найден");   // what Altegio answered for an unknown app/location pair
+            installed->second = "active";
             s.marketplace_activations.push_back(*body);
             return altegio_ok(Json(), 201);
         });
     });
-    // Control: the URL Altegio's Marketplace sends the user's browser to. Body {salon_ids, user?: {id, name,
-    // email, phone}, tamper?: true (a signature that does not match)}; answers {url}.
+    // A location's connection to the application, as Altegio reports it.
+    m_router.add("GET", "/altegio/marketplace/salon/:salon/application/:application", [this](const Request& request) {
+        return guarded("altegio", request, [&](State& s) {
+            if (request.header("authorization") != "Bearer " + m_config.partner_token) return altegio_error(401, "Authentication needed.", 20);
+            auto status = s.marketplace_status.find(std::strtoll(request.param("salon").c_str(), nullptr, 10));
+            if (request.param("application") != m_config.marketplace_application_id || status == s.marketplace_status.end())
+                return altegio_error(404, "Not found");
+            return altegio_ok(Json{{"connection_status", {{"status", status->second}}}, {"logs", Json::array()}, {"payments", Json::array()}});
+        });
+    });
+    // Control: the user installs the application in the Marketplace and presses Connect: each salon is "pending"
+    // and this is the URL Altegio sends the user's browser to. Body {salon_ids, user?: {id, name, email, phone},
+    // tamper?: true (a signature that does not match), installed?: false (a forged link: nothing installed)}; answers {url}.
     m_router.add("POST", "/__sandbox/altegio/marketplace/redirect", [this](const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected {salon_ids, user?}"})");
         std::string url = m_config.relay_url + "/marketplace/connect?";
         auto ids = body->value("salon_ids", Json::array());
+        if (body->value("installed", true)) {
+            std::lock_guard lock(m_state->mutex);
+            for (const auto& id : ids)
+                if (auto& status = m_state->marketplace_status[id.get<int64_t>()]; status != "active") status = "pending";
+        }
         for (size_t i = 0; i < ids.size(); ++i)
             url += (i ? "&" : "") + std::string(ids.size() == 1 ? "salon_id=" : "salon_ids%5B%5D=") + std::to_string(ids[i].get<int64_t>());
         if (body->contains("user")) {
@@ -816,6 +835,12 @@ void Sandbox::add_altegio_routes() {
     m_router.add("POST", "/__sandbox/altegio/marketplace/lifecycle", [this](const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_object() || !m_config.outbound) return http::json_response(400, R"({"error":"expected {salon_id, event}"})");
+        if (!body->contains("partner_token")) {   // Altegio's own call: its record of the location changes first
+            std::lock_guard lock(m_state->mutex);
+            int64_t salon = body->value("salon_id", int64_t{0});
+            if (body->value("event", std::string()) == "freeze") m_state->marketplace_status[salon] = "freezed";
+            else m_state->marketplace_status.erase(salon);
+        }
         Json hook{{"salon_id", body->value("salon_id", int64_t{0})}, {"application_id", m_config.marketplace_application_id},
                   {"event", body->value("event", std::string())}, {"partner_token", body->value("partner_token", m_config.partner_token)}};
         auto answer = m_config.outbound->send({"POST", m_config.relay_url + "/hooks/altegio-marketplace",

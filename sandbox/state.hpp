@@ -43,6 +43,7 @@ struct Sandbox::State {
     std::vector<Json> transactions;                       // payments, as GET /timetable/transactions shows them
     std::map<std::string, Json> abonements;               // client phone (digits) -> membership
     std::vector<Json> marketplace_activations;            // accepted POST /marketplace/partner/callback bodies
+    std::map<int64_t, std::string> marketplace_status;    // salon -> pending (installed), active, freezed; absent: not installed
     std::map<std::string, Json> voip_chains;              // crm_token -> {chain_id, title, enabled}
     std::vector<Json> voip_popups, voip_calls;            // accepted `event` and `history` commands of enabled chains
     int64_t voip_ignored = 0;                              // commands of a disabled chain (accepted, then ignored)

@@ -1,5 +1,6 @@
 #include "relay/api/routes.hpp"
 
+#include <mutex>
 #include <spdlog/spdlog.h>
 #include "relay/api/error_status.hpp"
 #include "relay/api/handlers.hpp"
@@ -61,7 +62,24 @@ Result<int64_t> base_revision_of(const Request& request) {
 }  // namespace
 
 void add_routes(http::Router& router, RouteDeps deps) {
-    router.add("GET", "/healthz", [](const Request&) { return http::json_response(200, R"({"status":"ok"})"); });
+    // 200 while the database can be read and written, else 503 (the reason goes to the log only). Asked of the
+    // database at most once a second, however often load balancers and probes call.
+    struct HealthProbe {
+        std::mutex mutex;
+        int64_t checked_at = 0;
+        bool healthy = false;
+    };
+    router.add("GET", "/healthz", [deps, probe = std::make_shared<HealthProbe>()](const Request&) {
+        std::lock_guard lock(probe->mutex);
+        if (int64_t now = deps.clock(); now != probe->checked_at) {
+            auto checked = deps.store.check_health();
+            if (!checked) spdlog::error("health check: the database does not answer: {}", checked.error().detail);
+            probe->healthy = checked.has_value();
+            probe->checked_at = now;
+        }
+        if (!probe->healthy) return http::json_response(503, R"({"status":"unavailable","database":"unavailable"})");
+        return http::json_response(200, R"({"status":"ok","database":"ok"})");
+    });
     // Prometheus text: the inbox by state and its oldest waiting event, outgoing requests, rate-limit waits.
     router.add("GET", "/metrics", [deps](const Request&) {
         auto counts = deps.store.inbox_counts();

@@ -61,6 +61,26 @@ Result<void> AltegioClient::activate_location(int64_t salon_id, const std::strin
     return tl::unexpected(altegio::error_from_reply(response.status, response.body));
 }
 
+Result<std::string> AltegioClient::marketplace_status(int64_t salon_id) {
+    if (m_config.application_id.empty())
+        return fail(Errc::not_configured, "marketplace.page.not_listed", "KB_ALTEGIO_APPLICATION_ID is not set");
+    http::Response response;
+    for (const auto& base : m_config.marketplace_urls) {
+        http::OutgoingRequest request{"GET", base + "/salon/" + std::to_string(salon_id) + "/application/" + http::url_encode(m_config.application_id),
+                                      {{"Authorization", "Bearer " + m_config.partner_token}, {"Accept", "application/vnd.api.v2+json"}},
+                                      ""};
+        response = m_log.send(CallInfo{0, "altegio.marketplace_status", RetryPolicy::safe()}, request, &m_limiter);
+        if (response.status != 404 && response.status != 405) break;   // 404 from every host: not installed
+    }
+    if (response.status == 404) return std::string();
+    if (response.status < 200 || response.status >= 300) return tl::unexpected(altegio::error_from_reply(response.status, response.body));
+    auto body = wire::parse_json(response.body);
+    if (!body || !body->is_object()) return fail(Errc::upstream_rejected, "ui.error.altegio_rejected", "the location status is not JSON");
+    const auto& data = body->contains("data") ? (*body)["data"] : *body;
+    if (!data.is_object() || !data.contains("connection_status") || !data["connection_status"].is_object()) return std::string();
+    return wire::read_text(data["connection_status"], "status");
+}
+
 Result<void> AltegioClient::voip(int64_t account_id, const std::string& kind, const Json& command, RetryPolicy retry) {
     Json holder;
     auto reply = call(account_id, kind, "POST", "/voip/integration", "", &command, retry, holder);

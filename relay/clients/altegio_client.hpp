@@ -113,6 +113,9 @@ public:
     // Marketplace: activates the application for one location (POST …/partner/callback with our api key for it
     // and the webhook URLs), with the partner token.
     Result<void> activate_location(int64_t salon_id, const std::string& api_key, const std::vector<std::string>& webhook_urls);
+    // The location's connection to the application as Altegio reports it: "pending" (installed, not activated),
+    // "active", "freezed"; "" when the location has not installed it.
+    Result<std::string> marketplace_status(int64_t salon_id);
     // Telephony: one command to POST /voip/integration (partner token; Altegio answers 202 Accepted). `kind` names it
     // in the history ("altegio.voip_setup", ...). Pop-ups and setup are repeated on no answer; a history entry is not.
     Result<void> voip(int64_t account_id, const std::string& kind, const wire::Json& command, RetryPolicy retry);

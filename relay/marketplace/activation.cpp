@@ -36,10 +36,25 @@ std::vector<int64_t> salon_ids_of(const http::Request& redirect) {
 
 }  // namespace
 
+bool Activation::within_rate(const std::string& address) {
+    std::lock_guard lock(m_rate_mutex);
+    int64_t now = m_deps.now_ms();
+    if (m_recent_redirects.size() > 10000) m_recent_redirects.clear();   // a flood of addresses: forget, do not grow
+    auto& times = m_recent_redirects[address];
+    times.erase(std::remove_if(times.begin(), times.end(), [&](int64_t at) { return at <= now - 60000; }), times.end());
+    if (times.size() >= static_cast<size_t>(redirects_per_minute_per_address)) return false;
+    times.push_back(now);
+    return true;
+}
+
 Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
     ConnectOutcome outcome;
+    if (!within_rate(redirect.remote_address))
+        return fail(Errc::rate_limited, "marketplace.page.slow_down", "too many redirects from " + redirect.remote_address);
     std::vector<int64_t> salons = salon_ids_of(redirect);
     if (salons.empty()) return fail(Errc::bad_input, "marketplace.page.no_location", "the redirect names no salon_id");
+    if (salons.size() > max_salons_per_redirect)
+        return fail(Errc::bad_input, "marketplace.page.too_many", std::to_string(salons.size()) + " locations in one redirect");
     int64_t now = m_deps.now_ms();
 
     // The user's data, when the user let Altegio share it: the signature covers the decoded JSON.
@@ -58,6 +73,18 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         user.phone = wire::read_text(*json, "phone");
         user.registered_at_ms = user.last_seen_at_ms = now;
         if (user.altegio_user_id <= 0) return fail(Errc::bad_input, "marketplace.page.no_location", "user_data has no id");
+        // Where the signed data names its locations, a link cannot carry the signature to others.
+        std::vector<int64_t> signed_salons;
+        auto add_signed = [&signed_salons](const Json& id) {
+            signed_salons.push_back(id.is_number_integer() ? id.get<int64_t>() : id.is_string() ? std::strtoll(id.get<std::string>().c_str(), nullptr, 10) : 0);
+        };
+        if (json->contains("salon_id")) add_signed((*json)["salon_id"]);
+        if (json->contains("salon_ids") && (*json)["salon_ids"].is_array())
+            for (const auto& id : (*json)["salon_ids"]) add_signed(id);
+        if (json->contains("salon_id") || json->contains("salon_ids"))
+            for (int64_t salon : salons)
+                if (std::find(signed_salons.begin(), signed_salons.end(), salon) == signed_salons.end())
+                    return fail(Errc::forbidden, "marketplace.page.bad_signature", "location " + std::to_string(salon) + " is not in the signed data");
         auto is_new = m_deps.store.save_marketplace_user(user);
         if (!is_new) return tl::unexpected(is_new.error());
         outcome.user_is_new = *is_new;
@@ -75,6 +102,16 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         location.salon_id = salon;
         if (group > 0) location.salon_group_id = group;
         if (outcome.user) location.altegio_user_id = outcome.user->altegio_user_id;
+        // Frozen or uninstalled by the Marketplace: a link (perhaps an old one, replayed) brings it back only when
+        // Altegio says the application is installed there again.
+        if (location.state == "frozen" || location.state == "uninstalled") {
+            auto status = m_deps.altegio.marketplace_status(salon);
+            if (!status) spdlog::warn("marketplace: status of location {} unknown: {}", salon, status.error().detail);
+            if (!status || (*status != "pending" && *status != "active")) {
+                outcome.locations.push_back(location);
+                continue;
+            }
+        }
         // A new click on "Connect" starts Altegio's hour again, for a location in any state but active.
         if (location.state != "active") {
             location.state = "pending";

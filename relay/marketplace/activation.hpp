@@ -8,6 +8,8 @@
 //   GET  /marketplace/connect?salon_id=…|salon_ids[]=…&user_data=…&user_data_sign=…   the registration page
 //   POST /hooks/altegio-marketplace                                                 {salon_id, application_id, event, partner_token}
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/http/router.hpp"
@@ -16,6 +18,8 @@
 namespace kb::marketplace {
 
 constexpr int64_t activation_window_ms = 60 * 60 * 1000;   // Altegio's hour for activating after the redirect
+constexpr size_t max_salons_per_redirect = 50;               // more is refused: one link cannot spend the Altegio budget
+constexpr int redirects_per_minute_per_address = 5;
 
 struct ActivationDeps {
     store::Store& store;
@@ -35,8 +39,10 @@ struct ConnectOutcome {
 class Activation {
 public:
     explicit Activation(ActivationDeps deps) : m_deps(std::move(deps)) {}
-    // The redirect from the Marketplace. A wrong signature is Errc::forbidden and no location is named is
-    // Errc::bad_input; in both cases nothing is saved.
+    // The redirect from the Marketplace. A wrong signature, or signed user data that names other locations, is
+    // Errc::forbidden; no location named, or more than max_salons_per_redirect, is Errc::bad_input; more than
+    // redirects_per_minute_per_address from one address is Errc::rate_limited. In each case nothing is saved. A
+    // location the Marketplace froze or uninstalled comes back only when Altegio reports it installed again.
     Result<ConnectOutcome> connect(const http::Request& redirect);
     // Tries the due pending activations again; those past the hour become "late". How many became active.
     Result<int> retry_due();
@@ -47,7 +53,10 @@ public:
 
 private:
     void attempt(store::MarketplaceLocation& location);   // one activation call; saves the outcome
+    bool within_rate(const std::string& address);         // counts this redirect against the address's minute
     ActivationDeps m_deps;
+    std::mutex m_rate_mutex;
+    std::map<std::string, std::vector<int64_t>> m_recent_redirects;   // address -> times (ms) within the last minute
 };
 
 // The registration page and the lifecycle webhook, in the user's language (Altegio's `lang`, else the browser's).

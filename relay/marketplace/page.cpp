@@ -29,10 +29,11 @@ void add_marketplace_routes(http::Router& router, Activation& activation) {
         std::string language = http::page_language(request);
         auto outcome = activation.connect(request);
         if (!outcome) {
-            int status = outcome.error().code == Errc::forbidden ? 403 : outcome.error().code == Errc::bad_input ? 400 : 503;
+            Errc code = outcome.error().code;
+            int status = code == Errc::forbidden ? 403 : code == Errc::bad_input ? 400 : code == Errc::rate_limited ? 429 : 503;
             std::string key = status == 503 ? "marketplace.page.unavailable" : outcome.error().message_key;
             spdlog::warn("marketplace: redirect refused: {}", outcome.error().detail);
-            return page(status, language, {paragraph(text(key, language), true)});
+            return page(status, language, {paragraph(text(key, language, {{"limit", std::to_string(max_salons_per_redirect)}}), true)});
         }
         std::vector<std::string> paragraphs;
         if (outcome->user)
@@ -42,6 +43,8 @@ void add_marketplace_routes(http::Router& router, Activation& activation) {
             std::map<std::string, std::string> params{{"salon", std::to_string(location.salon_id)}};
             if (location.state == "active") paragraphs.push_back(paragraph(text("marketplace.page.active", language, params)));
             else if (location.state == "late") paragraphs.push_back(paragraph(text("marketplace.page.late", language, params), true));
+            else if (location.state == "frozen" || location.state == "uninstalled")
+                paragraphs.push_back(paragraph(text("marketplace.page.stopped", language, params), true));
             else paragraphs.push_back(paragraph(text("marketplace.page.retrying", language, params), true));
         }
         paragraphs.push_back(paragraph(text("marketplace.page.next", language)));
@@ -52,7 +55,7 @@ void add_marketplace_routes(http::Router& router, Activation& activation) {
         if (!changed) {
             int status = changed.error().code == Errc::forbidden ? 403 : changed.error().code == Errc::bad_input ? 400 : 500;
             spdlog::warn("marketplace: lifecycle webhook refused: {}", changed.error().detail);
-            return http::json_response(status, wire::Json{{"error", changed.error().detail}}.dump());
+            return http::json_response(status, wire::Json{{"error", changed.error().message_key}}.dump());   // the detail stays in the log
         }
         spdlog::info("marketplace: {}", *changed);
         return http::json_response(200, wire::Json{{"result", *changed}}.dump());

@@ -221,8 +221,10 @@ public:
     // With several relays: events left "processing" by a relay whose "relay:<instance>" lease has run out (it
     // died, or stopped) go back to "pending"; those of live relays are left alone.
     virtual Result<int32_t> requeue_abandoned_events(int64_t now_ms) = 0;
-    // Hands back the events this relay has claimed and not finished (a graceful stop).
-    virtual Result<int32_t> hand_back_claimed_events() = 0;
+    // Hands back the events this relay has claimed and not finished, but those in `still_working` (a graceful stop
+    // hands back all; a running relay, those a fault left marked as its own: a claim whose answer was lost, a
+    // finish that never reached the database).
+    virtual Result<int32_t> hand_back_claimed_events(const std::vector<int64_t>& still_working = {}) = 0;
     struct InboxCounts {
         int64_t pending = 0, processing = 0, done = 0, failed = 0;
         int64_t oldest_pending_at_ms = 0;   // when the longest-waiting pending event was received; 0 when none waits
@@ -239,6 +241,10 @@ public:
     // Deletes the account's history entries, finished (done or failed) inbox events, telephony calls and tracked leads
     // older than `before_ms`.
     virtual Result<int64_t> prune(int64_t account_id, int64_t before_ms) = 0;
+    // Every account with history entries or inbox events, installed or not (0: refused webhooks of no account).
+    virtual Result<std::vector<int64_t>> accounts_with_history() = 0;
+    // Answers when the database can be read and written; the error says why not.
+    virtual Result<void> check_health() = 0;
 
     // When the newest webhook from this branch reached the inbox (ms); 0 when none is kept.
     virtual Result<int64_t> last_webhook_at(int64_t account_id, int64_t company_id) = 0;

@@ -185,6 +185,21 @@ test('idle connections are let go: 200 sockets that never send leave /healthz an
   assert.ok(waited < 8000, `/healthz took ${waited} ms beside 200 idle sockets`);
 });
 
+test('1,100 connections at once, past the 1,024 that select() could watch, are all answered', async () => {
+  const port = Number(new URL(stack.relayUrl).port);
+  const ask = () => new Promise((resolve) => {
+    let text = '';
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write('GET /healthz HTTP/1.1\r\nHost: relay.example\r\nConnection: close\r\n\r\n'));
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk) => { text += chunk; });
+    socket.on('error', () => resolve(0));
+    socket.on('close', () => resolve(statuses(text)[0] ?? 0));
+  });
+  const answers = await Promise.all(Array.from({ length: 1100 }, ask));
+  assert.equal(answers.filter((status) => status === 200).length, 1100);
+  assert.equal((await fetch(`${stack.relayUrl}/healthz`)).status, 200);
+});
+
 test('/widget/ serves only the widget\'s own files, each with its own type', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kb-widget-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -121,19 +121,24 @@ Result<void> apply_migrations(pqxx::connection& connection) {
 }  // namespace
 
 struct PgStore::Connection {
-    explicit Connection(const std::string& url) : db(url) {}
+    Connection(const std::string& url, std::chrono::milliseconds statement_limit) : db(url) {
+        pqxx::nontransaction(db).exec("SET statement_timeout = " + std::to_string(statement_limit.count()));
+    }
     pqxx::connection db;
 };
 
-PgStore::PgStore(std::string url, crypto::SecretBox box, int pool_size)
-    : m_url(std::move(url)), m_box(box), m_instance(new_instance_id()), m_pool_size(std::max(1, pool_size)) {}
+PgStore::PgStore(std::string url, crypto::SecretBox box, int pool_size, PgLimits limits)
+    : m_url(std::move(url)), m_box(box), m_instance(new_instance_id()), m_pool_size(std::max(1, pool_size)), m_limits(limits) {}
 PgStore::~PgStore() = default;
 
-Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, crypto::SecretBox box, int pool_size) {
-    std::unique_ptr<PgStore> store(new PgStore(url, box, pool_size));
+Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, crypto::SecretBox box, int pool_size, PgLimits limits) {
+    std::unique_ptr<PgStore> store(new PgStore(url, box, pool_size, limits));
     try {
-        auto connection = std::make_unique<Connection>(url);
+        auto connection = std::make_unique<Connection>(url, limits.statement);
+        // Migrations (and waiting for another relay's) may take long on a big database: no statement limit for them.
+        pqxx::nontransaction(connection->db).exec("SET statement_timeout = 0");
         if (auto migrated = apply_migrations(connection->db); !migrated) return tl::unexpected(migrated.error());
+        pqxx::nontransaction(connection->db).exec("SET statement_timeout = " + std::to_string(limits.statement.count()));
         store->m_idle.push_back(std::move(connection));
         store->m_open = 1;
     } catch (const std::exception& e) {
@@ -144,7 +149,8 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, crypto::S
 
 std::unique_ptr<PgStore::Connection> PgStore::take_connection() {
     std::unique_lock lock(m_pool_mutex);
-    m_pool_returned.wait(lock, [&] { return !m_idle.empty() || m_open < m_pool_size; });
+    if (!m_pool_returned.wait_for(lock, m_limits.pool_wait, [&] { return !m_idle.empty() || m_open < m_pool_size; }))
+        throw std::runtime_error("no connection of the pool came free within " + std::to_string(m_limits.pool_wait.count()) + " ms");
     if (!m_idle.empty()) {
         auto connection = std::move(m_idle.back());
         m_idle.pop_back();
@@ -153,7 +159,7 @@ std::unique_ptr<PgStore::Connection> PgStore::take_connection() {
     ++m_open;   // counted before connecting, so others wait instead of opening one too many
     lock.unlock();
     try {
-        return std::make_unique<Connection>(m_url);
+        return std::make_unique<Connection>(m_url, m_limits.statement);
     } catch (...) {
         lock.lock();
         --m_open;
@@ -566,12 +572,36 @@ Result<int32_t> PgStore::requeue_abandoned_events(int64_t now_ms) {
     });
 }
 
-Result<int32_t> PgStore::hand_back_claimed_events() {
+Result<int32_t> PgStore::hand_back_claimed_events(const std::vector<int64_t>& still_working) {
+    std::string ids = "{";
+    for (int64_t id : still_working) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    ids += "}";
     return with_connection([&](pqxx::connection& c) -> Result<int32_t> {
         pqxx::work tx(c);
-        auto updated = tx.exec_params("UPDATE inbox SET state = 'pending' WHERE state = 'processing' AND claimed_by = $1", m_instance);
+        auto updated = tx.exec_params("UPDATE inbox SET state = 'pending' WHERE state = 'processing' AND claimed_by = $1"
+                                      " AND NOT (id = ANY($2::bigint[]))",
+                                      m_instance, ids);
         tx.commit();
         return static_cast<int32_t>(updated.affected_rows());
+    });
+}
+
+Result<std::vector<int64_t>> PgStore::accounts_with_history() {
+    return with_connection([&](pqxx::connection& c) -> Result<std::vector<int64_t>> {
+        pqxx::read_transaction tx(c);
+        std::vector<int64_t> accounts;
+        for (const auto& row : tx.exec("SELECT DISTINCT account_id FROM request_history UNION SELECT DISTINCT account_id FROM inbox"))
+            accounts.push_back(row[0].as<int64_t>());
+        return accounts;
+    });
+}
+
+Result<void> PgStore::check_health() {
+    return with_connection([&](pqxx::connection& c) -> Result<void> {
+        pqxx::work tx(c);   // a read-write transaction: a server in recovery or read-only mode is not healthy
+        tx.exec("SELECT COUNT(*) FROM schema_migrations");
+        tx.exec("SELECT txid_current()");
+        return {};
     });
 }
 

@@ -4,6 +4,7 @@
 // the inbox claimed with FOR UPDATE SKIP LOCKED.
 // Usage:
 //   auto store = kb::store::PgStore::open("postgresql:///kommo_altegio?host=/run/postgresql", secret_box);
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -13,10 +14,17 @@
 
 namespace kb::store {
 
+// How long a call may wait: for a free connection of the pool, and for one statement on the server (a lock held
+// elsewhere, a server under load). Past either, the call is an error instead of a worker or request that hangs.
+struct PgLimits {
+    std::chrono::milliseconds pool_wait{10000};
+    std::chrono::milliseconds statement{30000};
+};
+
 class PgStore : public Store {
 public:
     // `pool_size`: connections opened at most (each serves one call at a time).
-    static Result<std::unique_ptr<PgStore>> open(const std::string& url, crypto::SecretBox box, int pool_size = 8);
+    static Result<std::unique_ptr<PgStore>> open(const std::string& url, crypto::SecretBox box, int pool_size = 8, PgLimits limits = {});
     ~PgStore() override;
 
     Result<void> save_installation(const Installation& installation) override;
@@ -44,12 +52,14 @@ public:
     Result<void> finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) override;
     Result<int32_t> requeue_interrupted_events() override;
     Result<int32_t> requeue_abandoned_events(int64_t now_ms) override;
-    Result<int32_t> hand_back_claimed_events() override;
+    Result<int32_t> hand_back_claimed_events(const std::vector<int64_t>& still_working = {}) override;
     Result<InboxCounts> inbox_counts() override;
     Result<std::optional<int64_t>> account_of_webhook_key(const std::string& key) override;
     Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) override;
     Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) override;
     Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
+    Result<std::vector<int64_t>> accounts_with_history() override;
+    Result<void> check_health() override;
     Result<int64_t> last_webhook_at(int64_t account_id, int64_t company_id) override;
     Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
     Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
@@ -84,7 +94,7 @@ public:
     Result<void> release_rate_place(int64_t place, int64_t now_ms) override;
 
 private:
-    PgStore(std::string url, crypto::SecretBox box, int pool_size);
+    PgStore(std::string url, crypto::SecretBox box, int pool_size, PgLimits limits);
     // Runs `body(connection)` on a pooled connection; a database error becomes an error value, and a connection
     // that broke is dropped (the next call opens a new one).
     struct Connection;   // one libpqxx connection
@@ -97,6 +107,7 @@ private:
     crypto::SecretBox m_box;
     std::string m_instance;
     int m_pool_size;
+    PgLimits m_limits;
     std::mutex m_pool_mutex;
     std::condition_variable m_pool_returned;
     std::vector<std::unique_ptr<Connection>> m_idle;

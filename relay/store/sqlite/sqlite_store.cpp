@@ -567,11 +567,18 @@ Result<int32_t> SqliteStore::requeue_abandoned_events(int64_t now_ms) {
     });
 }
 
-Result<int32_t> SqliteStore::hand_back_claimed_events() {
+Result<int32_t> SqliteStore::hand_back_claimed_events(const std::vector<int64_t>& still_working) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int32_t> {
-        SQLite::Statement update(*m_db, "UPDATE inbox SET state = 'pending' WHERE state = 'processing' AND claimed_by = ?");
+        std::string sql = "UPDATE inbox SET state = 'pending' WHERE state = 'processing' AND claimed_by = ?";
+        if (!still_working.empty()) {
+            sql += " AND id NOT IN (?";
+            for (size_t i = 1; i < still_working.size(); ++i) sql += ", ?";
+            sql += ")";
+        }
+        SQLite::Statement update(*m_db, sql);
         update.bind(1, m_instance);
+        for (size_t i = 0; i < still_working.size(); ++i) update.bind(static_cast<int>(i) + 2, still_working[i]);
         return update.exec();
     });
 }
@@ -657,6 +664,26 @@ Result<int64_t> SqliteStore::prune(int64_t account_id, int64_t before_ms) {
         }
         transaction.commit();
         return removed;
+    });
+}
+
+Result<std::vector<int64_t>> SqliteStore::accounts_with_history() {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<std::vector<int64_t>> {
+        SQLite::Statement query(*m_db, "SELECT DISTINCT account_id FROM request_history UNION SELECT DISTINCT account_id FROM inbox");
+        std::vector<int64_t> accounts;
+        while (query.executeStep()) accounts.push_back(query.getColumn(0).getInt64());
+        return accounts;
+    });
+}
+
+Result<void> SqliteStore::check_health() {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> Result<void> {
+        // The write lock is taken and given back: a database that can be read but not written is not healthy.
+        SQLite::Transaction probe(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+        m_db->execAndGet("SELECT COUNT(*) FROM schema_migrations");
+        return {};   // rolled back
     });
 }
 

@@ -56,6 +56,8 @@ public:
     Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) override;
     Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) override;
     Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
+    Result<std::vector<int64_t>> accounts_with_history() override;
+    Result<void> check_health() override;
     Result<void> add_history(const HistoryEntry& entry) override;
     Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
     Result<std::vector<HistoryEntry>> find_history(const HistoryQuery& query) override;
@@ -64,7 +66,7 @@ public:
     Result<std::optional<std::pair<std::string, std::string>>> inbox_event_state(int64_t account_id, int64_t id) override;
     Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) override;
     Result<int32_t> requeue_abandoned_events(int64_t now_ms) override;
-    Result<int32_t> hand_back_claimed_events() override;
+    Result<int32_t> hand_back_claimed_events(const std::vector<int64_t>& still_working = {}) override;
     const std::string& instance_id() const override { return m_instance; }
     bool shared() const override { return false; }   // one relay per database file
     Result<bool> save_marketplace_user(const MarketplaceUser& user) override;
