@@ -6,6 +6,8 @@
 // On a store several relays share, this relay's claims are vouched for by its "relay:<instance>" lease, renewed
 // by a heartbeat; the heartbeat also puts back in line the events of relays whose lease ran out (killed, or cut
 // off from the database), so they are taken again, by this relay or another, in order per record.
+// On any store, an outcome the database refuses is saved again until it is taken, and a sweep every sweep_period
+// hands back this relay's "processing" events that no worker holds (a claim whose answer was lost).
 #include <atomic>
 #include <condition_variable>
 #include <set>
