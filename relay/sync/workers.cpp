@@ -36,8 +36,8 @@ Workers::~Workers() {
 std::string Workers::lease_name() const { return "relay:" + m_store.instance_id(); }
 
 void Workers::keep_up() {
-    auto period = m_store.shared() ? std::max(std::chrono::milliseconds(50), m_options.relay_lease / 5) : m_options.sweep_period;
-    period = std::min(period, m_options.sweep_period);
+    auto period = m_options.sweep_period;
+    if (m_store.shared()) period = std::min(period, std::max(std::chrono::milliseconds(50), m_options.relay_lease / 5));
     int64_t last_renewed = 0, last_swept = m_now_ms();
     while (!m_stopping) {
         {

@@ -5,6 +5,7 @@
 #include <thread>
 #include "postgres_test_db.hpp"
 #include "relay/crypto/secret_box.hpp"
+#include "links_migration.hpp"
 #include "relay/store/postgres/pg_store.hpp"
 
 using namespace kb;
@@ -57,17 +58,10 @@ TEST_CASE("postgres: links and applied changes written before they were kept per
                 " lead_id BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (company_id, record_id));"
                 "CREATE INDEX record_links_by_lead ON record_links (account_id, lead_id);"
                 "CREATE TABLE applied_changes (company_id BIGINT NOT NULL, record_id BIGINT NOT NULL, changed_at BIGINT NOT NULL,"
-                " PRIMARY KEY (company_id, record_id));"
-                "INSERT INTO record_links VALUES (31000001, 400001, 70000001, 21001, 5), (31000002, 400002, 70000002, 22002, 6);"
-                "INSERT INTO applied_changes VALUES (400001, 70000001, 1000), (400002, 70000002, 2000), (400003, 70000003, 3000);");
+                " PRIMARY KEY (company_id, record_id));" + std::string(testing::links_before_accounts));
         tx.commit();
     }
     auto store = store::PgStore::open(*url, box);
     REQUIRE_MESSAGE(store, (store ? "" : store.error().detail));
-    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
-    CHECK(**(*store)->lead_of_record(31000002, 400002, 70000002) == 22002);
-    CHECK(*(*store)->applied_change(31000001, 400001, 70000001) == 1000);
-    CHECK(*(*store)->applied_change(31000002, 400002, 70000002) == 2000);
-    REQUIRE((*store)->save_record_link(31000003, 400001, 70000001, 23003));   // a second account on the same branch
-    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
+    testing::check_links_migrated(**store);
 }

@@ -2,6 +2,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include "relay/crypto/secret_box.hpp"
+#include "links_migration.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
 #include "world.hpp"   // temp_database_path
 
@@ -28,7 +29,7 @@ TEST_CASE("sqlite: a database a newer relay migrated is refused with a message t
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == Errc::not_configured);
     CHECK(refused.error().detail.find("schema version 9999, newer than this relay knows") != std::string::npos);
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    testing::remove_database(path);
 }
 
 TEST_CASE("sqlite: links and applied changes written before they were kept per account are migrated to their account") {
@@ -41,18 +42,11 @@ TEST_CASE("sqlite: links and applied changes written before they were kept per a
                 "CREATE TABLE record_links (account_id INTEGER NOT NULL, company_id INTEGER NOT NULL, record_id INTEGER NOT NULL,"
                 " lead_id INTEGER NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (company_id, record_id));"
                 "CREATE TABLE applied_changes (company_id INTEGER NOT NULL, record_id INTEGER NOT NULL, changed_at INTEGER NOT NULL,"
-                " PRIMARY KEY (company_id, record_id));"
-                "INSERT INTO record_links VALUES (31000001, 400001, 70000001, 21001, 5), (31000002, 400002, 70000002, 22002, 6);"
-                "INSERT INTO applied_changes VALUES (400001, 70000001, 1000), (400002, 70000002, 2000), (400003, 70000003, 3000);");
+                " PRIMARY KEY (company_id, record_id));" + std::string(testing::links_before_accounts));
     }
     auto store = store::SqliteStore::open(path, box);
     REQUIRE(store);
-    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
-    CHECK(**(*store)->lead_of_record(31000002, 400002, 70000002) == 22002);
-    CHECK(*(*store)->applied_change(31000001, 400001, 70000001) == 1000);
-    CHECK(*(*store)->applied_change(31000002, 400002, 70000002) == 2000);
-    REQUIRE((*store)->save_record_link(31000003, 400001, 70000001, 23003));   // a second account on the same branch
-    CHECK(**(*store)->lead_of_record(31000001, 400001, 70000001) == 21001);
+    testing::check_links_migrated(**store);
     store->reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    testing::remove_database(path);
 }

@@ -16,11 +16,16 @@ namespace kb::testing {
 
 using wire::Json;
 
+// A SQLite database file with its WAL and shared-memory files.
+inline void remove_database(const std::string& path) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
 inline std::string temp_database_path() {
     static std::atomic<int> counter{0};
     auto path = std::filesystem::temp_directory_path() /
                 ("kb-relay-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    remove_database(path.string());
     return path.string();
 }
 
@@ -62,7 +67,7 @@ struct World {
     ~World() {
         sandbox.stop_webhooks();   // nothing may reach the relay once it is gone
         relay.reset();
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(database + suffix);
+        remove_database(database);
     }
 
     // The first column of the first row `sql` selects, read straight from the relay's database (SQLite or

@@ -44,7 +44,7 @@ struct SqliteFixture {
     }
     ~SqliteFixture() {
         store.reset();
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        remove_database(path);
     }
 };
 
