@@ -84,8 +84,9 @@ inline std::string free_slot(World& world, int64_t staff, int64_t service) {
     std::string token = world.sandbox.disposable_token(9001);
     auto dates = body_of(world.call_with_token("GET", "/api/v1/branches/400001/dates?staff_id=" + std::to_string(staff) +
                                                           "&service_ids=" + std::to_string(service), token));
+    REQUIRE(dates["dates"].size() >= 2);   // the second bookable day is a whole working day at any hour
     auto times = body_of(world.call("GET", "/api/v1/branches/400001/times?staff_id=" + std::to_string(staff) + "&date=" +
-                                               dates["dates"][0].get<std::string>() + "&service_ids=" + std::to_string(service)));
+                                               dates["dates"][1].get<std::string>() + "&service_ids=" + std::to_string(service)));
     return times["times"].back()["datetime"];
 }
 
