@@ -108,7 +108,11 @@ struct Stack {
     http::Response control(const std::string& method, const std::string& target, const Json& body = Json()) {
         return to_sandbox->send({method, "http://sandbox.test" + target, {}, body.is_null() ? "" : body.dump()});
     }
-    std::string key() { return (*relay->store().find_installation(31000001))->webhook_key; }
+    // The path of the account's Altegio address ("/hooks/altegio/<key>"), as the relay hands it out.
+    std::string altegio_path() {
+        std::string url = relay->installation().webhook_url(**relay->store().find_installation(31000001));
+        return url.substr(url.find("/hooks/"));
+    }
     void settle() {
         for (;;) {
             bool delivered = sandbox->snapshot()["altegio"]["webhooks_pending"] == 0;   // first: see tests' settle()
@@ -222,7 +226,7 @@ void intake(int events) {
     }
     for (int senders : {1, 4, 16}) {
         Stack stack(1000, 1000.0, 0, "intake");
-        double rate = intake_rate({stack.relay_url + "/hooks/altegio/" + stack.key()}, bodies, senders);
+        double rate = intake_rate({stack.relay_url + stack.altegio_path()}, bodies, senders);
         std::printf("   POST /hooks/altegio, %2d sender%s:  %8.0f events/s = %.0f%% of the baseline\n", senders, senders == 1 ? " " : "s",
                     rate, 100.0 * rate / baseline);
     }
@@ -275,7 +279,7 @@ std::pair<double, double> latency_over(Stack& stack, const std::vector<std::stri
 
 void latency(int events) {
     Stack stack(1000, 1000.0, 4, "latency");
-    auto [p50, p99] = latency_over(stack, {stack.relay_url + "/hooks/altegio/" + stack.key()}, events);
+    auto [p50, p99] = latency_over(stack, {stack.relay_url + stack.altegio_path()}, events);
     std::printf("3. webhook -> lead updated (%d updates, one at a time, no rate-limit pressure): p50 %.1f ms, p99 %.1f ms (aim: p99 < 250 ms)\n",
                 events, p50, p99);
 }
@@ -333,11 +337,11 @@ template <class Measure>
 void with_relays(int setup, int workers, Measure&& measure) {
     std::string url = setup == 0 ? std::string() : *testing::fresh_postgres_url();
     Stack stack(1000, 1000.0, workers, "scale", url);
-    std::vector<std::string> urls{stack.relay_url + "/hooks/altegio/" + stack.key()};
+    std::vector<std::string> urls{stack.relay_url + stack.altegio_path()};
     std::unique_ptr<SecondRelay> second;
     if (setup == 2) {
         second = std::make_unique<SecondRelay>(stack);
-        urls.push_back(second->relay_url + "/hooks/altegio/" + stack.key());
+        urls.push_back(second->relay_url + stack.altegio_path());
     }
     measure(stack, urls);
 }

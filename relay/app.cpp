@@ -63,6 +63,7 @@ Result<RelayConfig> relay_config_from_environment() {
     c.kommo_api_base_override = env("KB_KOMMO_API_BASE_URL");
     c.kommo_authorize_url = env("KB_KOMMO_AUTHORIZE_URL", c.kommo_authorize_url);
     c.require_install_state = env("KB_KOMMO_REQUIRE_STATE") == "1";
+    c.accept_legacy_webhook_keys = env("KB_LEGACY_WEBHOOK_KEYS") == "1";
     c.altegio.base_url = env("KB_ALTEGIO_BASE_URL", c.altegio.base_url);
     c.altegio.partner_token = env("KB_ALTEGIO_PARTNER_TOKEN");
     c.altegio.application_id = env("KB_ALTEGIO_APPLICATION_ID");
@@ -139,7 +140,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
         services::InstallationConfig{config.kommo_api_base_override, config.public_url, config.kommo.client_id, config.kommo.client_secret,
                                      config.kommo_authorize_url, config.require_install_state},
-        app->m_clock);
+        hooks::IntakeKeys(config.master_key_hex), app->m_clock);
     RelayApp* self = app.get();
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
                                                                 [self] { self->wake_workers(); });
@@ -152,8 +153,10 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_marketplace = std::make_unique<marketplace::Activation>(marketplace::ActivationDeps{
-        *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms});
-    app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, now_ms});
+        *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms,
+        config.marketplace_retry_period, config.marketplace_page_wait});
+    app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, now_ms,
+                                                                                                          hooks::IntakeKeys(config.master_key_hex)});
     app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, now_ms);
     app->m_tracking = std::make_unique<tracking::TrackingFlow>(*app->m_store, *app->m_kommo, *app->m_reference, now_ms);
     if (config.workers.threads > 0)
@@ -164,7 +167,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                               [self](int64_t salon) { return self->account_of_branch(salon); },
                                                               [self](int64_t account, const std::string& body) {
                                                                   return self->m_tracking->intake_rows(account, body);
-                                                              }});
+                                                              },
+                                                              hooks::IntakeKeys(config.master_key_hex), config.accept_legacy_webhook_keys});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
     api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
                               api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri), config.kommo.client_id},
@@ -236,6 +240,7 @@ Result<int64_t> RelayApp::prune_old_entries() {
 
 RelayApp::~RelayApp() {
     m_workers.reset();   // stop the threads before what they use goes away
+    m_marketplace.reset();
 }
 
 http::ServerOptions RelayApp::server_options() const {

@@ -36,6 +36,9 @@ struct RelayConfig {
     std::string kommo_api_base_override;        // empty in production: https://{referer} from the install redirect
     std::string kommo_authorize_url = "https://www.kommo.com/oauth";   // where /oauth/kommo/start sends an admin
     bool require_install_state = false;         // installs only through /oauth/kommo/start
+    bool accept_legacy_webhook_keys = false;    // KB_LEGACY_WEBHOOK_KEYS=1: addresses of a relay before per-intake keys
+    std::chrono::milliseconds marketplace_retry_period{10000};   // due Marketplace activations tried again; 0: only after a redirect
+    std::chrono::milliseconds marketplace_page_wait{8000};       // how long the registration page waits for its activations
     clients::AltegioConfig altegio;
     double altegio_requests_per_second = 4.0;   // Altegio allows 5 per second per IP
     std::vector<std::string> extra_origins;     // origins besides *.kommo.com / *.amocrm.* allowed by CORS
@@ -62,6 +65,7 @@ public:
     sync::Reconciler& reconciler() { return *m_reconciler; }
     marketplace::Activation& marketplace() { return *m_marketplace; }
     tracking::TrackingFlow& tracking() { return *m_tracking; }
+    services::InstallationService& installation() { return *m_installation; }
     // The installed Kommo account whose settings connect this Altegio location; none when no account does.
     Result<std::optional<int64_t>> account_of_branch(int64_t salon_id);
     // Deletes history entries and finished inbox events older than each account's retention; how many went.

@@ -55,7 +55,6 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, [](int) { g_stop = 1; });
     auto last_reconcile = std::chrono::steady_clock::now() - std::chrono::hours(24);   // once at start
     auto last_prune = last_reconcile;
-    auto last_activation = last_reconcile;
     auto last_search = last_reconcile;
     while (!g_stop) {
         if (std::chrono::steady_clock::now() - last_prune > std::chrono::hours(1)) {
@@ -70,10 +69,6 @@ int main(int argc, char** argv) {
                 spdlog::info("reconciler: {} changes webhooks had missed", report->events_new);
                 (*app)->wake_workers();
             }
-        }
-        if (std::chrono::steady_clock::now() - last_activation > std::chrono::seconds(10)) {   // Marketplace activations due again
-            last_activation = std::chrono::steady_clock::now();
-            if (auto activated = (*app)->marketplace().retry_due(); !activated) spdlog::error("marketplace: {}", activated.error().detail);
         }
         if (std::chrono::steady_clock::now() - last_search > std::chrono::milliseconds(250)) {   // lead tracking: deals to look for again
             last_search = std::chrono::steady_clock::now();

@@ -88,11 +88,13 @@ public:
     // The payments of a branch dated within [from, to], summed per record.
     Result<std::map<int64_t, domain::Money>> payments_between(int64_t account_id, const std::string& user_token, int64_t company_id,
                                                               const std::string& from, const std::string& to);
-    // Adds `url` to the branch's webhook URLs (other applications' URLs stay) and asks for record, client
-    // and payment events, never for our own writes (self_sending 0).
     // Whether `url` is among the branch's webhook addresses and the webhooks are on (403: no rights to see them).
     Result<bool> webhook_registered(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url);
-    Result<void> register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url);
+    // Adds `url` to the branch's webhook URLs and asks for record, client and payment events, never for our own
+    // writes (self_sending 0). Other applications' URLs stay; an earlier address of ours (one starting with
+    // `replaces`, e.g. before the key changed) is dropped.
+    Result<void> register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url,
+                                  const std::string& replaces = {});
     // Staff-side edits of an existing record.
     Result<void> set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                 domain::Attendance attendance);

@@ -173,7 +173,7 @@ size_t masked_key_in_path(std::string_view text, size_t at, std::string& out) {
             ++i;
         }
         size_t key = i;
-        while (i < text.size() && is_base64url(text[i])) ++i;
+        while (i < text.size() && (is_base64url(text[i]) || text[i] == '.')) ++i;   // "<subject>.<tag>" (hooks/intake_keys.hpp)
         if (i == key || text.substr(key, i - key) == "***") return 0;
         out.append(text.substr(at, key - at)).append("***");
         return i;

@@ -73,10 +73,26 @@ http::Response intake_for_account(const IntakeDeps& deps, int64_t account, const
     return store_and_answer(deps, account, kind, target, request, *rows);
 }
 
-http::Handler intake_route(IntakeDeps deps, const char* kind, const char* target, RowBuilder build) {
-    return [deps, kind, target, build](const http::Request& request) {
+// The account whose `intake` address holds `key`; none when the key is not one (404).
+Result<std::optional<int64_t>> account_of_key(const IntakeDeps& deps, Intake intake, const std::string& key) {
+    auto parts = IntakeKeys::split(key);
+    if (!parts) {
+        if (deps.accept_legacy_keys && !key.empty()) return deps.store.account_of_webhook_key(key);
+        return std::optional<int64_t>();
+    }
+    const std::string& subject = parts->subject;
+    if (subject.size() > 18 || subject.find_first_not_of("0123456789") != std::string::npos) return std::optional<int64_t>();
+    int64_t account_id = std::stoll(subject);
+    auto seed = deps.store.webhook_seed(account_id);
+    if (!seed) return tl::unexpected(seed.error());
+    if (!*seed || !deps.keys.matches(key, intake, subject, **seed)) return std::optional<int64_t>();
+    return std::optional<int64_t>(account_id);
+}
+
+http::Handler intake_route(IntakeDeps deps, Intake intake, const char* kind, const char* target, RowBuilder build) {
+    return [deps, intake, kind, target, build](const http::Request& request) {
         if (request.body.size() > max_webhook_bytes) return too_large();
-        auto account = deps.store.account_of_webhook_key(request.param("key"));
+        auto account = account_of_key(deps, intake, request.param("key"));
         if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
         if (!*account) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
         return intake_for_account(deps, **account, kind, target, build, request);
@@ -109,9 +125,13 @@ http::Handler location_route(IntakeDeps deps) {
 http::Handler telephony_route(IntakeDeps deps) {
     return [deps](const http::Request& request) {
         if (request.body.size() > max_webhook_bytes) return too_large();
-        auto chain = deps.store.telephony_chain(request.param("key"));
+        const std::string& key = request.param("key");
+        auto parts = IntakeKeys::split(key);
+        std::string chain_key = parts ? parts->subject : deps.accept_legacy_keys ? key : "";
+        auto chain = chain_key.empty() ? Result<std::optional<store::TelephonyChain>>(std::nullopt) : deps.store.telephony_chain(chain_key);
         if (!chain) return refuse(chain.error().code, "ui.error.storage", chain.error().detail);
-        if (!*chain) return refuse(Errc::not_found, "ui.error.not_found", "unknown telephony key");
+        if (!*chain || (parts && !deps.keys.matches(key, Intake::telephony, chain_key, "")))
+            return refuse(Errc::not_found, "ui.error.not_found", "unknown telephony key");
         auto build = [chain = **chain, &deps](int64_t, const http::Request& r) { return telephony::call_event_rows(chain, r.body, deps.now_ms()); };
         return intake_for_account(deps, (*chain)->account_id, "telephony.call_event", "/telephony/***/calls", build, request);
     };
@@ -174,12 +194,12 @@ Result<std::vector<store::InboxEvent>> account_hook_rows(int64_t account_id, con
 }  // namespace
 
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
-    router.add("POST", "/hooks/altegio/:key", intake_route(deps, "altegio.webhook", "/hooks/altegio/***", altegio_rows));
-    router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
-    router.add("POST", "/hooks/kommo/:key", intake_route(deps, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
+    router.add("POST", "/hooks/altegio/:key", intake_route(deps, Intake::altegio, "altegio.webhook", "/hooks/altegio/***", altegio_rows));
+    router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, Intake::kommo_dp, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
+    router.add("POST", "/hooks/kommo/:key", intake_route(deps, Intake::kommo, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
     router.add("POST", "/hooks/altegio-location/:salon/:key", location_route(deps));
     router.add("POST", "/telephony/:key/calls", telephony_route(deps));
-    router.add("POST", "/tracking/:key/leads", intake_route(deps, "tracking.lead", "/tracking/***/leads",
+    router.add("POST", "/tracking/:key/leads", intake_route(deps, Intake::tracking, "tracking.lead", "/tracking/***/leads",
                                                            [deps](int64_t account, const http::Request& request) {
                                                                return deps.tracking_rows(account, request.body);
                                                            }));

@@ -7,8 +7,11 @@
 //   POST /hooks/altegio-location/{salon}/{key}   a Marketplace location's Altegio webhooks (its activation's URL)
 //   POST /telephony/{key}/calls  a telephony chain's PBX: call events (shared/wire/telephony.hpp)
 //   POST /tracking/{key}/leads   a lead-tracking service: tracked leads (shared/wire/tracking.hpp)
-// A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves anything stored.
+// Every address has its own key (relay/hooks/intake_keys.hpp): a key for another intake, account or chain is
+// as wrong as a made-up one. A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves
+// anything stored.
 #include <functional>
+#include "relay/hooks/intake_keys.hpp"
 #include "relay/http/router.hpp"
 #include "relay/store/store.hpp"
 #include "shared/wire/json_type.hpp"
@@ -23,6 +26,10 @@ struct IntakeDeps {
     std::function<Result<std::optional<int64_t>>(int64_t salon_id)> account_of_branch;
     // The inbox rows of a tracker's post for the account (relay/tracking/leads.hpp).
     std::function<Result<std::vector<store::InboxEvent>>(int64_t account_id, const std::string& body)> tracking_rows;
+    IntakeKeys keys;
+    // A relay upgraded from a version with one key per account (its bare random seed in every address): those
+    // addresses keep working until each account's are replaced (KB_LEGACY_WEBHOOK_KEYS=1). Off by default.
+    bool accept_legacy_keys = false;
 };
 
 constexpr size_t max_webhook_bytes = 1 << 20;

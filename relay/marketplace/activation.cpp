@@ -36,22 +36,67 @@ std::vector<int64_t> salon_ids_of(const http::Request& redirect) {
 
 }  // namespace
 
-bool Activation::within_rate(const std::string& address) {
+Activation::Activation(ActivationDeps deps) : m_deps(std::move(deps)) {
+    m_thread = std::thread([this] { run(); });
+}
+
+Activation::~Activation() {
+    {
+        std::lock_guard lock(m_wake_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+void Activation::run() {
+    std::unique_lock lock(m_wake_mutex);
+    while (!m_stopping) {
+        if (m_deps.retry_period.count() > 0) m_wake.wait_for(lock, m_deps.retry_period, [this] { return m_woken || m_stopping; });
+        else m_wake.wait(lock, [this] { return m_woken || m_stopping; });
+        if (m_stopping) break;
+        m_woken = false;
+        lock.unlock();
+        if (auto activated = retry_due(); !activated) spdlog::error("marketplace: activations: {}", activated.error().detail);
+        lock.lock();
+    }
+}
+
+void Activation::wait_for_attempts(const std::vector<int64_t>& salons) {
+    auto until = std::chrono::steady_clock::now() + m_deps.page_wait;
+    for (;;) {
+        bool waiting = false;
+        for (int64_t salon : salons) {
+            auto location = m_deps.store.marketplace_location(salon);
+            waiting = waiting || (location && *location && (*location)->state == "pending" && (*location)->attempts == 0);
+        }
+        if (!waiting || std::chrono::steady_clock::now() >= until) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+bool Activation::within_rate(const std::string& address, size_t locations) {
     std::lock_guard lock(m_rate_mutex);
     int64_t now = m_deps.now_ms();
-    if (m_recent_redirects.size() > 10000) m_recent_redirects.clear();   // a flood of addresses: forget, do not grow
-    auto& times = m_recent_redirects[address];
-    times.erase(std::remove_if(times.begin(), times.end(), [&](int64_t at) { return at <= now - 60000; }), times.end());
-    if (times.size() >= static_cast<size_t>(redirects_per_minute_per_address)) return false;
-    times.push_back(now);
+    if (m_recent.size() > 10000) m_recent.clear();   // a flood of addresses: forget, do not grow
+    auto& recent = m_recent[address];
+    std::erase_if(recent.redirects, [&](int64_t at) { return at <= now - 60000; });
+    std::erase_if(recent.locations, [&](const auto& entry) { return entry.first <= now - 60000; });
+    size_t asked = 0;
+    for (const auto& entry : recent.locations) asked += entry.second;
+    if (recent.redirects.size() >= static_cast<size_t>(redirects_per_minute_per_address) || asked + locations > locations_per_minute_per_address)
+        return false;
+    recent.redirects.push_back(now);
+    recent.locations.emplace_back(now, locations);
     return true;
 }
 
 Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
     ConnectOutcome outcome;
-    if (!within_rate(redirect.remote_address))
-        return fail(Errc::rate_limited, "marketplace.page.slow_down", "too many redirects from " + redirect.remote_address);
     std::vector<int64_t> salons = salon_ids_of(redirect);
+    // Every redirect counts against its address, one refused for its size too (its locations do not: none is queued).
+    if (!within_rate(redirect.remote_address, salons.size() > max_salons_per_redirect ? 0 : salons.size()))
+        return fail(Errc::rate_limited, "marketplace.page.slow_down", "too many redirects or locations from " + redirect.remote_address);
     if (salons.empty()) return fail(Errc::bad_input, "marketplace.page.no_location", "the redirect names no salon_id");
     if (salons.size() > max_salons_per_redirect)
         return fail(Errc::bad_input, "marketplace.page.too_many", std::to_string(salons.size()) + " locations in one redirect");
@@ -94,6 +139,7 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
     }
 
     int64_t group = std::strtoll(redirect.query_value("salon_group_id").c_str(), nullptr, 10);
+    std::vector<int64_t> queued;
     for (int64_t salon : salons) {
         auto existing = m_deps.store.marketplace_location(salon);
         if (!existing) return tl::unexpected(existing.error());
@@ -112,16 +158,29 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
                 continue;
             }
         }
-        // A new click on "Connect" starts Altegio's hour again, for a location in any state but active.
+        // A new click on "Connect" starts Altegio's hour again, for a location in any state but active; the
+        // activation thread takes it at once.
         if (location.state != "active") {
             location.state = "pending";
             location.redirected_at_ms = now;
             location.attempts = 0;
+            location.next_attempt_at_ms = now;
             location.last_error.clear();
-            attempt(location);
+            location.updated_at_ms = now;
+            if (auto saved = m_deps.store.save_marketplace_location(location); !saved) return tl::unexpected(saved.error());
+            queued.push_back(salon);
         }
         outcome.locations.push_back(location);
     }
+    if (queued.empty()) return outcome;
+    {
+        std::lock_guard lock(m_wake_mutex);
+        m_woken = true;
+    }
+    m_wake.notify_all();
+    wait_for_attempts(queued);
+    for (auto& location : outcome.locations)   // as they stand now
+        if (auto current = m_deps.store.marketplace_location(location.salon_id); current && *current) location = **current;
     return outcome;
 }
 
@@ -146,6 +205,7 @@ void Activation::attempt(store::MarketplaceLocation& location) {
 }
 
 Result<int> Activation::retry_due() {
+    std::lock_guard run(m_run_mutex);
     auto due = m_deps.store.due_marketplace_activations(m_deps.now_ms());
     if (!due) return tl::unexpected(due.error());
     int activated = 0;

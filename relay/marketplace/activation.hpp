@@ -1,15 +1,20 @@
 #pragma once
 // Altegio Marketplace: a salon installs the application in Altegio's Marketplace and Altegio sends the user's
 // browser to our registration page with the location ids and, when the user allowed it, their data signed with
-// our partner token. The page registers (or recognises) the user and activates every location at once; an
-// activation that fails is tried again in the background until the hour Altegio allows is over, and the
-// location is then marked "late" so the page can tell the user to connect again. Altegio's lifecycle webhook
-// (uninstall, freeze) stops the work for a location; freeze keeps its data.
+// our partner token. The page registers (or recognises) the user and queues every location for activation; the
+// activations run on the Marketplace's own thread (never on the page's request), the page waits a few seconds for
+// their first outcome, and one address may ask for at most 50 locations a minute, so no caller can spend the
+// Altegio budget every account shares. An activation that fails is tried again in the background until the hour
+// Altegio allows is over, and the location is then marked "late" so the page can tell the user to connect again.
+// Altegio's lifecycle webhook (uninstall, freeze) stops the work for a location; freeze keeps its data.
 //   GET  /marketplace/connect?salon_id=…|salon_ids[]=…&user_data=…&user_data_sign=…   the registration page
 //   POST /hooks/altegio-marketplace                                                 {salon_id, application_id, event, partner_token}
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/http/router.hpp"
@@ -20,6 +25,7 @@ namespace kb::marketplace {
 constexpr int64_t activation_window_ms = 60 * 60 * 1000;   // Altegio's hour for activating after the redirect
 constexpr size_t max_salons_per_redirect = 50;               // more is refused: one link cannot spend the Altegio budget
 constexpr int redirects_per_minute_per_address = 5;
+constexpr size_t locations_per_minute_per_address = 50;      // locations queued for activation by one address
 
 struct ActivationDeps {
     store::Store& store;
@@ -28,6 +34,8 @@ struct ActivationDeps {
     std::string application_id;
     std::string public_url;              // webhook URLs sent with the activation start here
     std::function<int64_t()> now_ms;
+    std::chrono::milliseconds retry_period{10000};   // how often due activations are tried again; 0: only after a redirect
+    std::chrono::milliseconds page_wait{8000};       // how long the page waits for the first outcome of its activations
 };
 
 struct ConnectOutcome {
@@ -38,13 +46,16 @@ struct ConnectOutcome {
 
 class Activation {
 public:
-    explicit Activation(ActivationDeps deps) : m_deps(std::move(deps)) {}
+    explicit Activation(ActivationDeps deps);
+    ~Activation();   // stops the activation thread (an activation in flight ends first)
     // The redirect from the Marketplace. A wrong signature, or signed user data that names other locations, is
     // Errc::forbidden; no location named, or more than max_salons_per_redirect, is Errc::bad_input; more than
-    // redirects_per_minute_per_address from one address is Errc::rate_limited. In each case nothing is saved. A
-    // location the Marketplace froze or uninstalled comes back only when Altegio reports it installed again.
+    // redirects_per_minute_per_address, or more than locations_per_minute_per_address, from one address is
+    // Errc::rate_limited. In each case nothing is saved. A location the Marketplace froze or uninstalled comes
+    // back only when Altegio reports it installed again. The outcome's locations are as they stand after the
+    // wait: a location still "pending" with no attempt is being activated.
     Result<ConnectOutcome> connect(const http::Request& redirect);
-    // Tries the due pending activations again; those past the hour become "late". How many became active.
+    // Tries the due pending activations (one run at a time); those past the hour become "late". How many became active.
     Result<int> retry_due();
     // Altegio's uninstall or freeze of one location. What changed, for the history.
     Result<std::string> lifecycle(const std::string& body);
@@ -53,10 +64,22 @@ public:
 
 private:
     void attempt(store::MarketplaceLocation& location);   // one activation call; saves the outcome
-    bool within_rate(const std::string& address);         // counts this redirect against the address's minute
+    // Counts this redirect and its locations against the address's minute; false (and nothing counted) past either limit.
+    bool within_rate(const std::string& address, size_t locations);
+    void run();                                            // the activation thread
+    void wait_for_attempts(const std::vector<int64_t>& salons);   // until each was tried once, or page_wait passed
     ActivationDeps m_deps;
     std::mutex m_rate_mutex;
-    std::map<std::string, std::vector<int64_t>> m_recent_redirects;   // address -> times (ms) within the last minute
+    struct Recent {
+        std::vector<int64_t> redirects;                            // times (ms) within the last minute
+        std::vector<std::pair<int64_t, size_t>> locations;         // (time, how many locations) within the last minute
+    };
+    std::map<std::string, Recent> m_recent;                        // by address
+    std::mutex m_run_mutex;                                        // one retry_due at a time
+    std::mutex m_wake_mutex;
+    std::condition_variable m_wake;
+    bool m_woken = false, m_stopping = false;
+    std::thread m_thread;
 };
 
 // The registration page and the lifecycle webhook, in the user's language (Altegio's `lang`, else the browser's).

@@ -45,6 +45,7 @@ void add_marketplace_routes(http::Router& router, Activation& activation) {
             else if (location.state == "late") paragraphs.push_back(paragraph(text("marketplace.page.late", language, params), true));
             else if (location.state == "frozen" || location.state == "uninstalled")
                 paragraphs.push_back(paragraph(text("marketplace.page.stopped", language, params), true));
+            else if (location.attempts == 0) paragraphs.push_back(paragraph(text("marketplace.page.activating", language, params)));
             else paragraphs.push_back(paragraph(text("marketplace.page.retrying", language, params), true));
         }
         paragraphs.push_back(paragraph(text("marketplace.page.next", language)));

@@ -88,7 +88,7 @@ Result<InstallOutcome> InstallationService::complete_oauth(const std::string& co
     if (auto fields = ensure_lead_fields(account->id); !fields) return tl::unexpected(fields.error());
     // Stage changes come back as account webhooks; an account whose plan has no webhooks still works through
     // Digital Pipeline triggers, so a refusal here is logged, not fatal.
-    if (auto hook = m_kommo.register_webhook(account->id, m_config.public_url + "/hooks/kommo/" + installation.webhook_key, {"status_lead"}); !hook)
+    if (auto hook = m_kommo.register_webhook(account->id, intake_url(hooks::Intake::kommo, installation), {"status_lead"}); !hook)
         spdlog::warn("Kommo webhook not registered for account {}: {}", account->id, hook.error().detail);
     return InstallOutcome{account->id, account->subdomain};
 }
@@ -177,17 +177,22 @@ void InstallationService::register_branch_webhooks(int64_t account_id, const std
     std::string url = webhook_url(**installation);
     for (const auto& branch : managed) {
         if (!domain::branch_connected(settings, branch.id)) continue;
-        if (auto registered = m_altegio.register_webhook(account_id, (*installation)->altegio_user_token, branch.id, url); !registered)
+        if (auto registered = m_altegio.register_webhook(account_id, (*installation)->altegio_user_token, branch.id, url, m_config.public_url + "/hooks/altegio/");
+            !registered)
             spdlog::warn("webhook not registered for branch {}: {}", branch.id, registered.error().detail);
     }
 }
 
-std::string InstallationService::webhook_url(const store::Installation& installation) const {
-    return m_config.public_url + "/hooks/altegio/" + installation.webhook_key;
-}
-
-std::string InstallationService::tracking_url(const store::Installation& installation) const {
-    return m_config.public_url + "/tracking/" + installation.webhook_key + "/leads";
+std::string InstallationService::intake_url(hooks::Intake intake, const store::Installation& installation) const {
+    std::string key = m_keys.account_key(intake, installation.account_id, installation.webhook_key);
+    switch (intake) {
+        case hooks::Intake::altegio: return m_config.public_url + "/hooks/altegio/" + key;
+        case hooks::Intake::kommo: return m_config.public_url + "/hooks/kommo/" + key;
+        case hooks::Intake::kommo_dp: return m_config.public_url + "/hooks/kommo-dp/" + key;
+        case hooks::Intake::tracking: return m_config.public_url + "/tracking/" + key + "/leads";
+        case hooks::Intake::telephony: break;   // a chain's address, not an account's (relay/telephony/admin.cpp)
+    }
+    return {};
 }
 
 }  // namespace kb::services

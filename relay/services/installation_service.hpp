@@ -5,6 +5,7 @@
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
+#include "relay/hooks/intake_keys.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
 
@@ -37,8 +38,9 @@ class InstallationService {
 public:
     using Clock = clients::KommoClient::Clock;
     InstallationService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo,
-                        clients::ReferenceCache& reference, InstallationConfig config, Clock clock)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_config(std::move(config)), m_clock(std::move(clock)) {}
+                        clients::ReferenceCache& reference, InstallationConfig config, hooks::IntakeKeys keys, Clock clock)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_config(std::move(config)), m_keys(std::move(keys)),
+          m_clock(std::move(clock)) {}
 
     // Where the relay's own install button sends an administrator: Kommo's consent page with a `state` that the
     // redirect must bring back ("kb1.<nonce>.<expires>.<HMAC>", signed with the client secret, for 30 minutes).
@@ -63,9 +65,11 @@ public:
     Result<InstallStatus> status(const Caller& caller);
 
     void register_branch_webhooks(int64_t account_id, const std::vector<domain::Branch>& managed);
-    std::string webhook_url(const store::Installation& installation) const;   // where Altegio posts this account's events
-    // Where a lead-tracking service posts the account's leads (relay/tracking).
-    std::string tracking_url(const store::Installation& installation) const;
+    // Where an intake posts for this account (relay/hooks/intake_keys.hpp): Altegio's events (webhook_url), Kommo's
+    // account webhook, Digital Pipeline triggers, a lead-tracking service (tracking_url); each with its own key.
+    std::string intake_url(hooks::Intake intake, const store::Installation& installation) const;
+    std::string webhook_url(const store::Installation& installation) const { return intake_url(hooks::Intake::altegio, installation); }
+    std::string tracking_url(const store::Installation& installation) const { return intake_url(hooks::Intake::tracking, installation); }
 
 private:
     Result<void> ensure_lead_fields(int64_t account_id);
@@ -76,6 +80,7 @@ private:
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
     InstallationConfig m_config;
+    hooks::IntakeKeys m_keys;
     Clock m_clock;
 };
 

@@ -19,7 +19,7 @@ struct Installation {
     std::string refresh_token;
     int64_t access_expires_at = 0;     // unix seconds
     std::string altegio_user_token;    // "" until an admin connects Altegio
-    std::string webhook_key;           // random, part of the webhook URLs
+    std::string webhook_key;           // random seed of the account's intake keys (relay/hooks/intake_keys.hpp)
     std::string settings_json = "{}";  // the versioned settings document (shared/wire/settings)
     int64_t settings_revision = 0;     // which saved version settings_json is (0: never saved through save_settings)
     int64_t installed_at = 0;
@@ -230,9 +230,12 @@ public:
         int64_t oldest_pending_at_ms = 0;   // when the longest-waiting pending event was received; 0 when none waits
     };
     virtual Result<InboxCounts> inbox_counts() = 0;
-    // The account whose webhook URLs carry `key`; none for an unknown key. Only the account: a webhook needs no
-    // tokens or settings to be stored, and this runs for every one.
+    // The account whose seed (Installation::webhook_key) is `key`; none for an unknown key. Only for the addresses
+    // of a relay before per-intake keys (relay/hooks/intake_keys.hpp), while KB_LEGACY_WEBHOOK_KEYS allows them.
     virtual Result<std::optional<int64_t>> account_of_webhook_key(const std::string& key) = 0;
+    // The installed account's seed (Installation::webhook_key); none when it is not installed. Only the seed: every
+    // webhook asks for it, and it needs no tokens unsealed.
+    virtual Result<std::optional<std::string>> webhook_seed(int64_t account_id) = 0;
     // The account's failed events, newest first.
     virtual Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) = 0;
     // Puts a failed event of the account back in line (due now); an event in any other state is left as it is,

@@ -51,7 +51,7 @@ Result<wire::api::TelephonyPage> TelephonyAdmin::page(const services::Caller& ca
     wire::api::TelephonyPage page;
     for (const auto& c : *chains)
         page.chains.push_back(wire::api::TelephonyChain{c.key, c.name, hint_of(c.crm_token), c.numbers, c.new_lead_for_unknown, c.enabled,
-                                                        c.error_key, c.error_detail, m_deps.public_url + "/telephony/" + c.key + "/calls",
+                                                        c.error_key, c.error_detail, m_deps.public_url + "/telephony/" + m_deps.keys.key(hooks::Intake::telephony, c.key, "") + "/calls",
                                                         c.last_call_at_ms});
     return page;
 }

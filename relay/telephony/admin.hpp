@@ -6,6 +6,7 @@
 #include <functional>
 #include "relay/api/routes.hpp"
 #include "relay/clients/altegio_client.hpp"
+#include "relay/hooks/intake_keys.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
 #include "shared/wire/telephony_api.hpp"
@@ -17,6 +18,7 @@ struct AdminDeps {
     clients::AltegioClient& altegio;
     std::string public_url;              // the PBX address of a chain starts here
     std::function<int64_t()> now_ms;
+    hooks::IntakeKeys keys;              // the key in a chain's PBX address (relay/hooks/intake_keys.hpp)
 };
 
 class TelephonyAdmin {

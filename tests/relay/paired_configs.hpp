@@ -43,6 +43,7 @@ inline RelayConfig paired_relay_config(const std::string& database, double alteg
     config.altegio_requests_per_second = altegio_rps;
     config.workers.threads = worker_threads;
     config.workers.idle_poll = idle_poll;
+    config.marketplace_retry_period = std::chrono::milliseconds(0);   // tests call retry_due() when they mean it
     return config;
 }
 

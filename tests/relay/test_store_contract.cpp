@@ -117,6 +117,8 @@ TEST_CASE("store: an installation comes back as saved, its tokens replaced in pl
         CHECK(**store.account_of_webhook_key("key-two") == 2);
         CHECK_FALSE(store.account_of_webhook_key("key-three")->has_value());
         CHECK_FALSE(store.account_of_webhook_key("")->has_value());
+        CHECK(**store.webhook_seed(2) == "key-two");
+        CHECK_FALSE(store.webhook_seed(3)->has_value());
 
         REQUIRE(store.save_kommo_tokens(1, "access-new", "refresh-new", 1900000000));
         REQUIRE(store.save_altegio_token(1, "user-token"));

@@ -398,12 +398,12 @@ TEST_CASE("a lead moved in Kommo to a stage with an action marks its Altegio rec
     save_settings(world, settings);
     int64_t record = book_for(world, 21003, free_slot(world, 5001, 7001), "John Miller", "+447700900456", "stage-1");
     settle(world);
-    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    std::string url = world.intake_url(hooks::Intake::kommo);
     Json registered = world.sandbox_state()["kommo"]["webhooks"];   // the install asked Kommo for stage changes
     REQUIRE(registered.size() == 1);
-    CHECK(registered[0]["destination"] == "http://relay.test/hooks/kommo/" + key);
+    CHECK(registered[0]["destination"] == url);
     CHECK(registered[0]["settings"] == Json::array({"status_lead"}));
-    auto hook = [&](const std::string& form) { return world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo/" + key, {}, form}); };
+    auto hook = [&](const std::string& form) { return world.relay_to_router_send({"POST", url, {}, form}); };
     auto moved = [&](int64_t status, int64_t at) {
         return "leads%5Bstatus%5D%5B0%5D%5Bid%5D=21003&leads%5Bstatus%5D%5B0%5D%5Bstatus_id%5D=" + std::to_string(status) +
                "&leads%5Bstatus%5D%5B0%5D%5Bold_status_id%5D=77003&leads%5Bstatus%5D%5B0%5D%5Bpipeline_id%5D=7700001"
@@ -451,7 +451,7 @@ TEST_CASE("a lead moved to a stage whose action is \"move\" reschedules its reco
     std::string form = "leads%5Bstatus%5D%5B0%5D%5Bid%5D=21003&leads%5Bstatus%5D%5B0%5D%5Bstatus_id%5D=77004"
                        "&leads%5Bstatus%5D%5B0%5D%5Bpipeline_id%5D=7700001&leads%5Bstatus%5D%5B0%5D%5Blast_modified%5D=1763900200"
                        "&account%5Bid%5D=31000001";
-    REQUIRE(world.relay_to_router_send({"POST", "http://relay.test/hooks/kommo/" + installation->webhook_key, {}, form}).status == 200);
+    REQUIRE(world.relay_to_router_send({"POST", world.intake_url(hooks::Intake::kommo), {}, form}).status == 200);
     settle(world);
     std::string datetime;
     Json state = world.sandbox_state();
@@ -460,19 +460,20 @@ TEST_CASE("a lead moved to a stage whose action is \"move\" reschedules its reco
     CHECK(datetime == "2026-12-25T16:30:00+03:00");
 }
 
-TEST_CASE("connecting Altegio registers the relay's webhook with each branch and keeps other applications' URLs") {
+TEST_CASE("connecting Altegio registers the relay's webhook with each branch, keeps other applications' URLs and drops its own old one") {
     World world(1000.0, 0);
     world.install();
     std::string user = world.sandbox_user_token();
-    std::string key = (*world.relay->store().find_installation(31000001))->webhook_key;
+    std::string url = world.intake_url(hooks::Intake::altegio);
     auto hooks = [&] { return body_of(world.altegio_call("GET", "/hooks_settings/400001", user))["data"]; };
     Json first = hooks();
-    CHECK(first["urls"] == Json::array({"http://relay.test/hooks/altegio/" + key}));
+    CHECK(first["urls"] == Json::array({url}));
     for (const char* resource : {"record", "client", "finances_operation", "active"}) CHECK(first[resource] == 1);
     CHECK(first["self_sending"] == 0);
     first["urls"].push_back("https://other-app.example/hook");
+    first["urls"].push_back("http://relay.test/hooks/altegio/an-earlier-key");   // the address before per-intake keys
     REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user, first).status == 201);
     auto again = world.call("POST", "/api/v1/altegio/connect", Json{{"login", "admin@bella.example"}, {"password", "sandbox-password"}});
     REQUIRE(again.status == 200);
-    CHECK(hooks()["urls"] == Json::array({"https://other-app.example/hook", "http://relay.test/hooks/altegio/" + key}));
+    CHECK(hooks()["urls"] == Json::array({"https://other-app.example/hook", url}));
 }

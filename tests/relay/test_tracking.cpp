@@ -167,8 +167,7 @@ TEST_CASE("tracking: mode create makes a tagged deal, contact and company at onc
 TEST_CASE("tracking: refused posts leave nothing; a type not used is ignored and the history says so; a set tag wins") {
     World world(1000.0, 2);
     world.install();
-    auto installation = *world.relay->store().find_installation(31000001);
-    const std::string url = "http://relay.test/tracking/" + installation->webhook_key + "/leads";
+    const std::string url = world.intake_url(hooks::Intake::tracking);
     auto off = post_lead(world, url, anna_form);   // lead tracking not switched on yet
     CHECK(off.status == 412);
     CHECK(body_of(off)["error"]["message_key"] == "ui.error.tracking_off");

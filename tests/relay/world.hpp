@@ -92,6 +92,13 @@ struct World {
                                       body.is_null() ? std::string() : body.dump()};
         return relay_to_router.send(request);
     }
+    // Where `intake` posts for the installed account, as the relay hands the address out (http://relay.test/...).
+    std::string intake_url(hooks::Intake intake, int64_t account_id = 31000001) {
+        auto installation = relay->store().find_installation(account_id);
+        REQUIRE(installation);
+        REQUIRE(installation->has_value());
+        return relay->installation().intake_url(intake, **installation);
+    }
     Json sandbox_state() { return sandbox.snapshot(); }
     http::Response relay_to_router_send(const http::OutgoingRequest& request) { return relay_to_router.send(request); }
     // Altegio as an admin's integration sees it (partner token, optional user token).

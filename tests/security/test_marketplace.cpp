@@ -2,6 +2,8 @@
 // with a signature carried to other locations, naming hundreds of locations, or sent again and again.
 #include "relay/world.hpp"
 
+#include <thread>
+
 using namespace kb;
 using namespace kb::testing;
 
@@ -65,4 +67,27 @@ TEST_CASE("security: a Marketplace link naming more than 50 locations is refused
     auto slowed = open(world, link);
     CHECK(slowed.status == 429);
     CHECK(slowed.body.find("Too many connection attempts") != std::string::npos);
+}
+
+TEST_CASE("security: one address queues at most 50 locations a minute, and the page never waits on Altegio for them") {
+    World world;
+    world.relay_config.marketplace_page_wait = std::chrono::milliseconds(100);
+    world.restart_relay();
+    // Altegio answers the first activation late: the page answers first, and the activation thread finishes the work.
+    world.sandbox.add_fault(sandbox::Fault{"altegio", "/marketplace/partner/callback", 0, 1500, 1});
+    Json first = {400001, 400002}, second = Json::array();   // the sandbox's two locations, and 28 it does not know
+    for (int64_t salon = 500003; salon <= 500030; ++salon) first.push_back(salon);
+    for (int64_t salon = 500031; salon <= 500060; ++salon) second.push_back(salon);
+    auto page = open(world, redirect_url(world, Json{{"salon_ids", first}}));
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("Location 400001 is being activated in Altegio") != std::string::npos);
+    auto over = open(world, redirect_url(world, Json{{"salon_ids", second}}));   // 60 locations within the minute
+    CHECK(over.status == 429);
+    CHECK_FALSE(world.relay->store().marketplace_location(500031)->has_value());
+
+    auto state_of = [&](int64_t salon) { return (*world.relay->store().marketplace_location(salon))->state; };
+    for (int i = 0; i < 600 && (state_of(400001) != "active" || state_of(400002) != "active"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(state_of(400001) == "active");
+    CHECK(state_of(400002) == "active");
 }

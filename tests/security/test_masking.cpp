@@ -25,4 +25,6 @@ TEST_CASE("security: webhook keys inside addresses are masked") {
     CHECK(mask_secrets("https://r/tracking/abc123/leads and /telephony/def456/calls") ==
           "https://r/tracking/***/leads and /telephony/***/calls");
     CHECK(mask_secrets("/hooks/kommo-dp/q1w2") == "/hooks/kommo-dp/***");
+    CHECK(mask_secrets("POST /hooks/altegio/31000001.0f3c2a9e8b7d6c5f4e3d2c1b0a998877 ok") == "POST /hooks/altegio/*** ok");
+    CHECK(mask_secrets("/telephony/Zx81_-kq9.0f3c2a9e8b7d6c5f4e3d2c1b0a998877/calls") == "/telephony/***/calls");
 }

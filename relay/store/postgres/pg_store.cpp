@@ -256,6 +256,15 @@ Result<std::optional<int64_t>> PgStore::account_of_webhook_key(const std::string
     });
 }
 
+Result<std::optional<std::string>> PgStore::webhook_seed(int64_t account_id) {
+    return with_connection([&](pqxx::connection& c) -> Result<std::optional<std::string>> {
+        pqxx::read_transaction tx(c);
+        auto rows = tx.exec_params("SELECT webhook_key FROM installations WHERE account_id = $1", account_id);
+        if (rows.empty()) return std::optional<std::string>();
+        return std::optional<std::string>(rows[0][0].as<std::string>());
+    });
+}
+
 Result<void> PgStore::save_kommo_tokens(int64_t account_id, const std::string& access_token, const std::string& refresh_token,
                                         int64_t access_expires_at) {
     return with_connection([&](pqxx::connection& c) -> Result<void> {

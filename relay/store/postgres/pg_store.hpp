@@ -55,6 +55,7 @@ public:
     Result<int32_t> hand_back_claimed_events(const std::vector<int64_t>& still_working = {}) override;
     Result<InboxCounts> inbox_counts() override;
     Result<std::optional<int64_t>> account_of_webhook_key(const std::string& key) override;
+    Result<std::optional<std::string>> webhook_seed(int64_t account_id) override;
     Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) override;
     Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) override;
     Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;

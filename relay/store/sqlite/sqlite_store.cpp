@@ -199,6 +199,21 @@ Result<std::optional<int64_t>> SqliteStore::account_of_webhook_key(const std::st
     });
 }
 
+Result<std::optional<std::string>> SqliteStore::webhook_seed(int64_t account_id) {
+    std::lock_guard lock(m_reader_mutex);
+    return guarded([&]() -> Result<std::optional<std::string>> {
+        if (!m_seed_of_account)
+            m_seed_of_account = std::make_unique<SQLite::Statement>(*m_reader, "SELECT webhook_key FROM installations WHERE account_id = ?");
+        SQLite::Statement& query = *m_seed_of_account;
+        query.reset();
+        query.bind(1, account_id);
+        std::optional<std::string> seed;
+        if (query.executeStep()) seed = query.getColumn(0).getString();
+        query.reset();   // ends the read, which would otherwise hold back checkpoints
+        return seed;
+    });
+}
+
 Result<void> SqliteStore::save_kommo_tokens(int64_t account_id, const std::string& access_token,
                                             const std::string& refresh_token, int64_t access_expires_at) {
     std::lock_guard lock(m_mutex);

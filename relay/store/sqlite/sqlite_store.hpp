@@ -47,6 +47,7 @@ public:
     Result<int32_t> requeue_interrupted_events() override;
     Result<InboxCounts> inbox_counts() override;
     Result<std::optional<int64_t>> account_of_webhook_key(const std::string& key) override;
+    Result<std::optional<std::string>> webhook_seed(int64_t account_id) override;
     Result<int64_t> last_webhook_at(int64_t account_id, int64_t company_id) override;
     Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
     Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
@@ -116,7 +117,7 @@ private:
     // Prepared once, used by every webhook (compiling the SQL each time cost as much as writing the rows):
     // the first two on m_db under m_mutex, the third on m_reader under m_reader_mutex. Declared after the
     // connections, so they are finalised before the connections close.
-    std::unique_ptr<SQLite::Statement> m_insert_inbox, m_insert_history, m_account_by_key;
+    std::unique_ptr<SQLite::Statement> m_insert_inbox, m_insert_history, m_account_by_key, m_seed_of_account;
 };
 
 }  // namespace kb::store
