@@ -137,10 +137,11 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);
+    const hooks::IntakeKeys intake_keys(config.master_key_hex);   // one secret for every intake address the relay hands out or checks
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
         services::InstallationConfig{config.kommo_api_base_override, config.public_url, config.kommo.client_id, config.kommo.client_secret,
                                      config.kommo_authorize_url, config.require_install_state},
-        hooks::IntakeKeys(config.master_key_hex), app->m_clock);
+        intake_keys, app->m_clock);
     RelayApp* self = app.get();
     app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
                                                                 [self] { self->wake_workers(); });
@@ -156,7 +157,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
         *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms,
         config.marketplace_retry_period, config.marketplace_page_wait});
     app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, now_ms,
-                                                                                                          hooks::IntakeKeys(config.master_key_hex)});
+                                                                                                          intake_keys});
     app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, now_ms);
     app->m_tracking = std::make_unique<tracking::TrackingFlow>(*app->m_store, *app->m_kommo, *app->m_reference, now_ms);
     if (config.workers.threads > 0)
@@ -168,7 +169,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                               [self](int64_t account, const std::string& body) {
                                                                   return self->m_tracking->intake_rows(account, body);
                                                               },
-                                                              hooks::IntakeKeys(config.master_key_hex), config.accept_legacy_webhook_keys});
+                                                              intake_keys, config.accept_legacy_webhook_keys});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
     api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
                               api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri), config.kommo.client_id},

@@ -65,11 +65,10 @@ void Activation::run() {
 void Activation::wait_for_attempts(const std::vector<int64_t>& salons) {
     auto until = std::chrono::steady_clock::now() + m_deps.page_wait;
     for (;;) {
-        bool waiting = false;
-        for (int64_t salon : salons) {
+        bool waiting = std::any_of(salons.begin(), salons.end(), [this](int64_t salon) {
             auto location = m_deps.store.marketplace_location(salon);
-            waiting = waiting || (location && *location && (*location)->state == "pending" && (*location)->attempts == 0);
-        }
+            return location && *location && (*location)->state == "pending" && (*location)->attempts == 0;
+        });
         if (!waiting || std::chrono::steady_clock::now() >= until) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
