@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
 #include <string>
 #include "widget/platform/host_bridge.hpp"
 #include "widget/state/app_state.hpp"
@@ -39,10 +40,11 @@ struct Shell {
     bool started = false;
     bool modal = false;              // the canvas is the schedule grid's window over the page
     bool escape_pressed = false;     // seen by the key callback: a press and release within one frame still counts
-    // ImGui 1.86 reads keys as held down at each frame's start, so a key pressed and released between two
-    // frames (a quick tap, or a test's key press) would go unseen: such a release waits for the next frame.
-    std::vector<int> pressed_since_frame;
-    std::vector<std::array<int, 3>> deferred_releases;   // key, scancode, mods
+    // ImGui 1.86 reads keys as held down at each frame's start: a key pressed and released between two frames (a
+    // quick tap) would go unseen, and two shortcuts between two frames (Ctrl+A then Ctrl+V on a slow machine) would
+    // reach one frame together, where a text field acts on only one of them. So key events wait here, and each frame
+    // is handed them up to the first press of a key that is not a modifier (feed_keys).
+    std::deque<std::array<int, 4>> keys;   // key, scancode, action, mods
 };
 
 Shell& shell() {
@@ -74,6 +76,27 @@ void process_settings_intents(std::vector<kb::widget::SettingsIntent>& intents) 
     intents.clear();
 }
 
+bool is_modifier(int key) {
+    return key == GLFW_KEY_LEFT_SHIFT || key == GLFW_KEY_RIGHT_SHIFT || key == GLFW_KEY_LEFT_CONTROL || key == GLFW_KEY_RIGHT_CONTROL ||
+           key == GLFW_KEY_LEFT_ALT || key == GLFW_KEY_RIGHT_ALT || key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER;
+}
+
+// Hands ImGui the waiting key events for this frame: up to and including the first press of a key that is not a
+// modifier, and never the release of a key this frame has just seen go down (it is released next frame).
+void feed_keys() {
+    Shell& s = shell();
+    std::vector<int> pressed;
+    while (!s.keys.empty()) {
+        auto [key, scancode, action, mods] = s.keys.front();
+        if (action == GLFW_RELEASE && std::find(pressed.begin(), pressed.end(), key) != pressed.end()) break;
+        s.keys.pop_front();
+        ImGui_ImplGlfw_KeyCallback(s.window, key, scancode, action, mods);
+        if (action == GLFW_RELEASE) continue;
+        pressed.push_back(key);
+        if (!is_modifier(key)) break;
+    }
+}
+
 void draw_frame() {
     Shell& s = shell();
     // Animations (the loading dots) need frames while requests are out; otherwise draw nothing.
@@ -83,8 +106,8 @@ void draw_frame() {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    feed_keys();
     ImGui::NewFrame();
-    s.pressed_since_frame.clear();   // this frame has seen them down
     kb::widget::ui::begin_controls_frame(s.pixel_ratio);
 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -126,9 +149,7 @@ void draw_frame() {
     process_settings_intents(settings_intents);
     // The grid needs room: the host moves the canvas into a window over the page while it is open.
     bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open;
-    for (const auto& [key, scancode, mods] : s.deferred_releases) ImGui_ImplGlfw_KeyCallback(s.window, key, scancode, GLFW_RELEASE, mods);
-    if (!s.deferred_releases.empty()) wake();
-    s.deferred_releases.clear();
+    if (!s.keys.empty()) wake();   // keys still waiting: the next frame takes them
     if (want_modal != s.modal) {
         s.modal = want_modal;
         s.reported_height = 0;
@@ -149,19 +170,12 @@ void on_input_scroll(GLFWwindow*, double dx, double dy) {
     io.MouseWheel -= static_cast<float>(dy / per_notch);
     wake();
 }
-// Installed over the ImGui backend's own key callback, which it calls itself.
-void on_input_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+// Installed over the ImGui backend's own key callback: the event waits for the next frame (Shell::keys).
+void on_input_key(GLFWwindow*, int key, int scancode, int action, int mods) {
     Shell& s = shell();
     wake();
     if (key == GLFW_KEY_ESCAPE && action == GLFW_PRESS) s.escape_pressed = true;
-    if (action == GLFW_PRESS) s.pressed_since_frame.push_back(key);
-    auto pressed = std::find(s.pressed_since_frame.begin(), s.pressed_since_frame.end(), key);
-    if (action == GLFW_RELEASE && pressed != s.pressed_since_frame.end()) {
-        s.pressed_since_frame.erase(pressed);
-        s.deferred_releases.push_back({key, scancode, mods});
-        return;
-    }
-    ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
+    s.keys.push_back({key, scancode, action, mods});
 }
 void on_input_char(GLFWwindow*, unsigned int) { wake(); }
 
