@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include "relay/hooks/intake.hpp"
+#include "relay/hooks/refusals.hpp"
 #include "relay/http/kommo_host.hpp"
 #include "relay/marketplace/activation.hpp"
 #include "relay/store/postgres/pg_store.hpp"
@@ -150,9 +151,10 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_settings = std::make_unique<services::SettingsService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
                                                                   *app->m_installation, now_ms);
     app->m_history = std::make_unique<services::HistoryService>(*app->m_store, now_ms, [self] { self->wake_workers(); });
-    app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock);
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
+    app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
+                                                            *app->m_client_sync, app->m_clock);
     app->m_marketplace = std::make_unique<marketplace::Activation>(marketplace::ActivationDeps{
         *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms,
         config.marketplace_retry_period, config.marketplace_page_wait});
@@ -169,7 +171,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                               [self](int64_t account, const std::string& body) {
                                                                   return self->m_tracking->intake_rows(account, body);
                                                               },
-                                                              intake_keys, config.accept_legacy_webhook_keys});
+                                                              intake_keys, config.accept_legacy_webhook_keys,
+                                                              std::make_shared<hooks::RefusalLog>(*app->m_store, now_ms)});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
     api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
                               api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri), config.kommo.client_id},
@@ -187,16 +190,14 @@ Result<std::optional<int64_t>> RelayApp::account_of_branch(int64_t salon_id) {
         if (!installation || !*installation) continue;
         auto settings = wire::decode_settings_text((*installation)->settings_json);
         if (!settings) continue;
-        const auto& chosen = settings->connected_branch_ids;
-        if (!chosen.empty()) {
-            if (std::find(chosen.begin(), chosen.end(), salon_id) != chosen.end()) return std::optional<int64_t>(account);
-            continue;
-        }
         // No choice saved: every branch its Altegio user manages.
-        auto branches = m_reference->branches(account, (*installation)->altegio_user_token);
-        if (!branches) continue;
-        for (const auto& branch : *branches)
-            if (branch.id == salon_id) return std::optional<int64_t>(account);
+        std::vector<domain::Branch> managed;
+        if (settings->connected_branch_ids.empty()) {
+            auto branches = m_reference->branches(account, (*installation)->altegio_user_token);
+            if (!branches) continue;
+            managed = std::move(*branches);
+        }
+        if (domain::branch_in_force(*settings, managed, salon_id)) return std::optional<int64_t>(account);
     }
     return std::optional<int64_t>();
 }

@@ -710,6 +710,14 @@ void Sandbox::add_altegio_routes() {
         return http::json_response(201, Json{{"created", count}}.dump());
     });
 
+    // Control: Altegio forgets a record altogether (its GET answers 404 "not found"), sending nothing.
+    m_router.add("POST", "/__sandbox/altegio/records/:rid/purge", [this](const Request& request) {
+        std::lock_guard lock(m_state->mutex);
+        auto rid = wire::int_from(Json(request.param("rid")), "rid").value_or(0);
+        if (!m_state->records.erase(rid)) return http::json_response(404, R"({"error":"no such record"})");
+        return http::json_response(200, R"({"purged":true})");
+    });
+
     // Control: act as Altegio staff changing a record in Altegio's own UI, so its webhook fires.
     m_router.add("POST", "/__sandbox/altegio/records/:rid/change", [this](const Request& request) {
         std::lock_guard lock(m_state->mutex);
@@ -736,7 +744,8 @@ void Sandbox::add_altegio_routes() {
     });
 
     // Control: a payment taken in Altegio for a record, so a finances_operation webhook fires.
-    // Body: {company_id, record_id, amount}.
+    // Body: {company_id, record_id, amount, listed}; listed false: the record's transaction list does not show it
+    // yet when the webhook arrives (Altegio's list lags behind its webhooks).
     m_router.add("POST", "/__sandbox/altegio/payments", [this](const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected a JSON object"})");
@@ -751,7 +760,7 @@ void Sandbox::add_altegio_routes() {
                        {"record_id", record}, {"visit_id", record}, {"sold_item_id", 0}, {"sold_item_type", "service"},
                        {"client_id", s.records[record]["client"].is_object() ? s.records[record]["client"]["id"] : Json(0)},
                        {"last_change_date", local_iso(now(), offset)}};
-        s.transactions.push_back(operation);
+        if (wire::read_flag(*body, "listed", true)) s.transactions.push_back(operation);
         bool sent = send_webhook(s, company, "finances_operation", operation, "create");
         return http::json_response(201, Json{{"operation", operation}, {"webhook_dropped", !sent}}.dump());
     });

@@ -245,8 +245,8 @@ Result<std::optional<domain::Subscription>> AltegioClient::active_subscription(i
     return std::optional<domain::Subscription>(std::move(*first));
 }
 
-Result<domain::Money> AltegioClient::paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id,
-                                                     int64_t record_id) {
+Result<std::vector<domain::Payment>> AltegioClient::record_payments(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                                     int64_t record_id) {
     Json holder;
     auto data = call(account_id, "altegio.transactions", "GET",
                      "/timetable/transactions/" + std::to_string(company_id) + "?record_id=" + std::to_string(record_id), user_token,
@@ -256,9 +256,18 @@ Result<domain::Money> AltegioClient::paid_for_record(int64_t account_id, const s
         return altegio::decode_finance_operation(v, path);
     });
     if (!operations) return tl::unexpected(operations.error());
-    domain::Money total{};
+    std::vector<domain::Payment> out;
     for (const auto& o : *operations)
-        if (o.record_id == record_id) total.minor += o.amount.minor;
+        if (o.record_id == record_id) out.push_back({o.id, o.record_id, o.amount});
+    return out;
+}
+
+Result<domain::Money> AltegioClient::paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                     int64_t record_id) {
+    auto payments = record_payments(account_id, user_token, company_id, record_id);
+    if (!payments) return tl::unexpected(payments.error());
+    domain::Money total{};
+    for (const auto& p : *payments) total.minor += p.amount.minor;
     return total;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 #include "relay/clients/call_log.hpp"
 #include "shared/domain/booking.hpp"
+#include "shared/domain/payments.hpp"
 #include "shared/wire/json_type.hpp"
 #include "shared/wire/widget_api_types.hpp"
 
@@ -64,6 +65,9 @@ public:
                                                         const std::string& phone, const std::string& default_country_code);
     Result<std::optional<domain::Subscription>> active_subscription(int64_t account_id, const std::string& user_token,
                                                                     int64_t company_id, const std::string& phone);
+    // The record's payments (its finance transactions) and their sum.
+    Result<std::vector<domain::Payment>> record_payments(int64_t account_id, const std::string& user_token, int64_t company_id,
+                                                         int64_t record_id);
     Result<domain::Money> paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     // Records of a branch with their session day in [from, to] ("YYYY-MM-DD"), of one employee when staff_id
     // is not 0; at most `limit` (more_than_limit tells whether there were more).

@@ -2,17 +2,17 @@
 
 namespace kb::clients {
 
-template <class T, class Load>
-Result<T> ReferenceCache::get(std::map<int64_t, Entry<T>>& entries, int64_t account_id, Read read, Load load) {
+template <class Key, class T, class Load>
+Result<T> ReferenceCache::get(std::map<Key, Entry<T>>& entries, const Key& key, Read read, Load load) {
     {
         std::lock_guard lock(m_mutex);
-        auto found = entries.find(account_id);
+        auto found = entries.find(key);
         if (read == Read::cached && found != entries.end() && m_clock() - found->second.read_at < m_ttl) return found->second.value;
     }
     auto loaded = load();   // outside the lock: a slow API must not hold up other accounts
     if (!loaded) return loaded;
     std::lock_guard lock(m_mutex);
-    entries[account_id] = Entry<T>{*loaded, m_clock()};
+    entries[key] = Entry<T>{*loaded, m_clock()};
     return loaded;
 }
 
@@ -43,12 +43,17 @@ Result<std::vector<domain::Branch>> ReferenceCache::branches(int64_t account_id,
     return get(m_branches, account_id, read, [&] { return m_altegio.my_branches(account_id, user_token); });
 }
 
+Result<wire::api::Catalog> ReferenceCache::catalog(int64_t account_id, int64_t company_id, const std::string& user_token, Read read) {
+    return get(m_catalogs, std::pair{account_id, company_id}, read, [&] { return m_altegio.catalog(account_id, company_id, user_token); });
+}
+
 void ReferenceCache::invalidate(int64_t account_id) {
     std::lock_guard lock(m_mutex);
     m_lead_fields.erase(account_id);
     m_contact_fields.erase(account_id);
     m_pipelines.erase(account_id);
     m_branches.erase(account_id);
+    std::erase_if(m_catalogs, [&](const auto& entry) { return entry.first.first == account_id; });
 }
 
 }  // namespace kb::clients

@@ -1,6 +1,6 @@
 #pragma once
-// What rarely changes but every event needs: an account's Kommo lead fields and pipelines, and the Altegio
-// branches its user token manages. Read once and kept for `ttl_seconds`; dropped at once when the admin
+// What rarely changes but every event needs: an account's Kommo lead fields and pipelines, the Altegio
+// branches its user token manages, and each branch's catalogue of services and their categories. Read once and kept for `ttl_seconds`; dropped at once when the admin
 // installs, saves settings or creates fields (invalidate), and re-read once when the caller finds something
 // missing from it (a field or stage id it was told to use), because the admin may just have added it in Kommo.
 // Thread-safe; two workers asking at the same moment may both read, which is harmless.
@@ -23,6 +23,7 @@ public:
     Result<std::vector<domain::KommoFieldInfo>> contact_fields(int64_t account_id, Read read = Read::cached);
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id, Read read = Read::cached);
     Result<std::vector<domain::Branch>> branches(int64_t account_id, const std::string& user_token, Read read = Read::cached);
+    Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token, Read read = Read::cached);
     void invalidate(int64_t account_id);
 
 private:
@@ -31,8 +32,8 @@ private:
         T value;
         int64_t read_at = 0;
     };
-    template <class T, class Load>
-    Result<T> get(std::map<int64_t, Entry<T>>& entries, int64_t account_id, Read read, Load load);
+    template <class Key, class T, class Load>
+    Result<T> get(std::map<Key, Entry<T>>& entries, const Key& key, Read read, Load load);
 
     KommoClient& m_kommo;
     AltegioClient& m_altegio;
@@ -43,6 +44,7 @@ private:
     std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_contact_fields;
     std::map<int64_t, Entry<std::vector<domain::PipelineInfo>>> m_pipelines;
     std::map<int64_t, Entry<std::vector<domain::Branch>>> m_branches;
+    std::map<std::pair<int64_t, int64_t>, Entry<wire::api::Catalog>> m_catalogs;   // by (account, branch)
 };
 
 }  // namespace kb::clients

@@ -5,6 +5,7 @@
 #include "relay/api/error_status.hpp"
 #include "relay/clients/call_log.hpp"
 #include "relay/crypto/hmac.hpp"
+#include "relay/hooks/refusals.hpp"
 #include "relay/telephony/calls.hpp"
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/kommo_hooks.hpp"
@@ -39,10 +40,18 @@ std::string altegio_dedupe_key(int64_t account_id, int64_t company_id, const std
 
 namespace {
 
-http::Response too_large() {   // the server refuses these too; this holds for any transport
-    http::Response r = refuse(Errc::bad_input, "ui.error.too_large", "webhook body over 1 MiB");
-    r.status = 413;
+// A refused webhook: the answer, and its row in the account's history (rate-limited, relay/hooks/refusals.hpp).
+http::Response refused(const IntakeDeps& deps, int64_t account_id, const char* kind, const char* target, const http::Request& request,
+                       Errc code, const char* key, const std::string& detail, int status = 0) {
+    http::Response r = refuse(code, key, detail);
+    if (status != 0) r.status = status;
+    if (deps.refusals && r.status >= 400 && r.status < 500) deps.refusals->record(account_id, kind, target, request, r.status, detail);
     return r;
+}
+
+http::Response too_large(const IntakeDeps& deps, int64_t account_id, const char* kind, const char* target, const http::Request& request) {
+    // the server refuses these too; this holds for any transport
+    return refused(deps, account_id, kind, target, request, Errc::bad_input, "ui.error.too_large", "webhook body over 1 MiB", 413);
 }
 
 // Stores rows and answers; shared by every intake route.
@@ -61,16 +70,27 @@ http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, cons
     return http::json_response(200, wire::Json{{"received", rows.size()}, {"new", *added}}.dump());
 }
 
-// What every intake route shares: the size limit, the key that names the installation, then `build` turns
-// the body into inbox rows (or refuses it with an error), and the rows are stored before the answer.
+// What every intake route shares once the size limit and the key have named the account: `build` turns the body
+// into inbox rows (or refuses it with an error), and the rows are stored before the answer.
 using RowBuilder = std::function<Result<std::vector<store::InboxEvent>>(int64_t account_id, const http::Request&)>;
 
 http::Response intake_for_account(const IntakeDeps& deps, int64_t account, const char* kind, const char* target, const RowBuilder& build,
                                   const http::Request& request) {
     auto rows = build(account, request);
-    if (!rows) return refuse(rows.error().code, rows.error().message_key.c_str(), rows.error().detail);
+    if (!rows) return refused(deps, account, kind, target, request, rows.error().code, rows.error().message_key.c_str(), rows.error().detail);
     for (auto& row : *rows) row.received_at_ms = deps.now_ms();
     return store_and_answer(deps, account, kind, target, request, *rows);
+}
+
+// The account an address names by its key's subject, whether or not the key is right (0: none that exists), so
+// a refusal is recorded where its administrator looks.
+int64_t named_account(const IntakeDeps& deps, const std::string& key) {
+    auto parts = IntakeKeys::split(key);
+    if (!parts || parts->subject.empty() || parts->subject.size() > 18 || parts->subject.find_first_not_of("0123456789") != std::string::npos)
+        return 0;
+    int64_t account_id = std::stoll(parts->subject);
+    auto seed = deps.store.webhook_seed(account_id);
+    return seed && *seed ? account_id : 0;
 }
 
 // The account whose `intake` address holds `key`; none when the key is not one (404).
@@ -91,10 +111,12 @@ Result<std::optional<int64_t>> account_of_key(const IntakeDeps& deps, Intake int
 
 http::Handler intake_route(IntakeDeps deps, Intake intake, const char* kind, const char* target, RowBuilder build) {
     return [deps, intake, kind, target, build](const http::Request& request) {
-        if (request.body.size() > max_webhook_bytes) return too_large();
-        auto account = account_of_key(deps, intake, request.param("key"));
+        const std::string& key = request.param("key");
+        if (request.body.size() > max_webhook_bytes) return too_large(deps, named_account(deps, key), kind, target, request);
+        auto account = account_of_key(deps, intake, key);
         if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
-        if (!*account) return refuse(Errc::not_found, "ui.error.not_found", "unknown webhook key");
+        if (!*account)
+            return refused(deps, named_account(deps, key), kind, target, request, Errc::not_found, "ui.error.not_found", "unknown webhook key");
         return intake_for_account(deps, **account, kind, target, build, request);
     };
 }
@@ -106,15 +128,17 @@ Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const ht
 // (there is no lead to keep in step), and said so in the log.
 http::Handler location_route(IntakeDeps deps) {
     return [deps](const http::Request& request) {
-        if (request.body.size() > max_webhook_bytes) return too_large();
+        const char* kind = "altegio.webhook";
+        const char* target = "/hooks/altegio-location/***";
+        if (request.body.size() > max_webhook_bytes) return too_large(deps, 0, kind, target, request);
         int64_t salon = std::strtoll(request.param("salon").c_str(), nullptr, 10);
         auto location = deps.store.marketplace_location(salon);
         if (!location) return refuse(location.error().code, "ui.error.storage", location.error().detail);
         if (!*location || !crypto::same_secret((*location)->api_key, request.param("key")))
-            return refuse(Errc::not_found, "ui.error.not_found", "unknown location or key");
+            return refused(deps, 0, kind, target, request, Errc::not_found, "ui.error.not_found", "unknown location or key");
         auto account = deps.account_of_branch ? deps.account_of_branch(salon) : Result<std::optional<int64_t>>(std::nullopt);
         if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
-        if (*account) return intake_for_account(deps, **account, "altegio.webhook", "/hooks/altegio-location/***", altegio_rows, request);
+        if (*account) return intake_for_account(deps, **account, kind, target, altegio_rows, request);
         spdlog::warn("webhook for Altegio location {}: no Kommo account has connected it yet", salon);
         return http::json_response(202, wire::Json{{"received", 0}, {"reason", "no Kommo account has connected this location yet"}}.dump());
     };
@@ -124,16 +148,19 @@ http::Handler location_route(IntakeDeps deps) {
 // events of its call (relay/telephony/calls.hpp).
 http::Handler telephony_route(IntakeDeps deps) {
     return [deps](const http::Request& request) {
-        if (request.body.size() > max_webhook_bytes) return too_large();
+        const char* kind = "telephony.call_event";
+        const char* target = "/telephony/***/calls";
         const std::string& key = request.param("key");
         auto parts = IntakeKeys::split(key);
         std::string chain_key = parts ? parts->subject : deps.accept_legacy_keys ? key : "";
         auto chain = chain_key.empty() ? Result<std::optional<store::TelephonyChain>>(std::nullopt) : deps.store.telephony_chain(chain_key);
         if (!chain) return refuse(chain.error().code, "ui.error.storage", chain.error().detail);
+        int64_t named = *chain ? (*chain)->account_id : 0;
+        if (request.body.size() > max_webhook_bytes) return too_large(deps, named, kind, target, request);
         if (!*chain || (parts && !deps.keys.matches(key, Intake::telephony, chain_key, "")))
-            return refuse(Errc::not_found, "ui.error.not_found", "unknown telephony key");
+            return refused(deps, named, kind, target, request, Errc::not_found, "ui.error.not_found", "unknown telephony key");
         auto build = [chain = **chain, &deps](int64_t, const http::Request& r) { return telephony::call_event_rows(chain, r.body, deps.now_ms()); };
-        return intake_for_account(deps, (*chain)->account_id, "telephony.call_event", "/telephony/***/calls", build, request);
+        return intake_for_account(deps, (*chain)->account_id, kind, target, build, request);
     };
 }
 

@@ -8,15 +8,18 @@
 //   POST /telephony/{key}/calls  a telephony chain's PBX: call events (shared/wire/telephony.hpp)
 //   POST /tracking/{key}/leads   a lead-tracking service: tracked leads (shared/wire/tracking.hpp)
 // Every address has its own key (relay/hooks/intake_keys.hpp): a key for another intake, account or chain is
-// as wrong as a made-up one. A wrong key is 404, malformed JSON 400, a body over 1 MiB 413; none of them leaves
-// anything stored.
+// as wrong as a made-up one. A wrong key is 404, malformed JSON 400, another account's webhook 403, a body over
+// 1 MiB 413; none of them leaves an event stored, and each leaves a row in the request history (relay/hooks/refusals.hpp).
 #include <functional>
+#include <memory>
 #include "relay/hooks/intake_keys.hpp"
 #include "relay/http/router.hpp"
 #include "relay/store/store.hpp"
 #include "shared/wire/json_type.hpp"
 
 namespace kb::hooks {
+
+class RefusalLog;
 
 struct IntakeDeps {
     store::Store& store;
@@ -30,6 +33,7 @@ struct IntakeDeps {
     // A relay upgraded from a version with one key per account (its bare random seed in every address): those
     // addresses keep working until each account's are replaced (KB_LEGACY_WEBHOOK_KEYS=1). Off by default.
     bool accept_legacy_keys = false;
+    std::shared_ptr<RefusalLog> refusals;   // none: refusals are not recorded
 };
 
 constexpr size_t max_webhook_bytes = 1 << 20;

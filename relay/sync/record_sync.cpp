@@ -17,7 +17,51 @@ bool contains(const std::vector<std::string>& texts, const std::string& text) {
     return std::find(texts.begin(), texts.end(), text) != texts.end();
 }
 
+// What the rules need of a record that an event's data may lack; "" when it has all of it.
+std::string lacking(const Result<domain::Record>& decoded) {
+    if (!decoded) return "a readable record (" + decoded.error().detail + ")";
+    std::string out;
+    auto add = [&out](const char* part) { out += (out.empty() ? "" : ", ") + std::string(part); };
+    if (decoded->date.empty() && decoded->datetime.empty()) add("the date");
+    if (decoded->services.empty()) add("the services");
+    if (decoded->staff_id == 0) add("the employee");
+    if (!decoded->client) add("the client");
+    return out;
+}
+
 }  // namespace
+
+Result<std::pair<domain::Record, std::string>> RecordSync::complete_record(const store::InboxEvent& event, const SyncAccount& account,
+                                                                           const wire::Json* data) {
+    auto decoded = data ? wire::altegio::decode_record(*data, "data") : Result<domain::Record>(fail(Errc::bad_input, "ui.error.bad_webhook", "no data"));
+    std::string missing = lacking(decoded);
+    std::pair<domain::Record, std::string> out;
+    auto& [record, how] = out;
+    if (missing.empty()) {
+        record = std::move(*decoded);
+    } else {
+        int64_t record_id = decoded && decoded->id != 0 ? decoded->id : event.resource_id;
+        auto fetched = m_altegio.get_record(event.account_id, account.installation.altegio_user_token, event.company_id, record_id);
+        if (fetched) {
+            record = std::move(*fetched);
+            how = "; completed from Altegio: the event lacked " + missing;
+        } else if (fetched.error().code == Errc::not_found) {
+            // Altegio no longer has it: final, and the same as a deletion (the cancel rules apply).
+            if (decoded) record = std::move(*decoded);
+            record.id = record_id;
+            record.deleted = true;
+            record.last_change_date.clear();   // gone is final: no change date of the event's can make it older
+            how = "; record deleted in Altegio (the event lacked " + missing + "; reading the record: " + fetched.error().detail + ")";
+        } else {
+            Error error = fetched.error();
+            error.detail = "the event lacked " + missing + "; reading the record: " + error.detail;
+            return tl::unexpected(error);
+        }
+    }
+    if (record.company_id == 0) record.company_id = event.company_id;
+    if (event.event_type == "delete") record.deleted = true;
+    return out;
+}
 
 Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
     auto body = wire::parse_json(event.body);
@@ -25,26 +69,22 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
     auto account = load_sync_account(m_store, event.account_id);
     if (!account) return tl::unexpected(account.error());
     if (!*account) return std::string("ignored: the account has uninstalled the integration");
-    if (!(*account)->branch_connected(event.company_id))
-        return std::string("ignored: branch ") + std::to_string(event.company_id) + " is not connected";
+    auto in_force = (*account)->branch_in_force(m_reference, event.company_id);
+    if (!in_force) return tl::unexpected(in_force.error());
+    if (!*in_force) return std::string("ignored: branch ") + std::to_string(event.company_id) + " is not connected";
 
-    // The record: from the event, or from Altegio when the event lacks the client.
-    const Json* data = wire::member(*body, "data");
-    auto record = data ? wire::altegio::decode_record(*data, "data") : Result<domain::Record>(tl::unexpected(Error{}));
-    if ((!record || !record->client) && event.event_type != "delete")
-        record = m_altegio.get_record(event.account_id, (*account)->installation.altegio_user_token, event.company_id, event.resource_id);
-    if (!record) return tl::unexpected(record.error());
-    if (event.event_type == "delete") record->deleted = true;
-
+    auto completed = complete_record(event, **account, wire::member(*body, "data"));
+    if (!completed) return tl::unexpected(completed.error());
+    auto& [record, how] = *completed;
     // A late webhook must not undo a newer state the reconciler (or a faster webhook) already applied.
     int64_t changed_at = 0;
-    if (auto parsed = domain::parse_iso_datetime(record->last_change_date)) changed_at = domain::to_unix_seconds(*parsed);
-    auto applied = m_store.applied_change(event.account_id, event.company_id, record->id);
+    if (auto parsed = domain::parse_iso_datetime(record.last_change_date)) changed_at = domain::to_unix_seconds(*parsed);
+    auto applied = m_store.applied_change(event.account_id, event.company_id, record.id);
     if (!applied) return tl::unexpected(applied.error());
     if (changed_at != 0 && changed_at < *applied)
-        return std::string("skipped: a newer change of this record was applied already (") + record->last_change_date + ")";
+        return std::string("skipped: a newer change of this record was applied already (") + record.last_change_date + ")";
 
-    auto facts = gather(event, **account, std::move(*record));
+    auto facts = gather(event, **account, std::move(record));
     if (!facts) return tl::unexpected(facts.error());
     // A "create" of a state later than one already applied (the reconciler read the record while the webhook's
     // create still waited) changes the lead: it is not a second creation with its own note and task. A retry of
@@ -62,6 +102,16 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
         plan = domain::plan_record_event(*facts, (*account)->settings);
     }
     auto done = carry_out(event, **account, *facts, plan);
+    if (done && facts->record.client_id != 0 && !facts->record.deleted && ClientSync::maps_contacts((*account)->settings)) {
+        // The record's client into their contact's fields, as a client event would (a record event comes far more often).
+        auto profile = m_altegio.client(event.account_id, (*account)->installation.altegio_user_token, event.company_id,
+                                        facts->record.client_id);
+        if (!profile) return tl::unexpected(profile.error());
+        auto contacts = m_clients.write_contacts(**account, event.company_id, std::move(*profile));
+        if (!contacts) return tl::unexpected(contacts.error());
+        *done += "; contact: " + *contacts;
+    }
+    if (done) *done += how;
     if (done && changed_at != 0)
         if (auto saved = m_store.save_applied_change(event.account_id, event.company_id, facts->record.id, changed_at); !saved)
             return tl::unexpected(saved.error());
@@ -102,9 +152,9 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
                 for (const auto& lead : contact.leads) facts.leads[lead.id] = lead;
             lookup.contacts_by_phone = std::move(*contacts);
         }
-        // Without a phone the Record ID field is the only way in; a retried event also looks there for the
-        // lead its first try may have created.
-        if ((!parsed || facts.tried_before) && lookup.record_id_field != 0) {
+        // A Record ID typed by hand on any lead (lead_lookup's rule 3); a retried event also finds there the lead its
+        // first try may have created.
+        if (lookup.record_id_field != 0 && (facts.tried_before || domain::record_field_finds_lead(facts.event_type, settings))) {
             auto found = m_kommo.search_leads(id, std::to_string(facts.record.id));
             if (!found) return tl::unexpected(found.error());
             remember(*found);
@@ -122,6 +172,16 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     if (auto branches = m_reference.branches(id, account.installation.altegio_user_token))
         for (const auto& b : *branches)
             if (b.id == event.company_id) facts.branch = b;
+    if (domain::uses_service_categories(settings)) {
+        auto catalog = m_reference.catalog(id, event.company_id, account.installation.altegio_user_token);
+        if (!catalog) return tl::unexpected(catalog.error());
+        for (const auto& c : catalog->categories) facts.service_category_titles[c.id] = c.title;
+        for (auto& s : facts.record.services) {
+            if (s.category_id != 0) continue;
+            for (const auto& listed : catalog->services)
+                if (listed.id == s.id) s.category_id = listed.category_id;
+        }
+    }
     return facts;
 }
 
@@ -144,8 +204,11 @@ Result<std::string> RecordSync::carry_out(const store::InboxEvent& event, const 
         fresh.contact_id = plan.contact_id;
         fresh.responsible_user_id = plan.responsible_user_id;
         if (plan.contact_id == 0 && record.client) {
+            const auto& map = account.settings.contact_fields;
             fresh.contact_name = record.client->name;
-            fresh.contact_phone = record.client->phone;
+            fresh.contact_phone = record.client->phone.empty() ? ""
+                                  : domain::format_phone(record.client->phone, map.phone_format, map.phone_pattern,
+                                                         account.settings.default_country_code);
             fresh.contact_email = record.client->email;
         }
         auto created = m_kommo.create_lead(id, fresh);

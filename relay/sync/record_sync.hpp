@@ -2,15 +2,19 @@
 // Flow 2 of the architecture for one inbox event about an Altegio record: gather what the rules need
 // (the record, the lead it belongs to, the client's contacts and their leads, the account's Kommo fields
 // and pipelines), ask shared/domain/record_plan what to do, and do it: create or update the lead, link
-// the record, set the task and the journal note.
+// the record, set the task and the journal note, and fill the client's contact fields (ClientSync).
+// An event whose data lacks part of the record is completed from Altegio first; a record Altegio no longer has
+// is taken as deleted.
 // An event tried before may have done part of its work: before creating a lead it looks for the lead
 // its first try created, and before adding a task or a note it looks whether the lead already has it.
 #include <functional>
 #include <string>
+#include <utility>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
+#include "relay/sync/client_sync.hpp"
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/record_plan.hpp"
 
@@ -20,13 +24,18 @@ class RecordSync {
 public:
     using Clock = std::function<int64_t()>;   // unix seconds
     RecordSync(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
-               Clock clock)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clock(std::move(clock)) {}
+               ClientSync& clients, Clock clock)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clients(clients), m_clock(std::move(clock)) {}
 
     // What was done, for the inbox and the history; an error when it should be tried again later.
     Result<std::string> handle(const store::InboxEvent& event);
 
 private:
+    // The event's record, read from Altegio when the event's data lacks what the rules need (the date, the
+    // services, the employee or the client); a record Altegio no longer has comes back deleted. The text says
+    // what was done, for the event's outcome.
+    Result<std::pair<domain::Record, std::string>> complete_record(const store::InboxEvent& event, const SyncAccount& account,
+                                                                   const wire::Json* data);
     Result<domain::RecordEventFacts> gather(const store::InboxEvent& event, const SyncAccount& account, domain::Record record);
     Result<std::string> carry_out(const store::InboxEvent& event, const SyncAccount& account, const domain::RecordEventFacts& facts,
                                   const domain::RecordPlan& plan);
@@ -38,6 +47,7 @@ private:
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
+    ClientSync& m_clients;
     Clock m_clock;
 };
 

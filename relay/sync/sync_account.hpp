@@ -2,6 +2,7 @@
 // An installation with its decoded settings, as every sync flow reads it first.
 #include <algorithm>
 #include <optional>
+#include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
 #include "shared/domain/settings.hpp"
 #include "shared/wire/settings.hpp"
@@ -11,7 +12,13 @@ namespace kb::sync {
 struct SyncAccount {
     store::Installation installation;
     domain::Settings settings;
-    bool branch_connected(int64_t company_id) const { return domain::branch_connected(settings, company_id); }
+    // A branch chosen in the settings, or while none is chosen, one the account's Altegio user manages.
+    Result<bool> branch_in_force(clients::ReferenceCache& reference, int64_t company_id) const {
+        if (!settings.connected_branch_ids.empty()) return domain::branch_connected(settings, company_id);
+        auto managed = reference.branches(installation.account_id, installation.altegio_user_token);
+        if (!managed) return tl::unexpected(managed.error());
+        return domain::branch_in_force(settings, *managed, company_id);
+    }
 };
 
 // None when the account has uninstalled the integration.

@@ -215,6 +215,12 @@ MappedFields map_record_to_lead(const Record& record, const Branch& branch, cons
     return w.result();
 }
 
+MappedFields map_paid_total(Money total, int64_t field, const std::vector<KommoFieldInfo>& kommo_fields) {
+    Writer w(kommo_fields);
+    w.put(field, total);   // 0 too: a refund of everything empties the total
+    return w.result();
+}
+
 // [SECTION] client -> contact -----------------------------------------------------------------------------------
 MappedFields map_client_to_contact(const ClientProfile& client, int64_t branch_id, const ContactFieldMap& map,
                                    const std::vector<KommoFieldInfo>& kommo_fields, std::string_view default_country_code,

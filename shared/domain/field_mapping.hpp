@@ -46,6 +46,10 @@ MappedFields map_record_to_lead(const Record& record, const Branch& branch, cons
                                 const std::vector<KommoFieldInfo>& kommo_fields,
                                 const std::map<int64_t, std::string>& service_category_titles);
 
+// A payment's effect: the record's total paid into the lead's payments field, 0 included (map_record_to_lead
+// leaves a total of 0 out, as a record event does not read the record's payments).
+MappedFields map_paid_total(Money total, int64_t field, const std::vector<KommoFieldInfo>& kommo_fields);
+
 // The other way: the start a manager set in the lead's date and time fields (or the one date-time field), as
 // ISO 8601 at the branch's offset; none when those fields are not mapped, empty or unreadable.
 // `values` holds the lead's field values as text (dates as unix seconds, as Kommo gives them).

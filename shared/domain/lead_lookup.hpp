@@ -1,7 +1,11 @@
 #pragma once
-// Which lead a changed record updates: the linked lead; if that lead is gone, a lead found by the client's
-// phone; if the record has no phone, a lead whose "Record ID" field holds the record's id; otherwise none,
-// and the history says why. A lead found by its Record ID field (filled by hand) becomes linked.
+// Which lead a changed record updates, in this order:
+//   1. the linked lead, while Kommo still has it;
+//   2. a lead of a contact with the client's phone whose "Record ID" field holds the record's id;
+//   3. any lead whose Record ID field holds it (a manager typed it by hand, on whatever contact's lead), unless
+//      `record_field_allowed` is off (a new record while the duplicate search does not accept matching ids);
+//   4. the newest open lead of a contact with the client's phone;
+// otherwise none, and the history says why. A lead found by phone or Record ID becomes linked.
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +21,7 @@ struct LeadLookupFacts {
     std::vector<KnownContact> contacts_by_phone;   // what a phone search found
     std::vector<KnownLead> leads_by_record_field;  // what a search for the record id in the Record ID field found
     int64_t record_id_field = 0;
+    bool record_field_allowed = true;              // rule 3 applies (record_plan turns it off for new records, see there)
 };
 
 struct LeadLookup {

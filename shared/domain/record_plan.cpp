@@ -33,7 +33,8 @@ std::map<std::string, std::string> record_params(const Record& record, const Bra
 
 Message note_for(const std::string& event_type, const Record& record, const Branch& branch) {
     auto params = record_params(record, branch);
-    if (event_type == "delete" || record.deleted) return {"kommo.note.record_deleted", params};
+    if (event_type == "delete" || record.deleted)
+        return {params["date"].empty() ? "kommo.note.record_deleted_undated" : "kommo.note.record_deleted", params};
     if (event_type == "create") return {"kommo.note.record_created", params};
     switch (record.attendance) {
         case Attendance::confirmed: return {"kommo.note.record_confirmed", params};
@@ -44,12 +45,15 @@ Message note_for(const std::string& event_type, const Record& record, const Bran
     return {"kommo.note.record_changed", params};
 }
 
+// "{client} — {service}"; the client by name, else by phone; without a service, the name alone (never " — ").
 Message lead_name_for(const Record& record, const Branch& branch) {
     auto params = record_params(record, branch);
+    if (params["client"].empty() && record.client) params["client"] = record.client->phone;
     params["service"] = record.services.empty() ? "" : record.services.front().title;
-    if (!has_client(record)) return {"kommo.lead_name.no_client", params};
-    if (record.activity_id != 0) return {"kommo.lead_name.group", params};
-    return {"kommo.lead_name.client", params};
+    std::string suffix = params["service"].empty() ? "_only" : "";
+    if (!has_client(record) || params["client"].empty()) return {"kommo.lead_name.no_client" + suffix, params};
+    if (record.activity_id != 0) return {"kommo.lead_name.group" + suffix, params};
+    return {"kommo.lead_name.client" + suffix, params};
 }
 
 int64_t responsible_for(const Record& record, const Settings& settings) {
@@ -86,11 +90,24 @@ const KnownLead* created_before(const RecordEventFacts& facts, int64_t record_id
 
 }  // namespace
 
+bool record_field_finds_lead(const std::string& event_type, const Settings& settings) {
+    return event_type != "create" || (settings.duplicates.enabled && settings.duplicates.accept_matching_record_id);
+}
+
+bool uses_service_categories(const Settings& settings) {
+    if (settings.lead_fields.service_category != 0) return true;
+    const auto& sync = settings.status_sync;
+    return sync.mode == StatusSyncMode::with_conditions &&
+           std::any_of(sync.schemes.begin(), sync.schemes.end(), [](const auto& s) { return !s.conditions.service_category_ids.empty(); });
+}
+
 RecordPlan plan_record_event(const RecordEventFacts& facts, const Settings& settings) {
     const Record& record = facts.record;
     const auto& automation = settings.automation;
-    auto lookup = find_lead_for_record(facts.lookup, settings.default_country_code);
-    auto mapped = map_record_to_lead(record, facts.branch, settings.lead_fields, facts.lead_fields, {});
+    LeadLookupFacts lookup_facts = facts.lookup;
+    lookup_facts.record_field_allowed = record_field_finds_lead(facts.event_type, settings);
+    auto lookup = find_lead_for_record(lookup_facts, settings.default_country_code);
+    auto mapped = map_record_to_lead(record, facts.branch, settings.lead_fields, facts.lead_fields, facts.service_category_titles);
 
     RecordPlan plan;
     plan.fields = std::move(mapped.values);

@@ -41,6 +41,9 @@ struct RecordEventFacts {
     std::map<int64_t, KnownLead> leads;               // every lead read, by id
     std::vector<KommoFieldInfo> lead_fields;
     std::vector<PipelineInfo> pipelines;
+    // The branch's service categories by id, read when the settings use them (record services then carry their
+    // category_id from the branch's catalogue; a webhook's services have none).
+    std::map<int64_t, std::string> service_category_titles;
     int64_t now = 0;                                  // unix seconds, for the task's deadline
 };
 
@@ -71,6 +74,14 @@ struct RecordPlan {
 };
 
 RecordPlan plan_record_event(const RecordEventFacts& facts, const Settings& settings);
+
+// Whether a Record ID typed by hand on a lead finds that lead for this event (lead_lookup's rule 3): always for a
+// changed record; for a new one only when the duplicate search takes "a lead with a matching record ID" as suitable.
+bool record_field_finds_lead(const std::string& event_type, const Settings& settings);
+
+// Whether the settings use a record's service categories (the lead field or a status scheme's condition), so the
+// relay reads the branch's catalogue for them.
+bool uses_service_categories(const Settings& settings);
 
 // True when the facts name a field or stage the cached Kommo lists do not hold, so they should be re-read.
 bool plan_needs_fresh_lists(const RecordPlan& plan, const RecordEventFacts& facts);

@@ -114,6 +114,11 @@ bool branch_connected(const Settings& settings, int64_t branch_id) {
     return ids.empty() || std::find(ids.begin(), ids.end(), branch_id) != ids.end();
 }
 
+bool branch_in_force(const Settings& settings, const std::vector<Branch>& managed, int64_t branch_id) {
+    if (!settings.connected_branch_ids.empty()) return branch_connected(settings, branch_id);
+    return std::any_of(managed.begin(), managed.end(), [&](const Branch& b) { return b.id == branch_id; });
+}
+
 bool user_sees_branch(const UserMapping& user, int64_t branch_id, int64_t chain_id) {
     auto has = [](const std::vector<int64_t>& list, int64_t id) { return std::find(list.begin(), list.end(), id) != list.end(); };
     if (user.visible_branch_ids.empty() && user.visible_chain_ids.empty()) return true;

@@ -68,7 +68,11 @@ Error error_from_reply(int http_status, std::string_view body_text) {
         case 401: return Error{Errc::unauthorized, "ui.error.altegio_auth", detail};
         case 402:
         case 403: return Error{Errc::forbidden, "ui.error.altegio_no_rights", detail};
-        case 404: return Error{Errc::not_found, "ui.error.not_found", detail};
+        // Altegio's own "not found" (a JSON answer): the thing is gone. A 404 page without it is a proxy or a
+        // route that is missing, and may pass.
+        case 404:
+            if (body.is_discarded()) return Error{Errc::upstream_unavailable, "ui.error.altegio_unavailable", detail};
+            return Error{Errc::not_found, "ui.error.not_found", detail};
         case 429: return Error{Errc::rate_limited, "ui.error.altegio_busy", detail};
         default: break;
     }
@@ -262,7 +266,10 @@ Result<Record> decode_record(const Json& value, std::string_view path) {
     record.color = read_text(value, "custom_color");
     if (!record.color.empty() && record.color[0] == '#') record.color.erase(0, 1);
     if (const Json* client = member(value, "client"); client && client->is_object()) {
-        record.client = domain::ClientData{read_text(*client, "name"), read_text(*client, "phone"), read_text(*client, "email")};
+        // A trimmed client may have only the name Altegio shows (display_name).
+        std::string name = read_text(*client, "name");
+        if (name.empty()) name = read_text(*client, "display_name");
+        record.client = domain::ClientData{name, read_text(*client, "phone"), read_text(*client, "email")};
         record.client_id = read_int_or(*client, "id", join_path(path, "client"), 0).value_or(0);
     }
     return record;

@@ -1,7 +1,9 @@
 #pragma once
 // Helpers for the sync tests: the admin's settings, waiting for the inbox, and making records as a manager
 // (through the widget API) or as Altegio staff (through the sandbox).
+#include <limits>
 #include <thread>
+#include "relay/hooks/intake_keys.hpp"
 #include "shared/wire/settings.hpp"
 #include "world.hpp"
 
@@ -71,6 +73,34 @@ inline void settle(World& world) {
 inline void delivered(World& world) {
     for (int i = 0; i < 1000 && world.sandbox_state()["altegio"]["webhooks_pending"] != 0; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+// For worlds without workers: claims every waiting event and handles it as a worker would, in order; what each
+// one came to ("error: ..." for one that failed), and its inbox state as the worker leaves it.
+inline std::vector<std::string> run_inbox(World& world) {
+    auto& store = world.relay->store();
+    std::vector<std::string> outcomes;
+    for (;;) {
+        auto event = store.claim_inbox_event(std::numeric_limits<int64_t>::max() / 2);
+        REQUIRE(event);
+        if (!*event) return outcomes;
+        auto done = world.relay->handle_event(**event);
+        outcomes.push_back(done ? *done : "error: " + done.error().detail);
+        REQUIRE(store.finish_inbox_event((*event)->id, done ? store::InboxOutcome::done : store::InboxOutcome::failed,
+                                         outcomes.back(), 0));
+    }
+}
+
+// Posts a webhook body to the installed account's Altegio intake address, as Altegio would.
+inline http::Response post_altegio_webhook(World& world, const std::string& body) {
+    return world.relay_to_router_send({"POST", world.intake_url(hooks::Intake::altegio), {{"Content-Type", "application/json"}}, body});
+}
+
+// A lead's custom field value as JSON text ("1500.5", "\"09:15\""); "" when the lead has none.
+inline std::string field_value(const Json& lead, int64_t field_id) {
+    for (const auto& field : lead.value("custom_fields_values", Json::array()))
+        if (field["field_id"] == field_id) return field["values"][0]["value"].dump();
+    return "";
 }
 
 inline Json lead(World& world, int64_t id) {

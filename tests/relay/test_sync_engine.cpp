@@ -19,12 +19,6 @@ int count_history(World& world, const std::string& kind) {
     return n;
 }
 
-std::string field_value(const Json& lead, int64_t field_id) {
-    for (const auto& field : lead.value("custom_fields_values", Json::array()))
-        if (field["field_id"] == field_id) return field["values"][0]["value"].dump();
-    return "";
-}
-
 // Makes `count` records in Altegio whose webhooks never arrive, then lets the reconciler put them all in
 // the inbox at once, so every worker starts at the same moment.
 std::vector<int64_t> records_arriving_together(World& world, int count) {
@@ -230,25 +224,6 @@ TEST_CASE("an event tried again adds no second lead, task or note") {
     int64_t lead_id = state["kommo"]["leads"].back()["id"];
     CHECK(of_lead(world, "tasks", lead_id).size() == 1);
     CHECK(of_lead(world, "notes", lead_id).size() == 1);
-}
-
-TEST_CASE("a payment in Altegio writes the record's total paid into its lead, with a note; a repeat does not add it twice") {
-    World world(1000.0, 2);
-    world.install();
-    configure(world);
-    auto settings = settings_of(world);
-    settings.lead_fields.payments_amount = 880011;
-    save_settings(world, settings);
-    auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
-    settle(world);
-    int64_t lead_id = **world.relay->store().lead_of_record(31000001, 400001, record["id"]);
-    world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", record["id"]}, {"amount", 1000}});
-    world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", record["id"]}, {"amount", "500.50"}});
-    settle(world);
-    CHECK(field_value(lead(world, lead_id), 880011) == "1500.5");
-    auto notes = of_lead(world, "notes", lead_id);
-    REQUIRE(notes.size() == 3);   // created, then one per payment
-    CHECK(notes.back()["params"]["text"].get<std::string>().find("total paid 1,500.50 ₽") != std::string::npos);
 }
 
 TEST_CASE("a client's card and membership in Altegio fill the fields of the Kommo contact with their phone") {

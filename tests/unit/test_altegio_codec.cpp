@@ -287,3 +287,34 @@ TEST_CASE("JSON nested deeper than 64 levels is refused before it is built; brac
                                                        nested(100000) + "}");
     CHECK_FALSE(hook.has_value());
 }
+
+TEST_CASE("Altegio's own 404 is 'not found'; a 404 page without its JSON is a route or proxy problem that may pass") {
+    auto gone = altegio::error_from_reply(404, R"({"success":false,"data":null,"meta":{"message":"Record not found"},"errors":{"code":30}})");
+    CHECK(gone.code == Errc::not_found);
+    CHECK(gone.detail.find("code 30") != std::string::npos);
+    CHECK(altegio::error_from_reply(404, "<html><body>Not Found</body></html>").code == Errc::upstream_unavailable);
+}
+
+TEST_CASE("payments in both documented shapes decode; a trimmed record keeps its client by display name") {
+    for (const char* file : {"finances_operation_2025.json", "finances_operation_2020.json"}) {
+        CAPTURE(file);
+        auto events = altegio::decode_webhook_body(read_fixture(std::string(KB_OWN_FIXTURES "/altegio/") + file));
+        REQUIRE(events);
+        REQUIRE(events->size() == 1);
+        auto operation = altegio::decode_finance_operation((*events)[0].data);
+        REQUIRE(operation);
+        CHECK(operation->id == (*events)[0].resource_id);
+        CHECK(operation->record_id == 0);
+        CHECK(operation->sold_item_type.empty());   // null in 2025, "" in 2020
+        CHECK(operation->amount.minor == (std::string(file).find("2025") != std::string::npos ? 450000 : 120050));
+    }
+    auto events = altegio::decode_webhook_body(read_fixture(KB_OWN_FIXTURES "/altegio/record_update_trimmed.json"));
+    REQUIRE(events);
+    auto record = altegio::decode_record((*events)[0].data);
+    REQUIRE(record);
+    REQUIRE(record->client);
+    CHECK(record->client->name == "Marta R.");
+    CHECK(record->company_id == 0);   // only the envelope has it
+    CHECK(record->date.empty());
+    CHECK(record->services.empty());
+}

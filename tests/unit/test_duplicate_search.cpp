@@ -135,3 +135,22 @@ TEST_CASE("lead lookup: no phone, the Record ID field (filled by hand) finds and
     CHECK(none.found == LeadLookup::Found::none);
     CHECK(none.reason == "the record has no phone and no lead holds its id; nothing updated");
 }
+
+TEST_CASE("lead lookup: a Record ID typed on another contact's lead wins over the phone's newest open lead, unless not allowed") {
+    LeadLookupFacts f;
+    f.record_id = 70001;
+    f.record_id_field = record_field;
+    f.client_phone = "+34 611 222 333";
+    f.contacts_by_phone = {{31, {"+34611222333"}, {lead(201, 20, 5000)}}};
+    f.leads_by_record_field = {lead(400, 20, 1000, {{record_field, "70001"}})};   // a lead of another contact
+    auto typed = find_lead_for_record(f, "7");
+    CHECK(typed.found == LeadLookup::Found::by_record_field);
+    CHECK(typed.lead_id == 400);
+    CHECK(typed.link_now);
+    f.record_field_allowed = false;
+    CHECK(find_lead_for_record(f, "7").lead_id == 201);
+    f.contacts_by_phone.clear();
+    auto none = find_lead_for_record(f, "7");
+    CHECK(none.found == LeadLookup::Found::none);
+    CHECK(none.reason == "no open lead of a contact with this phone; nothing updated");
+}

@@ -171,3 +171,15 @@ TEST_CASE("the start a manager wrote on the lead is read back at the branch's of
     map.record_date = 0;
     CHECK_FALSE(start_from_lead(map, values, moscow));
 }
+
+TEST_CASE("a payment's total goes into the payments field both ways, 0 included, as a number") {
+    auto zero = map_paid_total(Money{0}, 111, lead_fields());
+    REQUIRE(value_of(zero, 111));
+    CHECK(value_of(zero, 111)->kind == Kind::decimal);
+    CHECK(value_of(zero, 111)->text == "0");
+    CHECK(value_of(map_paid_total(Money{150050}, 111, lead_fields()), 111)->text == "1500.50");
+    auto missing = map_paid_total(Money{100}, 999, lead_fields());
+    CHECK(missing.values.empty());
+    REQUIRE(missing.problems.size() == 1);
+    CHECK(missing.problems[0].message_key == "ui.settings_error.field_missing");
+}

@@ -1,6 +1,7 @@
 // What one Altegio record event does in Kommo: the planner that joins lookup, duplicates, stages, fields,
 // task, note and responsible user.
 #include <doctest/doctest.h>
+#include <algorithm>
 #include "shared/domain/record_plan.hpp"
 
 using namespace kb::domain;
@@ -164,4 +165,74 @@ TEST_CASE("a mapped field or a target stage missing from the cached lists asks f
     s.automation.new_lead_status_id = 77;   // a stage the cached pipelines do not have
     auto created = facts("create");
     CHECK(plan_needs_fresh_lists(plan_record_event(created, s), created));
+}
+
+TEST_CASE("a lead is never named \" — \": the client's phone stands in for a missing name, and no service leaves no dash") {
+    auto f = facts("create");
+    f.record.client = ClientData{"", "+79991234567", ""};
+    auto by_phone = plan_record_event(f, settings());
+    CHECK(by_phone.lead_name.key == "kommo.lead_name.client");
+    CHECK(by_phone.lead_name.params.at("client") == "+79991234567");
+    f.record.services.clear();
+    CHECK(plan_record_event(f, settings()).lead_name.key == "kommo.lead_name.client_only");
+    f.record.client.reset();
+    auto s = settings();
+    s.automation.deal_without_client = true;
+    CHECK(plan_record_event(f, s).lead_name.key == "kommo.lead_name.no_client_only");
+}
+
+TEST_CASE("a deleted record without a date gets a note that names no date") {
+    auto f = facts("update");
+    f.lookup.linked_lead_id = 21001;
+    f.lookup.linked_lead_exists = true;
+    f.leads[21001] = KnownLead{21001, 10, 12, 0, {}, 0};
+    f.record.deleted = true;
+    CHECK(plan_record_event(f, settings()).note->key == "kommo.note.record_deleted");
+    f.record.date.clear();
+    CHECK(plan_record_event(f, settings()).note->key == "kommo.note.record_deleted_undated");
+}
+
+TEST_CASE("a new record takes a lead with its Record ID typed by hand only when the duplicate search accepts matching ids") {
+    auto f = facts("create");
+    f.lookup.client_phone = "+34611222333";
+    f.record.client = ClientData{"Lucía", "+34611222333", ""};
+    f.lookup.leads_by_record_field = {KnownLead{30001, 10, 12, 0, {{record_id_field, "555"}}, 0}};
+    f.leads[30001] = f.lookup.leads_by_record_field[0];
+    CHECK(plan_record_event(f, settings()).action == Action::create_lead);
+    auto s = settings();
+    s.duplicates.enabled = true;
+    s.duplicates.accept_matching_record_id = true;
+    auto merged = plan_record_event(f, s);
+    CHECK(merged.action == Action::update_lead);
+    CHECK(merged.lead_id == 30001);
+    auto update = facts("update");
+    update.lookup.leads_by_record_field = f.lookup.leads_by_record_field;
+    update.leads = f.leads;
+    CHECK(plan_record_event(update, settings()).lead_id == 30001);   // a changed record: always
+}
+
+TEST_CASE("the service category is read from the catalogue only when the field or a scheme's condition uses it") {
+    auto s = settings();
+    CHECK_FALSE(uses_service_categories(s));
+    s.lead_fields.service_category = 120;
+    CHECK(uses_service_categories(s));
+    s.lead_fields.service_category = 0;
+    s.status_sync.mode = StatusSyncMode::with_conditions;
+    s.status_sync.schemes = {DistributionScheme{"Hair", SchemeConditions{{101}, {}, {}, {}, {}}, {}}};
+    CHECK(uses_service_categories(s));
+    // Filled from the catalogue, the category's title goes into the field and the scheme picks its stage.
+    s.lead_fields.service_category = 120;
+    s.status_sync.schemes[0].map.targets = {{RecordState::came, {10, 14}}};
+    auto f = facts("update");
+    f.lookup.linked_lead_id = 21001;
+    f.lookup.linked_lead_exists = true;
+    f.leads[21001] = KnownLead{21001, 10, 12, 0, {}, 0};
+    f.record.attendance = Attendance::came;
+    f.record.services[0].category_id = 101;
+    f.lead_fields.push_back({120, "text", {}});
+    f.service_category_titles = {{101, "Волосы"}};
+    auto plan = plan_record_event(f, s);
+    CHECK(plan.stage == StageRef{10, 14});
+    bool titled = std::any_of(plan.fields.begin(), plan.fields.end(), [](const FieldValue& v) { return v.field_id == 120 && v.text == "Волосы"; });
+    CHECK(titled);
 }

@@ -274,3 +274,13 @@ TEST_CASE("decoding refuses wrong types with the path, keeps defaults for what i
         CHECK(decoded.error().detail.find(c.path) == 0);
     }
 }
+
+TEST_CASE("a branch is the account's when chosen, or while none is chosen, when its Altegio user manages it") {
+    kb::domain::Settings s;
+    std::vector<kb::domain::Branch> managed{{400001, "Москва", "", "", ""}, {400002, "Madrid", "", "", ""}};
+    CHECK(kb::domain::branch_in_force(s, managed, 400001));
+    CHECK_FALSE(kb::domain::branch_in_force(s, managed, 400999));   // any other company id is not the account's
+    s.connected_branch_ids = {400002};
+    CHECK_FALSE(kb::domain::branch_in_force(s, managed, 400001));
+    CHECK(kb::domain::branch_in_force(s, managed, 400002));
+}
