@@ -162,6 +162,72 @@ test('the client summary of a lead without records, found by the contact phone',
   await page.close();
 });
 
+// The widget is a guest: keys typed in Kommo's own fields reach Kommo (Enter adds a note), none reach the
+// widget, and after a click into the widget and back the page has them again.
+test("keys typed in Kommo's own fields reach Kommo, not the widget", async () => {
+  const { page, errors } = await openCard(21002, 'en');
+  const notes = () => page.$$eval('#kommo-notes li', (items) => items.map((li) => li.textContent));
+  await page.click('#kommo-note');
+  await page.keyboard.type('Called the client');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await notes(), ['Called the client']);
+
+  // Into the widget: its field takes the typing, the page's note field gets none of it.
+  await click(page, 'branch');
+  await click(page, 'branch_option_400002');
+  await click(page, 'service_7101');
+  const slots = await freeTimes(page);
+  await click(page, slots[slots.length - 1]);
+  await focusField(page, 'client_name');
+  await page.keyboard.press('Control+A');
+  await page.waitForTimeout(150);
+  await page.keyboard.type('Typed in the widget');
+  await page.waitForTimeout(300);
+  assert.equal(await page.inputValue('#kommo-note'), '');
+  // Back to the page: Kommo's keys work again, and Escape there is Kommo's too.
+  await page.click('#kommo-note');
+  await page.keyboard.type('Second note');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await notes(), ['Called the client', 'Second note']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// A guest adds one name to Kommo's page: the widget's module is built modularised, so no window.Module clashes
+// with another WebAssembly widget, and its test hooks live under the same name.
+test('the widget adds one name to the page, kbWidget, and no window.Module', async () => {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    Object.defineProperty(window, '__namesAtStart', { value: Object.getOwnPropertyNames(window), enumerable: false });
+  });
+  await page.goto(stack.cardUrl(21002, 'en'));
+  await control(page, 'branch');
+  const added = await page.evaluate(() => Object.getOwnPropertyNames(window).filter((n) => !window.__namesAtStart.includes(n)));
+  // The sandbox's Kommo imitation, and what this test and browser.mjs's control() keep on the page.
+  const host = ['APP', 'define', 'kbHostError', 'kbHostReady', '__namesAtStart', 'kbLastPlace'];
+  assert.deepEqual(added.filter((n) => !host.includes(n)), ['kbWidget']);
+  assert.equal(await page.evaluate(() => typeof window.Module), 'undefined');
+  await page.close();
+});
+
+// The wheel over the widget in the card, whose content fits its canvas, scrolls Kommo's page (a long card).
+// (The settings page's test scrolls the widget's own content with the wheel.)
+test('the wheel over the card widget scrolls the page when the widget has nothing more to show', async () => {
+  const { page, errors } = await openCard(21002, 'en');
+  await page.addStyleTag({ content: 'body { min-height: 4000px; }' });
+  const box = await page.evaluate(() => {
+    const r = window.kbWidget.canvas().getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + Math.min(r.height / 2, 300) };
+  });
+  await page.mouse.move(box.x, box.y);
+  await page.waitForTimeout(200);
+  const before = await page.evaluate(() => window.scrollY);
+  for (let notch = 0; notch < 5; ++notch) await page.mouse.wheel(0, 100);
+  await page.waitForFunction((start) => window.scrollY > start + 200, before, { timeout: patience, polling: 50 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // The general schedule of the branch, narrowed to one employee, and a free time clicked in the grid.
 test('booking from the general schedule with an employee filter', async () => {
   const { page, errors } = await openCard(21004, 'ru');

@@ -7,16 +7,12 @@ define(['jquery'], function ($) {
   // One WebAssembly instance per page, kept across render/destroy (Kommo re-renders on area changes).
   var shared = { module: null, canvas: null, focused: false, loading: null, started: false };
 
-  function installKeyboardGuard() {
-    // Emscripten's GLFW listens to keys on the whole window. Keys meant for Kommo's own fields must never
-    // reach it: this guard runs first (registered before the widget loads) and stops them unless the
-    // widget has focus. Text itself never goes through GLFW's keypress (which knows no IME or non-Latin
-    // layouts): a hidden textarea receives it and hands it over as UTF-8, and the clipboard's events too.
-    if (shared.guard) return;
-    shared.guard = function (event) {
-      if (!shared.focused || event.type === 'keypress') event.stopImmediatePropagation();
-    };
-    ['keydown', 'keypress', 'keyup'].forEach(function (type) { window.addEventListener(type, shared.guard, true); });
+  function installFocusTracking() {
+    // The widget has the keyboard from a click on its canvas until a click elsewhere: its hidden textarea then holds
+    // the focus and hands the widget its keys (below). Nothing here stops a key: every key typed anywhere else on the
+    // page reaches Kommo as if the widget were not there.
+    if (shared.focusTracked) return;
+    shared.focusTracked = true;
     document.addEventListener('mousedown', function (event) {
       shared.focused = !!shared.canvas && event.target === shared.canvas;
       if (shared.focused) setTimeout(function () { shared.text.focus({ preventScroll: true }); }, 0);
@@ -29,6 +25,19 @@ define(['jquery'], function ($) {
     text.setAttribute('aria-hidden', 'true');
     text.setAttribute('autocomplete', 'off');
     text.style.cssText = 'position:absolute;left:0;top:0;width:1px;height:1px;opacity:0;border:0;padding:0;resize:none;pointer-events:none';
+    // Keys typed while the widget has the focus go to it (GLFW takes them only from here: widget/platform), and no
+    // further: Kommo's shortcuts do not act on what is typed in the widget. Text itself arrives by 'input' (IME,
+    // any layout), never by GLFW's keypress.
+    function forward(event) {
+      event.stopPropagation();
+      if (!shared.ready || !shared.module.kbKeys) return;
+      if (event.type === 'keydown') shared.module.kbKeys.down(event);
+      else if (event.type === 'keyup') shared.module.kbKeys.up(event);
+    }
+    ['keydown', 'keypress', 'keyup'].forEach(function (type) { text.addEventListener(type, forward); });
+    text.addEventListener('blur', function () {
+      if (shared.ready && shared.module.kbKeys) shared.module.kbKeys.releaseAll();   // no key stays held down
+    });
     text.addEventListener('input', function () {
       // Line breaks and tabs arrive as key presses; only printable text is handed over here.
       var value = text.value.replace(/[\r\n\t]/g, '');
@@ -191,7 +200,8 @@ define(['jquery'], function ($) {
       box.appendChild(close);
       overlay.appendChild(box);
       document.body.appendChild(overlay);
-      function onKey(event) { if (event.key === 'Escape' && !shared.focused) onCloseClicked(); }
+      // Escape closes the window however the focus got where it is; with the focus in the widget, the widget does it.
+      function onKey(event) { if (event.key === 'Escape' && document.activeElement !== shared.text) onCloseClicked(); }
       close.addEventListener('click', onCloseClicked);
       document.addEventListener('keydown', onKey, true);
       return {
@@ -213,13 +223,14 @@ define(['jquery'], function ($) {
       shared.container = window_.root;
       shared.mode = 'pipeline';
       shared.size = '';
-      window.kbWidget = testHooks();
+      exposeHooks();
       if (shared.ready) { resize(); start(); }
       else loadModule().catch(function (error) { window_.root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
     }
 
     // [SECTION] the schedule grid: the card's canvas moves into a window over the page while the grid is open
     function setModal(on) {
+      var hadKeys = document.activeElement === shared.text;   // moving the field takes its focus: give it back
       if (on && !shared.modal) {
         shared.modal = createOverlay('kb-altegio-modal', function () { shared.module._kb_close_modal(); });
         shared.cardContainer = shared.container;
@@ -238,13 +249,14 @@ define(['jquery'], function ($) {
       } else {
         return;
       }
+      if (hadKeys) shared.text.focus({ preventScroll: true });
       shared.size = '';
       resize();
     }
 
     function loadModule() {
       if (shared.loading) return shared.loading;
-      installKeyboardGuard();
+      installFocusTracking();
       shared.loading = new Promise(function (resolve, reject) {
         var base = relayUrl() + '/widget/';
         var module = {
@@ -253,12 +265,18 @@ define(['jquery'], function ($) {
           locateFile: function (file) { return base + file; },
           printErr: function (text) { if (window.console) console.warn('[kommo-altegio]', text); }
         };
-        window.Module = module;
         shared.module = module;
         var script = document.createElement('script');
         script.src = base + 'widget.js';
         script.async = true;
-        script.onload = function () { resolve(module); };
+        // widget.js is built modularised: it adds one name to the page, kbWidget, the factory that starts the
+        // module on our object (no window.Module to clash with another WebAssembly widget). The test hooks join it.
+        script.onload = function () {
+          var factory = window.kbWidget;
+          if (typeof factory !== 'function') { reject(new Error('widget.js did not define its module')); return; }
+          exposeHooks();
+          factory(module).then(function () { resolve(module); }, reject);
+        };
         script.onerror = function () { reject(new Error('widget.js did not load from ' + base)); };
         shared.scriptLoadStartedAt = performance.now();
         document.head.appendChild(script);
@@ -293,7 +311,7 @@ define(['jquery'], function ($) {
         shared.observer = new ResizeObserver(function () { resize(); });
       }
       if (shared.observer) shared.observer.observe(root);
-      window.kbWidget = testHooks();
+      exposeHooks();
       return true;
     }
 
@@ -318,10 +336,19 @@ define(['jquery'], function ($) {
       shared.size = '';
       if (window.ResizeObserver && !shared.observer) shared.observer = new ResizeObserver(function () { resize(); });
       if (shared.observer) shared.observer.observe(root);
-      window.kbWidget = testHooks();
+      exposeHooks();
       if (shared.ready) { resize(); start(); }
       else loadModule().catch(function (error) { root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
       return true;
+    }
+
+    // The widget's one name on the page, window.kbWidget: widget.js's module factory once it has loaded (a plain
+    // object before), carrying the hooks below.
+    function exposeHooks() {
+      var space = window.kbWidget || {};
+      var hooks = testHooks();
+      Object.keys(hooks).forEach(function (name) { space[name] = hooks[name]; });
+      window.kbWidget = space;
     }
 
     // For tests and benchmarks: where the last frame drew each control, frames drawn, timings.

@@ -14,6 +14,19 @@
   // A widget's advanced settings page lives at /settings/widgets/{code} (Kommo's settings area).
   var settingsView = /^\/settings\/widgets\//.test(location.pathname);
   var userId = Number(query.get('user') || 9001);
+  // Kommo's own keyboard use, as its note and chat composer has it: Enter adds the note (Shift+Enter breaks the
+  // line). A widget that swallowed the page's keys would break it.
+  var note = document.getElementById('kommo-note');
+  if (listView || settingsView) document.getElementById('kommo-notes-block').hidden = true;
+  else note.addEventListener('keydown', function (event) {
+    if (event.key !== 'Enter' || event.shiftKey) return;
+    event.preventDefault();
+    if (!note.value.trim()) return;
+    var item = document.createElement('li');
+    item.textContent = note.value.trim();
+    document.getElementById('kommo-notes').appendChild(item);
+    note.value = '';
+  });
   var select = document.getElementById('lang');
   select.value = lang;
   select.addEventListener('change', function () { query.set('lang', select.value); location.search = query.toString(); });

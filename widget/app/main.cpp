@@ -18,6 +18,7 @@
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
+#include "widget/ui/wheel.hpp"
 #include "widget/views/account_log.hpp"
 #include "widget/views/lead_card.hpp"
 #include "widget/views/schedule_grid.hpp"
@@ -127,6 +128,7 @@ void draw_frame() {
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
     ImGui::End();
     ImGui::Render();
+    kb::widget::ui::note_wheel_room();
 
     int width = 0, height = 0;
     glfwGetFramebufferSize(s.window, &width, &height);
@@ -253,6 +255,8 @@ EMSCRIPTEN_KEEPALIVE void kb_paste_text(const char* utf8) {
     kb::widget::ui::offer_paste(utf8);
     wake();
 }
+// Whether a wheel event with these deltas scrolls the widget (else the page keeps it): see widget/ui/wheel.hpp.
+EMSCRIPTEN_KEEPALIVE int kb_wheel_scrolls(double dx, double dy) { return kb::widget::ui::wheel_scrolls(dx, dy) ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE const char* kb_controls_json() { return kb::widget::ui::controls_json().c_str(); }
 EMSCRIPTEN_KEEPALIVE double kb_frames_drawn() { return static_cast<double>(shell().frames_drawn); }
 EMSCRIPTEN_KEEPALIVE double kb_first_frame_ms() { return shell().first_frame_ms; }
@@ -292,6 +296,7 @@ int main() {
     glfwSetScrollCallback(s.window, on_input_scroll);   // over the backend's (above)
     kb::widget::ui::install_clipboard();   // after the backend, which installs GLFW's own
     glfwSetKeyCallback(s.window, on_input_key);   // over the backend's: it defers quick releases (above)
+    kb::widget::platform::take_keys_from_host();
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     EM_ASM({ if (Module.kbHost && Module.kbHost.ready) Module.kbHost.ready(); });

@@ -11,6 +11,9 @@ std::string fresh_request_key();          // random, from the browser's crypto
 void report_content_height(float css_pixels);
 void open_lead(int64_t lead_id);          // Kommo opens the lead's card
 void set_modal(bool on);                  // the canvas grows into a window over the page (the schedule grid), or returns
+// Keys reach the widget only from the host (script.js's hidden text field, focused while the widget is), never from
+// the page's window: call once GLFW is initialised.
+void take_keys_from_host();
 std::string today();                      // "YYYY-MM-DD", the user's local date
 int32_t utc_offset_seconds();             // the user's time zone now: seconds east of UTC
 double now_ms();

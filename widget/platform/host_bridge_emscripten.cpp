@@ -38,6 +38,28 @@ EM_JS(double, js_wheel_units_per_notch, (), {
     return Module.kbWheelMode === 1 ? 3 : Module.kbWheelMode === 2 ? 1 : 100;
 });
 
+// Emscripten's GLFW listens for keys on the whole window, where every key of the page would reach the widget and
+// anything stopping them would take them from Kommo. Its listeners come off the window; the host hands it only the
+// keys of its own hidden text field, which has the focus exactly while the widget has. The same for the wheel.
+EM_JS(void, js_take_keys_from_host, (), {
+    window.removeEventListener("keydown", GLFW.onKeydown, true);
+    window.removeEventListener("keypress", GLFW.onKeyPress, true);
+    window.removeEventListener("keyup", GLFW.onKeyup, true);
+    // The wheel likewise: GLFW would take every wheel event over the canvas; it gets those the widget can scroll by,
+    // and the page scrolls by the rest (widget/ui/wheel.hpp).
+    var canvas = Module["canvas"];
+    canvas.removeEventListener("wheel", GLFW.onMouseWheel, true);
+    canvas.removeEventListener("mousewheel", GLFW.onMouseWheel, true);
+    canvas.addEventListener("wheel", function (event) {
+        if (_kb_wheel_scrolls(event.deltaX, event.deltaY)) GLFW.onMouseWheel(event);
+    }, { capture: true, passive: false });
+    Module.kbKeys = {
+        down: function (event) { GLFW.onKeydown(event); },
+        up: function (event) { GLFW.onKeyup(event); },
+        releaseAll: function () { GLFW.onBlur(); }
+    };
+});
+
 EM_JS(int, js_utc_offset_seconds, (), { return -new Date().getTimezoneOffset() * 60; });
 
 EM_JS(char*, js_today, (), {
@@ -52,6 +74,8 @@ EM_JS(char*, js_today, (), {
 }  // namespace
 
 void set_modal(bool on) { js_set_modal(on ? 1 : 0); }
+
+void take_keys_from_host() { js_take_keys_from_host(); }
 
 std::string today() {
     char* raw = js_today();
