@@ -210,6 +210,31 @@ test('the widget adds one name to the page, kbWidget, and no window.Module', asy
   await page.close();
 });
 
+// The relay away when the card opens: a notice in the user's language with "Try again" instead of the widget's
+// internal address over a blank box, and a try once the relay is back brings the widget without a reload.
+test('a card opened while the relay is unreachable says so in the user language, and Try again brings the widget', async () => {
+  const expected = { en: 'The integration server is not reachable', ru: 'Сервер интеграции недоступен', es: 'No se puede contactar con el servidor de integración' };
+  for (const lang of ['en', 'ru', 'es']) {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route('**/widget/widget.js', (route) => route.abort('connectionrefused'));
+    await page.goto(stack.cardUrl(21002, lang));
+    const notice = page.locator('.kb-altegio-notice');
+    await notice.waitFor({ timeout: patience });
+    const text = await notice.innerText();
+    assert.ok(text.startsWith(expected[lang]), `${lang}: ${text}`);
+    assert.ok(!/widget|http|Error/.test(text.split('\n')[0]), `${lang}: no internal text: ${text}`);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-relay-unreachable.png`) });
+    await page.unroute('**/widget/widget.js');
+    await page.click('.kb-altegio-retry');
+    await control(page, 'branch');
+    assert.equal(await notice.count(), 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 // The wheel over the widget in the card, whose content fits its canvas, scrolls Kommo's page (a long card).
 // (The settings page's test scrolls the widget's own content with the wheel.)
 test('the wheel over the card widget scrolls the page when the widget has nothing more to show', async () => {

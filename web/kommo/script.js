@@ -225,7 +225,7 @@ define(['jquery'], function ($) {
       shared.size = '';
       exposeHooks();
       if (shared.ready) { resize(); start(); }
-      else loadModule().catch(function (error) { window_.root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
+      else loadInto(window_.root);
     }
 
     // [SECTION] the schedule grid: the card's canvas moves into a window over the page while the grid is open
@@ -275,13 +275,53 @@ define(['jquery'], function ($) {
           var factory = window.kbWidget;
           if (typeof factory !== 'function') { reject(new Error('widget.js did not define its module')); return; }
           exposeHooks();
-          factory(module).then(function () { resolve(module); }, reject);
+          factory(module).then(function () { resolve(module); }, function (error) { shared.loading = null; reject(error); });
         };
-        script.onerror = function () { reject(new Error('widget.js did not load from ' + base)); };
+        script.onerror = function () {
+          script.remove();
+          shared.loading = null;   // a retry loads it again
+          reject(new Error('widget.js did not load'));
+        };
         shared.scriptLoadStartedAt = performance.now();
         document.head.appendChild(script);
       });
       return shared.loading;
+    }
+
+    // Loads the widget into `container` (which holds the canvas); when the relay cannot be reached, a notice in the
+    // user's language with "Try again" takes the canvas's place, and a try that succeeds needs no reload.
+    function loadInto(container) {
+      loadModule().catch(function () {
+        if (!container || !document.body.contains(container)) return;
+        showUnreachable(container, function () {
+          container.textContent = '';
+          container.appendChild(shared.canvas);
+          container.appendChild(shared.text);
+          loadInto(container);
+        });
+      });
+    }
+
+    function showUnreachable(container, retry) {
+      var strings = self.i18n('ui') || {};
+      var notice = document.createElement('div');
+      notice.className = 'kb-altegio-notice';
+      notice.setAttribute('role', 'alert');
+      notice.style.cssText = 'margin:12px;padding:14px 16px;border:1px solid #f1c4c4;border-left:4px solid #d9534f;border-radius:4px;' +
+                             'background:#fdf3f3;color:#313942;font:14px/1.45 "Noto Sans","DejaVu Sans",Arial,sans-serif';
+      var text = document.createElement('p');
+      text.style.cssText = 'margin:0 0 10px';
+      text.textContent = (strings.error && strings.error.relay_unreachable) || 'The integration server is not reachable.';
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'kb-altegio-retry';
+      button.textContent = strings.retry || 'Try again';
+      button.style.cssText = 'padding:7px 16px;border:0;border-radius:4px;background:#2979d9;color:#fff;font:inherit;cursor:pointer';
+      button.addEventListener('click', retry);
+      notice.appendChild(text);
+      notice.appendChild(button);
+      container.textContent = '';
+      container.appendChild(notice);
     }
 
     function createCanvas() {
@@ -338,7 +378,7 @@ define(['jquery'], function ($) {
       if (shared.observer) shared.observer.observe(root);
       exposeHooks();
       if (shared.ready) { resize(); start(); }
-      else loadModule().catch(function (error) { root.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')'; });
+      else loadInto(root);
       return true;
     }
 
@@ -408,9 +448,7 @@ define(['jquery'], function ($) {
         if (area && area !== 'lcard') return true;
         if (!mount()) return true;
         if (shared.ready) { shared.size = ''; resize(); if (!shared.started) start(); }
-        else loadModule().catch(function (error) {
-          if (shared.container) shared.container.textContent = self.i18n('ui').error.relay_unreachable + ' (' + error.message + ')';
-        });
+        else loadInto(shared.container);
         return true;
       },
       init: function () { return true; },
