@@ -273,13 +273,14 @@ Result<domain::Money> AltegioClient::paid_for_record(int64_t account_id, const s
 
 Result<AltegioClient::RecordPage> AltegioClient::records_between(int64_t account_id, const std::string& user_token, int64_t company_id,
                                                                  const std::string& from, const std::string& to, int64_t staff_id,
-                                                                 size_t limit) {
+                                                                 size_t limit, bool with_deleted) {
     RecordPage out;
     for (int page = 1;; ++page) {
         Json holder;
         std::string path = "/records/" + std::to_string(company_id) + "?start_date=" + from + "&end_date=" + to + "&count=200&page=" +
                            std::to_string(page);
         if (staff_id != 0) path += "&staff_id=" + std::to_string(staff_id);
+        if (with_deleted) path += "&with_deleted=1";
         auto data = call(account_id, "altegio.records", "GET", path, user_token, nullptr, RetryPolicy::safe(), holder);
         if (!data) return tl::unexpected(data.error());
         if (!(*data)->is_array()) return fail(Errc::upstream_rejected, "ui.error.bad_reply", "records: expected a list");

@@ -70,13 +70,14 @@ public:
                                                          int64_t record_id);
     Result<domain::Money> paid_for_record(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id);
     // Records of a branch with their session day in [from, to] ("YYYY-MM-DD"), of one employee when staff_id
-    // is not 0; at most `limit` (more_than_limit tells whether there were more).
+    // is not 0; at most `limit` (more_than_limit tells whether there were more). Cancelled records too when
+    // `with_deleted` (the account's log shows them; the day's busy times do not count them).
     struct RecordPage {
         std::vector<domain::Record> records;
         bool more_than_limit = false;
     };
     Result<RecordPage> records_between(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& from,
-                                       const std::string& to, int64_t staff_id, size_t limit);
+                                       const std::string& to, int64_t staff_id, size_t limit, bool with_deleted = false);
     // A branch's group events with their day in [from, to] (partner token: the search takes no user token).
     Result<std::vector<domain::GroupEvent>> group_events(int64_t account_id, int64_t company_id, const std::string& from, const std::string& to);
     Result<domain::GroupEvent> group_event(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t event_id);

@@ -99,7 +99,7 @@ Result<wire::api::RecordLog> RecordLogService::account_records(const Caller& cal
     log.go_to_lead_button = acc->settings.automation.go_to_lead_button;
     for (const auto& branch : *branches) {
         size_t room = max_log_rows - log.rows.size();
-        auto page = m_altegio.records_between(caller.account_id, acc->altegio_token(), branch.id, from, to, staff_id, room);
+        auto page = m_altegio.records_between(caller.account_id, acc->altegio_token(), branch.id, from, to, staff_id, room, true);
         if (!page) return tl::unexpected(page.error());
         auto paid = m_altegio.payments_between(caller.account_id, acc->altegio_token(), branch.id, paid_from, paid_to);
         if (!paid) return tl::unexpected(paid.error());

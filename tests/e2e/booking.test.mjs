@@ -474,6 +474,17 @@ test('cancelling a record from the account\'s log over the leads list', async ()
   await page.screenshot({ path: join(screenshots, 'list-ru-cancelled.png') });
   assert.deepEqual(errors, []);
   await page.close();
+
+  // Opened again, "any status" still lists the cancelled record; a search that matches nothing says so in words.
+  const again = await openAccountLog('ru');
+  await control(again.page, `log_row_${record.id}`);
+  await focusField(again.page, 'log_search');
+  await again.page.keyboard.type('никого-такого-нет');
+  await control(again.page, 'log_none_match');
+  await again.page.waitForTimeout(200);
+  await again.page.screenshot({ path: join(screenshots, 'list-ru-none-match.png') });
+  assert.deepEqual(again.errors, []);
+  await again.page.close();
 });
 
 // The keyboard as people use it: the system clipboard both ways (Spanish letters), Tab from field to field,

@@ -180,6 +180,9 @@ TEST_CASE("the account's log lists the records of a period with their leads, by 
     std::string week_end = domain::add_days(day, 6);
     std::string period = "from=" + day + "&to=" + week_end;
     world.control("POST", "/__sandbox/altegio/payments", Json{{"company_id", 400001}, {"record_id", b["id"]}, {"amount", 900}});
+    auto cancelled = staff_creates(world, free_slot(world, 5001, 7001), "Marta Ruiz", "+34 644 555 666");
+    REQUIRE(world.control("POST", "/__sandbox/altegio/records/" + std::to_string(cancelled["id"].get<int64_t>()) + "/change",
+                          Json{{"deleted", true}}).status == 200);
     settle(world);
 
     auto reply = world.call("GET", "/api/v1/records?" + period);
@@ -191,6 +194,8 @@ TEST_CASE("the account's log lists the records of a period with their leads, by 
     REQUIRE(by_id.count(a["id"]));
     REQUIRE(by_id.count(b["id"]));
     CHECK_FALSE(by_id.count(outside["id"]));   // outside the period
+    REQUIRE(by_id.count(cancelled["id"]));        // "any status" includes cancelled records
+    CHECK(by_id[cancelled["id"]].record.deleted);
     CHECK(by_id[a["id"]].lead_id == **world.relay->store().lead_of_record(31000001, 400001, a["id"]));
     CHECK(by_id[a["id"]].lead_id != 0);
     CHECK(by_id[b["id"]].record.paid.minor == 90000);

@@ -170,6 +170,11 @@ void draw_table(const AppState& state, std::vector<Intent>& intents) {
         ImGui::SameLine();
         ImGui::TextColored(ui::error_color(), "%s", tr("ui.account_log.truncated").c_str());
     }
+    if (rows.empty()) {   // the period has records, the filters leave none: say so, not an empty table
+        ImGui::TextWrapped("%s", tr("ui.account_log.none_match").c_str());
+        remember("log_none_match");
+        return;
+    }
     ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                             ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("###log_table", 8, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
