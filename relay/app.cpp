@@ -166,13 +166,13 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
     app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms);
+    app->m_refusals = std::make_shared<hooks::RefusalLog>(*app->m_store, now_ms);
     hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] { if (self->m_workers) self->m_workers->wake(); },
                                                               [self](int64_t salon) { return self->account_of_branch(salon); },
                                                               [self](int64_t account, const std::string& body) {
                                                                   return self->m_tracking->intake_rows(account, body);
                                                               },
-                                                              intake_keys, config.accept_legacy_webhook_keys,
-                                                              std::make_shared<hooks::RefusalLog>(*app->m_store, now_ms)});
+                                                              intake_keys, config.accept_legacy_webhook_keys, app->m_refusals});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
     api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
                               api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri), config.kommo.client_id},
@@ -256,6 +256,9 @@ http::ServerOptions RelayApp::server_options() const {
         for (const auto& allowed : extra)
             if (origin == allowed) return origin;
         return std::string();
+    };
+    options.on_refused = [store = m_store.get(), refusals = m_refusals](const http::Request& request, int status, const std::string& reason) {
+        hooks::record_edge_refusal(*store, *refusals, request, status, reason);
     };
     return options;
 }

@@ -10,6 +10,7 @@
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
+#include "relay/hooks/refusals.hpp"
 #include "relay/http/server.hpp"
 #include "relay/http/transport.hpp"
 #include "relay/store/postgres/pg_store.hpp"
@@ -80,6 +81,7 @@ private:
     RelayConfig m_config;
     Clock m_clock;
     std::unique_ptr<store::Store> m_store;
+    std::shared_ptr<hooks::RefusalLog> m_refusals;   // refused webhooks into the history (routes and HTTP edge)
     metrics::Metrics m_metrics;
     std::unique_ptr<clients::CallLog> m_call_log;
     std::unique_ptr<clients::RateLimiter> m_altegio_limiter;

@@ -84,13 +84,20 @@ http::Response intake_for_account(const IntakeDeps& deps, int64_t account, const
 
 // The account an address names by its key's subject, whether or not the key is right (0: none that exists), so
 // a refusal is recorded where its administrator looks.
-int64_t named_account(const IntakeDeps& deps, const std::string& key) {
+int64_t named_account(store::Store& store, const std::string& key) {
     auto parts = IntakeKeys::split(key);
     if (!parts || parts->subject.empty() || parts->subject.size() > 18 || parts->subject.find_first_not_of("0123456789") != std::string::npos)
         return 0;
     int64_t account_id = std::stoll(parts->subject);
-    auto seed = deps.store.webhook_seed(account_id);
+    auto seed = store.webhook_seed(account_id);
     return seed && *seed ? account_id : 0;
+}
+
+// The account of a telephony chain's key, if the chain exists (0 otherwise).
+int64_t chain_account(store::Store& store, const std::string& key) {
+    auto parts = IntakeKeys::split(key);
+    auto chain = store.telephony_chain(parts ? parts->subject : key);
+    return chain && *chain ? (*chain)->account_id : 0;
 }
 
 // The account whose `intake` address holds `key`; none when the key is not one (404).
@@ -112,11 +119,11 @@ Result<std::optional<int64_t>> account_of_key(const IntakeDeps& deps, Intake int
 http::Handler intake_route(IntakeDeps deps, Intake intake, const char* kind, const char* target, RowBuilder build) {
     return [deps, intake, kind, target, build](const http::Request& request) {
         const std::string& key = request.param("key");
-        if (request.body.size() > max_webhook_bytes) return too_large(deps, named_account(deps, key), kind, target, request);
+        if (request.body.size() > max_webhook_bytes) return too_large(deps, named_account(deps.store, key), kind, target, request);
         auto account = account_of_key(deps, intake, key);
         if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
         if (!*account)
-            return refused(deps, named_account(deps, key), kind, target, request, Errc::not_found, "ui.error.not_found", "unknown webhook key");
+            return refused(deps, named_account(deps.store, key), kind, target, request, Errc::not_found, "ui.error.not_found", "unknown webhook key");
         return intake_for_account(deps, **account, kind, target, build, request);
     };
 }
@@ -219,6 +226,32 @@ Result<std::vector<store::InboxEvent>> account_hook_rows(int64_t account_id, con
 }
 
 }  // namespace
+
+void record_edge_refusal(store::Store& store, RefusalLog& refusals, const http::Request& request, int status, const std::string& reason) {
+    // The intake addresses: their prefix, kind and masked target, and where the key sits in the rest of the path.
+    struct Address {
+        const char* prefix;
+        const char* kind;
+        const char* target;
+    };
+    static const Address addresses[] = {
+        {"/hooks/altegio-location/", "altegio.webhook", "/hooks/altegio-location/***"},
+        {"/hooks/altegio/", "altegio.webhook", "/hooks/altegio/***"},
+        {"/hooks/kommo-dp/", "kommo.dp_trigger", "/hooks/kommo-dp/***"},
+        {"/hooks/kommo/", "kommo.webhook", "/hooks/kommo/***"},
+        {"/tracking/", "tracking.lead", "/tracking/***/leads"},
+        {"/telephony/", "telephony.call_event", "/telephony/***/calls"},
+    };
+    for (const auto& a : addresses) {
+        std::string_view path = request.path, prefix = a.prefix;
+        if (path.substr(0, prefix.size()) != prefix) continue;
+        std::string rest(path.substr(prefix.size()));
+        std::string key = rest.substr(0, rest.find('/'));
+        int64_t account = prefix == "/hooks/altegio-location/" ? 0 : prefix == "/telephony/" ? chain_account(store, key) : named_account(store, key);
+        refusals.record(account, a.kind, a.target, request, status, reason);
+        return;
+    }
+}
 
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/altegio/:key", intake_route(deps, Intake::altegio, "altegio.webhook", "/hooks/altegio/***", altegio_rows));

@@ -40,6 +40,10 @@ constexpr size_t max_webhook_bytes = 1 << 20;
 
 void add_intake_routes(http::Router& router, IntakeDeps deps);
 
+// A request to an intake address that the HTTP edge refused before any route ran (a body over 1 MiB, too slow,
+// compressed): its history row, under the account its address names, as the routes write theirs. Other paths: none.
+void record_edge_refusal(store::Store& store, RefusalLog& refusals, const http::Request& request, int status, const std::string& reason);
+
 // account|company|resource|id|last_change_date#digest of what the change shows (time, employee, state, services,
 // ...), or the event type and a digest of the whole data when it has no change date: the same event delivered
 // twice, or read back by the reconciler, gets the same key; two changes within the same second of

@@ -92,6 +92,7 @@ struct Server::Impl {
         auto refuse = [&](int status, const char* message_key, const char* detail) {
             t_refused = Connection{in.remote_addr, in.remote_port, in.get_header_value("LOCAL_PORT")};
             answer_and_close(out, status, error_json("bad_input", message_key, detail));
+            tell_refused(in, {}, status, detail);
             return Handled::Handled;
         };
         bool has_length = in.has_header("Content-Length");
@@ -118,19 +119,26 @@ struct Server::Impl {
         return Handled::Unhandled;
     }
 
+    static constexpr size_t refused_bytes_kept = 2048;
+
+    void tell_refused(const httplib::Request& in, std::string first_bytes, int status, const std::string& reason) const {
+        if (options.on_refused) options.on_refused(to_plain(in, std::move(first_bytes)), status, reason);
+    }
+
     // Up to here a body over max_body_bytes is read and dropped before the 413 (closing a connection with bytes
     // unread resets it, and the sender may then never see the answer); past it the connection is cut.
     size_t discard_limit() const { return 4 * options.max_body_bytes; }
 
     // POST, PUT, PATCH and DELETE: the body is read here, counted as it arrives (chunked ones too), at most max_body_bytes.
     void read_and_answer(const httplib::Request& in, httplib::Response& out, const httplib::ContentReader& read) {
-        std::string body;
+        std::string body, first_bytes;   // the first bytes stay for the history when the body is refused
         size_t received = 0;
         bool too_large = false;
         bool too_slow = false;
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.body_deadline_seconds);
         bool complete = read([&](const char* data, size_t length) {
             received += length;
+            if (first_bytes.size() < refused_bytes_kept) first_bytes.append(data, std::min(length, refused_bytes_kept - first_bytes.size()));
             too_slow = std::chrono::steady_clock::now() > deadline;
             if (too_slow) return false;
             if (received > options.max_body_bytes) {
@@ -143,10 +151,17 @@ struct Server::Impl {
         });
         if (too_large || too_slow) {
             t_refused = Connection{in.remote_addr, in.remote_port, in.get_header_value("LOCAL_PORT")};
-            if (too_slow) return answer_and_close(out, 408, error_json("bad_input", "ui.error.bad_request", "the body came too slowly"));
+            if (too_slow) {
+                tell_refused(in, std::move(first_bytes), 408, "the body came too slowly");
+                return answer_and_close(out, 408, error_json("bad_input", "ui.error.bad_request", "the body came too slowly"));
+            }
+            tell_refused(in, std::move(first_bytes), 413, "body over " + std::to_string(options.max_body_bytes) + " bytes");
             return answer_and_close(out, 413, error_json("bad_input", "ui.error.too_large", "body too large"));
         }
-        if (!complete) return answer_and_close(out, 400, error_json("bad_input", "ui.error.bad_request", "the body was cut off"));
+        if (!complete) {
+            tell_refused(in, std::move(first_bytes), 400, "the body was cut off");
+            return answer_and_close(out, 400, error_json("bad_input", "ui.error.bad_request", "the body was cut off"));
+        }
         answer(in, std::move(body), out);
     }
 

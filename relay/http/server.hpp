@@ -29,6 +29,9 @@ struct ServerOptions {
     std::vector<std::string> file_endings;
     // The origin allowed to call with X-Auth-Token (CORS), or "" for none; asked per request.
     std::function<std::string(const Request&)> cors_origin_for;
+    // Told of every request refused before the router saw it (a body too large or too slow, a malformed or
+    // compressed one): the request's line and headers, the first bytes of its body, the status and why.
+    std::function<void(const Request&, int status, const std::string& reason)> on_refused;
 };
 
 class Server {

@@ -3,6 +3,8 @@
 #include "relay/sync_helpers.hpp"
 
 #include "relay/hooks/intake_keys.hpp"
+#include "relay/http/server.hpp"
+#include "relay/http/transport.hpp"
 #include "unit/fixture.hpp"
 
 using namespace kb;
@@ -85,4 +87,25 @@ TEST_CASE("a flood of refused webhooks writes at most ten history rows a minute 
                                              "application/json").status == 404);
     CHECK(refusals(world, 0).size() == 10);
     CHECK(refusals(world).size() == 10);
+}
+
+TEST_CASE("a webhook the HTTP edge refuses before any route runs (over 1 MiB) leaves its row too") {
+    World world;
+    world.install();
+    http::Server server(world.relay->router(), world.relay->server_options());
+    int port = server.start("127.0.0.1", 0);
+    REQUIRE(port > 0);
+    std::string url = world.intake_url(hooks::Intake::altegio);
+    url.replace(0, std::string("http://relay.test").size(), "http://127.0.0.1:" + std::to_string(port));
+    std::string body = R"({"company_id":400001,"resource":"record","data":{"comment":")" + std::string(1200 * 1024, 'x') + "\"}}";
+    auto answer = http::make_network_transport()->send({"POST", url, {{"Content-Type", "application/json"}}, body});
+    server.stop();
+    CHECK(answer.status == 413);
+    auto rows = refusals(world);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].status == 413);
+    CHECK(rows[0].kind == "altegio.webhook");
+    CHECK(rows[0].target == "/hooks/altegio/***");
+    CHECK(rows[0].request_body.rfind(R"({"company_id":400001)", 0) == 0);
+    CHECK(rows[0].request_body.size() == 2048);
 }

@@ -20,21 +20,29 @@ define(['jquery'], function ($) {
     }, true);
   }
 
+  // Keys typed while the widget has the focus go to it (GLFW takes them only from here: widget/platform), and no
+  // further: Kommo's shortcuts do not act on what is typed in the widget. The focus is on the hidden textarea, or for
+  // a moment after a click on the canvas itself (the browser focuses it first). Text arrives by the textarea's
+  // 'input' (IME, any layout), never by GLFW's keypress.
+  function forwardKey(event) {
+    event.stopPropagation();
+    if (!shared.ready || !shared.module.kbKeys) return;
+    if (event.type === 'keydown') shared.module.kbKeys.down(event);
+    else if (event.type === 'keyup') shared.module.kbKeys.up(event);
+  }
+  function takeKeys(element) {
+    ['keydown', 'keypress', 'keyup'].forEach(function (type) { element.addEventListener(type, forwardKey); });
+  }
+  function widgetHasKeys() {
+    return !!document.activeElement && (document.activeElement === shared.text || document.activeElement === shared.canvas);
+  }
+
   function createTextInput() {
     var text = document.createElement('textarea');
     text.setAttribute('aria-hidden', 'true');
     text.setAttribute('autocomplete', 'off');
     text.style.cssText = 'position:absolute;left:0;top:0;width:1px;height:1px;opacity:0;border:0;padding:0;resize:none;pointer-events:none';
-    // Keys typed while the widget has the focus go to it (GLFW takes them only from here: widget/platform), and no
-    // further: Kommo's shortcuts do not act on what is typed in the widget. Text itself arrives by 'input' (IME,
-    // any layout), never by GLFW's keypress.
-    function forward(event) {
-      event.stopPropagation();
-      if (!shared.ready || !shared.module.kbKeys) return;
-      if (event.type === 'keydown') shared.module.kbKeys.down(event);
-      else if (event.type === 'keyup') shared.module.kbKeys.up(event);
-    }
-    ['keydown', 'keypress', 'keyup'].forEach(function (type) { text.addEventListener(type, forward); });
+    takeKeys(text);
     text.addEventListener('blur', function () {
       if (shared.ready && shared.module.kbKeys) shared.module.kbKeys.releaseAll();   // no key stays held down
     });
@@ -201,7 +209,7 @@ define(['jquery'], function ($) {
       overlay.appendChild(box);
       document.body.appendChild(overlay);
       // Escape closes the window however the focus got where it is; with the focus in the widget, the widget does it.
-      function onKey(event) { if (event.key === 'Escape' && document.activeElement !== shared.text) onCloseClicked(); }
+      function onKey(event) { if (event.key === 'Escape' && !widgetHasKeys()) onCloseClicked(); }
       close.addEventListener('click', onCloseClicked);
       document.addEventListener('keydown', onKey, true);
       return {
@@ -230,7 +238,7 @@ define(['jquery'], function ($) {
 
     // [SECTION] the schedule grid: the card's canvas moves into a window over the page while the grid is open
     function setModal(on) {
-      var hadKeys = document.activeElement === shared.text;   // moving the field takes its focus: give it back
+      var hadKeys = widgetHasKeys();   // moving the canvas and its field takes their focus: give it back
       if (on && !shared.modal) {
         shared.modal = createOverlay('kb-altegio-modal', function () { shared.module._kb_close_modal(); });
         shared.cardContainer = shared.container;
@@ -330,6 +338,7 @@ define(['jquery'], function ($) {
       shared.canvas.setAttribute('tabindex', '0');
       shared.canvas.style.display = 'block';
       shared.canvas.addEventListener('contextmenu', function (e) { e.preventDefault(); });
+      takeKeys(shared.canvas);
       shared.text = createTextInput();
     }
 
