@@ -185,19 +185,11 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
 Result<std::optional<int64_t>> RelayApp::account_of_branch(int64_t salon_id) {
     auto accounts = m_store->installed_accounts();
     if (!accounts) return tl::unexpected(accounts.error());
-    for (int64_t account : *accounts) {
-        auto installation = m_store->find_installation(account);
-        if (!installation || !*installation) continue;
-        auto settings = wire::decode_settings_text((*installation)->settings_json);
-        if (!settings) continue;
-        // No choice saved: every branch its Altegio user manages.
-        std::vector<domain::Branch> managed;
-        if (settings->connected_branch_ids.empty()) {
-            auto branches = m_reference->branches(account, (*installation)->altegio_user_token);
-            if (!branches) continue;
-            managed = std::move(*branches);
-        }
-        if (domain::branch_in_force(*settings, managed, salon_id)) return std::optional<int64_t>(account);
+    for (int64_t account : *accounts) {   // an account that cannot be read or asked now is passed over
+        auto loaded = sync::load_sync_account(*m_store, account);
+        if (!loaded || !*loaded) continue;
+        auto in_force = (*loaded)->branch_in_force(*m_reference, salon_id);
+        if (in_force && *in_force) return std::optional<int64_t>(account);
     }
     return std::optional<int64_t>();
 }
