@@ -83,6 +83,7 @@ Result<RelayConfig> relay_config_from_environment() {
     c.workers.threads = static_cast<int>(number("KB_WORKER_THREADS", c.workers.threads));
     c.network.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(number("KB_HTTP_TIMEOUT_MS", 15000)));
     c.body_deadline_seconds = static_cast<int>(number("KB_BODY_DEADLINE_SECONDS", c.body_deadline_seconds));
+    c.head_deadline_seconds = static_cast<int>(number("KB_HEAD_DEADLINE_SECONDS", c.head_deadline_seconds));
     auto milliseconds = [&number](const char* name, std::chrono::milliseconds fallback) {
         return std::chrono::milliseconds(static_cast<int64_t>(number(name, static_cast<double>(fallback.count()))));
     };
@@ -156,8 +157,9 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
                                                             *app->m_client_sync, app->m_clock);
     app->m_marketplace = std::make_unique<marketplace::Activation>(marketplace::ActivationDeps{
-        *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url, now_ms,
-        config.marketplace_retry_period, config.marketplace_page_wait});
+        *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url,
+        [intake_keys](int64_t salon, const std::string& seed) { return intake_keys.key(hooks::Intake::altegio_location, std::to_string(salon), seed); },
+        now_ms, config.marketplace_retry_period, config.marketplace_page_wait});
     app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, now_ms,
                                                                                                           intake_keys});
     app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, now_ms);
@@ -240,6 +242,7 @@ RelayApp::~RelayApp() {
 http::ServerOptions RelayApp::server_options() const {
     http::ServerOptions options;
     options.body_deadline_seconds = m_config.body_deadline_seconds;
+    options.head_deadline_seconds = m_config.head_deadline_seconds;
     options.file_endings = {".js", ".wasm"};   // /widget/ serves the widget's own files only
     options.cors_origin_for = [extra = m_config.extra_origins](const http::Request& request) {
         std::string origin = request.header("origin");

@@ -46,6 +46,7 @@ struct RelayConfig {
     sync::WorkerOptions workers;                // threads 0: no background sync (tests that drive the inbox by hand)
     http::NetworkOptions network;               // timeouts of the calls to Kommo and Altegio
     int body_deadline_seconds = 20;             // a request body still arriving after this is refused (408)
+    int head_deadline_seconds = 10;             // a request line and headers still arriving after this: 408
     store::PgLimits postgres_limits;            // PostgreSQL: waits for a pooled connection and per statement
     int64_t clock_offset_seconds = 0;           // tests only: the relay's clock runs this far from the system's
 };

@@ -141,7 +141,11 @@ http::Handler location_route(IntakeDeps deps) {
         int64_t salon = std::strtoll(request.param("salon").c_str(), nullptr, 10);
         auto location = deps.store.marketplace_location(salon);
         if (!location) return refuse(location.error().code, "ui.error.storage", location.error().detail);
-        if (!*location || !crypto::same_secret((*location)->api_key, request.param("key")))
+        const std::string& key = request.param("key");
+        bool known = *location && ((*location)->key_is_derived()
+                                       ? deps.keys.matches(key, Intake::altegio_location, std::to_string(salon), (*location)->key_seed)
+                                       : crypto::same_secret((*location)->key_seed, key));   // activated by an earlier version
+        if (!known)
             return refused(deps, 0, kind, target, request, Errc::not_found, "ui.error.not_found", "unknown location or key");
         auto account = deps.account_of_branch ? deps.account_of_branch(salon) : Result<std::optional<int64_t>>(std::nullopt);
         if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);

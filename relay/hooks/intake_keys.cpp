@@ -12,6 +12,7 @@ const char* name_of(Intake intake) {
         case Intake::kommo_dp: return "kommo-dp";
         case Intake::tracking: return "tracking";
         case Intake::telephony: return "telephony";
+        case Intake::altegio_location: return "altegio-location";
     }
     return "";
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The keys in the relay's intake addresses. Each address has its own key: Altegio's webhooks, Kommo's account
-// webhook, Digital Pipeline triggers, lead tracking (one each per account) and every telephony chain's PBX. A key
-// is "<subject>.<tag>": the subject names the account (its id) or the chain (its key), the tag is an HMAC of the
+// webhook, Digital Pipeline triggers, lead tracking (one each per account), every telephony chain's PBX and every
+// Marketplace location. A key is "<subject>.<tag>": the subject names the account (its id), the chain (its key) or
+// the location (its salon id), the tag is an HMAC of the
 // intake's name, the subject and the account's random seed, under a key derived from the relay's master key.
 // Nothing the database holds is a key: a copy of it (a backup, say) cannot post to any address, and a key for
 // one intake or account is refused by every other. A new seed (a reinstall) retires every address of the account.
@@ -12,7 +13,7 @@
 
 namespace kb::hooks {
 
-enum class Intake { altegio, kommo, kommo_dp, tracking, telephony };
+enum class Intake { altegio, kommo, kommo_dp, tracking, telephony, altegio_location };
 
 class IntakeKeys {
 public:

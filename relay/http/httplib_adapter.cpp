@@ -1,8 +1,13 @@
 // The only file that includes httplib.h: the server behind kb::http::Server and the network transport.
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -10,6 +15,7 @@
 #include <thread>
 #include "relay/http/server.hpp"
 #include "relay/http/transport.hpp"
+#include "relay/http/waiting_room.hpp"
 #include "shared/domain/text.hpp"
 
 namespace kb::http {
@@ -37,17 +43,12 @@ void answer_and_close(httplib::Response& out, int status, std::string json) {
     });
 }
 
-// The connection this pool thread serves was refused: whatever else it sends is refused too, never routed (a HEAD
-// answer has no body, so closing after it cannot be forced; the bytes after it are answered and dropped instead).
-struct Connection {
-    std::string address;
-    int port = 0;
-    std::string local_port;
-};
-thread_local Connection t_refused;
+// The connection the current worker thread answers (see ConnectionStream): a refusal marks it, so nothing more is
+// read from it (a HEAD answer has no body, so cpp-httplib cannot be made to close after it by failing the body).
+thread_local Connection* t_connection = nullptr;
 
-bool same_connection(const httplib::Request& in, const Connection& c) {
-    return c.port == in.remote_port && c.address == in.remote_addr && c.local_port == in.get_header_value("LOCAL_PORT");
+void refuse_connection() {
+    if (t_connection) t_connection->refused = true;
 }
 
 bool only_digits(const std::string& text) {
@@ -71,12 +72,148 @@ Request to_plain(const httplib::Request& in, std::string body) {
     return out;
 }
 
+// A connection as cpp-httplib reads and writes it: first the bytes the waiting room already received, then the
+// socket, each wait bounded by poll() (no select(), so sockets past 1,024 work) and by the request's deadlines.
+class ConnectionStream final : public httplib::Stream {
+    using Clock = std::chrono::steady_clock;
+
+public:
+    ConnectionStream(Connection& connection, const ServerOptions& options)
+        : m_connection(connection), m_wait(std::chrono::seconds(options.read_timeout_seconds)),
+          m_write_time(std::chrono::seconds(options.write_deadline_seconds)),
+          // A backstop past the body's own deadline (read_and_answer answers 408 first).
+          m_read_deadline(Clock::now() + std::chrono::seconds(options.body_deadline_seconds + options.read_timeout_seconds)) {}
+    ~ConnectionStream() override { m_connection.pending.erase(0, m_offset); }   // what is left belongs to the next request
+
+    bool is_readable() const override { return m_offset < m_connection.pending.size() || wait_for(POLLIN, m_read_deadline); }
+    bool is_writable() const override { return wait_for(POLLOUT, write_deadline()); }
+
+    ssize_t read(char* ptr, size_t size) override {
+        std::string& pending = m_connection.pending;
+        if (m_offset == pending.size()) {
+            pending.clear();
+            m_offset = 0;
+            for (;;) {
+                if (!wait_for(POLLIN, m_read_deadline)) return -1;
+                char chunk[16 * 1024];
+                ssize_t got = ::recv(m_connection.socket, chunk, sizeof chunk, MSG_DONTWAIT);
+                if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+                if (got <= 0) return got;
+                pending.assign(chunk, static_cast<size_t>(got));
+                break;
+            }
+        }
+        size_t n = std::min(size, pending.size() - m_offset);
+        std::memcpy(ptr, pending.data() + m_offset, n);
+        m_offset += n;
+        return static_cast<ssize_t>(n);
+    }
+
+    ssize_t write(const char* ptr, size_t size) override {
+        for (;;) {
+            if (!wait_for(POLLOUT, write_deadline())) return -1;
+            ssize_t sent = ::send(m_connection.socket, ptr, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+            return sent;
+        }
+    }
+
+    void get_remote_ip_and_port(std::string& ip, int& port) const override { address_of(::getpeername, ip, port); }
+    void get_local_ip_and_port(std::string& ip, int& port) const override { address_of(::getsockname, ip, port); }
+    socket_t socket() const override { return m_connection.socket; }
+
+private:
+    // The answer has write_deadline_seconds from its first byte, however slowly the client reads.
+    Clock::time_point write_deadline() const {
+        if (!m_writing) {
+            m_writing = true;
+            m_write_deadline = Clock::now() + m_write_time;
+        }
+        return m_write_deadline;
+    }
+
+    // Waits for `events` at most read_timeout_seconds at a time and never past `deadline`.
+    bool wait_for(short events, Clock::time_point deadline) const {
+        auto left = std::min<Clock::duration>(deadline - Clock::now(), m_wait);
+        if (left <= Clock::duration::zero()) return false;
+        pollfd watched{m_connection.socket, events, 0};
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;
+        int ready = ::poll(&watched, 1, static_cast<int>(ms));
+        return ready > 0 && (watched.revents & (events | POLLHUP | POLLERR));
+    }
+
+    void address_of(int (*ask)(int, sockaddr*, socklen_t*), std::string& ip, int& port) const {
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (ask(m_connection.socket, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+        char text[INET6_ADDRSTRLEN] = {};
+        if (address.ss_family == AF_INET) {
+            auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+            ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+            port = ntohs(v4->sin_port);
+        } else if (address.ss_family == AF_INET6) {
+            auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+            ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+            port = ntohs(v6->sin6_port);
+        }
+        ip = text;
+    }
+
+    Connection& m_connection;
+    size_t m_offset = 0;
+    Clock::duration m_wait;
+    Clock::duration m_write_time;
+    Clock::time_point m_read_deadline;
+    mutable bool m_writing = false;
+    mutable Clock::time_point m_write_deadline;
+};
+
+// cpp-httplib's server with its connection handling replaced: an accepted socket goes to the waiting room instead
+// of holding a pool thread for as long as it stays open, and each request is read from a ConnectionStream.
+class EdgeServer : public httplib::Server {
+public:
+    WaitingRoom* room = nullptr;
+
+    // Answers the one request whose head the connection holds; false when the connection must be closed.
+    bool answer_one(Connection& connection, const ServerOptions& options) {
+        bool last = connection.answered + 1 >= options.requests_per_connection;
+        bool closed_by_client = false;
+        bool written;
+        {
+            ConnectionStream stream(connection, options);
+            t_connection = &connection;
+            written = process_request(stream, last, closed_by_client, nullptr);
+            t_connection = nullptr;
+        }
+        ++connection.answered;
+        return written && !last && !closed_by_client && !connection.refused;
+    }
+
+private:
+    bool process_and_close_socket(socket_t sock) override {
+        room->admit(sock);
+        return true;
+    }
+};
+
+// Runs each accepted socket's task at once on the accepting thread: the task only hands it to the waiting room.
+struct HandOver : httplib::TaskQueue {
+    void enqueue(std::function<void()> task) override { task(); }
+    void shutdown() override {}
+};
+
+std::string whole_answer(int status, const char* reason, const std::string& json) {
+    return "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(json.size()) + "\r\nConnection: close\r\n\r\n" + json;
+}
+
 }  // namespace
 
 struct Server::Impl {
     const Router& router;
     ServerOptions options;
-    httplib::Server server;
+    EdgeServer server;
+    std::unique_ptr<WaitingRoom> room;
     std::thread thread;
     int listening_socket = -1;
 
@@ -84,13 +221,8 @@ struct Server::Impl {
     // connection closed.
     httplib::Server::HandlerResponse screen(const httplib::Request& in, httplib::Response& out) {
         using Handled = httplib::Server::HandlerResponse;
-        if (same_connection(in, t_refused)) {
-            answer_and_close(out, 400, error_json("bad_input", "ui.error.bad_request", "the connection sent a malformed request"));
-            return Handled::Handled;
-        }
-        t_refused = {};
         auto refuse = [&](int status, const char* message_key, const char* detail) {
-            t_refused = Connection{in.remote_addr, in.remote_port, in.get_header_value("LOCAL_PORT")};
+            refuse_connection();
             answer_and_close(out, status, error_json("bad_input", message_key, detail));
             tell_refused(in, {}, status, detail);
             return Handled::Handled;
@@ -150,7 +282,7 @@ struct Server::Impl {
             return true;
         });
         if (too_large || too_slow) {
-            t_refused = Connection{in.remote_addr, in.remote_port, in.get_header_value("LOCAL_PORT")};
+            refuse_connection();
             if (too_slow) {
                 tell_refused(in, std::move(first_bytes), 408, "the body came too slowly");
                 return answer_and_close(out, 408, error_json("bad_input", "ui.error.bad_request", "the body came too slowly"));
@@ -194,9 +326,17 @@ struct Server::Impl {
     }
 };
 
-Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{router, std::move(options), {}, {}}) {
+Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{router, std::move(options), {}, {}, {}}) {
     auto& server = m_impl->server;
     Impl* impl = m_impl.get();
+    WaitingRoomOptions waiting;
+    waiting.head_deadline = std::chrono::seconds(impl->options.head_deadline_seconds);
+    waiting.keep_alive = std::chrono::seconds(impl->options.keep_alive_seconds);
+    waiting.threads = impl->options.threads;
+    waiting.head_too_slow_answer = whole_answer(408, "Request Timeout", error_json("bad_input", "ui.error.bad_request", "the request head came too slowly"));
+    waiting.head_too_large_answer = whole_answer(431, "Request Header Fields Too Large", error_json("bad_input", "ui.error.too_large", "request head too large"));
+    impl->room = std::make_unique<WaitingRoom>(waiting, [impl](Connection& connection) { return impl->server.answer_one(connection, impl->options); });
+    server.room = impl->room.get();
     auto handler = [impl](const httplib::Request& in, httplib::Response& out) { impl->answer(in, std::string(), out); };
     auto reading = [impl](const httplib::Request& in, httplib::Response& out, const httplib::ContentReader& read) {
         impl->read_and_answer(in, out, read);
@@ -209,10 +349,9 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
     server.Delete(".*", reading);   // no body (screened), but cpp-httplib reads one when no length is given
     server.Options(".*", handler);
     server.set_payload_max_length(m_impl->discard_limit());   // the relay counts bodies itself (read_and_answer)
+    // Only for the Keep-Alive header cpp-httplib writes: the waiting room keeps these limits.
     server.set_keep_alive_max_count(m_impl->options.requests_per_connection);
     server.set_keep_alive_timeout(m_impl->options.keep_alive_seconds);
-    server.set_read_timeout(m_impl->options.read_timeout_seconds, 0);
-    server.set_write_timeout(m_impl->options.read_timeout_seconds, 0);
     // cpp-httplib 0.11 listens with a backlog of 5: a burst of senders connecting at once overflows it, and
     // Linux then drops handshakes whose senders already wrote their request (they see the connection reset).
     // The socket is noted here (with the library's own SO_REUSEADDR) and listened on again with a deep backlog.
@@ -222,7 +361,7 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
         impl->listening_socket = sock;
     });
     server.set_tcp_nodelay(true);
-    server.new_task_queue = [threads = m_impl->options.threads] { return new httplib::ThreadPool(threads); };
+    server.new_task_queue = [] { return new HandOver; };   // connections wait in the room, requests get its workers
     server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
     server.set_file_extension_and_mimetype_mapping("js", "text/javascript");
     // Static files: only the kinds the options name (the relay: the widget's .js and .wasm), each with its own type;
@@ -244,8 +383,10 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
         out.set_content(error_json("internal", "ui.error.internal", "unexpected failure"), "application/json");
     });
     // Statuses cpp-httplib answers by itself (a malformed request line, a URI too long) get the relay's error shape.
+    // The connection is closed after them: the rest of a malformed head must never be read as a request.
     server.set_error_handler([](const httplib::Request&, httplib::Response& out) {
         if (!out.body.empty() || out.content_length_ > 0) return;
+        refuse_connection();
         std::string json = out.status == 413   ? error_json("bad_input", "ui.error.too_large", "body too large")
                            : out.status == 404 ? error_json("not_found", "ui.error.not_found", "no such endpoint")
                            : out.status >= 500 ? error_json("internal", "ui.error.internal", "unexpected failure")
@@ -271,6 +412,7 @@ void Server::stop() {
     if (!m_impl) return;
     m_impl->server.stop();
     if (m_impl->thread.joinable()) m_impl->thread.join();
+    m_impl->room->stop();
 }
 
 // [SECTION] network transport ----------------------------------------------------------------------------------

@@ -15,16 +15,19 @@ namespace kb::http {
 
 struct ServerOptions {
     size_t max_body_bytes = 1 << 20;                // larger bodies get 413
-    // A kept-alive connection holds one of the threads while it waits for its next request, so there are
-    // enough threads for the browsers and senders that keep connections open.
+    // Connections wait for their requests without a thread (relay/http/waiting_room.hpp); this many threads answer
+    // requests whose head has arrived whole.
     size_t threads = 64;
     size_t requests_per_connection = 100;           // then the connection is closed (the sender opens another)
-    // Time limits, so that idle or slow connections cannot hold every thread: an idle kept-alive connection is
-    // closed after keep_alive_seconds, a read or write that waits read_timeout_seconds fails, and a body still
-    // arriving body_deadline_seconds after its headers is refused (408) however steadily it trickles.
+    // Time limits, so that idle or slow connections cannot hold the relay: a head (request line and headers) must
+    // arrive whole within head_deadline_seconds, however steadily it trickles (408); a kept-alive connection idle for
+    // keep_alive_seconds is closed; a body still arriving body_deadline_seconds after its head is refused (408); no
+    // read waits longer than read_timeout_seconds for a byte; an answer must be taken within write_deadline_seconds.
+    int head_deadline_seconds = 10;
     int keep_alive_seconds = 2;
     int read_timeout_seconds = 5;
     int body_deadline_seconds = 20;
+    int write_deadline_seconds = 60;
     // The endings of the static files mount() serves (e.g. ".js"); any other file is a 404. Empty: every file.
     std::vector<std::string> file_endings;
     // The origin allowed to call with X-Auth-Token (CORS), or "" for none; asked per request.

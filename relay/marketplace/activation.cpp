@@ -14,6 +14,8 @@ namespace {
 
 using wire::Json;
 
+std::string new_key_seed() { return std::string(store::MarketplaceLocation::seed_prefix) + crypto::random_token(24); }
+
 // After a failed activation: 30 s, 1, 2, 5, 10 minutes, then every 10 minutes until the hour is over.
 int64_t retry_delay_ms(int32_t attempts) {
     static const int64_t delays[] = {30000, 60000, 120000, 300000, 600000};
@@ -143,7 +145,7 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         auto existing = m_deps.store.marketplace_location(salon);
         if (!existing) return tl::unexpected(existing.error());
         store::MarketplaceLocation location = existing->value_or(store::MarketplaceLocation{});
-        if (!*existing) location.api_key = crypto::random_token(24);
+        if (!*existing) location.key_seed = new_key_seed();
         location.salon_id = salon;
         if (group > 0) location.salon_group_id = group;
         if (outcome.user) location.altegio_user_id = outcome.user->altegio_user_id;
@@ -160,6 +162,7 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         // A new click on "Connect" starts Altegio's hour again, for a location in any state but active; the
         // activation thread takes it at once.
         if (location.state != "active") {
+            if (!location.key_is_derived()) location.key_seed = new_key_seed();   // saved by an earlier version: key itself
             location.state = "pending";
             location.redirected_at_ms = now;
             location.attempts = 0;
@@ -185,8 +188,9 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
 
 void Activation::attempt(store::MarketplaceLocation& location) {
     int64_t now = m_deps.now_ms();
-    std::vector<std::string> hooks{m_deps.public_url + "/hooks/altegio-location/" + std::to_string(location.salon_id) + "/" + location.api_key};
-    auto activated = m_deps.altegio.activate_location(location.salon_id, location.api_key, hooks);
+    std::string key = m_deps.location_key(location.salon_id, location.key_seed);
+    std::vector<std::string> hooks{m_deps.public_url + "/hooks/altegio-location/" + std::to_string(location.salon_id) + "/" + key};
+    auto activated = m_deps.altegio.activate_location(location.salon_id, key, hooks);
     ++location.attempts;
     location.updated_at_ms = now;
     if (activated) {
@@ -238,7 +242,7 @@ Result<std::string> Activation::lifecycle(const std::string& body) {
     store::MarketplaceLocation location = existing->value_or(store::MarketplaceLocation{});
     if (!*existing) {   // installed before the relay kept Marketplace locations: remember the state anyway
         location.salon_id = salon;
-        location.api_key = crypto::random_token(24);
+        location.key_seed = new_key_seed();
     }
     location.state = event == "uninstall" ? "uninstalled" : "frozen";
     location.updated_at_ms = m_deps.now_ms();

@@ -33,6 +33,8 @@ struct ActivationDeps {
     std::string partner_token;
     std::string application_id;
     std::string public_url;              // webhook URLs sent with the activation start here
+    // A location's key from its salon id and seed (hooks::IntakeKeys, Intake::altegio_location).
+    std::function<std::string(int64_t salon_id, const std::string& seed)> location_key;
     std::function<int64_t()> now_ms;
     std::chrono::milliseconds retry_period{10000};   // how often due activations are tried again; 0: only after a redirect
     std::chrono::milliseconds page_wait{8000};       // how long the page waits for the first outcome of its activations

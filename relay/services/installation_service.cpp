@@ -190,7 +190,8 @@ std::string InstallationService::intake_url(hooks::Intake intake, const store::I
         case hooks::Intake::kommo: return m_config.public_url + "/hooks/kommo/" + key;
         case hooks::Intake::kommo_dp: return m_config.public_url + "/hooks/kommo-dp/" + key;
         case hooks::Intake::tracking: return m_config.public_url + "/tracking/" + key + "/leads";
-        case hooks::Intake::telephony: break;   // a chain's address, not an account's (relay/telephony/admin.cpp)
+        case hooks::Intake::telephony: break;          // a chain's address, not an account's (relay/telephony/admin.cpp)
+        case hooks::Intake::altegio_location: break;   // a location's address (relay/marketplace/activation.cpp)
     }
     return {};
 }

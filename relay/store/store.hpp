@@ -119,7 +119,12 @@ struct MarketplaceLocation {
     int64_t salon_group_id = 0;
     int64_t altegio_user_id = 0;       // who connected it; 0 when Altegio sent no user data
     std::string state = "pending";
-    std::string api_key;               // ours for this location, sent with the activation; plaintext in memory only
+    // Random, sealed at rest. The location's key (sent with the activation as its api_key, and in its webhook address) is
+    // derived from it (relay/hooks/intake_keys.hpp), so the database holds no key. A location activated before keys
+    // were derived holds its key itself here (no "seed-" prefix) until it is activated again.
+    std::string key_seed;
+    static constexpr std::string_view seed_prefix = "seed-";
+    bool key_is_derived() const { return key_seed.starts_with(seed_prefix); }
     int64_t redirected_at_ms = 0;      // when the user last came from the Marketplace for it
     int32_t attempts = 0;
     int64_t next_attempt_at_ms = 0;

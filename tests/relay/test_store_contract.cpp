@@ -492,7 +492,7 @@ TEST_CASE("store: Marketplace users are recognised when they come back; location
         REQUIRE(due);
         REQUIRE(due->size() == 1);   // 400002 waits until 9000; 400003 is done
         CHECK((*due)[0].salon_id == 400001);
-        CHECK((*due)[0].api_key == "key-one");
+        CHECK((*due)[0].key_seed == "key-one");
         CHECK(store.due_marketplace_activations(9000)->size() == 2);
 
         auto first = **store.marketplace_location(400001);
@@ -501,7 +501,7 @@ TEST_CASE("store: Marketplace users are recognised when they come back; location
         REQUIRE(store.save_marketplace_location(first));
         auto again = store.marketplace_location(400001);
         CHECK((*again)->state == "active");
-        CHECK((*again)->api_key == "key-one");
+        CHECK((*again)->key_seed == "key-one");
         CHECK(store.due_marketplace_activations(9000)->size() == 1);
         CHECK_FALSE(store.marketplace_location(499999)->has_value());
     });

@@ -26,9 +26,10 @@ export function exchange(url, bytes, { waitMs = 3000, pauseAfter } = {}) {
   });
 }
 
-// The status lines of every answer in a raw reply ("HTTP/1.1 400 Bad Request" → 400).
+// The status lines of every answer in a raw reply ("HTTP/1.1 400 Bad Request" → 400). An answer right behind a
+// body that ends without a newline counts too.
 export function statuses(text) {
-  return [...text.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].map((m) => Number(m[1]));
+  return [...text.matchAll(/HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]));
 }
 
 // The JSON body of the first answer.

@@ -35,6 +35,7 @@ std::string address(hooks::Intake intake, const std::string& key) {
         case hooks::Intake::kommo_dp: return "http://relay.test/hooks/kommo-dp/" + key;
         case hooks::Intake::tracking: return "http://relay.test/tracking/" + key + "/leads";
         case hooks::Intake::telephony: return "http://relay.test/telephony/" + key + "/calls";
+        case hooks::Intake::altegio_location: break;   // its own test below
     }
     return {};
 }
@@ -112,4 +113,40 @@ TEST_CASE("security: a relay upgraded from one key per account takes the old add
     CHECK(world.relay_to_router_send({"POST", address(hooks::Intake::altegio, seed), {}, altegio_body}).status == 200);
     CHECK(world.relay_to_router_send({"POST", world.intake_url(hooks::Intake::altegio), {}, altegio_body}).status == 200);
     CHECK(stored(world) == 1);   // the same change through both addresses is stored once
+}
+
+TEST_CASE("security: a Marketplace location's key is derived, so the database holds none; one location's key posts to no other") {
+    World world;
+    world.install();
+    for (int64_t salon : {400001, 400002}) {
+        auto made = world.control("POST", "/__sandbox/altegio/marketplace/redirect", Json{{"salon_ids", {salon}}});
+        REQUIRE(world.relay_to_router_send({"GET", std::string(body_of(made)["url"]), {}, ""}).status == 200);
+    }
+    auto activations = world.sandbox_state()["altegio"]["marketplace_activations"];
+    REQUIRE(activations.size() == 2);
+    std::string first = activations[0]["webhook_urls"][0], second = activations[1]["webhook_urls"][0];
+    std::string key = first.substr(first.rfind('/') + 1);
+    CHECK(activations[0]["api_key"] == key);                       // Altegio is given the address's key
+    auto parts = hooks::IntakeKeys::split(key);
+    REQUIRE(parts);
+    CHECK(parts->subject == "400001");
+    auto location = world.relay->store().marketplace_location(400001);
+    REQUIRE((location && *location));
+    CHECK((*location)->key_seed != key);                           // what the database holds posts nowhere
+    CHECK((*location)->key_seed.find(parts->tag) == std::string::npos);
+    auto post = [&](const std::string& url) {
+        return world.relay_to_router_send({"POST", url, {{"Content-Type", "application/json"}}, altegio_body}).status;
+    };
+    CHECK(post("http://relay.test/hooks/altegio-location/400001/" + (*location)->key_seed) == 404);
+    std::string second_key = second.substr(second.rfind('/') + 1);
+    CHECK(post("http://relay.test/hooks/altegio-location/400001/" + second_key) == 404);   // 400002's key
+    CHECK(post(first) == 200);
+
+    // A location an earlier version activated holds its key itself: its address keeps working until it connects again.
+    store::MarketplaceLocation legacy = **location;
+    legacy.salon_id = 400003;
+    legacy.key_seed = "legacy-key-0123456789abcdefghij";
+    REQUIRE(world.relay->store().save_marketplace_location(legacy));
+    CHECK(post("http://relay.test/hooks/altegio-location/400003/legacy-key-0123456789abcdefghij") != 404);
+    CHECK(post("http://relay.test/hooks/altegio-location/400003/legacy-key-0123456789abcdefghiX") == 404);
 }

@@ -917,7 +917,7 @@ Result<void> PgStore::save_marketplace_location(const MarketplaceLocation& l) {
                            " api_key_sealed = excluded.api_key_sealed, redirected_at_ms = excluded.redirected_at_ms,"
                            " attempts = excluded.attempts, next_attempt_at_ms = excluded.next_attempt_at_ms,"
                            " last_error = excluded.last_error, updated_at_ms = excluded.updated_at_ms",
-                       l.salon_id, l.salon_group_id, l.altegio_user_id, l.state, m_box.seal(l.api_key), l.redirected_at_ms, l.attempts,
+                       l.salon_id, l.salon_group_id, l.altegio_user_id, l.state, m_box.seal(l.key_seed), l.redirected_at_ms, l.attempts,
                        l.next_attempt_at_ms, l.last_error, l.updated_at_ms);
         tx.commit();
         return {};

@@ -1054,7 +1054,7 @@ Result<void> SqliteStore::save_marketplace_location(const MarketplaceLocation& l
         upsert.bind(2, l.salon_group_id);
         upsert.bind(3, l.altegio_user_id);
         upsert.bind(4, l.state);
-        upsert.bind(5, m_box.seal(l.api_key));
+        upsert.bind(5, m_box.seal(l.key_seed));
         upsert.bind(6, l.redirected_at_ms);
         upsert.bind(7, l.attempts);
         upsert.bind(8, l.next_attempt_at_ms);
