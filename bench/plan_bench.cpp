@@ -76,7 +76,7 @@ void plan_one_record(benchmark::State& state) {
         auto duplicate = find_duplicate(record->id, record->client->phone, contacts, s.duplicates, s.lead_fields.record_id, "7");
         StatusFacts facts{record_state(*record), 1, 20, {101}, record->company_id, record->staff_id, {55}};
         auto status = plan_status(s.status_sync, facts, pipelines);
-        auto mapped = map_record_to_lead(*record, branch, s.lead_fields, fields, {});
+        auto mapped = map_record_to_lead(*record, branch, s.lead_fields, fields, {}, 3 * 3600);
         benchmark::DoNotOptimize(duplicate);
         benchmark::DoNotOptimize(status);
         benchmark::DoNotOptimize(mapped);

@@ -152,7 +152,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_settings = std::make_unique<services::SettingsService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
                                                                   *app->m_installation, now_ms);
     app->m_history = std::make_unique<services::HistoryService>(*app->m_store, now_ms, [self] { self->wake_workers(); });
-    app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo);
+    app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
                                                             *app->m_client_sync, app->m_clock);

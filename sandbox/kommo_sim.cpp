@@ -141,7 +141,12 @@ void Sandbox::add_kommo_routes() {
     auto self_link = [this](const std::string& path) { return Json{{"self", Json{{"href", m_public_url + prefix + path}}}}; };
 
     // [SECTION] account, users, pipelines ------------------------------------------------------------------------
-    add("GET", "/account", [](State& s, const Request&) { return kommo_json(200, s.account); });
+    add("GET", "/account", [](State& s, const Request& request) {
+        Json account = s.account;
+        if (request.query_value("with").find("datetime_settings") != std::string::npos)
+            account["_embedded"] = Json{{"datetime_settings", s.datetime_settings}};
+        return kommo_json(200, account);
+    });
     add("GET", "/users", [self_link](State& s, const Request&) {
         return kommo_json(200, Json{{"_total_items", s.users.size()}, {"_page", 1}, {"_links", self_link("/api/v4/users")},
                                     {"_embedded", Json{{"users", s.users}}}});

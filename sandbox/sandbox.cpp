@@ -307,6 +307,16 @@ void Sandbox::add_control_routes() {
         return http::json_response(200, Json{{"token", disposable_token(user)}}.dump());
     });
 
+    // The admin changes the account's time zone in Kommo's settings: {"timezone": "UTC", "timezone_offset": "+00:00"}.
+    m_router.add("POST", "/__sandbox/kommo/timezone", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected a JSON object"})");
+        std::lock_guard lock(m_state->mutex);
+        m_state->datetime_settings["timezone"] = wire::read_text(*body, "timezone");
+        m_state->datetime_settings["timezone_offset"] = wire::read_text(*body, "timezone_offset");
+        return http::json_response(200, R"({"ok":true})");
+    });
+
     m_router.add("POST", "/__sandbox/kommo/expire_access_tokens", [this](const Request&) {
         std::lock_guard lock(m_state->mutex);
         for (auto& [token, expires] : m_state->access_tokens) expires = 0;

@@ -174,6 +174,8 @@ void seed(Sandbox::State& s, int64_t now) {
     // [SECTION] Kommo: account, users, pipelines, fields
     s.account = Json{{"id", 31000001}, {"name", "Bella Studio"}, {"subdomain", "bellastudio"}, {"currency", "RUB"},
                      {"country", "RU"}, {"created_at", now - 400 * 86400}};
+    s.datetime_settings = Json{{"date_pattern", "d.m.Y H:i"}, {"short_date_pattern", "d.m.Y"}, {"short_time_pattern", "H:i"},
+                               {"date_format", "d.m.Y"}, {"time_format", "H:i"}, {"timezone", "Europe/Moscow"}, {"timezone_offset", "+03:00"}};
     s.users = Json::array({Json{{"id", 9001}, {"name", "Анна Менеджерова"}, {"email", "anna@bella.example"}, {"lang", "ru"},
                                 {"rights", Json{{"is_admin", true}}}},
                            Json{{"id", 9002}, {"name", "Javier Gómez"}, {"email", "javier@bella.example"}, {"lang", "es"},

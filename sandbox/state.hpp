@@ -50,6 +50,7 @@ struct Sandbox::State {
 
     // [SECTION] Kommo
     Json account;
+    Json datetime_settings;                                // GET /account?with=datetime_settings: the account's zone
     Json users = Json::array();
     Json pipelines = Json::array();
     std::map<int64_t, Json> leads;

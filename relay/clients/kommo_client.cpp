@@ -90,6 +90,12 @@ Result<bool> KommoClient::access_granted(int64_t account_id) {
     return tl::unexpected(answer.error());
 }
 
+Result<std::optional<int32_t>> KommoClient::utc_offset(int64_t account_id) {
+    auto body = call(account_id, "kommo.account", "GET", "/api/v4/account?with=datetime_settings", nullptr, RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    return kommo::decode_utc_offset(*body);
+}
+
 Result<KommoClient::Access> KommoClient::current_access(int64_t account_id, const std::string& rejected_token) {
     std::lock_guard refresh_lock(refresh_mutex_for(account_id));
     // Read under the lock: another caller may have refreshed while we waited.

@@ -58,6 +58,8 @@ public:
     // Whether the installed account's tokens still open its API (refreshed first when the access token expired):
     // false once Kommo refuses them for good (the integration was removed), an error when Kommo cannot tell now.
     Result<bool> access_granted(int64_t account_id);
+    // The account's UTC offset in seconds as Kommo shows its dates; none when Kommo does not say.
+    Result<std::optional<int32_t>> utc_offset(int64_t account_id);
 
     Result<wire::kommo::Lead> lead(int64_t account_id, int64_t lead_id);
     Result<wire::kommo::Contact> contact(int64_t account_id, int64_t contact_id);

@@ -39,6 +39,10 @@ Result<std::vector<domain::PipelineInfo>> ReferenceCache::pipelines(int64_t acco
     return get(m_pipelines, account_id, read, [&] { return m_kommo.pipelines(account_id); });
 }
 
+Result<std::optional<int32_t>> ReferenceCache::kommo_utc_offset(int64_t account_id) {
+    return get(m_utc_offsets, account_id, Read::cached, [&] { return m_kommo.utc_offset(account_id); });
+}
+
 Result<std::vector<domain::Branch>> ReferenceCache::branches(int64_t account_id, const std::string& user_token, Read read) {
     return get(m_branches, account_id, read, [&] { return m_altegio.my_branches(account_id, user_token); });
 }
@@ -52,6 +56,7 @@ void ReferenceCache::invalidate(int64_t account_id) {
     m_lead_fields.erase(account_id);
     m_contact_fields.erase(account_id);
     m_pipelines.erase(account_id);
+    m_utc_offsets.erase(account_id);
     m_branches.erase(account_id);
     std::erase_if(m_catalogs, [&](const auto& entry) { return entry.first.first == account_id; });
 }

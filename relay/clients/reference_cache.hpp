@@ -1,5 +1,5 @@
 #pragma once
-// What rarely changes but every event needs: an account's Kommo lead fields and pipelines, the Altegio
+// What rarely changes but every event needs: an account's Kommo lead fields, pipelines and UTC offset, the Altegio
 // branches its user token manages, and each branch's catalogue of services and their categories. Read once and kept for `ttl_seconds`; dropped at once when the admin
 // installs, saves settings or creates fields (invalidate), and re-read once when the caller finds something
 // missing from it (a field or stage id it was told to use), because the admin may just have added it in Kommo.
@@ -22,6 +22,8 @@ public:
     Result<std::vector<domain::KommoFieldInfo>> lead_fields(int64_t account_id, Read read = Read::cached);
     Result<std::vector<domain::KommoFieldInfo>> contact_fields(int64_t account_id, Read read = Read::cached);
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id, Read read = Read::cached);
+    // The offset Kommo shows the account's dates at (its datetime_settings); none when Kommo does not say.
+    Result<std::optional<int32_t>> kommo_utc_offset(int64_t account_id);
     Result<std::vector<domain::Branch>> branches(int64_t account_id, const std::string& user_token, Read read = Read::cached);
     Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token, Read read = Read::cached);
     void invalidate(int64_t account_id);
@@ -43,6 +45,7 @@ private:
     std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_lead_fields;
     std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_contact_fields;
     std::map<int64_t, Entry<std::vector<domain::PipelineInfo>>> m_pipelines;
+    std::map<int64_t, Entry<std::optional<int32_t>>> m_utc_offsets;
     std::map<int64_t, Entry<std::vector<domain::Branch>>> m_branches;
     std::map<std::pair<int64_t, int64_t>, Entry<wire::api::Catalog>> m_catalogs;   // by (account, branch)
 };

@@ -178,7 +178,12 @@ Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount
     if (auto fields = m_reference.lead_fields(caller.account_id); !fields) {
         written = tl::unexpected(fields.error());
     } else {
-        auto mapped = domain::map_record_to_lead(result.record, branch, acc.settings.lead_fields, *fields, {});
+        const auto& map = acc.settings.lead_fields;
+        auto start = domain::parse_iso_datetime(result.record.datetime);
+        int32_t kommo_offset = start ? start->offset_seconds : 0;   // Kommo not asked, or silent: the branch's own
+        if (map.record_date != 0 && !map.datetime_in_one_field)
+            if (auto offset = m_reference.kommo_utc_offset(caller.account_id); offset && *offset) kommo_offset = **offset;
+        auto mapped = domain::map_record_to_lead(result.record, branch, map, *fields, {}, kommo_offset);
         for (const auto& problem : mapped.problems)
             spdlog::warn("lead {} field {}: {} ({})", request.lead_id, problem.field_id, problem.message_key, problem.detail);
         written = m_kommo.update_lead(caller.account_id, {request.lead_id, mapped.values, {}, 0});

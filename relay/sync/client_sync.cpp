@@ -74,7 +74,14 @@ Result<std::string> ClientSync::write_contacts(const SyncAccount& account, int64
     if (!found) return tl::unexpected(found.error());
     auto fields = m_reference.contact_fields(id);
     if (!fields) return tl::unexpected(fields.error());
-    auto mapped = domain::map_client_to_contact(profile, company_id, settings.contact_fields, *fields, settings.default_country_code, 0);
+    const auto& c = settings.contact_fields;
+    int32_t kommo_offset = 0;   // Kommo not asked (no date field mapped) or silent: days at UTC midnight
+    if (c.birthday || c.subscription_start || c.subscription_end) {
+        auto offset = m_reference.kommo_utc_offset(id);
+        if (!offset) return tl::unexpected(offset.error());
+        kommo_offset = offset->value_or(0);
+    }
+    auto mapped = domain::map_client_to_contact(profile, company_id, c, *fields, settings.default_country_code, kommo_offset);
     if (mapped.values.empty()) return std::string("nothing to do: no contact field is mapped");
     std::string updated;
     for (const auto& [contact, leads] : *found) {

@@ -44,11 +44,17 @@ Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const sto
     if (records->empty()) return std::string("nothing to do: lead ") + std::to_string(event.resource_id) + " has no Altegio record";
     const std::string& token = installation.altegio_user_token;
     std::map<int64_t, std::string> lead_values;   // for "move": the date and time the manager wrote on the lead
+    std::optional<int32_t> kommo_offset;          // the zone Kommo showed that date in; none: the record's branch's
     if (action == domain::RecordAction::move) {
         auto lead = m_kommo.lead(event.account_id, event.resource_id);
         if (!lead) return tl::unexpected(lead.error());
         for (const auto& f : lead->custom_fields)
             if (!f.values.empty()) lead_values[f.field_id] = f.values.front();
+        if (!settings.lead_fields.datetime_in_one_field) {
+            auto offset = m_reference.kommo_utc_offset(event.account_id);
+            if (!offset) return tl::unexpected(offset.error());
+            kommo_offset = *offset;
+        }
     }
     std::string done;
     for (const auto& [company, record] : *records) {
@@ -62,7 +68,8 @@ Result<std::string> TriggerSync::apply(const store::InboxEvent& event, const sto
         Result<void> applied;
         if (action == domain::RecordAction::move) {
             auto now_at = domain::parse_iso_datetime(current->datetime);
-            auto to = domain::start_from_lead(settings.lead_fields, lead_values, now_at ? now_at->offset_seconds : 0);
+            int32_t branch_offset = now_at ? now_at->offset_seconds : 0;
+            auto to = domain::start_from_lead(settings.lead_fields, lead_values, branch_offset, kommo_offset.value_or(branch_offset));
             if (!to) return std::string("nothing to do: the lead's date and time fields are empty or not mapped");
             auto target = domain::parse_iso_datetime(*to);
             if (now_at && target && domain::to_unix_seconds(*now_at) == domain::to_unix_seconds(*target)) continue;   // already there

@@ -8,6 +8,7 @@
 #include <string>
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
+#include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
 #include "shared/domain/settings.hpp"
 
@@ -15,8 +16,8 @@ namespace kb::sync {
 
 class TriggerSync {
 public:
-    TriggerSync(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo) {}
+    TriggerSync(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference) {}
     Result<std::string> handle(const store::InboxEvent& event);
 
 private:
@@ -26,6 +27,7 @@ private:
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
+    clients::ReferenceCache& m_reference;
 };
 
 }  // namespace kb::sync

@@ -180,7 +180,7 @@ std::optional<Day> parse_day(const std::string& text, int32_t offset) {
 // [SECTION] record -> lead ------------------------------------------------------------------------------------
 MappedFields map_record_to_lead(const Record& record, const Branch& branch, const LeadFieldMap& map,
                                 const std::vector<KommoFieldInfo>& kommo_fields,
-                                const std::map<int64_t, std::string>& service_category_titles) {
+                                const std::map<int64_t, std::string>& service_category_titles, int32_t kommo_offset_seconds) {
     Writer w(kommo_fields);
     w.put(map.record_id, std::to_string(record.id));
     w.put(map.company_id, std::to_string(record.company_id));
@@ -189,7 +189,7 @@ MappedFields map_record_to_lead(const Record& record, const Branch& branch, cons
         if (map.datetime_in_one_field) {
             w.put(map.record_date, start);
         } else {
-            w.put(map.record_date, day_of(start));
+            w.put(map.record_date, Day{day_of(start).date, kommo_offset_seconds});   // the branch's day, as Kommo shows days
             w.put(map.record_time, format_time(*when));
         }
     }
@@ -224,9 +224,9 @@ MappedFields map_paid_total(Money total, int64_t field, const std::vector<KommoF
 // [SECTION] client -> contact -----------------------------------------------------------------------------------
 MappedFields map_client_to_contact(const ClientProfile& client, int64_t branch_id, const ContactFieldMap& map,
                                    const std::vector<KommoFieldInfo>& kommo_fields, std::string_view default_country_code,
-                                   int32_t branch_offset_seconds) {
+                                   int32_t kommo_offset_seconds) {
     Writer w(kommo_fields);
-    if (auto birthday = parse_day(client.birth_date, branch_offset_seconds)) w.put(map.birthday, *birthday);
+    if (auto birthday = parse_day(client.birth_date, kommo_offset_seconds)) w.put(map.birthday, *birthday);
     w.put(map.category, Texts(client.categories));
     if (map.write_phone && !client.phone.empty()) {
         auto phone_field = std::find_if(kommo_fields.begin(), kommo_fields.end(), [](const auto& f) { return f.type == "multitext"; });
@@ -240,15 +240,15 @@ MappedFields map_client_to_contact(const ClientProfile& client, int64_t branch_i
     if (client.subscription) {
         const auto& s = *client.subscription;
         w.put(map.subscription_name, s.name);
-        if (auto start = parse_day(s.start_date, branch_offset_seconds)) w.put(map.subscription_start, *start);
-        if (auto end = parse_day(s.end_date, branch_offset_seconds)) w.put(map.subscription_end, *end);
+        if (auto start = parse_day(s.start_date, kommo_offset_seconds)) w.put(map.subscription_start, *start);
+        if (auto end = parse_day(s.end_date, kommo_offset_seconds)) w.put(map.subscription_end, *end);
         if (s.remaining >= 0) w.put(map.subscription_remaining, static_cast<int64_t>(s.remaining));
     }
     return w.result();
 }
 
 std::optional<std::string> start_from_lead(const LeadFieldMap& map, const std::map<int64_t, std::string>& values,
-                                           int32_t branch_offset_seconds) {
+                                           int32_t branch_offset_seconds, int32_t kommo_offset_seconds) {
     auto number = [&](int64_t field) -> std::optional<int64_t> {
         auto it = values.find(field);
         if (field == 0 || it == values.end() || it->second.empty()) return std::nullopt;
@@ -270,7 +270,7 @@ std::optional<std::string> start_from_lead(const LeadFieldMap& map, const std::m
         return std::nullopt;
     int hour = (t[0] - '0') * 10 + (t[1] - '0'), minute = (t[3] - '0') * 10 + (t[4] - '0');
     if (hour > 23 || minute > 59) return std::nullopt;
-    int64_t local = *date + branch_offset_seconds;   // the date field holds the day's midnight at the branch
+    int64_t local = *date + kommo_offset_seconds;   // the date field holds the day's midnight in the Kommo account's zone
     int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     return format_iso_datetime(day * 86400 + hour * 3600 + minute * 60 - branch_offset_seconds, branch_offset_seconds);
 }

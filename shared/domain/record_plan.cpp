@@ -107,7 +107,8 @@ RecordPlan plan_record_event(const RecordEventFacts& facts, const Settings& sett
     LeadLookupFacts lookup_facts = facts.lookup;
     lookup_facts.record_field_allowed = record_field_finds_lead(facts.event_type, settings);
     auto lookup = find_lead_for_record(lookup_facts, settings.default_country_code);
-    auto mapped = map_record_to_lead(record, facts.branch, settings.lead_fields, facts.lead_fields, facts.service_category_titles);
+    auto mapped = map_record_to_lead(record, facts.branch, settings.lead_fields, facts.lead_fields, facts.service_category_titles,
+                                     facts.kommo_offset_seconds);
 
     RecordPlan plan;
     plan.fields = std::move(mapped.values);

@@ -40,6 +40,7 @@ struct RecordEventFacts {
     LeadLookupFacts lookup;                           // what the relay found by link, phone and Record ID
     std::map<int64_t, KnownLead> leads;               // every lead read, by id
     std::vector<KommoFieldInfo> lead_fields;
+    int32_t kommo_offset_seconds = 0;                 // the Kommo account's UTC offset, for days in date fields
     std::vector<PipelineInfo> pipelines;
     // The branch's service categories by id, read when the settings use them (record services then carry their
     // category_id from the branch's catalogue; a webhook's services have none).

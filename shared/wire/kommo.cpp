@@ -25,6 +25,22 @@ Result<std::vector<CustomFieldValue>> decode_custom_fields(const Json& owner, st
 
 }  // namespace
 
+std::optional<int32_t> decode_utc_offset(const Json& account) {
+    const Json* embedded = member(account, "_embedded");
+    const Json* settings = embedded ? member(*embedded, "datetime_settings") : nullptr;
+    const Json* offset = settings ? member(*settings, "timezone_offset") : nullptr;
+    if (!offset || !offset->is_string()) return std::nullopt;
+    const std::string& text = offset->get_ref<const std::string&>();   // "+03:00"
+    auto digit = [&](size_t i) { return static_cast<int>(text[i] - '0'); };
+    if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return std::nullopt;
+    for (size_t i : {1, 2, 4, 5})
+        if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    int hours = digit(1) * 10 + digit(2), minutes = digit(4) * 10 + digit(5);
+    if (hours > 14 || minutes > 59) return std::nullopt;
+    int32_t seconds = (hours * 60 + minutes) * 60;
+    return text[0] == '-' ? -seconds : seconds;
+}
+
 Result<User> decode_user(const Json& value, std::string_view path) {
     auto id = read_int(value, "id", path);
     if (!id) return tl::unexpected(id.error());

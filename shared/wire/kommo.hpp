@@ -1,6 +1,7 @@
 #pragma once
 // Kommo (amoCRM) API v4 shapes: leads, contacts, custom fields, OAuth tokens and problem+json errors.
 // See ../shared/reference/kommo-platform.md.
+#include <optional>
 #include <string>
 #include <vector>
 #include "shared/domain/field_mapping.hpp"
@@ -14,6 +15,9 @@ namespace kb::wire::kommo {
 Result<User> decode_user(const Json& value, std::string_view path = "user");
 // GET /users: the account's users.
 Result<std::vector<User>> decode_users(const Json& body);
+// GET /account?with=datetime_settings: the account's UTC offset in seconds, from `timezone_offset` ("+03:00",
+// "-05:30"); none when Kommo did not send it or sent it in another shape.
+std::optional<int32_t> decode_utc_offset(const Json& account);
 // GET /leads/pipelines: each pipeline with its stages, their names and order.
 Result<std::vector<Pipeline>> decode_pipeline_list(const Json& body);
 // The same, as the settings rules see it (ids and order only).

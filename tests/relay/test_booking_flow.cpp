@@ -155,6 +155,33 @@ TEST_CASE("booking creates one Altegio record and fills the lead; a retried clic
     CHECK(records_with_api_id(world) == 1);
 }
 
+TEST_CASE("the lead's date field shows the record's own day in the Kommo account's time zone, whichever it is") {
+    // Kommo shows a date field's instant in the account's zone: the relay writes the day's midnight there, for a
+    // booking from the card and for a record made in Altegio alike (a Moscow record read the day before in UTC).
+    for (const char* offset : {"+00:00", "-05:00", "+09:00"}) {
+        CAPTURE(offset);
+        World world(1000.0, 2);
+        world.install();
+        configure(world);
+        REQUIRE(world.control("POST", "/__sandbox/kommo/timezone", Json{{"timezone", "Test"}, {"timezone_offset", offset}}).status == 200);
+        int32_t seconds = (offset[0] == '-' ? -1 : 1) * ((offset[1] - '0') * 10 + (offset[2] - '0')) * 3600;
+        auto midnight_in_kommo = [&](const std::string& datetime) {
+            auto day = *domain::parse_civil(datetime.substr(0, 10));
+            return std::to_string(domain::days_from_civil(day.year, day.month, day.day) * 86400 - seconds);
+        };
+        auto slot = first_free_slot(world);
+        REQUIRE(world.call("POST", "/api/v1/records", booking_body(slot, "tz-1")).status == 200);
+        auto fields = world.sandbox_state()["kommo"]["lead_fields"];
+        CHECK(lead_field(lead_in_sandbox(world, 21001), "KB_ALTEGIO_DATE", fields) == midnight_in_kommo(slot["datetime"]));
+
+        auto made = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
+        settle(world);
+        auto lead = world.relay->store().lead_of_record(31000001, 400001, made["id"]);
+        REQUIRE((lead && *lead));
+        CHECK(lead_field(lead_in_sandbox(world, **lead), "KB_ALTEGIO_DATE", fields) == midnight_in_kommo(made["datetime"]));
+    }
+}
+
 TEST_CASE("a booking from the card gets the follow-up the settings ask for: stage, one task and one journal note") {
     World world(1000.0, 2);
     world.install();

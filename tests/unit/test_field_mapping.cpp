@@ -46,7 +46,7 @@ TEST_CASE("record -> lead: every mapped field gets the value in the form its Kom
     map.additional_fields[400001] = {{"promo", 109}};   // an additional record field of this branch
     map.additional_fields[400002] = {{"promo", 115}};   // another branch's mapping does not apply
     auto mapped = map_record_to_lead(sample_record(), Branch{400001, "Центр", "", "", "₽"}, map, lead_fields(),
-                                     {{101, "Волосы"}, {102, "Ногти"}});
+                                     {{101, "Волосы"}, {102, "Ногти"}}, 3 * 3600);
     CHECK(value_of(mapped, 101)->text == "596792978");
     CHECK(value_of(mapped, 102)->kind == Kind::integer);
     CHECK(value_of(mapped, 102)->integer == to_unix_seconds(*parse_iso_datetime("2026-11-23T00:00:00+03:00")));
@@ -70,7 +70,7 @@ TEST_CASE("one date-time field takes the start instant; the employee can carry t
     map.record_time = 103;   // ignored with the flag on
     map.employee = 104;
     map.employee_with_specialization = true;
-    auto mapped = map_record_to_lead(sample_record(), Branch{}, map, lead_fields(), {});
+    auto mapped = map_record_to_lead(sample_record(), Branch{}, map, lead_fields(), {}, 0);
     CHECK(value_of(mapped, 112)->integer == to_unix_seconds(*parse_iso_datetime("2026-11-23T18:30:00+03:00")));
     CHECK(value_of(mapped, 103) == nullptr);
     CHECK(value_of(mapped, 104)->text == "Ольга Смирнова (Стилист)");
@@ -84,7 +84,7 @@ TEST_CASE("list values the Kommo field lacks are reported, never invented; check
     map.branch = 999;          // no such field
     auto record = sample_record();
     record.labels = {{57, "Постоянный", ""}};
-    auto mapped = map_record_to_lead(record, Branch{1, "X", "", "", ""}, map, lead_fields(), {});
+    auto mapped = map_record_to_lead(record, Branch{1, "X", "", "", ""}, map, lead_fields(), {}, 0);
     CHECK(mapped.values.empty());
     REQUIRE(mapped.problems.size() == 4);
     CHECK(mapped.problems[0] == MappingProblem{999, "ui.settings_error.field_missing", "no such Kommo field"});
@@ -103,7 +103,7 @@ TEST_CASE("text is cut to 256 characters on a character boundary") {
     map.comment = 109;
     auto record = sample_record();
     record.comment = cyrillic;
-    CHECK(value_of(map_record_to_lead(record, Branch{}, map, lead_fields(), {}), 109)->text.size() == 512);
+    CHECK(value_of(map_record_to_lead(record, Branch{}, map, lead_fields(), {}, 0), 109)->text.size() == 512);
 }
 
 TEST_CASE("client -> contact: birthday, categories, formatted phone, visits, subscription in the branch's dates") {
@@ -159,17 +159,46 @@ TEST_CASE("the start a manager wrote on the lead is read back at the branch's of
     const int32_t moscow = 3 * 3600;
     // 2026-12-05 00:00 in Moscow is 2026-12-04 21:00 UTC.
     std::map<int64_t, std::string> values{{102, "1796418000"}, {103, "14:30"}};
-    CHECK(start_from_lead(map, values, moscow) == std::optional<std::string>("2026-12-05T14:30:00+03:00"));
+    CHECK(start_from_lead(map, values, moscow, moscow) == std::optional<std::string>("2026-12-05T14:30:00+03:00"));
     values[103] = "25:00";
-    CHECK_FALSE(start_from_lead(map, values, moscow));
+    CHECK_FALSE(start_from_lead(map, values, moscow, moscow));
     values.erase(103);
-    CHECK_FALSE(start_from_lead(map, values, moscow));
+    CHECK_FALSE(start_from_lead(map, values, moscow, moscow));
     map.datetime_in_one_field = true;   // one date-time field: the instant itself
     values[102] = "1796470200";         // 2026-12-05 14:30 Moscow
-    CHECK(start_from_lead(map, values, moscow) == std::optional<std::string>("2026-12-05T14:30:00+03:00"));
-    CHECK(start_from_lead(map, values, -5 * 3600) == std::optional<std::string>("2026-12-05T06:30:00-05:00"));
+    CHECK(start_from_lead(map, values, moscow, moscow) == std::optional<std::string>("2026-12-05T14:30:00+03:00"));
+    CHECK(start_from_lead(map, values, -5 * 3600, moscow) == std::optional<std::string>("2026-12-05T06:30:00-05:00"));
     map.record_date = 0;
-    CHECK_FALSE(start_from_lead(map, values, moscow));
+    CHECK_FALSE(start_from_lead(map, values, moscow, moscow));
+}
+
+TEST_CASE("a day in a date field is the branch's day in the zone Kommo shows the account's dates in") {
+    LeadFieldMap map;
+    map.record_date = 102;
+    map.record_time = 103;
+    Record late = sample_record();
+    late.datetime = "2026-11-23T01:30:00+03:00";   // still 22 November in UTC
+    for (int32_t kommo : {0, -5 * 3600, 3 * 3600, 9 * 3600}) {
+        auto mapped = map_record_to_lead(late, Branch{}, map, lead_fields(), {}, kommo);
+        // Kommo shows the field's instant at its offset: that must be 23 November, 00:00.
+        CHECK(value_of(mapped, 102)->integer == days_from_civil(2026, 11, 23) * 86400 - kommo);
+        CHECK(value_of(mapped, 103)->text == "01:30");
+    }
+    std::vector<KommoFieldInfo> fields{{201, "birthday", {}}, {207, "date", {}}};
+    ContactFieldMap contact;
+    contact.birthday = 201;
+    contact.subscription_start = 207;
+    ClientProfile client;
+    client.birth_date = "1990-05-17";
+    client.subscription = Subscription{"Йога", "2026-11-01", "2026-12-01", 3};
+    auto in_new_york = map_client_to_contact(client, 400001, contact, fields, "7", -5 * 3600);
+    CHECK(value_of(in_new_york, 201)->integer == to_unix_seconds(*parse_iso_datetime("1990-05-17T00:00:00-05:00")));
+    CHECK(value_of(in_new_york, 207)->integer == to_unix_seconds(*parse_iso_datetime("2026-11-01T00:00:00-05:00")));
+
+    // Read back: a New York branch, an account shown in Moscow time; the field holds 5 December 00:00 Moscow.
+    std::map<int64_t, std::string> values{{102, std::to_string(to_unix_seconds(*parse_iso_datetime("2026-12-05T00:00:00+03:00")))},
+                                          {103, "10:00"}};
+    CHECK(start_from_lead(map, values, -5 * 3600, 3 * 3600) == std::optional<std::string>("2026-12-05T10:00:00-05:00"));
 }
 
 TEST_CASE("a payment's total goes into the payments field both ways, 0 included, as a number") {

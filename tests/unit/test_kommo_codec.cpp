@@ -113,3 +113,16 @@ TEST_CASE("field definitions keep list options; unknown field types are kept, no
     REQUIRE(tracking);
     CHECK(tracking->type == "tracking_data");
 }
+
+TEST_CASE("the account's UTC offset comes from datetime_settings; another shape or none says nothing") {
+    auto with = [](Json offset) {
+        return Json{{"id", 31000001}, {"_embedded", {{"datetime_settings", {{"timezone", "Europe/Moscow"}, {"timezone_offset", offset}}}}}};
+    };
+    CHECK(kommo::decode_utc_offset(with("+03:00")) == 3 * 3600);
+    CHECK(kommo::decode_utc_offset(with("-05:30")) == -(5 * 3600 + 30 * 60));
+    CHECK(kommo::decode_utc_offset(with("+00:00")) == 0);
+    for (Json odd : {Json("+3"), Json("03:00"), Json("+25:00"), Json("+03:75"), Json(10800), Json()})
+        CHECK_FALSE(kommo::decode_utc_offset(with(odd)).has_value());
+    CHECK_FALSE(kommo::decode_utc_offset(Json{{"id", 31000001}}).has_value());   // asked without ?with=datetime_settings
+    CHECK_FALSE(kommo::decode_utc_offset(Json::array()).has_value());
+}
