@@ -261,6 +261,9 @@ test('booking from the general schedule with an employee filter', async () => {
   await click(page, 'service_7007');   // styling: the stylist and the barber both offer it
   await click(page, 'open_schedule_all');
   await control(page, 'schedule_column_5001');
+  // One way to close it with the mouse: the window's own ×, with no second Close inside.
+  assert.equal(await page.locator('.kb-altegio-modal .kb-altegio-close').count(), 1);
+  assert.equal(await page.evaluate(() => window.kbWidget.controls().schedule_close), undefined);
   // Escape closes the grid's window (the canvas has the keyboard since the click); the card's form is back.
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !window.kbWidget.controls().schedule_title, null, { timeout: patience, polling: 50 });

@@ -122,7 +122,7 @@ void draw_frame() {
     // The grid fills the canvas: the pipeline view's canvas is a window over the page already; the card's grows into one.
     bool grid = s.state.schedule_view.open && (pipeline || s.modal);
     if (s.settings_page) kb::widget::views::draw_settings_page(s.settings, settings_intents);
-    else if (grid) kb::widget::views::draw_schedule_grid(s.state, intents);
+    else if (grid) kb::widget::views::draw_schedule_grid(s.state, intents, s.modal);
     else if (pipeline) kb::widget::views::draw_account_log(s.state, intents);
     else kb::widget::views::draw_lead_card(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;

@@ -3,11 +3,17 @@
 #include <cstdlib>
 #include <imgui.h>
 #include "shared/domain/text.hpp"
+#include "widget/ui/palette.hpp"
 
 extern const unsigned char kb_font_data[];
 extern const unsigned int kb_font_size;
 
 namespace kb::widget::ui {
+namespace {
+
+ImVec4 vec(Rgb c) { return ImVec4(c.r, c.g, c.b, 1.0f); }
+
+}  // namespace
 
 void apply_theme(float pixel_ratio) {
     ImGuiStyle style;
@@ -21,17 +27,18 @@ void apply_theme(float pixel_ratio) {
     style.WindowPadding = ImVec2(12, 12);
     style.WindowBorderSize = 0.0f;
     ImVec4* c = style.Colors;
-    c[ImGuiCol_WindowBg] = ImVec4(1.00f, 1.00f, 1.00f, 1.00f);
-    c[ImGuiCol_Text] = ImVec4(0.19f, 0.22f, 0.27f, 1.00f);
-    c[ImGuiCol_TextDisabled] = ImVec4(0.55f, 0.58f, 0.62f, 1.00f);
-    c[ImGuiCol_FrameBg] = ImVec4(0.96f, 0.97f, 0.98f, 1.00f);
+    const Palette& p = light_palette;
+    c[ImGuiCol_WindowBg] = vec(p.background);
+    c[ImGuiCol_Text] = vec(p.text);
+    c[ImGuiCol_TextDisabled] = vec(p.muted);
+    c[ImGuiCol_FrameBg] = vec(p.frame);
     c[ImGuiCol_FrameBgHovered] = ImVec4(0.91f, 0.94f, 0.98f, 1.00f);
     c[ImGuiCol_Button] = ImVec4(0.90f, 0.93f, 0.97f, 1.00f);
     c[ImGuiCol_ButtonHovered] = ImVec4(0.80f, 0.87f, 0.96f, 1.00f);
-    c[ImGuiCol_ButtonActive] = ImVec4(0.16f, 0.47f, 0.86f, 1.00f);
+    c[ImGuiCol_ButtonActive] = vec(p.accent);
     c[ImGuiCol_Header] = ImVec4(0.85f, 0.91f, 0.99f, 1.00f);
     c[ImGuiCol_HeaderHovered] = ImVec4(0.78f, 0.86f, 0.98f, 1.00f);
-    c[ImGuiCol_CheckMark] = ImVec4(0.16f, 0.47f, 0.86f, 1.00f);
+    c[ImGuiCol_CheckMark] = vec(p.accent);
     c[ImGuiCol_Separator] = ImVec4(0.88f, 0.90f, 0.92f, 1.00f);
     style.ScaleAllSizes(pixel_ratio);
     ImGui::GetStyle() = style;
@@ -67,7 +74,7 @@ ImVec4 color_from_hex(std::string hex, ImVec4 fallback) {
     return ImVec4(((v >> 16) & 0xFF) / 255.0f, ((v >> 8) & 0xFF) / 255.0f, (v & 0xFF) / 255.0f, 1.0f);
 }
 
-ImVec4 accent_color() { return ImVec4(0.16f, 0.47f, 0.86f, 1.0f); }
-ImVec4 error_color() { return ImVec4(0.80f, 0.16f, 0.16f, 1.0f); }
+ImVec4 accent_color() { return vec(light_palette.accent); }
+ImVec4 error_color() { return vec(light_palette.error); }
 
 }  // namespace kb::widget::ui

@@ -36,15 +36,17 @@ ImU32 text_on(ImU32 fill) {
 
 int32_t record_start_minute(const domain::Record& r) { return r.date.size() >= 16 ? domain::minute_of_day(r.date.substr(11, 5)) : -1; }
 
-void draw_header(const AppState& state, std::vector<Intent>& intents) {
+void draw_header(const AppState& state, std::vector<Intent>& intents, bool host_closes) {
     const auto& view = state.schedule_view;
     ImGui::TextColored(ui::accent_color(), "%s · %s", tr("ui.schedule.title").c_str(), ui::format_day(view.date).c_str());
     remember("schedule_title");
-    float close_width = ImGui::CalcTextSize(tr("ui.schedule.close").c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    // Left of the host window's own × in the corner.
-    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - close_width - ImGui::GetFrameHeight() * 1.5f);
-    if (ImGui::Button(label("ui.schedule.close", "schedule_close").c_str())) intents.push_back({IntentKind::close_schedule, 0, {}});
-    remember("schedule_close");
+    if (!host_closes) {
+        float close_width = ImGui::CalcTextSize(tr("ui.schedule.close").c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+        // Left of the host window's own × in the corner.
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - close_width - ImGui::GetFrameHeight() * 1.5f);
+        if (ImGui::Button(label("ui.schedule.close", "schedule_close").c_str())) intents.push_back({IntentKind::close_schedule, 0, {}});
+        remember("schedule_close");
+    }
 
     struct Step {
         const char* key;
@@ -215,8 +217,8 @@ void draw_grid(const AppState& state, std::vector<Intent>& intents) {
 
 }  // namespace
 
-void draw_schedule_grid(const AppState& state, std::vector<Intent>& intents) {
-    draw_header(state, intents);
+void draw_schedule_grid(const AppState& state, std::vector<Intent>& intents, bool host_closes) {
+    draw_header(state, intents, host_closes);
     draw_staff_filter(state, intents);
     if (state.form.service_ids.empty()) ImGui::TextDisabled("%s", tr("ui.schedule.choose_services_first").c_str());
     else ImGui::TextDisabled("%s", tr("ui.schedule.free_hint").c_str());

@@ -6,6 +6,9 @@
 
 namespace kb::widget::views {
 
-void draw_schedule_grid(const AppState& state, std::vector<Intent>& intents);
+// `host_closes`: the window around the canvas has its own close button (×) for the grid, as the card's window over
+// the page has; the grid then draws none (one way to close). Over the leads list the window's × closes the whole
+// records window, so the grid offers its own Close back to the form.
+void draw_schedule_grid(const AppState& state, std::vector<Intent>& intents, bool host_closes);
 
 }  // namespace kb::widget::views
