@@ -21,7 +21,7 @@ std::string escape_html(std::string_view text) {
 std::string page_language(const Request& request) {
     for (const std::string& wanted : {request.query_value("lang"), request.header("accept-language")}) {
         std::string code = to_lower(wanted.substr(0, 2));
-        if (code == "ru" || code == "es" || code == "en") return code;
+        if (code == "ru" || code == "es" || code == "pt" || code == "en") return code;
     }
     return "en";
 }

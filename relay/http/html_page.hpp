@@ -2,7 +2,7 @@
 // The few HTML pages the relay shows a person (Kommo's install redirect, Altegio's Marketplace registration):
 // one look, the reader's language, and every value escaped.
 // Usage:
-//   std::string language = kb::http::page_language(request);              // "en", "ru" or "es"
+//   std::string language = kb::http::page_language(request);              // "en", "ru", "es" or "pt"
 //   auto page = kb::http::html_page(200, language, title, {kb::http::html_paragraph(kb::http::escape_html(text))});
 #include <string>
 #include <vector>

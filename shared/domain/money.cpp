@@ -34,7 +34,7 @@ Result<Money> parse_money(std::string_view text) {
 std::string format_money(Money amount, std::string_view language, std::string_view currency) {
     std::string group = ",", decimal = ".";
     if (language == "ru") group = "\xC2\xA0", decimal = ",";  // no-break space
-    if (language == "es") group = ".", decimal = ",";
+    if (language == "es" || language == "pt") group = ".", decimal = ",";
     int64_t minor = amount.minor < 0 ? -amount.minor : amount.minor;
     std::string digits = std::to_string(minor / 100);
     std::string grouped;

@@ -131,7 +131,7 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
     bool country_ok = !s.default_country_code.empty() && s.default_country_code.size() <= 3 &&
                       std::all_of(s.default_country_code.begin(), s.default_country_code.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     if (!country_ok) c.problem("default_country_code", "bad_country_code");
-    if (s.language != "en" && s.language != "ru" && s.language != "es") c.problem("language", "unknown_language");
+    if (s.language != "en" && s.language != "ru" && s.language != "es" && s.language != "pt") c.problem("language", "unknown_language");
     c.ids("connected_branch_ids", s.connected_branch_ids, &Checker::branch_exists, "unknown_branch");
 
     // [SECTION] lead and contact fields

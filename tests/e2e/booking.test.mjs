@@ -213,8 +213,9 @@ test('the widget adds one name to the page, kbWidget, and no window.Module', asy
 // The relay away when the card opens: a notice in the user's language with "Try again" instead of the widget's
 // internal address over a blank box, and a try once the relay is back brings the widget without a reload.
 test('a card opened while the relay is unreachable says so in the user language, and Try again brings the widget', async () => {
-  const expected = { en: 'The integration server is not reachable', ru: 'Сервер интеграции недоступен', es: 'No se puede contactar con el servidor de integración' };
-  for (const lang of ['en', 'ru', 'es']) {
+  const expected = { en: 'The integration server is not reachable', ru: 'Сервер интеграции недоступен',
+                     es: 'No se puede contactar con el servidor de integración', pt: 'O servidor da integração não está acessível' };
+  for (const lang of ['en', 'ru', 'es', 'pt']) {
     const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -229,6 +230,8 @@ test('a card opened while the relay is unreachable says so in the user language,
     await page.unroute('**/widget/widget.js');
     await page.click('.kb-altegio-retry');
     await control(page, 'branch');
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-after-retry.png`) });
     assert.equal(await notice.count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
@@ -381,6 +384,23 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     await page.close();
   });
 }
+
+// Portuguese, Kommo's fourth language: the toolbar button and the log speak it (the widget's texts come from i18n/pt.json).
+test("the account's record log in Portuguese", async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(stack.listUrl('pt'));
+  assert.equal((await page.locator('.kb-altegio-list-button').innerText()).trim(), 'Agendamentos Altegio');
+  await page.click('.kb-altegio-list-button');
+  await click(page, 'period_week');
+  const record = (await stack.state()).altegio.records.find((r) => r.api_id.startsWith('kb-'));   // booked by the tests above
+  await control(page, `go_to_lead_${record.id}`);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'list-pt-log.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('a slot taken in the meantime shows the message in the user language, and nothing is booked', async () => {
   const { page, errors } = await openCard(21004, 'ru');

@@ -247,9 +247,9 @@ test('a refused save marks every problem beside its field and changes nothing', 
   await page.close();
 });
 
-test('every section, in English, Russian and Spanish', { timeout: 240000 }, async () => {
+test('every section, in English, Russian, Spanish and Portuguese', { timeout: 300000 }, async () => {
   const page = await browser.context.newPage();
-  for (const lang of ['en', 'ru', 'es']) {
+  for (const lang of ['en', 'ru', 'es', 'pt']) {
     await page.goto(stack.settingsUrl(lang));
     await control(page, 'branch_status_400001', 30000);
     for (const section of ['branches', 'fields', 'users', 'statuses', 'automation', 'tracking', 'telephony', 'versions', 'history']) {

@@ -65,6 +65,9 @@ test("the install page speaks the administrator's language and escapes what it s
   assert.ok(!html.includes('<script>'));
   const es = await (await fetch(`${stack.relayUrl}/oauth/kommo?referer=x&lang=es`)).text();
   assert.match(es, /<html lang="es">/);
+  const pt = await (await fetch(`${stack.relayUrl}/oauth/kommo?referer=x`, { headers: { 'Accept-Language': 'pt-BR,pt;q=0.9' } })).text();
+  assert.match(pt, /<html lang="pt">/);
+  assert.match(pt, /Este link não veio de uma conta da Kommo/);
 
   const answer = await install();
   assert.equal(answer.relay_status, 200, answer.relay_body);

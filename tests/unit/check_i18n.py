@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when en, ru and es differ in keys, when a value is empty, or when a "ui.*" key used in the widget's
+"""Fails when en, ru, es and pt differ in keys, when a value is empty, or when a "ui.*" key used in the widget's
 or the relay's sources (or an error key in shared/) is missing from the language files.
 
 usage: check_i18n.py <repository root>
@@ -17,7 +17,7 @@ def keys(value, prefix=""):
 
 problems = []
 tables = {}
-for lang in ("en", "ru", "es"):
+for lang in ("en", "ru", "es", "pt"):
     tables[lang] = dict(keys(json.loads((root / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))))
 all_keys = set().union(*[set(t) for t in tables.values()])
 for lang, table in tables.items():

@@ -21,6 +21,7 @@ TEST_CASE("amounts are grouped the way each language writes them") {
     CHECK(format_money(Money{130050}, "en", "$") == "1,300.50 $");
     CHECK(format_money(Money{123456789}, "ru", "₽") == "1\xC2\xA0" "234\xC2\xA0" "567,89 ₽");
     CHECK(format_money(Money{250000000}, "es", "€") == "2.500.000 €");
+    CHECK(format_money(Money{123456789}, "pt", "R$") == "1.234.567,89 R$");
     CHECK(format_money(Money{-5}, "en") == "-0.05");
     CHECK(format_money(Money{0}, "ru") == "0");
 }

@@ -230,7 +230,7 @@ TEST_CASE("duplicate search needs stages and the Record ID field") {
 }
 
 TEST_CASE("every validation message has a translation in each language") {
-    for (const char* lang : {"en", "ru", "es"}) {
+    for (const char* lang : {"en", "ru", "es", "pt"}) {
         auto strings = wire::parse_json(read_fixture(std::string(KB_SOURCE_DIR "/i18n/") + lang + ".json"));
         REQUIRE(strings);
         const auto& errors = (*strings)["ui"]["settings_error"];
@@ -283,4 +283,17 @@ TEST_CASE("a branch is the account's when chosen, or while none is chosen, when 
     s.connected_branch_ids = {400002};
     CHECK_FALSE(kb::domain::branch_in_force(s, managed, 400001));
     CHECK(kb::domain::branch_in_force(s, managed, 400002));
+}
+
+TEST_CASE("notes and tasks may be written in any of the four languages, and in no other") {
+    for (const char* lang : {"en", "ru", "es", "pt"}) {
+        Settings s;
+        s.language = lang;
+        CAPTURE(lang);
+        for (const auto& path : paths(validate_settings(s, context()))) CHECK(path.rfind("language", 0) != 0);
+    }
+    Settings s;
+    s.language = "de";
+    auto found = paths(validate_settings(s, context()));
+    CHECK(std::find(found.begin(), found.end(), "language unknown_language") != found.end());
 }

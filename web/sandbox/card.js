@@ -6,7 +6,7 @@
   var leadId = Number(query.get('lead') || 21001);
   // The user's language, as Kommo keeps it across pages: from the address, else the last one chosen.
   var asked = query.get('lang') || localStorage.getItem('kb-sandbox-lang');
-  var lang = ['en', 'ru', 'es'].indexOf(asked) >= 0 ? asked : 'en';
+  var lang = ['en', 'ru', 'es', 'pt'].indexOf(asked) >= 0 ? asked : 'en';
   localStorage.setItem('kb-sandbox-lang', lang);
   // Kommo's leads list lives at /leads/pipeline/{id}; the same page then draws the list instead of a card.
   var pipelineMatch = location.pathname.match(/^\/leads\/pipeline\/(\d+)/);
@@ -206,7 +206,7 @@
       var install = document.createElement('button');
       install.id = 'kommo-install';
       install.type = 'button';
-      install.textContent = { en: 'Install', ru: 'Установить', es: 'Instalar' }[lang];   // Kommo's own button
+      install.textContent = { en: 'Install', ru: 'Установить', es: 'Instalar', pt: 'Instalar' }[lang];   // Kommo's own button
       install.className = 'kommo-button';
       install.addEventListener('click', function () {
         install.disabled = true;

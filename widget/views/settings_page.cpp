@@ -257,7 +257,7 @@ void draw_automation(SettingsState& state, std::vector<SettingsIntent>&) {
 
     section_heading("ui.settings.general");
     setting_label("ui.settings.notes_language");
-    static const char* languages[][2] = {{"en", "English"}, {"ru", "Русский"}, {"es", "Español"}};
+    static const char* languages[][2] = {{"en", "English"}, {"ru", "Русский"}, {"es", "Español"}, {"pt", "Português"}};
     ImGui::SetNextItemWidth(-1);
     std::string shown = state.draft.language;
     for (const auto& l : languages)
