@@ -256,6 +256,42 @@ test('the wheel over the card widget scrolls the page when the widget has nothin
   await page.close();
 });
 
+// Kommo's card column at its narrowest: every control stays inside it, and a label too long for its button ends in
+// "…" with the whole label on hover (today's labels: "Новая запи", "Групповое событи", "Расписание сотру").
+test('in a 250 px card column no label is cut', async () => {
+  for (const lang of ['ru', 'es', 'en', 'pt']) {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(stack.cardUrl(21002, lang));
+    await page.addStyleTag({ content: '.card-widgets { width: 250px !important; }' });
+    await control(page, 'branch');
+    await click(page, 'branch');
+    await click(page, 'branch_option_400001');
+    await click(page, 'service_7007');
+    await click(page, 'staff');
+    await click(page, 'staff_option_5001');
+    await control(page, 'open_schedule_one');
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-250px.png`) });
+    const { width, controls } = await page.evaluate(() => ({
+      width: window.kbWidget.canvas().getBoundingClientRect().width, controls: window.kbWidget.controls() }));
+    assert.ok(width <= 252, `the column is narrow (${width} px)`);
+    const outside = Object.entries(controls).filter(([, r]) => r.x + r.w > width + 0.5).map(([id]) => id);
+    assert.deepEqual(outside, [], `${lang}: controls past the column's edge`);
+    for (const [id, r] of Object.entries(controls).filter(([, c]) => c.cut)) {
+      const canvas = await page.evaluate(() => window.kbWidget.canvas().getBoundingClientRect());
+      await page.mouse.move(canvas.left + r.x + r.w / 2, canvas.top + r.y + r.h / 2);
+      await control(page, 'tooltip');   // the whole label
+      await page.mouse.move(canvas.left + 5, canvas.top + 5);
+      await page.waitForFunction(() => !window.kbWidget.controls().tooltip, null, { timeout: patience, polling: 50 });
+      assert.ok(id, 'shortened label shown whole on hover');
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 // The general schedule of the branch, narrowed to one employee, and a free time clicked in the grid.
 test('booking from the general schedule with an employee filter', async () => {
   const { page, errors } = await openCard(21004, 'ru');

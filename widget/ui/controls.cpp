@@ -43,6 +43,43 @@ void remember(const std::string& id) {
     if (ImGui::IsItemActive()) f.current[id]["active"] = true;   // e.g. the text field that takes the typing
 }
 
+std::string fit_text(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const char* ellipsis = "\xE2\x80\xA6";   // …
+    float room = width - ImGui::CalcTextSize(ellipsis).x;
+    size_t end = text.size();
+    while (end > 0) {
+        do --end;
+        while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80);   // back to a character's first byte
+        if (ImGui::CalcTextSize(text.data(), text.data() + end).x <= room) break;
+    }
+    while (end > 0 && text[end - 1] == ' ') --end;
+    return text.substr(0, end) + ellipsis;
+}
+
+bool fitted_button(const std::string& text, const std::string& id, ImVec2 size) {
+    float room = (size.x > 0 ? size.x : ImGui::GetContentRegionAvail().x) - ImGui::GetStyle().FramePadding.x * 2;
+    std::string shown = fit_text(text, room);
+    bool pressed = ImGui::Button((shown + "###" + id).c_str(), size);
+    remember(id);
+    bool cut = shown != text;
+    if (cut && frame().current.contains(id)) frame().current[id]["cut"] = true;
+    if (cut && ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::TextUnformatted(text.c_str());
+        remember("tooltip");
+        ImGui::EndTooltip();
+    }
+    return pressed;
+}
+
+void same_line_if_room(float width) {
+    float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+    if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
+float button_width(const std::string& text) { return ImGui::CalcTextSize(text.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2; }
+
 const std::string& controls_json() {
     Frame& f = frame();
     if (!f.current.empty()) f.last_json = f.current.dump();

@@ -107,7 +107,7 @@ void draw_staff(const AppState& state, std::vector<Intent>& intents) {
     if (ImGui::SmallButton(label("ui.schedule.open_all", "open_schedule_all").c_str())) intents.push_back({IntentKind::open_schedule, 0, {}});
     remember("open_schedule_all");
     if (state.form.staff_id > 0) {
-        ImGui::SameLine();
+        ui::same_line_if_room(ui::button_width(tr("ui.schedule.open_one")));
         if (ImGui::SmallButton(label("ui.schedule.open_one", "open_schedule_one").c_str()))
             intents.push_back({IntentKind::open_schedule, state.form.staff_id, {}});
         remember("open_schedule_one");
@@ -208,8 +208,7 @@ void draw_color(const AppState& state, std::vector<Intent>& intents) {
     ImGui::PopStyleColor(2);
     remember("color_none");
     for (const char* hex : record_palette) {
-        float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + size;
-        if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+        ui::same_line_if_room(size);
         std::string id = std::string("color_") + hex;
         if (ImGui::ColorButton(("###" + id).c_str(), color_of_hex(hex), ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder,
                                ImVec2(size, size)))
@@ -230,9 +229,7 @@ void draw_labels(const AppState& state, std::vector<Intent>& intents) {
     bool first = true;
     for (const auto& l : state.catalog->labels) {
         std::string id = "label_" + std::to_string(l.id);
-        float width = ImGui::CalcTextSize(l.title.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-        if (!first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
-            ImGui::SameLine();
+        if (!first) ui::same_line_if_room(ui::button_width(l.title));
         first = false;
         bool on = std::find(state.form.label_ids.begin(), state.form.label_ids.end(), l.id) != state.form.label_ids.end();
         ImVec4 color = color_of_hex(l.color);
@@ -280,9 +277,8 @@ void draw_mode(const AppState& state, std::vector<Intent>& intents) {
         for (ImGuiCol part : {ImGuiCol_Button, ImGuiCol_ButtonHovered})
             ImGui::PushStyleColor(part, on ? accent : ImGui::GetStyleColorVec4(part));
         ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-        if (ImGui::Button(label(m.key, m.id).c_str(), ImVec2(width, 0))) intents.push_back({IntentKind::set_group_mode, m.group ? 1 : 0, {}});
+        if (ui::fitted_button(tr(m.key), m.id, ImVec2(width, 0))) intents.push_back({IntentKind::set_group_mode, m.group ? 1 : 0, {}});
         ImGui::PopStyleColor(3);
-        remember(m.id);
     }
 }
 

@@ -26,9 +26,8 @@ void draw_tab_bar(const AppState& state, std::vector<Intent>& intents) {
             ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui::accent_color());
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
         }
-        if (ImGui::Button(ui::label(tabs[i].key, tabs[i].id).c_str(), ImVec2(width, 0)))
+        if (ui::fitted_button(ui::tr(tabs[i].key), tabs[i].id, ImVec2(width, 0)))
             intents.push_back({IntentKind::show_tab, static_cast<int64_t>(tabs[i].tab), {}});
-        ui::remember(tabs[i].id);
         if (current) ImGui::PopStyleColor(3);
     }
     ImGui::Separator();

@@ -23,11 +23,7 @@ std::string when_text(const domain::Record& r) {
 struct ButtonRow {
     bool first = true;
     bool button(const std::string& text, const std::string& id) {
-        float width = ImGui::CalcTextSize(text.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-        if (!first) {
-            float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
-            if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
-        }
+        if (!first) ui::same_line_if_room(ui::button_width(text));
         first = false;
         bool pressed = ImGui::SmallButton((text + "###" + id).c_str());
         remember(id);

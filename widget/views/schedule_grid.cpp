@@ -71,9 +71,7 @@ void draw_header(const AppState& state, std::vector<Intent>& intents, bool host_
 void draw_staff_filter(const AppState& state, std::vector<Intent>& intents) {
     const auto& chosen = state.schedule_view.staff_ids;
     auto toggle = [&](const std::string& text, const std::string& id, bool on, int64_t staff_id) {
-        float width = ImGui::CalcTextSize(text.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-        float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
-        if (id != "schedule_staff_all" && right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+        if (id != "schedule_staff_all") ui::same_line_if_room(ui::button_width(text));
         if (on) {
             for (ImGuiCol part : {ImGuiCol_Button, ImGuiCol_ButtonHovered, ImGuiCol_ButtonActive}) ImGui::PushStyleColor(part, ui::accent_color());
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
