@@ -193,6 +193,26 @@ test("keys typed in Kommo's own fields reach Kommo, not the widget", async () =>
   await page.close();
 });
 
+// The keyboard alone: Tab from Kommo's last field into the widget focuses the widget's first field, and the next
+// Tab moves down the form; typing lands there, and none of it reaches the page.
+test('Tab from the page into the widget focuses its first field, and the form in order', async () => {
+  const { page, errors } = await openCard(21003, 'en');
+  await page.focus('#kommo-note');
+  await page.keyboard.press('Tab');
+  const active = async () => (await page.waitForFunction(() => {
+    const hit = Object.entries(window.kbWidget.controls()).find(([, r]) => r.active);
+    return hit ? hit[0] : null;
+  }, null, { timeout: patience, polling: 50 })).jsonValue();
+  assert.equal(await active(), 'client_name');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => window.kbWidget.controls().client_phone?.active, null, { timeout: patience, polling: 50 });
+  await page.keyboard.type('+44 7700 900111');
+  await page.waitForTimeout(300);
+  assert.equal(await page.inputValue('#kommo-note'), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // A guest adds one name to Kommo's page: the widget's module is built modularised, so no window.Module clashes
 // with another WebAssembly widget, and its test hooks live under the same name.
 test('the widget adds one name to the page, kbWidget, and no window.Module', async () => {

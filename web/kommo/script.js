@@ -15,6 +15,7 @@ define(['jquery'], function ($) {
     shared.focusTracked = true;
     document.addEventListener('mousedown', function (event) {
       shared.focused = !!shared.canvas && event.target === shared.canvas;
+      shared.clickedIn = shared.focused;   // the canvas's focus that follows is the click's, not the Tab key's
       if (shared.focused) setTimeout(function () { shared.text.focus({ preventScroll: true }); }, 0);
       else if (shared.text && document.activeElement === shared.text) shared.text.blur();
     }, true);
@@ -41,6 +42,7 @@ define(['jquery'], function ($) {
     var text = document.createElement('textarea');
     text.setAttribute('aria-hidden', 'true');
     text.setAttribute('autocomplete', 'off');
+    text.setAttribute('tabindex', '-1');   // the page's Tab reaches the canvas, not this field behind it
     text.style.cssText = 'position:absolute;left:0;top:0;width:1px;height:1px;opacity:0;border:0;padding:0;resize:none;pointer-events:none';
     takeKeys(text);
     text.addEventListener('blur', function () {
@@ -340,6 +342,17 @@ define(['jquery'], function ($) {
       shared.canvas.addEventListener('contextmenu', function (e) { e.preventDefault(); });
       takeKeys(shared.canvas);
       shared.text = createTextInput();
+      // Tab from the page into the widget: it takes the keyboard and its first field gets the focus, as the next
+      // field of a form would (a Tab handed to the widget with nothing active focuses its first field).
+      shared.canvas.addEventListener('focus', function () {
+        if (shared.clickedIn) { shared.clickedIn = false; return; }
+        shared.focused = true;
+        shared.text.focus({ preventScroll: true });
+        if (!shared.ready || !shared.module.kbKeys) return;
+        var tab = { keyCode: 9, which: 9, key: 'Tab', code: 'Tab', shiftKey: false, preventDefault: function () {} };
+        shared.module.kbKeys.down(tab);
+        shared.module.kbKeys.up(tab);
+      });
     }
 
     function mount() {
