@@ -92,6 +92,7 @@ test('a new account is set up from the settings page and its first record moves 
 
   // Statuses: one scheme for the Moscow branch, where a confirmed record moves its lead to "Подтвердил".
   await click(page, 'section_statuses');
+  for (const mode of ['off', 'without_conditions', 'with_conditions', 'single_pipeline']) await control(page, `sync_${mode}_hint`);   // each option says what it does
   await click(page, 'sync_with_conditions');
   await click(page, 'add_scheme');
   await click(page, 'scheme0_branches');

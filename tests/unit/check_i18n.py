@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when en, ru, es and pt differ in keys, when a value is empty, or when a "ui.*" key used in the widget's
-or the relay's sources (or an error key in shared/) is missing from the language files.
+"""Fails when en, ru, es and pt differ in keys, when a value is empty or uses a word Kommo's users do not, or when a
+"ui.*" key used in the widget's or the relay's sources (or an error key in shared/) is missing from the language files.
 
 usage: check_i18n.py <repository root>
 """
@@ -26,6 +26,13 @@ for lang, table in tables.items():
     for key, value in table.items():
         if not isinstance(value, str) or not value.strip():
             problems.append(f"i18n/{lang}.json: {key} is empty")
+
+# Users read Kommo's own words: Russian Kommo says "сделка" (never "лид"), and no language but English says "relay".
+forbidden = {"ru": re.compile(r"(?i)(^|[^а-яё])лид|relay|рел[её]"), "es": re.compile(r"(?i)relay"), "pt": re.compile(r"(?i)relay")}
+for lang, pattern in forbidden.items():
+    for key, value in tables[lang].items():
+        if isinstance(value, str) and pattern.search(value):
+            problems.append(f"i18n/{lang}.json: {key} uses a word Kommo's {lang} users do not: {value}")
 
 used = set()
 pattern = re.compile(r'"(ui\.[a-z0-9_.]+)"')

@@ -1,5 +1,6 @@
 // The request history section: a period and the types wanted, Find, a clipped table of what the relay sent and
 // received (newest first), a row's payloads, and "Repeat request" on an event that failed for good.
+#include <algorithm>
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include "shared/domain/calendar.hpp"
@@ -73,7 +74,9 @@ void draw_table(SettingsState& state, std::vector<SettingsIntent>& intents, floa
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
     if (!ImGui::BeginTable("###history", 6, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(tr("ui.history.time").c_str(), ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00-00 00:00:00").x);
+    std::string time_header = tr("ui.history.time") + " (" + zone_text(state.utc_offset_seconds) + ")";   // the user's zone
+    ImGui::TableSetupColumn(time_header.c_str(), ImGuiTableColumnFlags_WidthFixed,
+                            std::max(ImGui::CalcTextSize("00-00 00:00:00").x, ImGui::CalcTextSize(time_header.c_str()).x));
     ImGui::TableSetupColumn(tr("ui.history.type_column").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
     ImGui::TableSetupColumn(tr("ui.history.target").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
     ImGui::TableSetupColumn(tr("ui.settings.status_column").c_str(), ImGuiTableColumnFlags_WidthStretch, 0.8f);

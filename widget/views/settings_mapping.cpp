@@ -209,6 +209,14 @@ void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& in
         std::string id = std::string("sync_") + (key + std::string("ui.settings.sync.").size());
         if (ImGui::RadioButton(label(key, id).c_str(), sync.mode == mode)) sync.mode = mode;
         remember(id);
+        // What the option does, in a line under it, level with its label.
+        float indent = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
+        ImGui::Indent(indent);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", tr(std::string(key) + "_hint").c_str());
+        ImGui::PopStyleColor();
+        remember(id + "_hint");
+        ImGui::Unindent(indent);
     }
 
     if (sync.mode == domain::StatusSyncMode::single_pipeline) {
