@@ -75,6 +75,7 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     const { page, errors } = await openCard(lead, lang);
     await page.screenshot({ path: join(screenshots, `card-${lang}-opened.png`) });
     const time = await bookFirstSlot(page, comment, `card-${lang}-filled.png`);
+    await control(page, 'lead_fields_written');   // says the card shows the new values once reloaded
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(screenshots, `card-${lang}-booked.png`) });
 

@@ -331,7 +331,12 @@ void draw_result(const AppState& state, std::vector<Intent>& intents) {
     ImGui::TextUnformatted(result.branch_title.c_str());
     ImGui::TextUnformatted(record.staff_name.c_str());
     for (const auto& s : record.services) ImGui::BulletText("%s", s.title.c_str());
-    if (result.lead_updated) ImGui::TextDisabled("%s", tr("ui.lead_fields_written").c_str());
+    if (result.lead_updated) {   // Kommo's card shows the new field values once it is reloaded
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", tr("ui.lead_fields_written").c_str());
+        ImGui::PopStyleColor();
+        remember("lead_fields_written");
+    }
     draw_error(state, intents);
     if (!result.lead_updated) {
         if (ImGui::Button(label("ui.retry_lead", "retry_lead").c_str())) intents.push_back({IntentKind::book, 0, state.request_key});
