@@ -305,6 +305,21 @@ TEST_CASE("a status changed from the account's log updates its row and keeps the
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
 }
 
+TEST_CASE("the log's shown rows are worked out again when a row changes, and a copied state shows its own rows") {
+    AppState s = pipeline();
+    apply(s, {IntentKind::filter_status, static_cast<int64_t>(domain::RecordState::confirmed), {}});
+    CHECK(ids(s).empty());   // kept for the next frames
+    CHECK(ids(s).empty());
+    auto calls = apply(s, {IntentKind::change_status, 2, "confirm"});
+    on_reply(s, calls[0].id, 200, R"({"record":{"id":2,"company_id":400001,"staff_id":5003,"services":[],"date":"2026-11-23 09:00:00",
+        "datetime":"2026-11-23T09:00:00+03:00","attendance":2},"branch_title":"Тверская","currency":"₽","lead_id":21003})");
+    CHECK(ids(s) == std::vector<int64_t>{2});   // record 2 is confirmed now
+    AppState copy = s;
+    for (const auto* row : visible_log_rows(copy)) CHECK(row >= copy.account_log->rows.data());
+    for (const auto* row : visible_log_rows(copy)) CHECK(row < copy.account_log->rows.data() + copy.account_log->rows.size());
+    CHECK(log_staff(copy).size() == 3);
+}
+
 TEST_CASE("a record edited from the account's log opens in the form with its branch's catalogue, and its row shows the saved change") {
     AppState s = pipeline();
     auto calls = apply(s, {IntentKind::edit_record, 2, {}});

@@ -170,6 +170,7 @@ const api::RecordRow* row_of(const AppState& s, int64_t record_id) {
 
 // A changed record's row, as the relay answered it, in whichever logs show it.
 void replace_row(AppState& s, const api::RecordRow& row) {
+    ++s.log_revision;
     for (auto* list : {s.records ? &*s.records : nullptr, s.account_log ? &s.account_log->rows : nullptr})
         if (list)
             for (auto& each : *list)
@@ -218,6 +219,8 @@ std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
     std::vector<const api::RecordRow*> rows;
     if (!s.account_log) return rows;
     const LogView& v = s.log_view;
+    LogMemo& memo = s.log_memo;
+    if (memo.revision == s.log_revision && memo.rows_at == s.account_log->rows.data() && memo.view == v) return memo.rows;
     std::string needle = domain::fold_case(v.search);
     for (const auto& row : s.account_log->rows) {
         const auto& r = row.record;
@@ -253,16 +256,26 @@ std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
     auto less = [](const Keyed& a, const Keyed& b) { return a.number != b.number ? a.number < b.number : *a.text < *b.text; };
     std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) { return v.descending ? less(b, a) : less(a, b); });
     for (size_t i = 0; i < keyed.size(); ++i) rows[i] = keyed[i].row;
+    memo.revision = s.log_revision;
+    memo.rows_at = s.account_log->rows.data();
+    memo.view = v;
+    memo.rows = rows;
     return rows;
 }
 
 std::vector<std::pair<int64_t, std::string>> log_staff(const AppState& s) {
+    LogMemo& memo = s.log_memo;
+    const void* rows_at = s.account_log ? s.account_log->rows.data() : nullptr;
+    if (memo.staff_revision == s.log_revision && memo.staff_rows_at == rows_at) return memo.staff;
     std::map<int64_t, std::string> seen;
     if (s.account_log)
         for (const auto& row : s.account_log->rows)
             if (row.record.staff_id != 0) seen.emplace(row.record.staff_id, row.record.staff_name);
     std::vector<std::pair<int64_t, std::string>> out(seen.begin(), seen.end());
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    memo.staff_revision = s.log_revision;
+    memo.staff_rows_at = rows_at;
+    memo.staff = out;
     return out;
 }
 
@@ -680,6 +693,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto log = api::decode_record_log(*json);
             if (!log) { failed_decode(log.error()); return {}; }
             s.account_log = std::move(*log);
+            ++s.log_revision;
             return {};
         }
         case RequestKind::schedule: {

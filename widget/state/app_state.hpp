@@ -38,6 +38,19 @@ struct LogView {
     std::string search;                 // part of the client's name or phone, any case (edited in place by the view)
     LogColumn sort_by = LogColumn::time;
     bool descending = false;
+    friend bool operator==(const LogView&, const LogView&) = default;
+};
+
+// What visible_log_rows and log_staff last worked out, kept until the log's rows or the view change: a frame over
+// 10,000 rows then costs the visible rows only, not a filter and sort of all of them (bench/widget_load.mjs).
+struct LogMemo {
+    uint64_t revision = UINT64_MAX;                     // AppState::log_revision it was made for
+    const void* rows_at = nullptr;                      // and the rows it points into (a copied state has others)
+    LogView view;
+    std::vector<const wire::api::RecordRow*> rows;
+    uint64_t staff_revision = UINT64_MAX;
+    const void* staff_rows_at = nullptr;
+    std::vector<std::pair<int64_t, std::string>> staff;
 };
 
 // The schedule grid (a modal over the page): one day of the branch, all employees or the chosen ones.
@@ -131,7 +144,9 @@ struct AppState {
     // The pipeline view: the account's log.
     std::vector<domain::Branch> log_branches;
     std::optional<wire::api::RecordLog> account_log;
+    uint64_t log_revision = 0;          // moves on whenever account_log's rows change
     LogView log_view;
+    mutable LogMemo log_memo;
     Requests requests;
 
     bool loading(RequestKind kind) const { return requests.loading(kind); }

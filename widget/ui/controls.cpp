@@ -10,7 +10,8 @@ namespace {
 struct Frame {
     float pixel_ratio = 1.0f;
     wire::Json current = wire::Json::object();
-    std::string last_json = "{}";
+    wire::Json last = wire::Json::object();   // the previous complete frame's, written out only when asked for
+    std::string text = "{}";
 };
 
 Frame& frame() {
@@ -22,7 +23,7 @@ Frame& frame() {
 
 void begin_controls_frame(float pixel_ratio) {
     Frame& f = frame();
-    if (!f.current.empty()) f.last_json = f.current.dump();
+    if (!f.current.empty()) f.last = std::move(f.current);
     f.current = wire::Json::object();
     f.pixel_ratio = pixel_ratio;
 }
@@ -82,8 +83,8 @@ float button_width(const std::string& text) { return ImGui::CalcTextSize(text.c_
 
 const std::string& controls_json() {
     Frame& f = frame();
-    if (!f.current.empty()) f.last_json = f.current.dump();
-    return f.last_json;
+    f.text = (f.current.empty() ? f.last : f.current).dump();
+    return f.text;
 }
 
 }  // namespace kb::widget::ui
