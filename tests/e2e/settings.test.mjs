@@ -260,19 +260,19 @@ test('every section, in English, Russian, Spanish and Portuguese', { timeout: 30
         await control(page, 'tracking_enabled');
         if (!(await controlIds(page)).includes('tracking_field_source')) await click(page, 'tracking_enabled');
         await control(page, 'tracking_field_source');
-        await sleep(150);
+        await sleep(400);
       }
       else if (section === 'history') {
         await click(page, 'history_find');
         await waitUntil('the history table', async () => (await controlIds(page)).some((id) => id.startsWith('history_row_')));
-      } else await sleep(150);
+      } else await sleep(400);   // the section's frames settle: on a loaded machine the wheel below needs them (150 ms failed)
       await page.screenshot({ path: join(screenshots, `settings-${lang}-${section}.png`) });
       if (section === 'fields') {   // the additional record and client fields of each branch, further down
         await page.mouse.move(640, 600);
         for (let notch = 0; notch < 12; ++notch) await page.mouse.wheel(0, 100);   // as Chrome reports a mouse wheel
         await control(page, 'contact_fields_additional_400001_instagram');
         await control(page, 'contact_fields_additional_400002_idioma');
-        await sleep(150);
+        await sleep(400);
         await page.screenshot({ path: join(screenshots, `settings-${lang}-fields-more.png`) });
       }
     }
