@@ -1,5 +1,7 @@
 #include "relay/clients/reference_cache.hpp"
 
+#include "shared/domain/calendar.hpp"
+
 namespace kb::clients {
 
 template <class Key, class T, class Load>
@@ -41,6 +43,14 @@ Result<std::vector<domain::PipelineInfo>> ReferenceCache::pipelines(int64_t acco
 
 Result<std::optional<int32_t>> ReferenceCache::kommo_utc_offset(int64_t account_id) {
     return get(m_utc_offsets, account_id, Read::cached, [&] { return m_kommo.utc_offset(account_id); });
+}
+
+Result<int32_t> ReferenceCache::record_day_offset(int64_t account_id, const domain::LeadFieldMap& map, const std::string& record_datetime) {
+    int32_t own = domain::offset_of(record_datetime);
+    if (map.record_date == 0 || map.datetime_in_one_field) return own;   // no day of its own goes to Kommo
+    auto kommo = kommo_utc_offset(account_id);
+    if (!kommo) return tl::unexpected(kommo.error());
+    return kommo->value_or(own);
 }
 
 Result<std::vector<domain::Branch>> ReferenceCache::branches(int64_t account_id, const std::string& user_token, Read read) {

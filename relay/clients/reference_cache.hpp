@@ -24,6 +24,10 @@ public:
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id, Read read = Read::cached);
     // The offset Kommo shows the account's dates at (its datetime_settings); none when Kommo does not say.
     Result<std::optional<int32_t>> kommo_utc_offset(int64_t account_id);
+    // The offset at which a record's day goes into the lead's date field: the Kommo account's, when the settings put
+    // the day into a date field of its own and Kommo says it; else the record's own (its branch's). Kommo is asked
+    // only in the first case.
+    Result<int32_t> record_day_offset(int64_t account_id, const domain::LeadFieldMap& map, const std::string& record_datetime);
     Result<std::vector<domain::Branch>> branches(int64_t account_id, const std::string& user_token, Read read = Read::cached);
     Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token, Read read = Read::cached);
     void invalidate(int64_t account_id);

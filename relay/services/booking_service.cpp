@@ -179,11 +179,9 @@ Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount
         written = tl::unexpected(fields.error());
     } else {
         const auto& map = acc.settings.lead_fields;
-        auto start = domain::parse_iso_datetime(result.record.datetime);
-        int32_t kommo_offset = start ? start->offset_seconds : 0;   // Kommo not asked, or silent: the branch's own
-        if (map.record_date != 0 && !map.datetime_in_one_field)
-            if (auto offset = m_reference.kommo_utc_offset(caller.account_id); offset && *offset) kommo_offset = **offset;
-        auto mapped = domain::map_record_to_lead(result.record, branch, map, *fields, {}, kommo_offset);
+        const std::string& when = result.record.datetime;
+        int32_t day_offset = m_reference.record_day_offset(caller.account_id, map, when).value_or(domain::offset_of(when));
+        auto mapped = domain::map_record_to_lead(result.record, branch, map, *fields, {}, day_offset);
         for (const auto& problem : mapped.problems)
             spdlog::warn("lead {} field {}: {} ({})", request.lead_id, problem.field_id, problem.message_key, problem.detail);
         written = m_kommo.update_lead(caller.account_id, {request.lead_id, mapped.values, {}, 0});

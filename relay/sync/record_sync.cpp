@@ -165,13 +165,9 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     auto fields = m_reference.lead_fields(id);
     if (!fields) return tl::unexpected(fields.error());
     facts.lead_fields = std::move(*fields);
-    auto start = domain::parse_iso_datetime(facts.record.datetime);
-    facts.kommo_offset_seconds = start ? start->offset_seconds : 0;   // Kommo not asked, or silent: the branch's own
-    if (settings.lead_fields.record_date != 0 && !settings.lead_fields.datetime_in_one_field) {   // a day goes to a date field
-        auto offset = m_reference.kommo_utc_offset(id);
-        if (!offset) return tl::unexpected(offset.error());
-        facts.kommo_offset_seconds = offset->value_or(facts.kommo_offset_seconds);
-    }
+    auto day_offset = m_reference.record_day_offset(id, settings.lead_fields, facts.record.datetime);
+    if (!day_offset) return tl::unexpected(day_offset.error());
+    facts.kommo_offset_seconds = *day_offset;
     auto pipelines = m_reference.pipelines(id);
     if (!pipelines) return tl::unexpected(pipelines.error());
     facts.pipelines = std::move(*pipelines);

@@ -123,6 +123,11 @@ int64_t moment_of(std::string_view iso_datetime) {
     return parsed ? to_unix_seconds(*parsed) : 0;
 }
 
+int32_t offset_of(std::string_view iso_datetime) {
+    auto parsed = parse_iso_datetime(iso_datetime);
+    return parsed ? parsed->offset_seconds : 0;
+}
+
 int64_t local_midnight_unix_seconds(const OffsetDateTime& t) {
     return days_from_civil(t.year, t.month, t.day) * 86400 - t.offset_seconds;
 }

@@ -44,6 +44,8 @@ int64_t to_unix_seconds(const OffsetDateTime& t);
 // The moment an ISO 8601 date-time with offset names, in unix seconds; 0 when it does not parse. Records of
 // branches in different time zones compare by this, not by their wall time.
 int64_t moment_of(std::string_view iso_datetime);
+// The UTC offset an ISO 8601 date-time carries (a record's: its branch's), in seconds; 0 when it does not parse.
+int32_t offset_of(std::string_view iso_datetime);
 
 // Seconds since the epoch of the start of that wall-clock day at the same offset.
 int64_t local_midnight_unix_seconds(const OffsetDateTime& t);
