@@ -74,6 +74,12 @@ ImVec4 color_from_hex(std::string hex, ImVec4 fallback) {
     return ImVec4(((v >> 16) & 0xFF) / 255.0f, ((v >> 8) & 0xFF) / 255.0f, (v & 0xFF) / 255.0f, 1.0f);
 }
 
+void text_muted_wrapped(const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+}
+
 ImVec4 accent_color() { return vec(light_palette.accent); }
 ImVec4 error_color() { return vec(light_palette.error); }
 

@@ -7,6 +7,8 @@ namespace kb::widget::ui {
 
 ImVec4 accent_color();   // Kommo's blue: titles, chosen options, the main button
 ImVec4 error_color();
+// A muted (TextDisabled) line that wraps at the window's edge: hints and secondary details.
+void text_muted_wrapped(const std::string& text);
 // "f44336" or "#f44336" as a colour; `fallback` when the text is not six hex digits.
 ImVec4 color_from_hex(std::string hex, ImVec4 fallback);
 

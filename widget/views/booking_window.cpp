@@ -332,9 +332,7 @@ void draw_result(const AppState& state, std::vector<Intent>& intents) {
     ImGui::TextUnformatted(record.staff_name.c_str());
     for (const auto& s : record.services) ImGui::BulletText("%s", s.title.c_str());
     if (result.lead_updated) {   // Kommo's card shows the new field values once it is reloaded
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", tr("ui.lead_fields_written").c_str());
-        ImGui::PopStyleColor();
+        ui::text_muted_wrapped(tr("ui.lead_fields_written"));
         remember("lead_fields_written");
     }
     draw_error(state, intents);

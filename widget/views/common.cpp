@@ -23,9 +23,7 @@ void draw_error(const AppState& state, std::vector<Intent>& intents) {
     ImGui::PopStyleColor();
     ui::remember("error_message");
     if (!state.error->detail.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", state.error->detail.c_str());
-        ImGui::PopStyleColor();
+        ui::text_muted_wrapped(state.error->detail);
     }
     if (!state.card) {
         if (ImGui::Button(ui::label("ui.retry", "retry_loading").c_str())) intents.push_back({IntentKind::retry_loading, 0, {}});

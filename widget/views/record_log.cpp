@@ -86,9 +86,7 @@ void draw_row(const AppState& state, const wire::api::RecordRow& row, std::vecto
     std::string detail = row.branch_title;
     if (r.client && !r.client->name.empty()) detail += " · " + r.client->name;
     if (r.paid.minor != 0) detail += " · " + tr("ui.log.paid") + " " + domain::format_money(r.paid, state.language, row.currency);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", detail.c_str());
-    ImGui::PopStyleColor();
+    ui::text_muted_wrapped(detail);
     if (!r.deleted) draw_actions(state, r, intents);
     ImGui::PopID();
     ImGui::Separator();

@@ -212,9 +212,7 @@ void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& in
         // What the option does, in a line under it, level with its label.
         float indent = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
         ImGui::Indent(indent);
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", tr(std::string(key) + "_hint").c_str());
-        ImGui::PopStyleColor();
+        ui::text_muted_wrapped(tr(std::string(key) + "_hint"));
         remember(id + "_hint");
         ImGui::Unindent(indent);
     }
