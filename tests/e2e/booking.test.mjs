@@ -122,7 +122,8 @@ for (const [lang, lead, comment] of [['en', 21003, 'First visit, prefers morning
     assert.ok(later, 'a later free time is offered');
     await click(page, later);
     await focusField(page, 'comment');
-    await page.keyboard.press('End');
+    await page.keyboard.press('Control+End');   // the comment's end, where the click left the cursor mid-text
+    await page.waitForTimeout(100);              // as a person sees the cursor move before typing
     await page.keyboard.type(' (2)');
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(screenshots, `card-${lang}-editing.png`) });
@@ -275,6 +276,48 @@ test('the wheel over the card widget scrolls the page when the widget has nothin
   await page.waitForFunction((start) => window.scrollY > start + 200, before, { timeout: patience, polling: 50 });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// On a 1366×768 laptop, once a service and a time are chosen, everything from the chosen services to
+// **Create record** fits in one screen: the services list folds into chips, labels sit beside their fields.
+// The list comes back for a second service, and a chip's × takes its service off.
+test('the booking form fits one 1366x768 screen from the services to Create record', async () => {
+  for (const lang of ['en', 'ru', 'es']) {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(stack.cardUrl(21002, lang));
+    await click(page, 'branch');
+    await click(page, 'branch_option_400001');
+    await control(page, 'service_7001');
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-services.png`) });
+    await click(page, 'service_7001');
+    await control(page, 'chip_7001');
+    const listed = await controlIds(page);
+    assert.ok(!listed.includes('service_7002'), `${lang}: the list folds once a service is chosen`);
+    const slots = await freeTimes(page);
+    await click(page, slots[slots.length - 1]);
+    const top = await control(page, 'chip_7001');
+    const button = await control(page, 'create_record');
+    await page.evaluate((dy) => window.scrollBy(0, dy), top.y - 40);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-1366x768.png`) });
+    const span = button.y + button.h - top.y;
+    assert.ok(span <= 768, `${lang}: services to Create record take ${span} px, more than the 768 px screen`);
+
+    await click(page, 'service_add');            // a second service from the list, then the list folds again
+    await click(page, 'service_7004');
+    await click(page, 'service_list_done');
+    await control(page, 'chip_7004');
+    assert.ok(!(await controlIds(page)).includes('service_search'), `${lang}: "Done" folds the list`);
+    await click(page, 'chip_7004');              // its × takes it off
+    await page.waitForFunction(() => !window.kbWidget.controls().chip_7004, null, { timeout: patience, polling: 50 });
+    assert.ok((await controlIds(page)).includes('chip_7001'));
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 // Kommo's card column at its narrowest: every control stays inside it, and a label too long for its button ends in
@@ -478,7 +521,17 @@ test('a slot taken in the meantime shows the message in the user language, and n
   assert.equal(moved.status, 200);
 
   await click(page, 'create_record');
+  // The message shows under the button pressed, and beside the times it is about, above the day's new times.
   await control(page, 'error_message');
+  const firstTime = await control(page, (await freeTimes(page))[0]);   // the day's times again, without the taken one
+  const message = await control(page, 'error_message');
+  const button = await control(page, 'create_record');
+  assert.ok(message.y > button.y && message.y - (button.y + button.h) < 40,
+            `the message right under Create record (${JSON.stringify({ message, button })})`);
+  const beside = await control(page, 'error_beside');
+  const date = await control(page, 'date');
+  assert.ok(beside.y > date.y && beside.y < firstTime.y, 'the message beside the times: after the day, before the times');
+  await page.evaluate((dy) => window.scrollBy(0, dy), date.y - 120);
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(screenshots, 'card-ru-slot-taken.png') });
   const after = await stack.state();

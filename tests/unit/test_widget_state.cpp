@@ -84,6 +84,20 @@ TEST_CASE("a slot taken meanwhile shows why, reloads the free times and starts a
     CHECK(s.request_key.empty());
 }
 
+TEST_CASE("an error about one part of the form is shown beside that part; others only under the button") {
+    CHECK(form_part_of("ui.error.slot_taken") == FormPart::time);
+    CHECK(form_part_of("ui.error.need_time") == FormPart::time);
+    CHECK(form_part_of("ui.error.bad_phone") == FormPart::client);
+    CHECK(form_part_of("ui.error.need_name") == FormPart::client);
+    CHECK(form_part_of("ui.error.service_not_bookable") == FormPart::services);
+    CHECK(form_part_of("ui.error.event_full") == FormPart::events);
+    CHECK(form_part_of("ui.error.field_not_date") == FormPart::record_fields);
+    CHECK(form_part_of("ui.error.need_employee") == FormPart::employee);
+    CHECK(form_part_of("ui.error.altegio_busy") == FormPart::none);
+    CHECK(form_part_of("ui.error.relay_unreachable") == FormPart::none);
+    CHECK(form_part_of("") == FormPart::none);
+}
+
 TEST_CASE("a changed choice makes older replies stale, and they are ignored") {
     AppState s = ready_to_book();
     auto first = apply(s, {IntentKind::choose_date, 0, "2026-11-24"});

@@ -1,6 +1,7 @@
 #include "widget/state/app_state.hpp"
 
 #include <algorithm>
+#include <map>
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/status_sync.hpp"
 #include "shared/domain/text.hpp"
@@ -35,6 +36,22 @@ void Requests::forget(RequestKind kind) {
 
 bool Requests::loading(RequestKind kind) const {
     return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& entry) { return entry.second == kind; });
+}
+
+FormPart form_part_of(const std::string& message_key) {
+    static const std::map<std::string, FormPart> parts{
+        {"ui.error.need_branch", FormPart::branch},          {"ui.error.branch_not_allowed", FormPart::branch},
+        {"ui.error.altegio_no_rights", FormPart::branch},    {"ui.error.need_services", FormPart::services},
+        {"ui.error.service_not_bookable", FormPart::services}, {"ui.error.need_employee", FormPart::employee},
+        {"ui.error.need_date", FormPart::date},              {"ui.error.need_time", FormPart::time},
+        {"ui.error.slot_taken", FormPart::time},             {"ui.error.bad_datetime", FormPart::time},
+        {"ui.error.need_name", FormPart::client},            {"ui.error.need_phone", FormPart::client},
+        {"ui.error.bad_phone", FormPart::client},            {"ui.error.field_unknown", FormPart::record_fields},
+        {"ui.error.field_not_number", FormPart::record_fields}, {"ui.error.field_not_date", FormPart::record_fields},
+        {"ui.error.event_full", FormPart::events},
+    };
+    auto it = parts.find(message_key);
+    return it == parts.end() ? FormPart::none : it->second;
 }
 
 std::optional<ShownError> failure_of(int http_status, const Result<wire::Json>& json, const std::string& body) {
@@ -329,6 +346,7 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             s.form.label_ids.clear();   // categories belong to the branch
             s.form.custom_fields.clear();   // and so do additional fields
             s.service_search.clear();
+            s.services_listed = false;
             s.catalog.reset();
             forget_from_staff(s);
             if (s.form.group) {

@@ -114,6 +114,11 @@ struct Requests {
 // none for a success with a JSON body.
 std::optional<ShownError> failure_of(int http_status, const Result<wire::Json>& json, const std::string& body);
 
+// The part of the booking form an error is about, so that the form shows it beside that part as well as under
+// the button that was pressed: none for errors about no one field (Altegio busy, session expired).
+enum class FormPart { none, branch, services, employee, date, time, client, record_fields, events };
+FormPart form_part_of(const std::string& message_key);
+
 struct AppState {
     Place place = Place::lead_card;
     int64_t lead_id = 0;
@@ -128,6 +133,7 @@ struct AppState {
     std::optional<ShownError> error;
     std::string request_key;            // the current "Create record" intent; reused by a retry
     std::string service_search;         // the services list's search box (edited in place by the view)
+    bool services_listed = false;       // the list shown beside chosen services ("Add a service"; by the view)
     std::string today;                  // "YYYY-MM-DD", the user's date (the shell sets it): where the grid opens
     ScheduleView schedule_view;
     // Editing a record from the log: the booking form holds the record, "Save changes" sends a RecordChange.

@@ -1,5 +1,6 @@
 #include "widget/ui/controls.hpp"
 
+#include <algorithm>
 #include <imgui.h>
 #include <map>
 #include "shared/wire/json_read.hpp"
@@ -80,6 +81,21 @@ void same_line_if_room(float width) {
 }
 
 float button_width(const std::string& text) { return ImGui::CalcTextSize(text.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2; }
+
+void field_label(const std::string& text) {
+    constexpr float narrowest_beside = 300.0f;   // below this the field would be too short to read its value
+    float room = ImGui::GetContentRegionAvail().x;
+    if (room < narrowest_beside * ImGui::GetFontSize() / 15.0f) {
+        ImGui::TextDisabled("%s", text.c_str());
+        ImGui::SetNextItemWidth(-1);
+        return;
+    }
+    float column = std::clamp(room * 0.3f, 80.0f, 140.0f) * ImGui::GetFontSize() / 15.0f;
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s", fit_text(text, column - ImGui::GetStyle().ItemSpacing.x).c_str());
+    ImGui::SameLine(column);
+    ImGui::SetNextItemWidth(-1);
+}
 
 const std::string& controls_json() {
     Frame& f = frame();

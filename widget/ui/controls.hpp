@@ -25,5 +25,8 @@ bool fitted_button(const std::string& text, const std::string& id, ImVec2 size);
 void same_line_if_room(float width);
 // The width of a button (or small button) showing `text`; what follows "###" is not shown.
 float button_width(const std::string& text);
+// A form row's label, muted: beside its field when the column is wide enough for both (as Kommo's card lays out its
+// own fields), above it otherwise. The next item then takes the rest of the row: call before the field.
+void field_label(const std::string& text);
 
 }  // namespace kb::widget::ui

@@ -31,10 +31,19 @@ std::string price_text(const domain::Service& s, const AppState& state) {
     return text;
 }
 
+// The current error again beside the part of the form it is about (it shows in full under the button pressed).
+void draw_error_beside(const AppState& state, FormPart part) {
+    if (!state.error || form_part_of(state.error->message_key) != part) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
+    ImGui::TextWrapped("%s", tr(state.error->message_key).c_str());
+    ImGui::PopStyleColor();
+    remember("error_beside");
+}
+
 void draw_branch(const AppState& state, std::vector<Intent>& intents) {
-    section_title("ui.branch");
+    ImGui::Spacing();
     const auto* current = state.branch();
-    ImGui::SetNextItemWidth(-1);
+    ui::field_label(tr("ui.branch"));
     if (ImGui::BeginCombo("###branch", current ? current->title.c_str() : tr("ui.choose_branch").c_str())) {
         for (const auto& b : state.card->branches) {
             ImGui::PushID(static_cast<int>(b.id));
@@ -45,43 +54,114 @@ void draw_branch(const AppState& state, std::vector<Intent>& intents) {
         ImGui::EndCombo();
     }
     remember("branch");
+    draw_error_beside(state, FormPart::branch);
 }
 
+// "60 min · 2,500 – 3,500 ₽", the service's length and price as a list row shows them.
+std::string service_facts(const domain::Service& s, const AppState& state) {
+    return std::to_string(s.duration_seconds / 60) + " " + tr("ui.minutes") + " · " + price_text(s, state);
+}
+
+// The chosen services as chips; a chip's × takes its service off the record.
+void draw_service_chips(const AppState& state, std::vector<Intent>& intents) {
+    bool first = true;
+    for (int64_t id : state.form.service_ids) {
+        auto it = std::find_if(state.catalog->services.begin(), state.catalog->services.end(), [&](const auto& s) { return s.id == id; });
+        if (it == state.catalog->services.end()) continue;
+        std::string text = it->title + "  \xC3\x97";   // ×
+        float width = std::min(ui::button_width(text), ImGui::GetContentRegionAvail().x);
+        if (!first) ui::same_line_if_room(width);
+        first = false;
+        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(accent.x, accent.y, accent.z, 0.14f));
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(accent.x, accent.y, accent.z, 0.28f));
+        if (ui::fitted_button(text, "chip_" + std::to_string(id), ImVec2(width, 0))) intents.push_back({IntentKind::toggle_service, id, {}});
+        ImGui::PopStyleColor(2);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", service_facts(*it, state).c_str());
+    }
+}
+
+// The services that match the search, by category, in a list of bounded height that scrolls: a ticked box adds
+// a service, its length and price at the row's end (in the tooltip when the column is too narrow for them).
+void draw_service_list(const AppState& state, const std::vector<const domain::Service*>& services, std::vector<Intent>& intents) {
+    constexpr float most_rows = 8.5f;
+    int rows = 0;
+    for (const auto& category : state.catalog->categories)
+        if (std::any_of(services.begin(), services.end(), [&](const auto* s) { return s->category_id == category.id; }))
+            rows += 1;
+    rows += static_cast<int>(services.size());
+    float row = ImGui::GetFrameHeightWithSpacing();
+    float height = std::min(static_cast<float>(rows), most_rows) * row + ImGui::GetStyle().WindowPadding.y;
+    ImGui::BeginChild("###service_list", ImVec2(0, height), false);
+    for (const auto& category : state.catalog->categories) {
+        bool has_services = std::any_of(services.begin(), services.end(), [&](const auto* s) { return s->category_id == category.id; });
+        if (!has_services) continue;
+        ImGui::PushID(static_cast<int>(category.id));
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextColored(accent, "%s", category.title.c_str());
+        for (const auto* s : services) {
+            if (s->category_id != category.id) continue;
+            bool chosen = std::find(state.form.service_ids.begin(), state.form.service_ids.end(), s->id) != state.form.service_ids.end();
+            std::string facts = service_facts(*s, state);
+            float facts_width = ImGui::CalcTextSize(facts.c_str()).x;
+            float box = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
+            float room = ImGui::GetContentRegionAvail().x - box;
+            bool facts_fit = ImGui::CalcTextSize(s->title.c_str()).x + facts_width + ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.x <= room;
+            std::string title = facts_fit ? s->title : ui::fit_text(s->title, room);
+            ImGui::PushID(static_cast<int>(s->id));
+            if (ImGui::Checkbox((title + "###box").c_str(), &chosen)) intents.push_back({IntentKind::toggle_service, s->id, {}});
+            remember("service_" + std::to_string(s->id));
+            if (!facts_fit && ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", s->title.c_str(), facts.c_str());
+            if (facts_fit) {
+                ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - facts_width - ImGui::GetStyle().ItemSpacing.x);
+                ImGui::TextDisabled("%s", facts.c_str());
+            }
+            ImGui::PopID();
+        }
+        ImGui::PopID();
+    }
+    ImGui::EndChild();
+}
+
+// Services: the chosen ones as chips above a search field; the list of services shows while none is chosen,
+// while the search has text, or when asked for ("Add a service"), so that a chosen record's form stays short.
 void draw_services(AppState& state, std::vector<Intent>& intents) {
     if (!state.catalog) {
         loading_line(state, RequestKind::catalog);
         return;
     }
     section_title("ui.services");
-    ImGui::SetNextItemWidth(-1);
+    draw_service_chips(state, intents);
+    bool listing = state.form.service_ids.empty() || !state.service_search.empty() || state.services_listed;
+    if (!listing) {
+        ui::same_line_if_room(ui::button_width(tr("ui.service_add")));
+        if (ImGui::SmallButton(label("ui.service_add", "service_add").c_str())) state.services_listed = true;
+        remember("service_add");
+        draw_error_beside(state, FormPart::services);
+        return;
+    }
+    float done = state.form.service_ids.empty() ? 0.0f : ui::button_width(tr("ui.service_list_done")) + ImGui::GetStyle().ItemSpacing.x;
+    ImGui::SetNextItemWidth(-done - 1.0f);
     ImGui::InputTextWithHint("###service_search", tr("ui.service_search").c_str(), &state.service_search);
     remember("service_search");
+    if (done > 0) {
+        ImGui::SameLine();
+        if (ImGui::Button(label("ui.service_list_done", "service_list_done").c_str())) {
+            state.services_listed = false;
+            state.service_search.clear();
+        }
+        remember("service_list_done");
+    }
     auto services = visible_services(state);
     if (services.empty()) ImGui::TextDisabled("%s", tr("ui.no_services_found").c_str());
-    for (const auto& category : state.catalog->categories) {
-        bool has_services = std::any_of(services.begin(), services.end(), [&](const auto* s) { return s->category_id == category.id; });
-        if (!has_services) continue;
-        ImGui::PushID(static_cast<int>(category.id));
-        ImGui::TextColored(accent, "%s", category.title.c_str());
-        for (const auto* s : services) {
-            if (s->category_id != category.id) continue;
-            bool chosen = std::find(state.form.service_ids.begin(), state.form.service_ids.end(), s->id) != state.form.service_ids.end();
-            ImGui::PushID(static_cast<int>(s->id));
-            if (ImGui::Checkbox(s->title.c_str(), &chosen)) intents.push_back({IntentKind::toggle_service, s->id, {}});
-            remember("service_" + std::to_string(s->id));
-            ImGui::Indent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
-            ImGui::TextDisabled("%d %s · %s", s->duration_seconds / 60, tr("ui.minutes").c_str(), price_text(*s, state).c_str());
-            ImGui::Unindent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
-            ImGui::PopID();
-        }
-        ImGui::PopID();
-    }
+    else draw_service_list(state, services, intents);
+    draw_error_beside(state, FormPart::services);
 }
 
 void draw_staff(const AppState& state, std::vector<Intent>& intents) {
     if (state.form.service_ids.empty()) return;
-    section_title("ui.employee");
+    ImGui::Spacing();
     if (state.staff.empty()) {
+        section_title("ui.employee");
         loading_line(state, RequestKind::staff);
         return;
     }
@@ -89,7 +169,7 @@ void draw_staff(const AppState& state, std::vector<Intent>& intents) {
     if (state.form.staff_id == 0) current = tr("ui.any_employee");
     for (const auto& s : state.staff)
         if (s.id == state.form.staff_id) current = s.name;
-    ImGui::SetNextItemWidth(-1);
+    ui::field_label(tr("ui.employee"));
     if (ImGui::BeginCombo("###staff", current.c_str())) {
         if (ImGui::Selectable(label("ui.any_employee", "any").c_str(), state.form.staff_id == 0)) intents.push_back({IntentKind::choose_staff, 0, {}});
         remember("staff_option_0");
@@ -103,6 +183,7 @@ void draw_staff(const AppState& state, std::vector<Intent>& intents) {
         ImGui::EndCombo();
     }
     remember("staff");
+    draw_error_beside(state, FormPart::employee);
     // The grid: this employee's day, or everyone's (filterable there).
     if (ImGui::SmallButton(label("ui.schedule.open_all", "open_schedule_all").c_str())) intents.push_back({IntentKind::open_schedule, 0, {}});
     remember("open_schedule_all");
@@ -116,13 +197,13 @@ void draw_staff(const AppState& state, std::vector<Intent>& intents) {
 
 void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
     if (state.form.staff_id < 0) return;
-    section_title("ui.date");
     if (state.dates.empty()) {
+        section_title("ui.date");
         if (state.loading(RequestKind::dates)) loading_line(state, RequestKind::dates);
         else ImGui::TextDisabled("%s", tr("ui.no_dates").c_str());
         return;
     }
-    ImGui::SetNextItemWidth(-1);
+    ui::field_label(tr("ui.date"));
     if (ImGui::BeginCombo("###date", ui::format_day(state.form.date).c_str())) {
         for (size_t i = 0; i < state.dates.size(); ++i) {
             ImGui::PushID(static_cast<int>(i));
@@ -134,43 +215,48 @@ void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
         ImGui::EndCombo();
     }
     remember("date");
+    draw_error_beside(state, FormPart::date);
 
     section_title("ui.time");
+    draw_error_beside(state, FormPart::time);
     if (state.times.empty()) {
         if (state.loading(RequestKind::times)) loading_line(state, RequestKind::times);
         else ImGui::TextDisabled("%s", tr("ui.no_times").c_str());
         return;
     }
-    float button_width = ImGui::CalcTextSize("00:00").x + ImGui::GetStyle().FramePadding.x * 4;
-    int per_row = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x + ImGui::GetStyle().ItemSpacing.x) /
-                                               (button_width + ImGui::GetStyle().ItemSpacing.x)));
+    // Six to a row in a card column, so that a day of quarter hours stays a short grid.
+    float spacing = ImGui::GetStyle().ItemSpacing.x * 0.75f;
+    float button_width = ImGui::CalcTextSize("00:00").x + ImGui::GetStyle().FramePadding.x * 2.5f;
+    int per_row = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x + spacing) / (button_width + spacing)));
     for (size_t i = 0; i < state.times.size(); ++i) {
         const auto& slot = state.times[i];
         bool chosen = slot.datetime == state.form.slot_datetime;
-        if (i % per_row != 0) ImGui::SameLine();
-        if (chosen) ImGui::PushStyleColor(ImGuiCol_Button, accent);
-        if (chosen) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+        if (i % per_row != 0) ImGui::SameLine(0.0f, spacing);
+        if (chosen) {
+            ImGui::PushStyleColor(ImGuiCol_Button, accent);
+            ImGui::PushStyleColor(ImGuiCol_ButtonHovered, accent);
+            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+        }
         ImGui::PushID(static_cast<int>(i));
         if (ImGui::Button(slot.time.c_str(), ImVec2(button_width, 0))) intents.push_back({IntentKind::choose_slot, 0, slot.datetime});
         remember("time_" + slot.time);
         ImGui::PopID();
-        if (chosen) ImGui::PopStyleColor(2);
+        if (chosen) ImGui::PopStyleColor(3);
     }
 }
 
 // A one-line field of the form, edited in place; Enter in it confirms the form, as in a web page's form
 // (the reducer refuses while something is missing). Tab moves to the next field.
 void text_field(std::vector<Intent>& intents, const char* key, const char* id, std::string& value) {
-    ImGui::TextUnformatted(tr(key).c_str());
-    ImGui::SetNextItemWidth(-1);
+    ui::field_label(tr(key));
     if (ImGui::InputText((std::string("###") + id).c_str(), &value, ImGuiInputTextFlags_EnterReturnsTrue))
         intents.push_back({IntentKind::book, 0, {}});
     remember(id);
 }
 
 void draw_comment(AppState& state, std::vector<Intent>& intents) {
-    ImGui::TextUnformatted(tr("ui.comment").c_str());
-    if (ImGui::InputTextMultiline("###comment", &state.form.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 3.2f)))
+    ui::field_label(tr("ui.comment"));
+    if (ImGui::InputTextMultiline("###comment", &state.form.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 2.6f)))
         intents.push_back({IntentKind::edit_client, 0, {}});
     remember("comment");
 }
@@ -180,6 +266,7 @@ void draw_client(AppState& state, std::vector<Intent>& intents) {
     text_field(intents, "ui.name", "client_name", state.form.name);
     text_field(intents, "ui.phone", "client_phone", state.form.phone);
     text_field(intents, "ui.email", "client_email", state.form.email);
+    draw_error_beside(state, FormPart::client);
     draw_comment(state, intents);
 }
 
@@ -250,15 +337,14 @@ void draw_record_fields(AppState& state, std::vector<Intent>& intents) {
     section_title("ui.record_fields");
     for (const auto& field : state.catalog->record_fields) {
         std::string id = "field_" + field.code;
-        ImGui::TextUnformatted(field.title.c_str());
-        ImGui::SetNextItemWidth(-1);
+        ui::field_label(field.title);
         std::string& value = state.form.custom_fields[field.code];
         ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue;
         if (field.type == "number") flags |= ImGuiInputTextFlags_CharsDecimal;
         const char* hint = field.type == "date" ? tr("ui.date_hint").c_str() : "";
         if (ImGui::InputTextWithHint(("###" + id).c_str(), hint, &value, flags)) intents.push_back({IntentKind::book, 0, {}});
         remember(id);
-    }
+    }    draw_error_beside(state, FormPart::record_fields);
 }
 
 // Individual record or a seat in a group event.
@@ -309,7 +395,7 @@ void draw_group_events(const AppState& state, std::vector<Intent>& intents) {
             intents.push_back({IntentKind::choose_event, e.id, {}});
         ImGui::EndDisabled();
         remember(id);
-    }
+    }    draw_error_beside(state, FormPart::events);
 }
 
 // Services, employee, day and time of an individual record.
