@@ -243,7 +243,7 @@ http::ServerOptions RelayApp::server_options() const {
     http::ServerOptions options;
     options.body_deadline_seconds = m_config.body_deadline_seconds;
     options.head_deadline_seconds = m_config.head_deadline_seconds;
-    options.file_endings = {".js", ".wasm"};   // /widget/ serves the widget's own files only
+    options.file_endings = {".js", ".wasm", ".ttf"};   // /widget/ serves the widget's own files only (fonts/<n>.ttf: fallback font slices)
     options.cors_origin_for = [extra = m_config.extra_origins](const http::Request& request) {
         std::string origin = request.header("origin");
         if (origin.empty()) return std::string();

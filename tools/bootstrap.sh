@@ -19,7 +19,7 @@ packages=(
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libexpected-dev libboost-json1.81-dev
   libsqlitecpp-dev libsqlite3-dev libpqxx-dev postgresql libsodium-dev libspdlog-dev libcli11-dev doctest-dev
   libglfw3-dev libbenchmark-dev
-  fonts-noto-core chromium curl sqlite3
+  fonts-noto-core fonts-droid-fallback fonts-symbola chromium curl sqlite3
 )
 # Node.js: keep whatever node the machine has (it may come with its own npm); else Debian's.
 command -v node >/dev/null || packages+=(nodejs)

@@ -364,7 +364,8 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
     server.new_task_queue = [] { return new HandOver; };   // connections wait in the room, requests get its workers
     server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
     server.set_file_extension_and_mimetype_mapping("js", "text/javascript");
-    // Static files: only the kinds the options name (the relay: the widget's .js and .wasm), each with its own type;
+    server.set_file_extension_and_mimetype_mapping("ttf", "font/ttf");
+    // Static files: only the kinds the options name (the relay: the widget's .js, .wasm and font slices), each with its own type;
     // whatever else lies in the folder (an index.html, a backup, a source map) is not served. They are public and
     // loaded by Kommo's pages from another origin.
     server.set_file_request_handler([endings = m_impl->options.file_endings](const httplib::Request& in, httplib::Response& out) {

@@ -320,6 +320,46 @@ test('the booking form fits one 1366x768 screen from the services to Create reco
   }
 });
 
+// Names in any script render: what the embedded font (Latin, Cyrillic) lacks comes from slices of fallback fonts,
+// fetched from the relay only when a name needs them; a card in Latin and Cyrillic fetches none.
+test('names in Vietnamese, Chinese, Greek, Arabic and with emoji render, their fonts fetched only when needed', async () => {
+  const fontRequests = [];
+  const watch = (page) => page.on('request', (r) => { if (r.url().includes('/widget/fonts/')) fontRequests.push(r.url()); });
+  const plain = await browser.context.newPage();
+  watch(plain);
+  await plain.goto(stack.cardUrl(21001, 'ru'));
+  await control(plain, 'client_name');
+  await plain.waitForTimeout(300);
+  assert.deepEqual(fontRequests, [], 'no font is fetched for Latin and Cyrillic names');
+  assert.deepEqual(await plain.evaluate(() => window.kbWidget.glyphs()), { missing: [], fetched: [] });
+  await plain.close();
+
+  const name = 'Nguyễn Thị Hà 李小龍 Ελένη سارة 😀👍🏽';
+  const made = await fetch(`${stack.sandboxUrl}/__sandbox/kommo/leads`, {
+    method: 'POST', body: JSON.stringify({ name: 'Walk-in', contact: { name, phone: '+84 912 345 678' } }),
+  });
+  assert.equal(made.status, 201);
+  const { id } = await made.json();
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  watch(page);
+  await page.goto(stack.cardUrl(id, 'en'));
+  await control(page, 'client_name');
+  const glyphs = await page.waitForFunction(() => {
+    const g = window.kbWidget.glyphs();
+    return g.fetched.length > 0 && g.missing.length === 0 ? g : null;
+  }, null, { timeout: patience, polling: 100 });
+  const { fetched } = await glyphs.jsonValue();
+  assert.ok(fetched.length <= 8, `only the slices the name needs (${fetched})`);
+  assert.equal(new Set(fontRequests).size, fetched.length, 'each slice fetched once');
+  await page.waitForTimeout(200);
+  const r = await control(page, 'client_name');
+  await page.screenshot({ path: join(screenshots, 'card-en-scripts.png'), clip: { x: r.x - 120, y: r.y - 60, width: r.w + 140, height: 120 } });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // Kommo's card column at its narrowest: every control stays inside it, and a label too long for its button ends in
 // "…" with the whole label on hover (they used to be cut: "Новая запи", "Групповое событи", "Расписание сотру").
 test('in a 250 px card column no label is cut', async () => {

@@ -4,7 +4,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../../tools/stack.mjs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,7 +245,9 @@ test('/widget/ serves only the widget\'s own files, each with its own type', asy
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'widget.js'), 'void 0;');
   writeFileSync(join(dir, 'widget.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
-  for (const stray of ['index.html', '.env', 'notes.txt', 'widget.js.map']) writeFileSync(join(dir, stray), 'secret=1');
+  mkdirSync(join(dir, 'fonts'));
+  writeFileSync(join(dir, 'fonts', '3.ttf'), Buffer.from([0, 1, 0, 0, 0, 0]));
+  for (const stray of ['index.html', '.env', 'notes.txt', 'widget.js.map', 'fonts/.hidden.ttf']) writeFileSync(join(dir, stray), 'secret=1');
   const own = await startStack({ widgetDir: dir, setUp: 'none' });
   t.after(() => own.stop());
   const js = await fetch(`${own.relayUrl}/widget/widget.js`);
@@ -253,7 +255,9 @@ test('/widget/ serves only the widget\'s own files, each with its own type', asy
   assert.equal(js.headers.get('content-type'), 'text/javascript');
   assert.equal(js.headers.get('x-content-type-options'), 'nosniff');
   assert.equal((await fetch(`${own.relayUrl}/widget/widget.wasm`)).headers.get('content-type'), 'application/wasm');
-  for (const path of ['/widget/', '/widget/index.html', '/widget/.env', '/widget/notes.txt', '/widget/widget.js.map', '/widget/../relay.db']) {
+  assert.equal((await fetch(`${own.relayUrl}/widget/fonts/3.ttf`)).headers.get('content-type'), 'font/ttf');   // a font slice
+  for (const path of ['/widget/', '/widget/index.html', '/widget/.env', '/widget/notes.txt', '/widget/widget.js.map', '/widget/../relay.db',
+                      '/widget/fonts/', '/widget/fonts/.hidden.ttf', '/widget/fonts/../.env']) {
     const answer = await fetch(`${own.relayUrl}${path}`);
     const text = await answer.text();
     assert.equal(answer.status, 404, `${path}: ${text}`);

@@ -422,6 +422,10 @@ define(['jquery'], function ($) {
           return JSON.parse(shared.module.UTF8ToString(shared.module._kb_controls_json()));
         },
         frames: function () { return shared.ready ? shared.module._kb_frames_drawn() : 0; },
+        glyphs: function () {   // characters still waiting for a fallback font, and the font slices fetched
+          if (!shared.ready) return { missing: [], fetched: [] };
+          return JSON.parse(shared.module.UTF8ToString(shared.module._kb_glyphs_json()));
+        },
         wake: function () { if (shared.ready) shared.module._kb_wake(); },
         firstFrameMs: function () { return shared.ready ? shared.module._kb_first_frame_ms() : 0; },
         lastFrameDrawMs: function () { return shared.ready ? shared.module._kb_last_frame_draw_ms() : 0; },

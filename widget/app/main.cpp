@@ -16,6 +16,7 @@
 #include "widget/state/settings_state.hpp"
 #include "widget/ui/clipboard.hpp"
 #include "widget/ui/controls.hpp"
+#include "widget/ui/fallback_fonts.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
 #include "widget/ui/wheel.hpp"
@@ -98,12 +99,22 @@ void feed_keys() {
     }
 }
 
+// The font atlas again (another pixel ratio, fallback slices) and its texture: ImGui 1.86's OpenGL backend makes
+// the texture only with its other device objects, so a texture dropped later has to be made here.
+void rebuild_fonts() {
+    kb::widget::ui::load_fonts(shell().pixel_ratio);
+    if (!ImGui::GetIO().BackendRendererUserData) return;   // before the backend starts: it builds them itself
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
 void draw_frame() {
     Shell& s = shell();
     // Animations (the loading dots) need frames while requests are out; otherwise draw nothing.
     if (s.frames_wanted <= 0 && !s.state.busy() && !s.settings.busy()) return;
     if (s.frames_wanted > 0) --s.frames_wanted;
     double frame_started = kb::widget::platform::now_ms();
+    if (kb::widget::ui::take_font_change()) rebuild_fonts();   // fallback font slices arrived, or characters for them
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -158,6 +169,12 @@ void draw_frame() {
         kb::widget::platform::set_modal(want_modal);
         wake();
     }
+}
+
+// Text that may be shown: the characters the embedded font lacks have their fallback font slices fetched.
+void note_text(const char* utf8) {
+    kb::widget::ui::note_text(utf8 ? utf8 : "");
+    for (int slice : kb::widget::ui::slices_to_fetch()) kb::widget::platform::fetch_font_slice(slice);
 }
 
 void on_input_cursor(GLFWwindow*, double, double) { wake(); }
@@ -216,6 +233,7 @@ EMSCRIPTEN_KEEPALIVE void kb_set_language(const char* language, const char* stri
 }
 
 EMSCRIPTEN_KEEPALIVE void kb_on_response(int request_id, int http_status, const char* body) {
+    note_text(body);
     if (shell().settings.owns(request_id)) send_all(kb::widget::on_reply(shell().settings, request_id, http_status, body));
     else send_all(kb::widget::on_reply(shell().state, request_id, http_status, body));
 }
@@ -232,14 +250,14 @@ EMSCRIPTEN_KEEPALIVE void kb_resize(double css_width, double css_height, double 
     emscripten_set_element_css_size("#kb-widget-canvas", css_width, css_height);
     if (ratio_changed) {
         kb::widget::ui::apply_theme(ratio);
-        kb::widget::ui::load_fonts(ratio);
-        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        rebuild_fonts();
     }
     wake();
 }
 
 // Text typed or composed (any script), from script.js's hidden text field.
 EMSCRIPTEN_KEEPALIVE void kb_input_text(const char* utf8) {
+    note_text(utf8);
     ImGui::GetIO().AddInputCharactersUTF8(utf8);
     wake();
 }
@@ -252,6 +270,7 @@ EMSCRIPTEN_KEEPALIVE const char* kb_selected_text() {
 }
 // The clipboard's text from the host's paste event: ImGui inserts it when it handles Ctrl+V.
 EMSCRIPTEN_KEEPALIVE void kb_paste_text(const char* utf8) {
+    note_text(utf8);
     kb::widget::ui::offer_paste(utf8);
     wake();
 }
@@ -262,6 +281,16 @@ EMSCRIPTEN_KEEPALIVE double kb_frames_drawn() { return static_cast<double>(shell
 EMSCRIPTEN_KEEPALIVE double kb_first_frame_ms() { return shell().first_frame_ms; }
 EMSCRIPTEN_KEEPALIVE double kb_last_frame_draw_ms() { return shell().last_frame_draw_ms; }
 EMSCRIPTEN_KEEPALIVE void kb_wake() { wake(); }
+// A fallback font slice fetched by fetch_font_slice (`size` 0: it could not be): the next frame draws with it.
+EMSCRIPTEN_KEEPALIVE void kb_on_font(int slice, const unsigned char* data, int size) {
+    kb::widget::ui::slice_arrived(slice, std::vector<unsigned char>(data, data + (data ? size : 0)));
+    wake();
+}
+EMSCRIPTEN_KEEPALIVE const char* kb_glyphs_json() {
+    static std::string text;
+    text = kb::widget::ui::glyphs_json();
+    return text.c_str();
+}
 // The host's own close button (×) of the grid's window.
 EMSCRIPTEN_KEEPALIVE void kb_close_modal() {
     std::vector<kb::widget::Intent> intents{{kb::widget::IntentKind::close_schedule, 0, {}}};

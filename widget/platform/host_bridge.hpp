@@ -20,5 +20,7 @@ double now_ms();
 // How many of the browser's wheel units make one notch of a mouse wheel: 100 for pixels (Chrome), 3 for lines
 // (Firefox), 1 for pages; read from the last wheel event, whose deltas GLFW passes on without their unit.
 double wheel_units_per_notch();
+// Fetches fonts/<slice>.ttf from where widget.js came from; kb_on_font gets its bytes (none when it failed).
+void fetch_font_slice(int slice);
 
 }  // namespace kb::widget::platform

@@ -60,6 +60,19 @@ EM_JS(void, js_take_keys_from_host, (), {
     };
 });
 
+EM_JS(void, js_fetch_font_slice, (int slice), {
+    var file = "fonts/" + slice + ".ttf";
+    var url = Module.locateFile ? Module.locateFile(file, "") : file;
+    fetch(url).then(function (reply) { return reply.ok ? reply.arrayBuffer() : null; })
+        .catch(function () { return null; })
+        .then(function (buffer) {
+            var size = buffer ? buffer.byteLength : 0;
+            var pointer = size ? _malloc(size) : 0;
+            if (pointer) HEAPU8.set(new Uint8Array(buffer), pointer);
+            try { _kb_on_font(slice, pointer, pointer ? size : 0); } finally { if (pointer) _free(pointer); }
+        });
+});
+
 EM_JS(int, js_utc_offset_seconds, (), { return -new Date().getTimezoneOffset() * 60; });
 
 EM_JS(char*, js_today, (), {
@@ -72,6 +85,8 @@ EM_JS(char*, js_today, (), {
 });
 
 }  // namespace
+
+void fetch_font_slice(int slice) { js_fetch_font_slice(slice); }
 
 void set_modal(bool on) { js_set_modal(on ? 1 : 0); }
 

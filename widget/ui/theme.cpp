@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <imgui.h>
 #include "shared/domain/text.hpp"
+#include "widget/ui/fallback_fonts.hpp"
 #include "widget/ui/palette.hpp"
 
 extern const unsigned char kb_font_data[];
@@ -63,8 +64,13 @@ void load_fonts(float pixel_ratio) {
     ImFontConfig config;
     config.FontDataOwnedByAtlas = false;
     config.OversampleH = 2;
-    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kb_font_data), static_cast<int>(kb_font_size), 15.0f * pixel_ratio,
-                                   &config, ranges.Data);
+    ImFont* font = io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(kb_font_data), static_cast<int>(kb_font_size),
+                                                  15.0f * pixel_ratio, &config, ranges.Data);
+    merge_fallback_fonts(15.0f * pixel_ratio);
+    // Joiners, variation selectors (an emoji's U+FE0F) and skin tones draw nothing, rather than ImGui's "?" or a
+    // colour swatch: ImGui has no emoji sequences, and the emoji shows plain.
+    for (ImWchar invisible : {0x200B, 0x200C, 0x200D, 0xFE0E, 0xFE0F, 0x1F3FB, 0x1F3FC, 0x1F3FD, 0x1F3FE, 0x1F3FF})
+        io.Fonts->AddCustomRectFontGlyph(font, invisible, 1, 1, 0.0f);
 }
 
 ImVec4 color_from_hex(std::string hex, ImVec4 fallback) {
