@@ -397,6 +397,41 @@ test('in a 250 px card column no label is cut', async () => {
   }
 });
 
+// A week ahead the stylist's morning is booked in Altegio: her schedule opens at her first free time on a
+// 1366x768 screen, with her name still above the hours it scrolled to.
+test('the schedule opens at the first free time, the employees\' names pinned above the hours', async () => {
+  const day = await firstBookableDay(5001, 7001);
+  const later = new Date(Date.parse(`${day}T12:00:00Z`) + 7 * 86400000).toISOString().slice(0, 10);
+  for (const time of ['10:00', '12:00', '14:00']) {   // three two-hour colourings: busy until 16:00
+    const made = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records`, {
+      method: 'POST', body: JSON.stringify({ company_id: 400001, staff_id: 5001, services: [{ id: 7002 }],
+                                             datetime: `${later}T${time}:00+03:00`,
+                                             client: { name: 'Morning client', phone: '+79990001122' } }),
+    });
+    assert.equal(made.status, 201, await made.text());
+  }
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(stack.cardUrl(21003, 'en'));
+  await click(page, 'branch');
+  await click(page, 'branch_option_400001');
+  await click(page, 'service_7001');
+  await click(page, 'open_schedule_one');
+  await control(page, 'schedule_title');
+  await click(page, 'schedule_next_week');
+  // 16:00 lies six hours below the day's start, past the window's height: seen only if the grid opened there.
+  const free = await control(page, 'free_5001_1600');
+  const name = await control(page, 'schedule_column_5001');
+  assert.ok(name.y + name.h <= free.y, 'the name above the first free time');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'schedule-en-first-free.png') });
+  await page.keyboard.press('Escape');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // The general schedule of the branch, narrowed to one employee, and a free time clicked in the grid.
 test('booking from the general schedule with an employee filter', async () => {
   const { page, errors } = await openCard(21004, 'ru');

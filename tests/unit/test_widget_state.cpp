@@ -468,6 +468,16 @@ TEST_CASE("the grid's hours cover working hours, records and free starts in whol
     CHECK(schedule_hours(wire::api::DaySchedule{}).first == 9 * 60);   // an empty day still has a grid
 }
 
+TEST_CASE("the grid opens at the day's first free start of any employee, else at its first hour") {
+    auto day = wire::api::decode_day_schedule(*wire::parse_json(schedule_day));
+    REQUIRE(day);
+    CHECK(schedule_opening_minute(*day) == 13 * 60);
+    day->columns[1].free.push_back({"12:15", "2026-11-24T12:15:00+03:00", 3600});   // another employee's, earlier
+    CHECK(schedule_opening_minute(*day) == 12 * 60 + 15);
+    for (auto& column : day->columns) column.free.clear();   // a full day: its first hour
+    CHECK(schedule_opening_minute(*day) == 11 * 60);
+}
+
 TEST_CASE("the services search narrows the list in any case and keeps the chosen services in view") {
     AppState s = ready_to_book();   // Cut and Beard chosen
     s.service_search = "BEA";

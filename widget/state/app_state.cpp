@@ -318,6 +318,14 @@ MinuteRange schedule_hours(const api::DaySchedule& day) {
     return MinuteRange{first / 60 * 60, std::min(24 * 60, (last + 59) / 60 * 60)};
 }
 
+int32_t schedule_opening_minute(const api::DaySchedule& day) {
+    int32_t first_free = -1;
+    for (const auto& column : day.columns)
+        for (const auto& f : column.free)
+            if (int32_t start = domain::minute_of_day(f.time); start >= 0 && (first_free < 0 || start < first_free)) first_free = start;
+    return first_free >= 0 ? first_free : schedule_hours(day).first;
+}
+
 std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language) {
     state = AppState{};
     state.lead_id = lead_id;

@@ -226,6 +226,9 @@ struct MinuteRange {
     int32_t last = 21 * 60;
 };
 MinuteRange schedule_hours(const wire::api::DaySchedule& day);
+// The minute the grid opens at: the day's first free start over every column (today's free starts are all still
+// ahead), else the first hour of the grid, so nobody scrolls past a booked morning to find a time.
+int32_t schedule_opening_minute(const wire::api::DaySchedule& day);
 
 // The catalogue's services whose title contains the search text (any case), in the catalogue's order;
 // chosen services always stay in view so they can be unticked.

@@ -165,6 +165,33 @@ void draw_column(const AppState& state, const wire::api::ScheduleColumn& column,
     (void)state;
 }
 
+// The employees' names and notes above their columns, outside the part that scrolls down, so they stay in view
+// over any hour; they follow the columns sideways. `left`..`right`: the body's visible columns on the screen.
+void draw_column_headers(const wire::api::DaySchedule& day, const std::vector<float>& column_x, float column_width, ImVec2 top,
+                         float height, float left, float right) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    float line = ImGui::GetTextLineHeight(), pad = ImGui::GetStyle().FramePadding.x;
+    ImVec2 after = ImGui::GetCursorScreenPos();
+    for (size_t i = 0; i < day.columns.size(); ++i) {
+        const auto& column = day.columns[i];
+        float x0 = column_x[i], x1 = x0 + column_width;
+        float shown_from = std::max(x0, left), shown_to = std::min(x1 - 4, right);
+        if (shown_to <= shown_from) continue;
+        draw->PushClipRect(ImVec2(shown_from, top.y), ImVec2(shown_to, top.y + height), true);
+        draw->AddText(ImVec2(x0 + pad, top.y), ImGui::GetColorU32(ImGuiCol_Text), column.staff.name.c_str());
+        std::string note = column.hours_known && column.working.empty() ? tr("ui.schedule.day_off")
+                           : column.hours_known                       ? std::string()
+                                                                      : tr("ui.schedule.hours_unknown");
+        if (note.empty()) note = column.staff.specialization;
+        draw->AddText(ImVec2(x0 + pad, top.y + line * 1.1f), ImGui::GetColorU32(ImGuiCol_TextDisabled), note.c_str());
+        draw->PopClipRect();
+        ImGui::SetCursorScreenPos(ImVec2(shown_from, top.y));
+        ImGui::Dummy(ImVec2(shown_to - shown_from, height));
+        remember("schedule_column_" + std::to_string(column.staff.id));
+    }
+    ImGui::SetCursorScreenPos(after);
+}
+
 void draw_grid(const AppState& state, std::vector<Intent>& intents) {
     const auto& day = *state.schedule;
     if (day.columns.empty()) {
@@ -174,6 +201,10 @@ void draw_grid(const AppState& state, std::vector<Intent>& intents) {
     }
     MinuteRange hours = schedule_hours(day);
     float line = ImGui::GetTextLineHeight();
+    float header_height = line * 2.4f;
+    ImVec2 header_top = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(0, header_height));   // the names' row, drawn once the body's sideways scroll is known
+
     ImGui::BeginChild("###schedule_grid", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
     GridGeometry g;
     g.axis_width = ImGui::CalcTextSize("00:00").x + ImGui::GetStyle().ItemSpacing.x * 2;
@@ -182,26 +213,19 @@ void draw_grid(const AppState& state, std::vector<Intent>& intents) {
     g.per_minute = (line + ImGui::GetStyle().FramePadding.y * 2) / 15.0f;
     g.first_minute = hours.first;
     ImVec2 start = ImGui::GetCursorScreenPos();
-    float header_height = line * 2.4f;
-    g.origin = ImVec2(start.x + g.axis_width, start.y + header_height);
+    g.origin = ImVec2(start.x + g.axis_width, start.y + line * 0.5f);
+    // A day shown for the first time opens half an hour before its first free time (see schedule_opening_minute).
+    static std::string opened_day;
+    if (opened_day != day.date) {
+        opened_day = day.date;
+        ImGui::SetScrollY(std::max(0.0f, (schedule_opening_minute(day) - 30 - hours.first) * g.per_minute));
+    }
     ImDrawList* draw = ImGui::GetWindowDrawList();
 
+    std::vector<float> column_x;
     for (size_t i = 0; i < day.columns.size(); ++i) {
-        const auto& column = day.columns[i];
-        float x0 = g.origin.x + g.column_width * static_cast<float>(i);
-        draw->PushClipRect(ImVec2(x0, start.y), ImVec2(x0 + g.column_width - 4, start.y + header_height), true);
-        float pad = ImGui::GetStyle().FramePadding.x;
-        draw->AddText(ImVec2(x0 + pad, start.y), ImGui::GetColorU32(ImGuiCol_Text), column.staff.name.c_str());
-        std::string note = column.hours_known && column.working.empty() ? tr("ui.schedule.day_off")
-                           : column.hours_known                       ? std::string()
-                                                                      : tr("ui.schedule.hours_unknown");
-        if (note.empty()) note = column.staff.specialization;
-        draw->AddText(ImVec2(x0 + pad, start.y + line * 1.1f), ImGui::GetColorU32(ImGuiCol_TextDisabled), note.c_str());
-        draw->PopClipRect();
-        ImGui::SetCursorScreenPos(ImVec2(x0, start.y));
-        ImGui::Dummy(ImVec2(g.column_width, header_height));
-        remember("schedule_column_" + std::to_string(column.staff.id));
-        draw_column(state, column, g, x0, hours.last, intents);
+        column_x.push_back(g.origin.x + g.column_width * static_cast<float>(i));
+        draw_column(state, day.columns[i], g, column_x.back(), hours.last, intents);
     }
     for (int32_t m = hours.first; m <= hours.last; m += 60)
         draw->AddText(ImVec2(start.x + 2, g.y_of(m) - line * 0.5f), ImGui::GetColorU32(ImGuiCol_TextDisabled),
@@ -209,8 +233,10 @@ void draw_grid(const AppState& state, std::vector<Intent>& intents) {
     // The content's full size, so the child scrolls over every column and hour.
     ImGui::SetCursorScreenPos(start);
     ImGui::Dummy(ImVec2(g.axis_width + g.column_width * static_cast<float>(day.columns.size()),
-                        header_height + (hours.last - hours.first) * g.per_minute + line));
+                        line * 0.5f + (hours.last - hours.first) * g.per_minute + line));
+    float left = ImGui::GetWindowPos().x + g.axis_width, right = ImGui::GetWindowPos().x + ImGui::GetWindowSize().x;
     ImGui::EndChild();
+    draw_column_headers(day, column_x, g.column_width, header_top, header_height, left, right);
 }
 
 }  // namespace
