@@ -248,6 +248,34 @@ test('a refused save marks every problem beside its field and changes nothing', 
   await page.close();
 });
 
+// Kommo's work area may be taller than the window (UNVERIFIED how tall Kommo makes it): the settings canvas covers
+// the part in view, so Save and Discard stay on screen at the top of the page and after scrolling down it.
+test('Save and Discard stay in view while the settings page scrolls', { timeout: 120000 }, async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(stack.settingsUrl('en'));
+  await page.addStyleTag({ content: '.work-area { height: 1600px !important; }' });
+  const inView = async (what) => {
+    for (const id of ['save_settings', 'discard_settings']) {
+      await page.waitForFunction((wanted) => {
+        const r = window.kbWidget && window.kbWidget.controls()[wanted];
+        if (!r) return false;
+        const top = window.kbWidget.canvas().getBoundingClientRect().top + r.y;
+        return top >= 0 && top + r.h <= window.innerHeight;
+      }, id, { timeout: patience, polling: 100 }).catch(() => assert.fail(`${id} out of view ${what}`));
+    }
+  };
+  await control(page, 'section_fields');
+  await inView('at the top of the page');
+  await page.evaluate(() => window.scrollBy(0, 700));
+  await inView('after scrolling 700 px down');
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(screenshots, 'settings-en-scrolled.png') });
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await inView('at the bottom of the page');
+  await page.close();
+});
+
 test('every section, in English, Russian, Spanish and Portuguese', { timeout: 300000 }, async () => {
   const page = await browser.context.newPage();
   for (const lang of ['en', 'ru', 'es', 'pt']) {

@@ -377,6 +377,40 @@ define(['jquery'], function ($) {
       return true;
     }
 
+    // The settings canvas covers only the part of the work area in the window, so its Save and Discard bar stays in
+    // view however the page scrolls; it follows the scroll (a frame later) and the window's size.
+    function fitSettingsToView(area, root) {
+      var waiting = false;
+      function fit() {
+        waiting = false;
+        if (!root.isConnected) {
+          window.removeEventListener('scroll', later, true);
+          window.removeEventListener('resize', later);
+          return;
+        }
+        var box = area.getBoundingClientRect();
+        var from = Math.max(0, -box.top), to = Math.min(box.height, window.innerHeight - box.top);
+        var height = Math.max(320, to - from);   // at least room for a tab's first lines and the bar
+        from = Math.max(0, Math.min(from, box.height - height));
+        root.style.top = Math.round(from) + 'px';
+        root.style.height = Math.round(height) + 'px';
+        resize();
+      }
+      function later() {
+        if (waiting) return;
+        waiting = true;
+        window.requestAnimationFrame(fit);
+      }
+      window.addEventListener('scroll', later, { capture: true, passive: true });
+      window.addEventListener('resize', later);
+      if (window.ResizeObserver) {   // the area's own size, and the page's: what grows above the area moves it
+        var watch = new ResizeObserver(later);
+        watch.observe(area);
+        watch.observe(document.body);
+      }
+      fit();
+    }
+
     // [SECTION] the advanced settings page (account administrators): the canvas fills the page's work area.
     // Kommo names that element #work-area-{widget code} (UNVERIFIED: the first element of the settings area is the
     // fallback).
@@ -388,9 +422,10 @@ define(['jquery'], function ($) {
       if (!shared.canvas) createCanvas();
       var root = document.createElement('div');
       root.className = 'kb-altegio-settings';
-      root.style.cssText = 'position:absolute;left:0;top:0;right:0;bottom:0;min-height:480px';
+      root.style.cssText = 'position:absolute;left:0;top:0;right:0;height:100%';
       if (getComputedStyle(area).position === 'static') area.style.position = 'relative';
       area.appendChild(root);
+      fitSettingsToView(area, root);
       root.appendChild(shared.canvas);
       root.appendChild(shared.text);
       shared.container = root;
