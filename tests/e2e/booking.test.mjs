@@ -568,6 +568,13 @@ test("the account's record log in Portuguese", async () => {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(stack.listUrl('pt'));
   assert.equal((await page.locator('.kb-altegio-list-button').innerText()).trim(), 'Agendamentos Altegio');
+  // It sits in the list's actions bar beside Kommo's buttons, clear of the chat bubble in the corner.
+  assert.equal(await page.locator('.list__top__actions .kb-altegio-list-button').count(), 1, 'the button is in the actions bar');
+  const [button, bubble] = await Promise.all(['.kb-altegio-list-button', '.kommo-chat-bubble'].map((s) => page.locator(s).boundingBox()));
+  const apart = button.x + button.width <= bubble.x || bubble.x + bubble.width <= button.x ||
+                button.y + button.height <= bubble.y || bubble.y + bubble.height <= button.y;
+  assert.ok(apart, `the button clear of the chat bubble (${JSON.stringify({ button, bubble })})`);
+  await page.screenshot({ path: join(screenshots, 'list-pt-toolbar.png') });
   await page.click('.kb-altegio-list-button');
   await click(page, 'period_week');
   const record = (await stack.state()).altegio.records.find((r) => r.api_id.startsWith('kb-'));   // booked by the tests above

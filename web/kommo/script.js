@@ -177,16 +177,27 @@ define(['jquery'], function ($) {
         function () { mountListButton(); });   // the relay is away: the window itself will say so
     }
 
+    // The button sits in the leads list's actions bar beside Kommo's own buttons (the bar's class names are
+    // UNVERIFIED: the first that exists is used). Without a bar it stays at the top right, under Kommo's header,
+    // away from the chat bubble in the bottom right corner.
+    var listBars = ['.list__top__actions', '.list-top-nav__actions', '.pipeline__top__actions'];
     function mountListButton() {
       if (!relayUrl() || document.querySelector('.kb-altegio-list-button')) return;
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'kb-altegio-list-button';
       button.textContent = self.i18n('ui').account_log.open;
-      button.style.cssText = 'position:fixed;right:24px;bottom:24px;z-index:1000;padding:10px 18px;border:0;border-radius:4px;' +
-                             'background:#2979d9;color:#fff;font:14px/1.2 sans-serif;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.25)';
+      var look = 'height:32px;padding:0 14px;border:0;border-radius:4px;background:#2979d9;color:#fff;font:13px/32px sans-serif;cursor:pointer;';
+      var bar = null;
+      for (var i = 0; i < listBars.length && !bar; ++i) bar = document.querySelector(listBars[i]);
+      if (bar) {
+        button.style.cssText = look + 'margin-left:8px;flex:none';
+        bar.appendChild(button);
+      } else {
+        button.style.cssText = look + 'position:fixed;right:24px;top:72px;z-index:1000;box-shadow:0 2px 8px rgba(0,0,0,.2)';
+        document.body.appendChild(button);
+      }
       button.addEventListener('click', openLogWindow);
-      document.body.appendChild(button);
     }
 
     // A window over the page (the account's log, the schedule grid): a dimmed backdrop, a white box and a ×

@@ -166,6 +166,22 @@
     document.getElementById('lead-name').textContent = 'Leads';
     document.querySelector('.card-main h2').textContent = '';
     document.getElementById('lead-stage').style.display = 'none';
+    // The list's actions bar (Kommo's class name as widgets are seen to use it, UNVERIFIED) and the chat bubble
+    // Kommo keeps in the page's bottom right corner.
+    var bar = document.createElement('div');
+    bar.className = 'list__top__actions';
+    ['Filter', '+ New lead'].forEach(function (caption) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'kommo-bar-button';
+      b.textContent = caption;
+      bar.appendChild(b);
+    });
+    document.getElementById('lead-name').after(bar);
+    var bubble = document.createElement('div');
+    bubble.className = 'kommo-chat-bubble';
+    bubble.title = 'Chats';
+    document.body.appendChild(bubble);
     var fields = document.getElementById('lead-fields');
     var pipeline = Number(pipelineMatch[1]);
     state.kommo.leads.filter(function (l) { return l.pipeline_id === pipeline; }).forEach(function (l) {
