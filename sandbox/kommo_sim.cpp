@@ -372,6 +372,51 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, out);
     });
 
+    // Control: the widget's trigger saved in a pipeline's Digital Pipeline for one stage ({pipeline_id, status_id,
+    // settings}: what the trigger's fields hold), replacing the stage's earlier one.
+    m_router.add("POST", "/__sandbox/kommo/dp/triggers", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object() || !body->contains("status_id") || !(*body)["settings"].is_object())
+            return http::json_response(400, R"({"error":"expected {pipeline_id, status_id, settings}"})");
+        std::lock_guard lock(m_state->mutex);
+        auto& triggers = m_state->dp_triggers;
+        std::erase_if(triggers, [&](const Json& t) { return t["status_id"] == (*body)["status_id"] && t["pipeline_id"] == (*body)["pipeline_id"]; });
+        triggers.push_back(Json{{"pipeline_id", body->value("pipeline_id", 0)}, {"status_id", (*body)["status_id"]}, {"settings", (*body)["settings"]}});
+        return http::json_response(200, R"({"saved":true})");
+    });
+
+    // Control: a manager drags a lead into another stage ({status_id, pipeline_id}); a Digital Pipeline trigger of
+    // the widget on that stage fires: Kommo posts it, form-encoded, to manifest.json's dp.webhook_url (this relay's).
+    m_router.add("POST", "/__sandbox/kommo/leads/:id/move", [this](const Request& request) {
+        int64_t id = std::strtoll(request.param("id").c_str(), nullptr, 10);
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object() || !body->contains("status_id")) return http::json_response(400, R"({"error":"expected {status_id}"})");
+        std::lock_guard lock(m_state->mutex);
+        State& s = *m_state;
+        auto lead = s.leads.find(id);
+        if (lead == s.leads.end()) return http::json_response(404, R"({"error":"no such lead"})");
+        int64_t status = (*body)["status_id"].get<int64_t>();
+        int64_t pipeline = body->value("pipeline_id", lead->second["pipeline_id"].get<int64_t>());
+        lead->second["status_id"] = status;
+        lead->second["pipeline_id"] = pipeline;
+        lead->second["updated_at"] = now();
+        int fired = 0;
+        for (const auto& t : s.dp_triggers) {
+            if (t["status_id"].get<int64_t>() != status || (t["pipeline_id"].get<int64_t>() != 0 && t["pipeline_id"].get<int64_t>() != pipeline)) continue;
+            std::string form = "account_id=" + s.account["id"].dump() + "&subdomain=" + http::url_encode(s.account["subdomain"].get<std::string>()) +
+                               "&event[type]=14&event[type_code]=lead_status_changed&event[data][id]=" + std::to_string(id) +
+                               "&event[data][element_type]=2&event[data][status_id]=" + std::to_string(status) +
+                               "&event[data][pipeline_id]=" + std::to_string(pipeline) + "&event[time]=" + std::to_string(now()) +
+                               "&action[code]=kommo_altegio";
+            for (const auto& [name, value] : t["settings"].items())
+                form += "&action[settings][widget][settings][" + name + "]=" + http::url_encode(value.is_string() ? value.get<std::string>() : value.dump());
+            s.outbox.emplace_back(m_config.relay_url + "/hooks/kommo-dp", form);
+            ++fired;
+        }
+        if (fired) s.outbox_ready.notify_one();
+        return http::json_response(200, Json{{"moved", true}, {"triggers_fired", fired}}.dump());
+    });
+
     // Control: a manager adds a deal by hand, with a new contact ({name, contact: {name, email, phone}}).
     m_router.add("POST", "/__sandbox/kommo/leads", [this](const Request& request) {
         auto body = wire::parse_json(request.body);

@@ -105,7 +105,8 @@ Sandbox::Sandbox(SandboxConfig config) : m_config(std::move(config)), m_state(st
             int status = 0;
             if (m_config.outbound) status = m_config.outbound->send({"POST", url, {{"User-Agent", "GuzzleHttp/7"}}, body}).status;
             lock.lock();
-            s.webhooks_sent.push_back(Json{{"url", url}, {"status", status}, {"body", Json::parse(body, nullptr, false)}});
+            Json parsed = Json::parse(body, nullptr, false);   // a form (a Digital Pipeline trigger) is kept as text
+            s.webhooks_sent.push_back(Json{{"url", url}, {"status", status}, {"body", parsed.is_discarded() ? Json(body) : parsed}});
             --s.webhooks_in_flight;
         }
     });
@@ -269,6 +270,7 @@ void Sandbox::add_control_routes() {
     };
     m_router.add("GET", "/leads/pipeline/:id", host_page);
     m_router.add("GET", "/settings/widgets/:code", host_page);
+    m_router.add("GET", "/settings/pipeline/leads/:id", host_page);   // a pipeline's Digital Pipeline settings
     // Kommo's address of a lead's card, where "Go to lead" sends the browser: the imitated card.
     m_router.add("GET", "/leads/detail/:id", [](const Request& request) {
         http::Response r{302, "text/plain", "", {}};

@@ -64,6 +64,7 @@ struct Sandbox::State {
     std::vector<Json> tasks;
     std::vector<Json> notes;
     std::vector<Json> webhooks;                           // account webhooks registered through the API
+    std::vector<Json> dp_triggers;                        // the widget's Digital Pipeline triggers: {pipeline_id, status_id, settings}
     int64_t next_lead_id = 21100, next_contact_id = 31100, next_field_id = 880000, next_task_id = 1, next_note_id = 1;
     std::map<std::string, int64_t> access_tokens;        // token -> expires at
     std::map<std::string, bool> refresh_tokens;           // token -> still usable

@@ -275,6 +275,12 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return saved_reply(deps.settings.save(caller, *save));
     }));
 
+    router.add("GET", "/api/v1/settings/dp", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+        auto key = deps.settings.dp_intake_key(caller);
+        if (!key) return error_response(key.error());
+        return http::json_response(200, wire::Json{{"intake_key", *key}}.dump());
+    }));
+
     router.add("GET", "/api/v1/settings/versions", authorised(deps, [deps](const Request&, const services::Caller& caller) {
         return reply(deps.settings.versions(caller));
     }));

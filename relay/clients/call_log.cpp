@@ -98,9 +98,9 @@ RateLimiter::Slot RateLimiter::take(bool consume) {
 
 namespace {
 
-constexpr std::string_view secret_members[] = {"password",     "access_token", "refresh_token", "user_token",
-                                               "client_secret", "code",        "partner_token", "api_key", "crm_token"};
-constexpr std::string_view secret_parameters[] = {"password", "code", "token", "key"};
+constexpr std::string_view secret_members[] = {"password",     "access_token", "refresh_token", "user_token", "client_secret",
+                                               "code",         "partner_token", "api_key",      "crm_token",  "intake_key"};
+constexpr std::string_view secret_parameters[] = {"password", "code", "token", "key", "intake_key"};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -127,12 +127,21 @@ size_t masked_member(std::string_view text, size_t at, std::string& out) {
 
 // At `at` (a '?' or '&'): `name=value` with a secret name. Writes it masked and returns where the value ends
 // (the next '&' or the end), or 0.
+// A form's nested name counts by its last part: `action[settings][widget][settings][intake_key]=...` (or with
+// the brackets percent-encoded) is an intake_key.
 size_t masked_parameter(std::string_view text, size_t at, std::string& out) {
+    size_t equals = text.find_first_of("=&", at + 1);
+    if (equals == std::string_view::npos || text[equals] != '=') return 0;
+    std::string_view full = text.substr(at + 1, equals - at - 1);
     for (std::string_view name : secret_parameters) {
-        size_t i = at + 1;
-        if (text.compare(i, name.size(), name) != 0 || i + name.size() >= text.size() || text[i + name.size()] != '=') continue;
-        out.append(text.substr(at, name.size() + 2)).append("***");
-        size_t end = text.find('&', i + name.size() + 1);
+        bool plain = full == name;
+        bool nested = full.size() > name.size() + 1 &&
+                      ((full.ends_with("]") && full.substr(full.size() - name.size() - 2, name.size() + 2) == "[" + std::string(name) + "]") ||
+                       (full.ends_with("%5D") && full.size() > name.size() + 6 &&
+                        full.substr(full.size() - name.size() - 6, name.size() + 6) == "%5B" + std::string(name) + "%5D"));
+        if (!plain && !nested) continue;
+        out.append(text.substr(at, equals - at + 1)).append("***");
+        size_t end = text.find('&', equals + 1);
         return end == std::string_view::npos ? text.size() : end;
     }
     return 0;

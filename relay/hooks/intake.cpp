@@ -129,6 +129,25 @@ http::Handler intake_route(IntakeDeps deps, Intake intake, const char* kind, con
 }
 
 Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request);
+Result<std::vector<store::InboxEvent>> dp_trigger_rows(int64_t account_id, const http::Request& request);
+
+// Kommo's Digital Pipeline posts every account's triggers to the one address of manifest.json (dp.webhook_url);
+// the account's key travels in the trigger's own settings (intake_key, put there by the widget's dpSettings).
+http::Handler dp_trigger_route(IntakeDeps deps) {
+    return [deps](const http::Request& request) {
+        const char* kind = "kommo.dp_trigger";
+        const char* target = "/hooks/kommo-dp";
+        if (request.body.size() > max_webhook_bytes) return too_large(deps, 0, kind, target, request);
+        auto trigger = wire::kommo::decode_dp_trigger(request.body);
+        std::string key = trigger ? wire::read_text(trigger->settings, "intake_key") : "";
+        auto account = key.empty() ? Result<std::optional<int64_t>>(std::nullopt) : account_of_key(deps, Intake::kommo_dp, key);
+        if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
+        if (!*account)
+            return refused(deps, key.empty() ? 0 : named_account(deps.store, key), kind, target, request, Errc::not_found, "ui.error.not_found",
+                           "no trigger key of this integration in the trigger's settings");
+        return intake_for_account(deps, **account, kind, target, dp_trigger_rows, request);
+    };
+}
 
 // A Marketplace location's webhooks (the URL sent with its activation): the location's key checked, then stored
 // for the Kommo account whose settings connect that location. None connects it yet: answered 202, nothing kept
@@ -195,6 +214,7 @@ Result<std::vector<store::InboxEvent>> dp_trigger_rows(int64_t account_id, const
     row.resource = "lead";
     row.resource_id = trigger->lead_id;
     row.event_type = trigger->type_code.empty() ? "trigger" : trigger->type_code;
+    trigger->settings.erase("intake_key");   // the account's key stays out of the inbox and the history
     row.dedupe_key = "kommo_dp|" + std::to_string(account_id) + "|" + std::to_string(trigger->lead_id) + "|" + std::to_string(trigger->status_id) + "|" +
                      std::to_string(trigger->time) + "|" + trigger->settings.dump();
     row.body = wire::Json{{"lead_id", trigger->lead_id}, {"status_id", trigger->status_id}, {"pipeline_id", trigger->pipeline_id},
@@ -260,6 +280,7 @@ void record_edge_refusal(store::Store& store, RefusalLog& refusals, const http::
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/altegio/:key", intake_route(deps, Intake::altegio, "altegio.webhook", "/hooks/altegio/***", altegio_rows));
     router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, Intake::kommo_dp, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
+    router.add("POST", "/hooks/kommo-dp", dp_trigger_route(deps));
     router.add("POST", "/hooks/kommo/:key", intake_route(deps, Intake::kommo, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
     router.add("POST", "/hooks/altegio-location/:salon/:key", location_route(deps));
     router.add("POST", "/telephony/:key/calls", telephony_route(deps));

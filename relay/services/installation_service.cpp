@@ -183,8 +183,12 @@ void InstallationService::register_branch_webhooks(int64_t account_id, const std
     }
 }
 
+std::string InstallationService::intake_key(hooks::Intake intake, const store::Installation& installation) const {
+    return m_keys.account_key(intake, installation.account_id, installation.webhook_key);
+}
+
 std::string InstallationService::intake_url(hooks::Intake intake, const store::Installation& installation) const {
-    std::string key = m_keys.account_key(intake, installation.account_id, installation.webhook_key);
+    std::string key = intake_key(intake, installation);
     switch (intake) {
         case hooks::Intake::altegio: return m_config.public_url + "/hooks/altegio/" + key;
         case hooks::Intake::kommo: return m_config.public_url + "/hooks/kommo/" + key;

@@ -68,6 +68,7 @@ public:
     // Where an intake posts for this account (relay/hooks/intake_keys.hpp): Altegio's events (webhook_url), Kommo's
     // account webhook, Digital Pipeline triggers, a lead-tracking service (tracking_url); each with its own key.
     std::string intake_url(hooks::Intake intake, const store::Installation& installation) const;
+    std::string intake_key(hooks::Intake intake, const store::Installation& installation) const;
     std::string webhook_url(const store::Installation& installation) const { return intake_url(hooks::Intake::altegio, installation); }
     std::string tracking_url(const store::Installation& installation) const { return intake_url(hooks::Intake::tracking, installation); }
 

@@ -25,6 +25,12 @@ Result<store::Installation> SettingsService::admin_installation(const Caller& ca
 }
 
 // [SECTION] the page ---------------------------------------------------------------------------------------------
+Result<std::string> SettingsService::dp_intake_key(const Caller& caller) {
+    auto installation = admin_installation(caller);
+    if (!installation) return tl::unexpected(installation.error());
+    return m_installation.intake_key(hooks::Intake::kommo_dp, *installation);
+}
+
 Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
     auto installation = admin_installation(caller);
     if (!installation) return tl::unexpected(installation.error());

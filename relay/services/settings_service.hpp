@@ -22,6 +22,9 @@ public:
           m_now_ms(std::move(now_ms)) {}
 
     Result<wire::api::SettingsPage> page(const Caller& caller);
+    // The key a Digital Pipeline trigger's settings carry to the relay's one trigger address (manifest.json's
+    // dp.webhook_url is the same for every account): the widget's dpSettings puts it there.
+    Result<std::string> dp_intake_key(const Caller& caller);
     // Validates the whole document against the account's Kommo fields and stages and Altegio branches: with
     // problems nothing is saved and the reply lists them all. Errc::conflict when another save came first.
     Result<wire::api::SaveReply> save(const Caller& caller, const wire::api::SettingsSave& save);

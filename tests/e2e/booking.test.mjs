@@ -771,6 +771,43 @@ async function firstBookableDay(staff, service) {
   return (await reply.json()).dates[0];
 }
 
+// The Digital Pipeline: an administrator gives the stage "Пришёл" the widget's trigger, choosing "Came" from a
+// list (the account's trigger key filled in by the widget); a manager drags the booked lead into that stage,
+// Kommo posts the trigger to the relay's one address, and the lead's Altegio record turns "came".
+test('a Digital Pipeline trigger set up in its settings changes the lead\'s Altegio record', async () => {
+  const record = (await stack.state()).altegio.records.find((r) => r.api_id.startsWith('kb-') && r.comment.startsWith('First visit'));
+  assert.ok(record, 'the English booking test made this record (lead 21003)');
+  assert.notEqual(record.attendance, 1);
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${stack.sandboxUrl}/settings/pipeline/leads/7700001?status=77005&lang=en`);
+  const list = page.locator('select.kb-altegio-dp-action');
+  await list.waitFor({ timeout: patience });
+  assert.deepEqual(await list.locator('option').allInnerTexts(),
+                   ["Choose what happens to the lead's Altegio records", 'Confirm', 'Came', 'Did not come', 'Cancel',
+                    "Move to the lead's date and time"]);
+  await list.selectOption('came');
+  await page.waitForFunction(() => document.querySelector('input[name="intake_key"]').value.length > 10, null, { timeout: patience });
+  assert.equal(await page.locator('input[name="altegio_action"]').inputValue(), 'came');
+  assert.equal(await page.locator('input[name="intake_key"]').isVisible(), false, 'the key is filled in, not shown');
+  await page.screenshot({ path: join(screenshots, 'dp-en-trigger.png') });
+  await page.click('#kommo-dp-save');
+  await page.locator('#kommo-dp-save', { hasText: 'Saved' }).waitFor({ timeout: patience });
+
+  const moved = await fetch(`${stack.sandboxUrl}/__sandbox/kommo/leads/21003/move`, { method: 'POST', body: JSON.stringify({ status_id: 77005 }) });
+  assert.equal((await moved.json()).triggers_fired, 1);
+  const started = Date.now();
+  let now = record;
+  while (now.attendance !== 1 && Date.now() - started < patience) {
+    await new Promise((r) => setTimeout(r, 200));
+    now = (await stack.state()).altegio.records.find((r) => r.id === record.id);
+  }
+  assert.equal(now.attendance, 1, 'the record is marked "came" in Altegio');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('sharp on a HiDPI screen, and an idle widget draws no frames', async () => {
   const hidpi = await launchBrowser({ deviceScaleFactor: 2, clockOffsetMs: stack.clockOffsetMs });
   try {

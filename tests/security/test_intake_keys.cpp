@@ -150,3 +150,33 @@ TEST_CASE("security: a Marketplace location's key is derived, so the database ho
     CHECK(post("http://relay.test/hooks/altegio-location/400003/legacy-key-0123456789abcdefghij") != 404);
     CHECK(post("http://relay.test/hooks/altegio-location/400003/legacy-key-0123456789abcdefghiX") == 404);
 }
+
+// Kommo posts every account's Digital Pipeline triggers to manifest.json's one address; the trigger's settings
+// carry the account's key (the widget's dpSettings puts it there), and only that key opens the door.
+TEST_CASE("security: the Digital Pipeline's one address takes a trigger only with this account's key in its settings") {
+    World world;
+    world.install();
+    auto dp = world.call("GET", "/api/v1/settings/dp", Json());
+    REQUIRE_MESSAGE(dp.status == 200, dp.body);
+    std::string key = body_of(dp)["intake_key"];
+    CHECK(key == key_of(world.intake_url(hooks::Intake::kommo_dp)));
+    const std::string at = "http://relay.test/hooks/kommo-dp";
+    auto with_key = [](const std::string& k) { return dp_body + "&action[settings][widget][settings][altegio_action]=confirm" +
+                                                      "&action[settings][widget][settings][intake_key]=" + k; };
+    CHECK(world.relay_to_router_send({"POST", at, {}, dp_body}).status == 404);   // no key
+    CHECK(world.relay_to_router_send({"POST", at, {}, with_key("")}).status == 404);
+    CHECK(world.relay_to_router_send({"POST", at, {}, with_key(key_of(world.intake_url(hooks::Intake::kommo)))}).status == 404);
+    std::string other_account = "31000002" + key.substr(key.find('.'));
+    CHECK(world.relay_to_router_send({"POST", at, {}, with_key(other_account)}).status == 404);
+    CHECK(stored(world) == 0);
+    CHECK(world.relay_to_router_send({"POST", at, {}, with_key(key)}).status == 200);
+    REQUIRE(stored(world) == 1);
+    // The key is not kept with the trigger: not in the inbox, not in the request history.
+    CHECK(world.raw_value("SELECT body FROM inbox").find(key) == std::string::npos);
+    auto history = world.relay->store().recent_history(31000001, 50);
+    REQUIRE(history);
+    for (const auto& e : *history) CHECK(e.request_body.find(key) == std::string::npos);
+    // An administrator's call only: a manager's token gets no key.
+    auto manager = world.call("GET", "/api/v1/settings/dp", Json(), 9002);
+    CHECK(manager.status == 403);
+}

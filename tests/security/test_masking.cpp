@@ -28,3 +28,12 @@ TEST_CASE("security: webhook keys inside addresses are masked") {
     CHECK(mask_secrets("POST /hooks/altegio/31000001.0f3c2a9e8b7d6c5f4e3d2c1b0a998877 ok") == "POST /hooks/altegio/*** ok");
     CHECK(mask_secrets("/telephony/Zx81_-kq9.0f3c2a9e8b7d6c5f4e3d2c1b0a998877/calls") == "/telephony/***/calls");
 }
+
+TEST_CASE("security: a Digital Pipeline trigger's key is masked in its form and JSON, nested or not") {
+    CHECK(mask_secrets("event[data][id]=1&action[settings][widget][settings][intake_key]=31000001.abc&x=1") ==
+          "event[data][id]=1&action[settings][widget][settings][intake_key]=***&x=1");
+    CHECK(mask_secrets("a=1&action%5Bsettings%5D%5Bwidget%5D%5Bsettings%5D%5Bintake_key%5D=31000001.abc") ==
+          "a=1&action%5Bsettings%5D%5Bwidget%5D%5Bsettings%5D%5Bintake_key%5D=***");
+    CHECK(mask_secrets(R"({"intake_key":"31000001.abc","altegio_action":"came"})") == R"({"intake_key":"***","altegio_action":"came"})");
+    CHECK(mask_secrets("a=1&monkey=banana") == "a=1&monkey=banana");   // a name ending in "key" is no key
+}

@@ -422,6 +422,47 @@ define(['jquery'], function ($) {
       fit();
     }
 
+    // [SECTION] a Digital Pipeline trigger's settings. Kommo draws manifest.json's dp fields as text inputs named
+    // after them (the markup UNVERIFIED: found by name, plain or nested): the action becomes a list of the five
+    // actions in the user's language, and the account's trigger key is filled in from the relay and hidden, since
+    // Kommo posts every account's triggers to the one dp.webhook_url.
+    var dpActions = ['confirm', 'came', 'did_not_come', 'cancel', 'move'];
+    function offerDpChoices() {
+      var text = self.i18n('dp') || {};
+      function field(name) { return document.querySelector('input[name="' + name + '"], input[name$="[' + name + ']"]'); }
+      function put(input, value) {
+        input.value = value;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+      var action = field('altegio_action'), key = field('intake_key');
+      if (!action || !key || action.getAttribute('data-kb-list')) return;
+      action.setAttribute('data-kb-list', '1');
+      var list = document.createElement('select');
+      list.className = 'kb-altegio-dp-action';
+      var hint = new Option(text.choose_action || '', '');
+      hint.disabled = true;
+      list.add(hint);
+      dpActions.forEach(function (a) { list.add(new Option((text.actions || {})[a] || a, a)); });
+      list.value = dpActions.indexOf(action.value) >= 0 ? action.value : '';
+      list.addEventListener('change', function () { put(action, list.value); });
+      action.style.display = 'none';
+      action.parentNode.insertBefore(list, action.nextSibling);
+      var keyRow = key.closest('label') || key;
+      keyRow.style.display = 'none';
+      var note = document.createElement('div');
+      note.className = 'kb-altegio-dp-note';
+      list.parentNode.insertBefore(note, list.nextSibling);
+      self.$authorizedAjax({ url: relayUrl() + '/api/v1/settings/dp', type: 'GET', dataType: 'text' }).then(
+        function (reply) {
+          var answer = {};
+          try { answer = JSON.parse(reply); } catch (e) { answer = {}; }
+          if (answer.intake_key) put(key, answer.intake_key);
+          else note.textContent = text.key_failed || '';
+        },
+        function () { note.textContent = text.key_failed || ''; });
+    }
+
     // [SECTION] the advanced settings page (account administrators): the canvas fills the page's work area.
     // Kommo names that element #work-area-{widget code} (UNVERIFIED: the first element of the settings area is the
     // fallback).
@@ -527,6 +568,7 @@ define(['jquery'], function ($) {
       bind_actions: function () { return true; },
       settings: function (body) { describeStatus(body); return true; },
       advancedSettings: function () { mountSettings(); return true; },
+      dpSettings: function () { offerDpChoices(); return true; },
       onSave: function () { return true; },
       destroy: function () {
         if (shared.observer && shared.container) shared.observer.unobserve(shared.container);

@@ -13,6 +13,11 @@
   var listView = !!pipelineMatch;
   // A widget's advanced settings page lives at /settings/widgets/{code} (Kommo's settings area).
   var settingsView = /^\/settings\/widgets\//.test(location.pathname);
+  // A pipeline's Digital Pipeline settings (/settings/pipeline/leads/{id}?status={stage}): the widget's trigger
+  // for one stage, its fields as Kommo draws them from manifest.json's dp.settings.
+  var dpMatch = location.pathname.match(/^\/settings\/pipeline\/leads\/(\d+)/);
+  var dpView = !!dpMatch;
+  if (dpView) settingsView = true;
   var userId = Number(query.get('user') || 9001);
   // Kommo's own keyboard use, as its note and chat composer has it: Enter adds the note (Shift+Enter breaks the
   // line). A widget that swallowed the page's keys would break it.
@@ -62,7 +67,8 @@
     .then(function (loaded) {
       var info = loaded[0], state = loaded[1], strings = loaded[2];
       var lead = state.kommo.leads.filter(function (l) { return l.id === leadId; })[0];
-      var settingsArea = settingsView ? drawSettingsArea(state, strings, info) : null;
+      var settingsArea = dpView ? null : settingsView ? drawSettingsArea(state, strings, info) : null;
+      var dpArea = dpView ? drawDpTrigger(strings) : null;
       if (settingsView) { /* drawn above */ } else if (listView) drawList(state);
       else if (!lead) throw new Error('no lead ' + leadId + ' in the sandbox');
       else drawCard(lead, state);
@@ -73,7 +79,7 @@
         lang_id: lang,
         data: { current_card: listView || settingsView ? false : { id: leadId, element_type: 2, main_user: lead.responsible_user_id },
                 current_entity: 'leads' },
-        widgets: { system: { area: settingsView ? 'advanced_settings' : listView ? 'llist' : 'lcard' } },
+        widgets: { system: { area: dpView ? 'digital_pipeline' : settingsView ? 'advanced_settings' : listView ? 'llist' : 'lcard' } },
         constant: function (key) {
           if (key === 'user') return user;
           if (key === 'account') return { id: 31000001, subdomain: 'bellastudio' };
@@ -82,7 +88,9 @@
         isCard: function () { return !listView && !settingsView; },
         getWidgetsArea: function () { return listView ? 'leads' : 'leads_card'; }
       };
-      return loadScript('/kommo-widget/script.js').then(function () { return { info: info, strings: strings, settingsArea: settingsArea }; });
+      return loadScript('/kommo-widget/script.js').then(function () {
+        return { info: info, strings: strings, settingsArea: settingsArea, dpArea: dpArea };
+      });
     })
     .then(function (ctx) {
       if (!ctx) { window.kbHostReady = true; return; }
@@ -124,6 +132,7 @@
         callbacks.settings([ctx.settingsArea.modalBody]);   // Kommo's settings modal, open beside the page here
         if (ctx.settingsArea.installed) callbacks.advancedSettings();
       }
+      if (ctx.dpArea) callbacks.dpSettings();   // the trigger's settings are open
       window.kbHostReady = true;
     })
     .catch(function (error) {
@@ -193,6 +202,43 @@
       row.children[1].textContent = (state.kommo.statuses || {})[String(l.status_id)] || String(l.status_id);
       fields.appendChild(row);
     });
+  }
+
+  // The trigger's settings as Kommo shows them: a text field per manifest dp setting, named after it, under its
+  // label; Save keeps the trigger for the stage (the sandbox then fires it when a lead enters that stage).
+  function drawDpTrigger(strings) {
+    var pipeline = Number(dpMatch[1]), status = Number(query.get('status') || 0);
+    document.getElementById('lead-name').textContent = 'Digital Pipeline — ' + strings.dp.name;
+    document.querySelector('.card-main h2').textContent = '';
+    document.getElementById('lead-stage').style.display = 'none';
+    document.getElementById('widgets_block').style.display = 'none';
+    var modal = document.createElement('div');
+    modal.className = 'kommo-modal digital-pipeline__widget-settings';
+    ['altegio_action', 'intake_key'].forEach(function (name) {
+      var label = document.createElement('label');
+      label.className = 'kommo-dp-field';
+      label.textContent = strings.dp[name];
+      var input = document.createElement('input');
+      input.name = name;
+      input.type = 'text';
+      label.appendChild(document.createElement('br'));
+      label.appendChild(input);
+      modal.appendChild(label);
+    });
+    var save = document.createElement('button');
+    save.type = 'button';
+    save.id = 'kommo-dp-save';
+    save.className = 'kommo-button';
+    save.textContent = 'Save';
+    save.addEventListener('click', function () {
+      var settings = {};
+      modal.querySelectorAll('input[name]').forEach(function (input) { settings[input.name] = input.value; });
+      fetch('/__sandbox/kommo/dp/triggers', { method: 'POST', body: JSON.stringify({ pipeline_id: pipeline, status_id: status, settings: settings }) })
+        .then(function (reply) { save.textContent = reply.ok ? 'Saved' : 'Not saved'; });
+    });
+    modal.appendChild(save);
+    document.getElementById('lead-fields').after(modal);
+    return { modal: modal };
   }
 
   // Kommo's settings area for the widget: the widget's settings modal (the manifest's fields, what the widget's
