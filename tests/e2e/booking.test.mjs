@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../../tools/stack.mjs';
-import { click, control, controlIds, focusField, heldAt, launchBrowser, patience } from './browser.mjs';
+import { click, control, controlIds, focusField, heldAt, launchBrowser, patience, pixelAt } from './browser.mjs';
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
 mkdirSync(screenshots, { recursive: true });
@@ -358,6 +358,40 @@ test('names in Vietnamese, Chinese, Greek, Arabic and with emoji render, their f
   await page.screenshot({ path: join(screenshots, 'card-en-scripts.png'), clip: { x: r.x - 120, y: r.y - 60, width: r.w + 140, height: 120 } });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// Kommo's dark theme: switched on while the card is open, the widget redraws dark (its panel behind the first
+// field, and the first field itself), and light again when switched back, without a reload.
+test('the widget follows Kommo\'s dark theme and back without a reload', async () => {
+  const brightness = ([r, g, b]) => (r + g + b) / 3;
+  for (const lang of ['en', 'ru', 'es']) {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(stack.cardUrl(21001, lang));
+    const field = await control(page, 'branch');
+    const panelAt = [field.x - 5, field.y + field.h / 2];   // the panel left of the branch field
+    const panel = () => pixelAt(page, ...panelAt);
+    const waitFor = async (what, dark) => {
+      const started = Date.now();
+      for (;;) {
+        const seen = brightness(await panel());
+        if (dark ? seen < 80 : seen > 200) return;
+        if (Date.now() - started > patience) assert.fail(`${lang}: the panel is not ${what} (brightness ${seen})`);
+        await page.waitForTimeout(100);
+      }
+    };
+    await waitFor('light', false);
+    await page.selectOption('#theme', 'dark');
+    await waitFor('dark', true);
+    assert.ok(brightness(await pixelAt(page, field.x + 4, field.y + 2)) < 100, `${lang}: the field is dark too`);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-dark.png`) });
+    await page.selectOption('#theme', 'light');
+    await waitFor('light again', false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 // Kommo's card column at its narrowest: every control stays inside it, and a label too long for its button ends in

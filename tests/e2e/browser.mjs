@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { inflateSync } from 'node:zlib';
 
 // The instant the browser suites hold the stack at (startStack's `clock`, then launchBrowser's `clockOffsetMs`): a
 // Wednesday, 10:00 in Moscow and 08:00 in Madrid, when every employee of the seed works that day or the next and the
@@ -110,3 +111,21 @@ export async function focusField(page, id) {
 export async function controlIds(page) {
   return page.evaluate(() => (window.kbWidget ? Object.keys(window.kbWidget.controls()) : []));
 }
+
+// The colour the page shows at (x, y), as [r, g, b]: a 1x1 screenshot, read from its PNG (one pixel, so every PNG
+// row filter leaves it as it is).
+export async function pixelAt(page, x, y) {
+  const png = await page.screenshot({ clip: { x, y, width: 1, height: 1 } });
+  let at = 8, type = 0;
+  const data = [];
+  while (at < png.length) {
+    const length = png.readUInt32BE(at), kind = png.toString('latin1', at + 4, at + 8);
+    if (kind === 'IHDR') type = png[at + 8 + 9];
+    if (kind === 'IDAT') data.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const row = inflateSync(Buffer.concat(data));
+  if (type !== 2 && type !== 6) throw new Error(`unexpected PNG colour type ${type}`);
+  return [row[1], row[2], row[3]];
+}
+

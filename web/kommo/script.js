@@ -7,6 +7,45 @@ define(['jquery'], function ($) {
   // One WebAssembly instance per page, kept across render/destroy (Kommo re-renders on area changes).
   var shared = { module: null, canvas: null, focused: false, loading: null, started: false };
 
+  // [SECTION] Kommo's theme. How Kommo marks its dark theme is UNVERIFIED (its WEB SDK's "Dark Theme" page could not
+  // be read): the page is dark when <html> or <body> names "dark" in a class or a data-theme attribute, or else when
+  // the colour behind the widget is dark. Changes to those attributes, and to the system's scheme, are followed.
+  function pageIsDark() {
+    var marked = [document.documentElement, document.body];
+    for (var i = 0; i < marked.length; ++i) {
+      var el = marked[i];
+      if (!el) continue;
+      var names = String(el.className || '') + ' ' + (el.getAttribute('data-theme') || '') + ' ' + (el.getAttribute('data-color-scheme') || '');
+      if (/(^|[\s_-])dark($|[\s_-])/i.test(names)) return true;
+      if (/(^|[\s_-])light($|[\s_-])/i.test(names)) return false;
+    }
+    for (var node = shared.container ? shared.container.parentElement : document.body; node; node = node.parentElement) {
+      var rgb = getComputedStyle(node).backgroundColor.match(/rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*([\d.]+))?/);
+      if (!rgb || (rgb[4] !== undefined && Number(rgb[4]) < 0.5)) continue;   // transparent: what is behind it counts
+      return (0.299 * rgb[1] + 0.587 * rgb[2] + 0.114 * rgb[3]) / 255 < 0.45;
+    }
+    return false;
+  }
+
+  function followTheme() {
+    if (!shared.ready) return;
+    var dark = pageIsDark() ? 1 : 0;
+    if (shared.dark !== dark) {
+      shared.dark = dark;
+      shared.module._kb_set_theme(dark);
+    }
+    if (shared.themeWatched) return;
+    shared.themeWatched = true;
+    var watch = new MutationObserver(followTheme);
+    var what = { attributes: true, attributeFilter: ['class', 'style', 'data-theme', 'data-color-scheme'] };
+    watch.observe(document.documentElement, what);
+    if (document.body) watch.observe(document.body, what);
+    if (window.matchMedia) {
+      var scheme = window.matchMedia('(prefers-color-scheme: dark)');
+      if (scheme.addEventListener) scheme.addEventListener('change', followTheme);
+    }
+  }
+
   function installFocusTracking() {
     // The widget has the keyboard from a click on its canvas until a click elsewhere: its hidden textarea then holds
     // the focus and hands the widget its keys (below). Nothing here stops a key: every key typed anywhere else on the
@@ -119,6 +158,7 @@ define(['jquery'], function ($) {
         ready: function () {
           shared.ready = true;
           resize();
+          followTheme();
           start();
         }
       };
@@ -136,6 +176,7 @@ define(['jquery'], function ($) {
 
     function start() {
       if (!shared.ready) return;
+      followTheme();   // the widget may have moved (card, list, settings) onto another background
       if (shared.mode === 'settings') {
         shared.started = true;
         shared.module.ccall('kb_start_settings', null, ['string', 'string'], [language(), uiStrings()]);

@@ -32,6 +32,14 @@
     document.getElementById('kommo-notes').appendChild(item);
     note.value = '';
   });
+  // Kommo's light or dark theme, switched in the header as a user switches it in Kommo, kept across pages.
+  var theme = document.getElementById('theme');
+  theme.value = localStorage.getItem('kb-sandbox-theme') === 'dark' ? 'dark' : 'light';
+  document.body.classList.toggle('dark-theme', theme.value === 'dark');
+  theme.addEventListener('change', function () {
+    localStorage.setItem('kb-sandbox-theme', theme.value);
+    document.body.classList.toggle('dark-theme', theme.value === 'dark');
+  });
   var select = document.getElementById('lang');
   select.value = lang;
   select.addEventListener('change', function () { query.set('lang', select.value); location.search = query.toString(); });

@@ -144,7 +144,8 @@ void draw_frame() {
     int width = 0, height = 0;
     glfwGetFramebufferSize(s.window, &width, &height);
     glViewport(0, 0, width, height);
-    glClearColor(1.0f, 1.0f, 1.0f, 1.0f);
+    const auto& panel = kb::widget::ui::palette().background;
+    glClearColor(panel.r, panel.g, panel.b, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -226,6 +227,13 @@ EMSCRIPTEN_KEEPALIVE void kb_start_settings(const char* language, const char* st
     send_all(kb::widget::start_settings(shell().settings, language, kb::widget::platform::today()));
 }
 
+// Kommo's theme as script.js reads it from the page (1: dark): the widget redraws in it at once, no reload.
+EMSCRIPTEN_KEEPALIVE void kb_set_theme(int dark) {
+    if ((dark != 0) == kb::widget::ui::dark_theme()) return;
+    kb::widget::ui::apply_theme(shell().pixel_ratio, dark != 0);
+    wake();
+}
+
 EMSCRIPTEN_KEEPALIVE void kb_set_language(const char* language, const char* strings_json) {
     kb::widget::ui::load_strings(strings_json);
     shell().state.language = language;
@@ -249,7 +257,7 @@ EMSCRIPTEN_KEEPALIVE void kb_resize(double css_width, double css_height, double 
     glfwSetWindowSize(s.window, static_cast<int>(std::lround(css_width * ratio)), static_cast<int>(std::lround(css_height * ratio)));
     emscripten_set_element_css_size("#kb-widget-canvas", css_width, css_height);
     if (ratio_changed) {
-        kb::widget::ui::apply_theme(ratio);
+        kb::widget::ui::apply_theme(ratio, kb::widget::ui::dark_theme());
         rebuild_fonts();
     }
     wake();
@@ -313,7 +321,7 @@ int main() {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-    kb::widget::ui::apply_theme(s.pixel_ratio);
+    kb::widget::ui::apply_theme(s.pixel_ratio, false);
     kb::widget::ui::load_fonts(s.pixel_ratio);
 
     // Ours first: the ImGui backend chains to them, so any input wakes the loop.

@@ -12,13 +12,21 @@ extern const unsigned int kb_font_size;
 namespace kb::widget::ui {
 namespace {
 
-ImVec4 vec(Rgb c) { return ImVec4(c.r, c.g, c.b, 1.0f); }
+const Palette* current = &light_palette;
 
 }  // namespace
 
-void apply_theme(float pixel_ratio) {
+const Palette& palette() { return *current; }
+bool dark_theme() { return current == &dark_palette; }
+ImVec4 vec(Rgb c, float alpha) { return ImVec4(c.r, c.g, c.b, alpha); }
+ImU32 u32(Rgb c) { return ImGui::ColorConvertFloat4ToU32(vec(c)); }
+
+void apply_theme(float pixel_ratio, bool dark) {
+    current = dark ? &dark_palette : &light_palette;
+    const Palette& p = *current;
     ImGuiStyle style;
-    ImGui::StyleColorsLight(&style);
+    if (dark) ImGui::StyleColorsDark(&style);
+    else ImGui::StyleColorsLight(&style);
     style.WindowRounding = 0.0f;
     style.FrameRounding = 4.0f;
     style.GrabRounding = 4.0f;
@@ -28,19 +36,27 @@ void apply_theme(float pixel_ratio) {
     style.WindowPadding = ImVec2(12, 12);
     style.WindowBorderSize = 0.0f;
     ImVec4* c = style.Colors;
-    const Palette& p = light_palette;
     c[ImGuiCol_WindowBg] = vec(p.background);
+    c[ImGuiCol_ChildBg] = vec(p.background, 0.0f);
+    c[ImGuiCol_PopupBg] = vec(p.background);
     c[ImGuiCol_Text] = vec(p.text);
     c[ImGuiCol_TextDisabled] = vec(p.muted);
     c[ImGuiCol_FrameBg] = vec(p.frame);
-    c[ImGuiCol_FrameBgHovered] = ImVec4(0.91f, 0.94f, 0.98f, 1.00f);
-    c[ImGuiCol_Button] = ImVec4(0.90f, 0.93f, 0.97f, 1.00f);
-    c[ImGuiCol_ButtonHovered] = ImVec4(0.80f, 0.87f, 0.96f, 1.00f);
+    c[ImGuiCol_FrameBgHovered] = vec(p.frame_hovered);
+    c[ImGuiCol_FrameBgActive] = vec(p.frame_hovered);
+    c[ImGuiCol_Button] = vec(p.button);
+    c[ImGuiCol_ButtonHovered] = vec(p.button_hovered);
     c[ImGuiCol_ButtonActive] = vec(p.accent);
-    c[ImGuiCol_Header] = ImVec4(0.85f, 0.91f, 0.99f, 1.00f);
-    c[ImGuiCol_HeaderHovered] = ImVec4(0.78f, 0.86f, 0.98f, 1.00f);
-    c[ImGuiCol_CheckMark] = vec(p.accent);
-    c[ImGuiCol_Separator] = ImVec4(0.88f, 0.90f, 0.92f, 1.00f);
+    c[ImGuiCol_Header] = vec(p.header);
+    c[ImGuiCol_HeaderHovered] = vec(p.header_hovered);
+    c[ImGuiCol_HeaderActive] = vec(p.header_hovered);
+    c[ImGuiCol_CheckMark] = vec(p.accent_text);
+    c[ImGuiCol_Separator] = vec(p.separator);
+    c[ImGuiCol_Border] = vec(p.separator);
+    c[ImGuiCol_TableBorderLight] = vec(p.separator);
+    c[ImGuiCol_TableBorderStrong] = vec(p.separator);
+    c[ImGuiCol_TableHeaderBg] = vec(p.header);
+    c[ImGuiCol_TableRowBgAlt] = vec(p.frame, 0.6f);
     style.ScaleAllSizes(pixel_ratio);
     ImGui::GetStyle() = style;
 }
@@ -86,7 +102,11 @@ void text_muted_wrapped(const std::string& text) {
     ImGui::PopStyleColor();
 }
 
-ImVec4 accent_color() { return vec(light_palette.accent); }
-ImVec4 error_color() { return vec(light_palette.error); }
+ImVec4 accent_color() { return vec(palette().accent); }
+ImVec4 accent_text_color() { return vec(palette().accent_text); }
+ImVec4 error_color() { return vec(palette().error); }
+ImVec4 success_color() { return vec(palette().success); }
+ImVec4 warning_color() { return vec(palette().warning); }
+ImVec4 neutral_color() { return vec(palette().neutral); }
 
 }  // namespace kb::widget::ui

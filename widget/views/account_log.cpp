@@ -22,13 +22,13 @@ const char* state_keys[] = {"ui.status.waiting", "ui.status.confirmed", "ui.stat
 
 ImVec4 state_color(domain::RecordState state) {
     switch (state) {
-        case domain::RecordState::confirmed: return ui::accent_color();
-        case domain::RecordState::came: return ImVec4(0.13f, 0.55f, 0.25f, 1.0f);
+        case domain::RecordState::confirmed: return ui::accent_text_color();
+        case domain::RecordState::came: return ui::success_color();
         case domain::RecordState::did_not_come: return ui::error_color();
-        case domain::RecordState::deleted: return ImVec4(0.45f, 0.45f, 0.45f, 1.0f);
+        case domain::RecordState::deleted: return ui::neutral_color();
         case domain::RecordState::waiting: break;
     }
-    return ImVec4(0.70f, 0.48f, 0.05f, 1.0f);
+    return ui::warning_color();
 }
 
 std::string period_text(const LogView& v) {
@@ -260,7 +260,7 @@ void draw_editor(AppState& state, std::vector<Intent>& intents) {
 }  // namespace
 
 void draw_account_log(AppState& state, std::vector<Intent>& intents) {
-    ImGui::TextColored(ui::accent_color(), "%s", tr("ui.account_log.title").c_str());
+    ImGui::TextColored(ui::accent_text_color(), "%s", tr("ui.account_log.title").c_str());
     if (state.editing_record_id != 0) {
         draw_editor(state, intents);
         return;

@@ -16,7 +16,6 @@ using ui::label;
 using ui::remember;
 using ui::tr;
 
-const ImVec4 accent = ui::accent_color();
 
 void section_title(const std::string& key) {
     ImGui::Spacing();
@@ -72,8 +71,8 @@ void draw_service_chips(const AppState& state, std::vector<Intent>& intents) {
         float width = std::min(ui::button_width(text), ImGui::GetContentRegionAvail().x);
         if (!first) ui::same_line_if_room(width);
         first = false;
-        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(accent.x, accent.y, accent.z, 0.14f));
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(accent.x, accent.y, accent.z, 0.28f));
+        ImGui::PushStyleColor(ImGuiCol_Button, ui::vec(ui::palette().accent, 0.14f));
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui::vec(ui::palette().accent, 0.28f));
         if (ui::fitted_button(text, "chip_" + std::to_string(id), ImVec2(width, 0))) intents.push_back({IntentKind::toggle_service, id, {}});
         ImGui::PopStyleColor(2);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", service_facts(*it, state).c_str());
@@ -97,7 +96,7 @@ void draw_service_list(const AppState& state, const std::vector<const domain::Se
         if (!has_services) continue;
         ImGui::PushID(static_cast<int>(category.id));
         ImGui::AlignTextToFramePadding();
-        ImGui::TextColored(accent, "%s", category.title.c_str());
+        ImGui::TextColored(ui::accent_text_color(), "%s", category.title.c_str());
         for (const auto* s : services) {
             if (s->category_id != category.id) continue;
             bool chosen = std::find(state.form.service_ids.begin(), state.form.service_ids.end(), s->id) != state.form.service_ids.end();
@@ -233,8 +232,8 @@ void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
         bool chosen = slot.datetime == state.form.slot_datetime;
         if (i % per_row != 0) ImGui::SameLine(0.0f, spacing);
         if (chosen) {
-            ImGui::PushStyleColor(ImGuiCol_Button, accent);
-            ImGui::PushStyleColor(ImGuiCol_ButtonHovered, accent);
+            ImGui::PushStyleColor(ImGuiCol_Button, ui::accent_color());
+            ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui::accent_color());
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
         }
         ImGui::PushID(static_cast<int>(i));
@@ -273,7 +272,7 @@ void draw_client(AppState& state, std::vector<Intent>& intents) {
 // Editing a record from the log: which record, whose, in which branch, and the way back without saving.
 void draw_editing_header(const AppState& state, std::vector<Intent>& intents) {
     ImGui::Spacing();
-    ImGui::TextColored(accent, "%s %lld", tr("ui.edit.title").c_str(), static_cast<long long>(state.editing_record_id));
+    ImGui::TextColored(ui::accent_text_color(), "%s %lld", tr("ui.edit.title").c_str(), static_cast<long long>(state.editing_record_id));
     remember("editing_title");
     const auto* branch = state.branch();
     if (branch) ImGui::TextDisabled("%s", branch->title.c_str());
@@ -289,7 +288,7 @@ void draw_color(const AppState& state, std::vector<Intent>& intents) {
     section_title("ui.color");
     float size = ImGui::GetFrameHeight();
     bool none = state.form.color.empty();
-    ImGui::PushStyleColor(ImGuiCol_Button, none ? accent : ImGui::GetStyleColorVec4(ImGuiCol_Button));
+    ImGui::PushStyleColor(ImGuiCol_Button, none ? ui::accent_color() : ImGui::GetStyleColorVec4(ImGuiCol_Button));
     ImGui::PushStyleColor(ImGuiCol_Text, none ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
     if (ImGui::Button(label("ui.color_default", "color_none").c_str(), ImVec2(0, size))) intents.push_back({IntentKind::choose_color, 0, ""});
     ImGui::PopStyleColor(2);
@@ -303,7 +302,7 @@ void draw_color(const AppState& state, std::vector<Intent>& intents) {
         remember(id);
         if (state.form.color == hex) {   // the chosen colour: a dark ring inside the swatch
             float ring = ImGui::GetStyle().FrameRounding;
-            ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(20, 25, 35, 255), ring, 0,
+            ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ui::u32(ui::palette().ring), ring, 0,
                                                 size * 0.12f);
         }
     }
@@ -361,7 +360,7 @@ void draw_mode(const AppState& state, std::vector<Intent>& intents) {
         if (m.group) ImGui::SameLine();
         bool on = state.form.group == m.group;
         for (ImGuiCol part : {ImGuiCol_Button, ImGuiCol_ButtonHovered})
-            ImGui::PushStyleColor(part, on ? accent : ImGui::GetStyleColorVec4(part));
+            ImGui::PushStyleColor(part, on ? ui::accent_color() : ImGui::GetStyleColorVec4(part));
         ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
         if (ui::fitted_button(tr(m.key), m.id, ImVec2(width, 0))) intents.push_back({IntentKind::set_group_mode, m.group ? 1 : 0, {}});
         ImGui::PopStyleColor(3);
@@ -408,7 +407,7 @@ void draw_individual(AppState& state, std::vector<Intent>& intents) {
 void draw_result(const AppState& state, std::vector<Intent>& intents) {
     const auto& result = *state.result;
     const auto& record = result.record;
-    ImGui::TextColored(accent, "%s", tr("ui.booked_title").c_str());
+    ImGui::TextColored(ui::accent_text_color(), "%s", tr("ui.booked_title").c_str());
     remember("booked_title");
     ImGui::Text("%s: %lld", tr("ui.record_id").c_str(), static_cast<long long>(record.id));
     remember("booked_record_id");
@@ -459,8 +458,8 @@ void draw_booking_details(AppState& state, std::vector<Intent>& intents) {
         ImGui::TextDisabled("%s: %d %s", tr("ui.summary").c_str(), minutes, tr("ui.minutes").c_str());
     bool booking = state.loading(RequestKind::book);
     ImGui::BeginDisabled(!state.can_book());
-    ImGui::PushStyleColor(ImGuiCol_Button, accent);
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.10f, 0.40f, 0.78f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Button, ui::accent_color());
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui::vec(ui::palette().accent, 0.88f));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     const char* button_key = editing ? (state.loading(RequestKind::edit) ? "ui.edit.saving" : "ui.edit.save")
                              : booking ? "ui.booking"

@@ -38,7 +38,7 @@ void draw_client_summary(const AppState& state, std::vector<Intent>& intents) {
         return;
     }
     const auto& c = summary.client;
-    ImGui::TextColored(ui::accent_color(), "%s", c.name.c_str());
+    ImGui::TextColored(ui::accent_text_color(), "%s", c.name.c_str());
     remember("client_name");
     if (!c.phone.empty()) ImGui::TextDisabled("%s", c.phone.c_str());
     ImGui::Spacing();

@@ -34,14 +34,14 @@ void draw_error(const AppState& state, std::vector<Intent>& intents) {
 }
 
 StatusLook status_look(const domain::Record& r) {
-    if (r.deleted) return {"ui.status.cancelled", ImVec4(0.45f, 0.45f, 0.45f, 1.0f)};
+    if (r.deleted) return {"ui.status.cancelled", ui::neutral_color()};
     switch (r.attendance) {
-        case domain::Attendance::confirmed: return {"ui.status.confirmed", ui::accent_color()};
-        case domain::Attendance::came: return {"ui.status.came", ImVec4(0.13f, 0.55f, 0.25f, 1.0f)};
+        case domain::Attendance::confirmed: return {"ui.status.confirmed", ui::accent_text_color()};
+        case domain::Attendance::came: return {"ui.status.came", ui::success_color()};
         case domain::Attendance::did_not_come: return {"ui.status.did_not_come", ui::error_color()};
         case domain::Attendance::waiting: break;
     }
-    return {"ui.status.waiting", ImVec4(0.70f, 0.48f, 0.05f, 1.0f)};
+    return {"ui.status.waiting", ui::warning_color()};
 }
 
 }  // namespace kb::widget::views

@@ -36,7 +36,7 @@ void draw_tab_bar(const AppState& state, std::vector<Intent>& intents) {
 }  // namespace
 
 void draw_lead_card(AppState& state, std::vector<Intent>& intents) {
-    ImGui::TextColored(ui::accent_color(), "%s", ui::tr("ui.title").c_str());
+    ImGui::TextColored(ui::accent_text_color(), "%s", ui::tr("ui.title").c_str());
     if (state.card && state.card->records_window_hidden) {   // the admin hides the window at this stage
         ImGui::TextDisabled("%s", ui::tr("ui.hidden_at_stage").c_str());
         ui::remember("hidden_at_stage");

@@ -15,17 +15,12 @@ using ui::label;
 using ui::remember;
 using ui::tr;
 
-const ImU32 off_hours_fill = IM_COL32(241, 243, 246, 255);
-const ImU32 hour_line = IM_COL32(214, 220, 228, 255);
-const ImU32 half_hour_line = IM_COL32(236, 239, 243, 255);
-const ImU32 free_fill = IM_COL32(222, 245, 229, 255);
-const ImU32 free_fill_hovered = IM_COL32(180, 232, 196, 255);
-const ImU32 free_text = IM_COL32(25, 110, 50, 255);
-const ImU32 default_record_fill = IM_COL32(205, 224, 250, 255);
+// The grid's colours, from the theme in force (light or dark).
+ImU32 grid(ui::Rgb ui::Palette::*role) { return ui::u32(ui::palette().*role); }
 
 // Altegio's custom_color ("f44336") as a fill; the default blue when it is empty or not a colour.
 ImU32 record_fill(const std::string& hex) {
-    return ImGui::ColorConvertFloat4ToU32(ui::color_from_hex(hex, ImGui::ColorConvertU32ToFloat4(default_record_fill)));
+    return ImGui::ColorConvertFloat4ToU32(ui::color_from_hex(hex, ImGui::ColorConvertU32ToFloat4(grid(&ui::Palette::record_fill))));
 }
 
 // Dark text on light fills, white on dark ones.
@@ -38,7 +33,7 @@ int32_t record_start_minute(const domain::Record& r) { return r.date.size() >= 1
 
 void draw_header(const AppState& state, std::vector<Intent>& intents, bool host_closes) {
     const auto& view = state.schedule_view;
-    ImGui::TextColored(ui::accent_color(), "%s · %s", tr("ui.schedule.title").c_str(), ui::format_day(view.date).c_str());
+    ImGui::TextColored(ui::accent_text_color(), "%s · %s", tr("ui.schedule.title").c_str(), ui::format_day(view.date).c_str());
     remember("schedule_title");
     if (!host_closes) {
         float close_width = ImGui::CalcTextSize(tr("ui.schedule.close").c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
@@ -116,14 +111,14 @@ void draw_column(const AppState& state, const wire::api::ScheduleColumn& column,
     float inset = ImGui::GetStyle().ItemInnerSpacing.x * 0.75f;
     // Off hours grey, working hours white (unknown hours: all white).
     if (column.hours_known) {
-        draw->AddRectFilled(ImVec2(x0, top), ImVec2(x1, bottom), off_hours_fill);
+        draw->AddRectFilled(ImVec2(x0, top), ImVec2(x1, bottom), grid(&ui::Palette::off_hours));
         for (const auto& w : column.working)
             draw->AddRectFilled(ImVec2(x0, g.y_of(domain::minute_of_day(w.from))), ImVec2(x1, g.y_of(domain::minute_of_day(w.to))),
-                                IM_COL32(255, 255, 255, 255));
+                                grid(&ui::Palette::working));
     }
     for (int32_t m = g.first_minute; m <= last_minute; m += 30)
-        draw->AddLine(ImVec2(x0, g.y_of(m)), ImVec2(x1, g.y_of(m)), m % 60 == 0 ? hour_line : half_hour_line);
-    draw->AddLine(ImVec2(x0, top), ImVec2(x0, bottom), hour_line);
+        draw->AddLine(ImVec2(x0, g.y_of(m)), ImVec2(x1, g.y_of(m)), m % 60 == 0 ? grid(&ui::Palette::hour_line) : grid(&ui::Palette::half_hour_line));
+    draw->AddLine(ImVec2(x0, top), ImVec2(x0, bottom), grid(&ui::Palette::hour_line));
 
     for (const auto& r : column.records) {
         int32_t start = record_start_minute(r);
@@ -153,9 +148,9 @@ void draw_column(const AppState& state, const wire::api::ScheduleColumn& column,
         bool clicked = ImGui::InvisibleButton(id.c_str(), ImVec2(std::max(1.0f, b.x - a.x), std::max(1.0f, b.y - a.y)));
         remember(id);
         bool hovered = ImGui::IsItemHovered();
-        if (hovered) draw->AddRect(ImVec2(a.x, a.y), ImVec2(b.x, g.y_of(start + length) - 1), free_text, 4.0f, 0, 1.5f);
-        draw->AddRectFilled(a, b, hovered ? free_fill_hovered : free_fill, 3.0f);
-        draw->AddText(ImVec2(a.x + inset * 2, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f), free_text,
+        if (hovered) draw->AddRect(ImVec2(a.x, a.y), ImVec2(b.x, g.y_of(start + length) - 1), grid(&ui::Palette::free_text), 4.0f, 0, 1.5f);
+        draw->AddRectFilled(a, b, hovered ? grid(&ui::Palette::free_fill_hovered) : grid(&ui::Palette::free_fill), 3.0f);
+        draw->AddText(ImVec2(a.x + inset * 2, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f), grid(&ui::Palette::free_text),
                       (slot.time + "  " + tr("ui.schedule.free")).c_str());
         if (hovered)
             ImGui::SetTooltip("%s %s–%s", tr("ui.schedule.book_at").c_str(), slot.time.c_str(),

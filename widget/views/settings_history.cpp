@@ -19,7 +19,7 @@ namespace {
 
 
 ImVec4 row_color(const wire::api::HistoryRow& row) {
-    if (row.type == "failed_event") return row.state == "done" ? ImVec4(0.13f, 0.55f, 0.25f, 1.0f) : ui::error_color();
+    if (row.type == "failed_event") return row.state == "done" ? ui::success_color() : ui::error_color();
     if (row.status == 0 || row.status >= 400) return ui::error_color();
     return ImGui::GetStyleColorVec4(ImGuiCol_Text);
 }

@@ -68,7 +68,7 @@ void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
         ImGui::TableNextColumn();
         static const char* status_keys[] = {"ui.settings.branch_status.not_connected", "ui.settings.branch_status.connected",
                                             "ui.settings.branch_status.no_rights", "ui.settings.branch_status.webhook_missing"};
-        ImVec4 color = b.status == wire::api::BranchStatus::connected ? ImVec4(0.13f, 0.55f, 0.25f, 1.0f)
+        ImVec4 color = b.status == wire::api::BranchStatus::connected ? ui::success_color()
                        : b.status == wire::api::BranchStatus::not_connected ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                                                                            : ui::error_color();
         ImGui::TextColored(color, "%s", tr(status_keys[static_cast<int>(b.status)]).c_str());
@@ -88,10 +88,10 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
         ImGui::PushID(static_cast<int>(user.id));
         std::string id = std::to_string(user.id);
         ImGui::Spacing();
-        ImGui::TextColored(ui::accent_color(), "%s", user.name.c_str());
+        ImGui::TextColored(ui::accent_text_color(), "%s", user.name.c_str());
         ImGui::Separator();
         setting_label("ui.settings.altegio_account");
-        if (user.altegio_user_id != 0) ImGui::TextColored(ImVec4(0.13f, 0.55f, 0.25f, 1.0f), "%s", user.altegio_user_name.c_str());
+        if (user.altegio_user_id != 0) ImGui::TextColored(ui::success_color(), "%s", user.altegio_user_name.c_str());
         else ImGui::TextDisabled("%s", tr("ui.settings.not_linked").c_str());
         remember("user_account_" + id);
         auto& typed = state.credentials[user.id];
@@ -344,7 +344,7 @@ void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
     } else if (!state.notice_key.empty()) {
         bool bad = state.notice_key == "ui.settings.not_saved" || state.notice_key == "ui.telephony.not_saved" ||
                    state.notice_key == "ui.telephony.saved_not_enabled";
-        ImGui::TextColored(bad ? ui::error_color() : ImVec4(0.13f, 0.55f, 0.25f, 1.0f), "%s", tr(state.notice_key).c_str());
+        ImGui::TextColored(bad ? ui::error_color() : ui::success_color(), "%s", tr(state.notice_key).c_str());
         remember("settings_notice");
     } else if (state.dirty()) {
         ImGui::TextDisabled("%s", tr("ui.settings.unsaved").c_str());
@@ -367,7 +367,7 @@ void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
 }  // namespace
 
 void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& intents) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ui::accent_color());
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::accent_text_color());
     ImGui::TextUnformatted(tr("ui.settings.title").c_str());
     ImGui::PopStyleColor();
     if (!state.page) {

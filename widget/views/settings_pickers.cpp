@@ -15,7 +15,7 @@ using ui::tr;
 
 void section_heading(const std::string& key) {
     ImGui::Spacing();
-    ImGui::PushStyleColor(ImGuiCol_Text, ui::accent_color());
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::accent_text_color());
     ImGui::TextUnformatted(tr(key).c_str());
     ImGui::PopStyleColor();
     ImGui::Separator();

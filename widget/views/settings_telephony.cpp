@@ -69,7 +69,7 @@ void draw_form(SettingsState& state, std::vector<SettingsIntent>& intents) {
 void draw_chain(SettingsState& state, const wire::api::TelephonyChain& chain, std::vector<SettingsIntent>& intents) {
     ImGui::PushID(chain.key.c_str());
     ImGui::Spacing();
-    ImGui::TextColored(ui::accent_color(), "%s", chain.name.c_str());
+    ImGui::TextColored(ui::accent_text_color(), "%s", chain.name.c_str());
     ImGui::SameLine();
     if (chain.enabled) ImGui::TextColored(good_color, "%s", tr("ui.telephony.enabled").c_str());
     else ImGui::TextDisabled("%s", tr("ui.telephony.disabled").c_str());
