@@ -376,7 +376,8 @@ void Sandbox::add_kommo_routes() {
     // settings}: what the trigger's fields hold), replacing the stage's earlier one.
     m_router.add("POST", "/__sandbox/kommo/dp/triggers", [this](const Request& request) {
         auto body = wire::parse_json(request.body);
-        if (!body || !body->is_object() || !body->contains("status_id") || !(*body)["settings"].is_object())
+        if (!body || !body->is_object() || !body->contains("status_id") || !body->contains("settings") || !(*body)["settings"].is_object() ||
+            !(*body)["status_id"].is_number_integer() || !body->value("pipeline_id", Json(0)).is_number_integer())
             return http::json_response(400, R"({"error":"expected {pipeline_id, status_id, settings}"})");
         std::lock_guard lock(m_state->mutex);
         auto& triggers = m_state->dp_triggers;
@@ -395,8 +396,9 @@ void Sandbox::add_kommo_routes() {
         State& s = *m_state;
         auto lead = s.leads.find(id);
         if (lead == s.leads.end()) return http::json_response(404, R"({"error":"no such lead"})");
-        int64_t status = (*body)["status_id"].get<int64_t>();
-        int64_t pipeline = body->value("pipeline_id", lead->second["pipeline_id"].get<int64_t>());
+        int64_t status = wire::read_int_or(*body, "status_id", "", 0).value_or(0);
+        int64_t pipeline = wire::read_int_or(*body, "pipeline_id", "", lead->second["pipeline_id"].get<int64_t>()).value_or(0);
+        if (status <= 0 || pipeline <= 0) return http::json_response(400, R"({"error":"status_id and pipeline_id are positive numbers"})");
         lead->second["status_id"] = status;
         lead->second["pipeline_id"] = pipeline;
         lead->second["updated_at"] = now();
