@@ -108,6 +108,20 @@ void rebuild_fonts() {
     ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
+// The views and the intent handlers are called through pointers the optimiser cannot see through: binaryen would
+// otherwise inline every one of them (each has one caller) into draw_frame, and the browser, which compiles a
+// WebAssembly function when it is first called, would compile every view of the widget before its first frame.
+struct FrameCalls {
+    void (*settings_page)(kb::widget::SettingsState&, std::vector<kb::widget::SettingsIntent>&);
+    void (*schedule_grid)(const kb::widget::AppState&, std::vector<kb::widget::Intent>&, bool);
+    void (*account_log)(kb::widget::AppState&, std::vector<kb::widget::Intent>&);
+    void (*lead_card)(kb::widget::AppState&, std::vector<kb::widget::Intent>&);
+    void (*intents)(std::vector<kb::widget::Intent>&);
+    void (*settings_intents)(std::vector<kb::widget::SettingsIntent>&);
+};
+volatile FrameCalls frame_calls{kb::widget::views::draw_settings_page, kb::widget::views::draw_schedule_grid, kb::widget::views::draw_account_log,
+                                kb::widget::views::draw_lead_card, process_intents, process_settings_intents};
+
 void draw_frame() {
     Shell& s = shell();
     // Animations (the loading dots) need frames while requests are out; otherwise draw nothing.
@@ -132,10 +146,10 @@ void draw_frame() {
     bool pipeline = s.state.place == kb::widget::Place::pipeline;
     // The grid fills the canvas: the pipeline view's canvas is a window over the page already; the card's grows into one.
     bool grid = s.state.schedule_view.open && (pipeline || s.modal);
-    if (s.settings_page) kb::widget::views::draw_settings_page(s.settings, settings_intents);
-    else if (grid) kb::widget::views::draw_schedule_grid(s.state, intents, s.modal);
-    else if (pipeline) kb::widget::views::draw_account_log(s.state, intents);
-    else kb::widget::views::draw_lead_card(s.state, intents);
+    if (s.settings_page) frame_calls.settings_page(s.settings, settings_intents);
+    else if (grid) frame_calls.schedule_grid(s.state, intents, s.modal);
+    else if (pipeline) frame_calls.account_log(s.state, intents);
+    else frame_calls.lead_card(s.state, intents);
     float content_height = (ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y) / s.pixel_ratio;
     ImGui::End();
     ImGui::Render();
@@ -159,8 +173,8 @@ void draw_frame() {
     if (s.escape_pressed && grid) intents.push_back({kb::widget::IntentKind::close_schedule, 0, {}});
     else if (s.escape_pressed && pipeline && s.state.editing_record_id != 0) intents.push_back({kb::widget::IntentKind::stop_editing, 0, {}});
     s.escape_pressed = false;
-    process_intents(intents);
-    process_settings_intents(settings_intents);
+    frame_calls.intents(intents);
+    frame_calls.settings_intents(settings_intents);
     // The grid needs room: the host moves the canvas into a window over the page while it is open.
     bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open;
     if (!s.keys.empty()) wake();   // keys still waiting: the next frame takes them
