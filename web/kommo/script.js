@@ -432,12 +432,13 @@ define(['jquery'], function ($) {
     // The settings canvas covers only the part of the work area in the window, so its Save and Discard bar stays in
     // view however the page scrolls; it follows the scroll (a frame later) and the window's size.
     function fitSettingsToView(area, root) {
-      var waiting = false;
+      var waiting = false, watch = null;
       function fit() {
         waiting = false;
-        if (!root.isConnected) {
+        if (!root.isConnected) {   // Kommo left the page or drew it again: this root's watchers go
           window.removeEventListener('scroll', later, true);
           window.removeEventListener('resize', later);
+          if (watch) watch.disconnect();
           return;
         }
         var box = area.getBoundingClientRect();
@@ -456,7 +457,7 @@ define(['jquery'], function ($) {
       window.addEventListener('scroll', later, { capture: true, passive: true });
       window.addEventListener('resize', later);
       if (window.ResizeObserver) {   // the area's own size, and the page's: what grows above the area moves it
-        var watch = new ResizeObserver(later);
+        watch = new ResizeObserver(later);
         watch.observe(area);
         watch.observe(document.body);
       }
