@@ -116,38 +116,35 @@ Result<std::optional<int64_t>> account_of_key(const IntakeDeps& deps, Intake int
     return std::optional<int64_t>(account_id);
 }
 
-http::Handler intake_route(IntakeDeps deps, Intake intake, const char* kind, const char* target, RowBuilder build) {
-    return [deps, intake, kind, target, build](const http::Request& request) {
-        const std::string& key = request.param("key");
-        if (request.body.size() > max_webhook_bytes) return too_large(deps, named_account(deps.store, key), kind, target, request);
+// Where an address's key comes from: the address itself, or (Kommo's Digital Pipeline, which posts every account's
+// triggers to manifest.json's one dp.webhook_url) the trigger's own settings, where the widget's dpSettings put it.
+struct KeySource {
+    std::string (*key_of)(const http::Request&);
+    const char* when_unknown;   // the refusal's reason in the history
+};
+std::string key_in_path(const http::Request& request) { return request.param("key"); }
+std::string key_in_trigger_settings(const http::Request& request) {
+    auto trigger = wire::kommo::decode_dp_trigger(request.body);
+    return trigger ? wire::read_text(trigger->settings, "intake_key") : "";
+}
+const KeySource in_path{key_in_path, "unknown webhook key"};
+const KeySource in_trigger_settings{key_in_trigger_settings, "no trigger key of this integration in the trigger's settings"};
+
+http::Handler intake_route(IntakeDeps deps, Intake intake, const char* kind, const char* target, RowBuilder build,
+                           KeySource source = in_path) {
+    return [deps, intake, kind, target, build, source](const http::Request& request) {
+        // Over the limit, the body is not read for a key: only an address's own key names the account.
+        if (request.body.size() > max_webhook_bytes) return too_large(deps, named_account(deps.store, key_in_path(request)), kind, target, request);
+        std::string key = source.key_of(request);
         auto account = account_of_key(deps, intake, key);
         if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
         if (!*account)
-            return refused(deps, named_account(deps.store, key), kind, target, request, Errc::not_found, "ui.error.not_found", "unknown webhook key");
+            return refused(deps, named_account(deps.store, key), kind, target, request, Errc::not_found, "ui.error.not_found", source.when_unknown);
         return intake_for_account(deps, **account, kind, target, build, request);
     };
 }
 
 Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request);
-Result<std::vector<store::InboxEvent>> dp_trigger_rows(int64_t account_id, const http::Request& request);
-
-// Kommo's Digital Pipeline posts every account's triggers to the one address of manifest.json (dp.webhook_url);
-// the account's key travels in the trigger's own settings (intake_key, put there by the widget's dpSettings).
-http::Handler dp_trigger_route(IntakeDeps deps) {
-    return [deps](const http::Request& request) {
-        const char* kind = "kommo.dp_trigger";
-        const char* target = "/hooks/kommo-dp";
-        if (request.body.size() > max_webhook_bytes) return too_large(deps, 0, kind, target, request);
-        auto trigger = wire::kommo::decode_dp_trigger(request.body);
-        std::string key = trigger ? wire::read_text(trigger->settings, "intake_key") : "";
-        auto account = key.empty() ? Result<std::optional<int64_t>>(std::nullopt) : account_of_key(deps, Intake::kommo_dp, key);
-        if (!account) return refuse(account.error().code, "ui.error.storage", account.error().detail);
-        if (!*account)
-            return refused(deps, key.empty() ? 0 : named_account(deps.store, key), kind, target, request, Errc::not_found, "ui.error.not_found",
-                           "no trigger key of this integration in the trigger's settings");
-        return intake_for_account(deps, **account, kind, target, dp_trigger_rows, request);
-    };
-}
 
 // A Marketplace location's webhooks (the URL sent with its activation): the location's key checked, then stored
 // for the Kommo account whose settings connect that location. None connects it yet: answered 202, nothing kept
@@ -280,7 +277,7 @@ void record_edge_refusal(store::Store& store, RefusalLog& refusals, const http::
 void add_intake_routes(http::Router& router, IntakeDeps deps) {
     router.add("POST", "/hooks/altegio/:key", intake_route(deps, Intake::altegio, "altegio.webhook", "/hooks/altegio/***", altegio_rows));
     router.add("POST", "/hooks/kommo-dp/:key", intake_route(deps, Intake::kommo_dp, "kommo.dp_trigger", "/hooks/kommo-dp/***", dp_trigger_rows));
-    router.add("POST", "/hooks/kommo-dp", dp_trigger_route(deps));
+    router.add("POST", "/hooks/kommo-dp", intake_route(deps, Intake::kommo_dp, "kommo.dp_trigger", "/hooks/kommo-dp", dp_trigger_rows, in_trigger_settings));
     router.add("POST", "/hooks/kommo/:key", intake_route(deps, Intake::kommo, "kommo.webhook", "/hooks/kommo/***", account_hook_rows));
     router.add("POST", "/hooks/altegio-location/:salon/:key", location_route(deps));
     router.add("POST", "/telephony/:key/calls", telephony_route(deps));
