@@ -18,6 +18,8 @@ ImVec4 warning_color();       // waiting
 ImVec4 neutral_color();       // cancelled
 // A muted (TextDisabled) line that wraps at the window's edge: hints and secondary details.
 void text_muted_wrapped(const std::string& text);
+// An error's line in the error colour, wrapping at the window's edge.
+void text_error_wrapped(const std::string& text);
 // "f44336" or "#f44336" as a colour; `fallback` when the text is not six hex digits.
 ImVec4 color_from_hex(std::string hex, ImVec4 fallback);
 

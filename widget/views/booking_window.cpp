@@ -16,7 +16,6 @@ using ui::label;
 using ui::remember;
 using ui::tr;
 
-
 void section_title(const std::string& key) {
     ImGui::Spacing();
     ImGui::TextDisabled("%s", tr(key).c_str());
@@ -33,9 +32,7 @@ std::string price_text(const domain::Service& s, const AppState& state) {
 // The current error again beside the part of the form it is about (it shows in full under the button pressed).
 void draw_error_beside(const AppState& state, FormPart part) {
     if (!state.error || form_part_of(state.error->message_key) != part) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
-    ImGui::TextWrapped("%s", tr(state.error->message_key).c_str());
-    ImGui::PopStyleColor();
+    ui::text_error_wrapped(tr(state.error->message_key));
     remember("error_beside");
 }
 
@@ -83,22 +80,19 @@ void draw_service_chips(const AppState& state, std::vector<Intent>& intents) {
 // a service, its length and price at the row's end (in the tooltip when the column is too narrow for them).
 void draw_service_list(const AppState& state, const std::vector<const domain::Service*>& services, std::vector<Intent>& intents) {
     constexpr float most_rows = 8.5f;
-    int rows = 0;
+    std::vector<const domain::ServiceCategory*> shown;   // the categories with a service in the list
     for (const auto& category : state.catalog->categories)
         if (std::any_of(services.begin(), services.end(), [&](const auto* s) { return s->category_id == category.id; }))
-            rows += 1;
-    rows += static_cast<int>(services.size());
-    float row = ImGui::GetFrameHeightWithSpacing();
-    float height = std::min(static_cast<float>(rows), most_rows) * row + ImGui::GetStyle().WindowPadding.y;
+            shown.push_back(&category);
+    float rows = static_cast<float>(shown.size() + services.size());
+    float height = std::min(rows, most_rows) * ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y;
     ImGui::BeginChild("###service_list", ImVec2(0, height), false);
-    for (const auto& category : state.catalog->categories) {
-        bool has_services = std::any_of(services.begin(), services.end(), [&](const auto* s) { return s->category_id == category.id; });
-        if (!has_services) continue;
-        ImGui::PushID(static_cast<int>(category.id));
+    for (const domain::ServiceCategory* category : shown) {
+        ImGui::PushID(static_cast<int>(category->id));
         ImGui::AlignTextToFramePadding();
-        ImGui::TextColored(ui::accent_text_color(), "%s", category.title.c_str());
+        ImGui::TextColored(ui::accent_text_color(), "%s", category->title.c_str());
         for (const auto* s : services) {
-            if (s->category_id != category.id) continue;
+            if (s->category_id != category->id) continue;
             bool chosen = std::find(state.form.service_ids.begin(), state.form.service_ids.end(), s->id) != state.form.service_ids.end();
             std::string facts = service_facts(*s, state);
             float facts_width = ImGui::CalcTextSize(facts.c_str()).x;
@@ -343,7 +337,8 @@ void draw_record_fields(AppState& state, std::vector<Intent>& intents) {
         const char* hint = field.type == "date" ? tr("ui.date_hint").c_str() : "";
         if (ImGui::InputTextWithHint(("###" + id).c_str(), hint, &value, flags)) intents.push_back({IntentKind::book, 0, {}});
         remember(id);
-    }    draw_error_beside(state, FormPart::record_fields);
+    }
+    draw_error_beside(state, FormPart::record_fields);
 }
 
 // Individual record or a seat in a group event.
@@ -394,7 +389,8 @@ void draw_group_events(const AppState& state, std::vector<Intent>& intents) {
             intents.push_back({IntentKind::choose_event, e.id, {}});
         ImGui::EndDisabled();
         remember(id);
-    }    draw_error_beside(state, FormPart::events);
+    }
+    draw_error_beside(state, FormPart::events);
 }
 
 // Services, employee, day and time of an individual record.

@@ -18,9 +18,7 @@ void loading_line(const AppState& state, RequestKind kind) {
 void draw_error(const AppState& state, std::vector<Intent>& intents) {
     if (!state.error) return;
     ImGui::Spacing();
-    ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
-    ImGui::TextWrapped("%s", ui::tr(state.error->message_key).c_str());
-    ImGui::PopStyleColor();
+    ui::text_error_wrapped(ui::tr(state.error->message_key));
     ui::remember("error_message");
     if (!state.error->detail.empty()) {
         ui::text_muted_wrapped(state.error->detail);

@@ -162,14 +162,14 @@ void draw_column(const AppState& state, const wire::api::ScheduleColumn& column,
 
 // The employees' names and notes above their columns, outside the part that scrolls down, so they stay in view
 // over any hour; they follow the columns sideways. `left`..`right`: the body's visible columns on the screen.
-void draw_column_headers(const wire::api::DaySchedule& day, const std::vector<float>& column_x, float column_width, ImVec2 top,
-                         float height, float left, float right) {
+void draw_column_headers(const wire::api::DaySchedule& day, float first_x, float column_width, ImVec2 top, float height, float left,
+                         float right) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     float line = ImGui::GetTextLineHeight(), pad = ImGui::GetStyle().FramePadding.x;
     ImVec2 after = ImGui::GetCursorScreenPos();
     for (size_t i = 0; i < day.columns.size(); ++i) {
         const auto& column = day.columns[i];
-        float x0 = column_x[i], x1 = x0 + column_width;
+        float x0 = first_x + column_width * static_cast<float>(i), x1 = x0 + column_width;
         float shown_from = std::max(x0, left), shown_to = std::min(x1 - 4, right);
         if (shown_to <= shown_from) continue;
         draw->PushClipRect(ImVec2(shown_from, top.y), ImVec2(shown_to, top.y + height), true);
@@ -217,11 +217,8 @@ void draw_grid(const AppState& state, std::vector<Intent>& intents) {
     }
     ImDrawList* draw = ImGui::GetWindowDrawList();
 
-    std::vector<float> column_x;
-    for (size_t i = 0; i < day.columns.size(); ++i) {
-        column_x.push_back(g.origin.x + g.column_width * static_cast<float>(i));
-        draw_column(state, day.columns[i], g, column_x.back(), hours.last, intents);
-    }
+    for (size_t i = 0; i < day.columns.size(); ++i)
+        draw_column(state, day.columns[i], g, g.origin.x + g.column_width * static_cast<float>(i), hours.last, intents);
     for (int32_t m = hours.first; m <= hours.last; m += 60)
         draw->AddText(ImVec2(start.x + 2, g.y_of(m) - line * 0.5f), ImGui::GetColorU32(ImGuiCol_TextDisabled),
                       domain::format_minute_of_day(m).c_str());
@@ -231,7 +228,7 @@ void draw_grid(const AppState& state, std::vector<Intent>& intents) {
                         line * 0.5f + (hours.last - hours.first) * g.per_minute + line));
     float left = ImGui::GetWindowPos().x + g.axis_width, right = ImGui::GetWindowPos().x + ImGui::GetWindowSize().x;
     ImGui::EndChild();
-    draw_column_headers(day, column_x, g.column_width, header_top, header_height, left, right);
+    draw_column_headers(day, g.origin.x, g.column_width, header_top, header_height, left, right);
 }
 
 }  // namespace
