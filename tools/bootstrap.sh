@@ -13,7 +13,7 @@ sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # [1] Debian packages -------------------------------------------------------------------------------
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates python3 python3-fonttools
+  build-essential cmake ninja-build pkg-config git ca-certificates python3 python3-fonttools python3-brotli zlib1g-dev
   clang libclang-rt-14-dev
   emscripten
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libexpected-dev libboost-json1.81-dev

@@ -5,14 +5,17 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
+#include "relay/http/content_coding.hpp"
 #include "relay/http/server.hpp"
 #include "relay/http/transport.hpp"
 #include "relay/http/waiting_room.hpp"
@@ -41,6 +44,75 @@ void answer_and_close(httplib::Response& out, int status, std::string json) {
         sink.write(json.data() + offset, json.size() - offset);
         return false;
     });
+}
+
+// Sets the answer's body in `coding` (the body already in it). Every body goes out through a content provider of
+// known length: cpp-httplib compresses only bodies set whole, and it would brotli them at quality 11 per request.
+void set_body(httplib::Response& out, std::string body, const std::string& type, Coding coding = Coding::identity) {
+    if (coding != Coding::identity) out.set_header("Content-Encoding", coding_name(coding));
+    size_t length = body.size();
+    out.body.clear();
+    out.headers.erase("Content-Type");
+    if (length == 0) {
+        out.set_header("Content-Type", type);
+        return;
+    }
+    out.set_content_provider(length, type.c_str(), [body = std::move(body)](size_t offset, size_t size, httplib::DataSink& sink) {
+        if (offset < body.size()) sink.write(body.data() + offset, std::min(size, body.size() - offset));
+        return true;
+    });
+}
+
+// A body of a compressible type worth compressing is gzipped when the caller accepts it.
+void set_compressible_body(const httplib::Request& in, httplib::Response& out, std::string body, const std::string& type) {
+    bool worth_it = body.size() >= 1024 && compressible_type(type);
+    if (worth_it) out.set_header("Vary", out.has_header("Vary") ? out.get_header_value("Vary") + ", Accept-Encoding" : "Accept-Encoding");
+    if (worth_it && choose_coding(in.get_header_value("Accept-Encoding"), false, true) == Coding::gzip) {
+        std::string packed = gzip(body);
+        if (!packed.empty()) return set_body(out, std::move(packed), type, Coding::gzip);
+    }
+    set_body(out, std::move(body), type);
+}
+
+std::optional<std::string> read_whole(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+// A static file (its whole body read by cpp-httplib) goes out in the smallest form the caller accepts: the .br or
+// .gz file made beside it at build time, else gzipped here if its type gains from it. Each form has its own ETag
+// (size, time and coding), so a browser revalidating its copy gets 304 and keeps the code it compiled from it.
+void send_file(const httplib::Request& in, httplib::Response& out, const std::string& path) {
+    struct stat file {};
+    if (::stat(path.c_str(), &file) != 0) return;
+    std::string type = out.get_header_value("Content-Type");
+    out.set_header("Vary", "Accept-Encoding");
+    auto exists = [](const std::string& p) { struct stat s {}; return ::stat(p.c_str(), &s) == 0 && S_ISREG(s.st_mode); };
+    bool ranged = in.has_header("Range");   // ranges are served from the file as it is
+    bool have_br = !ranged && exists(path + ".br"), have_gz = !ranged && exists(path + ".gz");
+    bool can_gzip = !ranged && out.body.size() >= 1024 && compressible_type(type);
+    Coding coding = choose_coding(in.get_header_value("Accept-Encoding"), have_br, have_gz || can_gzip);
+    char tag[96];
+    std::snprintf(tag, sizeof tag, "\"%llx-%llx-%s\"", static_cast<unsigned long long>(file.st_size),
+                  static_cast<unsigned long long>(file.st_mtim.tv_sec) * 1000000000ull + static_cast<unsigned long long>(file.st_mtim.tv_nsec),
+                  coding == Coding::identity ? "id" : coding_name(coding));
+    out.set_header("ETag", tag);
+    if (!ranged && in.get_header_value("If-None-Match").find(tag) != std::string::npos) {
+        out.status = 304;
+        out.body.clear();
+        out.headers.erase("Content-Type");
+        return;
+    }
+    std::optional<std::string> body;
+    if (coding == Coding::br) body = read_whole(path + ".br");
+    else if (coding == Coding::gzip) body = have_gz ? read_whole(path + ".gz") : gzip(out.body);
+    if (coding != Coding::identity && (!body || body->empty())) {   // a compressed form that could not be read
+        out.headers.erase("ETag");
+        coding = Coding::identity;
+    }
+    if (coding == Coding::identity) body = std::move(out.body);
+    set_body(out, std::move(*body), type, coding);
 }
 
 // The connection the current worker thread answers (see ConnectionStream): a refusal marks it, so nothing more is
@@ -216,6 +288,26 @@ struct Server::Impl {
     std::unique_ptr<WaitingRoom> room;
     std::thread thread;
     int listening_socket = -1;
+    std::vector<std::pair<std::string, std::string>> mounts;   // URL prefix, folder: as cpp-httplib matches them
+
+    // Static files: only the kinds the options name (the relay: the widget's .js, .wasm and font slices);
+    // whatever else lies in the folder (an index.html, a backup, a source map, a .br copy) is not served.
+    bool own_file(const std::string& url_path) const {
+        const auto& endings = options.file_endings;
+        bool named = endings.empty() || std::any_of(endings.begin(), endings.end(), [&](const std::string& e) { return url_path.ends_with(e); });
+        return named && url_path.find("/.") == std::string::npos;
+    }
+
+    // The file on disk a static request was answered from (the first mount whose prefix matches and holds it).
+    std::string file_path(const std::string& url_path) const {
+        struct stat file {};
+        for (const auto& [prefix, folder] : mounts) {
+            if (!url_path.starts_with(prefix)) continue;
+            std::string path = folder + "/" + url_path.substr(prefix.size());
+            if (::stat(path.c_str(), &file) == 0 && S_ISREG(file.st_mode)) return path;
+        }
+        return {};
+    }
 
     // Before the body is read and before static files: a request the relay will not serve is answered and its
     // connection closed.
@@ -248,6 +340,13 @@ struct Server::Impl {
         if (std::string encoding = to_lower(in.get_header_value("Content-Encoding")); !encoding.empty() && encoding != "identity")
             return refuse(415, "ui.error.bad_request", "compressed bodies are not accepted");
         if (in.is_multipart_form_data()) return refuse(415, "ui.error.bad_request", "multipart bodies are not accepted");
+        // cpp-httplib answers HEAD for a static file without the file handler: the same files as GET, no others.
+        bool under_mount = std::any_of(mounts.begin(), mounts.end(), [&](const auto& mount) { return in.path.starts_with(mount.first); });
+        if (m == "HEAD" && under_mount && !own_file(in.path)) {
+            out.status = 404;
+            set_body(out, error_json("not_found", "ui.error.not_found", "no such file"), "application/json");
+            return Handled::Handled;
+        }
         return Handled::Unhandled;
     }
 
@@ -316,13 +415,13 @@ struct Server::Impl {
         for (const auto& [key, value] : request.query) text = text && domain::is_valid_utf8(key) && domain::is_valid_utf8(value);
         if (!text) {
             out.status = 400;
-            out.set_content(error_json("bad_input", "ui.error.bad_request", "the request is not valid UTF-8"), "application/json");
+            set_body(out, error_json("bad_input", "ui.error.bad_request", "the request is not valid UTF-8"), "application/json");
             return;
         }
         Response response = router.dispatch(std::move(request));
         out.status = response.status;
         for (const auto& [name, value] : response.headers) out.set_header(name, value);
-        out.set_content(response.body, response.content_type.c_str());
+        set_compressible_body(in, out, std::move(response.body), response.content_type);
     }
 };
 
@@ -365,23 +464,21 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
     server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
     server.set_file_extension_and_mimetype_mapping("js", "text/javascript");
     server.set_file_extension_and_mimetype_mapping("ttf", "font/ttf");
-    // Static files: only the kinds the options name (the relay: the widget's .js, .wasm and font slices), each with its own type;
-    // whatever else lies in the folder (an index.html, a backup, a source map) is not served. They are public and
-    // loaded by Kommo's pages from another origin.
-    server.set_file_request_handler([endings = m_impl->options.file_endings](const httplib::Request& in, httplib::Response& out) {
-        bool own = endings.empty() || std::any_of(endings.begin(), endings.end(), [&](const std::string& e) { return in.path.ends_with(e); });
-        if (!own || in.path.find("/.") != std::string::npos) {
+    // Static files, each with its own type. They are public and loaded by Kommo's pages from another origin.
+    server.set_file_request_handler([impl](const httplib::Request& in, httplib::Response& out) {
+        if (!impl->own_file(in.path)) {
             out.status = 404;
-            out.set_content(error_json("not_found", "ui.error.not_found", "no such file"), "application/json");
+            set_body(out, error_json("not_found", "ui.error.not_found", "no such file"), "application/json");
             return;
         }
         out.set_header("Access-Control-Allow-Origin", "*");
         out.set_header("Cache-Control", "no-cache");
         out.set_header("X-Content-Type-Options", "nosniff");
+        send_file(in, out, impl->file_path(in.path));
     });
     server.set_exception_handler([](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
         out.status = 500;
-        out.set_content(error_json("internal", "ui.error.internal", "unexpected failure"), "application/json");
+        set_body(out, error_json("internal", "ui.error.internal", "unexpected failure"), "application/json");
     });
     // Statuses cpp-httplib answers by itself (a malformed request line, a URI too long) get the relay's error shape.
     // The connection is closed after them: the rest of a malformed head must never be read as a request.
@@ -392,13 +489,15 @@ Server::Server(const Router& router, ServerOptions options) : m_impl(new Impl{ro
                            : out.status == 404 ? error_json("not_found", "ui.error.not_found", "no such endpoint")
                            : out.status >= 500 ? error_json("internal", "ui.error.internal", "unexpected failure")
                                                : error_json("bad_input", "ui.error.bad_request", "malformed request");
-        out.set_content(json, "application/json");
+        set_body(out, std::move(json), "application/json");
     });
 }
 
 Server::~Server() { stop(); }
 
-void Server::mount(const std::string& url_prefix, const std::string& directory) { m_impl->server.set_mount_point(url_prefix, directory); }
+void Server::mount(const std::string& url_prefix, const std::string& directory) {
+    if (m_impl->server.set_mount_point(url_prefix, directory)) m_impl->mounts.emplace_back(url_prefix, directory);
+}
 
 int Server::start(const std::string& host, int port) {
     int bound = port == 0 ? m_impl->server.bind_to_any_port(host) : (m_impl->server.bind_to_port(host, port) ? port : -1);

@@ -233,23 +233,24 @@ test('the widget adds one name to the page, kbWidget, and no window.Module', asy
 });
 
 // The relay away when the card opens: a notice in the user's language with "Try again" instead of the widget's
-// internal address over a blank box, and a try once the relay is back brings the widget without a reload.
+// internal address over a blank box, and a try once the relay is back brings the widget without a reload. The
+// relay may also go away between widget.js and widget.wasm (which is fetched beside it): the same notice.
 test('a card opened while the relay is unreachable says so in the user language, and Try again brings the widget', async () => {
   const expected = { en: 'The integration server is not reachable', ru: 'Сервер интеграции недоступен',
                      es: 'No se puede contactar con el servidor de integración', pt: 'O servidor da integração não está acessível' };
-  for (const lang of ['en', 'ru', 'es', 'pt']) {
+  for (const [lang, file] of [['en', 'widget.js'], ['ru', 'widget.js'], ['es', 'widget.js'], ['pt', 'widget.js'], ['en', 'widget.wasm']]) {
     const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.route('**/widget/widget.js', (route) => route.abort('connectionrefused'));
+    await page.route(`**/widget/${file}`, (route) => route.abort('connectionrefused'));
     await page.goto(stack.cardUrl(21002, lang));
     const notice = page.locator('.kb-altegio-notice');
     await notice.waitFor({ timeout: patience });
     const text = await notice.innerText();
     assert.ok(text.startsWith(expected[lang]), `${lang}: ${text}`);
     assert.ok(!/widget|http|Error/.test(text.split('\n')[0]), `${lang}: no internal text: ${text}`);
-    await page.screenshot({ path: join(screenshots, `card-${lang}-relay-unreachable.png`) });
-    await page.unroute('**/widget/widget.js');
+    if (file === 'widget.js') await page.screenshot({ path: join(screenshots, `card-${lang}-relay-unreachable.png`) });
+    await page.unroute(`**/widget/${file}`);
     await page.click('.kb-altegio-retry');
     await control(page, 'branch');
     await page.waitForTimeout(150);

@@ -5,9 +5,11 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../../tools/stack.mjs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { exchange, firstBody, statuses } from './raw_http.mjs';
 
 let stack;
@@ -262,5 +264,60 @@ test('/widget/ serves only the widget\'s own files, each with its own type', asy
     const text = await answer.text();
     assert.equal(answer.status, 404, `${path}: ${text}`);
     assert.ok(!text.includes('secret=1'), path);
+    assert.equal((await fetch(`${own.relayUrl}${path}`, { method: 'HEAD' })).status, 404, `HEAD ${path}`);
   }
+  assert.equal((await fetch(`${own.relayUrl}/widget/widget.js`, { method: 'HEAD' })).status, 200);
+});
+
+// A GET whose body comes back as sent (no decoding), with its status and headers.
+function rawGet(url, headers) {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (answer) => {
+      const chunks = [];
+      answer.on('data', (chunk) => chunks.push(chunk));
+      answer.on('end', () => resolve({ status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+test('the widget\'s files go out as their brotli or gzip copies, revalidate with 304, and no answer is compressed per request with brotli', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-widget-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const js = Buffer.from('var kbWidget = function () { return "' + 'the widget '.repeat(400) + '"; };');
+  writeFileSync(join(dir, 'widget.js'), js);
+  writeFileSync(join(dir, 'widget.js.br'), brotliCompressSync(js));
+  writeFileSync(join(dir, 'widget.js.gz'), gzipSync(js));
+  const own = await startStack({ widgetDir: dir, setUp: 'none' });
+  t.after(() => own.stop());
+  const url = `${own.relayUrl}/widget/widget.js`;
+
+  const br = await rawGet(url, { 'accept-encoding': 'gzip, deflate, br' });
+  assert.equal(br.status, 200);
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.equal(br.headers['content-type'], 'text/javascript');
+  assert.equal(br.headers.vary, 'Accept-Encoding');
+  assert.deepEqual(br.body, brotliCompressSync(js));
+  const gz = await rawGet(url, { 'accept-encoding': 'br;q=0, gzip' });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.deepEqual(gunzipSync(gz.body), js);
+  const plain = await rawGet(url, { 'accept-encoding': 'identity' });
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.deepEqual(plain.body, js);
+  assert.notEqual(plain.headers.etag, br.headers.etag, 'each form has its own tag');
+
+  // A browser revalidating its copy gets 304 and no body; a changed file is sent again.
+  const same = await rawGet(url, { 'accept-encoding': 'gzip, deflate, br', 'if-none-match': br.headers.etag });
+  assert.equal(same.status, 304);
+  assert.equal(same.body.length, 0);
+  writeFileSync(join(dir, 'widget.js'), Buffer.concat([js, Buffer.from('\n')]));
+  assert.equal((await rawGet(url, { 'accept-encoding': 'identity', 'if-none-match': plain.headers.etag })).status, 200);
+
+  // A JSON answer of the same server code (the sandbox's state, about 2 KB) is gzipped, never brotli'd per request.
+  const state = `${own.sandboxUrl}/__sandbox/state`;
+  const gzipped = await rawGet(state, { 'accept-encoding': 'gzip, br' });
+  assert.equal(gzipped.headers['content-encoding'], 'gzip');
+  assert.ok(JSON.parse(gunzipSync(gzipped.body).toString()));
+  const brOnly = await rawGet(state, { 'accept-encoding': 'br' });
+  assert.equal(brOnly.headers['content-encoding'], undefined);
+  assert.ok(JSON.parse(brOnly.body.toString()));
 });

@@ -327,6 +327,17 @@ define(['jquery'], function ($) {
           locateFile: function (file) { return base + file; },
           printErr: function (text) { if (window.console) console.warn('[kommo-altegio]', text); }
         };
+        // widget.wasm is fetched and compiled while widget.js downloads and runs, instead of after it.
+        if (window.WebAssembly && WebAssembly.compileStreaming) {
+          var compiling = WebAssembly.compileStreaming(fetch(base + 'widget.wasm', { credentials: 'omit' }));
+          compiling.catch(function () {});   // a failure is reported where the module is instantiated
+          module.instantiateWasm = function (imports, receive) {
+            compiling.then(function (compiled) {
+              return WebAssembly.instantiate(compiled, imports).then(function (instance) { receive(instance, compiled); });
+            }).catch(function (error) { shared.loading = null; reject(error); });
+            return {};
+          };
+        }
         shared.module = module;
         var script = document.createElement('script');
         script.src = base + 'widget.js';

@@ -17,6 +17,7 @@ void take_keys_from_host();
 std::string today();                      // "YYYY-MM-DD", the user's local date
 int32_t utc_offset_seconds();             // the user's time zone now: seconds east of UTC
 double now_ms();
+double pixel_ratio();                     // the screen's device pixels per CSS pixel
 // How many of the browser's wheel units make one notch of a mouse wheel: 100 for pixels (Chrome), 3 for lines
 // (Firefox), 1 for pages; read from the last wheel event, whose deltas GLFW passes on without their unit.
 double wheel_units_per_notch();

@@ -75,6 +75,8 @@ EM_JS(void, js_fetch_font_slice, (int slice), {
 
 EM_JS(int, js_utc_offset_seconds, (), { return -new Date().getTimezoneOffset() * 60; });
 
+EM_JS(double, js_pixel_ratio, (), { return window.devicePixelRatio || 1; });
+
 EM_JS(char*, js_today, (), {
     var d = new Date();
     var text = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
@@ -115,5 +117,6 @@ void report_content_height(float css_pixels) { js_report_height(css_pixels); }
 double now_ms() { return emscripten_get_now(); }
 double wheel_units_per_notch() { return js_wheel_units_per_notch(); }
 int32_t utc_offset_seconds() { return js_utc_offset_seconds(); }
+double pixel_ratio() { return js_pixel_ratio(); }
 
 }  // namespace kb::widget::platform
