@@ -381,8 +381,9 @@ void Sandbox::add_kommo_routes() {
             return http::json_response(400, R"({"error":"expected {pipeline_id, status_id, settings}"})");
         std::lock_guard lock(m_state->mutex);
         auto& triggers = m_state->dp_triggers;
-        std::erase_if(triggers, [&](const Json& t) { return t["status_id"] == (*body)["status_id"] && t["pipeline_id"] == (*body)["pipeline_id"]; });
-        triggers.push_back(Json{{"pipeline_id", body->value("pipeline_id", 0)}, {"status_id", (*body)["status_id"]}, {"settings", (*body)["settings"]}});
+        int64_t pipeline = body->value("pipeline_id", int64_t{0}), status = (*body)["status_id"].get<int64_t>();
+        std::erase_if(triggers, [&](const Json& t) { return t.at("status_id") == status && t.at("pipeline_id") == pipeline; });
+        triggers.push_back(Json{{"pipeline_id", pipeline}, {"status_id", status}, {"settings", (*body)["settings"]}});
         return http::json_response(200, R"({"saved":true})");
     });
 

@@ -209,10 +209,12 @@ void draw_grid(const AppState& state, std::vector<Intent>& intents) {
     g.first_minute = hours.first;
     ImVec2 start = ImGui::GetCursorScreenPos();
     g.origin = ImVec2(start.x + g.axis_width, start.y + line * 0.5f);
-    // A day shown for the first time opens half an hour before its first free time (see schedule_opening_minute).
-    static std::string opened_day;
-    if (opened_day != day.date) {
-        opened_day = day.date;
+    // A day shown for the first time opens half an hour before its first free time (see schedule_opening_minute). The
+    // day last opened is kept in the grid window's own ImGui storage, as ImGui keeps its scroll.
+    ImGuiStorage* storage = ImGui::GetStateStorage();
+    ImGuiID opened_key = ImGui::GetID("###opened_day"), this_day = ImGui::GetID(day.date.c_str());
+    if (storage->GetInt(opened_key) != static_cast<int>(this_day)) {
+        storage->SetInt(opened_key, static_cast<int>(this_day));
         ImGui::SetScrollY(std::max(0.0f, (schedule_opening_minute(day) - 30 - hours.first) * g.per_minute));
     }
     ImDrawList* draw = ImGui::GetWindowDrawList();
