@@ -10,6 +10,7 @@
 #include "relay/marketplace/activation.hpp"
 #include "relay/store/postgres/pg_store.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
+#include "relay/sync/inbox_rows.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb {
@@ -164,6 +165,19 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                                                                           intake_keys});
     app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, now_ms);
     app->m_tracking = std::make_unique<tracking::TrackingFlow>(*app->m_store, *app->m_kommo, *app->m_reference, now_ms);
+    auto triggers = [self](const store::InboxEvent& e) { return self->m_trigger_sync->handle(e); };
+    app->m_event_flows = {
+        {sync::source::kommo_dp, "", triggers},
+        {sync::source::kommo, "", triggers},
+        {sync::source::telephony, "", [self](const store::InboxEvent& e) { return self->m_calls->handle(e); }},
+        {sync::source::tracking, "", [self](const store::InboxEvent& e) { return self->m_tracking->handle(e); }},
+    };
+    // Altegio's records, clients and payments, whoever saw the change: its webhook, the reconciler, the relay itself.
+    for (const char* seen_by : {sync::source::altegio, sync::source::reconciler, sync::source::widget}) {
+        app->m_event_flows.push_back({seen_by, "record", [self](const store::InboxEvent& e) { return self->m_record_sync->handle(e); }});
+        app->m_event_flows.push_back({seen_by, "client", [self](const store::InboxEvent& e) { return self->m_client_sync->handle_client(e); }});
+        app->m_event_flows.push_back({seen_by, "finances_operation", [self](const store::InboxEvent& e) { return self->m_client_sync->handle_payment(e); }});
+    }
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
             *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
@@ -199,13 +213,9 @@ Result<std::optional<int64_t>> RelayApp::account_of_branch(int64_t salon_id) {
 Result<std::string> RelayApp::handle_event(const store::InboxEvent& event) {
     if (event.company_id != 0 && !m_marketplace->working_for(event.company_id))
         return "skipped: the location is frozen or uninstalled in the Altegio Marketplace";
-    if (event.source == "kommo_dp" || event.source == "kommo") return m_trigger_sync->handle(event);
-    if (event.source == "telephony") return m_calls->handle(event);
-    if (event.source == "tracking") return m_tracking->handle(event);
-    if (event.resource == "record") return m_record_sync->handle(event);
-    if (event.resource == "client") return m_client_sync->handle_client(event);
-    if (event.resource == "finances_operation") return m_client_sync->handle_payment(event);
-    return "ignored: nothing is synchronised for " + event.resource + " events";
+    for (const auto& flow : m_event_flows)
+        if (flow.source == event.source && (flow.resource.empty() || flow.resource == event.resource)) return flow.handle(event);
+    return "ignored: nothing is synchronised for " + event.source + " " + event.resource + " events";
 }
 
 Result<int64_t> RelayApp::prune_old_entries() {

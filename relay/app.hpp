@@ -103,6 +103,12 @@ private:
     std::unique_ptr<telephony::TelephonyAdmin> m_telephony_admin;
     std::unique_ptr<telephony::CallFlow> m_calls;
     std::unique_ptr<tracking::TrackingFlow> m_tracking;
+    // Which flow handles an inbox event: its source, and its resource ("" for any); the first that matches.
+    struct EventFlow {
+        std::string source, resource;
+        std::function<Result<std::string>(const store::InboxEvent&)> handle;
+    };
+    std::vector<EventFlow> m_event_flows;
     http::Router m_router;
 };
 

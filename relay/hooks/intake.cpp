@@ -6,7 +6,7 @@
 #include "relay/clients/call_log.hpp"
 #include "relay/crypto/hmac.hpp"
 #include "relay/hooks/refusals.hpp"
-#include "relay/telephony/calls.hpp"
+#include "relay/sync/inbox_rows.hpp"
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/kommo_hooks.hpp"
 #include "shared/wire/widget_api.hpp"
@@ -20,23 +20,6 @@ http::Response refuse(Errc code, const char* key, std::string detail) {
 }
 
 }  // namespace
-
-std::string altegio_dedupe_key(int64_t account_id, int64_t company_id, const std::string& resource, int64_t resource_id,
-                               const std::string& event_type, const wire::Json& data) {
-    std::string changed = data.is_object() ? wire::read_text(data, "last_change_date") : "";
-    // What a person sees of the change; a webhook and the reconciler's copy of the same change agree on it.
-    wire::Json seen = wire::Json::object();
-    if (data.is_object())
-        for (const char* member : {"datetime", "staff_id", "attendance", "deleted", "seance_length", "comment", "services", "record_labels",
-                                   "amount", "record_id", "name", "phone", "email"})
-            if (const wire::Json* value = wire::member(data, member)) seen[member] = *value;
-    // The account first: two Kommo accounts connected to one branch each get every change of it.
-    std::string prefix = "altegio|" + std::to_string(account_id) + "|" + std::to_string(company_id) + "|" + resource + "|" + std::to_string(resource_id) + "|";
-    // With a change date the event type is left out: the reconciler cannot tell whether the change it reads
-    // back arrived as "create" or "update", and the same change must get the same key.
-    if (changed.empty()) return prefix + event_type + "|#" + crypto::digest_hex(data.dump());
-    return prefix + changed + "#" + crypto::digest_hex(seen.dump()).substr(0, 12);
-}
 
 namespace {
 
@@ -144,7 +127,16 @@ http::Handler intake_route(IntakeDeps deps, Intake intake, const char* kind, con
     };
 }
 
-Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request);
+// The intake routes' row builders: the request's body, read by the sync layer (relay/sync/inbox_rows.hpp).
+Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request) {
+    return sync::altegio_webhook_rows(account_id, request.body);
+}
+Result<std::vector<store::InboxEvent>> dp_trigger_rows(int64_t account_id, const http::Request& request) {
+    return sync::kommo_trigger_rows(account_id, request.body);
+}
+Result<std::vector<store::InboxEvent>> account_hook_rows(int64_t account_id, const http::Request& request) {
+    return sync::kommo_hook_rows(account_id, request.body);
+}
 
 // A Marketplace location's webhooks (the URL sent with its activation): the location's key checked, then stored
 // for the Kommo account whose settings connect that location. None connects it yet: answered 202, nothing kept
@@ -186,64 +178,9 @@ http::Handler telephony_route(IntakeDeps deps) {
         if (request.body.size() > max_webhook_bytes) return too_large(deps, named, kind, target, request);
         if (!*chain || (parts && !deps.keys.matches(key, Intake::telephony, chain_key, "")))
             return refused(deps, named, kind, target, request, Errc::not_found, "ui.error.not_found", "unknown telephony key");
-        auto build = [chain = **chain, &deps](int64_t, const http::Request& r) { return telephony::call_event_rows(chain, r.body, deps.now_ms()); };
+        auto build = [chain = **chain, &deps](int64_t, const http::Request& r) { return sync::call_rows(chain, r.body, deps.now_ms()); };
         return intake_for_account(deps, (*chain)->account_id, kind, target, build, request);
     };
-}
-
-Result<std::vector<store::InboxEvent>> altegio_rows(int64_t account_id, const http::Request& request) {
-    auto events = wire::altegio::decode_webhook_body(request.body);
-    if (!events) return fail(Errc::bad_input, "ui.error.bad_webhook", events.error().detail);
-    std::vector<store::InboxEvent> rows;
-    for (const auto& e : *events)   // received_at_ms is set when they are stored
-        rows.push_back(altegio_inbox_row(account_id, "altegio", e.company_id, e.resource, e.resource_id, e.status, e.data, 0));
-    return rows;
-}
-
-Result<std::vector<store::InboxEvent>> dp_trigger_rows(int64_t account_id, const http::Request& request) {
-    auto trigger = wire::kommo::decode_dp_trigger(request.body);
-    if (!trigger) return fail(Errc::bad_input, "ui.error.bad_webhook", trigger.error().detail);
-    if (trigger->account_id != 0 && trigger->account_id != account_id)
-        return fail(Errc::forbidden, "ui.error.bad_webhook", "the trigger names another account");
-    store::InboxEvent row;
-    row.account_id = account_id;
-    row.source = "kommo_dp";
-    row.resource = "lead";
-    row.resource_id = trigger->lead_id;
-    row.event_type = trigger->type_code.empty() ? "trigger" : trigger->type_code;
-    trigger->settings.erase("intake_key");   // the account's key stays out of the inbox and the history
-    row.dedupe_key = "kommo_dp|" + std::to_string(account_id) + "|" + std::to_string(trigger->lead_id) + "|" + std::to_string(trigger->status_id) + "|" +
-                     std::to_string(trigger->time) + "|" + trigger->settings.dump();
-    row.body = wire::Json{{"lead_id", trigger->lead_id}, {"status_id", trigger->status_id}, {"pipeline_id", trigger->pipeline_id},
-                          {"time", trigger->time}, {"settings", trigger->settings}}.dump();
-    return std::vector<store::InboxEvent>{row};
-}
-
-// Kommo's account webhook: one row per lead that changed stage; other entities and actions are not
-// synchronised to Altegio, so they are only recorded in the history.
-Result<std::vector<store::InboxEvent>> account_hook_rows(int64_t account_id, const http::Request& request) {
-    auto hook = wire::kommo::decode_account_hook(request.body);
-    if (!hook) return fail(Errc::bad_input, "ui.error.bad_webhook", hook.error().detail);
-    if (hook->account_id != 0 && hook->account_id != account_id)
-        return fail(Errc::forbidden, "ui.error.bad_webhook", "the webhook names another account");
-    std::vector<store::InboxEvent> rows;
-    for (const auto& e : hook->entities) {
-        bool stage_changed = e.entity == "leads" && e.status_id != 0 &&
-                             (e.action == "status" || (e.action == "add" && e.old_status_id == 0));
-        if (!stage_changed) continue;
-        store::InboxEvent row;
-        row.account_id = account_id;
-        row.source = "kommo";
-        row.resource = "lead";
-        row.resource_id = e.id;
-        row.event_type = "status";
-        row.dedupe_key = "kommo|" + std::to_string(account_id) + "|lead|" + std::to_string(e.id) + "|" + std::to_string(e.pipeline_id) + "|" + std::to_string(e.status_id) +
-                         "|" + std::to_string(e.updated_at);
-        row.body = wire::Json{{"lead_id", e.id}, {"status_id", e.status_id}, {"pipeline_id", e.pipeline_id},
-                              {"old_status_id", e.old_status_id}, {"old_pipeline_id", e.old_pipeline_id}, {"updated_at", e.updated_at}}.dump();
-        rows.push_back(std::move(row));
-    }
-    return rows;
 }
 
 }  // namespace
@@ -285,22 +222,6 @@ void add_intake_routes(http::Router& router, IntakeDeps deps) {
                                                            [deps](int64_t account, const http::Request& request) {
                                                                return deps.tracking_rows(account, request.body);
                                                            }));
-}
-
-store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& source, int64_t company_id, const std::string& resource,
-                                    int64_t resource_id, const std::string& type, const wire::Json& data, int64_t received_at_ms) {
-    store::InboxEvent row;
-    row.account_id = account_id;
-    row.source = source;
-    row.company_id = company_id;
-    row.resource = resource;
-    row.resource_id = resource_id;
-    row.event_type = type;
-    row.dedupe_key = altegio_dedupe_key(account_id, company_id, resource, resource_id, type, data);
-    row.body = wire::Json{{"company_id", company_id}, {"resource", resource}, {"resource_id", resource_id}, {"status", type},
-                          {"data", data}}.dump();
-    row.received_at_ms = received_at_ms;
-    return row;
 }
 
 }  // namespace kb::hooks

@@ -44,18 +44,4 @@ void add_intake_routes(http::Router& router, IntakeDeps deps);
 // compressed): its history row, under the account its address names, as the routes write theirs. Other paths: none.
 void record_edge_refusal(store::Store& store, RefusalLog& refusals, const http::Request& request, int status, const std::string& reason);
 
-// account|company|resource|id|last_change_date#digest of what the change shows (time, employee, state, services,
-// ...), or the event type and a digest of the whole data when it has no change date: the same event delivered
-// twice, or read back by the reconciler, gets the same key; two changes within the same second of
-// last_change_date do not.
-std::string altegio_dedupe_key(int64_t account_id, int64_t company_id, const std::string& resource, int64_t resource_id,
-                               const std::string& event_type, const wire::Json& data);
-
-// An inbox row for an Altegio event, whoever saw it: a webhook ("altegio"), the reconciler ("reconciler"), or
-// the relay itself after its own change in Altegio ("widget": a booking, an edit, a status change, for which
-// Altegio sends no webhook, so the lead follows it through the same rules). `data` is the resource as Altegio
-// shows it; `type` is the webhook status ("create", "update", "delete").
-store::InboxEvent altegio_inbox_row(int64_t account_id, const std::string& source, int64_t company_id, const std::string& resource,
-                                    int64_t resource_id, const std::string& type, const wire::Json& data, int64_t received_at_ms);
-
 }  // namespace kb::hooks

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <spdlog/spdlog.h>
 #include "relay/crypto/secret_box.hpp"
-#include "relay/hooks/intake.hpp"
+#include "relay/sync/inbox_rows.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
 #include "shared/domain/text.hpp"
@@ -173,7 +173,9 @@ Result<wire::Json> BookingService::book_in_altegio(const Caller& caller, const W
 
 Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
                                        BookingResult& result, store::Booking& booking) {
-    domain::Branch branch{request.company_id, result.branch_title, "", "", ""};
+    domain::Branch branch;
+    branch.id = request.company_id;
+    branch.title = result.branch_title;
     Result<void> written;
     if (auto fields = m_reference.lead_fields(caller.account_id); !fields) {
         written = tl::unexpected(fields.error());
@@ -184,7 +186,10 @@ Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount
         auto mapped = domain::map_record_to_lead(result.record, branch, map, *fields, {}, day_offset);
         for (const auto& problem : mapped.problems)
             spdlog::warn("lead {} field {}: {} ({})", request.lead_id, problem.field_id, problem.message_key, problem.detail);
-        written = m_kommo.update_lead(caller.account_id, {request.lead_id, mapped.values, {}, 0});
+        clients::KommoClient::LeadUpdate update;
+        update.lead_id = request.lead_id;
+        update.fields = mapped.values;
+        written = m_kommo.update_lead(caller.account_id, update);
     }
     result.lead_updated = static_cast<bool>(written);
     result.warning_key = written ? "" : "ui.warning.lead_not_updated";
@@ -202,7 +207,7 @@ Result<void> BookingService::queue_follow_up(const Caller& caller, const WidgetA
     Result<wire::Json> read = record ? Result<wire::Json>(*record) : m_altegio.record_json(caller.account_id, acc.altegio_token(), company_id, record_id);
     if (!read) return tl::unexpected(read.error());
     // A retried booking queues the same change again; the inbox keeps it once.
-    auto event = hooks::altegio_inbox_row(caller.account_id, "widget", company_id, "record", record_id, "create", *read, m_now_ms());
+    auto event = sync::altegio_row(caller.account_id, sync::source::widget, company_id, "record", record_id, "create", *read, m_now_ms());
     if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
     if (m_wake_workers) m_wake_workers();
     return {};

@@ -1,7 +1,7 @@
 #include "relay/services/record_log_service.hpp"
 
 #include <algorithm>
-#include "relay/hooks/intake.hpp"
+#include "relay/sync/inbox_rows.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/text.hpp"
 #include "shared/wire/altegio.hpp"
@@ -183,7 +183,7 @@ Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t co
 Result<RecordRow> RecordLogService::after_change(const Caller& caller, const domain::Branch& branch, const std::string& token,
                                                  int64_t record_id, const wire::Json& now, const std::string& type) {
     int64_t company_id = branch.id;
-    auto event = hooks::altegio_inbox_row(caller.account_id, "widget", company_id, "record", record_id, type, now, m_now_ms());
+    auto event = sync::altegio_row(caller.account_id, sync::source::widget, company_id, "record", record_id, type, now, m_now_ms());
     if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
     if (m_wake_workers) m_wake_workers();
 

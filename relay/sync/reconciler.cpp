@@ -1,7 +1,7 @@
 #include "relay/sync/reconciler.hpp"
 
 #include <spdlog/spdlog.h>
-#include "relay/hooks/intake.hpp"
+#include "relay/sync/inbox_rows.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
@@ -71,7 +71,7 @@ Result<ReconcileReport> Reconciler::run_once() {
                 auto applied = m_store.applied_change(account, company, record_id);
                 if (!applied) return tl::unexpected(applied.error());
                 std::string type = deleted ? "delete" : created > read_from && *applied == 0 ? "create" : "update";
-                rows.push_back(hooks::altegio_inbox_row(account, "reconciler", company, "record", record_id, type, r, m_now_ms()));
+                rows.push_back(sync::altegio_row(account, sync::source::reconciler, company, "record", record_id, type, r, m_now_ms()));
                 if (changed > newest) newest = changed;
             }
             auto added = m_store.append_to_inbox(rows);

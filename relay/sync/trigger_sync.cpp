@@ -1,6 +1,7 @@
 #include "relay/sync/trigger_sync.hpp"
 
 #include <map>
+#include "relay/sync/inbox_rows.hpp"
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
@@ -16,7 +17,7 @@ Result<std::string> TriggerSync::handle(const store::InboxEvent& event) {
     if (!*account) return std::string("ignored: the account has uninstalled the integration");
 
     std::optional<domain::RecordAction> action;
-    if (event.source == "kommo_dp") {
+    if (event.source == source::kommo_dp) {
         const wire::Json* settings = wire::member(*body, "settings");
         std::string named = settings ? wire::read_text(*settings, "altegio_action") : "";
         action = wire::record_action_named(named);

@@ -12,29 +12,6 @@ namespace kb::telephony {
 
 using wire::Json;
 
-Result<std::vector<store::InboxEvent>> call_event_rows(const store::TelephonyChain& chain, const std::string& body, int64_t now_ms) {
-    auto parsed = wire::parse_json(body);
-    if (!parsed) return fail(Errc::bad_input, "ui.error.bad_webhook", parsed.error().detail);
-    const Json items = parsed->is_array() ? *parsed : Json::array({*parsed});
-    if (items.empty()) return fail(Errc::bad_input, "ui.error.bad_webhook", "no call events");
-    std::vector<store::InboxEvent> rows;
-    for (size_t i = 0; i < items.size(); ++i) {
-        auto event = wire::telephony::decode_call_event(items[i], now_ms / 1000);
-        if (!event) return fail(Errc::bad_input, "ui.error.bad_webhook", (parsed->is_array() ? wire::index_path("", i) + "." : "") + event.error().detail);
-        store::InboxEvent row;
-        row.account_id = chain.account_id;
-        row.source = "telephony";
-        row.resource = "call";
-        row.resource_id = crypto::digest_id(chain.key + "|" + event->call_id);   // one call's events in line
-        row.event_type = domain::call_state_name(event->state);
-        // The same post twice is one event; the same state with other data (a recording added) is another.
-        row.dedupe_key = "telephony|" + chain.key + "|" + event->call_id + "|" + row.event_type + "#" + crypto::digest_hex(items[i].dump());
-        row.body = Json{{"chain_key", chain.key}, {"event", wire::telephony::encode_call_event(*event)}}.dump();
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
 Result<CallFlow::Target> CallFlow::kommo_target(int64_t account_id, const std::string& phone, const std::string& country,
                                                 bool new_lead_allowed, const domain::Settings& settings) {
     auto parsed = domain::parse_phone(phone, country);

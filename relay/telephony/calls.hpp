@@ -18,9 +18,6 @@
 
 namespace kb::telephony {
 
-// The inbox rows of a PBX post for `chain`, or the error that refuses it (bad JSON or event: 400).
-Result<std::vector<store::InboxEvent>> call_event_rows(const store::TelephonyChain& chain, const std::string& body, int64_t now_ms);
-
 class CallFlow {
 public:
     CallFlow(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, std::function<int64_t()> now_ms)

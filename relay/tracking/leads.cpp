@@ -3,6 +3,7 @@
 #include <algorithm>
 #include "relay/crypto/hmac.hpp"
 #include "relay/i18n/kommo_texts.hpp"
+#include "relay/sync/inbox_rows.hpp"
 #include "relay/sync/sync_account.hpp"
 #include "shared/domain/phone.hpp"
 #include "shared/domain/text.hpp"
@@ -22,18 +23,6 @@ struct TrackingFlow::Work {
 };
 
 namespace {
-
-// An inbox row about one tracked lead ("post" or "search"): one lead's rows wait in line behind each other.
-store::InboxEvent lead_row(int64_t account_id, const std::string& lead_id, const char* event_type, const Json& body) {
-    store::InboxEvent row;
-    row.account_id = account_id;
-    row.source = "tracking";
-    row.resource = "tracked_lead";
-    row.resource_id = crypto::digest_id(std::to_string(account_id) + "|" + lead_id);
-    row.event_type = event_type;
-    row.body = body.dump();
-    return row;
-}
 
 std::string client_name(const domain::TrackedLead& lead) {
     if (!lead.name.empty()) return lead.name;
@@ -77,9 +66,7 @@ Result<std::vector<store::InboxEvent>> TrackingFlow::intake_rows(int64_t account
         auto post = wire::tracking::decode_post(items[i]);
         if (!post) return fail(Errc::bad_input, "ui.error.bad_webhook", (parsed->is_array() ? wire::index_path("", i) + "." : "") + post.error().detail);
         Json kept = wire::tracking::encode_post(*post);
-        store::InboxEvent row = lead_row(account_id, post->lead_id, "post", Json{{"post", kept}});
-        row.dedupe_key = "tracking|" + std::to_string(account_id) + "|" + post->lead_id + "|post#" + crypto::digest_hex(kept.dump());
-        rows.push_back(std::move(row));
+        rows.push_back(sync::tracked_lead_row(account_id, post->lead_id, "post", Json{{"post", kept}}, "post#" + crypto::digest_hex(kept.dump())));
     }
     return rows;
 }
@@ -89,9 +76,9 @@ Result<int32_t> TrackingFlow::queue_due_searches() {
     if (!due) return tl::unexpected(due.error());
     std::vector<store::InboxEvent> rows;
     for (const auto& lead : *due) {
-        store::InboxEvent row = lead_row(lead.account_id, lead.lead_id, "search", Json{{"lead_id", lead.lead_id}});
         // One event per scheduled look: asked again before it ran, the same look is not queued twice.
-        row.dedupe_key = "tracking|" + std::to_string(lead.account_id) + "|" + lead.lead_id + "|search@" + std::to_string(lead.next_search_ms);
+        store::InboxEvent row = sync::tracked_lead_row(lead.account_id, lead.lead_id, "search", Json{{"lead_id", lead.lead_id}},
+                                                       "search@" + std::to_string(lead.next_search_ms));
         row.received_at_ms = m_now_ms();
         rows.push_back(std::move(row));
     }

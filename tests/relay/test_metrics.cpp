@@ -1,6 +1,6 @@
 // GET /metrics: what an operator's Prometheus reads to see whether the relay keeps up.
 #include "sync_helpers.hpp"
-#include "relay/hooks/intake.hpp"
+#include "relay/sync/inbox_rows.hpp"
 
 using namespace kb;
 using namespace kb::testing;
@@ -39,7 +39,7 @@ TEST_CASE("metrics: requests by target, kind and outcome, rate-limit waits, and 
 
     // An event waiting (no workers here) since ten seconds ago.
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    REQUIRE(world.relay->store().append_to_inbox({hooks::altegio_inbox_row(31000001, "altegio", 400001, "record", 70000001, "update",
+    REQUIRE(world.relay->store().append_to_inbox({sync::altegio_row(31000001, "altegio", 400001, "record", 70000001, "update",
                                                                              Json{{"id", 70000001}}, now_ms - 10000)}) == 1);
     page = metrics_page(world);
     CHECK(value_of(page, R"(kb_inbox_events{state="pending"})") == 1);

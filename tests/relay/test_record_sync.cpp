@@ -1,6 +1,7 @@
 // Flow 2: Altegio record changes reach Kommo leads through the webhook, the inbox and the sync workers.
 #include "sync_helpers.hpp"
 #include "relay/hooks/intake.hpp"
+#include "relay/sync/inbox_rows.hpp"
 
 using namespace kb;
 using namespace kb::testing;
@@ -128,7 +129,7 @@ TEST_CASE("a second 'create' of a record already applied (the reconciler's later
     Json later = record;
     later["comment"] = "moved to the window seat";
     later["last_change_date"] = "2031-01-01T10:00:00+03:00";
-    REQUIRE(world.relay->store().append_to_inbox({hooks::altegio_inbox_row(31000001, "reconciler", 400001, "record", record["id"].get<int64_t>(),
+    REQUIRE(world.relay->store().append_to_inbox({sync::altegio_row(31000001, "reconciler", 400001, "record", record["id"].get<int64_t>(),
                                                                              "create", later, 0)}) == 1);
     world.relay->wake_workers();
     settle(world);

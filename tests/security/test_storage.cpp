@@ -5,7 +5,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <future>
 #include "relay/crypto/secret_box.hpp"
-#include "relay/hooks/intake.hpp"
+#include "relay/sync/inbox_rows.hpp"
 #include "relay/store/postgres/pg_store.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
 #include "relay/sync/workers.hpp"
@@ -22,7 +22,7 @@ int64_t now_ms() {
 }
 
 store::InboxEvent record_event(int64_t record_id) {
-    return hooks::altegio_inbox_row(31000001, "altegio", 400001, "record", record_id, "update",
+    return sync::altegio_row(31000001, "altegio", 400001, "record", record_id, "update",
                                     Json{{"id", record_id}, {"datetime", "2027-03-03T10:00:00+03:00"}}, now_ms());
 }
 
