@@ -10,6 +10,7 @@
 #include "relay/marketplace/activation.hpp"
 #include "relay/store/postgres/pg_store.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
+#include "relay/telephony/routes.hpp"
 #include "relay/sync/inbox_rows.hpp"
 #include "shared/wire/settings.hpp"
 
@@ -190,11 +191,11 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                                               },
                                                               intake_keys, config.accept_legacy_webhook_keys, app->m_refusals});
     marketplace::add_marketplace_routes(app->m_router, *app->m_marketplace);
-    api::RouteDeps route_deps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history, *app->m_store,
-                              api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri), config.kommo.client_id},
-                              app->m_clock, [self] { self->wake_workers(); }, app->m_metrics};
-    api::add_routes(app->m_router, route_deps);
-    telephony::add_telephony_routes(app->m_router, route_deps, *app->m_telephony_admin);
+    api::Authenticator auth{*app->m_store, api::AuthConfig{config.kommo.client_secret, origin_of(config.kommo.redirect_uri), config.kommo.client_id},
+                            app->m_clock};
+    api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history,
+                                                  *app->m_store, auth, app->m_clock, [self] { self->wake_workers(); }, app->m_metrics});
+    telephony::add_telephony_routes(app->m_router, auth, *app->m_telephony_admin);
     return app;
 }
 

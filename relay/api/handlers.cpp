@@ -24,17 +24,17 @@ Response error_response(const Error& error) {
     return http::json_response(http_status_for(error.code), wire::api::encode(shown).dump());
 }
 
-Result<services::Caller> authenticate(const Request& request, const RouteDeps& deps) {
-    crypto::TokenExpectations expect{deps.auth.client_secret, deps.auth.audience, deps.clock(), 60, deps.auth.client_id};
+Result<services::Caller> authenticate(const Request& request, const Authenticator& auth) {
+    crypto::TokenExpectations expect{auth.config.client_secret, auth.config.audience, auth.clock(), 60, auth.config.client_id};
     std::string text = request.header("x-auth-token");
     auto token = crypto::verify_disposable_token(text, expect);
     if (!token) return tl::unexpected(token.error());
     // Single use across every relay on the database: by its id, or (a token without one) by its own digest.
     std::string once = token->jti.empty() ? "digest:" + crypto::digest_hex(text) : "jti:" + token->jti;
-    auto first = deps.store.first_use(once, token->expires_at + expect.leeway_seconds, expect.now);
+    auto first = auth.store.first_use(once, token->expires_at + expect.leeway_seconds, expect.now);
     if (!first) return tl::unexpected(first.error());
     if (!*first) return fail(Errc::unauthorized, "ui.error.unauthorized", "disposable token used twice");
-    auto installation = deps.store.find_installation(token->account_id);
+    auto installation = auth.store.find_installation(token->account_id);
     if (!installation) return tl::unexpected(installation.error());
     if (!*installation) return fail(Errc::unauthorized, "ui.error.not_installed", "the account has not installed the integration");
     if (!crypto::token_names_account(*token, (*installation)->subdomain))
@@ -42,9 +42,9 @@ Result<services::Caller> authenticate(const Request& request, const RouteDeps& d
     return services::Caller{token->account_id, token->user_id, token->is_admin};
 }
 
-http::Handler authorised(const RouteDeps& deps, std::function<Response(const Request&, const services::Caller&)> handler) {
-    return [deps, handler](const Request& request) {
-        auto caller = authenticate(request, deps);
+http::Handler authorised(const Authenticator& auth, std::function<Response(const Request&, const services::Caller&)> handler) {
+    return [auth, handler](const Request& request) {
+        auto caller = authenticate(request, auth);
         if (!caller) return error_response(caller.error());
         return handler(request, *caller);
     };

@@ -122,7 +122,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return http::json_response(200, Json{{"uninstalled", *removed}}.dump());
     });
 
-    router.add("POST", "/api/v1/altegio/connect", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("POST", "/api/v1/altegio/connect", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_object()) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "expected a JSON object"});
         auto branches = deps.installation.connect_altegio(caller, wire::read_text(*body, "login"), wire::read_text(*body, "password"));
@@ -133,7 +133,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
     // For Kommo's settings modal: whether the account is installed and connected, and what waits for a repeat. A valid
     // Kommo token of an account that has not installed the integration (yet, or any more) is an answer, not an error.
     router.add("GET", "/api/v1/status", [deps](const Request& request) {
-        auto caller = authenticate(request, deps);
+        auto caller = authenticate(request, deps.auth);
         if (!caller && caller.error().message_key == "ui.error.not_installed")
             return http::json_response(200, Json{{"installed", false}}.dump());
         if (!caller) return error_response(caller.error());
@@ -144,19 +144,19 @@ void add_routes(http::Router& router, RouteDeps deps) {
                                              {"settings_revision", status->settings_revision}, {"is_admin", caller->is_admin}}.dump());
     });
 
-    router.add("GET", "/api/v1/card", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/card", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto lead_id = positive_id(request.query_value("lead_id"), "lead_id");
         if (!lead_id) return error_response(lead_id.error());
         return reply(deps.booking.card(caller, *lead_id));
     }));
 
-    router.add("GET", "/api/v1/branches/:company/services", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/branches/:company/services", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         if (!company) return error_response(company.error());
         return reply(deps.booking.catalog(caller, *company));
     }));
 
-    router.add("GET", "/api/v1/branches/:company/staff", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/branches/:company/staff", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         auto services = id_list(request.query_value("service_ids"));
         if (!company) return error_response(company.error());
@@ -164,7 +164,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.staff(caller, *company, *services));
     }));
 
-    router.add("GET", "/api/v1/branches/:company/dates", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/branches/:company/dates", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         auto services = id_list(request.query_value("service_ids"));
         auto staff = wire::int_from(Json(request.query_value("staff_id")), "staff_id");
@@ -173,7 +173,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.dates(caller, *company, staff.value_or(0), *services));
     }));
 
-    router.add("GET", "/api/v1/branches/:company/times", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/branches/:company/times", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         auto services = id_list(request.query_value("service_ids"));
         auto staff = wire::int_from(Json(request.query_value("staff_id")), "staff_id");
@@ -184,13 +184,13 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.times(caller, *company, staff.value_or(0), date, *services));
     }));
 
-    router.add("GET", "/api/v1/branches/:company/events", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/branches/:company/events", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         if (!company) return error_response(company.error());
         return reply(deps.booking.events(caller, *company, request.query_value("date")));
     }));
 
-    router.add("GET", "/api/v1/branches/:company/schedule", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/branches/:company/schedule", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         auto services = id_list(request.query_value("service_ids"));
         auto staff = id_list(request.query_value("staff_ids"));
@@ -200,7 +200,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.schedule(caller, *company, request.query_value("date"), *services, *staff));
     }));
 
-    router.add("POST", "/api/v1/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("POST", "/api/v1/records", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto body = wire::parse_json(request.body);
         if (!body) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "body is not JSON"});
         auto booking = wire::api::decode_booking_request(*body);
@@ -209,31 +209,31 @@ void add_routes(http::Router& router, RouteDeps deps) {
     }));
 
     // [SECTION] the record log and the client summary in the lead card
-    router.add("GET", "/api/v1/leads/:lead/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/leads/:lead/records", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto lead = positive_id(request.param("lead"), "lead");
         if (!lead) return error_response(lead.error());
         return reply(deps.records.lead_records(caller, *lead));
     }));
 
-    router.add("GET", "/api/v1/branches", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+    router.add("GET", "/api/v1/branches", authorised(deps.auth, [deps](const Request&, const services::Caller& caller) {
         auto branches = deps.records.branches(caller);
         if (!branches) return error_response(branches.error());
         return http::json_response(200, wire::api::encode(wire::api::CardContext{0, "", {}, *branches}).dump());
     }));
 
-    router.add("GET", "/api/v1/places", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/places", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto shown = deps.records.log_shown_in(caller, wire::int_from(Json(request.query_value("pipeline_id")), "pipeline_id").value_or(0));
         if (!shown) return error_response(shown.error());
         return http::json_response(200, Json{{"log_shown", *shown}}.dump());
     }));
 
-    router.add("GET", "/api/v1/records", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/records", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto number = [&](const char* name) { return wire::int_from(Json(request.query_value(name)), name).value_or(0); };
         return reply(deps.records.account_records(caller, request.query_value("from"), request.query_value("to"), number("company_id"),
                                                   number("staff_id")));
     }));
 
-    router.add("PUT", "/api/v1/branches/:company/records/:record", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("PUT", "/api/v1/branches/:company/records/:record", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         auto record = positive_id(request.param("record"), "record");
         auto body = wire::parse_json(request.body);
@@ -246,7 +246,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
     }));
 
     router.add("POST", "/api/v1/branches/:company/records/:record/status",
-               authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+               authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "branch");
         auto record = positive_id(request.param("record"), "record");
         auto body = wire::parse_json(request.body);
@@ -256,18 +256,18 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.records.change_status(caller, *company, *record, wire::read_text(*body, "action")));
     }));
 
-    router.add("GET", "/api/v1/leads/:lead/client", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/leads/:lead/client", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto lead = positive_id(request.param("lead"), "lead");
         if (!lead) return error_response(lead.error());
         return reply(deps.records.client_summary(caller, *lead));
     }));
 
     // [SECTION] the settings page (account administrators only)
-    router.add("GET", "/api/v1/settings", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+    router.add("GET", "/api/v1/settings", authorised(deps.auth, [deps](const Request&, const services::Caller& caller) {
         return reply(deps.settings.page(caller));
     }));
 
-    router.add("PUT", "/api/v1/settings", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("PUT", "/api/v1/settings", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto body = wire::parse_json(request.body);
         if (!body) return error_response(body.error());
         auto save = wire::api::decode_settings_save(*body);
@@ -275,18 +275,18 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return saved_reply(deps.settings.save(caller, *save));
     }));
 
-    router.add("GET", "/api/v1/settings/dp", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+    router.add("GET", "/api/v1/settings/dp", authorised(deps.auth, [deps](const Request&, const services::Caller& caller) {
         auto key = deps.settings.dp_intake_key(caller);
         if (!key) return error_response(key.error());
         return http::json_response(200, wire::Json{{"intake_key", *key}}.dump());
     }));
 
-    router.add("GET", "/api/v1/settings/versions", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+    router.add("GET", "/api/v1/settings/versions", authorised(deps.auth, [deps](const Request&, const services::Caller& caller) {
         return reply(deps.settings.versions(caller));
     }));
 
     router.add("POST", "/api/v1/settings/versions/:revision/restore",
-               authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+               authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto revision = positive_id(request.param("revision"), "revision");
         if (!revision) return error_response(revision.error());
         auto base = base_revision_of(request);
@@ -294,13 +294,13 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return saved_reply(deps.settings.restore(caller, *revision, *base));
     }));
 
-    router.add("GET", "/api/v1/settings/branches/:company", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/settings/branches/:company", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto company = positive_id(request.param("company"), "company");
         if (!company) return error_response(company.error());
         return reply(deps.settings.branch_choices(caller, *company));
     }));
 
-    router.add("POST", "/api/v1/settings/users/:user/altegio", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("POST", "/api/v1/settings/users/:user/altegio", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto user = positive_id(request.param("user"), "user");
         if (!user) return error_response(user.error());
         auto body = wire::parse_json(request.body);
@@ -308,14 +308,14 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.settings.link_user(caller, *user, wire::read_text(*body, "login"), wire::read_text(*body, "password")));
     }));
 
-    router.add("POST", "/api/v1/settings/fields", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("POST", "/api/v1/settings/fields", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto base = base_revision_of(request);
         if (!base) return error_response(base.error());
         return saved_reply(deps.settings.create_missing_fields(caller, *base));
     }));
 
     // [SECTION] request history: failed events and "Repeat request" (account administrators only)
-    router.add("GET", "/api/v1/history/failed", authorised(deps, [deps](const Request&, const services::Caller& caller) {
+    router.add("GET", "/api/v1/history/failed", authorised(deps.auth, [deps](const Request&, const services::Caller& caller) {
         if (!caller.is_admin) return error_response(Error{Errc::forbidden, "ui.error.admin_only", "history is for administrators"});
         auto failed = deps.store.failed_inbox_events(caller.account_id, 500);
         if (!failed) return error_response(failed.error());
@@ -328,14 +328,14 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return http::json_response(200, wire::Json{{"events", events}}.dump());
     }));
 
-    router.add("POST", "/api/v1/history/failed/:id/repeat", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("POST", "/api/v1/history/failed/:id/repeat", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto id = positive_id(request.param("id"), "id");
         if (!id) return error_response(id.error());
         auto wait = wire::int_from(Json(request.query_value("wait_ms")), "wait_ms").value_or(0);
         return reply(deps.history.repeat(caller, *id, wait));
     }));
 
-    router.add("GET", "/api/v1/history", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/history", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto from = wire::int_from(Json(request.query_value("from_ms")), "from_ms");
         auto to = wire::int_from(Json(request.query_value("to_ms")), "to_ms");
         if (!from || !to) return error_response(Error{Errc::bad_input, "ui.error.bad_period", "from_ms and to_ms are required"});
@@ -346,7 +346,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.history.find(caller, *from, *to, types, before));
     }));
 
-    router.add("GET", "/api/v1/history/:id", authorised(deps, [deps](const Request& request, const services::Caller& caller) {
+    router.add("GET", "/api/v1/history/:id", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto id = positive_id(request.param("id"), "id");
         if (!id) return error_response(id.error());
         return reply(deps.history.detail(caller, *id));

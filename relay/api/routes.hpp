@@ -13,6 +13,7 @@
 // Every /api/v1 call must carry a valid, unused Kommo disposable token in X-Auth-Token.
 #include <functional>
 #include <string>
+#include "relay/api/handlers.hpp"
 #include "relay/http/router.hpp"
 #include "relay/metrics/metrics.hpp"
 #include "relay/services/booking_service.hpp"
@@ -23,12 +24,6 @@
 
 namespace kb::api {
 
-struct AuthConfig {
-    std::string client_secret;   // the integration's secret: disposable tokens are signed with it
-    std::string audience;        // scheme://host of the redirect URI
-    std::string client_id;       // the integration's client id: the client_uuid of every disposable token
-};
-
 struct RouteDeps {
     services::BookingService& booking;
     services::RecordLogService& records;
@@ -36,7 +31,7 @@ struct RouteDeps {
     services::SettingsService& settings;
     services::HistoryService& history;
     store::Store& store;
-    AuthConfig auth;
+    Authenticator auth;                   // over the same store and clock
     std::function<int64_t()> clock;
     std::function<void()> wake_workers;   // after an admin repeats a failed event
     const metrics::Metrics& metrics;

@@ -4,7 +4,6 @@
 // enables the integration in Altegio (`setup enable`); Altegio's refusal is kept on the chain and shown, and
 // "Enable" tries again. Removing a chain disables it in Altegio first. Messages: shared/wire/telephony_api.hpp.
 #include <functional>
-#include "relay/api/routes.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/hooks/intake_keys.hpp"
 #include "relay/services/caller.hpp"
@@ -38,8 +37,5 @@ private:
     Result<wire::api::ChainReply> reply(const services::Caller& caller, std::string key);
     AdminDeps m_deps;
 };
-
-//   GET /api/v1/telephony, PUT /api/v1/telephony/chains, POST …/chains/{key}/enable|disable, DELETE …/chains/{key}
-void add_telephony_routes(http::Router& router, const api::RouteDeps& deps, TelephonyAdmin& admin);
 
 }  // namespace kb::telephony

@@ -1,8 +1,8 @@
-// The Telephony section's API (shared/wire/telephony_api.hpp), for account administrators.
-#include "shared/wire/telephony_api.hpp"
+#include "relay/telephony/routes.hpp"
+
 #include "relay/api/handlers.hpp"
-#include "relay/telephony/admin.hpp"
 #include "shared/wire/json_read.hpp"
+#include "shared/wire/telephony_api.hpp"
 
 namespace kb::telephony {
 
@@ -19,11 +19,11 @@ Response chain_reply(const Result<wire::api::ChainReply>& result) {
 
 }  // namespace
 
-void add_telephony_routes(http::Router& router, const api::RouteDeps& deps, TelephonyAdmin& admin) {
-    router.add("GET", "/api/v1/telephony", api::authorised(deps, [&admin](const Request&, const services::Caller& caller) {
+void add_telephony_routes(http::Router& router, const api::Authenticator& auth, TelephonyAdmin& admin) {
+    router.add("GET", "/api/v1/telephony", api::authorised(auth, [&admin](const Request&, const services::Caller& caller) {
         return api::reply(admin.page(caller));
     }));
-    router.add("PUT", "/api/v1/telephony/chains", api::authorised(deps, [&admin](const Request& request, const services::Caller& caller) {
+    router.add("PUT", "/api/v1/telephony/chains", api::authorised(auth, [&admin](const Request& request, const services::Caller& caller) {
         auto body = wire::parse_json(request.body);
         if (!body) return api::error_response(body.error());
         auto save = wire::api::decode_chain_save(*body);
@@ -32,10 +32,10 @@ void add_telephony_routes(http::Router& router, const api::RouteDeps& deps, Tele
     }));
     for (bool enable : {true, false})
         router.add("POST", enable ? "/api/v1/telephony/chains/:key/enable" : "/api/v1/telephony/chains/:key/disable",
-                   api::authorised(deps, [&admin, enable](const Request& request, const services::Caller& caller) {
+                   api::authorised(auth, [&admin, enable](const Request& request, const services::Caller& caller) {
                        return chain_reply(admin.set_enabled(caller, request.param("key"), enable));
                    }));
-    router.add("DELETE", "/api/v1/telephony/chains/:key", api::authorised(deps, [&admin](const Request& request, const services::Caller& caller) {
+    router.add("DELETE", "/api/v1/telephony/chains/:key", api::authorised(auth, [&admin](const Request& request, const services::Caller& caller) {
         return chain_reply(admin.remove(caller, request.param("key")));
     }));
 }
