@@ -109,7 +109,7 @@ async function allLeadsFinal(stack, ids) {
 }
 
 // A fresh database on the test server: postgresql:///postgres?host=... -> postgresql:///<name>?host=...
-function freshDatabase(serverUrl, name) {
+export function freshDatabase(serverUrl, name) {
   execFileSync('psql', [serverUrl, '-X', '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`],
     { env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' } });
   return serverUrl.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${name}`);
