@@ -187,7 +187,9 @@ Json Sandbox::snapshot() {
     Json lead_contacts = Json::object();
     for (const auto& [lead, links] : s.lead_contacts)
         for (const auto& [contact, is_main] : links) lead_contacts[std::to_string(lead)].push_back(contact);
-    return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"webhooks_sent", s.webhooks_sent},
+    Json hook_urls = Json::object();   // company -> the addresses its webhooks go to
+    for (const auto& [company, hooks] : s.hooks) hook_urls[std::to_string(company)] = hooks.value("urls", Json::array());
+    return Json{{"altegio", Json{{"records", records}, {"hooks", Json(s.hooks.size())}, {"hook_urls", hook_urls}, {"webhooks_sent", s.webhooks_sent},
                                       {"webhooks_pending", static_cast<int64_t>(s.outbox.size()) + s.webhooks_in_flight},
                                       {"changes_made", s.changes_made}, {"marketplace_activations", s.marketplace_activations},
                                       {"voip", Json{{"chains", s.voip_chains}, {"popups", s.voip_popups}, {"calls", s.voip_calls},
