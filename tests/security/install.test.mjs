@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { startStack } from '../../tools/stack.mjs';
+import { tokenOf } from './stack_calls.mjs';
 
 // A listener on loopback that counts the connections made to it: where a forged referer would send the secret.
 function trap() {
@@ -81,7 +82,6 @@ test("the install page speaks the administrator's language and escapes what it s
 // signature never changes for an account; the install redirect, which must not move an installed account; and the
 // state an install started from the relay's own button carries.
 
-const tokenOf = async (own) => (await (await fetch(`${own.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json()).token;
 const installed = async (own) => (await (await fetch(`${own.relayUrl}/api/v1/status`, { headers: { 'X-Auth-Token': await tokenOf(own) } })).json()).installed;
 const installWith = async (own, query = '') => (await fetch(`${own.sandboxUrl}/__sandbox/kommo/install${query}`, { method: 'POST' })).json();
 const hex = (text, secret) => createHmac('sha256', secret).update(text).digest('hex');

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack } from '../../tools/stack.mjs';
+import { inboxTotal, tokenOf } from './stack_calls.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 let stack, started;
@@ -15,22 +16,16 @@ before(async () => {
 });
 after(() => stack && stack.stop());
 
-const token = async () => (await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json()).token;
 const post = async (url, body, type) => (await fetch(url, { method: 'POST', headers: { 'Content-Type': type }, body })).status;
 // The address with its key's tag changed: it still names the account, but is not its key.
 const wrongTag = (url) => url.slice(0, -1) + (url.endsWith('0') ? '1' : '0');
-// Every event the inbox holds, whatever its state (the workers move them on as they run).
-async function inboxTotal() {
-  const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();
-  return [...text.matchAll(/^kb_inbox_events\{state="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
 // The history's refused posts of the account (newest first), each with its stored first bytes.
 async function refusals() {
   const query = `from_ms=${started - 60000}&to_ms=${Date.now() + 60000}&types=altegio_webhook,kommo_webhook`;
-  const page = await (await fetch(`${stack.relayUrl}/api/v1/history?${query}`, { headers: { 'X-Auth-Token': await token() } })).json();
+  const page = await (await fetch(`${stack.relayUrl}/api/v1/history?${query}`, { headers: { 'X-Auth-Token': await tokenOf(stack) } })).json();
   const rows = page.rows.filter((r) => r.status >= 400 && r.error.startsWith('refused: '));
   for (const row of rows) {
-    const detail = await (await fetch(`${stack.relayUrl}/api/v1/history/${row.id}`, { headers: { 'X-Auth-Token': await token() } })).json();
+    const detail = await (await fetch(`${stack.relayUrl}/api/v1/history/${row.id}`, { headers: { 'X-Auth-Token': await tokenOf(stack) } })).json();
     row.request_body = detail.request_body;
   }
   return rows;
@@ -40,7 +35,7 @@ test('each refused webhook leaves a history row with its type, status, reason an
   const state = await stack.state();
   const altegio = state.altegio.hook_urls['400001'][0];
   const kommo = state.kommo.webhooks[0].destination;
-  const before = await inboxTotal();
+  const before = await inboxTotal(stack);
 
   // 400: not JSON; the body names a token, which the history must not show.
   assert.equal(await post(altegio, '{"access_token":"secret-value-123", broken', 'application/json'), 400);
@@ -64,11 +59,11 @@ test('each refused webhook leaves a history row with its type, status, reason an
   assert.equal(rows[1].request_body.length, 2048, 'the first bytes, not the whole body');
   assert.match(rows[2].error, /unknown webhook key/);
   for (const row of rows) assert.ok(row.at_ms >= started - 1000 && row.at_ms <= Date.now(), JSON.stringify(row));
-  assert.equal(await inboxTotal(), before, 'nothing refused was kept as an event');
+  assert.equal(await inboxTotal(stack), before, 'nothing refused was kept as an event');
 
   // The same form for this account is taken: three stage changes.
   assert.equal(await post(kommo, form, 'application/x-www-form-urlencoded'), 200);
-  assert.equal(await inboxTotal(), before + 3);
+  assert.equal(await inboxTotal(stack), before + 3);
 });
 
 test('the history keeps no secret of a refused post, however it is written', async () => {

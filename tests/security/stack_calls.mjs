@@ -1,0 +1,12 @@
+// What the security tests ask of a running stack (tools/stack.mjs) as its users and Kommo would.
+
+// A fresh disposable token of the sandbox's Kommo for `user` (9001: an administrator; 9002: a manager).
+export async function tokenOf(stack, user = 9001) {
+  return (await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=${user}`)).json()).token;
+}
+
+// Every event the relay's inbox holds, whatever its state (the workers move them on as they run), from /metrics.
+export async function inboxTotal(stack) {
+  const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();
+  return [...text.matchAll(/^kb_inbox_events\{state="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
