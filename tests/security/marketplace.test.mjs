@@ -1,0 +1,99 @@
+// Altegio Marketplace redirects as an attacker would send them, against the relay and sandbox processes: replayed
+// for a location the Marketplace froze, with a signature carried to other locations, naming hundreds of locations, or
+// sent again and again. Locations and users are read from the relay's database with sqlite3.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startStack } from '../../tools/stack.mjs';
+
+const sql = (stack, statement) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', stack.databasePath, statement]).toString().trim();
+const stateOf = (stack, salon) => sql(stack, `SELECT state FROM marketplace_locations WHERE salon_id = ${salon}`);
+// A link as the Marketplace's redirect makes it (signed user data when `redirect.user` is given), in English.
+async function linkFor(stack, redirect) {
+  const made = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/marketplace/redirect`, { method: 'POST', body: JSON.stringify(redirect) });
+  assert.equal(made.status, 200);
+  return `${(await made.json()).url}&lang=en`;
+}
+const open = async (url) => {
+  const page = await fetch(url);
+  return { status: page.status, text: await page.text() };
+};
+const activations = async (stack) => (await stack.state()).altegio.marketplace_activations.length;
+async function until(check) {
+  for (let i = 0; i < 300 && !(await check()); ++i) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+test('a replayed Marketplace link does not bring back a location the Marketplace froze or removed', async (t) => {
+  const stack = await startStack({ setUp: 'none' });
+  t.after(() => stack.stop());
+  const link = await linkFor(stack, { salon_ids: [400001] });
+  assert.equal((await open(link)).status, 200);
+  await until(async () => (await activations(stack)) === 1);
+  assert.equal(await activations(stack), 1);
+  for (const event of ['freeze', 'uninstall']) {
+    const told = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/marketplace/lifecycle`, { method: 'POST', body: JSON.stringify({ salon_id: 400001, event }) });
+    assert.equal((await told.json()).relay_status, 200);
+    const replayed = await open(link);
+    assert.equal(replayed.status, 200);
+    assert.match(replayed.text, /frozen or removed in the Altegio Marketplace/);
+    assert.notEqual(stateOf(stack, 400001), 'active', event);
+    assert.equal(await activations(stack), 1);
+  }
+  // Installed again in the Marketplace: Altegio reports it, and the location is activated again.
+  assert.equal((await open(await linkFor(stack, { salon_ids: [400001] }))).status, 200);
+  await until(async () => stateOf(stack, 400001) === 'active');
+  assert.equal(stateOf(stack, 400001), 'active');
+  assert.equal(await activations(stack), 2);
+});
+
+test('signed user data that names its locations cannot be carried to another location', async (t) => {
+  const stack = await startStack({ setUp: 'none' });
+  t.after(() => stack.stop());
+  const user = { id: 7001, name: 'Ирина', email: 'irina@bella.example', salon_ids: [400001] };
+  const link = await linkFor(stack, { salon_ids: [400001], user });
+  const moved = link.replace('salon_id=400001', 'salon_id=400002');
+  assert.notEqual(moved, link);
+  assert.equal((await open(moved)).status, 403);
+  assert.equal(stateOf(stack, 400002), '');
+  assert.equal(sql(stack, 'SELECT count(*) FROM marketplace_users WHERE altegio_user_id = 7001'), '0');
+  assert.equal((await open(link)).status, 200);
+  await until(async () => stateOf(stack, 400001) === 'active');
+  assert.equal(stateOf(stack, 400001), 'active');
+});
+
+test('a Marketplace link naming more than 50 locations is refused, and one address gets 5 links a minute', async (t) => {
+  const stack = await startStack({ setUp: 'none' });
+  t.after(() => stack.stop());
+  const many = Array.from({ length: 51 }, (_, i) => 500001 + i);
+  const refused = await open(await linkFor(stack, { salon_ids: many }));
+  assert.equal(refused.status, 400);
+  assert.match(refused.text, /more locations than one connection may activate \(50\)/);
+  assert.equal(stateOf(stack, 500001), '');
+  assert.equal(await activations(stack), 0);
+
+  const link = await linkFor(stack, { salon_ids: [400001] });
+  for (let i = 0; i < 4; ++i) assert.equal((await open(link)).status, 200);   // the refused one above counted too
+  const slowed = await open(link);
+  assert.equal(slowed.status, 429);
+  assert.match(slowed.text, /Too many connection attempts/);
+});
+
+test('one address queues at most 50 locations a minute, and the page never waits on Altegio for them', async (t) => {
+  const stack = await startStack({ setUp: 'none', relayEnv: { KB_MARKETPLACE_PAGE_WAIT_MS: '100' } });
+  t.after(() => stack.stop());
+  // Altegio answers the first activation late: the page answers first, and the activation thread finishes the work.
+  await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: 'POST',
+    body: JSON.stringify({ target: 'altegio', path_contains: '/marketplace/partner/callback', status: 0, delay_ms: 1500, count: 1 }) });
+  const first = [400001, 400002, ...Array.from({ length: 28 }, (_, i) => 500003 + i)];   // the sandbox's two, and 28 it does not know
+  const second = Array.from({ length: 30 }, (_, i) => 500031 + i);
+  const started = Date.now();
+  const page = await open(await linkFor(stack, { salon_ids: first }));
+  assert.equal(page.status, 200);
+  assert.ok(Date.now() - started < 1500, 'the page did not wait for Altegio');
+  assert.match(page.text, /Location 400001 is being activated in Altegio/);
+  assert.equal((await open(await linkFor(stack, { salon_ids: second }))).status, 429, '60 locations within the minute');
+  assert.equal(stateOf(stack, 500031), '');
+  await until(async () => stateOf(stack, 400001) === 'active' && stateOf(stack, 400002) === 'active');
+  assert.equal(stateOf(stack, 400001), 'active');
+  assert.equal(stateOf(stack, 400002), 'active');
+});
