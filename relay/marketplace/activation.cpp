@@ -213,6 +213,7 @@ Result<int> Activation::retry_due() {
     if (!due) return tl::unexpected(due.error());
     int activated = 0;
     for (auto& location : *due) {
+        if (m_stopping) break;   // the relay is stopping: the rest stay due, for the next start (each takes an Altegio call)
         if (m_deps.now_ms() > location.redirected_at_ms + activation_window_ms) {
             location.state = "late";
             location.updated_at_ms = m_deps.now_ms();

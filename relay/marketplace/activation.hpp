@@ -9,6 +9,7 @@
 // Altegio's lifecycle webhook (uninstall, freeze) stops the work for a location; freeze keeps its data.
 //   GET  /marketplace/connect?salon_id=…|salon_ids[]=…&user_data=…&user_data_sign=…   the registration page
 //   POST /hooks/altegio-marketplace                                                 {salon_id, application_id, event, partner_token}
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -80,7 +81,8 @@ private:
     std::mutex m_run_mutex;                                        // one retry_due at a time
     std::mutex m_wake_mutex;
     std::condition_variable m_wake;
-    bool m_woken = false, m_stopping = false;
+    bool m_woken = false;
+    std::atomic<bool> m_stopping{false};   // read by retry_due between locations, so that a stop never waits for a batch
     std::thread m_thread;
 };
 
