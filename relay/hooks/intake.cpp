@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <cstdlib>
 #include "relay/api/error_status.hpp"
+#include "relay/api/handlers.hpp"
 #include "relay/clients/call_log.hpp"
 #include "relay/crypto/hmac.hpp"
 #include "relay/hooks/refusals.hpp"
@@ -14,10 +15,8 @@
 namespace kb::hooks {
 namespace {
 
-http::Response refuse(Errc code, const char* key, std::string detail) {
-    Error error{code, key, std::move(detail)};
-    return http::json_response(api::http_status_for(code), wire::api::encode(wire::api::to_api_error(error)).dump());
-}
+// The sender's answer: a local failure (the database) carries its message key and a reference to the log, never its text.
+http::Response refuse(Errc code, const char* key, std::string detail) { return api::error_response(Error{code, key, std::move(detail)}); }
 
 }  // namespace
 

@@ -73,7 +73,7 @@ Result<void> apply_migrations(SQLite::Database& db, const std::string& path) {
         SQLite::Statement seen(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
         seen.bind(1, version);
         if (seen.executeStep()) continue;
-        SQLite::Transaction transaction(db);
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         db.exec(sql);
         SQLite::Statement mark(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
         mark.bind(1, version);
@@ -103,8 +103,9 @@ constexpr const char* booking_columns =
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, crypto::SecretBox box)
-    : m_db(std::move(db)), m_box(box), m_instance(new_instance_id()), m_reader(std::move(reader)) {}
+SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader,
+                         std::unique_ptr<SQLite::Database> health, crypto::SecretBox box)
+    : m_db(std::move(db)), m_box(box), m_instance(new_instance_id()), m_reader(std::move(reader)), m_health(std::move(health)) {}
 SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, crypto::SecretBox box) {
@@ -117,7 +118,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
         if (auto migrated = apply_migrations(*db, path); !migrated) return tl::unexpected(migrated.error());
         auto reader = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
         reader->setBusyTimeout(5000);
-        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), std::move(reader), box));
+        auto health = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX);
+        health->setBusyTimeout(1000);
+        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), std::move(reader), std::move(health), box));
     });
 }
 
@@ -190,7 +193,7 @@ Result<std::optional<int64_t>> SqliteStore::account_of_webhook_key(const std::st
         if (!m_account_by_key)
             m_account_by_key = std::make_unique<SQLite::Statement>(*m_reader, "SELECT account_id FROM installations WHERE webhook_key = ?");
         SQLite::Statement& query = *m_account_by_key;
-        query.reset();
+        query.tryReset();   // an earlier use that failed left its error here: reset() would throw it again
         query.bind(1, key);
         std::optional<int64_t> account;
         if (query.executeStep()) account = query.getColumn(0).getInt64();
@@ -205,7 +208,7 @@ Result<std::optional<std::string>> SqliteStore::webhook_seed(int64_t account_id)
         if (!m_seed_of_account)
             m_seed_of_account = std::make_unique<SQLite::Statement>(*m_reader, "SELECT webhook_key FROM installations WHERE account_id = ?");
         SQLite::Statement& query = *m_seed_of_account;
-        query.reset();
+        query.tryReset();   // an earlier use that failed left its error here: reset() would throw it again
         query.bind(1, account_id);
         std::optional<std::string> seed;
         if (query.executeStep()) seed = query.getColumn(0).getString();
@@ -244,7 +247,7 @@ Result<void> SqliteStore::save_altegio_token(int64_t account_id, const std::stri
 Result<bool> SqliteStore::delete_installation(int64_t account_id) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<bool> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement remove(*m_db, "DELETE FROM installations WHERE account_id = ?");
         remove.bind(1, account_id);
         bool existed = remove.exec() == 1;
@@ -263,7 +266,7 @@ Result<int64_t> SqliteStore::save_settings(int64_t account_id, int64_t base_revi
                                            int64_t user_id, int64_t at_ms) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int64_t> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement current(*m_db, "SELECT settings_revision FROM installations WHERE account_id = ?");
         current.bind(1, account_id);
         if (!current.executeStep()) return fail(Errc::not_found, "ui.error.not_installed", "no installation for the account");
@@ -366,7 +369,7 @@ Result<std::vector<UserLink>> SqliteStore::user_links(int64_t account_id) {
 Result<Booking> SqliteStore::claim_booking(const Booking& fresh) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<Booking> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement insert(*m_db,
             "INSERT INTO bookings (account_id, request_key, lead_id, company_id, api_id, state, record_id, result_json,"
             " request_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -458,7 +461,9 @@ int32_t SqliteStore::insert_inbox_rows(const std::vector<InboxEvent>& events) {
             "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
     SQLite::Statement& insert = *m_insert_inbox;
-    insert.reset();   // in case an earlier use threw halfway
+    // An earlier use that threw halfway left its statement unreset, holding its error: reset() would throw that error
+    // again (a "database is locked" of the past answered to the first webhook after the lock went away).
+    insert.tryReset();
     int32_t added = 0;
     for (const auto& e : events) {
         insert.bind(1, e.account_id);
@@ -479,7 +484,7 @@ int32_t SqliteStore::insert_inbox_rows(const std::vector<InboxEvent>& events) {
 Result<int32_t> SqliteStore::append_to_inbox(const std::vector<InboxEvent>& events) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int32_t> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         int32_t added = insert_inbox_rows(events);
         transaction.commit();   // synchronous = FULL: on disk before the sender hears 2xx
         return added;
@@ -504,7 +509,7 @@ Result<int32_t> SqliteStore::append_webhook(const std::vector<InboxEvent>& event
         auto written = [&] {
             std::lock_guard lock(m_mutex);
             return guarded([&]() -> Result<void> {
-                SQLite::Transaction transaction(*m_db);
+                SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
                 for (auto* w : batch) {
                     w->added = insert_inbox_rows(*w->events);
                     insert_history(*w->received);
@@ -528,7 +533,7 @@ Result<int32_t> SqliteStore::append_webhook(const std::vector<InboxEvent>& event
 Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::optional<InboxEvent>> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement query(*m_db, std::string("SELECT ") + inbox_event_columns +
             " FROM inbox AS i INDEXED BY inbox_pending_by_id WHERE state = 'pending' AND next_attempt_at_ms <= ?"
             " AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.company_id = i.company_id AND e.resource = i.resource"
@@ -640,7 +645,7 @@ Result<std::vector<FailedEvent>> SqliteStore::failed_inbox_events(int64_t accoun
 Result<std::optional<std::string>> SqliteStore::repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::optional<std::string>> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement update(*m_db,
             "UPDATE inbox SET state = 'pending', next_attempt_at_ms = ? WHERE id = ? AND account_id = ? AND state = 'failed'");
         update.bind(1, now_ms);
@@ -661,7 +666,7 @@ Result<std::optional<std::string>> SqliteStore::repeat_inbox_event(int64_t accou
 Result<int64_t> SqliteStore::prune(int64_t account_id, int64_t before_ms) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<int64_t> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement history(*m_db, "DELETE FROM request_history WHERE account_id = ? AND at_ms < ?");
         history.bind(1, account_id);
         history.bind(2, before_ms);
@@ -693,11 +698,11 @@ Result<std::vector<int64_t>> SqliteStore::accounts_with_history() {
 }
 
 Result<void> SqliteStore::check_health() {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_health_mutex);
     return guarded([&]() -> Result<void> {
         // The write lock is taken and given back: a database that can be read but not written is not healthy.
-        SQLite::Transaction probe(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
-        m_db->execAndGet("SELECT COUNT(*) FROM schema_migrations");
+        SQLite::Transaction probe(*m_health, SQLite::TransactionBehavior::IMMEDIATE);
+        m_health->execAndGet("SELECT COUNT(*) FROM schema_migrations");
         return {};   // rolled back
     });
 }
@@ -800,7 +805,7 @@ void SqliteStore::insert_history(const HistoryEntry& e) {
             "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
             " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::Statement& insert = *m_insert_history;
-    insert.reset();
+    insert.tryReset();   // as in insert_inbox_rows: an earlier failure's error is not this use's
     insert.bind(1, e.at_ms);
     insert.bind(2, e.account_id);
     insert.bind(3, e.direction);
@@ -965,7 +970,7 @@ Result<void> SqliteStore::release_lease(const std::string& name) {
 Result<std::optional<int64_t>> SqliteStore::take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<std::optional<int64_t>> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement expire(*m_db,
             "DELETE FROM rate_places WHERE key = ? AND (answered_at_ms <= ? OR (answered_at_ms IS NULL AND taken_at_ms <= ?))");
         expire.bind(1, key);
@@ -1008,7 +1013,7 @@ constexpr const char* location_columns =
 Result<bool> SqliteStore::save_marketplace_user(const MarketplaceUser& u) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<bool> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement known(*m_db, "SELECT 1 FROM marketplace_users WHERE altegio_user_id = ?");
         known.bind(1, u.altegio_user_id);
         bool existed = known.executeStep();
@@ -1177,7 +1182,7 @@ Result<std::vector<TelephonyChain>> SqliteStore::telephony_chains(int64_t accoun
 Result<bool> SqliteStore::delete_telephony_chain(int64_t account_id, const std::string& key) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> Result<bool> {
-        SQLite::Transaction transaction(*m_db);
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement chain(*m_db, "DELETE FROM telephony_chains WHERE account_id = ? AND chain_key = ?");
         chain.bind(1, account_id);
         chain.bind(2, key);

@@ -105,7 +105,8 @@ private:
     int32_t insert_inbox_rows(const std::vector<InboxEvent>& events);   // inside a transaction, under m_mutex
     void insert_history(const HistoryEntry& entry);                     // under m_mutex
     Result<std::optional<Installation>> read_installation(const char* where_clause, const std::function<void(SQLite::Statement&)>& bind);
-    SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, crypto::SecretBox box);
+    SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, std::unique_ptr<SQLite::Database> health,
+                crypto::SecretBox box);
     std::unique_ptr<SQLite::Database> m_db;
     crypto::SecretBox m_box;
     std::string m_instance;
@@ -114,6 +115,10 @@ private:
     // with WAL they read the last commit while m_db waits for the disk, instead of queueing behind it.
     std::unique_ptr<SQLite::Database> m_reader;
     std::mutex m_reader_mutex;
+    // The health probe's own connection (1 s busy timeout): /healthz answers within a second or two while the
+    // database is locked, instead of queueing behind every writer's 5 s wait on m_db.
+    std::unique_ptr<SQLite::Database> m_health;
+    std::mutex m_health_mutex;
     // Prepared once, used by every webhook (compiling the SQL each time cost as much as writing the rows):
     // the first two on m_db under m_mutex, the third on m_reader under m_reader_mutex. Declared after the
     // connections, so they are finalised before the connections close.
