@@ -235,6 +235,23 @@ test('the widget adds one name to the page, kbWidget, and no window.Module', asy
 // The relay away when the card opens: a notice in the user's language with "Try again" instead of the widget's
 // internal address over a blank box, and a try once the relay is back brings the widget without a reload. The
 // relay may also go away between widget.js and widget.wasm (which is fetched beside it): the same notice.
+// A proxy in front of the relay may send widget.wasm with another type (application/octet-stream): the browser cannot
+// compile it as it streams in, and the widget compiles the whole file instead.
+test('the widget loads when widget.wasm comes with another content type than application/wasm', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/widget/widget.wasm', async (route) => {
+    const original = await route.fetch();
+    await route.fulfill({ response: original, headers: { ...original.headers(), 'content-type': 'application/octet-stream' } });
+  });
+  await page.goto(stack.cardUrl(21002, 'en'));
+  await control(page, 'branch');
+  assert.equal(await page.locator('.kb-altegio-notice').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a card opened while the relay is unreachable says so in the user language, and Try again brings the widget', async () => {
   const expected = { en: 'The integration server is not reachable', ru: 'Сервер интеграции недоступен',
                      es: 'No se puede contactar con el servidor de integración', pt: 'O servidor da integração não está acessível' };

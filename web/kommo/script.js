@@ -327,9 +327,16 @@ define(['jquery'], function ($) {
           locateFile: function (file) { return base + file; },
           printErr: function (text) { if (window.console) console.warn('[kommo-altegio]', text); }
         };
-        // widget.wasm is fetched and compiled while widget.js downloads and runs, instead of after it.
+        // widget.wasm is fetched and compiled while widget.js downloads and runs, instead of after it. A proxy that
+        // gives it another type than application/wasm defeats streaming: the bytes are then compiled whole.
         if (window.WebAssembly && WebAssembly.compileStreaming) {
-          var compiling = WebAssembly.compileStreaming(fetch(base + 'widget.wasm', { credentials: 'omit' }));
+          var wasmUrl = base + 'widget.wasm';
+          var compiling = WebAssembly.compileStreaming(fetch(wasmUrl, { credentials: 'omit' })).catch(function () {
+            return fetch(wasmUrl, { credentials: 'omit' }).then(function (reply) {
+              if (!reply.ok) throw new Error('widget.wasm did not load');
+              return reply.arrayBuffer();
+            }).then(function (bytes) { return WebAssembly.compile(bytes); });
+          });
           compiling.catch(function () {});   // a failure is reported where the module is instantiated
           module.instantiateWasm = function (imports, receive) {
             compiling.then(function (compiled) {
