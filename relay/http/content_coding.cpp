@@ -21,19 +21,19 @@ bool same_token(std::string_view a, std::string_view b) {
     return true;
 }
 
-// The weight of one element ("br;q=0.5" → 0.5); 1 without a q, 0 for a malformed q (refuse what cannot be read).
+// The weight of one element ("br;q=0.5" → 0.5): 1 without a q, 0 for a q that cannot be read (refuse what is unclear).
 double weight(std::string_view params) {
     while (!params.empty()) {
         size_t end = params.find(';');
-        std::string_view param = trim(params.substr(0, end));
+        std::string_view param = params.substr(0, end);
         params = end == std::string_view::npos ? std::string_view() : params.substr(end + 1);
-        if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || trim(param.substr(1)).empty() || trim(param.substr(1))[0] != '=')
-            continue;
-        std::string value(trim(trim(param.substr(1)).substr(1)));
+        size_t equals = param.find('=');
+        if (equals == std::string_view::npos || !same_token(trim(param.substr(0, equals)), "q")) continue;
+        std::string value(trim(param.substr(equals + 1)));
         if (value.empty() || value.size() > 5) return 0;
         char* stop = nullptr;
         double q = std::strtod(value.c_str(), &stop);
-        return stop && *stop == '\0' && q >= 0 && q <= 1 ? q : 0;
+        return *stop == '\0' && q >= 0 && q <= 1 ? q : 0;
     }
     return 1;
 }
