@@ -10,8 +10,8 @@
 #include "relay/marketplace/activation.hpp"
 #include "relay/store/postgres/pg_store.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
-#include "relay/telephony/routes.hpp"
 #include "relay/sync/inbox_rows.hpp"
+#include "relay/telephony/routes.hpp"
 #include "shared/wire/settings.hpp"
 
 namespace kb {

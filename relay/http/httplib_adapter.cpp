@@ -74,6 +74,11 @@ void set_compressible_body(const httplib::Request& in, httplib::Response& out, s
     set_body(out, std::move(body), type);
 }
 
+bool regular_file(const std::string& path) {
+    struct stat file {};
+    return ::stat(path.c_str(), &file) == 0 && S_ISREG(file.st_mode);
+}
+
 std::optional<std::string> read_whole(const std::string& path) {
     std::ifstream file(path, std::ios::binary);
     if (!file) return std::nullopt;
@@ -88,9 +93,8 @@ void send_file(const httplib::Request& in, httplib::Response& out, const std::st
     if (::stat(path.c_str(), &file) != 0) return;
     std::string type = out.get_header_value("Content-Type");
     out.set_header("Vary", "Accept-Encoding");
-    auto exists = [](const std::string& p) { struct stat s {}; return ::stat(p.c_str(), &s) == 0 && S_ISREG(s.st_mode); };
     bool ranged = in.has_header("Range");   // ranges are served from the file as it is
-    bool have_br = !ranged && exists(path + ".br"), have_gz = !ranged && exists(path + ".gz");
+    bool have_br = !ranged && regular_file(path + ".br"), have_gz = !ranged && regular_file(path + ".gz");
     bool can_gzip = !ranged && out.body.size() >= 1024 && compressible_type(type);
     Coding coding = choose_coding(in.get_header_value("Accept-Encoding"), have_br, have_gz || can_gzip);
     char tag[96];
@@ -300,11 +304,10 @@ struct Server::Impl {
 
     // The file on disk a static request was answered from (the first mount whose prefix matches and holds it).
     std::string file_path(const std::string& url_path) const {
-        struct stat file {};
         for (const auto& [prefix, folder] : mounts) {
             if (!url_path.starts_with(prefix)) continue;
             std::string path = folder + "/" + url_path.substr(prefix.size());
-            if (::stat(path.c_str(), &file) == 0 && S_ISREG(file.st_mode)) return path;
+            if (regular_file(path)) return path;
         }
         return {};
     }

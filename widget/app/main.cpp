@@ -54,6 +54,9 @@ Shell& shell() {
     return s;
 }
 
+// The screen's pixel ratio as the widget uses it: a missing or nonsensical one (0, tiny) counts as 1.
+float usable_ratio(double pixel_ratio) { return static_cast<float>(pixel_ratio > 0.5 ? pixel_ratio : 1.0); }
+
 // ImGui settles a change over a couple of frames (hover, popups); three covers it.
 void wake(int frames = 3) {
     if (shell().frames_wanted < frames) shell().frames_wanted = frames;
@@ -273,7 +276,7 @@ EMSCRIPTEN_KEEPALIVE void kb_on_response(int request_id, int http_status, const 
 // The canvas's CSS size and the screen's pixel ratio; the framebuffer is CSS size × ratio for sharp text.
 EMSCRIPTEN_KEEPALIVE void kb_resize(double css_width, double css_height, double pixel_ratio) {
     Shell& s = shell();
-    float ratio = static_cast<float>(pixel_ratio > 0.5 ? pixel_ratio : 1.0);
+    float ratio = usable_ratio(pixel_ratio);
     bool ratio_changed = std::fabs(ratio - s.pixel_ratio) > 0.01f;
     s.css_width = static_cast<float>(css_width);
     s.css_height = static_cast<float>(css_height);
@@ -335,8 +338,7 @@ int main() {
     Shell& s = shell();
     // The font atlas is made once, at the screen's ratio (a HiDPI screen would otherwise make it twice before the
     // first frame: at 1, then again when the host reports the ratio).
-    double ratio = kb::widget::platform::pixel_ratio();
-    s.pixel_ratio = static_cast<float>(ratio > 0.5 ? ratio : 1.0);
+    s.pixel_ratio = usable_ratio(kb::widget::platform::pixel_ratio());
     if (!glfwInit()) return 1;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);

@@ -44,6 +44,15 @@ tl::unexpected<Error> db_error(const std::exception& e) {
     return fail(Errc::internal, "ui.error.storage", std::string("database: ") + e.what());
 }
 
+// A statement prepared once and kept in `kept`, made ready for this use. tryReset, not reset: an earlier use that threw
+// halfway left the statement holding its error, which reset() would throw again (a "database is locked" of the past
+// answered to the first webhook after the lock went away).
+SQLite::Statement& cached(std::unique_ptr<SQLite::Statement>& kept, SQLite::Database& db, const char* sql) {
+    if (!kept) kept = std::make_unique<SQLite::Statement>(db, sql);
+    kept->tryReset();
+    return *kept;
+}
+
 // Runs `body` and turns a SQLiteCpp exception into an error value.
 template <class Body>
 auto guarded(Body&& body) -> decltype(body()) {
@@ -190,10 +199,7 @@ Result<std::optional<int64_t>> SqliteStore::account_of_webhook_key(const std::st
     if (key.empty()) return std::optional<int64_t>();
     std::lock_guard lock(m_reader_mutex);
     return guarded([&]() -> Result<std::optional<int64_t>> {
-        if (!m_account_by_key)
-            m_account_by_key = std::make_unique<SQLite::Statement>(*m_reader, "SELECT account_id FROM installations WHERE webhook_key = ?");
-        SQLite::Statement& query = *m_account_by_key;
-        query.tryReset();   // an earlier use that failed left its error here: reset() would throw it again
+        SQLite::Statement& query = cached(m_account_by_key, *m_reader, "SELECT account_id FROM installations WHERE webhook_key = ?");
         query.bind(1, key);
         std::optional<int64_t> account;
         if (query.executeStep()) account = query.getColumn(0).getInt64();
@@ -205,10 +211,7 @@ Result<std::optional<int64_t>> SqliteStore::account_of_webhook_key(const std::st
 Result<std::optional<std::string>> SqliteStore::webhook_seed(int64_t account_id) {
     std::lock_guard lock(m_reader_mutex);
     return guarded([&]() -> Result<std::optional<std::string>> {
-        if (!m_seed_of_account)
-            m_seed_of_account = std::make_unique<SQLite::Statement>(*m_reader, "SELECT webhook_key FROM installations WHERE account_id = ?");
-        SQLite::Statement& query = *m_seed_of_account;
-        query.tryReset();   // an earlier use that failed left its error here: reset() would throw it again
+        SQLite::Statement& query = cached(m_seed_of_account, *m_reader, "SELECT webhook_key FROM installations WHERE account_id = ?");
         query.bind(1, account_id);
         std::optional<std::string> seed;
         if (query.executeStep()) seed = query.getColumn(0).getString();
@@ -456,14 +459,9 @@ Result<std::optional<int64_t>> SqliteStore::lead_of_record(int64_t account_id, i
 
 // [SECTION] inbox ------------------------------------------------------------------------------------------------
 int32_t SqliteStore::insert_inbox_rows(const std::vector<InboxEvent>& events) {
-    if (!m_insert_inbox)
-        m_insert_inbox = std::make_unique<SQLite::Statement>(*m_db,
-            "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
-    SQLite::Statement& insert = *m_insert_inbox;
-    // An earlier use that threw halfway left its statement unreset, holding its error: reset() would throw that error
-    // again (a "database is locked" of the past answered to the first webhook after the lock went away).
-    insert.tryReset();
+    SQLite::Statement& insert = cached(m_insert_inbox, *m_db,
+        "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
     int32_t added = 0;
     for (const auto& e : events) {
         insert.bind(1, e.account_id);
@@ -800,12 +798,9 @@ HistoryEntry history_from(SQLite::Statement& row) {
 
 }  // namespace
 void SqliteStore::insert_history(const HistoryEntry& e) {
-    if (!m_insert_history)
-        m_insert_history = std::make_unique<SQLite::Statement>(*m_db,
-            "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
-            " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement& insert = *m_insert_history;
-    insert.tryReset();   // as in insert_inbox_rows: an earlier failure's error is not this use's
+    SQLite::Statement& insert = cached(m_insert_history, *m_db,
+        "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
+        " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, e.at_ms);
     insert.bind(2, e.account_id);
     insert.bind(3, e.direction);
