@@ -92,6 +92,7 @@ Result<RelayConfig> relay_config_from_environment() {
     c.postgres_limits.pool_wait = milliseconds("KB_PG_POOL_WAIT_MS", c.postgres_limits.pool_wait);
     c.postgres_limits.statement = milliseconds("KB_PG_STATEMENT_TIMEOUT_MS", c.postgres_limits.statement);
     c.marketplace_page_wait = milliseconds("KB_MARKETPLACE_PAGE_WAIT_MS", c.marketplace_page_wait);
+    c.workers.sweep_period = milliseconds("KB_INBOX_SWEEP_MS", c.workers.sweep_period);
     // Tests only (the fault-injection crash test): shorter pauses before an event is tried again, e.g. "50,100,200".
     // A production relay never sets it; an unreadable list keeps the defaults.
     std::vector<int64_t> delays;

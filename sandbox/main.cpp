@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
     cli.add_option("--client-secret", config.kommo_client_secret, "Kommo integration secret (signs disposable tokens)");
     cli.add_option("--kommo-rps", config.kommo_requests_per_second, "Kommo's limit of calls per second (7, as documented)");
     cli.add_option("--altegio-rps", config.altegio_requests_per_second, "Altegio's limit of calls per second per IP (5)");
+    cli.add_option("--kommo-account-id", config.kommo_account_id, "the simulated Kommo account's id (31000001)");
+    cli.add_option("--kommo-subdomain", config.kommo_subdomain,
+                   "its subdomain (bellastudio): a second sandbox plays a second account on the first one's Altegio");
     int64_t clock_offset_seconds = 0;
     cli.add_option("--clock-offset-seconds", clock_offset_seconds,
                    "run the simulated world's clock this far ahead of the system clock (negative: behind), as the relay's\n"

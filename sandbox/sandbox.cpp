@@ -88,7 +88,7 @@ bool send_record_webhook(Sandbox::State& s, int64_t company, const Json& record,
 
 // [SECTION] life cycle ----------------------------------------------------------------------------------------
 Sandbox::Sandbox(SandboxConfig config) : m_config(std::move(config)), m_state(std::make_unique<State>()) {
-    seed(*m_state, now());
+    seed(*m_state, now(), m_config.kommo_account_id, m_config.kommo_subdomain);
     add_altegio_routes();
     add_kommo_routes();
     add_control_routes();

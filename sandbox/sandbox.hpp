@@ -25,6 +25,8 @@ struct SandboxConfig {
     std::string kommo_client_id = "sandbox-client-id";
     std::string kommo_client_secret = "sandbox-client-secret";
     std::string kommo_redirect_uri;              // the relay's /oauth/kommo
+    int64_t kommo_account_id = 31000001;         // the simulated Kommo account (a second sandbox may play another one
+    std::string kommo_subdomain = "bellastudio"; // connected to the first sandbox's Altegio)
     std::string relay_url;                       // where the host page finds the relay (widget files, API)
     int altegio_requests_per_second = 5;
     int kommo_requests_per_second = 7;

@@ -39,7 +39,7 @@ Json custom_phone_email(const char* phone, const char* email) {
 
 }  // namespace
 
-void seed(Sandbox::State& s, int64_t now) {
+void seed(Sandbox::State& s, int64_t now, int64_t kommo_account_id, const std::string& kommo_subdomain) {
     // [SECTION] Altegio: chain, branches, catalogue, staff
     constexpr int64_t moscow = 400001, madrid = 400002;
     s.companies = Json::array({
@@ -172,7 +172,7 @@ void seed(Sandbox::State& s, int64_t now) {
     s.employee_logins["lucia@bella.example"] = Json{{"id", 12795601}, {"name", "Lucía Fernández"}, {"password", "lucia-sandbox"}};
 
     // [SECTION] Kommo: account, users, pipelines, fields
-    s.account = Json{{"id", 31000001}, {"name", "Bella Studio"}, {"subdomain", "bellastudio"}, {"currency", "RUB"},
+    s.account = Json{{"id", kommo_account_id}, {"name", "Bella Studio"}, {"subdomain", kommo_subdomain}, {"currency", "RUB"},
                      {"country", "RU"}, {"created_at", now - 400 * 86400}};
     s.datetime_settings = Json{{"date_pattern", "d.m.Y H:i"}, {"short_date_pattern", "d.m.Y"}, {"short_time_pattern", "H:i"},
                                {"date_format", "d.m.Y"}, {"time_format", "H:i"}, {"timezone", "Europe/Moscow"}, {"timezone_offset", "+03:00"}};
@@ -182,13 +182,13 @@ void seed(Sandbox::State& s, int64_t now) {
                                 {"rights", Json{{"is_admin", false}}}},
                            Json{{"id", 9003}, {"name", "Laura Smith"}, {"email", "laura@bella.example"}, {"lang", "en"},
                                 {"rights", Json{{"is_admin", false}}}}});
-    auto status = [](int64_t id, const char* name, int64_t sort, int64_t pipeline, const char* color, int type) {
+    auto status = [kommo_account_id](int64_t id, const char* name, int64_t sort, int64_t pipeline, const char* color, int type) {
         return Json{{"id", id}, {"name", name}, {"sort", sort}, {"is_editable", id != 142 && id != 143}, {"pipeline_id", pipeline},
-                    {"color", color}, {"type", type}, {"account_id", 31000001}};
+                    {"color", color}, {"type", type}, {"account_id", kommo_account_id}};
     };
     s.pipelines = Json::array({
         Json{{"id", 7700001}, {"name", "Записи"}, {"sort", 1}, {"is_main", true}, {"is_unsorted_on", true}, {"is_archive", false},
-             {"account_id", 31000001},
+             {"account_id", kommo_account_id},
              {"_embedded", Json{{"statuses", Json::array({status(77001, "Неразобранное", 10, 7700001, "#c1c1c1", 1),
                                                           status(77002, "Новая заявка", 20, 7700001, "#99ccff", 0),
                                                           status(77003, "Записан", 30, 7700001, "#ffff99", 0),
@@ -198,7 +198,7 @@ void seed(Sandbox::State& s, int64_t now) {
                                                           status(142, "Успешно реализовано", 10000, 7700001, "#CCFF66", 0),
                                                           status(143, "Закрыто и не реализовано", 11000, 7700001, "#D5D8DB", 0)})}}}},
         Json{{"id", 7700002}, {"name", "Ventas Madrid"}, {"sort", 2}, {"is_main", false}, {"is_unsorted_on", false},
-             {"is_archive", false}, {"account_id", 31000001},
+             {"is_archive", false}, {"account_id", kommo_account_id},
              {"_embedded", Json{{"statuses", Json::array({status(77101, "Nueva solicitud", 10, 7700002, "#99ccff", 0),
                                                           status(77102, "Cita reservada", 20, 7700002, "#ffff99", 0),
                                                           status(142, "Logrado con éxito", 10000, 7700002, "#CCFF66", 0),
@@ -226,7 +226,7 @@ void seed(Sandbox::State& s, int64_t now) {
                                 {"last_name", p.last}, {"responsible_user_id", 9001}, {"group_id", 0}, {"created_by", 9001},
                                 {"updated_by", 9001}, {"created_at", now - 30 * 86400}, {"updated_at", now - 86400},
                                 {"closest_task_at", Json()}, {"is_deleted", false}, {"is_unsorted", false},
-                                {"custom_fields_values", custom_phone_email(p.phone, p.email)}, {"account_id", 31000001}};
+                                {"custom_fields_values", custom_phone_email(p.phone, p.email)}, {"account_id", kommo_account_id}};
     }
     struct Deal { int64_t id; const char* name; int64_t status; int64_t pipeline; int64_t contact; int64_t user; };
     const Deal deals[] = {{21001, "Анна Иванова — окрашивание", 77002, 7700001, 31001, 9001},
@@ -239,7 +239,7 @@ void seed(Sandbox::State& s, int64_t now) {
                              {"created_by", d.user}, {"updated_by", d.user}, {"created_at", now - 7 * 86400},
                              {"updated_at", now - 3600}, {"closed_at", Json()}, {"closest_task_at", Json()},
                              {"is_deleted", false}, {"custom_fields_values", Json()}, {"score", Json()},
-                             {"account_id", 31000001}, {"labor_cost", Json()}};
+                             {"account_id", kommo_account_id}, {"labor_cost", Json()}};
         s.lead_contacts[d.id] = {{d.contact, true}};
     }
 }

@@ -93,7 +93,7 @@ struct Sandbox::State {
 };
 
 // [SECTION] helpers shared by the simulated APIs
-void seed(Sandbox::State& state, int64_t now);
+void seed(Sandbox::State& state, int64_t now, int64_t kommo_account_id, const std::string& kommo_subdomain);
 
 http::Response altegio_ok(const Json& data, int status = 200, const Json& meta = Json::array());
 http::Response altegio_error(int status, const std::string& message, int64_t code = 0);

@@ -88,14 +88,18 @@ function startBalancer(port, targetPorts) {
 // clock: an instant ('2027-03-03T07:00:00Z') at which the sandbox and the relay start their clocks (both then run on
 // in step with the system's), so what a test sees does not depend on the day and hour it runs at; the seed data is
 // made at that instant too. now() is the stack's time, clockOffsetMs its distance from the system's.
+// secondAccount: a second sandbox plays a second Kommo account (31000002, "secondstudio"), installed and connected to
+// the first sandbox's Altegio as well; `second` then holds its sandboxUrl, state() and token(user).
 export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false,
-  relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected', relays = 1, clock } = {}) {
+  relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected', relays = 1, clock, secondAccount = false } = {}) {
   if (relays > 1 && !relayEnv.KB_DATABASE_URL) throw new Error('several relays share a PostgreSQL database: set relayEnv.KB_DATABASE_URL');
   const sandboxPort = await freePort();
   const relayPorts = [];
   for (let n = 0; n < relays; ++n) relayPorts.push(await freePort());
   const balancerPort = relays > 1 ? await freePort() : relayPorts[0];
+  const secondPort = secondAccount ? await freePort() : 0;
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  const secondUrl = `http://127.0.0.1:${secondPort}`;
   const relayUrl = `http://127.0.0.1:${balancerPort}`;
   const secrets = {
     clientSecret: randomBytes(24).toString('hex'),
@@ -112,13 +116,21 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken,
     ...(clock ? ['--clock-offset-seconds', String(clockOffsetSeconds)] : []), ...sandboxArgs,
   ], {}, log);
+  const sandboxes = [sandbox];
+  if (secondAccount) {
+    sandboxes.push(launch('sandbox2', join(buildDir, 'sandbox/sandbox'), [
+      '--port', String(secondPort), '--relay-url', relayUrl, '--web-dir', join(root, 'web'), '--info-file', join(work, 'sandbox2.json'),
+      '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken, '--kommo-account-id', '31000002',
+      '--kommo-subdomain', 'secondstudio', ...(clock ? ['--clock-offset-seconds', String(clockOffsetSeconds)] : []),
+    ], {}, log));
+  }
   const relayEnvironment = {
     KB_DB_PATH: join(work, 'relay.db'),
     KB_MASTER_KEY: secrets.masterKey,
     KB_PUBLIC_URL: relayUrl,
     KB_KOMMO_CLIENT_ID: 'sandbox-client-id',
     KB_KOMMO_CLIENT_SECRET: secrets.clientSecret,
-    KB_KOMMO_API_BASE_URL: `${sandboxUrl}/kommo`,
+    KB_KOMMO_API_BASE_URL: `${sandboxUrl}/kommo` + (secondAccount ? `,secondstudio=${secondUrl}/kommo` : ''),
     KB_ALTEGIO_BASE_URL: `${sandboxUrl}/altegio/api/v1`,
     KB_ALTEGIO_PARTNER_TOKEN: secrets.partnerToken,
     KB_ALTEGIO_APPLICATION_ID: 'sandbox-app-1',
@@ -144,29 +156,31 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
   };
 
   const stop = () => {
-    for (const child of [...relayProcesses, sandbox]) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    for (const child of [...relayProcesses, ...sandboxes]) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     if (balancer) balancer.close();
     rmSync(work, { recursive: true, force: true });
   };
+  const tokenAt = async (url, user) => (await (await fetch(`${url}/__sandbox/kommo/disposable_token?user_id=${user}`)).json()).token;
+  const installAndConnect = async (url) => {
+    const installed = await fetch(`${url}/__sandbox/kommo/install`, { method: 'POST' });
+    if (!installed.ok) throw new Error(`install failed: ${await installed.text()}`);
+    if (setUp !== 'connected') return;
+    const info = await (await fetch(`${sandboxUrl}/__sandbox/info`)).json();   // every account connects the first sandbox's Altegio
+    const connected = await fetch(`${relayUrl}/api/v1/altegio/connect`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': await tokenAt(url, 9001), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: info.altegio_login, password: info.altegio_password }),
+    });
+    if (!connected.ok) throw new Error(`connecting Altegio failed: ${await connected.text()}`);
+  };
   try {
     await waitFor(`${sandboxUrl}/__sandbox/info`);
+    if (secondAccount) await waitFor(`${secondUrl}/__sandbox/info`);
     for (const port of relayPorts) await waitFor(`http://127.0.0.1:${port}/healthz`);
-    if (setUp !== 'none') {
-      const installed = await fetch(`${sandboxUrl}/__sandbox/kommo/install`, { method: 'POST' });
-      if (!installed.ok) throw new Error(`install failed: ${await installed.text()}`);
-    }
-    if (setUp === 'connected') {
-      const info = await (await fetch(`${sandboxUrl}/__sandbox/info`)).json();
-      const { token } = await (await fetch(`${sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
-      const connected = await fetch(`${relayUrl}/api/v1/altegio/connect`, {
-        method: 'POST',
-        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ login: info.altegio_login, password: info.altegio_password }),
-      });
-      if (!connected.ok) throw new Error(`connecting Altegio failed: ${await connected.text()}`);
-    }
+    if (setUp !== 'none') await installAndConnect(sandboxUrl);
+    if (setUp !== 'none' && secondAccount) await installAndConnect(secondUrl);
   } catch (error) {
-    const logs = [...sandbox.logs.map((l) => `[sandbox] ${l}`), ...relayProcesses.flatMap((r) => r.logs.map((l) => `[relay] ${l}`))]
+    const logs = [...sandboxes.flatMap((box) => box.logs.map((l) => `[sandbox] ${l}`)), ...relayProcesses.flatMap((r) => r.logs.map((l) => `[relay] ${l}`))]
       .slice(-40).join('\n');
     stop();
     throw new Error(`${error.message}\n${logs}`);
@@ -181,6 +195,9 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     listUrl: (lang = 'en', pipeline = 7700001) => `${sandboxUrl}/leads/pipeline/${pipeline}?lang=${lang}`,
     settingsUrl: (lang = 'en', user = 9001) => `${sandboxUrl}/settings/widgets/kommo_altegio?lang=${lang}&user=${user}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),
+    token: (user = 9001) => tokenAt(sandboxUrl, user),
+    second: secondAccount ? { sandboxUrl: secondUrl, state: async () => (await fetch(`${secondUrl}/__sandbox/state`)).json(),
+                              token: (user = 9001) => tokenAt(secondUrl, user) } : null,
     // Altegio staff make a record for the Moscow stylist for a new client; the sandbox then sends its webhook.
     staffCreates: async (datetime, name, phone) => {
       const made = await fetch(`${sandboxUrl}/__sandbox/altegio/records`, {

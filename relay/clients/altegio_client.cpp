@@ -402,15 +402,17 @@ Result<bool> AltegioClient::webhook_registered(int64_t account_id, const std::st
 }
 
 Result<void> AltegioClient::register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id,
-                                            const std::string& url, const std::string& replaces) {
+                                            const std::string& url, const std::vector<std::string>& replaces) {
     auto current = hooks_settings(account_id, user_token, company_id);
     if (!current) return tl::unexpected(current.error());
     Json settings = std::move(*current);
     Json urls = Json::array();
+    auto replaced = [&](const std::string& address) {
+        return std::any_of(replaces.begin(), replaces.end(), [&](const std::string& prefix) { return address.rfind(prefix, 0) == 0; });
+    };
     if (const Json* existing = wire::member(settings, "urls"); existing && existing->is_array())
         for (const auto& u : *existing)
-            if (u.is_string() && u.get<std::string>() != url && (replaces.empty() || u.get<std::string>().rfind(replaces, 0) != 0))
-                urls.push_back(u);
+            if (u.is_string() && u.get<std::string>() != url && !replaced(u.get<std::string>())) urls.push_back(u);
     urls.push_back(url);
     settings["urls"] = urls;
     settings["active"] = 1;

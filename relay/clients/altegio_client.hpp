@@ -96,10 +96,10 @@ public:
     // Whether `url` is among the branch's webhook addresses and the webhooks are on (403: no rights to see them).
     Result<bool> webhook_registered(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url);
     // Adds `url` to the branch's webhook URLs and asks for record, client and payment events, never for our own
-    // writes (self_sending 0). Other applications' URLs stay; an earlier address of ours (one starting with
-    // `replaces`, e.g. before the key changed) is dropped.
+    // writes (self_sending 0). Other applications' URLs, and other Kommo accounts' on the same branch, stay; an
+    // earlier address of this account (one starting with any of `replaces`, e.g. before its key changed) is dropped.
     Result<void> register_webhook(int64_t account_id, const std::string& user_token, int64_t company_id, const std::string& url,
-                                  const std::string& replaces = {});
+                                  const std::vector<std::string>& replaces = {});
     // Staff-side edits of an existing record.
     Result<void> set_attendance(int64_t account_id, const std::string& user_token, int64_t company_id, int64_t record_id,
                                 domain::Attendance attendance);

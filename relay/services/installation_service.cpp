@@ -18,6 +18,26 @@ namespace {
 constexpr std::string_view state_prefix = "kb1.";
 constexpr int64_t state_lifetime_seconds = 30 * 60;
 
+// Where the account's API answers: https://<referer> in production. The override (tests and the demo) is one address
+// for every account, or a list "URL,subdomain=URL,..." where a named subdomain has its own (a second simulated account).
+std::string api_base_of(const std::string& override_list, const std::string& referer, const std::string& subdomain) {
+    if (override_list.empty()) return "https://" + http::to_lower(referer);
+    std::string fallback;
+    size_t begin = 0;
+    while (begin <= override_list.size()) {
+        size_t end = std::min(override_list.find(',', begin), override_list.size());
+        std::string entry = override_list.substr(begin, end - begin);
+        size_t equals = entry.find('=');
+        if (equals != std::string::npos && entry.find('/') > equals) {
+            if (entry.substr(0, equals) == subdomain) return entry.substr(equals + 1);
+        } else if (fallback.empty()) {
+            fallback = entry;
+        }
+        begin = end + 1;
+    }
+    return fallback;
+}
+
 }  // namespace
 
 std::string InstallationService::start_url() {
@@ -54,7 +74,7 @@ Result<InstallOutcome> InstallationService::complete_oauth(const std::string& co
     std::string subdomain = http::kommo_account_subdomain(referer);
     if (subdomain.empty()) return fail(Errc::bad_input, "install.page.not_from_kommo", "the referer is not a Kommo account host");
     if (auto checked = check_state(state); !checked) return tl::unexpected(checked.error());
-    std::string base = m_config.kommo_api_base_override.empty() ? "https://" + http::to_lower(referer) : m_config.kommo_api_base_override;
+    std::string base = api_base_of(m_config.kommo_api_base_override, referer, subdomain);
     auto tokens = m_kommo.exchange_code(base, code);
     if (!tokens) return tl::unexpected(tokens.error());
     auto account = m_kommo.account(base, tokens->access_token);
@@ -175,9 +195,13 @@ void InstallationService::register_branch_webhooks(int64_t account_id, const std
     auto decoded = wire::decode_settings_text((*installation)->settings_json);
     domain::Settings settings = decoded ? *decoded : domain::Settings{};   // unreadable: every branch, as none chosen
     std::string url = webhook_url(**installation);
+    // This account's earlier addresses on the branch (an older key, or the key itself of an earlier version) give
+    // way to the new one; another Kommo account's address on the same branch stays.
+    const std::string prefix = m_config.public_url + "/hooks/altegio/";
+    const std::vector<std::string> earlier{prefix + std::to_string(account_id) + ".", prefix + (*installation)->webhook_key};
     for (const auto& branch : managed) {
         if (!domain::branch_connected(settings, branch.id)) continue;
-        if (auto registered = m_altegio.register_webhook(account_id, (*installation)->altegio_user_token, branch.id, url, m_config.public_url + "/hooks/altegio/");
+        if (auto registered = m_altegio.register_webhook(account_id, (*installation)->altegio_user_token, branch.id, url, earlier);
             !registered)
             spdlog::warn("webhook not registered for branch {}: {}", branch.id, registered.error().detail);
     }

@@ -13,6 +13,7 @@ namespace kb::services {
 
 struct InstallationConfig {
     std::string kommo_api_base_override;   // tests and the demo: the simulated Kommo instead of https://<referer>
+                                           // ("URL" or "URL,subdomain=URL,...": one simulated account per subdomain)
     std::string public_url;                // where Kommo and Altegio reach the relay
     std::string client_id;                 // the integration's, to check Kommo's uninstall hook
     std::string client_secret;

@@ -435,7 +435,7 @@ TEST_CASE("a lead moved to a stage whose action is \"move\" reschedules its reco
     CHECK(datetime == "2026-12-25T16:30:00+03:00");
 }
 
-TEST_CASE("connecting Altegio registers the relay's webhook with each branch, keeps other applications' URLs and drops its own old one") {
+TEST_CASE("connecting Altegio registers the relay's webhook with each branch, keeps other applications' and accounts' URLs and drops its own old ones") {
     World world(1000.0, 0);
     world.install();
     std::string user = world.sandbox_user_token();
@@ -446,9 +446,13 @@ TEST_CASE("connecting Altegio registers the relay's webhook with each branch, ke
     for (const char* resource : {"record", "client", "finances_operation", "active"}) CHECK(first[resource] == 1);
     CHECK(first["self_sending"] == 0);
     first["urls"].push_back("https://other-app.example/hook");
-    first["urls"].push_back("http://relay.test/hooks/altegio/an-earlier-key");   // the address before per-intake keys
+    auto installation = world.relay->store().find_installation(31000001);
+    REQUIRE((installation && *installation));
+    first["urls"].push_back("http://relay.test/hooks/altegio/" + (*installation)->webhook_key);   // the address before per-intake keys
+    first["urls"].push_back("http://relay.test/hooks/altegio/31000001.0123456789abcdef0123456789abcdef");   // before a reinstall
+    first["urls"].push_back("http://relay.test/hooks/altegio/31000002.0123456789abcdef0123456789abcdef");   // another Kommo account
     REQUIRE(world.altegio_call("POST", "/hooks_settings/400001", user, first).status == 201);
     auto again = world.call("POST", "/api/v1/altegio/connect", Json{{"login", "admin@bella.example"}, {"password", "sandbox-password"}});
     REQUIRE(again.status == 200);
-    CHECK(hooks()["urls"] == Json::array({"https://other-app.example/hook", url}));
+    CHECK(hooks()["urls"] == Json::array({"https://other-app.example/hook", "http://relay.test/hooks/altegio/31000002.0123456789abcdef0123456789abcdef", url}));
 }

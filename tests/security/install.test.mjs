@@ -4,11 +4,10 @@
 // Then the installation's lifecycle against replayed calls: the revoke hook, a second redirect, the install state.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { startStack } from '../../tools/stack.mjs';
-import { tokenOf } from './stack_calls.mjs';
+import { sql, tokenOf } from './stack_calls.mjs';
 
 // A listener on loopback that counts the connections made to it: where a forged referer would send the secret.
 function trap() {
@@ -105,13 +104,12 @@ test('an install redirect never repoints an installed account to another API add
   const own = await startStack({ setUp: 'installed' });
   t.after(() => own.stop());
   // As installed in production (the stack points the relay at the sandbox's Kommo): the address Kommo gave.
-  const sql = (statement) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', own.databasePath, statement]).toString().trim();
-  sql("UPDATE installations SET api_base_url = 'https://bellastudio.kommo.com' WHERE account_id = 31000001");
-  const sealed = sql('SELECT access_token_sealed FROM installations WHERE account_id = 31000001');
+  sql(own, "UPDATE installations SET api_base_url = 'https://bellastudio.kommo.com' WHERE account_id = 31000001");
+  const sealed = sql(own, 'SELECT access_token_sealed FROM installations WHERE account_id = 31000001');
   const again = await installWith(own);
   assert.equal(again.relay_status, 403, again.relay_body);
-  assert.equal(sql('SELECT api_base_url FROM installations WHERE account_id = 31000001'), 'https://bellastudio.kommo.com');
-  assert.equal(sql('SELECT access_token_sealed FROM installations WHERE account_id = 31000001'), sealed, 'its tokens are kept');
+  assert.equal(sql(own, 'SELECT api_base_url FROM installations WHERE account_id = 31000001'), 'https://bellastudio.kommo.com');
+  assert.equal(sql(own, 'SELECT access_token_sealed FROM installations WHERE account_id = 31000001'), sealed, 'its tokens are kept');
 });
 
 // A state as /oauth/kommo/start makes one, signed with the integration's secret, expiring at `expires` (seconds).

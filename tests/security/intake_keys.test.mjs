@@ -3,9 +3,8 @@
 // Against the relay and sandbox processes, over loopback; the database read with sqlite3 as a thief would.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startStack } from '../../tools/stack.mjs';
-import { inboxTotal, tokenOf } from './stack_calls.mjs';
+import { inboxTotal, sql, tokenOf } from './stack_calls.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
@@ -18,7 +17,6 @@ const api = async (own, method, path, body, user) => {
 };
 const post = async (url, body, type = 'application/x-www-form-urlencoded') =>
   (await fetch(url, { method: 'POST', headers: { 'Content-Type': type }, body })).status;
-const sql = (own, statement) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', own.databasePath, statement]).toString().trim();
 // The key in an address: the segment after "/hooks/<intake>/", "/tracking/" or "/telephony/".
 const keyOf = (url) => url.match(/\/(?:hooks\/(?:altegio|kommo-dp|kommo)|tracking|telephony)\/([^/]+)/)[1];
 // Each intake's address of the stack's account, as its administrator and Altegio and Kommo see them.
@@ -144,4 +142,35 @@ test('a relay upgraded from one key per account takes the old addresses only whe
   assert.equal(await post(at(own, 'altegio', seed), bodies.altegio, 'application/json'), 200);
   assert.equal(await post((await own.state()).altegio.hook_urls['400001'][0], bodies.altegio, 'application/json'), 200);
   assert.equal(await inboxTotal(own), before + 1, 'the same change through both addresses is stored once');
+});
+
+// A location an earlier version saved holds its key itself, sealed in the database under the relay's master key:
+// this row is one such version wrote (the key "legacy-key-0123456789abcdefghij" sealed with libsodium's secretbox
+// under the master key below), as an upgraded relay finds it.
+const legacyMasterKey = '4c65676163792d6c6f636174696f6e2d746573742d6d61737465722d6b657921';
+const legacyKey = 'legacy-key-0123456789abcdefghij';
+const legacySealed = 'HjzgQjGvbQbIr9XCv_4rTqBQyU3bWeEZ-fNjQ3Vu2to298UiZeeyU-oIEk9JCV4Gh0AIAVCO56fg1ERtN2hlUZcstRG5Lag';
+
+test('a location an earlier version saved keeps its stored key, and only that key, until it connects again', async (t) => {
+  const own = await startStack({ relayEnv: { KB_MASTER_KEY: legacyMasterKey } });
+  t.after(() => own.stop());
+  const now = Date.now();
+  sql(own, `INSERT INTO marketplace_locations (salon_id, state, api_key_sealed, redirected_at_ms, updated_at_ms)
+            VALUES (400001, 'late', '${legacySealed}', ${now - 86400000}, ${now - 86400000})`);
+  const address = (key) => `${own.relayUrl}/hooks/altegio-location/400001/${key}`;
+  const before = await inboxTotal(own);
+  assert.equal(await post(address(legacyKey), bodies.altegio, 'application/json'), 200, 'the old address keeps working');
+  assert.equal(await inboxTotal(own), before + 1);
+  assert.equal(await post(address(legacyKey.slice(0, -1) + 'X'), bodies.altegio, 'application/json'), 404, 'a key one letter off');
+  assert.equal(await post(address(legacySealed), bodies.altegio, 'application/json'), 404, 'what the database holds');
+  // Its activation ran late; connected again through the Marketplace, it gets a derived key and the old one stops working.
+  const made = await (await fetch(`${own.sandboxUrl}/__sandbox/altegio/marketplace/redirect`, { method: 'POST', body: JSON.stringify({ salon_ids: [400001] }) })).json();
+  assert.equal((await fetch(made.url)).status, 200);
+  let activation;
+  for (let i = 0; i < 100 && !activation; ++i, await new Promise((r) => setTimeout(r, 100)))
+    activation = (await own.state()).altegio.marketplace_activations.find((a) => a.salon_id === 400001);
+  assert.ok(activation, 'the relay activated the location again');
+  assert.ok(activation.api_key.startsWith('400001.'));
+  assert.equal(await post(address(legacyKey), bodies.altegio, 'application/json'), 404, 'the old key is retired');
+  assert.equal(await post(address(activation.api_key), bodies.altegio, 'application/json'), 200, 'the new one works');
 });

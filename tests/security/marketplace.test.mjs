@@ -3,10 +3,9 @@
 // sent again and again. Locations and users are read from the relay's database with sqlite3.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startStack } from '../../tools/stack.mjs';
+import { sql } from './stack_calls.mjs';
 
-const sql = (stack, statement) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', stack.databasePath, statement]).toString().trim();
 const stateOf = (stack, salon) => sql(stack, `SELECT state FROM marketplace_locations WHERE salon_id = ${salon}`);
 // A link as the Marketplace's redirect makes it (signed user data when `redirect.user` is given), in English.
 async function linkFor(stack, redirect) {

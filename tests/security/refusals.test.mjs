@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack } from '../../tools/stack.mjs';
-import { inboxTotal, tokenOf } from './stack_calls.mjs';
+import { inboxTotal, sql, tokenOf } from './stack_calls.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 let stack, started;
@@ -91,5 +91,16 @@ test('a flood of refused webhooks writes at most ten history rows a minute per a
   // flood gets ten of its own): never three hundred.
   const now = (await refusals()).length;
   assert.ok(now >= 10 && now - earlier <= 10, `${earlier} rows, then ${now}`);
+  assert.equal((await fetch(`${stack.relayUrl}/healthz`)).status, 200);
+});
+
+test('a flood to a key that names no account writes at most ten rows a minute to the operator\'s history', async () => {
+  // Account 0's rows are the operator's: no account's administrator reads them, so the database is asked directly.
+  const operatorRows = () => Number(sql(stack, "SELECT count(*) FROM request_history WHERE account_id = 0 AND error LIKE 'refused: %'"));
+  const earlier = operatorRows();
+  const nobody = `${stack.relayUrl}/hooks/altegio/424242.00000000000000000000000000000000`;
+  for (let i = 0; i < 200; ++i) assert.equal(await post(nobody, '{}', 'application/json'), 404);
+  const now = operatorRows();
+  assert.ok(now >= 1 && now - earlier <= 10, `${earlier} rows, then ${now}`);
   assert.equal((await fetch(`${stack.relayUrl}/healthz`)).status, 200);
 });

@@ -1,4 +1,6 @@
-// What the security tests ask of a running stack (tools/stack.mjs) as its users and Kommo would.
+// What the security tests ask of a running stack (tools/stack.mjs) as its users and Kommo would, and of its SQLite
+// database as a thief (or an operator) with the sqlite3 shell would.
+import { execFileSync } from 'node:child_process';
 
 // A fresh disposable token of the sandbox's Kommo for `user` (9001: an administrator; 9002: a manager).
 export async function tokenOf(stack, user = 9001) {
@@ -9,4 +11,9 @@ export async function tokenOf(stack, user = 9001) {
 export async function inboxTotal(stack) {
   const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();
   return [...text.matchAll(/^kb_inbox_events\{state="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+// Runs `statement` on the stack's SQLite database with the sqlite3 shell (waiting up to 5 s for a lock); its output.
+export function sql(stack, statement) {
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', stack.databasePath, statement]).toString().trim();
 }

@@ -5,7 +5,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startStack } from '../../tools/stack.mjs';
-import { inboxTotal } from './stack_calls.mjs';
+import { inboxTotal, sql } from './stack_calls.mjs';
+import { leadsByRecord } from '../e2e/sync_checks.mjs';
 
 // A sqlite3 process that takes the database's write lock and holds it until released.
 function holdWriteLock(path) {
@@ -55,4 +56,81 @@ test('/healthz answers 503 while the database cannot be written, and the first w
   const accepted = await fetch(hook, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(record) });
   assert.equal(accepted.status, 200, 'the first webhook after the fault is kept (Altegio never sends it again)');
   assert.equal(await inboxTotal(stack), before + 1);
+});
+
+// The worker's last Kommo call (the journal note) is carried out, and its answer held back while another process takes
+// the write lock past the relay's busy timeout: the worker's writes after the call (the call's history row, the
+// record's link, the event's outcome) meet a locked database. Once the lock goes, the running relay (no restart)
+// finishes the event, and nothing is made twice. (Before, a write that failed on a kept statement left the
+// connection's transaction open: the outcome "saved" after it was never committed, and the event stayed in hand.)
+test('an outcome the database refused is saved once it answers again, without a restart, and nothing is made twice', async (t) => {
+  const stack = await startStack({ relayEnv: { KB_WORKER_THREADS: '1' } });
+  t.after(() => stack.stop());
+  const fault = await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ target: 'kommo', path_contains: 'notes', status: 0, delay_ms: 1000, count: 1 }),
+  });
+  assert.equal(fault.status, 201);
+  const notesBefore = (await stack.state()).kommo.notes.length;
+  const record = await stack.staffCreates('2027-03-09T15:00:00+03:00', 'Инна Замкова', '+79035551212');
+  assert.ok(await eventually(async () => (await stack.state()).kommo.notes.length > notesBefore, 20000), 'the note was made');
+  const lock = holdWriteLock(stack.databasePath);
+  await lock.locked;
+  await new Promise((resolve) => setTimeout(resolve, 8000));   // the answer comes within 1 s, then a 5 s busy timeout
+  await lock.release();
+  const counts = async () => Object.fromEntries((await (await fetch(`${stack.relayUrl}/metrics`)).text())
+    .split('\n').map((line) => line.match(/^kb_inbox_events\{state="(\w+)"\} (\d+)$/)).filter(Boolean).map((m) => [m[1], Number(m[2])]));
+  assert.ok(await eventually(async () => { const c = await counts(); return c.processing === 0 && c.pending === 0; }, 20000),
+            `the event was finished by the running relay: ${JSON.stringify(await counts())}`);
+  const state = await stack.state();
+  const leads = leadsByRecord(state);
+  assert.ok(leads.get(String(record.id)), 'the record has its lead');
+  assert.equal(state.kommo.notes.filter((n) => n.entity_id === leads.get(String(record.id)).id).length, 1, 'one note, made once');
+  assert.ok(stack.relayLogs().some((line) => line.includes('database is locked')), 'the lock met the worker\'s writes');
+});
+
+// A claim whose answer never reached a worker (the database committed it, the relay saw an error) leaves an event
+// "processing" that nothing works on. The running relay's sweep puts it back in line; an event a worker holds stays
+// with that worker, however long its calls take.
+test('an event a fault left in processing is queued again while the relay runs; one in hand is not taken twice', async (t) => {
+  const stack = await startStack({ relayEnv: { KB_INBOX_SWEEP_MS: '300' } });
+  t.after(() => stack.stop());
+  // The record's event is in a worker's hands for seconds (every Kommo answer comes late) while the sweep runs ten times.
+  await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ target: 'kommo', status: 0, delay_ms: 1000, count: 3 }),
+  });
+  const record = await stack.staffCreates('2027-03-09T16:00:00+03:00', 'Вера Медленная', '+79035553434');
+  const row = () => JSON.parse(sql(stack, `SELECT json_object('state', state, 'attempts', attempts, 'claimed_by', claimed_by) FROM inbox
+                                    WHERE resource = 'record' AND resource_id = ${record.id} AND source = 'altegio'`) || 'null');
+  assert.ok(await eventually(async () => row()?.state === 'done', 30000), 'the event in hand was finished');
+  assert.equal(row().attempts, 1, 'the sweep left the event a worker held alone');
+  assert.equal([...leadsByRecord(await stack.state()).keys()].filter((id) => id === String(record.id)).length, 1);
+
+  // An event claimed by this relay whose claim never reached a worker.
+  const instance = row().claimed_by;
+  assert.ok(instance.length > 0);
+  sql(stack, `INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, state, attempts, claimed_by)
+       SELECT account_id, source, company_id, resource, resource_id, 'update', 'lost-claim', body, received_at_ms, 'processing', 1, '${instance}'
+       FROM inbox WHERE resource = 'record' AND resource_id = ${record.id}`);
+  const lost = () => sql(stack, "SELECT state FROM inbox WHERE dedupe_key = 'lost-claim'");
+  assert.equal(lost(), 'processing');
+  assert.ok(await eventually(async () => lost() === 'done', 10000), `the lost claim was queued again and done: ${lost()}`);
+  assert.ok(stack.relayLogs().some((line) => line.includes('a fault left in processing are queued again')));
+});
+
+// History is pruned for every account past its period: an installed account's by its setting, and the rows of
+// accounts that uninstalled and of account 0 (webhooks refused before any account was known) by the default period.
+test('history of uninstalled accounts and of no account is pruned like an installed account\'s', async (t) => {
+  const stack = await startStack({ setUp: 'installed' });
+  t.after(() => stack.stop());
+  const old = Date.now() - 400 * 86400000, recent = Date.now() - 3600000;
+  const values = [0, 31000077, 31000001].flatMap((account) => [old, recent].map((at) =>
+    `(${at}, ${account}, 'in', 'altegio.webhook', 'POST', '/hooks/altegio/***', 404, 'refused: test', '', '', 1)`));
+  sql(stack, `INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body, response_body, duration_ms)
+       VALUES ${values.join(', ')}`);
+  await stack.killRelay('SIGTERM');
+  await stack.startRelay();   // pruning runs at start, then hourly
+  const left = () => sql(stack, `SELECT account_id || ':' || (at_ms = ${old}) FROM request_history WHERE error = 'refused: test' ORDER BY account_id`);
+  assert.ok(await eventually(async () => left() === '0:0\n31000001:0\n31000077:0', 10000), `left: ${left()}`);
 });

@@ -44,14 +44,26 @@ tl::unexpected<Error> db_error(const std::exception& e) {
     return fail(Errc::internal, "ui.error.storage", std::string("database: ") + e.what());
 }
 
-// A statement prepared once and kept in `kept`, made ready for this use. tryReset, not reset: an earlier use that threw
-// halfway left the statement holding its error, which reset() would throw again (a "database is locked" of the past
-// answered to the first webhook after the lock went away).
-SQLite::Statement& cached(std::unique_ptr<SQLite::Statement>& kept, SQLite::Database& db, const char* sql) {
-    if (!kept) kept = std::make_unique<SQLite::Statement>(db, sql);
-    kept->tryReset();
-    return *kept;
-}
+// A statement prepared once and kept in `kept`, in use for one call: made ready when taken and reset when the use
+// ends, by a return or by an exception. tryReset, never reset: a step that failed ("database is locked") leaves the
+// statement in progress, and SQLite then keeps the connection's implicit transaction open, so nothing written on
+// that connection afterwards is committed, and a COMMIT fails with "SQL statements in progress". A read left open
+// would hold back checkpoints the same way.
+class KeptStatement {
+public:
+    KeptStatement(std::unique_ptr<SQLite::Statement>& kept, SQLite::Database& db, const char* sql) {
+        if (!kept) kept = std::make_unique<SQLite::Statement>(db, sql);
+        m_statement = kept.get();
+        m_statement->tryReset();
+    }
+    ~KeptStatement() { m_statement->tryReset(); }
+    KeptStatement(const KeptStatement&) = delete;
+    KeptStatement& operator=(const KeptStatement&) = delete;
+    SQLite::Statement* operator->() const { return m_statement; }
+
+private:
+    SQLite::Statement* m_statement;
+};
 
 // Runs `body` and turns a SQLiteCpp exception into an error value.
 template <class Body>
@@ -199,11 +211,10 @@ Result<std::optional<int64_t>> SqliteStore::account_of_webhook_key(const std::st
     if (key.empty()) return std::optional<int64_t>();
     std::lock_guard lock(m_reader_mutex);
     return guarded([&]() -> Result<std::optional<int64_t>> {
-        SQLite::Statement& query = cached(m_account_by_key, *m_reader, "SELECT account_id FROM installations WHERE webhook_key = ?");
-        query.bind(1, key);
+        KeptStatement query(m_account_by_key, *m_reader, "SELECT account_id FROM installations WHERE webhook_key = ?");
+        query->bind(1, key);
         std::optional<int64_t> account;
-        if (query.executeStep()) account = query.getColumn(0).getInt64();
-        query.reset();   // ends the read, which would otherwise hold back checkpoints
+        if (query->executeStep()) account = query->getColumn(0).getInt64();
         return account;
     });
 }
@@ -211,11 +222,10 @@ Result<std::optional<int64_t>> SqliteStore::account_of_webhook_key(const std::st
 Result<std::optional<std::string>> SqliteStore::webhook_seed(int64_t account_id) {
     std::lock_guard lock(m_reader_mutex);
     return guarded([&]() -> Result<std::optional<std::string>> {
-        SQLite::Statement& query = cached(m_seed_of_account, *m_reader, "SELECT webhook_key FROM installations WHERE account_id = ?");
-        query.bind(1, account_id);
+        KeptStatement query(m_seed_of_account, *m_reader, "SELECT webhook_key FROM installations WHERE account_id = ?");
+        query->bind(1, account_id);
         std::optional<std::string> seed;
-        if (query.executeStep()) seed = query.getColumn(0).getString();
-        query.reset();   // ends the read, which would otherwise hold back checkpoints
+        if (query->executeStep()) seed = query->getColumn(0).getString();
         return seed;
     });
 }
@@ -459,22 +469,22 @@ Result<std::optional<int64_t>> SqliteStore::lead_of_record(int64_t account_id, i
 
 // [SECTION] inbox ------------------------------------------------------------------------------------------------
 int32_t SqliteStore::insert_inbox_rows(const std::vector<InboxEvent>& events) {
-    SQLite::Statement& insert = cached(m_insert_inbox, *m_db,
+    KeptStatement insert(m_insert_inbox, *m_db,
         "INSERT INTO inbox (account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
     int32_t added = 0;
     for (const auto& e : events) {
-        insert.bind(1, e.account_id);
-        insert.bind(2, e.source);
-        insert.bind(3, e.company_id);
-        insert.bind(4, e.resource);
-        insert.bind(5, e.resource_id);
-        insert.bind(6, e.event_type);
-        insert.bind(7, e.dedupe_key);
-        insert.bind(8, e.body);
-        insert.bind(9, e.received_at_ms);
-        added += insert.exec();
-        insert.reset();
+        insert->bind(1, e.account_id);
+        insert->bind(2, e.source);
+        insert->bind(3, e.company_id);
+        insert->bind(4, e.resource);
+        insert->bind(5, e.resource_id);
+        insert->bind(6, e.event_type);
+        insert->bind(7, e.dedupe_key);
+        insert->bind(8, e.body);
+        insert->bind(9, e.received_at_ms);
+        added += insert->exec();
+        insert->reset();
     }
     return added;
 }
@@ -798,21 +808,21 @@ HistoryEntry history_from(SQLite::Statement& row) {
 
 }  // namespace
 void SqliteStore::insert_history(const HistoryEntry& e) {
-    SQLite::Statement& insert = cached(m_insert_history, *m_db,
+    KeptStatement insert(m_insert_history, *m_db,
         "INSERT INTO request_history (at_ms, account_id, direction, kind, method, target, status, error, request_body,"
         " response_body, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, e.at_ms);
-    insert.bind(2, e.account_id);
-    insert.bind(3, e.direction);
-    insert.bind(4, e.kind);
-    insert.bind(5, e.method);
-    insert.bind(6, e.target);
-    insert.bind(7, e.status);
-    insert.bind(8, e.error);
-    insert.bind(9, e.request_body);
-    insert.bind(10, e.response_body);
-    insert.bind(11, e.duration_ms);
-    insert.exec();
+    insert->bind(1, e.at_ms);
+    insert->bind(2, e.account_id);
+    insert->bind(3, e.direction);
+    insert->bind(4, e.kind);
+    insert->bind(5, e.method);
+    insert->bind(6, e.target);
+    insert->bind(7, e.status);
+    insert->bind(8, e.error);
+    insert->bind(9, e.request_body);
+    insert->bind(10, e.response_body);
+    insert->bind(11, e.duration_ms);
+    insert->exec();
 }
 
 // A history entry alone is written without waiting for the disk (synchronous = NORMAL: in WAL mode it survives
