@@ -18,13 +18,8 @@ using wire::api::BookingResult;
 // [SECTION] validation and account ------------------------------------------------------------------------
 Result<void> validate_booking_request(const domain::BookingRequest& r) {
     if (r.lead_id <= 0) return fail(Errc::bad_input, "ui.error.bad_request", "lead_id missing");
-    if (r.company_id <= 0) return fail(Errc::bad_input, "ui.error.need_branch", "company_id missing");
-    bool group_seat = r.activity_id != 0;   // the event gives services and time
-    if (!group_seat && r.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
-    if (!group_seat && (r.datetime.empty() || !domain::parse_iso_datetime(r.datetime)))
-        return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
-    if (r.client.name.empty()) return fail(Errc::bad_input, "ui.error.need_name", "client name missing");
-    if (r.client.phone.empty()) return fail(Errc::bad_input, "ui.error.need_phone", "client phone missing");
+    if (auto missing = domain::missing_for_booking(r); !missing.empty())
+        return fail(Errc::bad_input, missing, "the booking lacks a part (" + missing + ")");
     if (r.request_key.empty() || r.request_key.size() > 100) return fail(Errc::bad_input, "ui.error.bad_request", "request_key missing");
     if (!r.color.empty() && !domain::is_hex_color(r.color)) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
     return {};

@@ -160,9 +160,8 @@ Result<RecordLogService::OpenRecord> RecordLogService::open_record(const Caller&
 }
 
 Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t company_id, int64_t record_id, const domain::RecordChange& change) {
-    if (change.staff_id <= 0) return fail(Errc::bad_input, "ui.error.need_employee", "staff_id: a record needs one employee");
-    if (change.service_ids.empty()) return fail(Errc::bad_input, "ui.error.need_services", "no services chosen");
-    if (!domain::parse_iso_datetime(change.datetime)) return fail(Errc::bad_input, "ui.error.need_time", "no valid time");
+    if (auto missing = domain::missing_for_change(change); !missing.empty())
+        return fail(Errc::bad_input, missing, "the change lacks a part (" + missing + ")");
     if (!change.color.empty() && !domain::is_hex_color(change.color)) return fail(Errc::bad_input, "ui.error.bad_request", "color must be 6 hex digits");
     auto open = open_record(caller, company_id, record_id);
     if (!open) return tl::unexpected(open.error());

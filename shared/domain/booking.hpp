@@ -179,4 +179,15 @@ struct RecordChange {
     std::map<std::string, std::string> custom_fields;   // as in BookingRequest; "" clears a value
 };
 
+// [SECTION] what a booking needs before it is sent
+// The first part a booking still lacks, as the message key the widget shows and the relay answers, in the order the
+// form asks for them: "ui.error.need_branch", "ui.error.need_services", "ui.error.need_employee" (staff_id -1: none
+// chosen; 0 = any employee), "ui.error.need_time" (none, or not an ISO 8601 time), "ui.error.need_name",
+// "ui.error.need_phone"; "" when nothing is missing. A seat in a group event (activity_id) takes its employee,
+// services and time from the event. The widget enables "Create record" by this rule and the relay refuses by it, so
+// the two never disagree.
+std::string missing_for_booking(const BookingRequest& request);
+// The same for a change of an existing record, which keeps its client: one employee (not "any"), services, a time.
+std::string missing_for_change(const RecordChange& change);
+
 }  // namespace kb::domain

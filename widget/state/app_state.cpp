@@ -61,15 +61,6 @@ std::optional<ShownError> failure_of(int http_status, const Result<wire::Json>& 
     return error ? ShownError{error->message_key, error->detail} : ShownError{"ui.error.relay_unreachable", "HTTP " + std::to_string(http_status)};
 }
 
-bool AppState::can_book() const {
-    if (form.group && editing_record_id == 0)
-        return card && form.branch_id != 0 && form.activity_id != 0 && !form.name.empty() && !form.phone.empty() && !loading(RequestKind::book);
-    if (editing_record_id != 0)
-        return form.branch_id != 0 && !form.service_ids.empty() && form.staff_id > 0 && !form.slot_datetime.empty() && !loading(RequestKind::edit);
-    return card && form.branch_id != 0 && !form.service_ids.empty() && form.staff_id >= 0 && !form.slot_datetime.empty() &&
-           !form.name.empty() && !form.phone.empty() && !loading(RequestKind::book);
-}
-
 const domain::Branch* AppState::branch() const {
     const std::vector<domain::Branch>& branches = card ? card->branches : log_branches;   // the pipeline view edits log rows
     for (const auto& b : branches)
@@ -205,6 +196,27 @@ std::map<std::string, std::string> offered_field_values(const AppState& s, bool 
     return out;
 }
 
+// What "Create record" sends as the form stands: a seat in a group event takes employee, services and time from the
+// event (none chosen yet: the request lacks them, so the booking is not complete).
+domain::BookingRequest booking_request(const AppState& s) {
+    domain::BookingRequest request{s.lead_id, s.form.branch_id, s.form.staff_id, s.form.service_ids, s.form.slot_datetime,
+                                   {s.form.name, s.form.phone, s.form.email}, s.form.comment, s.form.color, s.form.label_ids,
+                                   0, s.request_key, offered_field_values(s, false)};
+    if (s.form.group) {
+        request.staff_id = 0;
+        request.service_ids.clear();
+        request.datetime.clear();
+        request.activity_id = s.form.activity_id;
+    }
+    return request;
+}
+
+// What "Save" sends for the record being edited (its client stays its own).
+domain::RecordChange record_change(const AppState& s) {
+    return domain::RecordChange{s.form.staff_id, s.form.service_ids, s.form.slot_datetime, s.form.comment, s.form.color,
+                                s.form.label_ids, offered_field_values(s, true)};
+}
+
 // [SECTION] the account's log (pipeline view)
 int64_t period_days(const LogView& v) {
     auto a = domain::parse_civil(v.from), b = domain::parse_civil(v.to);
@@ -220,6 +232,13 @@ std::vector<Call> load_account_log(AppState& s) {
 
 
 }  // namespace
+
+// Complete by the rule the relay checks too (shared/domain/booking.hpp), and nothing of the kind under way.
+bool AppState::can_book() const {
+    if (editing_record_id != 0)
+        return form.branch_id != 0 && domain::missing_for_change(record_change(*this)).empty() && !loading(RequestKind::edit);
+    return card && domain::missing_for_booking(booking_request(*this)).empty() && !loading(RequestKind::book);
+}
 
 std::vector<Call> start_pipeline(AppState& state, const std::string& language, const std::string& today) {
     state = AppState{};
@@ -387,25 +406,12 @@ std::vector<Call> apply(AppState& s, const Intent& intent) {
             return {};
         case IntentKind::book: {
             if (!s.can_book()) return {};
-            if (s.editing_record_id != 0) {
-                s.error.reset();
-                domain::RecordChange change{s.form.staff_id, s.form.service_ids, s.form.slot_datetime, s.form.comment, s.form.color,
-                                            s.form.label_ids, offered_field_values(s, true)};
-                return {s.requests.start(RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
-                                  api::encode(change).dump())};
-            }
-            if (s.request_key.empty()) s.request_key = intent.text;
             s.error.reset();
-            domain::BookingRequest request{s.lead_id, s.form.branch_id, s.form.staff_id, s.form.service_ids, s.form.slot_datetime,
-                                           {s.form.name, s.form.phone, s.form.email}, s.form.comment, s.form.color, s.form.label_ids,
-                                           0, s.request_key, offered_field_values(s, false)};
-            if (s.form.group) {   // the event gives employee, services and time
-                request.staff_id = 0;
-                request.service_ids.clear();
-                request.datetime.clear();
-                request.activity_id = s.form.activity_id;
-            }
-            return {s.requests.start(RequestKind::book, "POST", "/api/v1/records", api::encode(request).dump())};
+            if (s.editing_record_id != 0)
+                return {s.requests.start(RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
+                                         api::encode(record_change(s)).dump())};
+            if (s.request_key.empty()) s.request_key = intent.text;
+            return {s.requests.start(RequestKind::book, "POST", "/api/v1/records", api::encode(booking_request(s)).dump())};
         }
         case IntentKind::book_another: {
             s.result.reset();
