@@ -10,7 +10,7 @@ namespace {
 using http::Request;
 using http::Response;
 
-const std::string prefix = "/kommo";
+const std::string kommo_prefix = "/kommo";
 
 int64_t id_param(const Request& request, const char* name) { return wire::int_from(Json(request.param(name)), name).value_or(0); }
 
@@ -92,7 +92,7 @@ bool phone_digits_match(const Json& contact, const std::string& query) {
 
 void Sandbox::add_kommo_routes() {
     // [SECTION] OAuth ------------------------------------------------------------------------------------------
-    m_router.add("POST", prefix + "/oauth2/access_token", [this](const Request& request) {
+    m_router.add("POST", kommo_prefix + "/oauth2/access_token", [this](const Request& request) {
         return guarded("kommo", request, [&](State& s) {
             auto body = wire::parse_json(request.body);
             if (!body) return kommo_problem(400, "Bad Request", "body must be JSON");
@@ -128,7 +128,7 @@ void Sandbox::add_kommo_routes() {
 
     // Every API v4 route: rate limit and faults, then a valid, unexpired access token.
     auto add = [this](const char* method, const std::string& pattern, std::function<Response(State&, const Request&)> handler) {
-        m_router.add(method, prefix + "/api/v4" + pattern, [this, handler](const Request& request) {
+        m_router.add(method, kommo_prefix + "/api/v4" + pattern, [this, handler](const Request& request) {
             return guarded("kommo", request, [&](State& s) {
                 std::string header = request.header("authorization");
                 auto token = header.rfind("Bearer ", 0) == 0 ? s.access_tokens.find(header.substr(7)) : s.access_tokens.end();
@@ -138,7 +138,7 @@ void Sandbox::add_kommo_routes() {
             });
         });
     };
-    auto self_link = [this](const std::string& path) { return Json{{"self", Json{{"href", m_public_url + prefix + path}}}}; };
+    auto self_link = [this](const std::string& path) { return Json{{"self", Json{{"href", m_public_url + kommo_prefix + path}}}}; };
 
     // [SECTION] account, users, pipelines ------------------------------------------------------------------------
     add("GET", "/account", [](State& s, const Request& request) {

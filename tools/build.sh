@@ -2,7 +2,8 @@
 # Installs what is missing, then builds the trees one purpose needs:
 #   bash tools/build.sh demo   build/wasm: the widget only; build/release: relay and sandbox (optimised, no sanitizers)
 #   bash tools/build.sh test   build/wasm: widget and the shared tests as wasm; build/native: relay, sandbox and every
-#                              test suite with ASan + UBSan (the benches compile there too); build/fuzz: libFuzzer targets
+#                              test suite with ASan + UBSan (the benches compile there too); build/release: relay and
+#                              sandbox, optimised (the security suite attacks these); build/fuzz: libFuzzer targets
 # Each phase's time is appended to $KB_PHASE_LOG when it is set (tools/test.sh prints them at its end).
 # Used by tools/demo.sh and tools/test.sh.
 set -euo pipefail
@@ -37,6 +38,7 @@ case "$purpose" in
   test)
     phase "build wasm" build_tree wasm
     phase "build native" build_tree native
+    phase "build release (relay, sandbox)" build_tree release relay sandbox
     phase "build fuzz" build_tree fuzz
     ;;
   *)

@@ -3,7 +3,7 @@
 // Used by the demo (node tools/stack.mjs) and by the browser tests (import { startStack }).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,8 @@ function startBalancer(port, targetPorts) {
 export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(root, 'build/native'), widgetDir = join(root, 'build/wasm/widget-dist'), log = false,
   relayEnv = {}, relayArgs = [], sandboxArgs = [], setUp = 'connected', relays = 1, clock, secondAccount = false } = {}) {
   if (relays > 1 && !relayEnv.KB_DATABASE_URL) throw new Error('several relays share a PostgreSQL database: set relayEnv.KB_DATABASE_URL');
+  for (const binary of ['relay/relay', 'sandbox/sandbox'])
+    if (!existsSync(join(buildDir, binary))) throw new Error(`${join(buildDir, binary)} is not built: bash tools/build.sh test builds every tree the tests use`);
   const sandboxPort = await freePort();
   const relayPorts = [];
   for (let n = 0; n < relays; ++n) relayPorts.push(await freePort());

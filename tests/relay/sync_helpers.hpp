@@ -103,6 +103,21 @@ inline std::string field_value(const Json& lead, int64_t field_id) {
     return "";
 }
 
+// The same as text: a string value without its quotes.
+inline std::string field_text(const Json& entity, int64_t field_id) {
+    for (const auto& field : entity.value("custom_fields_values", Json::array()))
+        if (field["field_id"] == field_id) {
+            const Json& value = field["values"][0]["value"];
+            return value.is_string() ? value.get<std::string>() : value.dump();
+        }
+    return "";
+}
+
+// The lead the first account linked to a record of the Moscow branch (0: none).
+inline int64_t lead_of(World& world, const Json& record) {
+    return world.relay->store().lead_of_record(31000001, 400001, record["id"])->value_or(0);
+}
+
 inline Json lead(World& world, int64_t id) {
     Json state = world.sandbox_state();
     for (const auto& l : state["kommo"]["leads"])

@@ -27,8 +27,6 @@ Json record_with_lead(World& world) {
     return record;
 }
 
-int64_t lead_of(World& world, const Json& record) { return **world.relay->store().lead_of_record(31000001, 400001, record["id"]); }
-
 std::vector<std::string> note_texts(World& world, int64_t lead_id) {
     std::vector<std::string> out;
     for (const auto& n : of_lead(world, "notes", lead_id)) out.push_back(n["params"]["text"]);

@@ -28,8 +28,6 @@ std::vector<std::string> after(World& world) {
     return run_inbox(world);
 }
 
-int64_t lead_of(World& world, const Json& record) { return world.relay->store().lead_of_record(31000001, 400001, record["id"])->value_or(0); }
-
 // Creates every field the settings page offers to create (record, contact and client fields) and returns the settings.
 domain::Settings with_created_fields(World& world) {
     auto page = body_of(world.call("GET", "/api/v1/settings"));
@@ -38,15 +36,6 @@ domain::Settings with_created_fields(World& world) {
     return settings_of(world);
 }
 
-// A lead's custom field as Kommo holds it: its first value as text ("" when not set).
-std::string value_of(const Json& entity, int64_t field_id) {
-    for (const auto& f : entity.value("custom_fields_values", Json::array()))
-        if (f["field_id"] == field_id) {
-            const Json& v = f["values"][0]["value"];
-            return v.is_string() ? v.get<std::string>() : v.dump();
-        }
-    return "";
-}
 
 }  // namespace
 
@@ -148,7 +137,7 @@ TEST_CASE("the service category field and the schemes' category condition come f
     auto record = staff_creates(world, free_slot(world, 5001, 7001), "Lucía Gómez", "+34 611 222 333");
     after(world);
     int64_t lead_id = lead_of(world, record);
-    CHECK(value_of(lead(world, lead_id), settings.lead_fields.service_category) == "Волосы");
+    CHECK(field_text(lead(world, lead_id), settings.lead_fields.service_category) == "Волосы");
     world.control("POST", "/__sandbox/altegio/records/" + std::to_string(record["id"].get<int64_t>()) + "/change", Json{{"attendance", 1}});
     after(world);
     CHECK(lead(world, lead_id)["status_id"] == 77005);   // the scheme, not the fallback
@@ -170,8 +159,8 @@ TEST_CASE("a record event fills the client's contact fields, and a contact made 
     for (const auto& c : state["kommo"]["contacts"])
         if (c["name"] == "Lucía Gómez") made = c;
     REQUIRE(made.is_object());
-    CHECK(value_of(made, 880001) == "+34611222333");
-    CHECK(value_of(made, settings.contact_fields.client_id) == std::to_string(record["client"]["id"].get<int64_t>()));
+    CHECK(field_text(made, 880001) == "+34611222333");
+    CHECK(field_text(made, settings.contact_fields.client_id) == std::to_string(record["client"]["id"].get<int64_t>()));
 }
 
 TEST_CASE("a Record ID typed by hand on a lead finds it, even when the record's phone belongs to another contact") {

@@ -37,14 +37,6 @@ int64_t field_id(World& world, const std::string& code) {
     return 0;
 }
 
-std::string value_of(const Json& lead, int64_t field) {
-    if (!lead.contains("custom_fields_values") || !lead["custom_fields_values"].is_array()) return "";
-    for (const auto& f : lead["custom_fields_values"])
-        if (f["field_id"] == field) return f["values"][0]["value"].is_string() ? f["values"][0]["value"].get<std::string>()
-                                                                                 : f["values"][0]["value"].dump();
-    return "";
-}
-
 std::vector<std::string> tag_names(const Json& entity) {
     std::vector<std::string> out;
     if (entity.contains("_embedded") && entity["_embedded"].contains("tags"))
@@ -120,7 +112,7 @@ TEST_CASE("tracking: mode create makes a tagged deal, contact and company at onc
     CHECK(deal["name"] == "Manicure on Friday");
     CHECK(deal["status_id"] == 77002);
     CHECK(deal["responsible_user_id"] == 9003);
-    CHECK(value_of(deal, source) == "google");
+    CHECK(field_text(deal, source) == "google");
     CHECK(tag_names(deal) == std::vector<std::string>{"Bella site"});   // no tag set: the project's name
     REQUIRE(deal["_embedded"]["companies"].size() == 1);
     Json state = world.sandbox_state();
@@ -143,22 +135,22 @@ TEST_CASE("tracking: mode create makes a tagged deal, contact and company at onc
     REQUIRE(post_lead(world, url, Json{{"lead_id", "at-100"}, {"campaign", "autumn"}, {"ga_client_id", "GA1.2.5.6"}}).status == 200);
     settle(world);
     Json updated = lead(world, deal["id"]);
-    CHECK(value_of(updated, campaign) == "autumn");
-    CHECK(value_of(updated, field_id(world, "KB_TRACK_GA_CLIENT_ID")) == "GA1.2.5.6");
-    CHECK(value_of(updated, source) == "google");
+    CHECK(field_text(updated, campaign) == "autumn");
+    CHECK(field_text(updated, field_id(world, "KB_TRACK_GA_CLIENT_ID")) == "GA1.2.5.6");
+    CHECK(field_text(updated, source) == "google");
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == leads_before);
     // The same post again is stored once; the lead's own GA id does not stop its own updates.
     auto twice = post_lead(world, url, Json{{"lead_id", "at-100"}, {"campaign", "autumn"}, {"ga_client_id", "GA1.2.5.6"}});
     CHECK(body_of(twice)["new"] == 0);
     REQUIRE(post_lead(world, url, Json{{"lead_id", "at-100"}, {"campaign", "winter"}}).status == 200);
     settle(world);
-    CHECK(value_of(lead(world, deal["id"]), campaign) == "winter");
+    CHECK(field_text(lead(world, deal["id"]), campaign) == "winter");
 
     // After three hours nothing is written; the history says why.
     age_lead(world, "at-100", 2 * 3600 * 1000 + 1000);
     REQUIRE(post_lead(world, url, Json{{"lead_id", "at-100"}, {"campaign", "spring"}}).status == 200);
     settle(world);
-    CHECK(value_of(lead(world, deal["id"]), campaign) == "winter");
+    CHECK(field_text(lead(world, deal["id"]), campaign) == "winter");
     auto expired = history_of_kind(world, "tracking.expired");
     REQUIRE(expired.size() == 1);
     CHECK(expired[0].error.find("three hours") != std::string::npos);
@@ -208,7 +200,7 @@ TEST_CASE("tracking: mode find makes nothing, finds the contact's newest deal wh
     REQUIRE(post_lead(world, url, Json{{"lead_id", "chat-7"}, {"type", "chat"}, {"email", "Maria.Lopez@example.es"}, {"source", "instagram"}}).status == 200);
     REQUIRE(post_lead(world, url, Json{{"lead_id", "form-8"}, {"type", "form"}, {"email", "nobody.yet@example.com"}, {"source", "bing"}}).status == 200);
     settle(world);
-    CHECK(value_of(lead(world, 21002), 880010) == "instagram");
+    CHECK(field_text(lead(world, 21002), 880010) == "instagram");
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == leads_before);
     CHECK(world.sandbox_state()["kommo"]["contacts"].size() == contacts_before);
 
@@ -227,7 +219,7 @@ TEST_CASE("tracking: mode find makes nothing, finds the contact's newest deal wh
     CHECK(*world.relay->tracking().queue_due_searches() == 1);
     world.relay->wake_workers();
     settle(world);
-    CHECK(value_of(lead(world, deal_id), 880010) == "bing");
+    CHECK(field_text(lead(world, deal_id), 880010) == "bing");
     CHECK((*world.relay->store().tracked_lead(31000001, "form-8"))->next_search_ms == 0);
     CHECK(*world.relay->tracking().queue_due_searches() == 0);
 
@@ -261,8 +253,8 @@ TEST_CASE("tracking: first touch wins: a found deal whose GA client id is anothe
     REQUIRE(post_lead(world, url, Json{{"lead_id", "f-1"}, {"type", "form"}, {"email", "john.miller@example.co.uk"}, {"source", "newsletter"},
                                        {"ga_client_id", "GA1.2.9.9"}}).status == 200);
     settle(world);
-    CHECK(value_of(lead(world, 21003), 880010) == "");
-    CHECK(value_of(lead(world, 21003), ga) == "GA1.2.1.1");
+    CHECK(field_text(lead(world, 21003), 880010) == "");
+    CHECK(field_text(lead(world, 21003), ga) == "GA1.2.1.1");
     auto skipped = history_of_kind(world, "tracking.ga_skipped");
     REQUIRE(skipped.size() == 1);
     CHECK(skipped[0].error.find("GA1.2.1.1") != std::string::npos);
@@ -283,7 +275,7 @@ TEST_CASE("tracking: a look that fails while Kommo is out of reach is planned ag
     auto row = *world.relay->store().tracked_lead(31000001, "chat-9");
     REQUIRE(row);
     CHECK(row->next_search_ms > 0);   // still looked for
-    CHECK(value_of(lead(world, 21002), 880010) == "");
+    CHECK(field_text(lead(world, 21002), 880010) == "");
 
     world.control("DELETE", "/__sandbox/faults");
     row->next_search_ms = 1;
@@ -291,5 +283,5 @@ TEST_CASE("tracking: a look that fails while Kommo is out of reach is planned ag
     CHECK(*world.relay->tracking().queue_due_searches() == 1);
     world.relay->wake_workers();
     settle(world);
-    CHECK(value_of(lead(world, 21002), 880010) == "tiktok");
+    CHECK(field_text(lead(world, 21002), 880010) == "tiktok");
 }

@@ -1,24 +1,15 @@
 // Storage faults against the relay and sandbox processes: while another process holds the database's write lock
-// past the relay's busy timeout, /healthz says so and a webhook is refused (neither with the database's text), and
-// once the lock goes the relay keeps the very next webhook, without a restart.
+// past the relay's busy timeout, /healthz says so and a webhook is refused (neither with the database's text); once
+// the lock goes the relay keeps the very next webhook and finishes the event a worker held, without a restart; an
+// event a lost claim left "processing" goes back in line; no account's history is kept past its period.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { startStack } from '../../tools/stack.mjs';
-import { inboxTotal, sql } from './stack_calls.mjs';
+import { holdLocks, inboxTotal, sql } from './stack_calls.mjs';
 import { leadsByRecord } from '../e2e/sync_checks.mjs';
 
 // A sqlite3 process that takes the database's write lock and holds it until released.
-function holdWriteLock(path) {
-  const shell = spawn('sqlite3', [path], { stdio: ['pipe', 'pipe', 'inherit'] });
-  shell.stdin.write('BEGIN EXCLUSIVE;\nSELECT \'locked\';\n');
-  const locked = new Promise((resolve) => shell.stdout.on('data', (chunk) => { if (String(chunk).includes('locked')) resolve(); }));
-  const release = () => new Promise((resolve) => {
-    shell.on('exit', resolve);
-    shell.stdin.end('ROLLBACK;\n');
-  });
-  return { locked, release };
-}
+const holdWriteLock = (path) => holdLocks('sqlite3', [path], 'BEGIN EXCLUSIVE;');
 const health = async (stack) => {
   const answer = await fetch(`${stack.relayUrl}/healthz`);
   return { status: answer.status, text: await answer.text() };
@@ -114,7 +105,7 @@ test('an event a fault left in processing is queued again while the relay runs; 
        SELECT account_id, source, company_id, resource, resource_id, 'update', 'lost-claim', body, received_at_ms, 'processing', 1, '${instance}'
        FROM inbox WHERE resource = 'record' AND resource_id = ${record.id}`);
   const lost = () => sql(stack, "SELECT state FROM inbox WHERE dedupe_key = 'lost-claim'");
-  assert.equal(lost(), 'processing');
+  assert.ok(['processing', 'pending', 'done'].includes(lost()), 'the row is in (the sweep may already have run)');
   assert.ok(await eventually(async () => lost() === 'done', 10000), `the lost claim was queued again and done: ${lost()}`);
   assert.ok(stack.relayLogs().some((line) => line.includes('a fault left in processing are queued again')));
 });

@@ -3,22 +3,13 @@
 // answers normally once the lock goes. Against the relay and sandbox processes on a throwaway PostgreSQL server.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { startStack } from '../../tools/stack.mjs';
 import { freshDatabase } from '../e2e/sync_runs.mjs';
-import { tokenOf } from './stack_calls.mjs';
+import { holdLocks, tokenOf } from './stack_calls.mjs';
 
 // A psql session that locks the installations table until released.
-function lockInstallations(url) {
-  const session = spawn('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  session.stdin.write("BEGIN;\nLOCK TABLE installations IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n");
-  const locked = new Promise((resolve) => session.stdout.on('data', (chunk) => { if (String(chunk).includes('locked')) resolve(); }));
-  const release = () => new Promise((resolve) => {
-    session.on('exit', resolve);
-    session.stdin.end('ROLLBACK;\n');
-  });
-  return { locked, release };
-}
+const lockInstallations = (url) => holdLocks('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1'],
+                                             'BEGIN;\nLOCK TABLE installations IN ACCESS EXCLUSIVE MODE;');
 
 test('calls end at the statement limit or the pool wait while PostgreSQL holds a lock, and work again after it',
   { skip: process.env.KB_TEST_POSTGRES_URL ? false : 'needs tools/with_postgres.sh' }, async (t) => {

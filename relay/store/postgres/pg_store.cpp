@@ -7,15 +7,20 @@
 #include "relay/store/history_types.hpp"
 #include "relay/store/telephony_sql.hpp"
 #include "relay/store/instance_id.hpp"
+#include "relay/store/sql_shared.hpp"
 
 namespace kb::store {
+
+using sql::booking_columns;
+using sql::history_columns;
+using sql::inbox_event_columns;
+using sql::location_columns;
+using sql::now_seconds;
 
 extern const std::vector<std::pair<int, const char*>> postgres_migrations;   // generated from migrations/*.sql
 
 namespace {
 
-constexpr const char* inbox_event_columns =
-    "id, account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts";
 
 InboxEvent event_from(const pqxx::row& row) {
     InboxEvent e;
@@ -33,8 +38,6 @@ InboxEvent event_from(const pqxx::row& row) {
     return e;
 }
 
-constexpr const char* history_columns =
-    "id, at_ms, account_id, direction, kind, method, target, status, error, request_body, response_body, duration_ms";
 
 HistoryEntry history_from(const pqxx::row& row) {
     HistoryEntry e;
@@ -53,8 +56,6 @@ HistoryEntry history_from(const pqxx::row& row) {
     return e;
 }
 
-constexpr const char* booking_columns =
-    "account_id, request_key, lead_id, company_id, api_id, state, record_id, result_json, request_json";
 
 Booking booking_from(const pqxx::row& row) {
     Booking b;
@@ -72,10 +73,6 @@ Booking booking_from(const pqxx::row& row) {
 
 SettingsVersion version_from(const pqxx::row& row) {
     return SettingsVersion{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>()};
-}
-
-int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 
@@ -868,9 +865,6 @@ Result<void> PgStore::release_rate_place(int64_t place, int64_t now_ms) {
 
 // [SECTION] Altegio Marketplace ----------------------------------------------------------------------------------
 namespace {
-constexpr const char* location_columns =
-    "salon_id, salon_group_id, altegio_user_id, state, api_key_sealed, redirected_at_ms, attempts, next_attempt_at_ms, last_error,"
-    " updated_at_ms";
 
 Result<MarketplaceLocation> location_from(const pqxx::row& row, const crypto::SecretBox& box) {
     auto key = box.open(row[4].as<std::string>());

@@ -3,6 +3,7 @@
 #include "relay/store/history_types.hpp"
 #include "relay/store/telephony_sql.hpp"
 #include "relay/store/instance_id.hpp"
+#include "relay/store/sql_shared.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
@@ -12,13 +13,17 @@
 
 namespace kb::store {
 
+using sql::booking_columns;
+using sql::history_columns;
+using sql::inbox_event_columns;
+using sql::location_columns;
+using sql::now_seconds;
+
 extern const std::vector<std::pair<int, const char*>> sqlite_migrations;  // generated from migrations/*.sql
 
 namespace {
 
 // The inbox columns an InboxEvent holds, in the order event_from reads them.
-constexpr const char* inbox_event_columns =
-    "id, account_id, source, company_id, resource, resource_id, event_type, dedupe_key, body, received_at_ms, attempts";
 
 InboxEvent event_from(SQLite::Statement& row) {
     InboxEvent e;
@@ -34,10 +39,6 @@ InboxEvent event_from(SQLite::Statement& row) {
     e.received_at_ms = row.getColumn(9).getInt64();
     e.attempts = row.getColumn(10).getInt();
     return e;
-}
-
-int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 tl::unexpected<Error> db_error(const std::exception& e) {
@@ -119,8 +120,6 @@ Booking read_booking(SQLite::Statement& row) {
     return b;
 }
 
-constexpr const char* booking_columns =
-    "account_id, request_key, lead_id, company_id, api_id, state, record_id, result_json, request_json";
 
 }  // namespace
 
@@ -786,8 +785,6 @@ Result<std::vector<int64_t>> SqliteStore::installed_accounts() {
 // [SECTION] history ---------------------------------------------------------------------------------------------
 namespace {
 // The columns history_from reads, in its order.
-constexpr const char* history_columns =
-    "id, at_ms, account_id, direction, kind, method, target, status, error, request_body, response_body, duration_ms";
 
 HistoryEntry history_from(SQLite::Statement& row) {
     HistoryEntry e;
@@ -1010,9 +1007,6 @@ Result<void> SqliteStore::release_rate_place(int64_t place, int64_t now_ms) {
 
 // [SECTION] Altegio Marketplace -------------------------------------------------------------------------------------
 namespace {
-constexpr const char* location_columns =
-    "salon_id, salon_group_id, altegio_user_id, state, api_key_sealed, redirected_at_ms, attempts, next_attempt_at_ms, last_error,"
-    " updated_at_ms";
 }  // namespace
 
 Result<bool> SqliteStore::save_marketplace_user(const MarketplaceUser& u) {
