@@ -21,7 +21,6 @@ extern const std::vector<std::pair<int, const char*>> postgres_migrations;   // 
 
 namespace {
 
-
 InboxEvent event_from(const pqxx::row& row) {
     InboxEvent e;
     e.id = row[0].as<int64_t>();
@@ -37,7 +36,6 @@ InboxEvent event_from(const pqxx::row& row) {
     e.attempts = row[10].as<int32_t>();
     return e;
 }
-
 
 HistoryEntry history_from(const pqxx::row& row) {
     HistoryEntry e;
@@ -56,7 +54,6 @@ HistoryEntry history_from(const pqxx::row& row) {
     return e;
 }
 
-
 Booking booking_from(const pqxx::row& row) {
     Booking b;
     b.account_id = row[0].as<int64_t>();
@@ -74,7 +71,6 @@ Booking booking_from(const pqxx::row& row) {
 SettingsVersion version_from(const pqxx::row& row) {
     return SettingsVersion{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>()};
 }
-
 
 // The key every relay takes while it migrates, so two relays starting together do not both run a migration.
 constexpr int64_t migration_lock_key = 0x6b6f6d6d6f61;   // "kommoa"

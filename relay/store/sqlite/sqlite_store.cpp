@@ -23,8 +23,6 @@ extern const std::vector<std::pair<int, const char*>> sqlite_migrations;  // gen
 
 namespace {
 
-// The inbox columns an InboxEvent holds, in the order event_from reads them.
-
 InboxEvent event_from(SQLite::Statement& row) {
     InboxEvent e;
     e.id = row.getColumn(0).getInt64();
@@ -119,7 +117,6 @@ Booking read_booking(SQLite::Statement& row) {
     b.request_json = row.getColumn(8).getString();
     return b;
 }
-
 
 }  // namespace
 
