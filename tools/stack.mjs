@@ -113,18 +113,16 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
 
   const clockOffsetSeconds = clock ? Math.round((Date.parse(clock) - Date.now()) / 1000) : 0;
   if (Number.isNaN(clockOffsetSeconds)) throw new Error(`clock: not an instant: ${clock}`);
-  const sandbox = launch('sandbox', join(buildDir, 'sandbox/sandbox'), [
-    '--port', String(sandboxPort), '--relay-url', relayUrl, '--web-dir', join(root, 'web'), '--info-file', infoFile,
+  const launchSandbox = (name, port, info, args) => launch(name, join(buildDir, 'sandbox/sandbox'), [
+    '--port', String(port), '--relay-url', relayUrl, '--web-dir', join(root, 'web'), '--info-file', info,
     '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken,
-    ...(clock ? ['--clock-offset-seconds', String(clockOffsetSeconds)] : []), ...sandboxArgs,
+    ...(clock ? ['--clock-offset-seconds', String(clockOffsetSeconds)] : []), ...args,
   ], {}, log);
+  const sandbox = launchSandbox('sandbox', sandboxPort, infoFile, sandboxArgs);
   const sandboxes = [sandbox];
   if (secondAccount) {
-    sandboxes.push(launch('sandbox2', join(buildDir, 'sandbox/sandbox'), [
-      '--port', String(secondPort), '--relay-url', relayUrl, '--web-dir', join(root, 'web'), '--info-file', join(work, 'sandbox2.json'),
-      '--client-secret', secrets.clientSecret, '--partner-token', secrets.partnerToken, '--kommo-account-id', '31000002',
-      '--kommo-subdomain', 'secondstudio', ...(clock ? ['--clock-offset-seconds', String(clockOffsetSeconds)] : []),
-    ], {}, log));
+    sandboxes.push(launchSandbox('sandbox2', secondPort, join(work, 'sandbox2.json'),
+                                 ['--kommo-account-id', '31000002', '--kommo-subdomain', 'secondstudio']));
   }
   const relayEnvironment = {
     KB_DB_PATH: join(work, 'relay.db'),

@@ -232,9 +232,6 @@ test('the widget adds one name to the page, kbWidget, and no window.Module', asy
   await page.close();
 });
 
-// The relay away when the card opens: a notice in the user's language with "Try again" instead of the widget's
-// internal address over a blank box, and a try once the relay is back brings the widget without a reload. The
-// relay may also go away between widget.js and widget.wasm (which is fetched beside it): the same notice.
 // A proxy in front of the relay may send widget.wasm with another type (application/octet-stream): the browser cannot
 // compile it as it streams in, and the widget compiles the whole file instead.
 test('the widget loads when widget.wasm comes with another content type than application/wasm', async () => {
@@ -252,6 +249,9 @@ test('the widget loads when widget.wasm comes with another content type than app
   await page.close();
 });
 
+// The relay away when the card opens: a notice in the user's language with "Try again" instead of the widget's
+// internal address over a blank box, and a try once the relay is back brings the widget without a reload. The
+// relay may also go away between widget.js and widget.wasm (which is fetched beside it): the same notice.
 test('a card opened while the relay is unreachable says so in the user language, and Try again brings the widget', async () => {
   const expected = { en: 'The integration server is not reachable', ru: 'Сервер интеграции недоступен',
                      es: 'No se puede contactar con el servidor de integración', pt: 'O servidor da integração não está acessível' };
@@ -816,7 +816,7 @@ async function freeTimes(page) {
 
 // The widget opens on the first bookable day; the relay lists the same days.
 async function firstBookableDay(staff, service) {
-  const { token } = await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+  const token = await stack.token();
   const reply = await fetch(`${stack.relayUrl}/api/v1/branches/400001/dates?staff_id=${staff}&service_ids=${service}`, {
     headers: { 'X-Auth-Token': token },
   });
@@ -904,7 +904,7 @@ test('sharp on a HiDPI screen, and an idle widget draws no frames', async () => 
 
 // The administrator's answers as the relay keeps them (user 9001 is an administrator of the sandbox account).
 async function adminCall(method, path, body) {
-  const { token } = await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+  const token = await stack.token();
   const reply = await fetch(`${stack.relayUrl}${path}`, {
     method, headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
   });

@@ -14,7 +14,7 @@ import { exchange, firstBody, statuses } from './raw_http.mjs';
 
 let stack;
 let token;   // for requests refused before the token is looked at; a call that reaches a route takes a fresh one
-const fresh = async () => (await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json()).token;
+const fresh = () => stack.token();
 before(async () => {
   stack = await startStack({ relayEnv: { KB_BODY_DEADLINE_SECONDS: '3', KB_HEAD_DEADLINE_SECONDS: '3' } });
   token = await fresh();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { startStack } from '../../tools/stack.mjs';
-import { sql, tokenOf } from './stack_calls.mjs';
+import { sql } from './stack_calls.mjs';
 
 // A listener on loopback that counts the connections made to it: where a forged referer would send the secret.
 function trap() {
@@ -51,7 +51,7 @@ test('a redirect whose account is not the referer\'s is refused, and nothing is 
   assert.equal(answer.relay_status, 403);
   assert.match(answer.relay_body, /a different account/);
   const status = await fetch(`${stack.relayUrl}/api/v1/status`, {
-    headers: { 'X-Auth-Token': (await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json()).token },
+    headers: { 'X-Auth-Token': await stack.token() },
   });
   assert.equal((await status.json()).installed, false);
 });
@@ -81,7 +81,7 @@ test("the install page speaks the administrator's language and escapes what it s
 // signature never changes for an account; the install redirect, which must not move an installed account; and the
 // state an install started from the relay's own button carries.
 
-const installed = async (own) => (await (await fetch(`${own.relayUrl}/api/v1/status`, { headers: { 'X-Auth-Token': await tokenOf(own) } })).json()).installed;
+const installed = async (own) => (await (await fetch(`${own.relayUrl}/api/v1/status`, { headers: { 'X-Auth-Token': await own.token() } })).json()).installed;
 const installWith = async (own, query = '') => (await fetch(`${own.sandboxUrl}/__sandbox/kommo/install${query}`, { method: 'POST' })).json();
 const hex = (text, secret) => createHmac('sha256', secret).update(text).digest('hex');
 
@@ -97,7 +97,7 @@ test('a revoke hook replayed after a reinstall removes nothing while Kommo still
   assert.equal((await installWith(own)).relay_status, 200);
   assert.equal((await fetch(hook)).status, 409, 'the same hook, replayed');
   assert.equal(await installed(own), true);
-  assert.equal((await fetch(`${own.relayUrl}/api/v1/settings`, { headers: { 'X-Auth-Token': await tokenOf(own) } })).status, 200, 'the reinstalled account works');
+  assert.equal((await fetch(`${own.relayUrl}/api/v1/settings`, { headers: { 'X-Auth-Token': await own.token() } })).status, 200, 'the reinstalled account works');
 });
 
 test('an install redirect never repoints an installed account to another API address', async (t) => {

@@ -4,14 +4,14 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../../tools/stack.mjs';
-import { inboxTotal, sql, tokenOf } from './stack_calls.mjs';
+import { inboxTotal, sql } from './stack_calls.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
 after(() => stack && stack.stop());
 
 const api = async (own, method, path, body, user) => {
-  const answer = await fetch(`${own.relayUrl}${path}`, { method, headers: { 'X-Auth-Token': await tokenOf(own, user), 'Content-Type': 'application/json' },
+  const answer = await fetch(`${own.relayUrl}${path}`, { method, headers: { 'X-Auth-Token': await own.token(user), 'Content-Type': 'application/json' },
                                                         body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: answer.status, body: await answer.json() };
 };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack } from '../../tools/stack.mjs';
-import { inboxTotal, sql, tokenOf } from './stack_calls.mjs';
+import { inboxTotal, sql } from './stack_calls.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 let stack, started;
@@ -22,10 +22,10 @@ const wrongTag = (url) => url.slice(0, -1) + (url.endsWith('0') ? '1' : '0');
 // The history's refused posts of the account (newest first), each with its stored first bytes.
 async function refusals() {
   const query = `from_ms=${started - 60000}&to_ms=${Date.now() + 60000}&types=altegio_webhook,kommo_webhook`;
-  const page = await (await fetch(`${stack.relayUrl}/api/v1/history?${query}`, { headers: { 'X-Auth-Token': await tokenOf(stack) } })).json();
+  const page = await (await fetch(`${stack.relayUrl}/api/v1/history?${query}`, { headers: { 'X-Auth-Token': await stack.token() } })).json();
   const rows = page.rows.filter((r) => r.status >= 400 && r.error.startsWith('refused: '));
   for (const row of rows) {
-    const detail = await (await fetch(`${stack.relayUrl}/api/v1/history/${row.id}`, { headers: { 'X-Auth-Token': await tokenOf(stack) } })).json();
+    const detail = await (await fetch(`${stack.relayUrl}/api/v1/history/${row.id}`, { headers: { 'X-Auth-Token': await stack.token() } })).json();
     row.request_body = detail.request_body;
   }
   return rows;

@@ -2,11 +2,6 @@
 // database as a thief (or an operator) with the sqlite3 shell would.
 import { execFileSync, spawn } from 'node:child_process';
 
-// A fresh disposable token of the sandbox's Kommo for `user` (9001: an administrator; 9002: a manager).
-export async function tokenOf(stack, user = 9001) {
-  return (await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=${user}`)).json()).token;
-}
-
 // Every event the relay's inbox holds, whatever its state (the workers move them on as they run), from /metrics.
 export async function inboxTotal(stack) {
   const text = await (await fetch(`${stack.relayUrl}/metrics`)).text();

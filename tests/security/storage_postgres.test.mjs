@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../../tools/stack.mjs';
 import { freshDatabase } from '../e2e/sync_runs.mjs';
-import { holdLocks, tokenOf } from './stack_calls.mjs';
+import { holdLocks } from './stack_calls.mjs';
 
 // A psql session that locks the installations table until released.
 const lockInstallations = (url) => holdLocks('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1'],
@@ -17,7 +17,7 @@ test('calls end at the statement limit or the pool wait while PostgreSQL holds a
     const stack = await startStack({ relayEnv: { KB_DATABASE_URL: url, KB_WORKER_THREADS: '1', KB_PG_POOL_WAIT_MS: '300', KB_PG_STATEMENT_TIMEOUT_MS: '1000' } });
     t.after(() => stack.stop());
     const tokens = [];
-    for (let i = 0; i < 40; ++i) tokens.push(await tokenOf(stack));
+    for (let i = 0; i < 40; ++i) tokens.push(await stack.token());
     const settings = (token) => fetch(`${stack.relayUrl}/api/v1/settings`, { headers: { 'X-Auth-Token': token }, signal: AbortSignal.timeout(8000) });
     assert.equal((await settings(tokens.pop())).status, 200);
 

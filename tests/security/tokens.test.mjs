@@ -14,7 +14,7 @@ const sign = (claims, secret) => {
 };
 // The claims of a token the sandbox's Kommo issues (as Kommo does): the one each test then changes.
 async function issuedClaims(stack) {
-  const { token } = await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+  const token = await stack.token();
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 }
 const cardStatus = async (url, token) => (await fetch(`${url}/api/v1/card?lead_id=21001`, { headers: { 'X-Auth-Token': token } })).status;
@@ -57,7 +57,7 @@ test('a token used at one relay is refused at another relay on the same database
     const stack = await startStack({ relays: 2, relayEnv: { KB_DATABASE_URL: freshDatabase(process.env.KB_TEST_POSTGRES_URL, `kb_tokens_${process.pid}`) } });
     t.after(() => stack.stop());
     const [first, second] = stack.relayUrls;
-    const { token } = await (await fetch(`${stack.sandboxUrl}/__sandbox/kommo/disposable_token?user_id=9001`)).json();
+    const token = await stack.token();
     assert.equal(await cardStatus(first, token), 200);
     assert.equal(await cardStatus(second, token), 401);
     const claims = await issuedClaims(stack);

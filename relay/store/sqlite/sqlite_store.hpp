@@ -120,7 +120,7 @@ private:
     std::unique_ptr<SQLite::Database> m_health;
     std::mutex m_health_mutex;
     // Prepared once, used by every webhook (compiling the SQL each time cost as much as writing the rows):
-    // the first two on m_db under m_mutex, the third on m_reader under m_reader_mutex. Declared after the
+    // the two inserts on m_db under m_mutex, the two lookups on m_reader under m_reader_mutex. Declared after the
     // connections, so they are finalised before the connections close.
     std::unique_ptr<SQLite::Statement> m_insert_inbox, m_insert_history, m_account_by_key, m_seed_of_account;
 };
