@@ -1,6 +1,10 @@
-// What only the SQLite backend does (the shared contract is in test_store_contract.cpp): its schema version.
+// What only the SQLite backend does (the shared contract is in test_store_contract.cpp): its schema version, and a
+// health probe that tells a busy database from a broken one.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include "relay/crypto/secret_box.hpp"
 #include "links_migration.hpp"
 #include "relay/store/sqlite/sqlite_store.hpp"
@@ -48,5 +52,44 @@ TEST_CASE("sqlite: links and applied changes written before they were kept per a
     REQUIRE(store);
     testing::check_links_migrated(**store);
     store->reset();
+    testing::remove_database(path);
+}
+
+// The relay's workers write without pause while they go through a backlog, and /healthz must still say the database
+// is fine: a probe that queued for SQLite's lock beside them (polling every 100 ms) lost to them and answered 503.
+// Another process holding the lock is still a fault (tests/security/storage.test.mjs).
+TEST_CASE("sqlite: the database is healthy while the relay itself writes without pause, and unhealthy while another process holds it") {
+    auto box = *crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text());
+    std::string path = testing::temp_database_path();
+    auto opened = store::SqliteStore::open(path, box);
+    REQUIRE(opened);
+    store::SqliteStore& store = **opened;
+    std::atomic<bool> stop = false;
+    std::atomic<int64_t> written = 0;
+    std::thread writer([&] {
+        for (int64_t n = 1; !stop; ++n) {
+            store::InboxEvent e{0, 31000001, "altegio", 400001, "record", n, "create", "busy-" + std::to_string(n), "{}", n};
+            if (store.append_to_inbox({e})) ++written;
+        }
+    });
+    int failed = 0;
+    for (int probe = 0; probe < 12; ++probe) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        if (!store.check_health()) ++failed;
+    }
+    stop = true;
+    writer.join();
+    CHECK(written > 50);
+    CHECK(failed == 0);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));   // nothing written for a second
+    {
+        SQLite::Database other(path, SQLite::OPEN_READWRITE);
+        other.exec("BEGIN EXCLUSIVE");
+        CHECK_FALSE(store.check_health());
+        other.exec("ROLLBACK");
+    }
+    CHECK(store.check_health());
+    opened->reset();
     testing::remove_database(path);
 }

@@ -118,7 +118,24 @@ Booking read_booking(SQLite::Statement& row) {
     return b;
 }
 
+int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
+
+template <class Body>
+auto SqliteStore::write(Body&& body) -> decltype(body()) {
+    std::lock_guard lock(m_mutex);
+    return guarded([&]() -> decltype(body()) {
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+        auto result = body();
+        if (!result) return result;   // rolled back
+        transaction.commit();
+        m_committed_at_ms = steady_ms();
+        return result;
+    });
+}
 
 SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader,
                          std::unique_ptr<SQLite::Database> health, crypto::SecretBox box)
@@ -254,9 +271,7 @@ Result<void> SqliteStore::save_altegio_token(int64_t account_id, const std::stri
 
 // [SECTION] settings versions, uninstall and user links ----------------------------------------------------------
 Result<bool> SqliteStore::delete_installation(int64_t account_id) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<bool> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<bool> {
         SQLite::Statement remove(*m_db, "DELETE FROM installations WHERE account_id = ?");
         remove.bind(1, account_id);
         bool existed = remove.exec() == 1;
@@ -266,16 +281,13 @@ Result<bool> SqliteStore::delete_installation(int64_t account_id) {
             related.bind(1, account_id);
             related.exec();
         }
-        transaction.commit();
         return existed;
     });
 }
 
 Result<int64_t> SqliteStore::save_settings(int64_t account_id, int64_t base_revision, const std::string& settings_json,
                                            int64_t user_id, int64_t at_ms) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<int64_t> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<int64_t> {
         SQLite::Statement current(*m_db, "SELECT settings_revision FROM installations WHERE account_id = ?");
         current.bind(1, account_id);
         if (!current.executeStep()) return fail(Errc::not_found, "ui.error.not_installed", "no installation for the account");
@@ -300,7 +312,6 @@ Result<int64_t> SqliteStore::save_settings(int64_t account_id, int64_t base_revi
         update.bind(2, revision);
         update.bind(3, account_id);
         update.exec();
-        transaction.commit();
         return revision;
     });
 }
@@ -376,9 +387,7 @@ Result<std::vector<UserLink>> SqliteStore::user_links(int64_t account_id) {
 }
 
 Result<Booking> SqliteStore::claim_booking(const Booking& fresh) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<Booking> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<Booking> {
         SQLite::Statement insert(*m_db,
             "INSERT INTO bookings (account_id, request_key, lead_id, company_id, api_id, state, record_id, result_json,"
             " request_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -401,7 +410,6 @@ Result<Booking> SqliteStore::claim_booking(const Booking& fresh) {
         query.bind(2, fresh.request_key);
         if (!query.executeStep()) return fail(Errc::internal, "ui.error.storage", "booking vanished");
         Booking stored = read_booking(query);
-        transaction.commit();
         return stored;
     });
 }
@@ -486,11 +494,8 @@ int32_t SqliteStore::insert_inbox_rows(const std::vector<InboxEvent>& events) {
 }
 
 Result<int32_t> SqliteStore::append_to_inbox(const std::vector<InboxEvent>& events) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<int32_t> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<int32_t> {
         int32_t added = insert_inbox_rows(events);
-        transaction.commit();   // synchronous = FULL: on disk before the sender hears 2xx
         return added;
     });
 }
@@ -511,14 +516,11 @@ Result<int32_t> SqliteStore::append_webhook(const std::vector<InboxEvent>& event
         batch.swap(m_group_waiting);
         group.unlock();
         auto written = [&] {
-            std::lock_guard lock(m_mutex);
-            return guarded([&]() -> Result<void> {
-                SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+            return write([&]() -> Result<void> {
                 for (auto* w : batch) {
                     w->added = insert_inbox_rows(*w->events);
                     insert_history(*w->received);
                 }
-                transaction.commit();   // synchronous = FULL: on disk before any sender hears 2xx
                 return {};
             });
         }();
@@ -535,9 +537,7 @@ Result<int32_t> SqliteStore::append_webhook(const std::vector<InboxEvent>& event
 }
 
 Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<std::optional<InboxEvent>> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<std::optional<InboxEvent>> {
         SQLite::Statement query(*m_db, std::string("SELECT ") + inbox_event_columns +
             " FROM inbox AS i INDEXED BY inbox_pending_by_id WHERE state = 'pending' AND next_attempt_at_ms <= ?"
             " AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.company_id = i.company_id AND e.resource = i.resource"
@@ -551,7 +551,6 @@ Result<std::optional<InboxEvent>> SqliteStore::claim_inbox_event(int64_t now_ms)
         claim.bind(1, m_instance);
         claim.bind(2, e.id);
         claim.exec();
-        transaction.commit();
         e.attempts += 1;
         return e;
     });
@@ -647,9 +646,7 @@ Result<std::vector<FailedEvent>> SqliteStore::failed_inbox_events(int64_t accoun
 }
 
 Result<std::optional<std::string>> SqliteStore::repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<std::optional<std::string>> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<std::optional<std::string>> {
         SQLite::Statement update(*m_db,
             "UPDATE inbox SET state = 'pending', next_attempt_at_ms = ? WHERE id = ? AND account_id = ? AND state = 'failed'");
         update.bind(1, now_ms);
@@ -662,15 +659,12 @@ Result<std::optional<std::string>> SqliteStore::repeat_inbox_event(int64_t accou
         std::optional<std::string> state;
         if (query.executeStep()) state = query.getColumn(0).getString();
         query.reset();
-        transaction.commit();
         return state;
     });
 }
 
 Result<int64_t> SqliteStore::prune(int64_t account_id, int64_t before_ms) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<int64_t> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<int64_t> {
         SQLite::Statement history(*m_db, "DELETE FROM request_history WHERE account_id = ? AND at_ms < ?");
         history.bind(1, account_id);
         history.bind(2, before_ms);
@@ -686,7 +680,6 @@ Result<int64_t> SqliteStore::prune(int64_t account_id, int64_t before_ms) {
             old.bind(2, before_ms);
             removed += old.exec();
         }
-        transaction.commit();
         return removed;
     });
 }
@@ -702,6 +695,9 @@ Result<std::vector<int64_t>> SqliteStore::accounts_with_history() {
 }
 
 Result<void> SqliteStore::check_health() {
+    // A commit in the last second shows the database takes writes. Probing beside the relay's own writers would only
+    // mislead: SQLite's busy wait polls every 100 ms, and workers going through a backlog hold the lock at every poll.
+    if (steady_ms() - m_committed_at_ms < 1000) return {};
     std::lock_guard lock(m_health_mutex);
     return guarded([&]() -> Result<void> {
         // The write lock is taken and given back: a database that can be read but not written is not healthy.
@@ -967,9 +963,7 @@ Result<void> SqliteStore::release_lease(const std::string& name) {
 }
 
 Result<std::optional<int64_t>> SqliteStore::take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<std::optional<int64_t>> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<std::optional<int64_t>> {
         SQLite::Statement expire(*m_db,
             "DELETE FROM rate_places WHERE key = ? AND (answered_at_ms <= ? OR (answered_at_ms IS NULL AND taken_at_ms <= ?))");
         expire.bind(1, key);
@@ -986,7 +980,6 @@ Result<std::optional<int64_t>> SqliteStore::take_rate_place(const std::string& k
         insert.bind(2, now_ms);
         insert.exec();
         int64_t place = m_db->getLastInsertRowid();
-        transaction.commit();
         return std::optional<int64_t>(place);
     });
 }
@@ -1007,9 +1000,7 @@ namespace {
 }  // namespace
 
 Result<bool> SqliteStore::save_marketplace_user(const MarketplaceUser& u) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<bool> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<bool> {
         SQLite::Statement known(*m_db, "SELECT 1 FROM marketplace_users WHERE altegio_user_id = ?");
         known.bind(1, u.altegio_user_id);
         bool existed = known.executeStep();
@@ -1025,7 +1016,6 @@ Result<bool> SqliteStore::save_marketplace_user(const MarketplaceUser& u) {
         upsert.bind(5, u.registered_at_ms);
         upsert.bind(6, u.last_seen_at_ms);
         upsert.exec();
-        transaction.commit();
         return !existed;
     });
 }
@@ -1176,9 +1166,7 @@ Result<std::vector<TelephonyChain>> SqliteStore::telephony_chains(int64_t accoun
 }
 
 Result<bool> SqliteStore::delete_telephony_chain(int64_t account_id, const std::string& key) {
-    std::lock_guard lock(m_mutex);
-    return guarded([&]() -> Result<bool> {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write([&]() -> Result<bool> {
         SQLite::Statement chain(*m_db, "DELETE FROM telephony_chains WHERE account_id = ? AND chain_key = ?");
         chain.bind(1, account_id);
         chain.bind(2, key);
@@ -1188,7 +1176,6 @@ Result<bool> SqliteStore::delete_telephony_chain(int64_t account_id, const std::
             calls.bind(1, key);
             calls.exec();
         }
-        transaction.commit();
         return existed;
     });
 }

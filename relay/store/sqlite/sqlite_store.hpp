@@ -2,6 +2,7 @@
 // The SQLite store: one database file in WAL mode, migrations from store/sqlite/migrations applied at open.
 // Usage:
 //   auto store = kb::store::SqliteStore::open("relay.db", secret_box);
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -102,6 +103,12 @@ private:
     std::condition_variable m_group_written;
     std::vector<PendingWebhook*> m_group_waiting;
     bool m_group_writing = false;
+    // One write transaction on m_db under m_mutex (BEGIN IMMEDIATE): committed when `body` returns a value, rolled
+    // back when it returns an error or throws. With synchronous = FULL a commit is on disk when this returns, so a
+    // sender may hear 2xx. Each commit is noted in m_committed_at_ms.
+    template <class Body>
+    auto write(Body&& body) -> decltype(body());
+    std::atomic<int64_t> m_committed_at_ms{0};   // steady clock; the last commit of write()
     int32_t insert_inbox_rows(const std::vector<InboxEvent>& events);   // inside a transaction, under m_mutex
     void insert_history(const HistoryEntry& entry);                     // under m_mutex
     Result<std::optional<Installation>> read_installation(const char* where_clause, const std::function<void(SQLite::Statement&)>& bind);
@@ -115,8 +122,9 @@ private:
     // with WAL they read the last commit while m_db waits for the disk, instead of queueing behind it.
     std::unique_ptr<SQLite::Database> m_reader;
     std::mutex m_reader_mutex;
-    // The health probe's own connection (1 s busy timeout): /healthz answers within a second or two while the
-    // database is locked, instead of queueing behind every writer's 5 s wait on m_db.
+    // The health probe's own connection (1 s busy timeout), used when nothing was committed in the last second:
+    // /healthz answers within a second or two while another process holds the lock, instead of queueing behind
+    // every writer's 5 s wait on m_db.
     std::unique_ptr<SQLite::Database> m_health;
     std::mutex m_health_mutex;
     // Prepared once, used by every webhook (compiling the SQL each time cost as much as writing the rows):
