@@ -30,28 +30,28 @@
 
 using namespace kb;
 using wire::Json;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Steady::time_point start) { return std::chrono::duration<double>(Steady::now() - start).count(); }
 
 // The relay's calls to the sandbox, noting when each lead's PATCH was answered.
 struct TimingTransport : http::Transport {
     http::Transport& inner;
     std::mutex mutex;
     std::condition_variable changed;
-    std::map<int64_t, Clock::time_point> patched;   // lead id -> last PATCH answered
+    std::map<int64_t, Steady::time_point> patched;   // lead id -> last PATCH answered
     explicit TimingTransport(http::Transport& t) : inner(t) {}
     http::Response send(const http::OutgoingRequest& request) override {
         auto response = inner.send(request);
         if (request.method == "PATCH" && request.url.find("/api/v4/leads") != std::string::npos && response.status == 200) {
             auto body = wire::parse_json(request.body);
             std::lock_guard lock(mutex);
-            auto note = [&](const Json& item) { patched[item.value("id", int64_t{0})] = Clock::now(); };
+            auto note = [&](const Json& item) { patched[item.value("id", int64_t{0})] = Steady::now(); };
             if (body && body->is_array()) for (const auto& item : *body) note(item);
             else if (size_t at = request.url.rfind('/'); at != std::string::npos)
-                patched[std::atoll(request.url.c_str() + at + 1)] = Clock::now();
+                patched[std::atoll(request.url.c_str() + at + 1)] = Steady::now();
             changed.notify_all();
         }
         return response;
@@ -160,7 +160,7 @@ std::vector<std::string> webhook_bodies(int n) {
 // Webhooks stored per second by `senders` threads, each keeping its connection, spread round-robin over `urls`.
 double intake_rate(const std::vector<std::string>& urls, const std::vector<std::string>& bodies, int senders) {
     std::atomic<int> next{0}, refused{0};
-    auto start = Clock::now();
+    auto start = Steady::now();
     std::vector<std::thread> threads;
     for (int t = 0; t < senders; ++t)
         threads.emplace_back([&] {
@@ -186,7 +186,7 @@ void intake(int events) {
         db.exec("CREATE TABLE inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER, source TEXT, company_id INTEGER,"
                 " resource TEXT, resource_id INTEGER, event_type TEXT, dedupe_key TEXT UNIQUE, body TEXT, received_at_ms INTEGER,"
                 " state TEXT DEFAULT 'pending', attempts INTEGER DEFAULT 0, next_attempt_at_ms INTEGER DEFAULT 0)");
-        auto start = Clock::now();
+        auto start = Steady::now();
         for (int i = 0; i < events; ++i) {
             SQLite::Transaction t(db);
             SQLite::Statement insert(db, "INSERT OR IGNORE INTO inbox (account_id, source, company_id, resource, resource_id, event_type,"
@@ -205,7 +205,7 @@ void intake(int events) {
         std::string path = (std::filesystem::temp_directory_path() / "kb-bench-store.db").string();
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
         auto store = std::move(*store::SqliteStore::open(path, *crypto::SecretBox::from_key_text(crypto::SecretBox::generate_key_text())));
-        auto start = Clock::now();
+        auto start = Steady::now();
         for (int i = 0; i < events; ++i) {
             store::InboxEvent row{0, 31000001, "altegio", 400001, "record", 80000000 + i, "update",
                                   "altegio|400001|record|" + std::to_string(80000000 + i) + "|x", bodies[i], 0};
@@ -220,7 +220,7 @@ void intake(int events) {
     {   // the HTTP share: the same loopback round trips with nothing stored
         Stack stack(1000, 1000.0, 0, "intake-http");
         auto transport = http::make_network_transport();
-        auto start = Clock::now();
+        auto start = Steady::now();
         for (int i = 0; i < events; ++i) transport->send({"GET", stack.relay_url + "/healthz", {}, ""});
         std::printf("   GET /healthz alone,   1 sender :  %8.0f requests/s (the HTTP share)\n", events / seconds_since(start));
     }
@@ -266,7 +266,7 @@ std::pair<double, double> latency_over(Stack& stack, const std::vector<std::stri
         record["last_change_date"] = "2027-03-02T12:00:00+03:00";
         std::string body = Json::array({Json{{"company_id", 400001}, {"resource", "record"}, {"resource_id", record["id"]},
                                              {"status", "update"}, {"data", record}}}).dump();
-        auto sent = Clock::now();
+        auto sent = Steady::now();
         transport->send({"POST", urls[i % urls.size()], {{"Content-Type", "application/json"}}, body});
         std::unique_lock lock(stack.timing->mutex);
         stack.timing->changed.wait(lock, [&] { return stack.timing->patched.count(lead) && stack.timing->patched[lead] > sent; });
@@ -290,7 +290,7 @@ void burst(int records) {
     auto before = stack.kommo_calls();
     int before_total = 0;
     for (const auto& [kind, n] : before) before_total += n;
-    auto start = Clock::now();
+    auto start = Steady::now();
     stack.staff_records(records, 5000);
     stack.settle();
     double wall = seconds_since(start);

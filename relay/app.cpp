@@ -22,10 +22,6 @@ std::string env(const char* name, const std::string& fallback = {}) {
     return value && *value ? std::string(value) : fallback;
 }
 
-int64_t system_clock_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string origin_of(const std::string& url) {
     size_t scheme = url.find("://");
     size_t path = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
@@ -124,7 +120,7 @@ Result<RelayConfig> relay_config_from_environment() {
     return c;
 }
 
-Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, http::Transport& transport, Clock clock) {
+Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, http::Transport& transport, std::optional<Clock> clock) {
     auto box = crypto::SecretBox::from_key_text(config.master_key_hex);
     if (!box) return tl::unexpected(box.error());
     auto store = open_store(config, *box);
@@ -132,11 +128,9 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
 
     std::unique_ptr<RelayApp> app(new RelayApp());
     app->m_config = config;
-    int64_t offset_ms = config.clock_offset_seconds * 1000;
-    auto now_ms = [offset_ms] { return system_clock_ms() + offset_ms; };
-    app->m_clock = clock ? clock : Clock([now_ms] { return now_ms() / 1000; });
+    app->m_clock = clock ? *clock : Clock::offset_by(config.clock_offset_seconds * 1000);
     app->m_store = std::move(*store);
-    app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store, &app->m_metrics, now_ms);
+    app->m_call_log = std::make_unique<clients::CallLog>(transport, *app->m_store, &app->m_metrics, app->m_clock);
     // Altegio counts per IP: relays sharing a store are taken to share one address too.
     app->m_altegio_limiter = std::make_unique<clients::RateLimiter>(config.altegio_requests_per_second,
                                                                     app->m_store->shared() ? app->m_store.get() : nullptr, "altegio");
@@ -149,13 +143,13 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
                                      config.kommo_authorize_url, config.require_install_state},
         intake_keys, app->m_clock);
     RelayApp* self = app.get();
-    app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
+    app->m_booking = std::make_unique<services::BookingService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock,
                                                                 [self] { self->wake_workers(); });
-    app->m_records = std::make_unique<services::RecordLogService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, now_ms,
+    app->m_records = std::make_unique<services::RecordLogService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference, app->m_clock,
                                                                   [self] { self->wake_workers(); });
     app->m_settings = std::make_unique<services::SettingsService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
-                                                                  *app->m_installation, now_ms);
-    app->m_history = std::make_unique<services::HistoryService>(*app->m_store, now_ms, [self] { self->wake_workers(); });
+                                                                  *app->m_installation, app->m_clock);
+    app->m_history = std::make_unique<services::HistoryService>(*app->m_store, app->m_clock, [self] { self->wake_workers(); });
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
@@ -163,11 +157,11 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_marketplace = std::make_unique<marketplace::Activation>(marketplace::ActivationDeps{
         *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url,
         [intake_keys](int64_t salon, const std::string& seed) { return intake_keys.key(hooks::Intake::altegio_location, std::to_string(salon), seed); },
-        now_ms, config.marketplace_retry_period, config.marketplace_page_wait});
-    app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, now_ms,
+        app->m_clock, config.marketplace_retry_period, config.marketplace_page_wait});
+    app->m_telephony_admin = std::make_unique<telephony::TelephonyAdmin>(telephony::AdminDeps{*app->m_store, *app->m_altegio, config.public_url, app->m_clock,
                                                                                                           intake_keys});
-    app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, now_ms);
-    app->m_tracking = std::make_unique<tracking::TrackingFlow>(*app->m_store, *app->m_kommo, *app->m_reference, now_ms);
+    app->m_calls = std::make_unique<telephony::CallFlow>(*app->m_store, *app->m_altegio, *app->m_kommo, app->m_clock);
+    app->m_tracking = std::make_unique<tracking::TrackingFlow>(*app->m_store, *app->m_kommo, *app->m_reference, app->m_clock);
     auto triggers = [self](const store::InboxEvent& e) { return self->m_trigger_sync->handle(e); };
     app->m_event_flows = {
         {sync::source::kommo_dp, "", triggers},
@@ -183,10 +177,10 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     }
     if (config.workers.threads > 0)
         app->m_workers = std::make_unique<sync::Workers>(
-            *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, now_ms, config.workers);
-    app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, *app->m_reference, now_ms);
-    app->m_refusals = std::make_shared<hooks::RefusalLog>(*app->m_store, now_ms);
-    hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, now_ms, [self] { if (self->m_workers) self->m_workers->wake(); },
+            *app->m_store, [self = app.get()](const store::InboxEvent& e) { return self->handle_event(e); }, app->m_clock, config.workers);
+    app->m_reconciler = std::make_unique<sync::Reconciler>(*app->m_store, *app->m_altegio, *app->m_reference, app->m_clock);
+    app->m_refusals = std::make_shared<hooks::RefusalLog>(*app->m_store, app->m_clock);
+    hooks::add_intake_routes(app->m_router, hooks::IntakeDeps{*app->m_store, app->m_clock, [self] { if (self->m_workers) self->m_workers->wake(); },
                                                               [self](int64_t salon) { return self->account_of_branch(salon); },
                                                               [self](int64_t account, const std::string& body) {
                                                                   return self->m_tracking->intake_rows(account, body);
@@ -229,7 +223,7 @@ Result<int64_t> RelayApp::prune_old_entries() {
         auto loaded = sync::load_sync_account(*m_store, account);
         if (!loaded || !*loaded) continue;
         int64_t days = std::max<int64_t>(1, (*loaded)->settings.history_retention_days);
-        auto pruned = m_store->prune(account, (m_clock() - days * 86400) * 1000);
+        auto pruned = m_store->prune(account, m_clock.ms() - days * 86400 * 1000);
         if (!pruned) return tl::unexpected(pruned.error());
         removed += *pruned;
     }
@@ -237,7 +231,7 @@ Result<int64_t> RelayApp::prune_old_entries() {
     // period: nothing of theirs stays for ever.
     auto kept = m_store->accounts_with_history();
     if (!kept) return tl::unexpected(kept.error());
-    int64_t default_before_ms = (m_clock() - int64_t{domain::Settings{}.history_retention_days} * 86400) * 1000;
+    int64_t default_before_ms = m_clock.ms() - int64_t{domain::Settings{}.history_retention_days} * 86400 * 1000;
     for (int64_t account : *kept) {
         if (std::find(accounts->begin(), accounts->end(), account) != accounts->end()) continue;
         auto pruned = m_store->prune(account, default_before_ms);

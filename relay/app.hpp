@@ -5,7 +5,9 @@
 //   auto app = kb::RelayApp::create(config, transport);
 //   kb::http::Server server(app->router(), app->server_options());
 #include <memory>
+#include <optional>
 #include <string>
+#include "relay/clock.hpp"
 #include "relay/api/routes.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
@@ -56,8 +58,9 @@ Result<RelayConfig> relay_config_from_environment();
 
 class RelayApp {
 public:
-    using Clock = std::function<int64_t()>;
-    static Result<std::unique_ptr<RelayApp>> create(const RelayConfig& config, http::Transport& transport, Clock clock = {});
+    // `clock`: the system's, moved by config.clock_offset_seconds, unless a test hands in its own.
+    static Result<std::unique_ptr<RelayApp>> create(const RelayConfig& config, http::Transport& transport,
+                                                    std::optional<Clock> clock = std::nullopt);
 
     const http::Router& router() const { return m_router; }
     http::ServerOptions server_options() const;

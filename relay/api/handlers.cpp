@@ -25,7 +25,7 @@ Response error_response(const Error& error) {
 }
 
 Result<services::Caller> authenticate(const Request& request, const Authenticator& auth) {
-    crypto::TokenExpectations expect{auth.config.client_secret, auth.config.audience, auth.clock(), 60, auth.config.client_id};
+    crypto::TokenExpectations expect{auth.config.client_secret, auth.config.audience, auth.clock.seconds(), 60, auth.config.client_id};
     std::string text = request.header("x-auth-token");
     auto token = crypto::verify_disposable_token(text, expect);
     if (!token) return tl::unexpected(token.error());

@@ -4,6 +4,7 @@
 // error's status with its message key).
 #include <functional>
 #include <string>
+#include "relay/clock.hpp"
 #include "relay/http/router.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
@@ -25,7 +26,7 @@ struct AuthConfig {
 struct Authenticator {
     store::Store& store;
     AuthConfig config;
-    std::function<int64_t()> clock;
+    Clock clock;
 };
 
 http::Response error_response(const Error& error);

@@ -71,7 +71,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
     };
     router.add("GET", "/healthz", [deps, probe = std::make_shared<HealthProbe>()](const Request&) {
         std::lock_guard lock(probe->mutex);
-        if (int64_t now = deps.clock(); now != probe->checked_at) {
+        if (int64_t now = deps.clock.seconds(); now != probe->checked_at) {
             auto checked = deps.store.check_health();
             if (!checked) spdlog::error("health check: the database does not answer: {}", checked.error().detail);
             probe->healthy = checked.has_value();
@@ -84,7 +84,7 @@ void add_routes(http::Router& router, RouteDeps deps) {
     router.add("GET", "/metrics", [deps](const Request&) {
         auto counts = deps.store.inbox_counts();
         if (!counts) return error_response(counts.error());
-        return http::text_response(200, deps.metrics.render(*counts, deps.clock() * 1000), "text/plain; version=0.0.4");
+        return http::text_response(200, deps.metrics.render(*counts, deps.clock.ms()), "text/plain; version=0.0.4");
     });
 
     // Kommo's redirect after an administrator installs the widget: a page in the administrator's language.

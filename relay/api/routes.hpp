@@ -13,6 +13,7 @@
 // Every /api/v1 call must carry a valid, unused Kommo disposable token in X-Auth-Token.
 #include <functional>
 #include <string>
+#include "relay/clock.hpp"
 #include "relay/api/handlers.hpp"
 #include "relay/http/router.hpp"
 #include "relay/metrics/metrics.hpp"
@@ -32,7 +33,7 @@ struct RouteDeps {
     services::HistoryService& history;
     store::Store& store;
     Authenticator auth;                   // over the same store and clock
-    std::function<int64_t()> clock;
+    Clock clock;
     std::function<void()> wake_workers;   // after an admin repeats a failed event
     const metrics::Metrics& metrics;
 };

@@ -8,10 +8,6 @@
 namespace kb::clients {
 namespace {
 
-int64_t system_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 bool worth_retrying(int status) { return status == 0 || status == 429 || status >= 500; }
 
 std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
@@ -23,8 +19,8 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
 
 }  // namespace
 
-CallLog::CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics, std::function<int64_t()> now_ms)
-    : m_transport(transport), m_store(store), m_metrics(metrics), m_now_ms(now_ms ? std::move(now_ms) : std::function<int64_t()>(system_ms)) {}
+CallLog::CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics, Clock clock)
+    : m_transport(transport), m_store(store), m_metrics(metrics), m_clock(std::move(clock)) {}
 
 RateLimiter::RateLimiter(double per_second, store::Store* shared, std::string key)
     : m_limit(static_cast<size_t>(std::max(1.0, per_second))), m_shared(shared), m_key(std::move(key)) {}
@@ -44,7 +40,7 @@ RateLimiter::Slot RateLimiter::acquire() {
 // and the call goes on under this relay's own limit (the sync must not stop because the counter is unreachable).
 std::optional<int64_t> RateLimiter::take_shared_place() {
     for (;;) {
-        auto place = m_shared->take_rate_place(m_key, static_cast<int32_t>(m_limit), system_ms());
+        auto place = m_shared->take_rate_place(m_key, static_cast<int32_t>(m_limit), Clock::system_ms());
         if (!place) {
             spdlog::error("shared rate limit {}: {}", m_key, place.error().detail);
             return std::nullopt;
@@ -68,7 +64,7 @@ void RateLimiter::release(Slot slot) {
         m_released.notify_all();
     }
     if (place)
-        if (auto released = m_shared->release_rate_place(*place, system_ms()); !released)
+        if (auto released = m_shared->release_rate_place(*place, Clock::system_ms()); !released)
             spdlog::error("shared rate limit {}: {}", m_key, released.error().detail);
 }
 
@@ -242,7 +238,7 @@ http::Response CallLog::send(const CallInfo& info, const http::OutgoingRequest& 
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
         store::HistoryEntry entry;
-        entry.at_ms = m_now_ms();
+        entry.at_ms = m_clock.ms();
         entry.account_id = info.account_id;
         entry.direction = "out";
         entry.kind = info.kind;

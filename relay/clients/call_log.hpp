@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include "relay/clock.hpp"
 #include "relay/http/transport.hpp"
 #include "relay/metrics/metrics.hpp"
 #include "relay/store/store.hpp"
@@ -63,15 +64,15 @@ private:
 
 class CallLog {
 public:
-    // `now_ms` stamps the history's entries (Unix milliseconds); the system clock when empty.
-    CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics = nullptr, std::function<int64_t()> now_ms = {});
+    // `clock` stamps the history's entries.
+    CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics = nullptr, Clock clock = {});
     http::Response send(const CallInfo& info, const http::OutgoingRequest& request, RateLimiter* limiter = nullptr);
 
 private:
     http::Transport& m_transport;
     store::Store& m_store;
     metrics::Metrics* m_metrics;   // counts calls and rate-limit waits for /metrics, when given
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
 };
 
 // Replaces the values of secret-looking JSON members (`"password": "…"`) and query parameters (`&code=…`, up to

@@ -106,7 +106,7 @@ Result<KommoClient::Access> KommoClient::current_access(int64_t account_id, cons
         return std::move(**found);
     };
     auto usable = [&](const store::Installation& i) {
-        return i.access_expires_at - refresh_margin_seconds > m_clock() && i.access_token != rejected_token;
+        return i.access_expires_at - refresh_margin_seconds > m_clock.seconds() && i.access_token != rejected_token;
     };
     auto installation = read();
     if (!installation) return tl::unexpected(installation.error());
@@ -117,7 +117,7 @@ Result<KommoClient::Access> KommoClient::current_access(int64_t account_id, cons
     // that finds it taken waits for the other's new token instead of spending the single-use refresh token too.
     const std::string lease = "refresh:" + std::to_string(account_id);
     for (int tries = 0;; ++tries) {
-        auto taken = m_store.take_lease(lease, m_clock() * 1000, refresh_lease_ms);
+        auto taken = m_store.take_lease(lease, m_clock.ms(), refresh_lease_ms);
         if (!taken) return tl::unexpected(taken.error());
         installation = read();   // after the lease too: the holder before us may have just finished
         if (!installation || usable(*installation)) {
@@ -153,7 +153,7 @@ Result<KommoClient::Access> KommoClient::refresh(int64_t account_id, const store
     auto tokens = kommo::decode_tokens(*body);
     if (!tokens) return tl::unexpected(tokens.error());
     // Persist first: if we crash after this line the new refresh token is not lost.
-    if (auto saved = m_store.save_kommo_tokens(account_id, tokens->access_token, tokens->refresh_token, m_clock() + tokens->expires_in);
+    if (auto saved = m_store.save_kommo_tokens(account_id, tokens->access_token, tokens->refresh_token, m_clock.seconds() + tokens->expires_in);
         !saved)
         return tl::unexpected(saved.error());
     spdlog::info("kommo tokens refreshed for account {}", account_id);
@@ -430,14 +430,14 @@ Result<void> KommoClient::patch_leads(int64_t account_id, const std::vector<cons
 std::optional<Error> KommoClient::paused(int64_t account_id) {
     std::lock_guard lock(m_maps_mutex);
     if (m_pause_read.insert(account_id).second) {   // once per account and process: a pause outlives a restart
-        int64_t since_ms = (m_clock() - m_config.blocked_pause_seconds) * 1000;
+        int64_t since_ms = (m_clock.seconds() - m_config.blocked_pause_seconds) * 1000;
         if (auto alert = m_store.latest_history_at(account_id, "alert.kommo_blocked", since_ms); alert && *alert)
             m_paused_until[account_id] = **alert / 1000 + m_config.blocked_pause_seconds;
         else if (!alert)
             spdlog::error("the pause of Kommo account {} could not be read: {}", account_id, alert.error().detail);
     }
     auto until = m_paused_until.find(account_id);
-    if (until == m_paused_until.end() || m_clock() >= until->second) return std::nullopt;
+    if (until == m_paused_until.end() || m_clock.seconds() >= until->second) return std::nullopt;
     return Error{Errc::upstream_unavailable, "ui.error.kommo_blocked",
                  "calls to Kommo are paused: Kommo answered that this account's API is blocked"};
 }
@@ -445,11 +445,11 @@ std::optional<Error> KommoClient::paused(int64_t account_id) {
 void KommoClient::pause_blocked_account(int64_t account_id, const Error& error) {
     {
         std::lock_guard lock(m_maps_mutex);
-        m_paused_until[account_id] = m_clock() + m_config.blocked_pause_seconds;
+        m_paused_until[account_id] = m_clock.seconds() + m_config.blocked_pause_seconds;
     }
     spdlog::error("kommo account {} is blocked; calls paused for {} s", account_id, m_config.blocked_pause_seconds);
     store::HistoryEntry alert;
-    alert.at_ms = m_clock() * 1000;
+    alert.at_ms = m_clock.ms();
     alert.account_id = account_id;
     alert.direction = "out";   // about the outgoing calls that stop
     alert.kind = "alert.kommo_blocked";

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <vector>
+#include "relay/clock.hpp"
 #include "relay/clients/call_log.hpp"
 #include "shared/domain/kommo_facts.hpp"
 #include "shared/domain/phone.hpp"
@@ -49,7 +50,6 @@ domain::KnownLead known_lead(const wire::kommo::Lead& lead);
 
 class KommoClient {
 public:
-    using Clock = std::function<int64_t()>;   // unix seconds; replaceable in tests
     KommoClient(CallLog& log, store::Store& store, KommoConfig config, Clock clock);
 
     // The OAuth install: code -> tokens, then the account they belong to.

@@ -9,12 +9,12 @@ Result<T> ReferenceCache::get(std::map<Key, Entry<T>>& entries, const Key& key, 
     {
         std::lock_guard lock(m_mutex);
         auto found = entries.find(key);
-        if (read == Read::cached && found != entries.end() && m_clock() - found->second.read_at < m_ttl) return found->second.value;
+        if (read == Read::cached && found != entries.end() && m_clock.seconds() - found->second.read_at < m_ttl) return found->second.value;
     }
     auto loaded = load();   // outside the lock: a slow API must not hold up other accounts
     if (!loaded) return loaded;
     std::lock_guard lock(m_mutex);
-    entries[key] = Entry<T>{*loaded, m_clock()};
+    entries[key] = Entry<T>{*loaded, m_clock.seconds()};
     return loaded;
 }
 

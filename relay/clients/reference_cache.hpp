@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 
@@ -14,7 +15,6 @@ namespace kb::clients {
 
 class ReferenceCache {
 public:
-    using Clock = std::function<int64_t()>;   // unix seconds
     ReferenceCache(KommoClient& kommo, AltegioClient& altegio, Clock clock, int64_t ttl_seconds = 600)
         : m_kommo(kommo), m_altegio(altegio), m_clock(std::move(clock)), m_ttl(ttl_seconds) {}
 

@@ -39,7 +39,7 @@ http::Response too_large(const IntakeDeps& deps, int64_t account_id, const char*
 // Stores rows and answers; shared by every intake route.
 http::Response store_and_answer(const IntakeDeps& deps, int64_t account_id, const char* kind, const char* target,
                                 const http::Request& request, const std::vector<store::InboxEvent>& rows) {
-    store::HistoryEntry entry{0, deps.now_ms(), account_id, "in", kind, "POST", target, 200, "",
+    store::HistoryEntry entry{0, deps.clock.ms(), account_id, "in", kind, "POST", target, 200, "",
                               clients::mask_secrets(request.body.substr(0, 16384)), "", 0};
     auto added = deps.store.append_webhook(rows, entry);
     if (!added) {   // nothing was stored: say so in the history, if the disk lets us
@@ -60,7 +60,7 @@ http::Response intake_for_account(const IntakeDeps& deps, int64_t account, const
                                   const http::Request& request) {
     auto rows = build(account, request);
     if (!rows) return refused(deps, account, kind, target, request, rows.error().code, rows.error().message_key.c_str(), rows.error().detail);
-    for (auto& row : *rows) row.received_at_ms = deps.now_ms();
+    for (auto& row : *rows) row.received_at_ms = deps.clock.ms();
     return store_and_answer(deps, account, kind, target, request, *rows);
 }
 
@@ -177,7 +177,7 @@ http::Handler telephony_route(IntakeDeps deps) {
         if (request.body.size() > max_webhook_bytes) return too_large(deps, named, kind, target, request);
         if (!*chain || (parts && !deps.keys.matches(key, Intake::telephony, chain_key, "")))
             return refused(deps, named, kind, target, request, Errc::not_found, "ui.error.not_found", "unknown telephony key");
-        auto build = [chain = **chain, &deps](int64_t, const http::Request& r) { return sync::call_rows(chain, r.body, deps.now_ms()); };
+        auto build = [chain = **chain, &deps](int64_t, const http::Request& r) { return sync::call_rows(chain, r.body, deps.clock.ms()); };
         return intake_for_account(deps, (*chain)->account_id, kind, target, build, request);
     };
 }

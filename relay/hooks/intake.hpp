@@ -12,6 +12,7 @@
 // 1 MiB 413; none of them leaves an event stored, and each leaves a row in the request history (relay/hooks/refusals.hpp).
 #include <functional>
 #include <memory>
+#include "relay/clock.hpp"
 #include "relay/hooks/intake_keys.hpp"
 #include "relay/http/router.hpp"
 #include "relay/store/store.hpp"
@@ -23,7 +24,7 @@ class RefusalLog;
 
 struct IntakeDeps {
     store::Store& store;
-    std::function<int64_t()> now_ms;
+    Clock clock;
     std::function<void()> wake_workers;   // called after new events are stored
     // The Kommo account whose settings connect this Altegio location (for a Marketplace location's webhooks).
     std::function<Result<std::optional<int64_t>>(int64_t salon_id)> account_of_branch;

@@ -12,7 +12,7 @@ constexpr size_t body_bytes_kept = 2048;
 
 void RefusalLog::record(int64_t account_id, const std::string& kind, const std::string& target, const http::Request& request,
                         int32_t status, const std::string& reason) {
-    const int64_t now = m_now_ms();
+    const int64_t now = m_clock.ms();
     int64_t left_out = 0;
     {
         std::lock_guard lock(m_mutex);

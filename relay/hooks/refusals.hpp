@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include "relay/clock.hpp"
 #include "relay/http/http_types.hpp"
 #include "relay/store/store.hpp"
 
@@ -17,8 +18,8 @@ namespace kb::hooks {
 
 class RefusalLog {
 public:
-    RefusalLog(store::Store& store, std::function<int64_t()> now_ms, int32_t per_minute = 10)
-        : m_store(store), m_now_ms(std::move(now_ms)), m_per_minute(per_minute) {}
+    RefusalLog(store::Store& store, Clock clock, int32_t per_minute = 10)
+        : m_store(store), m_clock(std::move(clock)), m_per_minute(per_minute) {}
 
     void record(int64_t account_id, const std::string& kind, const std::string& target, const http::Request& request, int32_t status,
                 const std::string& reason);
@@ -30,7 +31,7 @@ private:
         int64_t left_out = 0;
     };
     store::Store& m_store;
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
     int32_t m_per_minute;
     std::mutex m_mutex;
     std::map<int64_t, Window> m_windows;   // by account; only accounts that exist, and 0

@@ -78,7 +78,7 @@ void Activation::wait_for_attempts(const std::vector<int64_t>& salons) {
 
 bool Activation::within_rate(const std::string& address, size_t locations) {
     std::lock_guard lock(m_rate_mutex);
-    int64_t now = m_deps.now_ms();
+    int64_t now = m_deps.clock.ms();
     if (m_recent.size() > 10000) m_recent.clear();   // a flood of addresses: forget, do not grow
     auto& recent = m_recent[address];
     std::erase_if(recent.redirects, [&](int64_t at) { return at <= now - 60000; });
@@ -101,7 +101,7 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
     if (salons.empty()) return fail(Errc::bad_input, "marketplace.page.no_location", "the redirect names no salon_id");
     if (salons.size() > max_salons_per_redirect)
         return fail(Errc::bad_input, "marketplace.page.too_many", std::to_string(salons.size()) + " locations in one redirect");
-    int64_t now = m_deps.now_ms();
+    int64_t now = m_deps.clock.ms();
 
     // The user's data, when the user let Altegio share it: the signature covers the decoded JSON.
     if (std::string encoded = redirect.query_value("user_data"); !encoded.empty()) {
@@ -187,7 +187,7 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
 }
 
 void Activation::attempt(store::MarketplaceLocation& location) {
-    int64_t now = m_deps.now_ms();
+    int64_t now = m_deps.clock.ms();
     std::string key = m_deps.location_key(location.salon_id, location.key_seed);
     std::vector<std::string> hooks{m_deps.public_url + "/hooks/altegio-location/" + std::to_string(location.salon_id) + "/" + key};
     auto activated = m_deps.altegio.activate_location(location.salon_id, key, hooks);
@@ -209,14 +209,14 @@ void Activation::attempt(store::MarketplaceLocation& location) {
 
 Result<int> Activation::retry_due() {
     std::lock_guard run(m_run_mutex);
-    auto due = m_deps.store.due_marketplace_activations(m_deps.now_ms());
+    auto due = m_deps.store.due_marketplace_activations(m_deps.clock.ms());
     if (!due) return tl::unexpected(due.error());
     int activated = 0;
     for (auto& location : *due) {
         if (m_stopping) break;   // the relay is stopping: the rest stay due, for the next start (each takes an Altegio call)
-        if (m_deps.now_ms() > location.redirected_at_ms + activation_window_ms) {
+        if (m_deps.clock.ms() > location.redirected_at_ms + activation_window_ms) {
             location.state = "late";
-            location.updated_at_ms = m_deps.now_ms();
+            location.updated_at_ms = m_deps.clock.ms();
             if (auto saved = m_deps.store.save_marketplace_location(location); !saved) return tl::unexpected(saved.error());
             continue;
         }
@@ -246,7 +246,7 @@ Result<std::string> Activation::lifecycle(const std::string& body) {
         location.key_seed = new_key_seed();
     }
     location.state = event == "uninstall" ? "uninstalled" : "frozen";
-    location.updated_at_ms = m_deps.now_ms();
+    location.updated_at_ms = m_deps.clock.ms();
     if (auto saved = m_deps.store.save_marketplace_location(location); !saved) return tl::unexpected(saved.error());
     return "location " + std::to_string(salon) + " " + location.state;
 }

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 #include <optional>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/http/router.hpp"
 #include "relay/store/store.hpp"
@@ -36,7 +37,7 @@ struct ActivationDeps {
     std::string public_url;              // webhook URLs sent with the activation start here
     // A location's key from its salon id and seed (hooks::IntakeKeys, Intake::altegio_location).
     std::function<std::string(int64_t salon_id, const std::string& seed)> location_key;
-    std::function<int64_t()> now_ms;
+    Clock clock;
     std::chrono::milliseconds retry_period{10000};   // how often due activations are tried again; 0: only after a redirect
     std::chrono::milliseconds page_wait{8000};       // how long the page waits for the first outcome of its activations
 };

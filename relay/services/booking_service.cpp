@@ -202,7 +202,7 @@ Result<void> BookingService::queue_follow_up(const Caller& caller, const WidgetA
     Result<wire::Json> read = record ? Result<wire::Json>(*record) : m_altegio.record_json(caller.account_id, acc.altegio_token(), company_id, record_id);
     if (!read) return tl::unexpected(read.error());
     // A retried booking queues the same change again; the inbox keeps it once.
-    auto event = sync::altegio_row(caller.account_id, sync::source::widget, company_id, "record", record_id, "create", *read, m_now_ms());
+    auto event = sync::altegio_row(caller.account_id, sync::source::widget, company_id, "record", record_id, "create", *read, m_clock.ms());
     if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
     if (m_wake_workers) m_wake_workers();
     return {};

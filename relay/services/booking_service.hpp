@@ -2,6 +2,7 @@
 // Booking from the lead card (flow 1 of the architecture): what the widget asks for, answered from
 // Altegio and Kommo, and the booking itself, which never books twice and never stops half-way unseen.
 #include <functional>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -16,8 +17,8 @@ namespace kb::services {
 class BookingService {
 public:
     BookingService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
-                   std::function<int64_t()> now_ms, std::function<void()> wake_workers)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_now_ms(std::move(now_ms)),
+                   Clock clock, std::function<void()> wake_workers)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clock(std::move(clock)),
           m_wake_workers(std::move(wake_workers)) {}
 
     Result<wire::api::CardContext> card(const Caller& caller, int64_t lead_id);
@@ -52,7 +53,7 @@ private:
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
     std::function<void()> m_wake_workers;
 };
 

@@ -83,7 +83,7 @@ Result<api::HistoryDetail> HistoryService::detail(const Caller& caller, int64_t 
 
 Result<api::HistoryRow> HistoryService::repeat(const Caller& caller, int64_t event_id, int64_t wait_ms) {
     if (auto allowed = admin_only(caller); !allowed) return tl::unexpected(allowed.error());
-    auto state = m_store.repeat_inbox_event(caller.account_id, event_id, m_now_ms());
+    auto state = m_store.repeat_inbox_event(caller.account_id, event_id, m_clock.ms());
     if (!state) return tl::unexpected(state.error());
     if (!*state) return fail(Errc::not_found, "ui.error.not_found", "no such event");
     if (**state == "pending" && m_wake_workers) m_wake_workers();

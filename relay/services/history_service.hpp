@@ -3,6 +3,7 @@
 // the chosen types, with the events that failed for good; a row's payloads; "Repeat request" on a failed event,
 // answered with its outcome. Messages: shared/wire/history_api.hpp.
 #include <functional>
+#include "relay/clock.hpp"
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
 #include "shared/wire/history_api.hpp"
@@ -11,9 +12,8 @@ namespace kb::services {
 
 class HistoryService {
 public:
-    using NowMs = std::function<int64_t()>;
-    HistoryService(store::Store& store, NowMs now_ms, std::function<void()> wake_workers)
-        : m_store(store), m_now_ms(std::move(now_ms)), m_wake_workers(std::move(wake_workers)) {}
+    HistoryService(store::Store& store, Clock clock, std::function<void()> wake_workers)
+        : m_store(store), m_clock(std::move(clock)), m_wake_workers(std::move(wake_workers)) {}
 
     // Newest first; request entries a page at a time (next_before_id), failed events with the first page.
     Result<wire::api::HistoryPage> find(const Caller& caller, int64_t from_ms, int64_t to_ms, const std::vector<std::string>& types,
@@ -25,7 +25,7 @@ public:
 
 private:
     store::Store& m_store;
-    NowMs m_now_ms;
+    Clock m_clock;
     std::function<void()> m_wake_workers;
 };
 

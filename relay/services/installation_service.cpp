@@ -41,7 +41,7 @@ std::string api_base_of(const std::string& override_list, const std::string& ref
 }  // namespace
 
 std::string InstallationService::start_url() {
-    std::string signed_part = std::string(state_prefix) + crypto::random_token(12) + "." + std::to_string(m_clock() + state_lifetime_seconds);
+    std::string signed_part = std::string(state_prefix) + crypto::random_token(12) + "." + std::to_string(m_clock.seconds() + state_lifetime_seconds);
     std::string state = signed_part + "." + crypto::hmac_sha256_hex(signed_part, m_config.client_secret);
     return m_config.authorize_url + "?client_id=" + http::url_encode(m_config.client_id) + "&state=" + http::url_encode(state) +
            "&mode=post_message";
@@ -59,9 +59,9 @@ Result<void> InstallationService::check_state(const std::string& state) {
     std::string_view expires_text = std::string_view(signed_part).substr(signed_part.rfind('.') + 1);
     int64_t expires = 0;
     auto [end, parse_error] = std::from_chars(expires_text.data(), expires_text.data() + expires_text.size(), expires);
-    if (parse_error != std::errc{} || end != expires_text.data() + expires_text.size() || expires < m_clock())
+    if (parse_error != std::errc{} || end != expires_text.data() + expires_text.size() || expires < m_clock.seconds())
         return fail(Errc::forbidden, "install.page.bad_state", "the state has expired");
-    auto first = m_store.first_use("state:" + signed_part, expires, m_clock());
+    auto first = m_store.first_use("state:" + signed_part, expires, m_clock.seconds());
     if (!first) return tl::unexpected(first.error());
     if (!*first) return fail(Errc::forbidden, "install.page.bad_state", "the state was used before");
     return {};
@@ -100,7 +100,7 @@ Result<InstallOutcome> InstallationService::complete_oauth(const std::string& co
     installation.api_base_url = base;
     installation.access_token = tokens->access_token;
     installation.refresh_token = tokens->refresh_token;
-    installation.access_expires_at = m_clock() + tokens->expires_in;
+    installation.access_expires_at = m_clock.seconds() + tokens->expires_in;
     if (installation.webhook_key.empty()) installation.webhook_key = crypto::random_token(24);
     if (auto saved = m_store.save_installation(installation); !saved) return tl::unexpected(saved.error());
     spdlog::info("installed for account {} ({})", account->id, account->subdomain);
@@ -156,7 +156,7 @@ Result<void> InstallationService::ensure_lead_fields(int64_t account_id) {
     if (*filled == 0) return {};
     m_reference.invalidate(account_id);
     auto saved = m_store.save_settings(account_id, (*installation)->settings_revision, wire::encode_settings(*settings).dump(), 0,
-                                       m_clock() * 1000);
+                                       m_clock.ms());
     if (!saved) return tl::unexpected(saved.error());
     return {};
 }

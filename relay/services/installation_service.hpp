@@ -2,6 +2,7 @@
 // Installation: Kommo's OAuth redirect creates or renews an installation (tokens sealed at rest, webhook key,
 // lead fields the booking writes); an admin then connects Altegio with a login and password that are
 // exchanged for a user token and never stored.
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -37,7 +38,6 @@ struct InstallStatus {
 
 class InstallationService {
 public:
-    using Clock = clients::KommoClient::Clock;
     InstallationService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo,
                         clients::ReferenceCache& reference, InstallationConfig config, hooks::IntakeKeys keys, Clock clock)
         : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_config(std::move(config)), m_keys(std::move(keys)),

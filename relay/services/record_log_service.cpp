@@ -182,7 +182,7 @@ Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t co
 Result<RecordRow> RecordLogService::after_change(const Caller& caller, const domain::Branch& branch, const std::string& token,
                                                  int64_t record_id, const wire::Json& now, const std::string& type) {
     int64_t company_id = branch.id;
-    auto event = sync::altegio_row(caller.account_id, sync::source::widget, company_id, "record", record_id, type, now, m_now_ms());
+    auto event = sync::altegio_row(caller.account_id, sync::source::widget, company_id, "record", record_id, type, now, m_clock.ms());
     if (auto added = m_store.append_to_inbox({event}); !added) return tl::unexpected(added.error());
     if (m_wake_workers) m_wake_workers();
 

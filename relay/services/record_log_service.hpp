@@ -4,6 +4,7 @@
 // A status change made here is also queued into the inbox as the record's new state, so the lead follows
 // it through the status mapping exactly as it follows a change made in Altegio.
 #include <functional>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -17,8 +18,8 @@ namespace kb::services {
 class RecordLogService {
 public:
     RecordLogService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
-                     std::function<int64_t()> now_ms, std::function<void()> wake_workers)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_now_ms(std::move(now_ms)),
+                     Clock clock, std::function<void()> wake_workers)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clock(std::move(clock)),
           m_wake_workers(std::move(wake_workers)) {}
 
     // Newest first; records in branches this user may not see are left out.
@@ -65,7 +66,7 @@ private:
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
     std::function<void()> m_wake_workers;
 };
 

@@ -161,7 +161,7 @@ Result<wire::api::SaveReply> SettingsService::validated_save(const Caller& calle
     else if (*made > 0)
         m_reference.invalidate(caller.account_id);
     auto revision = m_store.save_settings(caller.account_id, base_revision, wire::encode_settings(settings).dump(), caller.user_id,
-                                          m_now_ms());
+                                          m_clock.ms());
     if (!revision) return tl::unexpected(revision.error());
     m_reference.invalidate(caller.account_id);
     spdlog::info("settings of account {} saved as revision {} by user {}", caller.account_id, *revision, caller.user_id);
@@ -241,7 +241,7 @@ Result<wire::api::UserChoice> SettingsService::link_user(const Caller& caller, i
     if (user == users->end()) return fail(Errc::not_found, "ui.error.not_found", "no such Kommo user");
     auto signed_in = m_altegio.sign_in(caller.account_id, login, password);
     if (!signed_in) return tl::unexpected(signed_in.error());
-    store::UserLink link{kommo_user_id, signed_in->id, signed_in->name, signed_in->user_token, m_now_ms()};
+    store::UserLink link{kommo_user_id, signed_in->id, signed_in->name, signed_in->user_token, m_clock.ms()};
     if (auto saved = m_store.save_user_link(caller.account_id, link); !saved) return tl::unexpected(saved.error());
     return wire::api::UserChoice{user->id, user->name, user->is_admin, link.altegio_user_id, link.altegio_user_name};
 }

@@ -3,6 +3,7 @@
 // their status, pipelines and stages, fields, users), saving with validation and a revision check, earlier
 // versions, one branch's categories and employees, a user's own Altegio account, and creating missing fields.
 // The messages are in shared/wire/settings_api.hpp.
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -15,11 +16,10 @@ namespace kb::services {
 
 class SettingsService {
 public:
-    using NowMs = std::function<int64_t()>;
     SettingsService(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
-                    InstallationService& installation, NowMs now_ms)
+                    InstallationService& installation, Clock clock)
         : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_installation(installation),
-          m_now_ms(std::move(now_ms)) {}
+          m_clock(std::move(clock)) {}
 
     Result<wire::api::SettingsPage> page(const Caller& caller);
     // The key a Digital Pipeline trigger's settings carry to the relay's one trigger address (manifest.json's
@@ -52,7 +52,7 @@ private:
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
     InstallationService& m_installation;
-    NowMs m_now_ms;
+    Clock m_clock;
 };
 
 }  // namespace kb::services

@@ -23,7 +23,7 @@ std::string earlier_by(const std::string& watermark, int64_t seconds) {
 Result<ReconcileReport> Reconciler::run_once() {
     ReconcileReport report;
     if (m_store.shared()) {
-        auto mine = m_store.take_lease("reconciler", m_now_ms(), m_lease.count());
+        auto mine = m_store.take_lease("reconciler", m_clock.ms(), m_lease.count());
         if (!mine) return tl::unexpected(mine.error());
         report.skipped = !*mine;
         if (report.skipped) return report;
@@ -71,7 +71,7 @@ Result<ReconcileReport> Reconciler::run_once() {
                 auto applied = m_store.applied_change(account, company, record_id);
                 if (!applied) return tl::unexpected(applied.error());
                 std::string type = deleted ? "delete" : created > read_from && *applied == 0 ? "create" : "update";
-                rows.push_back(sync::altegio_row(account, sync::source::reconciler, company, "record", record_id, type, r, m_now_ms()));
+                rows.push_back(sync::altegio_row(account, sync::source::reconciler, company, "record", record_id, type, r, m_clock.ms()));
                 if (changed > newest) newest = changed;
             }
             auto added = m_store.append_to_inbox(rows);

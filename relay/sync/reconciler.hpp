@@ -8,6 +8,7 @@
 // the "reconciler" lease runs it and renews the lease each run; the others skip until the holder falls silent.
 #include <chrono>
 #include <functional>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
@@ -23,8 +24,8 @@ struct ReconcileReport {
 
 class Reconciler {
 public:
-    Reconciler(store::Store& store, clients::AltegioClient& altegio, clients::ReferenceCache& reference, std::function<int64_t()> now_ms)
-        : m_store(store), m_altegio(altegio), m_reference(reference), m_now_ms(std::move(now_ms)) {}
+    Reconciler(store::Store& store, clients::AltegioClient& altegio, clients::ReferenceCache& reference, Clock clock)
+        : m_store(store), m_altegio(altegio), m_reference(reference), m_clock(std::move(clock)) {}
     Result<ReconcileReport> run_once();
     // How long a relay keeps the reconciler after its last run (shared store): a few of its intervals.
     void set_lease(std::chrono::milliseconds lease) { m_lease = lease; }
@@ -34,7 +35,7 @@ private:
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
     clients::ReferenceCache& m_reference;
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
 };
 
 }  // namespace kb::sync

@@ -124,7 +124,7 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     domain::RecordEventFacts facts;
     facts.event_type = event.event_type;
     facts.tried_before = event.attempts > 1;
-    facts.now = m_clock();
+    facts.now = m_clock.seconds();
     facts.record = std::move(record);
     auto& lookup = facts.lookup;
     lookup.record_id = facts.record.id;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -22,7 +23,6 @@ namespace kb::sync {
 
 class RecordSync {
 public:
-    using Clock = std::function<int64_t()>;   // unix seconds
     RecordSync(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
                ClientSync& clients, Clock clock)
         : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clients(clients), m_clock(std::move(clock)) {}

@@ -5,12 +5,12 @@
 
 namespace kb::sync {
 
-Workers::Workers(store::Store& store, Handler handler, std::function<int64_t()> now_ms, WorkerOptions options)
-    : m_store(store), m_handler(std::move(handler)), m_now_ms(std::move(now_ms)), m_options(std::move(options)) {
+Workers::Workers(store::Store& store, Handler handler, Clock clock, WorkerOptions options)
+    : m_store(store), m_handler(std::move(handler)), m_clock(std::move(clock)), m_options(std::move(options)) {
     if (m_store.shared()) {
-        if (auto taken = m_store.take_lease(lease_name(), m_now_ms(), m_options.relay_lease.count()); !taken)
+        if (auto taken = m_store.take_lease(lease_name(), m_clock.ms(), m_options.relay_lease.count()); !taken)
             spdlog::error("relay lease: {}", taken.error().detail);
-        if (auto requeued = m_store.requeue_abandoned_events(m_now_ms()); requeued && *requeued > 0)
+        if (auto requeued = m_store.requeue_abandoned_events(m_clock.ms()); requeued && *requeued > 0)
             spdlog::warn("{} events left by stopped relays are queued again", *requeued);
     } else if (auto requeued = m_store.requeue_interrupted_events(); requeued && *requeued > 0) {
         spdlog::warn("{} events were interrupted by a stop and are queued again", *requeued);
@@ -38,14 +38,14 @@ std::string Workers::lease_name() const { return "relay:" + m_store.instance_id(
 void Workers::keep_up() {
     auto period = m_options.sweep_period;
     if (m_store.shared()) period = std::min(period, std::max(std::chrono::milliseconds(50), m_options.relay_lease / 5));
-    int64_t last_renewed = 0, last_swept = m_now_ms();
+    int64_t last_renewed = 0, last_swept = m_clock.ms();
     while (!m_stopping) {
         {
             std::unique_lock lock(m_mutex);
             m_wakeup.wait_for(lock, period, [&] { return m_stopping.load(); });
         }
         if (m_stopping) break;
-        int64_t now = m_now_ms();
+        int64_t now = m_clock.ms();
         if (m_options.threads > 0 && now - last_swept >= m_options.sweep_period.count()) {
             sweep();
             last_swept = now;
@@ -60,7 +60,7 @@ void Workers::keep_up() {
                 spdlog::error("this relay's lease ran out ({} ms without renewal): events it held may be worked on twice", now - last_renewed);
             last_renewed = now;
         }
-        auto requeued = m_store.requeue_abandoned_events(m_now_ms());
+        auto requeued = m_store.requeue_abandoned_events(m_clock.ms());
         if (requeued && *requeued > 0) {
             spdlog::warn("{} events of a relay that stopped answering are queued again", *requeued);
             m_wakeup.notify_all();
@@ -106,7 +106,7 @@ void Workers::run() {
         Result<std::optional<store::InboxEvent>> claimed = std::nullopt;
         {
             std::shared_lock claiming(m_claiming);
-            claimed = m_store.claim_inbox_event(m_now_ms());
+            claimed = m_store.claim_inbox_event(m_clock.ms());
             if (claimed && *claimed) {
                 std::lock_guard lock(m_in_flight_mutex);
                 m_in_flight.insert((*claimed)->id);
@@ -136,7 +136,7 @@ void Workers::run() {
         int64_t base = delays[std::min<size_t>(event.attempts - 1, delays.size() - 1)];
         int64_t delay = std::uniform_int_distribution<int64_t>(base / 2, base)(random);
         spdlog::warn("inbox event {} will be retried in {} ms: {}", event.id, delay, error.detail);
-        finish(event.id, store::InboxOutcome::retry, error.detail, m_now_ms() + delay);
+        finish(event.id, store::InboxOutcome::retry, error.detail, m_clock.ms() + delay);
     }
 }
 

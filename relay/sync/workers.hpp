@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+#include "relay/clock.hpp"
 #include "relay/store/store.hpp"
 
 namespace kb::sync {
@@ -34,7 +35,7 @@ struct WorkerOptions {
 class Workers {
 public:
     using Handler = std::function<Result<std::string>(const store::InboxEvent&)>;
-    Workers(store::Store& store, Handler handler, std::function<int64_t()> now_ms, WorkerOptions options = {});
+    Workers(store::Store& store, Handler handler, Clock clock, WorkerOptions options = {});
     ~Workers();
     void wake();
 
@@ -49,7 +50,7 @@ private:
     void finish(int64_t id, store::InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms);
     store::Store& m_store;
     Handler m_handler;
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
     WorkerOptions m_options;
     std::mutex m_mutex;
     std::condition_variable m_wakeup;

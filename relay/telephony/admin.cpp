@@ -73,7 +73,7 @@ void TelephonyAdmin::send_setup(store::TelephonyChain& chain, bool enable) {
         chain.error_key = sent.error().message_key;
         chain.error_detail = sent.error().detail;
     }
-    chain.updated_at_ms = m_deps.now_ms();
+    chain.updated_at_ms = m_deps.clock.ms();
 }
 
 Result<wire::api::ChainReply> TelephonyAdmin::save(const services::Caller& caller, const wire::api::ChainSave& save) {
@@ -99,7 +99,7 @@ Result<wire::api::ChainReply> TelephonyAdmin::save(const services::Caller& calle
         return wire::api::ChainReply{std::move(problems), std::move(*current), save.key};
     }
 
-    int64_t now = m_deps.now_ms();
+    int64_t now = m_deps.clock.ms();
     bool token_changed = !token.empty() && token != chain.crm_token;
     if (chain.key.empty()) {
         chain.key = crypto::random_token(24);

@@ -4,6 +4,7 @@
 // enables the integration in Altegio (`setup enable`); Altegio's refusal is kept on the chain and shown, and
 // "Enable" tries again. Removing a chain disables it in Altegio first. Messages: shared/wire/telephony_api.hpp.
 #include <functional>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/hooks/intake_keys.hpp"
 #include "relay/services/caller.hpp"
@@ -16,7 +17,7 @@ struct AdminDeps {
     store::Store& store;
     clients::AltegioClient& altegio;
     std::string public_url;              // the PBX address of a chain starts here
-    std::function<int64_t()> now_ms;
+    Clock clock;
     hooks::IntakeKeys keys;              // the key in a chain's PBX address (relay/hooks/intake_keys.hpp)
 };
 

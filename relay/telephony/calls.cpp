@@ -61,14 +61,14 @@ Result<std::string> CallFlow::handle(const store::InboxEvent& inbox) {
     }
     auto save = [&]() -> Result<void> {
         return m_store.save_telephony_call(
-            store::TelephonyCall{key, call.call_id, inbox.account_id, wire::telephony::encode_call_record(call).dump(), m_now_ms()});
+            store::TelephonyCall{key, call.call_id, inbox.account_id, wire::telephony::encode_call_record(call).dump(), m_clock.ms()});
     };
 
     bool configured = domain::number_listed(domain::line_number_of(*event), (*chain)->numbers, country);
     domain::CallSteps steps = domain::plan_call_event(call, *event, configured);
     if (auto saved = save(); !saved) return tl::unexpected(saved.error());
     if (call.ignored) {
-        store::HistoryEntry entry{0, m_now_ms(), inbox.account_id, "in", "telephony.ignored", "", "chain " + (*chain)->name, 0,
+        store::HistoryEntry entry{0, m_clock.ms(), inbox.account_id, "in", "telephony.ignored", "", "chain " + (*chain)->name, 0,
                                   steps.outcome, inbox.body, "", 0};
         if (auto logged = m_store.add_history(entry); !logged) return tl::unexpected(logged.error());
         return steps.outcome;

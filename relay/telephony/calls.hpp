@@ -12,6 +12,7 @@
 //     a caller no contact has gets a new lead when the chain allows it.
 // The record is saved after every step, so a retried event does only what is left.
 #include <functional>
+#include "relay/clock.hpp"
 #include "relay/clients/altegio_client.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/store/store.hpp"
@@ -20,8 +21,8 @@ namespace kb::telephony {
 
 class CallFlow {
 public:
-    CallFlow(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, std::function<int64_t()> now_ms)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_now_ms(std::move(now_ms)) {}
+    CallFlow(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, Clock clock)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_clock(std::move(clock)) {}
     // One inbox event of source "telephony": what it did, for the history; an error puts it back in line.
     Result<std::string> handle(const store::InboxEvent& event);
 
@@ -36,7 +37,7 @@ private:
     store::Store& m_store;
     clients::AltegioClient& m_altegio;
     clients::KommoClient& m_kommo;
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
 };
 
 }  // namespace kb::telephony

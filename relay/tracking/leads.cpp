@@ -72,14 +72,14 @@ Result<std::vector<store::InboxEvent>> TrackingFlow::intake_rows(int64_t account
 }
 
 Result<int32_t> TrackingFlow::queue_due_searches() {
-    auto due = m_store.due_tracking_searches(m_now_ms(), 200);
+    auto due = m_store.due_tracking_searches(m_clock.ms(), 200);
     if (!due) return tl::unexpected(due.error());
     std::vector<store::InboxEvent> rows;
     for (const auto& lead : *due) {
         // One event per scheduled look: asked again before it ran, the same look is not queued twice.
         store::InboxEvent row = sync::tracked_lead_row(lead.account_id, lead.lead_id, "search", Json{{"lead_id", lead.lead_id}},
                                                        "search@" + std::to_string(lead.next_search_ms));
-        row.received_at_ms = m_now_ms();
+        row.received_at_ms = m_clock.ms();
         rows.push_back(std::move(row));
     }
     if (rows.empty()) return 0;
@@ -90,11 +90,11 @@ Result<int32_t> TrackingFlow::queue_due_searches() {
 Result<void> TrackingFlow::save(const Work& work) {
     const auto& lead = work.lead;
     return m_store.save_tracked_lead(store::TrackedLeadRow{work.inbox.account_id, lead.lead_id, wire::tracking::encode_tracked_lead(lead).dump(),
-                                                           lead.state == domain::TrackingState::searching ? lead.next_search_ms : 0, m_now_ms()});
+                                                           lead.state == domain::TrackingState::searching ? lead.next_search_ms : 0, m_clock.ms()});
 }
 
 Result<void> TrackingFlow::note_in_history(const Work& work, const char* kind, const std::string& what) {
-    store::HistoryEntry entry{0, m_now_ms(), work.inbox.account_id, "in", kind, "", "tracked lead " + work.lead.lead_id, 0, what,
+    store::HistoryEntry entry{0, m_clock.ms(), work.inbox.account_id, "in", kind, "", "tracked lead " + work.lead.lead_id, 0, what,
                               work.inbox.body, "", 0};
     return m_store.add_history(entry);
 }
@@ -132,7 +132,7 @@ Result<std::string> TrackingFlow::handle(const store::InboxEvent& inbox) {
         work.lead.mode = work.settings().mode;
     }
 
-    const int64_t now = m_now_ms();
+    const int64_t now = m_clock.ms();
     domain::TrackingPlan plan = post ? domain::plan_tracked_post(work.lead, domain::merge_post(work.lead, *post), work.settings(), now)
                                      : domain::plan_search(work.lead, now);
     bool writes = plan.step == domain::TrackingStep::create || plan.step == domain::TrackingStep::search ||
@@ -278,7 +278,7 @@ Result<std::string> TrackingFlow::search(Work& work) {
         return "found deal " + std::to_string(*deal) + " (look " + std::to_string(lead.searches) + "); " + *updated + note_message(work);
     }
     const std::string who = lead.email.empty() ? lead.phone : lead.email;
-    lead.next_search_ms = domain::next_search_at(lead.first_seen_ms, m_now_ms());
+    lead.next_search_ms = domain::next_search_at(lead.first_seen_ms, m_clock.ms());
     if (lead.next_search_ms == 0 || (lead.email.empty() && lead.phone.empty())) {
         lead.state = domain::TrackingState::expired;
         std::string why = who.empty() ? "not written: the lead has no email or phone to look for"
@@ -288,7 +288,7 @@ Result<std::string> TrackingFlow::search(Work& work) {
         return why;
     }
     if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-    std::string again = "looking again in " + std::to_string((lead.next_search_ms - m_now_ms() + 999) / 1000) + " s";
+    std::string again = "looking again in " + std::to_string((lead.next_search_ms - m_clock.ms() + 999) / 1000) + " s";
     if (!deal) return "look " + std::to_string(lead.searches) + " failed (" + deal.error().detail + "); " + again;
     return "no deal of " + who + " yet (look " + std::to_string(lead.searches) + "); " + again;
 }

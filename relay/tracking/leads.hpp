@@ -14,6 +14,7 @@
 //     "tracking.ga_skipped"); types the admin does not use are ignored (history: "tracking.ignored").
 // The lead's record is saved after every step, and pending searches live in the store, so a restart loses none.
 #include <functional>
+#include "relay/clock.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
@@ -23,8 +24,8 @@ namespace kb::tracking {
 
 class TrackingFlow {
 public:
-    TrackingFlow(store::Store& store, clients::KommoClient& kommo, clients::ReferenceCache& reference, std::function<int64_t()> now_ms)
-        : m_store(store), m_kommo(kommo), m_reference(reference), m_now_ms(std::move(now_ms)) {}
+    TrackingFlow(store::Store& store, clients::KommoClient& kommo, clients::ReferenceCache& reference, Clock clock)
+        : m_store(store), m_kommo(kommo), m_reference(reference), m_clock(std::move(clock)) {}
 
     // The inbox rows of a tracker's post for the account, or the error that refuses it (400 bad JSON or lead, 409
     // when lead tracking is off).
@@ -47,7 +48,7 @@ private:
     store::Store& m_store;
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
-    std::function<int64_t()> m_now_ms;
+    Clock m_clock;
 };
 
 }  // namespace kb::tracking

@@ -61,6 +61,31 @@ TEST_CASE("the real array webhook is stored once, however often it is delivered"
     CHECK((*history)[0].kind == "altegio.webhook");
 }
 
+// The relay reads one clock: a test that sets it sets every stamp (before, the webhook intake, the history and the
+// workers read the system's milliseconds whatever clock the relay was given).
+TEST_CASE("a relay given a clock stamps what it keeps and prunes by that clock") {
+    World world;
+    world.install();
+    const int64_t later = 1924992000000;   // 2031-01-01 00:00 UTC
+    world.restart_relay(Clock([later] { return later; }));
+    REQUIRE(post_hook(world, webhook_key(world), record_event(596792978, "2030-12-31T09:00:00+0300").dump()).status == 200);
+    auto history = world.relay->store().recent_history(31000001, 1);
+    REQUIRE(history);
+    REQUIRE(history->size() == 1);
+    CHECK((*history)[0].kind == "altegio.webhook");
+    CHECK((*history)[0].at_ms == later);
+    auto event = world.relay->store().claim_inbox_event(later);
+    REQUIRE(event);
+    REQUIRE(event->has_value());
+    CHECK((*event)->received_at_ms == later);
+    // What the install wrote in 2026 is past every retention period in 2031; the webhook of "now" stays.
+    REQUIRE(world.relay->prune_old_entries());
+    auto kept = world.relay->store().recent_history(31000001, 50);
+    REQUIRE(kept);
+    REQUIRE(kept->size() == 1);
+    CHECK((*kept)[0].at_ms == later);
+}
+
 TEST_CASE("a record changed by Altegio staff reaches the inbox through the sandbox's webhook") {
     World world;
     world.install();

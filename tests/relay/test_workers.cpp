@@ -62,7 +62,7 @@ TEST_CASE("sqlite: workers: an outcome the database refused is saved once it ans
             released.wait();
         }
         return std::string("applied");
-    }, now_ms, options);
+    }, Clock(now_ms), options);
     started.get_future().wait();
     {
         SQLite::Database other(db.path, SQLite::OPEN_READWRITE);
@@ -94,7 +94,7 @@ TEST_CASE("sqlite: workers: an event left in processing by a lost claim is queue
         }
         if (event.resource_id == 70000001) released.wait();
         return std::string("applied");
-    }, now_ms, options);
+    }, Clock(now_ms), options);
     started.get_future().wait();   // the only worker holds record 70000001
     REQUIRE(*db.store->append_to_inbox({record_event(70000002)}) == 1);
     auto lost = db.store->claim_inbox_event(now_ms());   // claimed as this relay, and its answer never reached a worker

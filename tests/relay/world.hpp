@@ -57,10 +57,11 @@ struct World {
         relay = std::move(*app);
         to_relay.target = &relay_to_router;
     }
-    // Stops the relay and starts it again on the same database and key (a restart); nothing may be in flight.
-    void restart_relay() {
+    // Stops the relay and starts it again on the same database and key (a restart), on `clock` when given;
+    // nothing may be in flight.
+    void restart_relay(std::optional<Clock> clock = std::nullopt) {
         relay.reset();
-        auto app = RelayApp::create(relay_config, to_sandbox);
+        auto app = RelayApp::create(relay_config, to_sandbox, std::move(clock));
         REQUIRE_MESSAGE(app, (app ? "" : app.error().detail));
         relay = std::move(*app);
     }
