@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include "relay/account_context.hpp"
 #include "relay/hooks/intake.hpp"
 #include "relay/hooks/refusals.hpp"
 #include "relay/http/kommo_host.hpp"
@@ -199,7 +200,7 @@ Result<std::optional<int64_t>> RelayApp::account_of_branch(int64_t salon_id) {
     auto accounts = m_store->installed_accounts();
     if (!accounts) return tl::unexpected(accounts.error());
     for (int64_t account : *accounts) {   // an account that cannot be read or asked now is passed over
-        auto loaded = sync::load_sync_account(*m_store, account);
+        auto loaded = load_account_context(*m_store, account);
         if (!loaded || !*loaded) continue;
         auto in_force = (*loaded)->branch_in_force(*m_reference, salon_id);
         if (in_force && *in_force) return std::optional<int64_t>(account);
@@ -220,7 +221,7 @@ Result<int64_t> RelayApp::prune_old_entries() {
     if (!accounts) return tl::unexpected(accounts.error());
     int64_t removed = 0;
     for (int64_t account : *accounts) {
-        auto loaded = sync::load_sync_account(*m_store, account);
+        auto loaded = load_account_context(*m_store, account);
         if (!loaded || !*loaded) continue;
         int64_t days = std::max<int64_t>(1, (*loaded)->settings.history_retention_days);
         auto pruned = m_store->prune(account, m_clock.ms() - days * 86400 * 1000);

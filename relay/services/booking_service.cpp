@@ -143,7 +143,7 @@ Result<std::vector<domain::GroupEvent>> BookingService::events(const Caller& cal
 }
 
 // [SECTION] booking ------------------------------------------------------------------------------------------
-Result<wire::Json> BookingService::book_in_altegio(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
+Result<wire::Json> BookingService::book_in_altegio(const Caller& caller, const AccountContext& acc, const domain::BookingRequest& request,
                                                        const store::Booking& booking, bool claimed_before, const std::string& day,
                                                        const std::vector<domain::RecordField>& fields) {
     const std::string& user_token = acc.installation.altegio_user_token;
@@ -166,7 +166,7 @@ Result<wire::Json> BookingService::book_in_altegio(const Caller& caller, const W
     return created;
 }
 
-Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount& acc, const domain::BookingRequest& request,
+Result<void> BookingService::fill_lead(const Caller& caller, const AccountContext& acc, const domain::BookingRequest& request,
                                        BookingResult& result, store::Booking& booking) {
     domain::Branch branch;
     branch.id = request.company_id;
@@ -197,7 +197,7 @@ Result<void> BookingService::fill_lead(const Caller& caller, const WidgetAccount
     return {};
 }
 
-Result<void> BookingService::queue_follow_up(const Caller& caller, const WidgetAccount& acc, int64_t company_id, int64_t record_id,
+Result<void> BookingService::queue_follow_up(const Caller& caller, const AccountContext& acc, int64_t company_id, int64_t record_id,
                                              const wire::Json* record) {
     Result<wire::Json> read = record ? Result<wire::Json>(*record) : m_altegio.record_json(caller.account_id, acc.altegio_token(), company_id, record_id);
     if (!read) return tl::unexpected(read.error());

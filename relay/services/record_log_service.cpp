@@ -23,7 +23,7 @@ const domain::Branch* find_branch(const std::vector<domain::Branch>& branches, i
 
 // A record a manager is about to change: its branch must be visible to the caller and it must not be cancelled.
 struct RecordLogService::OpenRecord {
-    WidgetAccount account;
+    AccountContext account;
     domain::Branch branch;
     wire::Json before;   // the record as Altegio reads it now
 };

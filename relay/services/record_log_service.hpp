@@ -45,7 +45,7 @@ public:
 
 private:
     struct LeadLinks {
-        WidgetAccount account;
+        AccountContext account;
         std::vector<domain::Branch> branches;                 // visible to the caller
         std::vector<std::pair<int64_t, int64_t>> records;     // (company_id, record_id), oldest first
     };

@@ -2,22 +2,19 @@
 
 #include <algorithm>
 #include "shared/domain/record_fields.hpp"
-#include "shared/wire/settings.hpp"
 
 namespace kb::services {
 
-Result<WidgetAccount> load_widget_account(store::Store& store, const Caller& caller) {
-    auto found = store.find_installation(caller.account_id);
+Result<AccountContext> load_widget_account(store::Store& store, const Caller& caller) {
+    auto found = load_account_context(store, caller.account_id);
     if (!found) return tl::unexpected(found.error());
     if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "no installation");
-    if ((*found)->altegio_user_token.empty())
+    if ((*found)->altegio_token().empty())
         return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected yet");
-    auto settings = wire::decode_settings_text((*found)->settings_json);
-    if (!settings) return tl::unexpected(settings.error());
-    return WidgetAccount{std::move(**found), std::move(*settings)};
+    return std::move(**found);
 }
 
-Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account) {
+Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& reference, const Caller& caller, const AccountContext& account) {
     auto branches = reference.branches(caller.account_id, account.altegio_token());
     if (!branches) return tl::unexpected(branches.error());
     std::erase_if(*branches, [&](const domain::Branch& b) { return !domain::branch_connected(account.settings, b.id); });
@@ -27,7 +24,7 @@ Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& re
     return branches;
 }
 
-Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const Caller& caller, const WidgetAccount& account,
+Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const Caller& caller, const AccountContext& account,
                                       int64_t company_id) {
     auto branches = visible_branches(reference, caller, account);
     if (!branches) return tl::unexpected(branches.error());
@@ -37,7 +34,7 @@ Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const 
 }
 
 Result<std::vector<domain::RecordField>> mapped_record_fields(clients::AltegioClient& altegio, const Caller& caller,
-                                                              const WidgetAccount& account, int64_t company_id) {
+                                                              const AccountContext& account, int64_t company_id) {
     const auto& per_branch = account.settings.lead_fields.additional_fields;
     auto mapped = per_branch.find(company_id);
     if (mapped == per_branch.end() || mapped->second.empty()) return std::vector<domain::RecordField>{};
@@ -48,7 +45,7 @@ Result<std::vector<domain::RecordField>> mapped_record_fields(clients::AltegioCl
 }
 
 Result<std::vector<domain::RecordField>> fields_for_values(clients::AltegioClient& altegio, const Caller& caller,
-                                                           const WidgetAccount& account, int64_t company_id,
+                                                           const AccountContext& account, int64_t company_id,
                                                            const std::map<std::string, std::string>& values) {
     if (values.empty()) return std::vector<domain::RecordField>{};
     auto fields = mapped_record_fields(altegio, caller, account, company_id);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <variant>
 #include "relay/i18n/kommo_texts.hpp"
-#include "relay/sync/sync_account.hpp"
+#include "relay/account_context.hpp"
 #include "shared/domain/money.hpp"
 #include "shared/domain/payments.hpp"
 #include "shared/domain/phone.hpp"
@@ -16,7 +16,7 @@ namespace {
 using wire::Json;
 
 struct Loaded {
-    SyncAccount account;
+    AccountContext account;
     Json data;
 };
 
@@ -24,7 +24,7 @@ struct Loaded {
 Result<std::variant<Loaded, std::string>> load(store::Store& store, clients::ReferenceCache& reference, const store::InboxEvent& event) {
     auto body = wire::parse_json(event.body);
     if (!body) return fail(Errc::bad_input, "ui.error.bad_webhook", "stored event is not JSON");
-    auto account = load_sync_account(store, event.account_id);
+    auto account = load_account_context(store, event.account_id);
     if (!account) return tl::unexpected(account.error());
     if (!*account) return std::string("ignored: the account has uninstalled the integration");
     auto in_force = (*account)->branch_in_force(reference, event.company_id);
@@ -58,7 +58,7 @@ bool ClientSync::maps_contacts(const domain::Settings& settings) {
            wants_subscription(c);
 }
 
-Result<std::string> ClientSync::write_contacts(const SyncAccount& account, int64_t company_id, domain::ClientProfile profile) {
+Result<std::string> ClientSync::write_contacts(const AccountContext& account, int64_t company_id, domain::ClientProfile profile) {
     const auto& settings = account.settings;
     const int64_t id = account.installation.account_id;
     const std::string& token = account.installation.altegio_user_token;

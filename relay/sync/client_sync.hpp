@@ -12,7 +12,7 @@
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
-#include "relay/sync/sync_account.hpp"
+#include "relay/account_context.hpp"
 
 namespace kb::sync {
 
@@ -28,7 +28,7 @@ public:
     static bool maps_contacts(const domain::Settings& settings);
     // Writes the client's card (and, when mapped, their active membership) into the fields of the Kommo contacts
     // that have the client's phone; what was done. Used by client events and by record events.
-    Result<std::string> write_contacts(const SyncAccount& account, int64_t company_id, domain::ClientProfile profile);
+    Result<std::string> write_contacts(const AccountContext& account, int64_t company_id, domain::ClientProfile profile);
 
 private:
     store::Store& m_store;

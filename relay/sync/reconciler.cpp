@@ -4,7 +4,7 @@
 #include "relay/sync/inbox_rows.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/wire/json_read.hpp"
-#include "shared/wire/settings.hpp"
+#include "relay/account_context.hpp"
 
 namespace kb::sync {
 namespace {
@@ -31,20 +31,15 @@ Result<ReconcileReport> Reconciler::run_once() {
     auto accounts = m_store.installed_accounts();
     if (!accounts) return tl::unexpected(accounts.error());
     for (int64_t account : *accounts) {
-        auto installation = m_store.find_installation(account);
-        if (!installation || !*installation) continue;
-        auto settings = wire::decode_settings_text((*installation)->settings_json);
-        std::vector<int64_t> branches = settings ? settings->connected_branch_ids : std::vector<int64_t>{};
-        if (branches.empty()) {
-            auto all = m_reference.branches(account, (*installation)->altegio_user_token);
-            if (!all) return tl::unexpected(all.error());
-            for (const auto& b : *all) branches.push_back(b.id);
-        }
-        for (int64_t company : branches) {
+        auto context = load_account_context(m_store, account);
+        if (!context || !*context) continue;
+        auto branches = (*context)->branches_in_force(m_reference);
+        if (!branches) return tl::unexpected(branches.error());
+        for (int64_t company : *branches) {
             auto watermark = m_store.reconciler_watermark(account, company);
             if (!watermark) return tl::unexpected(watermark.error());
             std::string read_from = watermark->empty() ? *watermark : earlier_by(*watermark, 120);
-            auto records = m_altegio.changed_records(account, (*installation)->altegio_user_token, company, read_from);
+            auto records = m_altegio.changed_records(account, (*context)->altegio_token(), company, read_from);
             if (!records) {
                 spdlog::warn("reconciler: branch {} of account {}: {}", company, account, records.error().detail);
                 continue;   // the next run tries again from the same watermark

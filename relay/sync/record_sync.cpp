@@ -31,7 +31,7 @@ std::string lacking(const Result<domain::Record>& decoded) {
 
 }  // namespace
 
-Result<std::pair<domain::Record, std::string>> RecordSync::complete_record(const store::InboxEvent& event, const SyncAccount& account,
+Result<std::pair<domain::Record, std::string>> RecordSync::complete_record(const store::InboxEvent& event, const AccountContext& account,
                                                                            const wire::Json* data) {
     auto decoded = data ? wire::altegio::decode_record(*data, "data") : Result<domain::Record>(fail(Errc::bad_input, "ui.error.bad_webhook", "no data"));
     std::string missing = lacking(decoded);
@@ -66,7 +66,7 @@ Result<std::pair<domain::Record, std::string>> RecordSync::complete_record(const
 Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
     auto body = wire::parse_json(event.body);
     if (!body) return fail(Errc::bad_input, "ui.error.bad_webhook", "stored event is not JSON");
-    auto account = load_sync_account(m_store, event.account_id);
+    auto account = load_account_context(m_store, event.account_id);
     if (!account) return tl::unexpected(account.error());
     if (!*account) return std::string("ignored: the account has uninstalled the integration");
     auto in_force = (*account)->branch_in_force(m_reference, event.company_id);
@@ -118,7 +118,7 @@ Result<std::string> RecordSync::handle(const store::InboxEvent& event) {
     return done;
 }
 
-Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& event, const SyncAccount& account, domain::Record record) {
+Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& event, const AccountContext& account, domain::Record record) {
     const int64_t id = event.account_id;
     const auto& settings = account.settings;
     domain::RecordEventFacts facts;
@@ -188,7 +188,7 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     return facts;
 }
 
-Result<std::string> RecordSync::carry_out(const store::InboxEvent& event, const SyncAccount& account,
+Result<std::string> RecordSync::carry_out(const store::InboxEvent& event, const AccountContext& account,
                                           const domain::RecordEventFacts& facts, const domain::RecordPlan& plan) {
     using Action = domain::RecordPlan::Action;
     const int64_t id = event.account_id;
@@ -230,7 +230,7 @@ Result<std::string> RecordSync::carry_out(const store::InboxEvent& event, const 
     return outcome + *extras + problems;
 }
 
-Result<std::string> RecordSync::task_and_note(const store::InboxEvent& event, const SyncAccount& account, int64_t lead_id,
+Result<std::string> RecordSync::task_and_note(const store::InboxEvent& event, const AccountContext& account, int64_t lead_id,
                                               const domain::RecordPlan& plan) {
     const int64_t id = event.account_id;
     const bool tried_before = event.attempts > 1;

@@ -16,7 +16,7 @@
 #include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
 #include "relay/sync/client_sync.hpp"
-#include "relay/sync/sync_account.hpp"
+#include "relay/account_context.hpp"
 #include "shared/domain/record_plan.hpp"
 
 namespace kb::sync {
@@ -34,13 +34,13 @@ private:
     // The event's record, read from Altegio when the event's data lacks what the rules need (the date, the
     // services, the employee or the client); a record Altegio no longer has comes back deleted. The text says
     // what was done, for the event's outcome.
-    Result<std::pair<domain::Record, std::string>> complete_record(const store::InboxEvent& event, const SyncAccount& account,
+    Result<std::pair<domain::Record, std::string>> complete_record(const store::InboxEvent& event, const AccountContext& account,
                                                                    const wire::Json* data);
-    Result<domain::RecordEventFacts> gather(const store::InboxEvent& event, const SyncAccount& account, domain::Record record);
-    Result<std::string> carry_out(const store::InboxEvent& event, const SyncAccount& account, const domain::RecordEventFacts& facts,
+    Result<domain::RecordEventFacts> gather(const store::InboxEvent& event, const AccountContext& account, domain::Record record);
+    Result<std::string> carry_out(const store::InboxEvent& event, const AccountContext& account, const domain::RecordEventFacts& facts,
                                   const domain::RecordPlan& plan);
     // Adds the task and the note the plan asks for; a retried event first checks they are not there yet.
-    Result<std::string> task_and_note(const store::InboxEvent& event, const SyncAccount& account, int64_t lead_id,
+    Result<std::string> task_and_note(const store::InboxEvent& event, const AccountContext& account, int64_t lead_id,
                                       const domain::RecordPlan& plan);
 
     store::Store& m_store;

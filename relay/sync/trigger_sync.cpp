@@ -2,7 +2,7 @@
 
 #include <map>
 #include "relay/sync/inbox_rows.hpp"
-#include "relay/sync/sync_account.hpp"
+#include "relay/account_context.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
 #include "shared/wire/json_read.hpp"
@@ -12,7 +12,7 @@ namespace kb::sync {
 Result<std::string> TriggerSync::handle(const store::InboxEvent& event) {
     auto body = wire::parse_json(event.body);
     if (!body) return fail(Errc::bad_input, "ui.error.bad_webhook", "stored trigger is not JSON");
-    auto account = load_sync_account(m_store, event.account_id);
+    auto account = load_account_context(m_store, event.account_id);
     if (!account) return tl::unexpected(account.error());
     if (!*account) return std::string("ignored: the account has uninstalled the integration");
 

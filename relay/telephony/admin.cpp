@@ -4,7 +4,7 @@
 #include "relay/crypto/secret_box.hpp"
 #include "shared/domain/telephony.hpp"
 #include "shared/wire/json_read.hpp"
-#include "shared/wire/settings.hpp"
+#include "relay/account_context.hpp"
 #include "shared/wire/telephony.hpp"
 
 namespace kb::telephony {
@@ -26,12 +26,10 @@ std::string hint_of(const std::string& token) { return token.size() <= 4 ? "…"
 
 Result<std::string> TelephonyAdmin::country_code_of(const services::Caller& caller) {
     if (!caller.is_admin) return fail(Errc::forbidden, "ui.error.admin_only", "telephony settings are for account administrators");
-    auto installation = m_deps.store.find_installation(caller.account_id);
-    if (!installation) return tl::unexpected(installation.error());
-    if (!*installation) return fail(Errc::unauthorized, "ui.error.not_installed", "the account has not installed the integration");
-    auto settings = wire::decode_settings_text((*installation)->settings_json);
-    if (!settings) return tl::unexpected(settings.error());
-    return settings->default_country_code;
+    auto account = load_account_context(m_deps.store, caller.account_id);
+    if (!account) return tl::unexpected(account.error());
+    if (!*account) return fail(Errc::unauthorized, "ui.error.not_installed", "the account has not installed the integration");
+    return (*account)->settings.default_country_code;
 }
 
 Result<store::TelephonyChain> TelephonyAdmin::chain_of(const services::Caller& caller, const std::string& key) {

@@ -2,7 +2,7 @@
 
 #include "relay/crypto/hmac.hpp"
 #include "relay/i18n/kommo_texts.hpp"
-#include "relay/sync/sync_account.hpp"
+#include "relay/account_context.hpp"
 #include "shared/domain/phone.hpp"
 #include "shared/domain/telephony.hpp"
 #include "shared/wire/json_read.hpp"
@@ -44,7 +44,7 @@ Result<std::string> CallFlow::handle(const store::InboxEvent& inbox) {
     auto chain = m_store.telephony_chain(key);
     if (!chain) return tl::unexpected(chain.error());
     if (!*chain) return std::string("ignored: the telephony chain was removed");
-    auto account = sync::load_sync_account(m_store, inbox.account_id);
+    auto account = load_account_context(m_store, inbox.account_id);
     if (!account) return tl::unexpected(account.error());
     if (!*account) return std::string("ignored: the account has uninstalled the integration");
     const domain::Settings& settings = (*account)->settings;

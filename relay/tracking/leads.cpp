@@ -4,7 +4,7 @@
 #include "relay/crypto/hmac.hpp"
 #include "relay/i18n/kommo_texts.hpp"
 #include "relay/sync/inbox_rows.hpp"
-#include "relay/sync/sync_account.hpp"
+#include "relay/account_context.hpp"
 #include "shared/domain/phone.hpp"
 #include "shared/domain/text.hpp"
 #include "shared/wire/json_read.hpp"
@@ -16,7 +16,7 @@ using wire::Json;
 
 struct TrackingFlow::Work {
     const store::InboxEvent& inbox;
-    sync::SyncAccount account;
+    AccountContext account;
     domain::TrackedLead lead;
     const domain::LeadTracking& settings() const { return account.settings.tracking; }
     const std::string& language() const { return account.settings.language; }
@@ -52,7 +52,7 @@ std::string problems_text(const std::vector<domain::MappingProblem>& problems) {
 
 // [SECTION] intake -----------------------------------------------------------------------------------------------
 Result<std::vector<store::InboxEvent>> TrackingFlow::intake_rows(int64_t account_id, const std::string& body) {
-    auto account = sync::load_sync_account(m_store, account_id);
+    auto account = load_account_context(m_store, account_id);
     if (!account) return tl::unexpected(account.error());
     if (!*account) return fail(Errc::not_found, "ui.error.not_found", "unknown webhook key");
     if (!(*account)->settings.tracking.enabled)
@@ -110,7 +110,7 @@ Result<std::string> TrackingFlow::handle(const store::InboxEvent& inbox) {
         post = std::move(*decoded);
         lead_id = post->lead_id;
     }
-    auto account = sync::load_sync_account(m_store, inbox.account_id);
+    auto account = load_account_context(m_store, inbox.account_id);
     if (!account) return tl::unexpected(account.error());
     if (!*account) return std::string("ignored: the account has uninstalled the integration");
     auto row = m_store.tracked_lead(inbox.account_id, lead_id);

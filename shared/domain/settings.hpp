@@ -265,6 +265,9 @@ bool branch_connected(const Settings& settings, int64_t branch_id);
 // Whether an event or a request about a branch belongs to the account: a branch the settings chose, or, while
 // none is chosen, one the account's Altegio user manages (`managed`). Any other company id is not the account's.
 bool branch_in_force(const Settings& settings, const std::vector<Branch>& managed, int64_t branch_id);
+// The branches in force: the ones the settings chose, or while none is chosen, every branch in `managed` (which
+// is only read then, so a caller may fetch it only when settings.connected_branch_ids is empty).
+std::vector<int64_t> branches_in_force(const Settings& settings, const std::vector<Branch>& managed);
 
 // Every problem, in document order; empty when the settings can be saved.
 std::vector<SettingsProblem> validate_settings(const Settings& settings, const SettingsContext& context);

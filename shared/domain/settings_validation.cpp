@@ -115,8 +115,15 @@ bool branch_connected(const Settings& settings, int64_t branch_id) {
 }
 
 bool branch_in_force(const Settings& settings, const std::vector<Branch>& managed, int64_t branch_id) {
-    if (!settings.connected_branch_ids.empty()) return branch_connected(settings, branch_id);
-    return std::any_of(managed.begin(), managed.end(), [&](const Branch& b) { return b.id == branch_id; });
+    auto ids = branches_in_force(settings, managed);
+    return std::find(ids.begin(), ids.end(), branch_id) != ids.end();
+}
+
+std::vector<int64_t> branches_in_force(const Settings& settings, const std::vector<Branch>& managed) {
+    if (!settings.connected_branch_ids.empty()) return settings.connected_branch_ids;
+    std::vector<int64_t> ids;
+    for (const auto& branch : managed) ids.push_back(branch.id);
+    return ids;
 }
 
 bool user_sees_branch(const UserMapping& user, int64_t branch_id, int64_t chain_id) {

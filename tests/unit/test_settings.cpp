@@ -280,9 +280,11 @@ TEST_CASE("a branch is the account's when chosen, or while none is chosen, when 
     std::vector<kb::domain::Branch> managed{{400001, "Москва", "", "", ""}, {400002, "Madrid", "", "", ""}};
     CHECK(kb::domain::branch_in_force(s, managed, 400001));
     CHECK_FALSE(kb::domain::branch_in_force(s, managed, 400999));   // any other company id is not the account's
+    CHECK(kb::domain::branches_in_force(s, managed) == std::vector<int64_t>{400001, 400002});   // what the reconciler reads
     s.connected_branch_ids = {400002};
     CHECK_FALSE(kb::domain::branch_in_force(s, managed, 400001));
     CHECK(kb::domain::branch_in_force(s, managed, 400002));
+    CHECK(kb::domain::branches_in_force(s, {}) == std::vector<int64_t>{400002});   // the user's branches are not needed
 }
 
 TEST_CASE("notes and tasks may be written in any of the four languages, and in no other") {
