@@ -26,8 +26,8 @@ AppState ready_to_book() {
     CHECK(calls[0].path == "/api/v1/branches/400001/services");
     CHECK(s.form.phone == "+79991234567");
     on_reply(s, calls[0].id, 200, catalog);
-    calls = apply(s, {IntentKind::toggle_service, 7001, {}});
-    calls = apply(s, {IntentKind::toggle_service, 7004, {}});
+    calls = apply(s, intent::ToggleService{7001});
+    calls = apply(s, intent::ToggleService{7004});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/branches/400001/staff?service_ids=7001,7004");
     calls = on_reply(s, calls[0].id, 200, R"({"staff":[{"id":5003,"name":"Алексей","specialization":"Барбер"}]})");
@@ -37,7 +37,7 @@ AppState ready_to_book() {
     REQUIRE(calls.size() == 1);   // the first free day is opened
     CHECK(calls[0].path == "/api/v1/branches/400001/times?staff_id=5003&date=2026-11-23&service_ids=7001,7004");
     on_reply(s, calls[0].id, 200, R"({"times":[{"time":"10:00","datetime":"2026-11-23T10:00:00+03:00","seance_length":5400}]})");
-    apply(s, {IntentKind::choose_slot, 0, "2026-11-23T10:00:00+03:00"});
+    apply(s, intent::ChooseSlot{"2026-11-23T10:00:00+03:00"});
     CHECK(chosen_duration_minutes(s) == 90);
     return s;
 }
@@ -53,7 +53,7 @@ TEST_CASE("each choice asks for what depends on it, and single options choose th
 TEST_CASE("booking sends the whole form with one request key, and a retry after a failure reuses it") {
     AppState s = ready_to_book();
     s.form.comment = "Первый визит";
-    auto calls = apply(s, {IntentKind::book, 0, "key-A"});
+    auto calls = apply(s, intent::Book{"key-A"});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].method == "POST");
     auto body = wire::parse_json(calls[0].body);
@@ -67,14 +67,14 @@ TEST_CASE("booking sends the whole form with one request key, and a retry after 
     on_reply(s, calls[0].id, 502, R"({"error":{"code":"upstream_unavailable","message_key":"ui.error.altegio_unavailable","detail":"x"}})");
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.error.altegio_unavailable");
-    auto retry = apply(s, {IntentKind::book, 0, "key-B"});
+    auto retry = apply(s, intent::Book{"key-B"});
     REQUIRE(retry.size() == 1);
     CHECK((*wire::parse_json(retry[0].body))["request_key"] == "key-A");
 }
 
 TEST_CASE("a slot taken meanwhile shows why, reloads the free times and starts a new booking intent") {
     AppState s = ready_to_book();
-    auto calls = apply(s, {IntentKind::book, 0, "key-A"});
+    auto calls = apply(s, intent::Book{"key-A"});
     auto more = on_reply(s, calls[0].id, 409, R"({"error":{"code":"conflict","message_key":"ui.error.slot_taken","detail":"433"}})");
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.error.slot_taken");
@@ -100,8 +100,8 @@ TEST_CASE("an error about one part of the form is shown beside that part; others
 
 TEST_CASE("a changed choice makes older replies stale, and they are ignored") {
     AppState s = ready_to_book();
-    auto first = apply(s, {IntentKind::choose_date, 0, "2026-11-24"});
-    auto second = apply(s, {IntentKind::choose_date, 0, "2026-11-23"});
+    auto first = apply(s, intent::ChooseDate{"2026-11-24"});
+    auto second = apply(s, intent::ChooseDate{"2026-11-23"});
     on_reply(s, first[0].id, 200, R"({"times":[{"time":"18:00","datetime":"2026-11-24T18:00:00+03:00"}]})");
     CHECK(s.times.empty());
     on_reply(s, second[0].id, 200, R"({"times":[{"time":"11:00","datetime":"2026-11-23T11:00:00+03:00"}]})");
@@ -115,7 +115,7 @@ TEST_CASE("an unreachable relay or a garbled reply is an error the user can read
     on_reply(s, calls[0].id, 0, "network error");
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.error.relay_unreachable");
-    auto again = apply(s, {IntentKind::retry_loading, 0, {}});
+    auto again = apply(s, intent::RetryLoading{});
     REQUIRE(again.size() == 1);
     on_reply(s, again[0].id, 200, "{\"lead_id\":");
     REQUIRE(s.error);
@@ -125,16 +125,16 @@ TEST_CASE("an unreachable relay or a garbled reply is an error the user can read
 
 TEST_CASE("the booked record is shown; a lead that was not updated says so and can be retried") {
     AppState s = ready_to_book();
-    auto calls = apply(s, {IntentKind::book, 0, "key-A"});
+    auto calls = apply(s, intent::Book{"key-A"});
     on_reply(s, calls[0].id, 200, R"({"record":{"id":70000001,"services":[]},"branch_title":"Тверская","lead_updated":false,
                                       "warning_key":"ui.warning.lead_not_updated"})");
     REQUIRE(s.result);
     CHECK(s.result->record.id == 70000001);
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.warning.lead_not_updated");
-    auto retry = apply(s, {IntentKind::book, 0, "key-A"});
+    auto retry = apply(s, intent::Book{"key-A"});
     REQUIRE(retry.size() == 1);
-    auto another = apply(s, {IntentKind::book_another, 0, {}});
+    auto another = apply(s, intent::BookAnother{});
     CHECK_FALSE(s.result);
     CHECK(s.form.slot_datetime.empty());
     REQUIRE(another.size() == 1);
@@ -153,7 +153,7 @@ const char* two_records = R"({"records":[
 
 AppState with_log() {
     AppState s = ready_to_book();
-    auto calls = apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::records), {}});
+    auto calls = apply(s, intent::ShowTab{Tab::records});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/leads/21001/records");
     on_reply(s, calls[0].id, 200, two_records);
@@ -166,9 +166,9 @@ AppState with_log() {
 
 TEST_CASE("the record log loads when first shown, not again on every visit, and again on refresh") {
     AppState s = with_log();
-    CHECK(apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::book), {}}).empty());
-    CHECK(apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::records), {}}).empty());   // already there
-    auto calls = apply(s, {IntentKind::refresh, 0, {}});
+    CHECK(apply(s, intent::ShowTab{Tab::book}).empty());
+    CHECK(apply(s, intent::ShowTab{Tab::records}).empty());   // already there
+    auto calls = apply(s, intent::Refresh{});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/leads/21001/records");
     CHECK(s.can_book());   // switching tabs keeps the booking form as it was
@@ -176,13 +176,13 @@ TEST_CASE("the record log loads when first shown, not again on every visit, and 
 
 TEST_CASE("a status change goes to the record's branch, and the row shows the answer") {
     AppState s = with_log();
-    auto calls = apply(s, {IntentKind::change_status, 901, "confirm"});
+    auto calls = apply(s, intent::ChangeStatus{901, "confirm"});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].method == "POST");
     CHECK(calls[0].path == "/api/v1/branches/400001/records/901/status");
     CHECK((*wire::parse_json(calls[0].body))["action"] == "confirm");
     CHECK(s.status_record_id == 901);
-    CHECK(apply(s, {IntentKind::change_status, 900, "came"}).empty());   // one change at a time
+    CHECK(apply(s, intent::ChangeStatus{900, "came"}).empty());   // one change at a time
     on_reply(s, calls[0].id, 200, R"({"record":{"id":901,"company_id":400001,"services":[],"date":"2026-11-24 10:00:00",
         "datetime":"2026-11-24T10:00:00+03:00","attendance":2,"deleted":false,"paid_minor":0},"branch_title":"Тверская","currency":"₽"})");
     CHECK(s.status_record_id == 0);
@@ -192,14 +192,14 @@ TEST_CASE("a status change goes to the record's branch, and the row shows the an
 
 TEST_CASE("cancelling asks first: nothing is sent until the manager says yes, and 'no' keeps the record") {
     AppState s = with_log();
-    CHECK(apply(s, {IntentKind::change_status, 901, "cancel"}).empty());   // not asked yet
-    apply(s, {IntentKind::ask_cancel, 901, {}});
+    CHECK(apply(s, intent::ChangeStatus{901, "cancel"}).empty());   // not asked yet
+    apply(s, intent::AskCancel{901});
     CHECK(s.cancel_asked_id == 901);
-    apply(s, {IntentKind::keep_record, 0, {}});
+    apply(s, intent::KeepRecord{});
     CHECK(s.cancel_asked_id == 0);
-    CHECK(apply(s, {IntentKind::change_status, 901, "cancel"}).empty());
-    apply(s, {IntentKind::ask_cancel, 901, {}});
-    auto calls = apply(s, {IntentKind::change_status, 901, "cancel"});
+    CHECK(apply(s, intent::ChangeStatus{901, "cancel"}).empty());
+    apply(s, intent::AskCancel{901});
+    auto calls = apply(s, intent::ChangeStatus{901, "cancel"});
     REQUIRE(calls.size() == 1);
     CHECK((*wire::parse_json(calls[0].body))["action"] == "cancel");
     // Cancelled elsewhere meanwhile: the error is shown and the log is read again.
@@ -212,20 +212,20 @@ TEST_CASE("cancelling asks first: nothing is sent until the manager says yes, an
 
 TEST_CASE("a new booking makes the log and the client summary stale") {
     AppState s = with_log();
-    auto calls = apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::client), {}});
+    auto calls = apply(s, intent::ShowTab{Tab::client});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/leads/21001/client");
     on_reply(s, calls[0].id, 200, R"({"found":true,"company_id":400001,"currency":"₽","client":{"id":1,"name":"Анна","visits_count":3,
         "visits_sum_minor":750000},"subscription":{"name":"Йога 8","start_date":"2026-11-01","end_date":"2026-12-01","remaining":5}})");
     REQUIRE(s.client);
     CHECK(s.client->client.subscription->remaining == 5);
-    apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::book), {}});
-    calls = apply(s, {IntentKind::book, 0, "key-log"});
+    apply(s, intent::ShowTab{Tab::book});
+    calls = apply(s, intent::Book{"key-log"});
     on_reply(s, calls[0].id, 200, R"({"record":{"id":902,"services":[],"date":"2026-11-23 10:00:00","datetime":"2026-11-23T10:00:00+03:00"},
         "branch_title":"Тверская","lead_updated":true,"warning_key":""})");
     CHECK_FALSE(s.records);
     CHECK_FALSE(s.client);
-    CHECK(apply(s, {IntentKind::show_tab, static_cast<int64_t>(Tab::records), {}}).size() == 1);
+    CHECK(apply(s, intent::ShowTab{Tab::records}).size() == 1);
 }
 
 namespace {
@@ -266,28 +266,28 @@ std::vector<int64_t> ids(const AppState& s) {
 
 TEST_CASE("the account's log asks for its period and branch; periods move by their own length") {
     AppState s = pipeline();
-    auto calls = apply(s, {IntentKind::set_period_days, 7, {}});
+    auto calls = apply(s, intent::SetPeriodDays{7});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-29");
-    calls = apply(s, {IntentKind::shift_period, 1, {}});
+    calls = apply(s, intent::ShiftPeriod{1});
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-30&to=2026-12-06");   // across a month's end
-    calls = apply(s, {IntentKind::set_period_days, 1, {}});
-    calls = apply(s, {IntentKind::shift_period, -1, {}});
+    calls = apply(s, intent::SetPeriodDays{1});
+    calls = apply(s, intent::ShiftPeriod{-1});
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-29&to=2026-11-29");
-    calls = apply(s, {IntentKind::filter_branch, 400001, {}});
+    calls = apply(s, intent::FilterBranch{400001});
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-29&to=2026-11-29&company_id=400001");
-    CHECK(apply(s, {IntentKind::set_period_days, 40, {}}).empty());   // longer than the relay allows
+    CHECK(apply(s, intent::SetPeriodDays{40}).empty());   // longer than the relay allows
 }
 
 TEST_CASE("the account's log filters by employee, status and client, and sorts by any column, here and at once") {
     AppState s = pipeline();
     CHECK(ids(s) == std::vector<int64_t>{2, 1, 3});   // by the moment: 09:00 MSK, then 12:00 MSK and 10:00 CET (the same moment)
-    CHECK(apply(s, {IntentKind::filter_staff, 5001, {}}).empty());   // no call: filtered here
+    CHECK(apply(s, intent::FilterStaff{5001}).empty());   // no call: filtered here
     CHECK(ids(s) == std::vector<int64_t>{1});
-    apply(s, {IntentKind::filter_staff, 0, {}});
-    apply(s, {IntentKind::filter_status, static_cast<int64_t>(domain::RecordState::deleted), {}});
+    apply(s, intent::FilterStaff{0});
+    apply(s, intent::FilterStatus{static_cast<int64_t>(domain::RecordState::deleted)});
     CHECK(ids(s) == std::vector<int64_t>{3});
-    apply(s, {IntentKind::filter_status, -1, {}});
+    apply(s, intent::FilterStatus{-1});
     s.log_view.search = "john";   // any case
     CHECK(ids(s) == std::vector<int64_t>{2});
     s.log_view.search = "Анна";
@@ -295,9 +295,9 @@ TEST_CASE("the account's log filters by employee, status and client, and sorts b
     s.log_view.search = "600111";   // part of the phone
     CHECK(ids(s) == std::vector<int64_t>{3});
     s.log_view.search.clear();
-    apply(s, {IntentKind::sort_log, static_cast<int64_t>(LogColumn::paid), "desc"});
+    apply(s, intent::SortLog{LogColumn::paid, true});
     CHECK(ids(s) == std::vector<int64_t>{1, 3, 2});
-    apply(s, {IntentKind::sort_log, static_cast<int64_t>(LogColumn::employee), "asc"});
+    apply(s, intent::SortLog{LogColumn::employee, false});
     CHECK(ids(s) == std::vector<int64_t>{3, 2, 1});   // Carmen, Алексей, Ольга
     auto staff = log_staff(s);
     REQUIRE(staff.size() == 3);
@@ -306,7 +306,7 @@ TEST_CASE("the account's log filters by employee, status and client, and sorts b
 
 TEST_CASE("a status changed from the account's log updates its row and keeps the link to the lead") {
     AppState s = pipeline();
-    auto calls = apply(s, {IntentKind::change_status, 2, "confirm"});
+    auto calls = apply(s, intent::ChangeStatus{2, "confirm"});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/branches/400001/records/2/status");
     on_reply(s, calls[0].id, 200, R"({"record":{"id":2,"company_id":400001,"staff_id":5003,"services":[],"date":"2026-11-23 09:00:00",
@@ -314,17 +314,17 @@ TEST_CASE("a status changed from the account's log updates its row and keeps the
     const auto* row = visible_log_rows(s)[0];
     CHECK(row->record.attendance == domain::Attendance::confirmed);
     CHECK(row->lead_id == 21003);
-    calls = apply(s, {IntentKind::refresh, 0, {}});
+    calls = apply(s, intent::Refresh{});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
 }
 
 TEST_CASE("the log's shown rows are worked out again when a row changes, and a copied state shows its own rows") {
     AppState s = pipeline();
-    apply(s, {IntentKind::filter_status, static_cast<int64_t>(domain::RecordState::confirmed), {}});
+    apply(s, intent::FilterStatus{static_cast<int64_t>(domain::RecordState::confirmed)});
     CHECK(ids(s).empty());   // kept for the next frames
     CHECK(ids(s).empty());
-    auto calls = apply(s, {IntentKind::change_status, 2, "confirm"});
+    auto calls = apply(s, intent::ChangeStatus{2, "confirm"});
     on_reply(s, calls[0].id, 200, R"({"record":{"id":2,"company_id":400001,"staff_id":5003,"services":[],"date":"2026-11-23 09:00:00",
         "datetime":"2026-11-23T09:00:00+03:00","attendance":2},"branch_title":"Тверская","currency":"₽","lead_id":21003})");
     CHECK(ids(s) == std::vector<int64_t>{2});   // record 2 is confirmed now
@@ -336,7 +336,7 @@ TEST_CASE("the log's shown rows are worked out again when a row changes, and a c
 
 TEST_CASE("a record edited from the account's log opens in the form with its branch's catalogue, and its row shows the saved change") {
     AppState s = pipeline();
-    auto calls = apply(s, {IntentKind::edit_record, 2, {}});
+    auto calls = apply(s, intent::EditRecord{2});
     CHECK(s.editing_record_id == 2);
     REQUIRE(s.branch());   // the branch of the row, from the log's branches
     CHECK(s.branch()->timezone_name == "Europe/Moscow");
@@ -346,9 +346,9 @@ TEST_CASE("a record edited from the account's log opens in the form with its bra
     on_reply(s, calls[1].id, 200, R"({"staff":[{"id":5003,"name":"Алексей"}]})");
     on_reply(s, calls[3].id, 200, R"({"times":[{"time":"11:00","datetime":"2026-11-23T11:00:00+03:00","seance_length":3600}]})");
     CHECK(s.form.staff_id == 5003);
-    apply(s, {IntentKind::choose_slot, 0, "2026-11-23T11:00:00+03:00"});
+    apply(s, intent::ChooseSlot{"2026-11-23T11:00:00+03:00"});
     REQUIRE(s.can_book());   // "Save changes" needs no lead card
-    auto save = apply(s, {IntentKind::book, 0, {}});
+    auto save = apply(s, intent::Book{});
     REQUIRE(save.size() == 1);
     CHECK(save[0].path == "/api/v1/branches/400001/records/2");
     on_reply(s, save[0].id, 200, R"({"record":{"id":2,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[],
@@ -361,11 +361,11 @@ TEST_CASE("a record edited from the account's log opens in the form with its bra
     CHECK(row->record.date == "2026-11-23 11:00:00");
 
     // A cancelled row is not edited; leaving an edit closes its schedule grid too.
-    CHECK(apply(s, {IntentKind::edit_record, 3, {}}).empty());
-    apply(s, {IntentKind::edit_record, 1, {}});
-    apply(s, {IntentKind::open_schedule, 0, {}});
+    CHECK(apply(s, intent::EditRecord{3}).empty());
+    apply(s, intent::EditRecord{1});
+    apply(s, intent::OpenSchedule{0});
     CHECK(s.schedule_view.open);
-    apply(s, {IntentKind::stop_editing, 0, {}});
+    apply(s, intent::StopEditing{});
     CHECK_FALSE(s.schedule_view.open);
 }
 
@@ -395,38 +395,38 @@ const char* schedule_day = R"({"date":"2026-11-24","timezone_name":"Europe/Mosco
 TEST_CASE("the schedule grid opens on the chosen day (or today) for one employee or everyone, and moves by day and week") {
     AppState s = ready_to_book();
     s.today = "2026-11-21";
-    auto calls = apply(s, {IntentKind::open_schedule, 5003, {}});
+    auto calls = apply(s, intent::OpenSchedule{5003});
     REQUIRE(calls.size() == 1);
     CHECK(s.schedule_view.open);
     CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-23&service_ids=7001,7004&staff_ids=5003");
-    calls = apply(s, {IntentKind::filter_schedule_staff, 0, {}});   // everyone
+    calls = apply(s, intent::FilterScheduleStaff{0});   // everyone
     CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-23&service_ids=7001,7004");
-    calls = apply(s, {IntentKind::shift_schedule_day, 7, {}});
+    calls = apply(s, intent::ShiftScheduleDay{7});
     CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-30&service_ids=7001,7004");
-    calls = apply(s, {IntentKind::shift_schedule_day, -1, {}});
+    calls = apply(s, intent::ShiftScheduleDay{-1});
     CHECK(s.schedule_view.date == "2026-11-29");
-    calls = apply(s, {IntentKind::shift_schedule_day, 0, {}});
+    calls = apply(s, intent::ShiftScheduleDay{0});
     CHECK(s.schedule_view.date == "2026-11-21");
     // The filter adds and removes employees; the relay is asked for the chosen ones only.
-    apply(s, {IntentKind::filter_schedule_staff, 5003, {}});
-    calls = apply(s, {IntentKind::filter_schedule_staff, 5001, {}});
+    apply(s, intent::FilterScheduleStaff{5003});
+    calls = apply(s, intent::FilterScheduleStaff{5001});
     CHECK(calls[0].path.ends_with("&staff_ids=5003,5001"));
-    calls = apply(s, {IntentKind::filter_schedule_staff, 5003, {}});
+    calls = apply(s, intent::FilterScheduleStaff{5003});
     CHECK(calls[0].path.ends_with("&staff_ids=5001"));
-    apply(s, {IntentKind::close_schedule, 0, {}});
+    apply(s, intent::CloseSchedule{});
     CHECK_FALSE(s.schedule_view.open);
     CHECK_FALSE(s.loading(RequestKind::schedule));   // a reply still out is dropped with the window
 }
 
 TEST_CASE("a free slot picked in the grid fills employee, day and time, and the form's lists keep the pick") {
     AppState s = ready_to_book();
-    auto calls = apply(s, {IntentKind::open_schedule, 0, {}});
+    auto calls = apply(s, intent::OpenSchedule{0});
     on_reply(s, calls[0].id, 200, schedule_day);
     REQUIRE(s.schedule);
     CHECK(s.schedule->columns[0].records[0].color == "f44336");
 
-    CHECK(apply(s, {IntentKind::pick_free_slot, 5001, "2026-11-24T13:00:00+03:00"}).empty());   // not this employee's start
-    calls = apply(s, {IntentKind::pick_free_slot, 5003, "2026-11-24T13:00:00+03:00"});
+    CHECK(apply(s, intent::PickFreeSlot{5001, "2026-11-24T13:00:00+03:00"}).empty());   // not this employee's start
+    calls = apply(s, intent::PickFreeSlot{5003, "2026-11-24T13:00:00+03:00"});
     CHECK_FALSE(s.schedule_view.open);
     CHECK(s.form.staff_id == 5003);
     CHECK(s.form.date == "2026-11-24");
@@ -439,16 +439,16 @@ TEST_CASE("a free slot picked in the grid fills employee, day and time, and the 
     on_reply(s, calls[1].id, 200, R"({"times":[{"time":"13:00","datetime":"2026-11-24T13:00:00+03:00","seance_length":5400}]})");
     CHECK(s.form.slot_datetime == "2026-11-24T13:00:00+03:00");
     CHECK(s.can_book());
-    auto book = apply(s, {IntentKind::book, 0, "key-grid"});
+    auto book = apply(s, intent::Book{"key-grid"});
     REQUIRE(book.size() == 1);
     CHECK((*wire::parse_json(book[0].body))["datetime"] == "2026-11-24T13:00:00+03:00");
 }
 
 TEST_CASE("a picked slot taken before the form's times arrive is dropped, not booked") {
     AppState s = ready_to_book();
-    auto calls = apply(s, {IntentKind::open_schedule, 0, {}});
+    auto calls = apply(s, intent::OpenSchedule{0});
     on_reply(s, calls[0].id, 200, schedule_day);
-    calls = apply(s, {IntentKind::pick_free_slot, 5003, "2026-11-24T19:30:00+03:00"});
+    calls = apply(s, intent::PickFreeSlot{5003, "2026-11-24T19:30:00+03:00"});
     on_reply(s, calls[1].id, 200, R"({"times":[{"time":"13:00","datetime":"2026-11-24T13:00:00+03:00","seance_length":5400}]})");
     CHECK(s.form.slot_datetime.empty());
     CHECK_FALSE(s.can_book());
@@ -483,12 +483,12 @@ TEST_CASE("the services search narrows the list in any case and keeps the chosen
     s.service_search = "BEA";
     auto shown = visible_services(s);
     REQUIRE(shown.size() == 2);     // Beard matches; Cut is chosen, so it stays
-    apply(s, {IntentKind::toggle_service, 7001, {}});
+    apply(s, intent::ToggleService{7001});
     shown = visible_services(s);
     REQUIRE(shown.size() == 1);
     CHECK(shown[0]->id == 7004);
     s.service_search = "zzz";
-    apply(s, {IntentKind::toggle_service, 7004, {}});
+    apply(s, intent::ToggleService{7004});
     CHECK(visible_services(s).empty());
     s.service_search.clear();
     CHECK(visible_services(s).size() == 2);
@@ -497,14 +497,14 @@ TEST_CASE("the services search narrows the list in any case and keeps the chosen
 TEST_CASE("colour and record categories go into the booking; only the palette and the branch's categories are taken") {
     AppState s = ready_to_book();
     s.catalog->labels = {{67345, "Первичный визит", "#4caf50"}, {67347, "VIP", "#9c27b0"}};
-    apply(s, {IntentKind::choose_color, 0, "123456"});   // not in the palette
+    apply(s, intent::ChooseColor{"123456"});   // not in the palette
     CHECK(s.form.color.empty());
-    apply(s, {IntentKind::choose_color, 0, "f44336"});
-    apply(s, {IntentKind::toggle_label, 67347, {}});
-    apply(s, {IntentKind::toggle_label, 99999, {}});     // not the branch's
-    apply(s, {IntentKind::toggle_label, 67345, {}});
-    apply(s, {IntentKind::toggle_label, 67347, {}});     // off again
-    auto calls = apply(s, {IntentKind::book, 0, "key-colour"});
+    apply(s, intent::ChooseColor{"f44336"});
+    apply(s, intent::ToggleLabel{67347});
+    apply(s, intent::ToggleLabel{99999});     // not the branch's
+    apply(s, intent::ToggleLabel{67345});
+    apply(s, intent::ToggleLabel{67347});     // off again
+    auto calls = apply(s, intent::Book{"key-colour"});
     REQUIRE(calls.size() == 1);
     auto body = *wire::parse_json(calls[0].body);
     CHECK(body["color"] == "f44336");
@@ -521,7 +521,7 @@ TEST_CASE("editing from the log fills the form with the record, keeps its own ti
     (*s.records)[0].record.color = "ff9800";
     (*s.records)[0].record.labels = {{67346, "Повторный визит", "#2196f3"}};
     (*s.records)[0].record.client = domain::ClientData{"Анна", "+79991234567", ""};
-    auto calls = apply(s, {IntentKind::edit_record, 901, {}});
+    auto calls = apply(s, intent::EditRecord{901});
     CHECK(s.tab == Tab::book);
     CHECK(s.editing_record_id == 901);
     CHECK(s.form.service_ids == std::vector<int64_t>{7001});
@@ -539,11 +539,11 @@ TEST_CASE("editing from the log fills the form with the record, keeps its own ti
     REQUIRE(s.times.size() == 2);
     CHECK(s.times[0].time == "10:00");   // its own time, in order
     CHECK(s.form.slot_datetime == "2026-11-24T10:00:00+03:00");
-    CHECK(apply(s, {IntentKind::choose_branch, 400002, {}}).empty());   // a record stays in its branch
+    CHECK(apply(s, intent::ChooseBranch{400002}).empty());   // a record stays in its branch
 
-    apply(s, {IntentKind::choose_slot, 0, "2026-11-24T12:00:00+03:00"});
+    apply(s, intent::ChooseSlot{"2026-11-24T12:00:00+03:00"});
     s.form.comment = "Перенесли";
-    auto save = apply(s, {IntentKind::book, 0, "unused"});
+    auto save = apply(s, intent::Book{"unused"});
     REQUIRE(save.size() == 1);
     CHECK(save[0].method == "PUT");
     CHECK(save[0].path == "/api/v1/branches/400001/records/901");
@@ -566,7 +566,7 @@ TEST_CASE("additional fields: typed values of the offered fields go into a booki
     s.catalog->record_fields = {{"referral", "Откуда узнали о нас", "text"}, {"deposit", "Предоплата", "number"}};
     s.form.custom_fields["referral"] = "Instagram";
     s.form.custom_fields["deposit"] = "";   // left empty: not sent
-    auto calls = apply(s, {IntentKind::book, 0, "key-fields"});
+    auto calls = apply(s, intent::Book{"key-fields"});
     REQUIRE(calls.size() == 1);
     auto body = *wire::parse_json(calls[0].body);
     CHECK(body["custom_fields"] == wire::Json{{"referral", "Instagram"}});
@@ -574,31 +574,31 @@ TEST_CASE("additional fields: typed values of the offered fields go into a booki
     AppState e = with_log();
     e.catalog->record_fields = {{"deposit", "Предоплата", "number"}};
     (*e.records)[0].record.custom_fields = {{"deposit", "1500"}, {"internal", "kept by Altegio"}};
-    apply(e, {IntentKind::edit_record, 901, {}});
+    apply(e, intent::EditRecord{901});
     CHECK(e.form.custom_fields.at("deposit") == "1500");
     e.form.custom_fields["deposit"] = "";   // the manager clears it
-    auto save = apply(e, {IntentKind::book, 0, {}});
+    auto save = apply(e, intent::Book{});
     REQUIRE(save.size() == 1);
     auto change = *wire::parse_json(save[0].body);
     CHECK(change["custom_fields"] == wire::Json{{"deposit", ""}});   // cleared; a field the form does not offer is not touched
-    apply(e, {IntentKind::stop_editing, 0, {}});
+    apply(e, intent::StopEditing{});
     CHECK(e.form.custom_fields.empty());
 }
 
 TEST_CASE("leaving an edit without saving sends nothing and empties the form") {
     AppState s = with_log();
-    apply(s, {IntentKind::edit_record, 901, {}});
-    CHECK(apply(s, {IntentKind::stop_editing, 0, {}}).empty());
+    apply(s, intent::EditRecord{901});
+    CHECK(apply(s, intent::StopEditing{}).empty());
     CHECK(s.editing_record_id == 0);
     CHECK(s.form.service_ids.empty());
     CHECK(s.form.staff_id == -1);
-    CHECK(apply(s, {IntentKind::edit_record, 12345, {}}).empty());   // not in the log
+    CHECK(apply(s, intent::EditRecord{12345}).empty());   // not in the log
 }
 
 TEST_CASE("a seat in a group event: the day's events load, a full one cannot be chosen, and the booking names only the event") {
     AppState s = ready_to_book();
     s.today = "2026-11-22";
-    auto calls = apply(s, {IntentKind::set_group_mode, 1, {}});
+    auto calls = apply(s, intent::SetGroupMode{true});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/branches/400001/events?date=2026-11-22");
     CHECK_FALSE(s.can_book());
@@ -607,12 +607,12 @@ TEST_CASE("a seat in a group event: the day's events load, a full one cannot be 
          "length":3600,"capacity":6,"records_count":6},
         {"id":880003,"service_id":7008,"service_title":"Мастер-класс","staff_id":5001,"staff_name":"Ольга","date":"2026-11-22 18:00:00",
          "length":3600,"capacity":6,"records_count":2}]})");
-    apply(s, {IntentKind::choose_event, 880002, {}});
+    apply(s, intent::ChooseEvent{880002});
     CHECK(s.form.activity_id == 0);   // full
-    apply(s, {IntentKind::choose_event, 880003, {}});
+    apply(s, intent::ChooseEvent{880003});
     CHECK(s.form.activity_id == 880003);
     CHECK(s.can_book());
-    auto book = apply(s, {IntentKind::book, 0, "seat-key"});
+    auto book = apply(s, intent::Book{"seat-key"});
     REQUIRE(book.size() == 1);
     auto body = *wire::parse_json(book[0].body);
     CHECK(body["activity_id"] == 880003);
@@ -622,8 +622,8 @@ TEST_CASE("a seat in a group event: the day's events load, a full one cannot be 
     auto more = on_reply(s, book[0].id, 409, R"({"error":{"code":"conflict","message_key":"ui.error.event_full","detail":""}})");
     REQUIRE(more.size() == 1);
     CHECK(more[0].kind == RequestKind::events);
-    calls = apply(s, {IntentKind::shift_events_day, 1, {}});
+    calls = apply(s, intent::ShiftEventsDay{1});
     CHECK(calls[0].path == "/api/v1/branches/400001/events?date=2026-11-23");
-    apply(s, {IntentKind::set_group_mode, 0, {}});
+    apply(s, intent::SetGroupMode{false});
     CHECK(s.can_book());   // the individual booking is as it was
 }

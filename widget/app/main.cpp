@@ -69,8 +69,9 @@ void send_all(const std::vector<kb::widget::Call>& calls) {
 
 void process_intents(std::vector<kb::widget::Intent>& intents) {
     for (auto& intent : intents) {
-        if (intent.kind == kb::widget::IntentKind::book && intent.text.empty()) intent.text = kb::widget::platform::fresh_request_key();
-        if (intent.kind == kb::widget::IntentKind::open_lead) kb::widget::platform::open_lead(intent.number);
+        if (auto* book = std::get_if<kb::widget::intent::Book>(&intent); book && book->key.empty())
+            book->key = kb::widget::platform::fresh_request_key();
+        if (auto* open = std::get_if<kb::widget::intent::OpenLead>(&intent)) kb::widget::platform::open_lead(open->lead_id);
         send_all(kb::widget::apply(shell().state, intent));
     }
     intents.clear();
@@ -173,8 +174,8 @@ void draw_frame() {
         kb::widget::platform::report_content_height(content_height);
     }
     // Escape closes the grid; over the leads list, it then leaves an edit.
-    if (s.escape_pressed && grid) intents.push_back({kb::widget::IntentKind::close_schedule, 0, {}});
-    else if (s.escape_pressed && pipeline && s.state.editing_record_id != 0) intents.push_back({kb::widget::IntentKind::stop_editing, 0, {}});
+    if (s.escape_pressed && grid) intents.push_back(kb::widget::intent::CloseSchedule{});
+    else if (s.escape_pressed && pipeline && s.state.editing_record_id != 0) intents.push_back(kb::widget::intent::StopEditing{});
     s.escape_pressed = false;
     frame_calls.intents(intents);
     frame_calls.settings_intents(settings_intents);
@@ -328,7 +329,7 @@ EMSCRIPTEN_KEEPALIVE const char* kb_glyphs_json() {
 }
 // The host's own close button (×) of the grid's window.
 EMSCRIPTEN_KEEPALIVE void kb_close_modal() {
-    std::vector<kb::widget::Intent> intents{{kb::widget::IntentKind::close_schedule, 0, {}}};
+    std::vector<kb::widget::Intent> intents{kb::widget::intent::CloseSchedule{}};
     process_intents(intents);
 }
 

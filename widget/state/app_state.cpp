@@ -352,267 +352,329 @@ std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& lan
     return {state.requests.start(RequestKind::card, "GET", "/api/v1/card?lead_id=" + std::to_string(lead_id))};
 }
 
-// [SECTION] intents ---------------------------------------------------------------------------------------------
-std::vector<Call> apply(AppState& s, const Intent& intent) {
-    // Any change of the booking itself starts a new booking intent; a plain retry keeps the key.
-    bool booking_untouched = intent.kind == IntentKind::book || intent.kind == IntentKind::dismiss_error ||
-                             intent.kind == IntentKind::edit_client || intent.kind == IntentKind::show_tab ||
-                             intent.kind == IntentKind::refresh || intent.kind == IntentKind::change_status ||
-                             intent.kind == IntentKind::ask_cancel || intent.kind == IntentKind::keep_record ||
-                             s.place == Place::pipeline;
-    if (!booking_untouched) s.request_key.clear();
-    switch (intent.kind) {
-        case IntentKind::choose_branch:
-            if (s.form.branch_id == intent.number || s.editing_record_id != 0) return {};   // a record stays in its branch
-            s.form.branch_id = intent.number;
-            s.form.activity_id = 0;
-            s.events.reset();
-            s.schedule_view = ScheduleView{};
-            s.schedule.reset();
-            s.form.service_ids.clear();
-            s.form.label_ids.clear();   // categories belong to the branch
-            s.form.custom_fields.clear();   // and so do additional fields
-            s.service_search.clear();
-            s.services_listed = false;
-            s.catalog.reset();
-            forget_from_staff(s);
-            if (s.form.group) {
-                std::vector<Call> calls{s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services"))};
-                calls.push_back(load_events(s)[0]);
-                return calls;
-            }
-            return {s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services"))};
-        case IntentKind::toggle_service: {
-            auto& ids = s.form.service_ids;
-            auto it = std::find(ids.begin(), ids.end(), intent.number);
-            if (it == ids.end()) ids.push_back(intent.number);
-            else ids.erase(it);
-            return load_staff(s);
+// [SECTION] intents: one reducer per kind ----------------------------------------------------------------------
+namespace {
+
+std::vector<Call> on(AppState& s, const intent::ChooseBranch& i) {
+    if (s.form.branch_id == i.branch_id || s.editing_record_id != 0) return {};   // a record stays in its branch
+    s.form.branch_id = i.branch_id;
+    s.form.activity_id = 0;
+    s.events.reset();
+    s.schedule_view = ScheduleView{};
+    s.schedule.reset();
+    s.form.service_ids.clear();
+    s.form.label_ids.clear();   // categories belong to the branch
+    s.form.custom_fields.clear();   // and so do additional fields
+    s.service_search.clear();
+    s.services_listed = false;
+    s.catalog.reset();
+    forget_from_staff(s);
+    if (s.form.group) {
+        std::vector<Call> calls{s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services"))};
+        calls.push_back(load_events(s)[0]);
+        return calls;
+    }
+    return {s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services"))};
+}
+
+std::vector<Call> on(AppState& s, const intent::ToggleService& i) {
+    auto& ids = s.form.service_ids;
+    auto it = std::find(ids.begin(), ids.end(), i.service_id);
+    if (it == ids.end()) ids.push_back(i.service_id);
+    else ids.erase(it);
+    return load_staff(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::ChooseStaff& i) {
+    s.form.staff_id = i.staff_id;
+    return load_dates(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::ChooseDate& i) {
+    s.form.date = i.date;
+    return load_times(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::ChooseSlot& i) {
+    for (const auto& slot : s.times)
+        if (slot.datetime == i.datetime) {
+            s.form.slot_datetime = slot.datetime;
+            s.form.slot_time = slot.time;
         }
-        case IntentKind::choose_staff:
-            s.form.staff_id = intent.number;
-            return load_dates(s);
-        case IntentKind::choose_date:
-            s.form.date = intent.text;
-            return load_times(s);
-        case IntentKind::choose_slot:
-            for (const auto& slot : s.times)
-                if (slot.datetime == intent.text) {
-                    s.form.slot_datetime = slot.datetime;
-                    s.form.slot_time = slot.time;
-                }
-            return {};
-        case IntentKind::edit_client:
-            return {};
-        case IntentKind::book: {
-            if (!s.can_book()) return {};
-            s.error.reset();
-            if (s.editing_record_id != 0)
-                return {s.requests.start(RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
-                                         api::encode(record_change(s)).dump())};
-            if (s.request_key.empty()) s.request_key = intent.text;
-            return {s.requests.start(RequestKind::book, "POST", "/api/v1/records", api::encode(booking_request(s)).dump())};
-        }
-        case IntentKind::book_another: {
-            s.result.reset();
-            s.request_key.clear();
-            s.form.slot_datetime.clear();
-            s.form.slot_time.clear();
-            if (s.form.staff_id >= 0 && !s.form.date.empty()) return load_times(s);
-            return {};
-        }
-        case IntentKind::dismiss_error:
-            s.error.reset();
-            return {};
-        case IntentKind::retry_loading:
-            s.error.reset();
-            if (!s.card) return start(s, s.lead_id, s.language);
-            return {};
-        case IntentKind::show_tab: {
-            if (intent.number < 0 || intent.number > 2) return {};
-            s.tab = static_cast<Tab>(intent.number);
-            s.cancel_asked_id = 0;
-            bool loaded = s.tab == Tab::records ? s.records.has_value() : s.tab == Tab::client ? s.client.has_value() : true;
-            bool loading = s.loading(s.tab == Tab::records ? RequestKind::records : RequestKind::client);
-            if (loaded || loading) return {};
-            return load_tab(s);
-        }
-        case IntentKind::refresh:
-            s.error.reset();
-            if (s.place == Place::pipeline) return load_account_log(s);
-            return load_tab(s);
-        case IntentKind::shift_period: {
-            int64_t days = period_days(s.log_view) * (intent.number < 0 ? -1 : 1);
-            s.log_view.from = domain::add_days(s.log_view.from, days);
-            s.log_view.to = domain::add_days(s.log_view.to, days);
-            return load_account_log(s);
-        }
-        case IntentKind::set_period_days:
-            if (intent.number < 1 || intent.number > 31) return {};
-            s.log_view.to = domain::add_days(s.log_view.from, intent.number - 1);
-            return load_account_log(s);
-        case IntentKind::filter_branch:
-            s.log_view.company_id = intent.number;
-            return load_account_log(s);
-        case IntentKind::filter_staff:
-            s.log_view.staff_id = intent.number;
-            return {};
-        case IntentKind::filter_status:
-            s.log_view.status = static_cast<int>(intent.number);
-            return {};
-        case IntentKind::edit_search:
-        case IntentKind::open_lead:   // the shell opens the card
-            return {};
-        case IntentKind::sort_log:
-            if (intent.number < 0 || intent.number > static_cast<int64_t>(LogColumn::paid)) return {};
-            s.log_view.sort_by = static_cast<LogColumn>(intent.number);
-            s.log_view.descending = intent.text == "desc";
-            return {};
-        case IntentKind::open_schedule:
-            if (s.form.branch_id == 0) return {};
-            s.schedule_view.open = true;
-            s.schedule_view.date = !s.form.date.empty() ? s.form.date : s.today;
-            s.schedule_view.staff_ids.clear();
-            if (intent.number > 0) s.schedule_view.staff_ids.push_back(intent.number);
-            return load_schedule(s);
-        case IntentKind::close_schedule:
-            s.schedule_view.open = false;
-            s.requests.forget(RequestKind::schedule);
-            return {};
-        case IntentKind::shift_schedule_day:
-            if (!s.schedule_view.open) return {};
-            s.schedule_view.date = intent.number == 0 ? s.today : domain::add_days(s.schedule_view.date, intent.number);
-            return load_schedule(s);
-        case IntentKind::filter_schedule_staff: {
-            if (!s.schedule_view.open) return {};
-            auto& ids = s.schedule_view.staff_ids;
-            auto it = std::find(ids.begin(), ids.end(), intent.number);
-            if (intent.number == 0) ids.clear();
-            else if (it == ids.end()) ids.push_back(intent.number);
-            else ids.erase(it);
-            return load_schedule(s);
-        }
-        case IntentKind::pick_free_slot: {
-            const domain::TimeSlot* slot = free_slot_of(s, intent.number, intent.text);
-            if (!slot) return {};
-            s.form.staff_id = intent.number;
-            s.form.date = s.schedule->date;
-            s.form.slot_datetime = slot->datetime;
-            s.form.slot_time = slot->time;
-            s.schedule_view.open = false;
-            // The form's lists follow the pick; their replies keep it (see on_reply: dates, times).
-            s.dates.clear();
-            s.times.clear();
-            return {dates_call(s), times_call(s)};
-        }
-        case IntentKind::choose_color:
-            if (!intent.text.empty() && std::find(std::begin(record_palette), std::end(record_palette), intent.text) == std::end(record_palette))
-                return {};
-            s.form.color = intent.text;
-            return {};
-        case IntentKind::toggle_label: {
-            if (!s.catalog || std::none_of(s.catalog->labels.begin(), s.catalog->labels.end(), [&](const auto& l) { return l.id == intent.number; }))
-                return {};
-            auto& ids = s.form.label_ids;
-            auto it = std::find(ids.begin(), ids.end(), intent.number);
-            if (it == ids.end()) ids.push_back(intent.number);
-            else ids.erase(it);
-            return {};
-        }
-        case IntentKind::set_group_mode:
-            if (s.editing_record_id != 0 || s.form.branch_id == 0) return {};
-            s.form.group = intent.number != 0;
-            s.form.activity_id = 0;
-            if (!s.form.group) return {};
-            if (s.form.events_date.empty()) s.form.events_date = s.today;
-            return load_events(s);
-        case IntentKind::shift_events_day:
-            if (!s.form.group) return {};
-            s.form.events_date = intent.number == 0 ? s.today : domain::add_days(s.form.events_date, intent.number);
-            s.form.activity_id = 0;
-            return load_events(s);
-        case IntentKind::choose_event:
-            if (!s.events) return {};
-            for (const auto& e : *s.events)
-                if (e.id == intent.number && e.free_seats() > 0) s.form.activity_id = e.id;
-            return {};
-        case IntentKind::edit_record: {
-            const api::RecordRow* row = row_of(s, intent.number);
-            if (!row || row->record.deleted) return {};
-            const domain::Record r = row->record;   // a copy: the lists may change below
-            bool same_branch = s.form.branch_id == r.company_id && s.catalog;
-            s.editing_record_id = r.id;
-            s.editing_slot = domain::TimeSlot{r.date.size() >= 16 ? r.date.substr(11, 5) : "", r.datetime, r.seance_length};
-            s.editing_staff_id = r.staff_id;
-            s.result.reset();
-            s.error.reset();
-            s.tab = Tab::book;
-            s.form.branch_id = r.company_id;
-            s.form.service_ids.clear();
-            for (const auto& service : r.services) s.form.service_ids.push_back(service.id);
-            s.form.staff_id = r.staff_id;
-            s.form.date = r.date.substr(0, 10);
-            s.form.slot_datetime = r.datetime;
-            s.form.slot_time = s.editing_slot.time;
-            s.form.comment = r.comment;
-            s.form.color = r.color;
-            s.form.label_ids.clear();
-            for (const auto& l : r.labels) s.form.label_ids.push_back(l.id);
-            s.form.custom_fields = r.custom_fields;
-            if (r.client) {
-                s.form.name = r.client->name;
-                s.form.phone = r.client->phone;
-                s.form.email = r.client->email;
-            }
-            s.staff.clear();
-            s.dates.clear();
-            s.times.clear();
-            std::vector<Call> calls;
-            if (!same_branch) {
-                s.catalog.reset();
-                calls.push_back(s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services")));
-            }
-            calls.push_back(staff_call(s));
-            calls.push_back(dates_call(s));
-            calls.push_back(times_call(s));
-            return calls;
-        }
-        case IntentKind::stop_editing: {
-            s.editing_record_id = 0;
-            s.error.reset();
-            apply(s, Intent{IntentKind::close_schedule, 0, {}});
-            s.form.comment.clear();
-            s.form.color.clear();
-            s.form.label_ids.clear();
-            s.form.custom_fields.clear();
-            s.form.service_ids.clear();
-            forget_from_staff(s);
-            if (s.card) {   // the lead's contact again, as for a new record
-                s.form.name = s.card->contact.name;
-                s.form.phone = s.card->contact.phone;
-                s.form.email = s.card->contact.email;
-            }
-            return {};
-        }
-        case IntentKind::ask_cancel:
-            s.cancel_asked_id = intent.number;
-            return {};
-        case IntentKind::keep_record:
-            s.cancel_asked_id = 0;
-            return {};
-        case IntentKind::change_status: {
-            const api::RecordRow* row = row_of(s, intent.number);
-            if (!row || row->record.deleted || s.loading(RequestKind::status)) return {};
-            if (intent.text == "cancel" && s.cancel_asked_id != intent.number) return {};   // only after "Yes"
-            s.cancel_asked_id = 0;
-            s.status_record_id = intent.number;
-            s.error.reset();
-            std::string path = "/api/v1/branches/" + std::to_string(row->record.company_id) + "/records/" +
-                               std::to_string(row->record.id) + "/status";
-            return {s.requests.start(RequestKind::status, "POST", path, wire::Json{{"action", intent.text}}.dump())};
-        }
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::EditClient&) {
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::Book& i) {
+    if (!s.can_book()) return {};
+    s.error.reset();
+    if (s.editing_record_id != 0)
+        return {s.requests.start(RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
+                                 api::encode(record_change(s)).dump())};
+    if (s.request_key.empty()) s.request_key = i.key;
+    return {s.requests.start(RequestKind::book, "POST", "/api/v1/records", api::encode(booking_request(s)).dump())};
+}
+
+std::vector<Call> on(AppState& s, const intent::BookAnother&) {
+    s.result.reset();
+    s.request_key.clear();
+    s.form.slot_datetime.clear();
+    s.form.slot_time.clear();
+    if (s.form.staff_id >= 0 && !s.form.date.empty()) return load_times(s);
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::DismissError&) {
+    s.error.reset();
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::RetryLoading&) {
+    s.error.reset();
+    if (!s.card) return start(s, s.lead_id, s.language);
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::ShowTab& i) {
+    s.tab = i.tab;
+    s.cancel_asked_id = 0;
+    bool loaded = s.tab == Tab::records ? s.records.has_value() : s.tab == Tab::client ? s.client.has_value() : true;
+    bool loading = s.loading(s.tab == Tab::records ? RequestKind::records : RequestKind::client);
+    if (loaded || loading) return {};
+    return load_tab(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::Refresh&) {
+    s.error.reset();
+    if (s.place == Place::pipeline) return load_account_log(s);
+    return load_tab(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::ShiftPeriod& i) {
+    int64_t days = period_days(s.log_view) * (i.direction < 0 ? -1 : 1);
+    s.log_view.from = domain::add_days(s.log_view.from, days);
+    s.log_view.to = domain::add_days(s.log_view.to, days);
+    return load_account_log(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::SetPeriodDays& i) {
+    if (i.days < 1 || i.days > 31) return {};
+    s.log_view.to = domain::add_days(s.log_view.from, i.days - 1);
+    return load_account_log(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::FilterBranch& i) {
+    s.log_view.company_id = i.branch_id;
+    return load_account_log(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::FilterStaff& i) {
+    s.log_view.staff_id = i.staff_id;
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::FilterStatus& i) {
+    s.log_view.status = static_cast<int>(i.status);
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::EditSearch&) {
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::OpenLead&) {
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::SortLog& i) {
+    s.log_view.sort_by = i.column;
+    s.log_view.descending = i.descending;
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::OpenSchedule& i) {
+    if (s.form.branch_id == 0) return {};
+    s.schedule_view.open = true;
+    s.schedule_view.date = !s.form.date.empty() ? s.form.date : s.today;
+    s.schedule_view.staff_ids.clear();
+    if (i.staff_id > 0) s.schedule_view.staff_ids.push_back(i.staff_id);
+    return load_schedule(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::CloseSchedule&) {
+    s.schedule_view.open = false;
+    s.requests.forget(RequestKind::schedule);
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::ShiftScheduleDay& i) {
+    if (!s.schedule_view.open) return {};
+    s.schedule_view.date = i.days == 0 ? s.today : domain::add_days(s.schedule_view.date, i.days);
+    return load_schedule(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::FilterScheduleStaff& i) {
+    if (!s.schedule_view.open) return {};
+    auto& ids = s.schedule_view.staff_ids;
+    auto it = std::find(ids.begin(), ids.end(), i.staff_id);
+    if (i.staff_id == 0) ids.clear();
+    else if (it == ids.end()) ids.push_back(i.staff_id);
+    else ids.erase(it);
+    return load_schedule(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::PickFreeSlot& i) {
+    const domain::TimeSlot* slot = free_slot_of(s, i.staff_id, i.datetime);
+    if (!slot) return {};
+    s.form.staff_id = i.staff_id;
+    s.form.date = s.schedule->date;
+    s.form.slot_datetime = slot->datetime;
+    s.form.slot_time = slot->time;
+    s.schedule_view.open = false;
+    // The form's lists follow the pick; their replies keep it (see on_reply: dates, times).
+    s.dates.clear();
+    s.times.clear();
+    return {dates_call(s), times_call(s)};
+}
+
+std::vector<Call> on(AppState& s, const intent::ChooseColor& i) {
+    if (!i.hex.empty() && std::find(std::begin(record_palette), std::end(record_palette), i.hex) == std::end(record_palette))
+        return {};
+    s.form.color = i.hex;
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::ToggleLabel& i) {
+    if (!s.catalog || std::none_of(s.catalog->labels.begin(), s.catalog->labels.end(), [&](const auto& l) { return l.id == i.label_id; }))
+        return {};
+    auto& ids = s.form.label_ids;
+    auto it = std::find(ids.begin(), ids.end(), i.label_id);
+    if (it == ids.end()) ids.push_back(i.label_id);
+    else ids.erase(it);
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::SetGroupMode& i) {
+    if (s.editing_record_id != 0 || s.form.branch_id == 0) return {};
+    s.form.group = i.group;
+    s.form.activity_id = 0;
+    if (!s.form.group) return {};
+    if (s.form.events_date.empty()) s.form.events_date = s.today;
+    return load_events(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::ShiftEventsDay& i) {
+    if (!s.form.group) return {};
+    s.form.events_date = i.days == 0 ? s.today : domain::add_days(s.form.events_date, i.days);
+    s.form.activity_id = 0;
+    return load_events(s);
+}
+
+std::vector<Call> on(AppState& s, const intent::ChooseEvent& i) {
+    if (!s.events) return {};
+    for (const auto& e : *s.events)
+        if (e.id == i.event_id && e.free_seats() > 0) s.form.activity_id = e.id;
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::EditRecord& i) {
+    const api::RecordRow* row = row_of(s, i.record_id);
+    if (!row || row->record.deleted) return {};
+    const domain::Record r = row->record;   // a copy: the lists may change below
+    bool same_branch = s.form.branch_id == r.company_id && s.catalog;
+    s.editing_record_id = r.id;
+    s.editing_slot = domain::TimeSlot{r.date.size() >= 16 ? r.date.substr(11, 5) : "", r.datetime, r.seance_length};
+    s.editing_staff_id = r.staff_id;
+    s.result.reset();
+    s.error.reset();
+    s.tab = Tab::book;
+    s.form.branch_id = r.company_id;
+    s.form.service_ids.clear();
+    for (const auto& service : r.services) s.form.service_ids.push_back(service.id);
+    s.form.staff_id = r.staff_id;
+    s.form.date = r.date.substr(0, 10);
+    s.form.slot_datetime = r.datetime;
+    s.form.slot_time = s.editing_slot.time;
+    s.form.comment = r.comment;
+    s.form.color = r.color;
+    s.form.label_ids.clear();
+    for (const auto& l : r.labels) s.form.label_ids.push_back(l.id);
+    s.form.custom_fields = r.custom_fields;
+    if (r.client) {
+        s.form.name = r.client->name;
+        s.form.phone = r.client->phone;
+        s.form.email = r.client->email;
+    }
+    s.staff.clear();
+    s.dates.clear();
+    s.times.clear();
+    std::vector<Call> calls;
+    if (!same_branch) {
+        s.catalog.reset();
+        calls.push_back(s.requests.start(RequestKind::catalog, "GET", branch_path(s, "services")));
+    }
+    calls.push_back(staff_call(s));
+    calls.push_back(dates_call(s));
+    calls.push_back(times_call(s));
+    return calls;
+}
+
+std::vector<Call> on(AppState& s, const intent::StopEditing&) {
+    s.editing_record_id = 0;
+    s.error.reset();
+    apply(s, intent::CloseSchedule{});
+    s.form.comment.clear();
+    s.form.color.clear();
+    s.form.label_ids.clear();
+    s.form.custom_fields.clear();
+    s.form.service_ids.clear();
+    forget_from_staff(s);
+    if (s.card) {   // the lead's contact again, as for a new record
+        s.form.name = s.card->contact.name;
+        s.form.phone = s.card->contact.phone;
+        s.form.email = s.card->contact.email;
     }
     return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::AskCancel& i) {
+    s.cancel_asked_id = i.record_id;
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::KeepRecord&) {
+    s.cancel_asked_id = 0;
+    return {};
+}
+
+std::vector<Call> on(AppState& s, const intent::ChangeStatus& i) {
+    const api::RecordRow* row = row_of(s, i.record_id);
+    if (!row || row->record.deleted || s.loading(RequestKind::status)) return {};
+    if (i.action == "cancel" && s.cancel_asked_id != i.record_id) return {};   // only after "Yes"
+    s.cancel_asked_id = 0;
+    s.status_record_id = i.record_id;
+    s.error.reset();
+    std::string path = "/api/v1/branches/" + std::to_string(row->record.company_id) + "/records/" +
+                       std::to_string(row->record.id) + "/status";
+    return {s.requests.start(RequestKind::status, "POST", path, wire::Json{{"action", i.action}}.dump())};
+}
+
+// Any change of the booking itself starts a new booking intent; a plain retry keeps the key.
+bool leaves_booking_key(const Intent& chosen) {
+    return std::holds_alternative<intent::Book>(chosen) || std::holds_alternative<intent::DismissError>(chosen) ||
+           std::holds_alternative<intent::EditClient>(chosen) || std::holds_alternative<intent::ShowTab>(chosen) ||
+           std::holds_alternative<intent::Refresh>(chosen) || std::holds_alternative<intent::ChangeStatus>(chosen) ||
+           std::holds_alternative<intent::AskCancel>(chosen) || std::holds_alternative<intent::KeepRecord>(chosen);
+}
+
+}  // namespace
+
+std::vector<Call> apply(AppState& s, const Intent& chosen) {
+    if (!leaves_booking_key(chosen) && s.place != Place::pipeline) s.request_key.clear();
+    return std::visit([&s](const auto& i) { return on(s, i); }, chosen);
 }
 
 // [SECTION] replies --------------------------------------------------------------------------------------------
@@ -647,7 +709,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             s.form.phone = s.card->contact.phone;
             s.form.email = s.card->contact.email;
             if (s.card->records_window_hidden) return {};   // nothing to load: the window stays closed at this stage
-            if (s.card->branches.size() == 1) return apply(s, Intent{IntentKind::choose_branch, s.card->branches[0].id, {}});
+            if (s.card->branches.size() == 1) return apply(s, intent::ChooseBranch{s.card->branches[0].id});
             return {};
         }
         case RequestKind::catalog: {
@@ -660,7 +722,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto staff = api::decode_staff_list(*json);
             if (!staff) { failed_decode(staff.error()); return {}; }
             s.staff = std::move(*staff);
-            if (s.staff.size() == 1 && s.form.staff_id < 0) return apply(s, Intent{IntentKind::choose_staff, s.staff[0].id, {}});
+            if (s.staff.size() == 1 && s.form.staff_id < 0) return apply(s, intent::ChooseStaff{s.staff[0].id});
             return {};
         }
         case RequestKind::dates: {
@@ -746,7 +808,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             auto row = api::decode_record_row(*json);
             if (!row) { failed_decode(row.error()); return {}; }
             replace_row(s, *row);
-            apply(s, Intent{IntentKind::stop_editing, 0, {}});
+            apply(s, intent::StopEditing{});
             s.tab = Tab::records;   // the log shows the record as it is now
             return {};
         }

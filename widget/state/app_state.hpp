@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 #include "shared/wire/widget_api.hpp"
 
@@ -161,56 +162,63 @@ struct AppState {
     const domain::Branch* branch() const;
 };
 
-enum class IntentKind {
-    choose_branch,      // number = branch id
-    toggle_service,     // number = service id
-    choose_staff,       // number = staff id (0 = any)
-    choose_date,        // text = date
-    choose_slot,        // text = datetime
-    edit_client,        // the text fields changed (the view edits the form in place)
-    book,               // text = a fresh random key, used unless a retry reuses the current one
-    book_another,       // after a booking: start a new one for the same lead
-    dismiss_error,
-    retry_loading,
-    show_tab,           // number = Tab; loads the tab's data the first time
-    refresh,            // loads the current tab's data again
-    change_status,      // number = record id, text = "confirm" | "came" | "did_not_come" | "cancel"
-    ask_cancel,         // number = record id: "Cancel this record?" is shown before anything is sent
-    keep_record,        // the answer "No" to that question
-    // the account's log (pipeline view)
-    shift_period,       // number = -1 or +1: the previous or next period of the same length
-    set_period_days,    // number = days shown from the period's first day (1 or 7)
-    filter_branch,      // number = branch id, 0 = every branch (asks the relay again)
-    filter_staff,       // number = staff id, 0 = every employee
-    filter_status,      // number = domain::RecordState as int, -1 = any
-    edit_search,        // the search text changed (the view edits it in place)
-    sort_log,           // number = LogColumn, text = "desc" for descending
-    open_lead,          // number = lead id: the shell opens the lead's card
-    // the schedule grid
-    open_schedule,      // number = employee id for one employee's schedule, 0 for the general schedule
-    close_schedule,
-    shift_schedule_day, // number = days to move (-7, -1, +1, +7); 0 = back to today
-    filter_schedule_staff,  // number = employee id to show or hide; 0 = every employee
-    pick_free_slot,     // number = employee id, text = the free start's datetime: fills the booking form
-    choose_color,       // text = hex from record_palette, "" = the employee's default
-    toggle_label,       // number = record category (label) id
-    edit_record,        // number = record id from the log: the booking form opens with the record in it
-    stop_editing,       // leaves the record as it is and empties the form
-    // group events
-    set_group_mode,     // number = 1 for a seat in a group event, 0 for an individual record
-    shift_events_day,   // number = days to move; 0 = today
-    choose_event,       // number = group event id
-};
+// What a view asks of the state: one small struct per kind of choice, each naming what it carries.
+namespace intent {
+// the booking form
+struct ChooseBranch { int64_t branch_id; };
+struct ToggleService { int64_t service_id; };
+struct ChooseStaff { int64_t staff_id; };           // 0 = any
+struct ChooseDate { std::string date; };
+struct ChooseSlot { std::string datetime; };
+struct EditClient {};                                // the text fields changed (the view edits the form in place)
+struct Book { std::string key; };                    // a fresh random key, used unless a retry reuses the current one
+struct BookAnother {};                               // after a booking: start a new one for the same lead
+struct DismissError {};
+struct RetryLoading {};
+struct ShowTab { Tab tab; };                         // loads the tab's data the first time
+struct Refresh {};                                   // loads the current tab's data again
+struct ChangeStatus { int64_t record_id; std::string action; };   // "confirm" | "came" | "did_not_come" | "cancel"
+struct AskCancel { int64_t record_id; };             // "Cancel this record?" is shown before anything is sent
+struct KeepRecord {};                                // the answer "No" to that question
+struct ChooseColor { std::string hex; };             // from record_palette, "" = the employee's default
+struct ToggleLabel { int64_t label_id; };            // a record category
+struct EditRecord { int64_t record_id; };            // from the log: the booking form opens with the record in it
+struct StopEditing {};                               // leaves the record as it is and empties the form
+// the account's log (pipeline view)
+struct ShiftPeriod { int64_t direction; };           // -1 or +1: the previous or next period of the same length
+struct SetPeriodDays { int64_t days; };              // days shown from the period's first day (1 or 7)
+struct FilterBranch { int64_t branch_id; };          // 0 = every branch (asks the relay again)
+struct FilterStaff { int64_t staff_id; };            // 0 = every employee
+struct FilterStatus { int64_t status; };             // domain::RecordState as int, -1 = any
+struct EditSearch {};                                // the search text changed (the view edits it in place)
+struct SortLog { LogColumn column; bool descending; };
+struct OpenLead { int64_t lead_id; };                // the shell opens the lead's card
+// the schedule grid
+struct OpenSchedule { int64_t staff_id; };           // one employee's schedule, 0 for the general schedule
+struct CloseSchedule {};
+struct ShiftScheduleDay { int64_t days; };           // -7, -1, +1, +7; 0 = back to today
+struct FilterScheduleStaff { int64_t staff_id; };    // show or hide one employee; 0 = every employee
+struct PickFreeSlot { int64_t staff_id; std::string datetime; };   // fills the booking form
+// group events
+struct SetGroupMode { bool group; };                 // a seat in a group event, or an individual record
+struct ShiftEventsDay { int64_t days; };             // 0 = today
+struct ChooseEvent { int64_t event_id; };
+}  // namespace intent
 
-struct Intent {
-    IntentKind kind;
-    int64_t number = 0;
-    std::string text;
-};
+using Intent = std::variant<intent::ChooseBranch, intent::ToggleService, intent::ChooseStaff, intent::ChooseDate,
+                            intent::ChooseSlot, intent::EditClient, intent::Book, intent::BookAnother, intent::DismissError,
+                            intent::RetryLoading, intent::ShowTab, intent::Refresh, intent::ChangeStatus, intent::AskCancel,
+                            intent::KeepRecord, intent::ChooseColor, intent::ToggleLabel, intent::EditRecord,
+                            intent::StopEditing, intent::ShiftPeriod, intent::SetPeriodDays, intent::FilterBranch,
+                            intent::FilterStaff, intent::FilterStatus, intent::EditSearch, intent::SortLog, intent::OpenLead,
+                            intent::OpenSchedule, intent::CloseSchedule, intent::ShiftScheduleDay,
+                            intent::FilterScheduleStaff, intent::PickFreeSlot, intent::SetGroupMode, intent::ShiftEventsDay,
+                            intent::ChooseEvent>;
 
 std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language);
 // The pipeline view: the account's log of `today` ("YYYY-MM-DD", the user's own date).
 std::vector<Call> start_pipeline(AppState& state, const std::string& language, const std::string& today);
+// Carries out one intent (each kind has its own reducer in app_state.cpp); the relay calls it needs.
 std::vector<Call> apply(AppState& state, const Intent& intent);
 std::vector<Call> on_reply(AppState& state, int request_id, int http_status, const std::string& body);
 

@@ -37,23 +37,23 @@ std::string period_text(const LogView& v) {
 }
 
 void draw_period(const AppState& state, std::vector<Intent>& intents) {
-    if (ImGui::ArrowButton("###period_prev", ImGuiDir_Left)) intents.push_back({IntentKind::shift_period, -1, {}});
+    if (ImGui::ArrowButton("###period_prev", ImGuiDir_Left)) intents.push_back(intent::ShiftPeriod{-1});
     remember("period_prev");
     ImGui::SameLine();
     ImGui::TextUnformatted(period_text(state.log_view).c_str());
     remember("period");
     ImGui::SameLine();
-    if (ImGui::ArrowButton("###period_next", ImGuiDir_Right)) intents.push_back({IntentKind::shift_period, 1, {}});
+    if (ImGui::ArrowButton("###period_next", ImGuiDir_Right)) intents.push_back(intent::ShiftPeriod{1});
     remember("period_next");
     ImGui::SameLine();
     bool week = state.log_view.from != state.log_view.to;
-    if (ImGui::RadioButton(label("ui.account_log.day", "period_day").c_str(), !week)) intents.push_back({IntentKind::set_period_days, 1, {}});
+    if (ImGui::RadioButton(label("ui.account_log.day", "period_day").c_str(), !week)) intents.push_back(intent::SetPeriodDays{1});
     remember("period_day");
     ImGui::SameLine();
-    if (ImGui::RadioButton(label("ui.account_log.week", "period_week").c_str(), week)) intents.push_back({IntentKind::set_period_days, 7, {}});
+    if (ImGui::RadioButton(label("ui.account_log.week", "period_week").c_str(), week)) intents.push_back(intent::SetPeriodDays{7});
     remember("period_week");
     ImGui::SameLine();
-    if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back({IntentKind::refresh, 0, {}});
+    if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back(intent::Refresh{});
     remember("refresh");
 }
 
@@ -66,10 +66,10 @@ void draw_filters(AppState& state, std::vector<Intent>& intents) {
         if (b.id == v.company_id) branch = b.title;
     ImGui::SetNextItemWidth(width);
     if (ImGui::BeginCombo("###log_branch", branch.c_str())) {
-        if (ImGui::Selectable(label("ui.account_log.all_branches", "all").c_str(), v.company_id == 0)) intents.push_back({IntentKind::filter_branch, 0, {}});
+        if (ImGui::Selectable(label("ui.account_log.all_branches", "all").c_str(), v.company_id == 0)) intents.push_back(intent::FilterBranch{0});
         for (const auto& b : state.log_branches) {
             ImGui::PushID(static_cast<int>(b.id));
-            if (ImGui::Selectable(b.title.c_str(), v.company_id == b.id)) intents.push_back({IntentKind::filter_branch, b.id, {}});
+            if (ImGui::Selectable(b.title.c_str(), v.company_id == b.id)) intents.push_back(intent::FilterBranch{b.id});
             remember("log_branch_" + std::to_string(b.id));
             ImGui::PopID();
         }
@@ -84,10 +84,10 @@ void draw_filters(AppState& state, std::vector<Intent>& intents) {
         if (id == v.staff_id) employee = name;
     ImGui::SetNextItemWidth(width);
     if (ImGui::BeginCombo("###log_staff", employee.c_str())) {
-        if (ImGui::Selectable(label("ui.account_log.all_staff", "all").c_str(), v.staff_id == 0)) intents.push_back({IntentKind::filter_staff, 0, {}});
+        if (ImGui::Selectable(label("ui.account_log.all_staff", "all").c_str(), v.staff_id == 0)) intents.push_back(intent::FilterStaff{0});
         for (const auto& [id, name] : staff) {
             ImGui::PushID(static_cast<int>(id));
-            if (ImGui::Selectable(name.c_str(), v.staff_id == id)) intents.push_back({IntentKind::filter_staff, id, {}});
+            if (ImGui::Selectable(name.c_str(), v.staff_id == id)) intents.push_back(intent::FilterStaff{id});
             remember("log_staff_" + std::to_string(id));
             ImGui::PopID();
         }
@@ -99,10 +99,10 @@ void draw_filters(AppState& state, std::vector<Intent>& intents) {
     ImGui::SetNextItemWidth(width);
     std::string status = v.status < 0 ? tr("ui.account_log.any_status") : tr(state_keys[v.status]);
     if (ImGui::BeginCombo("###log_status", status.c_str())) {
-        if (ImGui::Selectable(label("ui.account_log.any_status", "any").c_str(), v.status < 0)) intents.push_back({IntentKind::filter_status, -1, {}});
+        if (ImGui::Selectable(label("ui.account_log.any_status", "any").c_str(), v.status < 0)) intents.push_back(intent::FilterStatus{-1});
         for (int i = 0; i < 5; ++i) {
             if (ImGui::Selectable(label(state_keys[i], "status" + std::to_string(i)).c_str(), v.status == i))
-                intents.push_back({IntentKind::filter_status, i, {}});
+                intents.push_back(intent::FilterStatus{i});
             remember("log_status_" + std::to_string(i));
         }
         ImGui::EndCombo();
@@ -112,7 +112,7 @@ void draw_filters(AppState& state, std::vector<Intent>& intents) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(width);
     if (ImGui::InputTextWithHint("###log_search", tr("ui.account_log.search").c_str(), &state.log_view.search))
-        intents.push_back({IntentKind::edit_search, 0, {}});
+        intents.push_back(intent::EditSearch{});
     remember("log_search");
 }
 
@@ -129,12 +129,12 @@ void draw_row_actions(const AppState& state, const wire::api::RecordRow& row, st
         if (ImGui::BeginPopup("actions")) {
             for (const char* action : {"confirm", "came", "did_not_come"}) {
                 if (ImGui::Selectable(label(std::string("ui.action.") + action, std::string("log_") + action + "_" + id).c_str()))
-                    intents.push_back({IntentKind::change_status, r.id, action});
+                    intents.push_back(intent::ChangeStatus{r.id, action});
                 remember(std::string("log_") + action + "_" + id);
             }
-            if (ImGui::Selectable(label("ui.action.edit", "log_edit_" + id).c_str())) intents.push_back({IntentKind::edit_record, r.id, {}});
+            if (ImGui::Selectable(label("ui.action.edit", "log_edit_" + id).c_str())) intents.push_back(intent::EditRecord{r.id});
             remember("log_edit_" + id);
-            if (ImGui::Selectable(label("ui.action.cancel", "log_cancel_" + id).c_str())) intents.push_back({IntentKind::ask_cancel, r.id, {}});
+            if (ImGui::Selectable(label("ui.action.cancel", "log_cancel_" + id).c_str())) intents.push_back(intent::AskCancel{r.id});
             remember("log_cancel_" + id);
             ImGui::EndPopup();
         }
@@ -142,7 +142,7 @@ void draw_row_actions(const AppState& state, const wire::api::RecordRow& row, st
     if (row.lead_id != 0 && state.account_log->go_to_lead_button) {
         if (!r.deleted) ImGui::SameLine();
         if (ImGui::SmallButton(label("ui.account_log.go_to_lead", "go_to_lead_" + id).c_str()))
-            intents.push_back({IntentKind::open_lead, row.lead_id, {}});
+            intents.push_back(intent::OpenLead{row.lead_id});
         remember("go_to_lead_" + id);
     }
 }
@@ -155,10 +155,10 @@ void draw_cancel_question(const AppState& state, std::vector<Intent>& intents) {
     ImGui::PopStyleColor();
     ImGui::SameLine();
     if (ImGui::SmallButton(label("ui.action.cancel_yes", "cancel_yes_" + id).c_str()))
-        intents.push_back({IntentKind::change_status, state.cancel_asked_id, "cancel"});
+        intents.push_back(intent::ChangeStatus{state.cancel_asked_id, "cancel"});
     remember("cancel_yes_" + id);
     ImGui::SameLine();
-    if (ImGui::SmallButton(label("ui.action.cancel_no", "cancel_no_" + id).c_str())) intents.push_back({IntentKind::keep_record, 0, {}});
+    if (ImGui::SmallButton(label("ui.action.cancel_no", "cancel_no_" + id).c_str())) intents.push_back(intent::KeepRecord{});
     remember("cancel_no_" + id);
 }
 
@@ -194,8 +194,7 @@ void draw_table(const AppState& state, std::vector<Intent>& intents) {
     if (ImGuiTableSortSpecs* sort = ImGui::TableGetSortSpecs(); sort && sort->SpecsDirty) {
         if (sort->SpecsCount > 0) {
             const auto& spec = sort->Specs[0];
-            intents.push_back({IntentKind::sort_log, static_cast<int64_t>(spec.ColumnUserID),
-                               spec.SortDirection == ImGuiSortDirection_Descending ? "desc" : "asc"});
+            intents.push_back(intent::SortLog{static_cast<LogColumn>(spec.ColumnUserID), spec.SortDirection == ImGuiSortDirection_Descending});
         }
         sort->SpecsDirty = false;
     }

@@ -43,7 +43,7 @@ void draw_branch(const AppState& state, std::vector<Intent>& intents) {
     if (ImGui::BeginCombo("###branch", current ? current->title.c_str() : tr("ui.choose_branch").c_str())) {
         for (const auto& b : state.card->branches) {
             ImGui::PushID(static_cast<int>(b.id));
-            if (ImGui::Selectable(b.title.c_str(), current && current->id == b.id)) intents.push_back({IntentKind::choose_branch, b.id, {}});
+            if (ImGui::Selectable(b.title.c_str(), current && current->id == b.id)) intents.push_back(intent::ChooseBranch{b.id});
             remember("branch_option_" + std::to_string(b.id));
             ImGui::PopID();
         }
@@ -70,7 +70,7 @@ void draw_service_chips(const AppState& state, std::vector<Intent>& intents) {
         first = false;
         ImGui::PushStyleColor(ImGuiCol_Button, ui::vec(ui::palette().accent, 0.14f));
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui::vec(ui::palette().accent, 0.28f));
-        if (ui::fitted_button(text, "chip_" + std::to_string(id), ImVec2(width, 0))) intents.push_back({IntentKind::toggle_service, id, {}});
+        if (ui::fitted_button(text, "chip_" + std::to_string(id), ImVec2(width, 0))) intents.push_back(intent::ToggleService{id});
         ImGui::PopStyleColor(2);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", service_facts(*it, state).c_str());
     }
@@ -101,7 +101,7 @@ void draw_service_list(const AppState& state, const std::vector<const domain::Se
             bool facts_fit = ImGui::CalcTextSize(s->title.c_str()).x + facts_width + ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.x <= room;
             std::string title = facts_fit ? s->title : ui::fit_text(s->title, room);
             ImGui::PushID(static_cast<int>(s->id));
-            if (ImGui::Checkbox((title + "###box").c_str(), &chosen)) intents.push_back({IntentKind::toggle_service, s->id, {}});
+            if (ImGui::Checkbox((title + "###box").c_str(), &chosen)) intents.push_back(intent::ToggleService{s->id});
             remember("service_" + std::to_string(s->id));
             if (!facts_fit && ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", s->title.c_str(), facts.c_str());
             if (facts_fit) {
@@ -164,12 +164,12 @@ void draw_staff(const AppState& state, std::vector<Intent>& intents) {
         if (s.id == state.form.staff_id) current = s.name;
     ui::field_label(tr("ui.employee"));
     if (ImGui::BeginCombo("###staff", current.c_str())) {
-        if (ImGui::Selectable(label("ui.any_employee", "any").c_str(), state.form.staff_id == 0)) intents.push_back({IntentKind::choose_staff, 0, {}});
+        if (ImGui::Selectable(label("ui.any_employee", "any").c_str(), state.form.staff_id == 0)) intents.push_back(intent::ChooseStaff{0});
         remember("staff_option_0");
         for (const auto& s : state.staff) {
             ImGui::PushID(static_cast<int>(s.id));
             std::string text = s.specialization.empty() ? s.name : s.name + " — " + s.specialization;
-            if (ImGui::Selectable(text.c_str(), state.form.staff_id == s.id)) intents.push_back({IntentKind::choose_staff, s.id, {}});
+            if (ImGui::Selectable(text.c_str(), state.form.staff_id == s.id)) intents.push_back(intent::ChooseStaff{s.id});
             remember("staff_option_" + std::to_string(s.id));
             ImGui::PopID();
         }
@@ -178,12 +178,12 @@ void draw_staff(const AppState& state, std::vector<Intent>& intents) {
     remember("staff");
     draw_error_beside(state, FormPart::employee);
     // The grid: this employee's day, or everyone's (filterable there).
-    if (ImGui::SmallButton(label("ui.schedule.open_all", "open_schedule_all").c_str())) intents.push_back({IntentKind::open_schedule, 0, {}});
+    if (ImGui::SmallButton(label("ui.schedule.open_all", "open_schedule_all").c_str())) intents.push_back(intent::OpenSchedule{0});
     remember("open_schedule_all");
     if (state.form.staff_id > 0) {
         ui::same_line_if_room(ui::button_width(tr("ui.schedule.open_one")));
         if (ImGui::SmallButton(label("ui.schedule.open_one", "open_schedule_one").c_str()))
-            intents.push_back({IntentKind::open_schedule, state.form.staff_id, {}});
+            intents.push_back(intent::OpenSchedule{state.form.staff_id});
         remember("open_schedule_one");
     }
 }
@@ -201,7 +201,7 @@ void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
         for (size_t i = 0; i < state.dates.size(); ++i) {
             ImGui::PushID(static_cast<int>(i));
             if (ImGui::Selectable(ui::format_day(state.dates[i]).c_str(), state.dates[i] == state.form.date))
-                intents.push_back({IntentKind::choose_date, 0, state.dates[i]});
+                intents.push_back(intent::ChooseDate{state.dates[i]});
             remember("date_option_" + state.dates[i]);
             ImGui::PopID();
         }
@@ -231,7 +231,7 @@ void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
         }
         ImGui::PushID(static_cast<int>(i));
-        if (ImGui::Button(slot.time.c_str(), ImVec2(button_width, 0))) intents.push_back({IntentKind::choose_slot, 0, slot.datetime});
+        if (ImGui::Button(slot.time.c_str(), ImVec2(button_width, 0))) intents.push_back(intent::ChooseSlot{slot.datetime});
         remember("time_" + slot.time);
         ImGui::PopID();
         if (chosen) ImGui::PopStyleColor(3);
@@ -243,14 +243,14 @@ void draw_day_and_time(const AppState& state, std::vector<Intent>& intents) {
 void text_field(std::vector<Intent>& intents, const char* key, const char* id, std::string& value) {
     ui::field_label(tr(key));
     if (ImGui::InputText((std::string("###") + id).c_str(), &value, ImGuiInputTextFlags_EnterReturnsTrue))
-        intents.push_back({IntentKind::book, 0, {}});
+        intents.push_back(intent::Book{});
     remember(id);
 }
 
 void draw_comment(AppState& state, std::vector<Intent>& intents) {
     ui::field_label(tr("ui.comment"));
     if (ImGui::InputTextMultiline("###comment", &state.form.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 2.6f)))
-        intents.push_back({IntentKind::edit_client, 0, {}});
+        intents.push_back(intent::EditClient{});
     remember("comment");
 }
 
@@ -271,7 +271,7 @@ void draw_editing_header(const AppState& state, std::vector<Intent>& intents) {
     const auto* branch = state.branch();
     if (branch) ImGui::TextDisabled("%s", branch->title.c_str());
     if (!state.form.name.empty()) ImGui::Text("%s  %s", state.form.name.c_str(), state.form.phone.c_str());
-    if (ImGui::SmallButton(label("ui.edit.cancel", "stop_editing").c_str())) intents.push_back({IntentKind::stop_editing, 0, {}});
+    if (ImGui::SmallButton(label("ui.edit.cancel", "stop_editing").c_str())) intents.push_back(intent::StopEditing{});
     remember("stop_editing");
 }
 
@@ -284,7 +284,7 @@ void draw_color(const AppState& state, std::vector<Intent>& intents) {
     bool none = state.form.color.empty();
     ImGui::PushStyleColor(ImGuiCol_Button, none ? ui::accent_color() : ImGui::GetStyleColorVec4(ImGuiCol_Button));
     ImGui::PushStyleColor(ImGuiCol_Text, none ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-    if (ImGui::Button(label("ui.color_default", "color_none").c_str(), ImVec2(0, size))) intents.push_back({IntentKind::choose_color, 0, ""});
+    if (ImGui::Button(label("ui.color_default", "color_none").c_str(), ImVec2(0, size))) intents.push_back(intent::ChooseColor{""});
     ImGui::PopStyleColor(2);
     remember("color_none");
     for (const char* hex : record_palette) {
@@ -292,7 +292,7 @@ void draw_color(const AppState& state, std::vector<Intent>& intents) {
         std::string id = std::string("color_") + hex;
         if (ImGui::ColorButton(("###" + id).c_str(), color_of_hex(hex), ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder,
                                ImVec2(size, size)))
-            intents.push_back({IntentKind::choose_color, 0, hex});
+            intents.push_back(intent::ChooseColor{hex});
         remember(id);
         if (state.form.color == hex) {   // the chosen colour: a dark ring inside the swatch
             float ring = ImGui::GetStyle().FrameRounding;
@@ -317,7 +317,7 @@ void draw_labels(const AppState& state, std::vector<Intent>& intents) {
         ImGui::PushStyleColor(ImGuiCol_Button, on ? color : faded);
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? color : ImVec4(color.x, color.y, color.z, 0.35f));
         ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-        if (ImGui::SmallButton((l.title + "###" + id).c_str())) intents.push_back({IntentKind::toggle_label, l.id, {}});
+        if (ImGui::SmallButton((l.title + "###" + id).c_str())) intents.push_back(intent::ToggleLabel{l.id});
         ImGui::PopStyleColor(3);
         remember(id);
     }
@@ -335,7 +335,7 @@ void draw_record_fields(AppState& state, std::vector<Intent>& intents) {
         ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue;
         if (field.type == "number") flags |= ImGuiInputTextFlags_CharsDecimal;
         const char* hint = field.type == "date" ? tr("ui.date_hint").c_str() : "";
-        if (ImGui::InputTextWithHint(("###" + id).c_str(), hint, &value, flags)) intents.push_back({IntentKind::book, 0, {}});
+        if (ImGui::InputTextWithHint(("###" + id).c_str(), hint, &value, flags)) intents.push_back(intent::Book{});
         remember(id);
     }
     draw_error_beside(state, FormPart::record_fields);
@@ -357,7 +357,7 @@ void draw_mode(const AppState& state, std::vector<Intent>& intents) {
         for (ImGuiCol part : {ImGuiCol_Button, ImGuiCol_ButtonHovered})
             ImGui::PushStyleColor(part, on ? ui::accent_color() : ImGui::GetStyleColorVec4(part));
         ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-        if (ui::fitted_button(tr(m.key), m.id, ImVec2(width, 0))) intents.push_back({IntentKind::set_group_mode, m.group ? 1 : 0, {}});
+        if (ui::fitted_button(tr(m.key), m.id, ImVec2(width, 0))) intents.push_back(intent::SetGroupMode{m.group});
         ImGui::PopStyleColor(3);
     }
 }
@@ -365,12 +365,12 @@ void draw_mode(const AppState& state, std::vector<Intent>& intents) {
 // The day's group events with their free seats; a full one cannot be chosen.
 void draw_group_events(const AppState& state, std::vector<Intent>& intents) {
     section_title("ui.group.events_of_day");
-    if (ImGui::SmallButton(label("ui.schedule.prev_day", "events_prev_day").c_str())) intents.push_back({IntentKind::shift_events_day, -1, {}});
+    if (ImGui::SmallButton(label("ui.schedule.prev_day", "events_prev_day").c_str())) intents.push_back(intent::ShiftEventsDay{-1});
     remember("events_prev_day");
     ImGui::SameLine();
     ImGui::TextUnformatted(ui::format_day(state.form.events_date).c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton(label("ui.schedule.next_day", "events_next_day").c_str())) intents.push_back({IntentKind::shift_events_day, 1, {}});
+    if (ImGui::SmallButton(label("ui.schedule.next_day", "events_next_day").c_str())) intents.push_back(intent::ShiftEventsDay{1});
     remember("events_next_day");
     if (!state.events) {
         loading_line(state, RequestKind::events);
@@ -386,7 +386,7 @@ void draw_group_events(const AppState& state, std::vector<Intent>& intents) {
         ImGui::BeginDisabled(e.free_seats() == 0);
         if (ImGui::Selectable((text + "###" + id).c_str(), state.form.activity_id == e.id, 0,
                               ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 2)))
-            intents.push_back({IntentKind::choose_event, e.id, {}});
+            intents.push_back(intent::ChooseEvent{e.id});
         ImGui::EndDisabled();
         remember(id);
     }
@@ -418,11 +418,11 @@ void draw_result(const AppState& state, std::vector<Intent>& intents) {
     }
     draw_error(state, intents);
     if (!result.lead_updated) {
-        if (ImGui::Button(label("ui.retry_lead", "retry_lead").c_str())) intents.push_back({IntentKind::book, 0, state.request_key});
+        if (ImGui::Button(label("ui.retry_lead", "retry_lead").c_str())) intents.push_back(intent::Book{state.request_key});
         remember("retry_lead");
     }
     ImGui::Spacing();
-    if (ImGui::Button(label("ui.book_another", "book_another").c_str())) intents.push_back({IntentKind::book_another, 0, {}});
+    if (ImGui::Button(label("ui.book_another", "book_another").c_str())) intents.push_back(intent::BookAnother{});
     remember("book_another");
 }
 
@@ -461,7 +461,7 @@ void draw_booking_details(AppState& state, std::vector<Intent>& intents) {
                              : booking ? "ui.booking"
                              : group   ? "ui.group.book"
                                        : "ui.create_record";
-    if (ImGui::Button(label(button_key, "create_record").c_str(), ImVec2(-1, 0))) intents.push_back({IntentKind::book, 0, {}});
+    if (ImGui::Button(label(button_key, "create_record").c_str(), ImVec2(-1, 0))) intents.push_back(intent::Book{});
     ImGui::PopStyleColor(3);
     ImGui::EndDisabled();
     remember("create_record");

@@ -25,7 +25,7 @@ std::string day_or_dash(const std::string& iso_date) { return iso_date.empty() ?
 }  // namespace
 
 void draw_client_summary(const AppState& state, std::vector<Intent>& intents) {
-    if (ImGui::SmallButton(ui::label("ui.log.refresh", "refresh").c_str())) intents.push_back({IntentKind::refresh, 0, {}});
+    if (ImGui::SmallButton(ui::label("ui.log.refresh", "refresh").c_str())) intents.push_back(intent::Refresh{});
     remember("refresh");
     loading_line(state, RequestKind::client);
     draw_error(state, intents);

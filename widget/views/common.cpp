@@ -24,10 +24,10 @@ void draw_error(const AppState& state, std::vector<Intent>& intents) {
         ui::text_muted_wrapped(state.error->detail);
     }
     if (!state.card) {
-        if (ImGui::Button(ui::label("ui.retry", "retry_loading").c_str())) intents.push_back({IntentKind::retry_loading, 0, {}});
+        if (ImGui::Button(ui::label("ui.retry", "retry_loading").c_str())) intents.push_back(intent::RetryLoading{});
         ui::remember("retry_loading");
     } else if (ImGui::SmallButton(ui::label("ui.dismiss", "dismiss_error").c_str())) {
-        intents.push_back({IntentKind::dismiss_error, 0, {}});
+        intents.push_back(intent::DismissError{});
     }
 }
 

@@ -27,7 +27,7 @@ void draw_tab_bar(const AppState& state, std::vector<Intent>& intents) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
         }
         if (ui::fitted_button(ui::tr(tabs[i].key), tabs[i].id, ImVec2(width, 0)))
-            intents.push_back({IntentKind::show_tab, static_cast<int64_t>(tabs[i].tab), {}});
+            intents.push_back(intent::ShowTab{tabs[i].tab});
         if (current) ImGui::PopStyleColor(3);
     }
     ImGui::Separator();

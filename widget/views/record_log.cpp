@@ -42,9 +42,9 @@ void draw_actions(const AppState& state, const domain::Record& r, std::vector<In
         ButtonRow row;
         ImGui::PushStyleColor(ImGuiCol_Button, ui::error_color());
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-        if (row.button(tr("ui.action.cancel_yes"), "cancel_yes_" + id)) intents.push_back({IntentKind::change_status, r.id, "cancel"});
+        if (row.button(tr("ui.action.cancel_yes"), "cancel_yes_" + id)) intents.push_back(intent::ChangeStatus{r.id, "cancel"});
         ImGui::PopStyleColor(2);
-        if (row.button(tr("ui.action.cancel_no"), "cancel_no_" + id)) intents.push_back({IntentKind::keep_record, 0, {}});
+        if (row.button(tr("ui.action.cancel_no"), "cancel_no_" + id)) intents.push_back(intent::KeepRecord{});
         return;
     }
     bool busy = state.loading(RequestKind::status);
@@ -58,10 +58,10 @@ void draw_actions(const AppState& state, const domain::Record& r, std::vector<In
                      Choice{domain::Attendance::did_not_come, "did_not_come"}}) {
         if (r.attendance == c.attendance) continue;   // already so
         if (row.button(tr(std::string("ui.action.") + c.action), std::string("status_") + c.action + "_" + id))
-            intents.push_back({IntentKind::change_status, r.id, c.action});
+            intents.push_back(intent::ChangeStatus{r.id, c.action});
     }
-    if (row.button(tr("ui.action.edit"), "edit_" + id)) intents.push_back({IntentKind::edit_record, r.id, {}});
-    if (row.button(tr("ui.action.cancel"), "cancel_" + id)) intents.push_back({IntentKind::ask_cancel, r.id, {}});
+    if (row.button(tr("ui.action.edit"), "edit_" + id)) intents.push_back(intent::EditRecord{r.id});
+    if (row.button(tr("ui.action.cancel"), "cancel_" + id)) intents.push_back(intent::AskCancel{r.id});
     ImGui::EndDisabled();
 }
 
@@ -95,7 +95,7 @@ void draw_row(const AppState& state, const wire::api::RecordRow& row, std::vecto
 }  // namespace
 
 void draw_record_log(const AppState& state, std::vector<Intent>& intents) {
-    if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back({IntentKind::refresh, 0, {}});
+    if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back(intent::Refresh{});
     remember("refresh");
     if (!state.records) {
         loading_line(state, RequestKind::records);

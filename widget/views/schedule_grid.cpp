@@ -39,7 +39,7 @@ void draw_header(const AppState& state, std::vector<Intent>& intents, bool host_
         float close_width = ImGui::CalcTextSize(tr("ui.schedule.close").c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
         // Left of the host window's own × in the corner.
         ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - close_width - ImGui::GetFrameHeight() * 1.5f);
-        if (ImGui::Button(label("ui.schedule.close", "schedule_close").c_str())) intents.push_back({IntentKind::close_schedule, 0, {}});
+        if (ImGui::Button(label("ui.schedule.close", "schedule_close").c_str())) intents.push_back(intent::CloseSchedule{});
         remember("schedule_close");
     }
 
@@ -53,7 +53,7 @@ void draw_header(const AppState& state, std::vector<Intent>& intents, bool host_
                           {"ui.schedule.next_week", "schedule_next_week", 7}};
     for (size_t i = 0; i < std::size(steps); ++i) {
         if (i > 0) ImGui::SameLine();
-        if (ImGui::Button(label(steps[i].key, steps[i].id).c_str())) intents.push_back({IntentKind::shift_schedule_day, steps[i].days, {}});
+        if (ImGui::Button(label(steps[i].key, steps[i].id).c_str())) intents.push_back(intent::ShiftScheduleDay{steps[i].days});
         remember(steps[i].id);
     }
     if (state.schedule && !state.schedule->timezone_name.empty()) {
@@ -71,7 +71,7 @@ void draw_staff_filter(const AppState& state, std::vector<Intent>& intents) {
             for (ImGuiCol part : {ImGuiCol_Button, ImGuiCol_ButtonHovered, ImGuiCol_ButtonActive}) ImGui::PushStyleColor(part, ui::accent_color());
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
         }
-        if (ImGui::SmallButton((text + "###" + id).c_str())) intents.push_back({IntentKind::filter_schedule_staff, staff_id, {}});
+        if (ImGui::SmallButton((text + "###" + id).c_str())) intents.push_back(intent::FilterScheduleStaff{staff_id});
         remember(id);
         if (on) ImGui::PopStyleColor(4);
     };
@@ -155,7 +155,7 @@ void draw_column(const AppState& state, const wire::api::ScheduleColumn& column,
         if (hovered)
             ImGui::SetTooltip("%s %s–%s", tr("ui.schedule.book_at").c_str(), slot.time.c_str(),
                               domain::format_minute_of_day(start + length).c_str());
-        if (clicked) intents.push_back({IntentKind::pick_free_slot, column.staff.id, slot.datetime});
+        if (clicked) intents.push_back(intent::PickFreeSlot{column.staff.id, slot.datetime});
     }
     (void)state;
 }
