@@ -37,7 +37,7 @@ TEST_CASE("saving sends the whole draft with the revision it started from") {
     auto s = loaded();
     s.draft.automation.task_on_new_record = true;
     CHECK(s.dirty());
-    auto calls = apply(s, {SettingsIntentKind::save});
+    auto calls = apply(s, settings_intent::Save{});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].method == "PUT");
     auto sent = api::decode_settings_save(*wire::parse_json(calls[0].body));
@@ -73,7 +73,7 @@ TEST_CASE("saving sends the whole draft with the revision it started from") {
         REQUIRE(s.error);
         CHECK(s.error->message_key == "ui.error.settings_conflict");
         CHECK(s.draft.automation.task_on_new_record);
-        auto reload = apply(s, {SettingsIntentKind::reload});
+        auto reload = apply(s, settings_intent::Reload{});
         REQUIRE(reload.size() == 1);
         CHECK(reload[0].path == "/api/v1/settings");
         CHECK_FALSE(s.error);
@@ -82,10 +82,10 @@ TEST_CASE("saving sends the whole draft with the revision it started from") {
 
 TEST_CASE("a user's Altegio login is checked on its own and a refusal shows beside that user") {
     auto s = loaded();
-    CHECK(apply(s, {SettingsIntentKind::link_user, 9002}).empty());
+    CHECK(apply(s, settings_intent::LinkUser{9002}).empty());
     CHECK(s.credentials[9002].error_key == "ui.error.need_login");
     s.credentials[9002] = {"olga@bella.example", "wrong", ""};
-    auto calls = apply(s, {SettingsIntentKind::link_user, 9002});
+    auto calls = apply(s, settings_intent::LinkUser{9002});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/settings/users/9002/altegio");
     on_reply(s, calls[0].id, 401, R"({"error":{"code":"unauthorized","message_key":"ui.error.altegio_wrong_password","detail":""}})");
@@ -95,7 +95,7 @@ TEST_CASE("a user's Altegio login is checked on its own and a refusal shows besi
     CHECK_FALSE(s.error);
 
     s.credentials[9002].password = "olga-sandbox";
-    calls = apply(s, {SettingsIntentKind::link_user, 9002});
+    calls = apply(s, settings_intent::LinkUser{9002});
     on_reply(s, calls[0].id, 200, R"({"id":9002,"name":"Javier Gómez","is_admin":false,"altegio_user_id":12795501,"altegio_user_name":"Ольга"})");
     CHECK(s.credentials.count(9002) == 0);   // the password is not kept in the page either
     CHECK(s.page->users[0].altegio_user_name == "Ольга");
@@ -104,62 +104,62 @@ TEST_CASE("a user's Altegio login is checked on its own and a refusal shows besi
 TEST_CASE("actions that save on their own wait for unsaved changes; versions load when first shown") {
     auto s = loaded();
     s.draft.history_retention_days = 60;
-    CHECK(apply(s, {SettingsIntentKind::create_fields}).empty());
+    CHECK(apply(s, settings_intent::CreateFields{}).empty());
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.settings.save_first");
-    CHECK(apply(s, {SettingsIntentKind::restore_version, 3}).empty());
-    apply(s, {SettingsIntentKind::discard});
+    CHECK(apply(s, settings_intent::RestoreVersion{3}).empty());
+    apply(s, settings_intent::Discard{});
     CHECK_FALSE(s.dirty());
-    auto calls = apply(s, {SettingsIntentKind::restore_version, 3});
+    auto calls = apply(s, settings_intent::RestoreVersion{3});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/settings/versions/3/restore");
     CHECK(calls[0].body == R"({"base_revision":5})");
 
-    calls = apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::versions)});
+    calls = apply(s, settings_intent::ShowSection{SettingsSection::versions});
     REQUIRE(calls.size() == 1);
     on_reply(s, calls[0].id, 200, R"({"versions":[{"revision":5,"saved_at_ms":1,"saved_by_user":9001,"saved_by_name":"Анна"}]})");
     REQUIRE(s.versions);
-    CHECK(apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::versions)}).empty());
+    CHECK(apply(s, settings_intent::ShowSection{SettingsSection::versions}).empty());
 }
 
 TEST_CASE("a branch's choices are asked once, even when the relay refuses them") {
     auto s = loaded();
-    auto calls = apply(s, {SettingsIntentKind::need_branch, 400001});
+    auto calls = apply(s, settings_intent::NeedBranch{400001});
     REQUIRE(calls.size() == 1);
-    CHECK(apply(s, {SettingsIntentKind::need_branch, 400002}).empty());   // one at a time
+    CHECK(apply(s, settings_intent::NeedBranch{400002}).empty());   // one at a time
     on_reply(s, calls[0].id, 200, R"({"catalog":{"categories":[{"id":101,"title":"Волосы","weight":1}],"services":[]},"staff":{"staff":[]}})");
     REQUIRE(s.branch_choices.count(400001));
     CHECK(s.branch_choices[400001].catalog.categories[0].title == "Волосы");
-    CHECK(apply(s, {SettingsIntentKind::need_branch, 400001}).empty());
-    calls = apply(s, {SettingsIntentKind::need_branch, 400002});
+    CHECK(apply(s, settings_intent::NeedBranch{400001}).empty());
+    calls = apply(s, settings_intent::NeedBranch{400002});
     on_reply(s, calls[0].id, 403, R"({"error":{"code":"forbidden","message_key":"ui.error.branch_not_allowed","detail":""}})");
-    CHECK(apply(s, {SettingsIntentKind::need_branch, 400002}).empty());
+    CHECK(apply(s, settings_intent::NeedBranch{400002}).empty());
 
     // The relay away: the page says so once, rather than asking again on every frame; Reload asks again.
-    apply(s, {SettingsIntentKind::reload, 0, {}});
-    calls = apply(s, {SettingsIntentKind::need_branch, 400001});
+    apply(s, settings_intent::Reload{});
+    calls = apply(s, settings_intent::NeedBranch{400001});
     REQUIRE(calls.size() == 1);
     on_reply(s, calls[0].id, 0, "network error");
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.error.relay_unreachable");
-    CHECK(apply(s, {SettingsIntentKind::need_branch, 400001}).empty());
+    CHECK(apply(s, settings_intent::NeedBranch{400001}).empty());
 }
 
 TEST_CASE("the request history asks for the chosen period and types, pages on, and a repeat updates its row") {
     auto s = loaded();
     CHECK(s.history.from == "2026-11-21");   // yesterday and today, to begin with
     CHECK(s.history.to == "2026-11-22");
-    apply(s, {SettingsIntentKind::history_toggle_type, 0, "failed_event"});
-    apply(s, {SettingsIntentKind::history_toggle_type, 0, "kommo_request"});
-    apply(s, {SettingsIntentKind::history_toggle_type, 0, "failed_event"});   // ticked off again
-    auto calls = apply(s, {SettingsIntentKind::history_find, 0, {}});
+    apply(s, settings_intent::HistoryToggleType{"failed_event"});
+    apply(s, settings_intent::HistoryToggleType{"kommo_request"});
+    apply(s, settings_intent::HistoryToggleType{"failed_event"});   // ticked off again
+    auto calls = apply(s, settings_intent::HistoryFind{});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/history?from_ms=1795219200000&to_ms=1795392000000&types=kommo_request");
 
     // In Moscow (UTC+3) the same two days begin and end three hours earlier.
     auto moscow = s;
     moscow.utc_offset_seconds = 3 * 3600;
-    auto local = apply(moscow, {SettingsIntentKind::history_find, 0, {}});
+    auto local = apply(moscow, settings_intent::HistoryFind{});
     REQUIRE(local.size() == 1);
     CHECK(local[0].path == "/api/v1/history?from_ms=1795208400000&to_ms=1795381200000&types=kommo_request");
 
@@ -169,24 +169,24 @@ TEST_CASE("the request history asks for the chosen period and types, pages on, a
         "next_before_id":40})");
     REQUIRE(s.history.rows);
     CHECK(s.history.rows->size() == 2);
-    calls = apply(s, {SettingsIntentKind::history_more, 0, {}});
+    calls = apply(s, settings_intent::HistoryMore{});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path.find("&before_id=40") != std::string::npos);
     on_reply(s, calls[0].id, 200, R"({"rows":[{"type":"kommo_request","id":39,"at_ms":1763700000000,"status":200}],"next_before_id":0})");
     CHECK(s.history.rows->size() == 3);   // appended, not replaced
-    CHECK(apply(s, {SettingsIntentKind::history_more, 0, {}}).empty());
+    CHECK(apply(s, settings_intent::HistoryMore{}).empty());
 
-    calls = apply(s, {SettingsIntentKind::history_repeat, 7, {}});
+    calls = apply(s, settings_intent::HistoryRepeat{7});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/history/failed/7/repeat?wait_ms=8000");
-    CHECK(apply(s, {SettingsIntentKind::history_repeat, 7, {}}).empty());   // one click is enough
+    CHECK(apply(s, settings_intent::HistoryRepeat{7}).empty());   // one click is enough
     on_reply(s, calls[0].id, 200, R"({"type":"failed_event","id":7,"state":"done","error":"","repeatable":false})");
     CHECK((*s.history.rows)[1].state == "done");
     CHECK_FALSE((*s.history.rows)[1].repeatable);
     CHECK(s.notice_key == "ui.history.repeated");
 
     s.history.from = "yesterday";
-    CHECK(apply(s, {SettingsIntentKind::history_find, 0, {}}).empty());
+    CHECK(apply(s, settings_intent::HistoryFind{}).empty());
     REQUIRE(s.error);
     CHECK(s.error->message_key == "ui.error.bad_period");
 }
@@ -203,19 +203,19 @@ const api::TelephonyChain bella{"k1", "Bella", "…oken", {"+7 495 100-20-30", "
 
 TEST_CASE("the Telephony section loads when first shown; a chain is added, refused with its problems kept, then saved") {
     auto s = loaded();
-    auto calls = apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::telephony)});
+    auto calls = apply(s, settings_intent::ShowSection{SettingsSection::telephony});
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/telephony");
     on_reply(s, calls[0].id, 200, R"({"chains":[]})");
     REQUIRE(s.telephony.page);
-    CHECK(apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::telephony)}).empty());   // loaded once
+    CHECK(apply(s, settings_intent::ShowSection{SettingsSection::telephony}).empty());   // loaded once
 
-    apply(s, {SettingsIntentKind::chain_edit, 0, ""});
+    apply(s, settings_intent::ChainEdit{""});
     REQUIRE(s.telephony.form);
     s.telephony.form->name = "Bella";
     s.telephony.form->crm_token = "secret";
     s.telephony.form->numbers = " +7 495 100-20-30\n\n12 , +7 495 100-20-31 ";
-    auto save = apply(s, {SettingsIntentKind::chain_save});
+    auto save = apply(s, settings_intent::ChainSave{});
     REQUIRE(save.size() == 1);
     CHECK(save[0].method == "PUT");
     auto sent = api::decode_chain_save(*wire::parse_json(save[0].body));
@@ -230,7 +230,7 @@ TEST_CASE("the Telephony section loads when first shown; a chain is added, refus
     REQUIRE(s.telephony.problems.size() == 1);
 
     s.telephony.form->numbers = "+7 495 100-20-30\n+7 495 100-20-31";
-    save = apply(s, {SettingsIntentKind::chain_save});
+    save = apply(s, settings_intent::ChainSave{});
     on_reply(s, save[0].id, 200, chain_reply_json({bella}, {}, "k1"));
     CHECK_FALSE(s.telephony.form);
     CHECK(s.telephony.problems.empty());
@@ -240,28 +240,28 @@ TEST_CASE("the Telephony section loads when first shown; a chain is added, refus
 
 TEST_CASE("a saved chain opens in the form without its token; enable, disable and remove go one at a time") {
     auto s = loaded();
-    auto calls = apply(s, {SettingsIntentKind::show_section, static_cast<int64_t>(SettingsSection::telephony)});
+    auto calls = apply(s, settings_intent::ShowSection{SettingsSection::telephony});
     on_reply(s, calls[0].id, 200, api::encode(api::TelephonyPage{{bella}}).dump());
 
-    apply(s, {SettingsIntentKind::chain_edit, 0, "k1"});
+    apply(s, settings_intent::ChainEdit{"k1"});
     REQUIRE(s.telephony.form);
     CHECK(s.telephony.form->key == "k1");
     CHECK(s.telephony.form->crm_token.empty());   // kept by the relay unless a new one is typed
     CHECK(s.telephony.form->token_hint == "…oken");
     CHECK(s.telephony.form->numbers == "+7 495 100-20-30\n+7 495 100-20-31");
-    apply(s, {SettingsIntentKind::chain_cancel});
+    apply(s, settings_intent::ChainCancel{});
     CHECK_FALSE(s.telephony.form);
 
-    auto disable = apply(s, {SettingsIntentKind::chain_disable, 0, "k1"});
+    auto disable = apply(s, settings_intent::ChainDisable{"k1"});
     REQUIRE(disable.size() == 1);
     CHECK(disable[0].path == "/api/v1/telephony/chains/k1/disable");
-    CHECK(apply(s, {SettingsIntentKind::chain_remove, 0, "k1"}).empty());   // one change at a time
+    CHECK(apply(s, settings_intent::ChainRemove{"k1"}).empty());   // one change at a time
     api::TelephonyChain off = bella;
     off.enabled = false;
     on_reply(s, disable[0].id, 200, chain_reply_json({off}, {}, "k1"));
     CHECK_FALSE(s.telephony.page->chains[0].enabled);
 
-    auto remove = apply(s, {SettingsIntentKind::chain_remove, 0, "k1"});
+    auto remove = apply(s, settings_intent::ChainRemove{"k1"});
     REQUIRE(remove.size() == 1);
     CHECK(remove[0].method == "DELETE");
     on_reply(s, remove[0].id, 502, R"({"error":{"code":"upstream_rejected","message_key":"ui.error.altegio_rejected","detail":"403"}})");

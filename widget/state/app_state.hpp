@@ -5,7 +5,7 @@
 //   AppState state;
 //   auto calls = start(state, lead_id, "ru");
 //   ... send each call; on reply: auto more = on_reply(state, call.id, status, body);
-//   ... on a user action:      auto more = apply(state, Intent{IntentKind::choose_branch, 400001});
+//   ... on a user action:      auto more = apply(state, intent::ChooseBranch{400001});
 #include <cstdint>
 #include <map>
 #include <optional>

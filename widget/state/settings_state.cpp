@@ -127,126 +127,170 @@ std::vector<Call> start_settings(SettingsState& state, const std::string& langua
     return load_page(state);
 }
 
-std::vector<Call> apply(SettingsState& s, const SettingsIntent& intent) {
-    s.notice_key.clear();
-    switch (intent.kind) {
-        case SettingsIntentKind::show_section:
-            s.section = static_cast<SettingsSection>(intent.number);
-            if (s.section == SettingsSection::versions && !s.versions && !s.loading(RequestKind::settings_versions)) return load_versions(s);
-            if (s.section == SettingsSection::telephony && !s.telephony.page && !s.loading(RequestKind::telephony_page)) return load_telephony(s);
-            return {};
-        case SettingsIntentKind::reload:
-            s.error.reset();
-            s.problems.clear();
-            s.branch_choices.clear();   // a branch refused or unreachable before is asked again
-            return load_page(s);
-        case SettingsIntentKind::save:
-            if (!s.page || s.loading(RequestKind::settings_save)) return {};
-            s.error.reset();
-            return {s.requests.start(RequestKind::settings_save, "PUT", "/api/v1/settings",
-                              api::encode(api::SettingsSave{revision_of(s), s.draft}).dump())};
-        case SettingsIntentKind::discard:
-            if (s.page) s.draft = s.page->settings;
-            s.problems.clear();
-            return {};
-        case SettingsIntentKind::connect_altegio:
-            if (s.altegio_login.empty() || s.altegio_password.empty()) {
-                s.error = ShownError{"ui.error.need_login", ""};
-                return {};
-            }
-            s.error.reset();
-            return {s.requests.start(RequestKind::altegio_connect, "POST", "/api/v1/altegio/connect",
-                              wire::Json{{"login", s.altegio_login}, {"password", s.altegio_password}}.dump())};
-        case SettingsIntentKind::link_user: {
-            auto& typed = s.credentials[intent.number];
-            if (typed.login.empty() || typed.password.empty()) {
-                typed.error_key = "ui.error.need_login";
-                return {};
-            }
-            typed.error_key.clear();
-            s.user_checking = intent.number;
-            return {s.requests.start(RequestKind::settings_user, "POST", "/api/v1/settings/users/" + std::to_string(intent.number) + "/altegio",
-                              wire::Json{{"login", typed.login}, {"password", typed.password}}.dump())};
-        }
-        case SettingsIntentKind::create_fields:
-            if (s.dirty()) {   // the button saves mappings of its own: unsaved choices would be lost or refused
-                s.error = ShownError{"ui.settings.save_first", ""};
-                return {};
-            }
-            return {s.requests.start(RequestKind::settings_fields, "POST", "/api/v1/settings/fields", base_revision_body(s))};
-        case SettingsIntentKind::need_branch:
-            if (s.branch_choices.count(intent.number) || s.loading(RequestKind::settings_branch)) return {};
-            s.branch_loading = intent.number;
-            return {s.requests.start(RequestKind::settings_branch, "GET", "/api/v1/settings/branches/" + std::to_string(intent.number))};
-        case SettingsIntentKind::restore_version:
-            if (s.dirty()) {
-                s.error = ShownError{"ui.settings.save_first", ""};
-                return {};
-            }
-            return {s.requests.start(RequestKind::settings_restore, "POST",
-                              "/api/v1/settings/versions/" + std::to_string(intent.number) + "/restore", base_revision_body(s))};
-        case SettingsIntentKind::add_scheme: {
-            domain::DistributionScheme scheme;
-            scheme.name = intent.text;
-            s.draft.status_sync.schemes.push_back(std::move(scheme));
-            return {};
-        }
-        case SettingsIntentKind::remove_scheme:
-            if (intent.number >= 0 && intent.number < static_cast<int64_t>(s.draft.status_sync.schemes.size()))
-                s.draft.status_sync.schemes.erase(s.draft.status_sync.schemes.begin() + intent.number);
-            return {};
-        case SettingsIntentKind::dismiss_error:
-            s.error.reset();
-            return {};
-        case SettingsIntentKind::history_toggle_type: {
-            auto& types = s.history.types;
-            auto at = std::find(types.begin(), types.end(), intent.text);
-            if (at == types.end()) types.push_back(intent.text);
-            else types.erase(at);
-            return {};
-        }
-        case SettingsIntentKind::history_find:
-            s.error.reset();
-            return find_history(s, false);
-        case SettingsIntentKind::history_more:
-            if (s.history.next_before_id == 0 || s.loading(RequestKind::history_more)) return {};
-            return find_history(s, true);
-        case SettingsIntentKind::history_open:
-            return {s.requests.start(RequestKind::history_detail, "GET", "/api/v1/history/" + std::to_string(intent.number))};
-        case SettingsIntentKind::history_repeat:
-            if (s.history.repeating_id != 0) return {};
-            s.history.repeating_id = intent.number;
-            return {s.requests.start(RequestKind::history_repeat, "POST",
-                              "/api/v1/history/failed/" + std::to_string(intent.number) + "/repeat?wait_ms=8000")};
-        case SettingsIntentKind::chain_edit: {
-            ChainForm form;
-            if (const api::TelephonyChain* chain = chain_named(s, intent.text)) {
-                form = ChainForm{chain->key, chain->name, "", "", chain->new_lead_for_unknown, chain->token_hint};
-                for (const auto& n : chain->numbers) form.numbers += (form.numbers.empty() ? "" : "\n") + n;
-            }
-            s.telephony.form = std::move(form);
-            s.telephony.problems.clear();
-            return {};
-        }
-        case SettingsIntentKind::chain_cancel:
-            s.telephony.form.reset();
-            s.telephony.problems.clear();
-            return {};
-        case SettingsIntentKind::chain_save: {
-            if (!s.telephony.form || s.loading(RequestKind::telephony_save)) return {};
-            const ChainForm& f = *s.telephony.form;
-            s.error.reset();
-            return {s.requests.start(RequestKind::telephony_save, "PUT", "/api/v1/telephony/chains",
-                                     api::encode(api::ChainSave{f.key, f.name, f.crm_token, numbers_of(f.numbers), f.new_lead_for_unknown}).dump())};
-        }
-        case SettingsIntentKind::chain_enable:
-            return change_chain(s, intent.text, "POST", "/api/v1/telephony/chains/" + intent.text + "/enable");
-        case SettingsIntentKind::chain_disable:
-            return change_chain(s, intent.text, "POST", "/api/v1/telephony/chains/" + intent.text + "/disable");
-        case SettingsIntentKind::chain_remove:
-            return change_chain(s, intent.text, "DELETE", "/api/v1/telephony/chains/" + intent.text);
-    }
+// One reducer per kind of intent.
+namespace {
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ShowSection& i) {
+    s.section = i.section;
+    if (s.section == SettingsSection::versions && !s.versions && !s.loading(RequestKind::settings_versions)) return load_versions(s);
+    if (s.section == SettingsSection::telephony && !s.telephony.page && !s.loading(RequestKind::telephony_page)) return load_telephony(s);
     return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::Reload&) {
+    s.error.reset();
+    s.problems.clear();
+    s.branch_choices.clear();   // a branch refused or unreachable before is asked again
+    return load_page(s);
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::Save&) {
+    if (!s.page || s.loading(RequestKind::settings_save)) return {};
+    s.error.reset();
+    return {s.requests.start(RequestKind::settings_save, "PUT", "/api/v1/settings",
+                      api::encode(api::SettingsSave{revision_of(s), s.draft}).dump())};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::Discard&) {
+    if (s.page) s.draft = s.page->settings;
+    s.problems.clear();
+    return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ConnectAltegio&) {
+    if (s.altegio_login.empty() || s.altegio_password.empty()) {
+        s.error = ShownError{"ui.error.need_login", ""};
+        return {};
+    }
+    s.error.reset();
+    return {s.requests.start(RequestKind::altegio_connect, "POST", "/api/v1/altegio/connect",
+                      wire::Json{{"login", s.altegio_login}, {"password", s.altegio_password}}.dump())};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::LinkUser& i) {
+    auto& typed = s.credentials[i.kommo_user_id];
+    if (typed.login.empty() || typed.password.empty()) {
+        typed.error_key = "ui.error.need_login";
+        return {};
+    }
+    typed.error_key.clear();
+    s.user_checking = i.kommo_user_id;
+    return {s.requests.start(RequestKind::settings_user, "POST", "/api/v1/settings/users/" + std::to_string(i.kommo_user_id) + "/altegio",
+                      wire::Json{{"login", typed.login}, {"password", typed.password}}.dump())};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::CreateFields&) {
+    if (s.dirty()) {   // the button saves mappings of its own: unsaved choices would be lost or refused
+        s.error = ShownError{"ui.settings.save_first", ""};
+        return {};
+    }
+    return {s.requests.start(RequestKind::settings_fields, "POST", "/api/v1/settings/fields", base_revision_body(s))};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::NeedBranch& i) {
+    if (s.branch_choices.count(i.branch_id) || s.loading(RequestKind::settings_branch)) return {};
+    s.branch_loading = i.branch_id;
+    return {s.requests.start(RequestKind::settings_branch, "GET", "/api/v1/settings/branches/" + std::to_string(i.branch_id))};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::RestoreVersion& i) {
+    if (s.dirty()) {
+        s.error = ShownError{"ui.settings.save_first", ""};
+        return {};
+    }
+    return {s.requests.start(RequestKind::settings_restore, "POST",
+                      "/api/v1/settings/versions/" + std::to_string(i.revision) + "/restore", base_revision_body(s))};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::AddScheme& i) {
+    domain::DistributionScheme scheme;
+    scheme.name = i.name;
+    s.draft.status_sync.schemes.push_back(std::move(scheme));
+    return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::RemoveScheme& i) {
+    if (i.index >= 0 && i.index < static_cast<int64_t>(s.draft.status_sync.schemes.size()))
+        s.draft.status_sync.schemes.erase(s.draft.status_sync.schemes.begin() + i.index);
+    return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::DismissError&) {
+    s.error.reset();
+    return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::HistoryToggleType& i) {
+    auto& types = s.history.types;
+    auto at = std::find(types.begin(), types.end(), i.type);
+    if (at == types.end()) types.push_back(i.type);
+    else types.erase(at);
+    return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::HistoryFind&) {
+    s.error.reset();
+    return find_history(s, false);
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::HistoryMore&) {
+    if (s.history.next_before_id == 0 || s.loading(RequestKind::history_more)) return {};
+    return find_history(s, true);
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::HistoryOpen& i) {
+    return {s.requests.start(RequestKind::history_detail, "GET", "/api/v1/history/" + std::to_string(i.entry_id))};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::HistoryRepeat& i) {
+    if (s.history.repeating_id != 0) return {};
+    s.history.repeating_id = i.event_id;
+    return {s.requests.start(RequestKind::history_repeat, "POST",
+                      "/api/v1/history/failed/" + std::to_string(i.event_id) + "/repeat?wait_ms=8000")};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ChainEdit& i) {
+    ChainForm form;
+    if (const api::TelephonyChain* chain = chain_named(s, i.key)) {
+        form = ChainForm{chain->key, chain->name, "", "", chain->new_lead_for_unknown, chain->token_hint};
+        for (const auto& n : chain->numbers) form.numbers += (form.numbers.empty() ? "" : "\n") + n;
+    }
+    s.telephony.form = std::move(form);
+    s.telephony.problems.clear();
+    return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ChainCancel&) {
+    s.telephony.form.reset();
+    s.telephony.problems.clear();
+    return {};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ChainSave&) {
+    if (!s.telephony.form || s.loading(RequestKind::telephony_save)) return {};
+    const ChainForm& f = *s.telephony.form;
+    s.error.reset();
+    return {s.requests.start(RequestKind::telephony_save, "PUT", "/api/v1/telephony/chains",
+                             api::encode(api::ChainSave{f.key, f.name, f.crm_token, numbers_of(f.numbers), f.new_lead_for_unknown}).dump())};
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ChainEnable& i) {
+    return change_chain(s, i.key, "POST", "/api/v1/telephony/chains/" + i.key + "/enable");
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ChainDisable& i) {
+    return change_chain(s, i.key, "POST", "/api/v1/telephony/chains/" + i.key + "/disable");
+}
+
+std::vector<Call> on(SettingsState& s, const settings_intent::ChainRemove& i) {
+    return change_chain(s, i.key, "DELETE", "/api/v1/telephony/chains/" + i.key);
+}
+
+}  // namespace
+
+std::vector<Call> apply(SettingsState& s, const SettingsIntent& chosen) {
+    s.notice_key.clear();
+    return std::visit([&s](const auto& i) { return on(s, i); }, chosen);
 }
 
 std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, const std::string& body) {

@@ -7,10 +7,11 @@
 //   SettingsState settings;
 //   auto calls = start_settings(settings, "es", "2026-11-22");
 //   ... on a reply whose id settings.owns(): auto more = on_reply(settings, id, status, body);
-//   ... on a user action:                     auto more = apply(settings, SettingsIntent{SettingsIntentKind::save});
+//   ... on a user action:                     auto more = apply(settings, settings_intent::Save{});
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 #include "shared/wire/history_api.hpp"
 #include "shared/wire/settings_api.hpp"
@@ -78,39 +79,43 @@ struct SettingsState {
     bool dirty() const { return page && !(draft == page->settings); }
 };
 
-enum class SettingsIntentKind {
-    show_section,       // number = SettingsSection; the versions list loads the first time it is shown
-    reload,             // reads the page again (after a conflict); unsaved changes are dropped
-    save,
-    discard,            // the draft goes back to what is saved
-    connect_altegio,    // with altegio_login / altegio_password
-    link_user,          // number = Kommo user id, with credentials[id]
-    create_fields,      // "Create missing fields in Kommo"
-    need_branch,        // number = branch id: its categories, employees and labels are loaded once
-    restore_version,    // number = revision
-    add_scheme,         // a distribution scheme with conditions, named text
-    remove_scheme,      // number = index
-    dismiss_error,
-    // the request history
-    history_toggle_type,  // text = a history type
-    history_find,
-    history_more,         // the next page of older entries
-    history_open,         // number = history entry id: its payloads
-    history_repeat,       // number = failed event id: put back in line, then its outcome
-    // the Telephony section (text = a chain's key)
-    chain_edit,           // opens the form for that chain, or for a new one (text "")
-    chain_cancel,
-    chain_save,           // the form, checked by the relay and enabled in Altegio
-    chain_enable,
-    chain_disable,
-    chain_remove,
-};
+// What the settings page asks of its state: one small struct per kind of choice.
+namespace settings_intent {
+struct ShowSection { SettingsSection section; };   // the versions list and telephony load the first time they are shown
+struct Reload {};                                  // reads the page again (after a conflict); unsaved changes are dropped
+struct Save {};
+struct Discard {};                                 // the draft goes back to what is saved
+struct ConnectAltegio {};                          // with altegio_login / altegio_password
+struct LinkUser { int64_t kommo_user_id; };        // with credentials[kommo_user_id]
+struct CreateFields {};                            // "Create missing fields in Kommo"
+struct NeedBranch { int64_t branch_id; };          // its categories, employees and labels are loaded once
+struct RestoreVersion { int64_t revision; };
+struct AddScheme { std::string name; };            // a distribution scheme with conditions
+struct RemoveScheme { int64_t index; };
+struct DismissError {};
+// the request history
+struct HistoryToggleType { std::string type; };
+struct HistoryFind {};
+struct HistoryMore {};                             // the next page of older entries
+struct HistoryOpen { int64_t entry_id; };          // its payloads
+struct HistoryRepeat { int64_t event_id; };        // a failed event put back in line, then its outcome
+// the Telephony section
+struct ChainEdit { std::string key; };             // opens the form for that chain, or for a new one ("")
+struct ChainCancel {};
+struct ChainSave {};                               // the form, checked by the relay and enabled in Altegio
+struct ChainEnable { std::string key; };
+struct ChainDisable { std::string key; };
+struct ChainRemove { std::string key; };
+}  // namespace settings_intent
 
-struct SettingsIntent {
-    SettingsIntentKind kind;
-    int64_t number = 0;
-    std::string text;
-};
+using SettingsIntent = std::variant<settings_intent::ShowSection, settings_intent::Reload, settings_intent::Save,
+                                    settings_intent::Discard, settings_intent::ConnectAltegio, settings_intent::LinkUser,
+                                    settings_intent::CreateFields, settings_intent::NeedBranch, settings_intent::RestoreVersion,
+                                    settings_intent::AddScheme, settings_intent::RemoveScheme, settings_intent::DismissError,
+                                    settings_intent::HistoryToggleType, settings_intent::HistoryFind, settings_intent::HistoryMore,
+                                    settings_intent::HistoryOpen, settings_intent::HistoryRepeat, settings_intent::ChainEdit,
+                                    settings_intent::ChainCancel, settings_intent::ChainSave, settings_intent::ChainEnable,
+                                    settings_intent::ChainDisable, settings_intent::ChainRemove>;
 
 // `today` ("YYYY-MM-DD", the user's date) is where the history's period starts.
 std::vector<Call> start_settings(SettingsState& state, const std::string& language, const std::string& today);

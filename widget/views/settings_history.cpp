@@ -49,14 +49,14 @@ void draw_filters(SettingsState& state, std::vector<SettingsIntent>& intents) {
         bool on = std::find(h.types.begin(), h.types.end(), type) != h.types.end();
         std::string id = std::string("history_type_") + type;
         if (ImGui::Checkbox(label(std::string("ui.history.type.") + type, id).c_str(), &on))
-            intents.push_back({SettingsIntentKind::history_toggle_type, 0, type});
+            intents.push_back(settings_intent::HistoryToggleType{type});
         remember(id);
     }
     if (h.types.empty()) {
         ImGui::SameLine();
         ImGui::TextDisabled("(%s)", tr("ui.history.all_types").c_str());
     }
-    if (ImGui::Button(label("ui.history.find", "history_find").c_str())) intents.push_back({SettingsIntentKind::history_find, 0, {}});
+    if (ImGui::Button(label("ui.history.find", "history_find").c_str())) intents.push_back(settings_intent::HistoryFind{});
     remember("history_find");
     if (state.loading(RequestKind::history_find)) {
         ImGui::SameLine();
@@ -94,7 +94,7 @@ void draw_table(SettingsState& state, std::vector<SettingsIntent>& intents, floa
             ImGui::TableNextColumn();
             bool opened = state.history.detail && state.history.detail->row.id == row.id && row.type != "failed_event";
             if (ImGui::Selectable(clock_text(row.at_ms, state.utc_offset_seconds).c_str(), opened, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap) && row.type != "failed_event")
-                intents.push_back({SettingsIntentKind::history_open, row.id, {}});
+                intents.push_back(settings_intent::HistoryOpen{row.id});
             remember("history_row_" + key);
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(tr("ui.history.type." + row.type).c_str());
@@ -113,7 +113,7 @@ void draw_table(SettingsState& state, std::vector<SettingsIntent>& intents, floa
                 bool busy = state.history.repeating_id == row.id;
                 if (busy) ImGui::TextDisabled("%s", tr("ui.history.repeating").c_str());
                 else if (ImGui::SmallButton(label("ui.history.repeat", "history_repeat_" + std::to_string(row.id)).c_str()))
-                    intents.push_back({SettingsIntentKind::history_repeat, row.id, {}});
+                    intents.push_back(settings_intent::HistoryRepeat{row.id});
                 remember("history_repeat_" + std::to_string(row.id));
             }
             ImGui::PopID();
@@ -150,7 +150,7 @@ void draw_history_section(SettingsState& state, std::vector<SettingsIntent>& int
                    (state.history.rows->empty() ? 0 : ImGui::GetFrameHeightWithSpacing());   // "Show more" and the count
     draw_table(state, intents, std::max(height, ImGui::GetTextLineHeight() * 6));
     if (state.history.next_before_id) {
-        if (ImGui::SmallButton(label("ui.history.more", "history_more").c_str())) intents.push_back({SettingsIntentKind::history_more, 0, {}});
+        if (ImGui::SmallButton(label("ui.history.more", "history_more").c_str())) intents.push_back(settings_intent::HistoryMore{});
         remember("history_more");
         ImGui::SameLine();
     }

@@ -72,7 +72,7 @@ void scheme_conditions(SettingsState& state, domain::SchemeConditions& c, const 
         if (!c.branch_ids.empty() && std::find(c.branch_ids.begin(), c.branch_ids.end(), branch) == c.branch_ids.end()) continue;
         auto found = state.branch_choices.find(branch);
         if (found == state.branch_choices.end()) {
-            intents.push_back({SettingsIntentKind::need_branch, branch, {}});
+            intents.push_back(settings_intent::NeedBranch{branch});
             waiting = true;
             continue;
         }
@@ -104,7 +104,7 @@ void draw_additional_fields(SettingsState& state, std::vector<SettingsIntent>& i
         ImGui::TextDisabled("%s", title.c_str());
         auto found = state.branch_choices.find(branch);
         if (found == state.branch_choices.end()) {
-            intents.push_back({SettingsIntentKind::need_branch, branch, {}});
+            intents.push_back(settings_intent::NeedBranch{branch});
             ImGui::TextDisabled("%s", tr("ui.loading").c_str());
             ImGui::PopID();
             continue;
@@ -141,7 +141,7 @@ void draw_fields_section(SettingsState& state, std::vector<SettingsIntent>& inte
     const auto& lf = state.page->lead_fields;
     const auto& cf = state.page->contact_fields;
 
-    if (ImGui::Button(label("ui.settings.create_fields", "create_fields").c_str())) intents.push_back({SettingsIntentKind::create_fields, 0, {}});
+    if (ImGui::Button(label("ui.settings.create_fields", "create_fields").c_str())) intents.push_back(settings_intent::CreateFields{});
     remember("create_fields");
     ImGui::SameLine();
     ImGui::TextDisabled("%s", tr("ui.settings.create_fields_hint").c_str());
@@ -252,13 +252,13 @@ void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& in
         scheme_conditions(state, scheme.conditions, id, intents);
         status_map(state, path + ".map", id + "_map", scheme.map);
         if (ImGui::SmallButton(label("ui.settings.remove_scheme", id + "_remove").c_str()))
-            intents.push_back({SettingsIntentKind::remove_scheme, static_cast<int64_t>(i), {}});
+            intents.push_back(settings_intent::RemoveScheme{static_cast<int64_t>(i)});
         remember(id + "_remove");
         ImGui::PopID();
     }
     ImGui::Spacing();
     if (ImGui::Button(label("ui.settings.add_scheme", "add_scheme").c_str()))
-        intents.push_back({SettingsIntentKind::add_scheme, 0, tr("ui.settings.scheme") + " " + std::to_string(sync.schemes.size() + 1)});
+        intents.push_back(settings_intent::AddScheme{tr("ui.settings.scheme") + " " + std::to_string(sync.schemes.size() + 1)});
     remember("add_scheme");
     section_heading("ui.settings.fallback");
     status_map(state, "status_sync.fallback", "fallback", sync.fallback);

@@ -37,7 +37,7 @@ void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
     ImGui::SetNextItemWidth(-1);
     bool enter = ImGui::InputText("###altegio_password", &state.altegio_password, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
     remember("altegio_password");
-    if (ImGui::Button(label("ui.settings.connect", "altegio_connect").c_str()) || enter) intents.push_back({SettingsIntentKind::connect_altegio, 0, {}});
+    if (ImGui::Button(label("ui.settings.connect", "altegio_connect").c_str()) || enter) intents.push_back(settings_intent::ConnectAltegio{});
     remember("altegio_connect");
     loading_dots(state, RequestKind::altegio_connect);
     if (!page.altegio_connected) return;
@@ -104,7 +104,7 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
         bool enter = ImGui::InputText("###password", &typed.password, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
         remember("user_password_" + id);
         if (ImGui::SmallButton(label("ui.settings.check", "user_check_" + id).c_str()) || enter)
-            intents.push_back({SettingsIntentKind::link_user, user.id, {}});
+            intents.push_back(settings_intent::LinkUser{user.id});
         remember("user_check_" + id);
         if (!typed.error_key.empty()) {
             ImGui::SameLine();
@@ -303,7 +303,7 @@ void draw_versions(SettingsState& state, std::vector<SettingsIntent>& intents) {
         ImGui::TableNextColumn();
         std::string id = "restore_" + std::to_string(v.revision);
         if (v.revision == state.page->revision) ImGui::TextDisabled("%s", tr("ui.settings.current").c_str());
-        else if (ImGui::SmallButton(label("ui.settings.restore", id).c_str())) intents.push_back({SettingsIntentKind::restore_version, v.revision, {}});
+        else if (ImGui::SmallButton(label("ui.settings.restore", id).c_str())) intents.push_back(settings_intent::RestoreVersion{v.revision});
         remember(id);
         ImGui::PopID();
     }
@@ -331,10 +331,10 @@ void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
     if (state.section != SettingsSection::telephony || state.dirty()) {
         bool can_save = state.dirty() && !state.loading(RequestKind::settings_save);
         if (!can_save) ImGui::BeginDisabled();
-        if (ImGui::Button(label("ui.settings.save", "save_settings").c_str())) intents.push_back({SettingsIntentKind::save, 0, {}});
+        if (ImGui::Button(label("ui.settings.save", "save_settings").c_str())) intents.push_back(settings_intent::Save{});
         remember("save_settings");
         ImGui::SameLine();
-        if (ImGui::Button(label("ui.settings.discard", "discard_settings").c_str())) intents.push_back({SettingsIntentKind::discard, 0, {}});
+        if (ImGui::Button(label("ui.settings.discard", "discard_settings").c_str())) intents.push_back(settings_intent::Discard{});
         remember("discard_settings");
         if (!can_save) ImGui::EndDisabled();
         ImGui::SameLine();
@@ -356,11 +356,11 @@ void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
         remember("error_message");
         remember("error_is_" + state.error->message_key);   // which error, for tests that cannot read the canvas
         if (state.error->message_key == "ui.error.settings_conflict") {
-            if (ImGui::SmallButton(label("ui.settings.reload", "reload_settings").c_str())) intents.push_back({SettingsIntentKind::reload, 0, {}});
+            if (ImGui::SmallButton(label("ui.settings.reload", "reload_settings").c_str())) intents.push_back(settings_intent::Reload{});
             remember("reload_settings");
             ImGui::SameLine();
         }
-        if (ImGui::SmallButton(label("ui.dismiss", "dismiss_settings_error").c_str())) intents.push_back({SettingsIntentKind::dismiss_error, 0, {}});
+        if (ImGui::SmallButton(label("ui.dismiss", "dismiss_settings_error").c_str())) intents.push_back(settings_intent::DismissError{});
     }
 }
 
@@ -375,7 +375,7 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
         if (state.error) {
             ImGui::TextColored(ui::error_color(), "%s", tr(state.error->message_key).c_str());
             remember("error_message");
-            if (ImGui::Button(label("ui.retry", "retry_settings").c_str())) intents.push_back({SettingsIntentKind::reload, 0, {}});
+            if (ImGui::Button(label("ui.retry", "retry_settings").c_str())) intents.push_back(settings_intent::Reload{});
         }
         return;
     }
@@ -389,7 +389,7 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
             bool flagged = section_has_problem(state, section);   // the admin finds it after a refused save
             std::string title = (flagged ? "! " : "") + tr(std::string("ui.settings.section.") + name) + "###" + id;
             if (ImGui::BeginTabItem(title.c_str())) {
-                if (state.section != section) intents.push_back({SettingsIntentKind::show_section, static_cast<int64_t>(section), {}});
+                if (state.section != section) intents.push_back(settings_intent::ShowSection{static_cast<SettingsSection>(section)});
                 ImGui::EndTabItem();
             }
             remember(id);

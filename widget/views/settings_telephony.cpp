@@ -54,10 +54,10 @@ void draw_form(SettingsState& state, std::vector<SettingsIntent>& intents) {
 
     bool saving = state.loading(RequestKind::telephony_save);
     if (saving) ImGui::BeginDisabled();
-    if (ImGui::Button(label("ui.telephony.save", "chain_save").c_str())) intents.push_back({SettingsIntentKind::chain_save, 0, {}});
+    if (ImGui::Button(label("ui.telephony.save", "chain_save").c_str())) intents.push_back(settings_intent::ChainSave{});
     remember("chain_save");
     ImGui::SameLine();
-    if (ImGui::Button(label("ui.telephony.cancel", "chain_cancel").c_str())) intents.push_back({SettingsIntentKind::chain_cancel, 0, {}});
+    if (ImGui::Button(label("ui.telephony.cancel", "chain_cancel").c_str())) intents.push_back(settings_intent::ChainCancel{});
     remember("chain_cancel");
     if (saving) ImGui::EndDisabled();
     if (saving) {
@@ -98,15 +98,16 @@ void draw_chain(SettingsState& state, const wire::api::TelephonyChain& chain, st
 
     bool busy = state.telephony.changing_key == chain.key || state.telephony.form.has_value();
     if (busy) ImGui::BeginDisabled();
-    if (ImGui::SmallButton(label("ui.telephony.edit", "chain_edit_" + chain.key).c_str())) intents.push_back({SettingsIntentKind::chain_edit, 0, chain.key});
+    if (ImGui::SmallButton(label("ui.telephony.edit", "chain_edit_" + chain.key).c_str())) intents.push_back(settings_intent::ChainEdit{chain.key});
     remember("chain_edit_" + chain.name);
     ImGui::SameLine();
-    auto toggle = chain.enabled ? SettingsIntentKind::chain_disable : SettingsIntentKind::chain_enable;
-    if (ImGui::SmallButton(label(chain.enabled ? "ui.telephony.disable" : "ui.telephony.enable", "chain_toggle_" + chain.key).c_str()))
-        intents.push_back({toggle, 0, chain.key});
+    if (ImGui::SmallButton(label(chain.enabled ? "ui.telephony.disable" : "ui.telephony.enable", "chain_toggle_" + chain.key).c_str())) {
+        if (chain.enabled) intents.push_back(settings_intent::ChainDisable{chain.key});
+        else intents.push_back(settings_intent::ChainEnable{chain.key});
+    }
     remember("chain_toggle_" + chain.name);
     ImGui::SameLine();
-    if (ImGui::SmallButton(label("ui.telephony.remove", "chain_remove_" + chain.key).c_str())) intents.push_back({SettingsIntentKind::chain_remove, 0, chain.key});
+    if (ImGui::SmallButton(label("ui.telephony.remove", "chain_remove_" + chain.key).c_str())) intents.push_back(settings_intent::ChainRemove{chain.key});
     remember("chain_remove_" + chain.name);
     if (busy) ImGui::EndDisabled();
     if (state.telephony.changing_key == chain.key) {
@@ -134,7 +135,7 @@ void draw_telephony_section(SettingsState& state, std::vector<SettingsIntent>& i
     if (state.telephony.form) {
         draw_form(state, intents);
     } else if (ImGui::Button(label("ui.telephony.add", "chain_add").c_str())) {
-        intents.push_back({SettingsIntentKind::chain_edit, 0, {}});
+        intents.push_back(settings_intent::ChainEdit{""});
     }
     remember("chain_add");
 }
