@@ -1,6 +1,7 @@
 // Databases written by an earlier release (tests/fixtures/store/, made by write_store_fixtures at 6c802ab, the last
 // release with a store per backend) opened by today's store: every row reads back as it was written, on SQLite and
-// on PostgreSQL. A change of the store or its schema that would lose or misread a deployed database fails here.
+// on PostgreSQL, and the steps the database records are those of today's list. A change of the store or its schema
+// that would lose or misread a deployed database fails here.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <fstream>
@@ -14,7 +15,20 @@
 
 using namespace kb;
 
+namespace kb::store {   // generated from relay/store/migrations
+extern const std::vector<std::pair<int, const char*>> sqlite_migrations;
+extern const std::vector<std::pair<int, const char*>> postgres_migrations;
+}
+
 namespace {
+
+// The steps of the shared list a backend needs, as schema_migrations should record them once migrated.
+std::vector<int64_t> steps_of(const std::vector<std::pair<int, const char*>>& migrations) {
+    std::vector<int64_t> steps;
+    for (const auto& migration : migrations) steps.push_back(migration.first);
+    return steps;
+}
+
 std::string fixture_text(const std::string& name) {
     std::ifstream file(std::string(KB_OWN_FIXTURES "/store/") + name);
     REQUIRE_MESSAGE(file, name);
@@ -36,6 +50,11 @@ TEST_CASE("store: a SQLite database written by an earlier release reads back row
         REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().detail));
         testing::check_every_table(**opened);
     }
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    SQLite::Statement versions(db, "SELECT version FROM schema_migrations ORDER BY version");
+    std::vector<int64_t> recorded;
+    while (versions.executeStep()) recorded.push_back(versions.getColumn(0).getInt64());
+    CHECK(recorded == steps_of(store::sqlite_migrations));
     testing::remove_database(path);
 }
 
@@ -51,4 +70,10 @@ TEST_CASE("store: a PostgreSQL database written by an earlier release reads back
     auto opened = store::PgStore::open(*url, box);
     REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().detail));
     testing::check_every_table(**opened);
+    // The release numbered PostgreSQL's steps 1 to 6 on their own; they are renumbered into the shared list, none run twice.
+    pqxx::connection db(*url);
+    pqxx::read_transaction tx(db);
+    std::vector<int64_t> recorded;
+    for (const auto& row : tx.exec("SELECT version FROM schema_migrations ORDER BY version")) recorded.push_back(row[0].as<int64_t>());
+    CHECK(recorded == steps_of(store::postgres_migrations));
 }

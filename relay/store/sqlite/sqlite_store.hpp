@@ -1,136 +1,21 @@
 #pragma once
-// The SQLite store: one database file in WAL mode, migrations from store/sqlite/migrations applied at open.
+// The store on SQLite, the embedded default for one relay: the SQL store (store/sql_store.hpp) over the SQLite adapter
+// (store/sqlite/sqlite_db.hpp), migrated from store/migrations at open.
 // Usage:
-//   auto store = kb::store::SqliteStore::open("relay.db", secret_box);
-#include <atomic>
-#include <condition_variable>
-#include <functional>
-#include <memory>
-#include <optional>
-#include <vector>
-#include <mutex>
-#include "relay/crypto/secret_box.hpp"
-#include "relay/store/store.hpp"
-
-namespace SQLite {
-class Database;
-class Statement;
-}  // namespace SQLite
+//   auto store = kb::store::SqliteStore::open("/var/lib/kommo-altegio/relay.db", secret_box);
+#include "relay/store/sql_store.hpp"
+#include "relay/store/sqlite/sqlite_db.hpp"
 
 namespace kb::store {
 
-class SqliteStore : public Store {
+class SqliteStore final : public SqlStore {
 public:
-    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, crypto::SecretBox box);
-    ~SqliteStore() override;
-
-    Result<void> save_installation(const Installation& installation) override;
-    Result<std::optional<Installation>> find_installation(int64_t account_id) override;
-    Result<void> save_kommo_tokens(int64_t account_id, const std::string& access_token, const std::string& refresh_token,
-                                   int64_t access_expires_at) override;
-    Result<void> save_altegio_token(int64_t account_id, const std::string& user_token) override;
-    Result<bool> delete_installation(int64_t account_id) override;
-    Result<int64_t> save_settings(int64_t account_id, int64_t base_revision, const std::string& settings_json, int64_t user_id,
-                                  int64_t at_ms) override;
-    Result<std::vector<SettingsVersion>> settings_versions(int64_t account_id, int32_t limit) override;
-    Result<std::optional<SettingsVersion>> settings_version(int64_t account_id, int64_t revision) override;
-    Result<void> save_user_link(int64_t account_id, const UserLink& link) override;
-    Result<std::vector<UserLink>> user_links(int64_t account_id) override;
-    Result<Booking> claim_booking(const Booking& fresh) override;
-    Result<void> update_booking(const Booking& booking) override;
-    Result<void> save_record_link(int64_t account_id, int64_t company_id, int64_t record_id, int64_t lead_id) override;
-    Result<std::vector<std::pair<int64_t, int64_t>>> records_of_lead(int64_t account_id, int64_t lead_id) override;
-    Result<std::optional<int64_t>> lead_of_record(int64_t account_id, int64_t company_id, int64_t record_id) override;
-    Result<int32_t> append_to_inbox(const std::vector<InboxEvent>& events) override;
-    Result<int32_t> append_webhook(const std::vector<InboxEvent>& events, const HistoryEntry& received) override;
-    Result<std::optional<InboxEvent>> claim_inbox_event(int64_t now_ms) override;
-    Result<void> finish_inbox_event(int64_t id, InboxOutcome outcome, const std::string& note, int64_t next_attempt_at_ms) override;
-    Result<int32_t> requeue_interrupted_events() override;
-    Result<InboxCounts> inbox_counts() override;
-    Result<std::optional<int64_t>> account_of_webhook_key(const std::string& key) override;
-    Result<std::optional<std::string>> webhook_seed(int64_t account_id) override;
-    Result<int64_t> last_webhook_at(int64_t account_id, int64_t company_id) override;
-    Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) override;
-    Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) override;
-    Result<std::vector<int64_t>> installed_accounts() override;
-    Result<int64_t> applied_change(int64_t account_id, int64_t company_id, int64_t record_id) override;
-    Result<void> save_applied_change(int64_t account_id, int64_t company_id, int64_t record_id, int64_t changed_at) override;
-    Result<std::vector<FailedEvent>> failed_inbox_events(int64_t account_id, int32_t limit) override;
-    Result<std::optional<std::string>> repeat_inbox_event(int64_t account_id, int64_t id, int64_t now_ms) override;
-    Result<int64_t> prune(int64_t account_id, int64_t before_ms) override;
-    Result<std::vector<int64_t>> accounts_with_history() override;
-    Result<void> check_health() override;
-    Result<void> add_history(const HistoryEntry& entry) override;
-    Result<std::vector<HistoryEntry>> recent_history(int64_t account_id, int32_t limit) override;
-    Result<std::vector<HistoryEntry>> find_history(const HistoryQuery& query) override;
-    Result<std::optional<HistoryEntry>> history_entry(int64_t account_id, int64_t id) override;
-    Result<std::vector<FailedEvent>> failed_events_between(int64_t account_id, int64_t from_ms, int64_t to_ms, int32_t limit) override;
-    Result<std::optional<std::pair<std::string, std::string>>> inbox_event_state(int64_t account_id, int64_t id) override;
-    Result<std::optional<int64_t>> latest_history_at(int64_t account_id, const std::string& kind, int64_t since_ms) override;
-    Result<int32_t> requeue_abandoned_events(int64_t now_ms) override;
-    Result<int32_t> hand_back_claimed_events(const std::vector<int64_t>& still_working = {}) override;
-    const std::string& instance_id() const override { return m_instance; }
-    bool shared() const override { return false; }   // one relay per database file
-    Result<bool> save_marketplace_user(const MarketplaceUser& user) override;
-    Result<std::optional<MarketplaceUser>> marketplace_user(int64_t altegio_user_id) override;
-    Result<void> save_marketplace_location(const MarketplaceLocation& location) override;
-    Result<std::optional<MarketplaceLocation>> marketplace_location(int64_t salon_id) override;
-    Result<std::vector<MarketplaceLocation>> due_marketplace_activations(int64_t now_ms) override;
-    Result<void> save_telephony_chain(const TelephonyChain& chain) override;
-    Result<std::optional<TelephonyChain>> telephony_chain(const std::string& key) override;
-    Result<std::vector<TelephonyChain>> telephony_chains(int64_t account_id) override;
-    Result<bool> delete_telephony_chain(int64_t account_id, const std::string& key) override;
-    Result<std::optional<TelephonyCall>> telephony_call(const std::string& chain_key, const std::string& call_id) override;
-    Result<void> save_telephony_call(const TelephonyCall& call) override;
-    Result<std::optional<TrackedLeadRow>> tracked_lead(int64_t account_id, const std::string& lead_id) override;
-    Result<void> save_tracked_lead(const TrackedLeadRow& row) override;
-    Result<std::vector<TrackedLeadRow>> due_tracking_searches(int64_t now_ms, int32_t limit) override;
-    Result<bool> take_lease(const std::string& name, int64_t now_ms, int64_t ttl_ms) override;
-    Result<void> release_lease(const std::string& name) override;
-    Result<bool> first_use(const std::string& key, int64_t expires_at, int64_t now) override;
-    Result<std::optional<int64_t>> take_rate_place(const std::string& key, int32_t limit, int64_t now_ms) override;
-    Result<void> release_rate_place(int64_t place, int64_t now_ms) override;
-
-private:
-    struct PendingWebhook {
-        const std::vector<InboxEvent>* events;
-        const HistoryEntry* received;
-        bool done = false;
-        int32_t added = 0;
-        std::optional<Error> error;
-    };
-    std::mutex m_group_mutex;                    // the webhooks waiting for the next commit
-    std::condition_variable m_group_written;
-    std::vector<PendingWebhook*> m_group_waiting;
-    bool m_group_writing = false;
-    // One write transaction on m_db under m_mutex (BEGIN IMMEDIATE): committed when `body` returns a value, rolled
-    // back when it returns an error or throws. With synchronous = FULL a commit is on disk when this returns, so a
-    // sender may hear 2xx. Each commit is noted in m_committed_at_ms.
-    template <class Body>
-    auto write(Body&& body) -> decltype(body());
-    std::atomic<int64_t> m_committed_at_ms{0};   // steady clock; the last commit of write()
-    int32_t insert_inbox_rows(const std::vector<InboxEvent>& events);   // inside a transaction, under m_mutex
-    void insert_history(const HistoryEntry& entry);                     // under m_mutex
-    Result<std::optional<Installation>> read_installation(const char* where_clause, const std::function<void(SQLite::Statement&)>& bind);
-    SqliteStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> reader, std::unique_ptr<SQLite::Database> health,
-                crypto::SecretBox box);
-    std::unique_ptr<SQLite::Database> m_db;
-    crypto::SecretBox m_box;
-    std::string m_instance;
-    std::mutex m_mutex;   // one writer at a time; SQLite serialises writers anyway
-    // A second, read-only connection for the installation lookups every webhook and every Kommo call make:
-    // with WAL they read the last commit while m_db waits for the disk, instead of queueing behind it.
-    std::unique_ptr<SQLite::Database> m_reader;
-    std::mutex m_reader_mutex;
-    // The health probe's own connection (1 s busy timeout), used when nothing was committed in the last second:
-    // /healthz answers within a second or two while another process holds the lock, instead of queueing behind
-    // every writer's 5 s wait on m_db.
-    std::unique_ptr<SQLite::Database> m_health;
-    std::mutex m_health_mutex;
-    // Prepared once, used by every webhook (compiling the SQL each time cost as much as writing the rows):
-    // the two inserts on m_db under m_mutex, the two lookups on m_reader under m_reader_mutex. Declared after the
-    // connections, so they are finalised before the connections close.
-    std::unique_ptr<SQLite::Statement> m_insert_inbox, m_insert_history, m_account_by_key, m_seed_of_account;
+    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, crypto::SecretBox box) {
+        auto db = SqliteDb::open(path);
+        if (!db) return tl::unexpected(db.error());
+        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), box));
+    }
+    using SqlStore::SqlStore;
 };
 
 }  // namespace kb::store

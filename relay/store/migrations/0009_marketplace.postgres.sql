@@ -1,4 +1,4 @@
--- Altegio Marketplace (the same tables as SQLite's 0009): the users who came with their data, and the locations that
+-- Altegio Marketplace: the users who came with their data, and the locations that
 -- installed the application, with the state of their activation (see store.hpp, MarketplaceLocation). The api key is sealed.
 CREATE TABLE marketplace_users (
     altegio_user_id  BIGINT PRIMARY KEY,

@@ -1,4 +1,4 @@
--- The relay's schema on PostgreSQL: the same tables as SQLite's migrations 0001-0008 reach, written once for a
+-- The relay's schema on PostgreSQL as steps 0001-0008 leave it on SQLite, written at once for a
 -- database that several relays share. Times are unix seconds (*_at) or milliseconds (*_ms), as in SQLite.
 
 -- Installations: one per Kommo account. Tokens are sealed (libsodium secretbox) before they get here.
