@@ -21,7 +21,7 @@ namespace {
 AppState state_with_rows(int n) {
     AppState s;
     s.place = Place::pipeline;
-    s.account_log = wire::api::RecordLog{};
+    s.pipeline.log = wire::api::RecordLog{};
     const char* names[] = {"Анна Иванова", "John Miller", "María López", "Дмитрий Соколов", "Emily Carter"};
     for (int i = 0; i < n; ++i) {
         wire::api::RecordRow row;
@@ -38,7 +38,7 @@ AppState state_with_rows(int n) {
         row.record.client = domain::ClientData{names[i % 5] + std::string(" ") + std::to_string(i), "+7999" + std::to_string(1000000 + i), ""};
         row.record.paid = domain::Money{(i * 7919) % 500000};
         row.branch_title = i % 2 ? "Gran Vía" : "Тверская";
-        s.account_log->rows.push_back(std::move(row));
+        s.pipeline.log->rows.push_back(std::move(row));
     }
     return s;
 }
@@ -60,17 +60,17 @@ int main() {
     AppState s = state_with_rows(10000);
     size_t sink = 0;
     double baseline = microseconds_per_call([&] {
-        for (const auto& row : s.account_log->rows) sink += row.record.staff_id == 5003;
+        for (const auto& row : s.pipeline.log->rows) sink += row.record.staff_id == 5003;
     });
     std::printf("account's log, 10,000 rows (baseline: one walk over the rows, %.1f us)\n", baseline);
     const char* column_names[] = {"time", "branch", "employee", "client", "status", "paid"};
     for (int column = 0; column <= static_cast<int>(LogColumn::paid); ++column) {
-        s.log_view.sort_by = static_cast<LogColumn>(column);
+        s.pipeline.view.sort_by = static_cast<LogColumn>(column);
         double us = microseconds_per_call([&] { sink += visible_log_rows(s).size(); });
         std::printf("   sorted by %-8s  %8.1f us a frame (%.0fx the baseline)\n", column_names[column], us, us / baseline);
     }
-    s.log_view.sort_by = LogColumn::time;
-    s.log_view.search = "miller";
+    s.pipeline.view.sort_by = LogColumn::time;
+    s.pipeline.view.search = "miller";
     double us = microseconds_per_call([&] { sink += visible_log_rows(s).size(); });
     std::printf("   searching \"miller\", by time  %6.1f us a frame (%.0fx the baseline)\n", us, us / baseline);
     return sink == 0;   // keeps the work from being optimised away

@@ -157,8 +157,8 @@ AppState with_log() {
     REQUIRE(calls.size() == 1);
     CHECK(calls[0].path == "/api/v1/leads/21001/records");
     on_reply(s, calls[0].id, 200, two_records);
-    REQUIRE(s.records);
-    REQUIRE(s.records->size() == 2);
+    REQUIRE(s.records.rows);
+    REQUIRE(s.records.rows->size() == 2);
     return s;
 }
 
@@ -181,22 +181,22 @@ TEST_CASE("a status change goes to the record's branch, and the row shows the an
     CHECK(calls[0].method == "POST");
     CHECK(calls[0].path == "/api/v1/branches/400001/records/901/status");
     CHECK((*wire::parse_json(calls[0].body))["action"] == "confirm");
-    CHECK(s.status_record_id == 901);
+    CHECK(s.records.status_record_id == 901);
     CHECK(apply(s, intent::ChangeStatus{900, "came"}).empty());   // one change at a time
     on_reply(s, calls[0].id, 200, R"({"record":{"id":901,"company_id":400001,"services":[],"date":"2026-11-24 10:00:00",
         "datetime":"2026-11-24T10:00:00+03:00","attendance":2,"deleted":false,"paid_minor":0},"branch_title":"Тверская","currency":"₽"})");
-    CHECK(s.status_record_id == 0);
-    CHECK((*s.records)[0].record.attendance == domain::Attendance::confirmed);
-    CHECK((*s.records)[1].record.attendance == domain::Attendance::came);   // the other row untouched
+    CHECK(s.records.status_record_id == 0);
+    CHECK((*s.records.rows)[0].record.attendance == domain::Attendance::confirmed);
+    CHECK((*s.records.rows)[1].record.attendance == domain::Attendance::came);   // the other row untouched
 }
 
 TEST_CASE("cancelling asks first: nothing is sent until the manager says yes, and 'no' keeps the record") {
     AppState s = with_log();
     CHECK(apply(s, intent::ChangeStatus{901, "cancel"}).empty());   // not asked yet
     apply(s, intent::AskCancel{901});
-    CHECK(s.cancel_asked_id == 901);
+    CHECK(s.records.cancel_asked_id == 901);
     apply(s, intent::KeepRecord{});
-    CHECK(s.cancel_asked_id == 0);
+    CHECK(s.records.cancel_asked_id == 0);
     CHECK(apply(s, intent::ChangeStatus{901, "cancel"}).empty());
     apply(s, intent::AskCancel{901});
     auto calls = apply(s, intent::ChangeStatus{901, "cancel"});
@@ -223,7 +223,7 @@ TEST_CASE("a new booking makes the log and the client summary stale") {
     calls = apply(s, intent::Book{"key-log"});
     on_reply(s, calls[0].id, 200, R"({"record":{"id":902,"services":[],"date":"2026-11-23 10:00:00","datetime":"2026-11-23T10:00:00+03:00"},
         "branch_title":"Тверская","lead_updated":true,"warning_key":""})");
-    CHECK_FALSE(s.records);
+    CHECK_FALSE(s.records.rows);
     CHECK_FALSE(s.client);
     CHECK(apply(s, intent::ShowTab{Tab::records}).size() == 1);
 }
@@ -251,8 +251,8 @@ AppState pipeline() {
     CHECK(calls[1].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
     on_reply(s, calls[0].id, 200, card_one_branch);
     on_reply(s, calls[1].id, 200, account_log);
-    REQUIRE(s.account_log);
-    CHECK(s.log_branches.size() == 1);
+    REQUIRE(s.pipeline.log);
+    CHECK(s.pipeline.branches.size() == 1);
     return s;
 }
 
@@ -288,13 +288,13 @@ TEST_CASE("the account's log filters by employee, status and client, and sorts b
     apply(s, intent::FilterStatus{static_cast<int64_t>(domain::RecordState::deleted)});
     CHECK(ids(s) == std::vector<int64_t>{3});
     apply(s, intent::FilterStatus{-1});
-    s.log_view.search = "john";   // any case
+    s.pipeline.view.search = "john";   // any case
     CHECK(ids(s) == std::vector<int64_t>{2});
-    s.log_view.search = "Анна";
+    s.pipeline.view.search = "Анна";
     CHECK(ids(s) == std::vector<int64_t>{1});
-    s.log_view.search = "600111";   // part of the phone
+    s.pipeline.view.search = "600111";   // part of the phone
     CHECK(ids(s) == std::vector<int64_t>{3});
-    s.log_view.search.clear();
+    s.pipeline.view.search.clear();
     apply(s, intent::SortLog{LogColumn::paid, true});
     CHECK(ids(s) == std::vector<int64_t>{1, 3, 2});
     apply(s, intent::SortLog{LogColumn::employee, false});
@@ -329,15 +329,15 @@ TEST_CASE("the log's shown rows are worked out again when a row changes, and a c
         "datetime":"2026-11-23T09:00:00+03:00","attendance":2},"branch_title":"Тверская","currency":"₽","lead_id":21003})");
     CHECK(ids(s) == std::vector<int64_t>{2});   // record 2 is confirmed now
     AppState copy = s;
-    for (const auto* row : visible_log_rows(copy)) CHECK(row >= copy.account_log->rows.data());
-    for (const auto* row : visible_log_rows(copy)) CHECK(row < copy.account_log->rows.data() + copy.account_log->rows.size());
+    for (const auto* row : visible_log_rows(copy)) CHECK(row >= copy.pipeline.log->rows.data());
+    for (const auto* row : visible_log_rows(copy)) CHECK(row < copy.pipeline.log->rows.data() + copy.pipeline.log->rows.size());
     CHECK(log_staff(copy).size() == 3);
 }
 
 TEST_CASE("a record edited from the account's log opens in the form with its branch's catalogue, and its row shows the saved change") {
     AppState s = pipeline();
     auto calls = apply(s, intent::EditRecord{2});
-    CHECK(s.editing_record_id == 2);
+    CHECK(s.editing.record_id == 2);
     REQUIRE(s.branch());   // the branch of the row, from the log's branches
     CHECK(s.branch()->timezone_name == "Europe/Moscow");
     REQUIRE(calls.size() == 4);   // no catalogue yet in the pipeline view
@@ -353,7 +353,7 @@ TEST_CASE("a record edited from the account's log opens in the form with its bra
     CHECK(save[0].path == "/api/v1/branches/400001/records/2");
     on_reply(s, save[0].id, 200, R"({"record":{"id":2,"company_id":400001,"staff_id":5003,"staff_name":"Алексей","services":[],
         "date":"2026-11-23 11:00:00","datetime":"2026-11-23T11:00:00+03:00","attendance":0},"branch_title":"Тверская","currency":"₽","lead_id":0})");
-    CHECK(s.editing_record_id == 0);   // back to the table
+    CHECK(s.editing.record_id == 0);   // back to the table
     const wire::api::RecordRow* row = nullptr;
     for (const auto* r : visible_log_rows(s))
         if (r->record.id == 2) row = r;
@@ -364,9 +364,9 @@ TEST_CASE("a record edited from the account's log opens in the form with its bra
     CHECK(apply(s, intent::EditRecord{3}).empty());
     apply(s, intent::EditRecord{1});
     apply(s, intent::OpenSchedule{0});
-    CHECK(s.schedule_view.open);
+    CHECK(s.schedule.view.open);
     apply(s, intent::StopEditing{});
-    CHECK_FALSE(s.schedule_view.open);
+    CHECK_FALSE(s.schedule.view.open);
 }
 
 TEST_CASE("a lead in a stage that hides the records window loads nothing more") {
@@ -397,16 +397,16 @@ TEST_CASE("the schedule grid opens on the chosen day (or today) for one employee
     s.today = "2026-11-21";
     auto calls = apply(s, intent::OpenSchedule{5003});
     REQUIRE(calls.size() == 1);
-    CHECK(s.schedule_view.open);
+    CHECK(s.schedule.view.open);
     CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-23&service_ids=7001,7004&staff_ids=5003");
     calls = apply(s, intent::FilterScheduleStaff{0});   // everyone
     CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-23&service_ids=7001,7004");
     calls = apply(s, intent::ShiftScheduleDay{7});
     CHECK(calls[0].path == "/api/v1/branches/400001/schedule?date=2026-11-30&service_ids=7001,7004");
     calls = apply(s, intent::ShiftScheduleDay{-1});
-    CHECK(s.schedule_view.date == "2026-11-29");
+    CHECK(s.schedule.view.date == "2026-11-29");
     calls = apply(s, intent::ShiftScheduleDay{0});
-    CHECK(s.schedule_view.date == "2026-11-21");
+    CHECK(s.schedule.view.date == "2026-11-21");
     // The filter adds and removes employees; the relay is asked for the chosen ones only.
     apply(s, intent::FilterScheduleStaff{5003});
     calls = apply(s, intent::FilterScheduleStaff{5001});
@@ -414,7 +414,7 @@ TEST_CASE("the schedule grid opens on the chosen day (or today) for one employee
     calls = apply(s, intent::FilterScheduleStaff{5003});
     CHECK(calls[0].path.ends_with("&staff_ids=5001"));
     apply(s, intent::CloseSchedule{});
-    CHECK_FALSE(s.schedule_view.open);
+    CHECK_FALSE(s.schedule.view.open);
     CHECK_FALSE(s.loading(RequestKind::schedule));   // a reply still out is dropped with the window
 }
 
@@ -422,12 +422,12 @@ TEST_CASE("a free slot picked in the grid fills employee, day and time, and the 
     AppState s = ready_to_book();
     auto calls = apply(s, intent::OpenSchedule{0});
     on_reply(s, calls[0].id, 200, schedule_day);
-    REQUIRE(s.schedule);
-    CHECK(s.schedule->columns[0].records[0].color == "f44336");
+    REQUIRE(s.schedule.day);
+    CHECK(s.schedule.day->columns[0].records[0].color == "f44336");
 
     CHECK(apply(s, intent::PickFreeSlot{5001, "2026-11-24T13:00:00+03:00"}).empty());   // not this employee's start
     calls = apply(s, intent::PickFreeSlot{5003, "2026-11-24T13:00:00+03:00"});
-    CHECK_FALSE(s.schedule_view.open);
+    CHECK_FALSE(s.schedule.view.open);
     CHECK(s.form.staff_id == 5003);
     CHECK(s.form.date == "2026-11-24");
     CHECK(s.form.slot_time == "13:00");
@@ -517,13 +517,13 @@ TEST_CASE("colour and record categories go into the booking; only the palette an
 
 TEST_CASE("editing from the log fills the form with the record, keeps its own time on offer, and saves a change") {
     AppState s = with_log();
-    (*s.records)[0].record.comment = "Первый визит";
-    (*s.records)[0].record.color = "ff9800";
-    (*s.records)[0].record.labels = {{67346, "Повторный визит", "#2196f3"}};
-    (*s.records)[0].record.client = domain::ClientData{"Анна", "+79991234567", ""};
+    (*s.records.rows)[0].record.comment = "Первый визит";
+    (*s.records.rows)[0].record.color = "ff9800";
+    (*s.records.rows)[0].record.labels = {{67346, "Повторный визит", "#2196f3"}};
+    (*s.records.rows)[0].record.client = domain::ClientData{"Анна", "+79991234567", ""};
     auto calls = apply(s, intent::EditRecord{901});
     CHECK(s.tab == Tab::book);
-    CHECK(s.editing_record_id == 901);
+    CHECK(s.editing.record_id == 901);
     CHECK(s.form.service_ids == std::vector<int64_t>{7001});
     CHECK(s.form.staff_id == 5003);
     CHECK(s.form.date == "2026-11-24");
@@ -554,9 +554,9 @@ TEST_CASE("editing from the log fills the form with the record, keeps its own ti
     CHECK(body["label_ids"] == wire::Json::array({67346}));
     on_reply(s, save[0].id, 200, R"({"record":{"id":901,"company_id":400001,"staff_id":5003,"services":[],"date":"2026-11-24 12:00:00",
         "datetime":"2026-11-24T12:00:00+03:00","comment":"Перенесли"},"branch_title":"Тверская","currency":"₽","lead_id":21001})");
-    CHECK(s.editing_record_id == 0);
+    CHECK(s.editing.record_id == 0);
     CHECK(s.tab == Tab::records);
-    CHECK((*s.records)[0].record.datetime == "2026-11-24T12:00:00+03:00");
+    CHECK((*s.records.rows)[0].record.datetime == "2026-11-24T12:00:00+03:00");
     CHECK(s.form.service_ids.empty());   // the form is free for a new record again
     CHECK(s.form.name == "Анна");        // the lead's contact
 }
@@ -573,7 +573,7 @@ TEST_CASE("additional fields: typed values of the offered fields go into a booki
 
     AppState e = with_log();
     e.catalog->record_fields = {{"deposit", "Предоплата", "number"}};
-    (*e.records)[0].record.custom_fields = {{"deposit", "1500"}, {"internal", "kept by Altegio"}};
+    (*e.records.rows)[0].record.custom_fields = {{"deposit", "1500"}, {"internal", "kept by Altegio"}};
     apply(e, intent::EditRecord{901});
     CHECK(e.form.custom_fields.at("deposit") == "1500");
     e.form.custom_fields["deposit"] = "";   // the manager clears it
@@ -589,7 +589,7 @@ TEST_CASE("leaving an edit without saving sends nothing and empties the form") {
     AppState s = with_log();
     apply(s, intent::EditRecord{901});
     CHECK(apply(s, intent::StopEditing{}).empty());
-    CHECK(s.editing_record_id == 0);
+    CHECK(s.editing.record_id == 0);
     CHECK(s.form.service_ids.empty());
     CHECK(s.form.staff_id == -1);
     CHECK(apply(s, intent::EditRecord{12345}).empty());   // not in the log

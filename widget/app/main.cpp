@@ -149,7 +149,7 @@ void draw_frame() {
                                             ImGuiWindowFlags_NoBringToFrontOnFocus);
     bool pipeline = s.state.place == kb::widget::Place::pipeline;
     // The grid fills the canvas: the pipeline view's canvas is a window over the page already; the card's grows into one.
-    bool grid = s.state.schedule_view.open && (pipeline || s.modal);
+    bool grid = s.state.schedule.view.open && (pipeline || s.modal);
     if (s.settings_page) frame_calls.settings_page(s.settings, settings_intents);
     else if (grid) frame_calls.schedule_grid(s.state, intents, s.modal);
     else if (pipeline) frame_calls.account_log(s.state, intents);
@@ -175,12 +175,12 @@ void draw_frame() {
     }
     // Escape closes the grid; over the leads list, it then leaves an edit.
     if (s.escape_pressed && grid) intents.push_back(kb::widget::intent::CloseSchedule{});
-    else if (s.escape_pressed && pipeline && s.state.editing_record_id != 0) intents.push_back(kb::widget::intent::StopEditing{});
+    else if (s.escape_pressed && pipeline && s.state.editing.record_id != 0) intents.push_back(kb::widget::intent::StopEditing{});
     s.escape_pressed = false;
     frame_calls.intents(intents);
     frame_calls.settings_intents(settings_intents);
     // The grid needs room: the host moves the canvas into a window over the page while it is open.
-    bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule_view.open;
+    bool want_modal = s.state.place == kb::widget::Place::lead_card && s.state.schedule.view.open;
     if (!s.keys.empty()) wake();   // keys still waiting: the next frame takes them
     if (want_modal != s.modal) {
         s.modal = want_modal;

@@ -63,7 +63,7 @@ std::optional<ShownError> failure_of(int http_status, const Result<wire::Json>& 
 }
 
 const domain::Branch* AppState::branch() const {
-    const std::vector<domain::Branch>& branches = card ? card->branches : log_branches;   // the pipeline view edits log rows
+    const std::vector<domain::Branch>& branches = card ? card->branches : pipeline.branches;   // the pipeline view edits log rows
     for (const auto& b : branches)
         if (b.id == form.branch_id) return &b;
     return nullptr;
@@ -92,7 +92,7 @@ int32_t chosen_duration_minutes(const AppState& state) {
 
 // Complete by the rule the relay checks too (shared/domain/booking.hpp), and nothing of the kind under way.
 bool AppState::can_book() const {
-    if (editing_record_id != 0)
+    if (editing.record_id != 0)
         return form.branch_id != 0 && domain::missing_for_change(detail::record_change(*this)).empty() && !loading(RequestKind::edit);
     return card && domain::missing_for_booking(detail::booking_request(*this)).empty() && !loading(RequestKind::book);
 }
@@ -101,7 +101,7 @@ std::vector<Call> start_pipeline(AppState& state, const std::string& language, c
     state = AppState{};
     state.place = Place::pipeline;
     state.language = language;
-    state.log_view.from = state.log_view.to = today;
+    state.pipeline.view.from = state.pipeline.view.to = today;
     state.today = today;
     std::vector<Call> calls{state.requests.start(RequestKind::branches, "GET", "/api/v1/branches")};
     for (auto& call : detail::load_account_log(state)) calls.push_back(std::move(call));
@@ -110,12 +110,12 @@ std::vector<Call> start_pipeline(AppState& state, const std::string& language, c
 
 std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
     std::vector<const api::RecordRow*> rows;
-    if (!s.account_log) return rows;
-    const LogView& v = s.log_view;
-    LogMemo& memo = s.log_memo;
-    if (memo.revision == s.log_revision && memo.rows_at == s.account_log->rows.data() && memo.view == v) return memo.rows;
+    if (!s.pipeline.log) return rows;
+    const LogView& v = s.pipeline.view;
+    LogMemo& memo = s.pipeline.memo;
+    if (memo.revision == s.pipeline.revision && memo.rows_at == s.pipeline.log->rows.data() && memo.view == v) return memo.rows;
     std::string needle = domain::fold_case(v.search);
-    for (const auto& row : s.account_log->rows) {
+    for (const auto& row : s.pipeline.log->rows) {
         const auto& r = row.record;
         if (v.staff_id != 0 && r.staff_id != v.staff_id) continue;
         if (v.status >= 0 && static_cast<int>(domain::record_state(r)) != v.status) continue;
@@ -149,24 +149,24 @@ std::vector<const api::RecordRow*> visible_log_rows(const AppState& s) {
     auto less = [](const Keyed& a, const Keyed& b) { return a.number != b.number ? a.number < b.number : *a.text < *b.text; };
     std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) { return v.descending ? less(b, a) : less(a, b); });
     for (size_t i = 0; i < keyed.size(); ++i) rows[i] = keyed[i].row;
-    memo.revision = s.log_revision;
-    memo.rows_at = s.account_log->rows.data();
+    memo.revision = s.pipeline.revision;
+    memo.rows_at = s.pipeline.log->rows.data();
     memo.view = v;
     memo.rows = rows;
     return rows;
 }
 
 std::vector<std::pair<int64_t, std::string>> log_staff(const AppState& s) {
-    LogMemo& memo = s.log_memo;
-    const void* rows_at = s.account_log ? s.account_log->rows.data() : nullptr;
-    if (memo.staff_revision == s.log_revision && memo.staff_rows_at == rows_at) return memo.staff;
+    LogMemo& memo = s.pipeline.memo;
+    const void* rows_at = s.pipeline.log ? s.pipeline.log->rows.data() : nullptr;
+    if (memo.staff_revision == s.pipeline.revision && memo.staff_rows_at == rows_at) return memo.staff;
     std::map<int64_t, std::string> seen;
-    if (s.account_log)
-        for (const auto& row : s.account_log->rows)
+    if (s.pipeline.log)
+        for (const auto& row : s.pipeline.log->rows)
             if (row.record.staff_id != 0) seen.emplace(row.record.staff_id, row.record.staff_name);
     std::vector<std::pair<int64_t, std::string>> out(seen.begin(), seen.end());
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-    memo.staff_revision = s.log_revision;
+    memo.staff_revision = s.pipeline.revision;
     memo.staff_rows_at = rows_at;
     memo.staff = out;
     return out;
@@ -225,8 +225,8 @@ std::vector<Call> on(AppState& s, const intent::RetryLoading&) {
 
 std::vector<Call> on(AppState& s, const intent::ShowTab& i) {
     s.tab = i.tab;
-    s.cancel_asked_id = 0;
-    bool loaded = s.tab == Tab::records ? s.records.has_value() : s.tab == Tab::client ? s.client.has_value() : true;
+    s.records.cancel_asked_id = 0;
+    bool loaded = s.tab == Tab::records ? s.records.rows.has_value() : s.tab == Tab::client ? s.client.has_value() : true;
     bool loading = s.loading(s.tab == Tab::records ? RequestKind::records : RequestKind::client);
     if (loaded || loading) return {};
     return load_tab(s);
@@ -262,7 +262,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
     if (!finished) return {};   // superseded by a newer request
     RequestKind kind = *finished;
 
-    if (kind == RequestKind::status) s.status_record_id = 0;
+    if (kind == RequestKind::status) s.records.status_record_id = 0;
     auto json = wire::parse_json(body);
     if (auto failure = failure_of(http_status, json, body)) {
         s.error = std::move(*failure);
@@ -310,7 +310,7 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             s.dates = std::move(*dates);
             bool picked_date_bookable = std::find(s.dates.begin(), s.dates.end(), s.form.date) != s.dates.end();
             // A slot picked in the grid, or the record being edited: that day's times are on their way.
-            if (!s.form.date.empty() && (picked_date_bookable || s.editing_record_id != 0)) return {};
+            if (!s.form.date.empty() && (picked_date_bookable || s.editing.record_id != 0)) return {};
             if (!s.dates.empty()) {
                 s.form.date = s.dates.front();
                 return detail::load_times(s);
@@ -322,10 +322,10 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             if (!times) { failed_decode(times.error()); return {}; }
             s.times = std::move(*times);
             // The edited record's own time is not free (the record holds it) but stays a choice on its day.
-            bool own_day = s.editing_record_id != 0 && s.editing_slot.datetime.substr(0, 10) == s.form.date &&
-                           s.form.staff_id == s.editing_staff_id;
-            if (own_day && std::none_of(s.times.begin(), s.times.end(), [&](const auto& t) { return t.datetime == s.editing_slot.datetime; })) {
-                s.times.push_back(s.editing_slot);
+            bool own_day = s.editing.record_id != 0 && s.editing.slot.datetime.substr(0, 10) == s.form.date &&
+                           s.form.staff_id == s.editing.staff_id;
+            if (own_day && std::none_of(s.times.begin(), s.times.end(), [&](const auto& t) { return t.datetime == s.editing.slot.datetime; })) {
+                s.times.push_back(s.editing.slot);
                 std::sort(s.times.begin(), s.times.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
             }
             bool slot_still_free = std::any_of(s.times.begin(), s.times.end(), [&](const auto& t) { return t.datetime == s.form.slot_datetime; });
@@ -340,14 +340,14 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             if (!result) { failed_decode(result.error()); return {}; }
             s.result = std::move(*result);
             if (!s.result->lead_updated) s.error = ShownError{s.result->warning_key, ""};
-            s.records.reset();   // the log and the summary now miss this record: read them again when shown
+            s.records.rows.reset();   // the log and the summary now miss this record: read them again when shown
             s.client.reset();
             return {};
         }
         case RequestKind::records: {
             auto log = api::decode_record_log(*json);
             if (!log) { failed_decode(log.error()); return {}; }
-            s.records = std::move(log->rows);
+            s.records.rows = std::move(log->rows);
             return {};
         }
         case RequestKind::client: {
@@ -359,20 +359,20 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
         case RequestKind::branches: {
             auto context = api::decode_card_context(*json);
             if (!context) { failed_decode(context.error()); return {}; }
-            s.log_branches = std::move(context->branches);
+            s.pipeline.branches = std::move(context->branches);
             return {};
         }
         case RequestKind::account_log: {
             auto log = api::decode_record_log(*json);
             if (!log) { failed_decode(log.error()); return {}; }
-            s.account_log = std::move(*log);
-            ++s.log_revision;
+            s.pipeline.log = std::move(*log);
+            ++s.pipeline.revision;
             return {};
         }
         case RequestKind::schedule: {
             auto day = api::decode_day_schedule(*json);
             if (!day) { failed_decode(day.error()); return {}; }
-            s.schedule = std::move(*day);
+            s.schedule.day = std::move(*day);
             return {};
         }
         case RequestKind::events: {

@@ -45,7 +45,7 @@ struct LogView {
 // What visible_log_rows and log_staff last worked out, kept until the log's rows or the view change: a frame over
 // 10,000 rows then costs the visible rows only, not a filter and sort of all of them (bench/widget_load.mjs).
 struct LogMemo {
-    uint64_t revision = UINT64_MAX;                     // AppState::log_revision it was made for
+    uint64_t revision = UINT64_MAX;                     // PipelineState::revision it was made for
     const void* rows_at = nullptr;                      // and the rows it points into (a copied state has others)
     LogView view;
     std::vector<const wire::api::RecordRow*> rows;
@@ -59,6 +59,35 @@ struct ScheduleView {
     bool open = false;
     std::string date;                   // "YYYY-MM-DD", branch wall date
     std::vector<int64_t> staff_ids;     // the employee filter; empty = every employee offering the services
+};
+
+// The schedule grid's state: what it shows, and the day once loaded.
+struct ScheduleState {
+    ScheduleView view;
+    std::optional<wire::api::DaySchedule> day;
+};
+
+// The lead's record log (the card's Records tab).
+struct RecordsState {
+    std::optional<std::vector<wire::api::RecordRow>> rows;   // once loaded
+    int64_t status_record_id = 0;       // the record whose status change is on its way
+    int64_t cancel_asked_id = 0;        // the record whose cancellation waits for "Yes"
+};
+
+// The pipeline view's state: the account's log, its branches, and what the table shows of it.
+struct PipelineState {
+    std::vector<domain::Branch> branches;
+    std::optional<wire::api::RecordLog> log;
+    uint64_t revision = 0;              // moves on whenever log's rows change
+    LogView view;
+    mutable LogMemo memo;
+};
+
+// Editing a record from the log: the booking form holds the record, "Save changes" sends a RecordChange.
+struct EditingRecord {
+    int64_t record_id = 0;              // 0: not editing
+    domain::TimeSlot slot;              // the record's own time, offered even though it is not free
+    int64_t staff_id = 0;               // ... with its own employee
 };
 
 // The card's three views: booking, the lead's record log, and the client summary.
@@ -136,24 +165,13 @@ struct AppState {
     std::string service_search;         // the services list's search box (edited in place by the view)
     bool services_listed = false;       // the list shown beside chosen services ("Add a service"; by the view)
     std::string today;                  // "YYYY-MM-DD", the user's date (the shell sets it): where the grid opens
-    ScheduleView schedule_view;
-    // Editing a record from the log: the booking form holds the record, "Save changes" sends a RecordChange.
-    int64_t editing_record_id = 0;
-    domain::TimeSlot editing_slot;      // the record's own time, offered even though it is not free
-    int64_t editing_staff_id = 0;       // ... with its own employee
-    std::optional<wire::api::DaySchedule> schedule;   // the grid's day, once loaded
+    ScheduleState schedule;
+    EditingRecord editing;
     std::optional<std::vector<domain::GroupEvent>> events;   // the group events of form.events_date, once loaded
     Tab tab = Tab::book;
-    std::optional<std::vector<wire::api::RecordRow>> records;   // the lead's record log, once loaded
+    RecordsState records;
     std::optional<wire::api::ClientSummary> client;             // the client summary, once loaded
-    int64_t status_record_id = 0;       // the record whose status change is on its way
-    int64_t cancel_asked_id = 0;        // the record whose cancellation waits for "Yes"
-    // The pipeline view: the account's log.
-    std::vector<domain::Branch> log_branches;
-    std::optional<wire::api::RecordLog> account_log;
-    uint64_t log_revision = 0;          // moves on whenever account_log's rows change
-    LogView log_view;
-    mutable LogMemo log_memo;
+    PipelineState pipeline;
     Requests requests;
 
     bool loading(RequestKind kind) const { return requests.loading(kind); }

@@ -11,12 +11,12 @@ namespace kb::widget::detail {
 namespace api = wire::api;
 
 std::vector<Call> on(AppState& s, const intent::ChooseBranch& i) {
-    if (s.form.branch_id == i.branch_id || s.editing_record_id != 0) return {};   // a record stays in its branch
+    if (s.form.branch_id == i.branch_id || s.editing.record_id != 0) return {};   // a record stays in its branch
     s.form.branch_id = i.branch_id;
     s.form.activity_id = 0;
     s.events.reset();
-    s.schedule_view = ScheduleView{};
-    s.schedule.reset();
+    s.schedule.view = ScheduleView{};
+    s.schedule.day.reset();
     s.form.service_ids.clear();
     s.form.label_ids.clear();   // categories belong to the branch
     s.form.custom_fields.clear();   // and so do additional fields
@@ -66,8 +66,8 @@ std::vector<Call> on(AppState& s, const intent::EditClient&) {
 std::vector<Call> on(AppState& s, const intent::Book& i) {
     if (!s.can_book()) return {};
     s.error.reset();
-    if (s.editing_record_id != 0)
-        return {s.requests.start(RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing_record_id)),
+    if (s.editing.record_id != 0)
+        return {s.requests.start(RequestKind::edit, "PUT", branch_path(s, "records/" + std::to_string(s.editing.record_id)),
                                  api::encode(record_change(s)).dump())};
     if (s.request_key.empty()) s.request_key = i.key;
     return {s.requests.start(RequestKind::book, "POST", "/api/v1/records", api::encode(booking_request(s)).dump())};
@@ -100,7 +100,7 @@ std::vector<Call> on(AppState& s, const intent::ToggleLabel& i) {
 }
 
 std::vector<Call> on(AppState& s, const intent::SetGroupMode& i) {
-    if (s.editing_record_id != 0 || s.form.branch_id == 0) return {};
+    if (s.editing.record_id != 0 || s.form.branch_id == 0) return {};
     s.form.group = i.group;
     s.form.activity_id = 0;
     if (!s.form.group) return {};
@@ -127,9 +127,9 @@ std::vector<Call> on(AppState& s, const intent::EditRecord& i) {
     if (!row || row->record.deleted) return {};
     const domain::Record r = row->record;   // a copy: the lists may change below
     bool same_branch = s.form.branch_id == r.company_id && s.catalog;
-    s.editing_record_id = r.id;
-    s.editing_slot = domain::TimeSlot{r.date.size() >= 16 ? r.date.substr(11, 5) : "", r.datetime, r.seance_length};
-    s.editing_staff_id = r.staff_id;
+    s.editing.record_id = r.id;
+    s.editing.slot = domain::TimeSlot{r.date.size() >= 16 ? r.date.substr(11, 5) : "", r.datetime, r.seance_length};
+    s.editing.staff_id = r.staff_id;
     s.result.reset();
     s.error.reset();
     s.tab = Tab::book;
@@ -139,7 +139,7 @@ std::vector<Call> on(AppState& s, const intent::EditRecord& i) {
     s.form.staff_id = r.staff_id;
     s.form.date = r.date.substr(0, 10);
     s.form.slot_datetime = r.datetime;
-    s.form.slot_time = s.editing_slot.time;
+    s.form.slot_time = s.editing.slot.time;
     s.form.comment = r.comment;
     s.form.color = r.color;
     s.form.label_ids.clear();
@@ -165,7 +165,7 @@ std::vector<Call> on(AppState& s, const intent::EditRecord& i) {
 }
 
 std::vector<Call> on(AppState& s, const intent::StopEditing&) {
-    s.editing_record_id = 0;
+    s.editing.record_id = 0;
     s.error.reset();
     apply(s, intent::CloseSchedule{});
     s.form.comment.clear();

@@ -8,21 +8,21 @@ namespace kb::widget::detail {
 namespace api = wire::api;
 
 std::vector<Call> on(AppState& s, const intent::AskCancel& i) {
-    s.cancel_asked_id = i.record_id;
+    s.records.cancel_asked_id = i.record_id;
     return {};
 }
 
 std::vector<Call> on(AppState& s, const intent::KeepRecord&) {
-    s.cancel_asked_id = 0;
+    s.records.cancel_asked_id = 0;
     return {};
 }
 
 std::vector<Call> on(AppState& s, const intent::ChangeStatus& i) {
     const api::RecordRow* row = row_of(s, i.record_id);
     if (!row || row->record.deleted || s.loading(RequestKind::status)) return {};
-    if (i.action == "cancel" && s.cancel_asked_id != i.record_id) return {};   // only after "Yes"
-    s.cancel_asked_id = 0;
-    s.status_record_id = i.record_id;
+    if (i.action == "cancel" && s.records.cancel_asked_id != i.record_id) return {};   // only after "Yes"
+    s.records.cancel_asked_id = 0;
+    s.records.status_record_id = i.record_id;
     s.error.reset();
     std::string path = "/api/v1/branches/" + std::to_string(row->record.company_id) + "/records/" +
                        std::to_string(row->record.id) + "/status";

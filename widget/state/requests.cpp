@@ -54,10 +54,10 @@ std::vector<Call> load_times(AppState& s) {
 }
 
 std::vector<Call> load_schedule(AppState& s) {
-    s.schedule.reset();
-    std::string path = "schedule?date=" + s.schedule_view.date;
+    s.schedule.day.reset();
+    std::string path = "schedule?date=" + s.schedule.view.date;
     if (!s.form.service_ids.empty()) path += "&service_ids=" + join_ids(s.form.service_ids);
-    if (!s.schedule_view.staff_ids.empty()) path += "&staff_ids=" + join_ids(s.schedule_view.staff_ids);
+    if (!s.schedule.view.staff_ids.empty()) path += "&staff_ids=" + join_ids(s.schedule.view.staff_ids);
     return {s.requests.start(RequestKind::schedule, "GET", branch_path(s, path))};
 }
 
@@ -67,8 +67,8 @@ std::vector<Call> load_events(AppState& s) {
 }
 
 const domain::TimeSlot* free_slot_of(const AppState& s, int64_t staff_id, const std::string& datetime) {
-    if (!s.schedule) return nullptr;
-    for (const auto& column : s.schedule->columns)
+    if (!s.schedule.day) return nullptr;
+    for (const auto& column : s.schedule.day->columns)
         if (column.staff.id == staff_id)
             for (const auto& slot : column.free)
                 if (slot.datetime == datetime) return &slot;
@@ -83,7 +83,7 @@ std::vector<Call> load_tab(AppState& s) {
 }
 
 const api::RecordRow* row_of(const AppState& s, int64_t record_id) {
-    const std::vector<api::RecordRow>* lists[] = {s.records ? &*s.records : nullptr, s.account_log ? &s.account_log->rows : nullptr};
+    const std::vector<api::RecordRow>* lists[] = {s.records.rows ? &*s.records.rows : nullptr, s.pipeline.log ? &s.pipeline.log->rows : nullptr};
     for (const auto* list : lists)
         if (list)
             for (const auto& row : *list)
@@ -93,8 +93,8 @@ const api::RecordRow* row_of(const AppState& s, int64_t record_id) {
 
 // A changed record's row, as the relay answered it, in whichever logs show it.
 void replace_row(AppState& s, const api::RecordRow& row) {
-    ++s.log_revision;
-    for (auto* list : {s.records ? &*s.records : nullptr, s.account_log ? &s.account_log->rows : nullptr})
+    ++s.pipeline.revision;
+    for (auto* list : {s.records.rows ? &*s.records.rows : nullptr, s.pipeline.log ? &s.pipeline.log->rows : nullptr})
         if (list)
             for (auto& each : *list)
                 if (each.record.id == row.record.id) each = row;
@@ -140,8 +140,8 @@ int64_t period_days(const LogView& v) {
 }
 
 std::vector<Call> load_account_log(AppState& s) {
-    std::string path = "/api/v1/records?from=" + s.log_view.from + "&to=" + s.log_view.to;
-    if (s.log_view.company_id != 0) path += "&company_id=" + std::to_string(s.log_view.company_id);
+    std::string path = "/api/v1/records?from=" + s.pipeline.view.from + "&to=" + s.pipeline.view.to;
+    if (s.pipeline.view.company_id != 0) path += "&company_id=" + std::to_string(s.pipeline.view.company_id);
     return {s.requests.start(RequestKind::account_log, "GET", path)};
 }
 

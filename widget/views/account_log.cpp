@@ -40,13 +40,13 @@ void draw_period(const AppState& state, std::vector<Intent>& intents) {
     if (ImGui::ArrowButton("###period_prev", ImGuiDir_Left)) intents.push_back(intent::ShiftPeriod{-1});
     remember("period_prev");
     ImGui::SameLine();
-    ImGui::TextUnformatted(period_text(state.log_view).c_str());
+    ImGui::TextUnformatted(period_text(state.pipeline.view).c_str());
     remember("period");
     ImGui::SameLine();
     if (ImGui::ArrowButton("###period_next", ImGuiDir_Right)) intents.push_back(intent::ShiftPeriod{1});
     remember("period_next");
     ImGui::SameLine();
-    bool week = state.log_view.from != state.log_view.to;
+    bool week = state.pipeline.view.from != state.pipeline.view.to;
     if (ImGui::RadioButton(label("ui.account_log.day", "period_day").c_str(), !week)) intents.push_back(intent::SetPeriodDays{1});
     remember("period_day");
     ImGui::SameLine();
@@ -59,15 +59,15 @@ void draw_period(const AppState& state, std::vector<Intent>& intents) {
 
 void draw_filters(AppState& state, std::vector<Intent>& intents) {
     float width = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
-    const LogView& v = state.log_view;
+    const LogView& v = state.pipeline.view;
 
     std::string branch = tr("ui.account_log.all_branches");
-    for (const auto& b : state.log_branches)
+    for (const auto& b : state.pipeline.branches)
         if (b.id == v.company_id) branch = b.title;
     ImGui::SetNextItemWidth(width);
     if (ImGui::BeginCombo("###log_branch", branch.c_str())) {
         if (ImGui::Selectable(label("ui.account_log.all_branches", "all").c_str(), v.company_id == 0)) intents.push_back(intent::FilterBranch{0});
-        for (const auto& b : state.log_branches) {
+        for (const auto& b : state.pipeline.branches) {
             ImGui::PushID(static_cast<int>(b.id));
             if (ImGui::Selectable(b.title.c_str(), v.company_id == b.id)) intents.push_back(intent::FilterBranch{b.id});
             remember("log_branch_" + std::to_string(b.id));
@@ -111,7 +111,7 @@ void draw_filters(AppState& state, std::vector<Intent>& intents) {
 
     ImGui::SameLine();
     ImGui::SetNextItemWidth(width);
-    if (ImGui::InputTextWithHint("###log_search", tr("ui.account_log.search").c_str(), &state.log_view.search))
+    if (ImGui::InputTextWithHint("###log_search", tr("ui.account_log.search").c_str(), &state.pipeline.view.search))
         intents.push_back(intent::EditSearch{});
     remember("log_search");
 }
@@ -119,7 +119,7 @@ void draw_filters(AppState& state, std::vector<Intent>& intents) {
 void draw_row_actions(const AppState& state, const wire::api::RecordRow& row, std::vector<Intent>& intents) {
     const auto& r = row.record;
     std::string id = std::to_string(r.id);
-    if (state.status_record_id == r.id) {
+    if (state.records.status_record_id == r.id) {
         loading_line(state, RequestKind::status);
         return;
     }
@@ -139,7 +139,7 @@ void draw_row_actions(const AppState& state, const wire::api::RecordRow& row, st
             ImGui::EndPopup();
         }
     }
-    if (row.lead_id != 0 && state.account_log->go_to_lead_button) {
+    if (row.lead_id != 0 && state.pipeline.log->go_to_lead_button) {
         if (!r.deleted) ImGui::SameLine();
         if (ImGui::SmallButton(label("ui.account_log.go_to_lead", "go_to_lead_" + id).c_str()))
             intents.push_back(intent::OpenLead{row.lead_id});
@@ -148,14 +148,14 @@ void draw_row_actions(const AppState& state, const wire::api::RecordRow& row, st
 }
 
 void draw_cancel_question(const AppState& state, std::vector<Intent>& intents) {
-    if (state.cancel_asked_id == 0) return;
-    std::string id = std::to_string(state.cancel_asked_id);
+    if (state.records.cancel_asked_id == 0) return;
+    std::string id = std::to_string(state.records.cancel_asked_id);
     ImGui::PushStyleColor(ImGuiCol_Text, ui::error_color());
     ImGui::TextUnformatted(tr("ui.action.cancel_question").c_str());
     ImGui::PopStyleColor();
     ImGui::SameLine();
     if (ImGui::SmallButton(label("ui.action.cancel_yes", "cancel_yes_" + id).c_str()))
-        intents.push_back(intent::ChangeStatus{state.cancel_asked_id, "cancel"});
+        intents.push_back(intent::ChangeStatus{state.records.cancel_asked_id, "cancel"});
     remember("cancel_yes_" + id);
     ImGui::SameLine();
     if (ImGui::SmallButton(label("ui.action.cancel_no", "cancel_no_" + id).c_str())) intents.push_back(intent::KeepRecord{});
@@ -164,9 +164,9 @@ void draw_cancel_question(const AppState& state, std::vector<Intent>& intents) {
 
 void draw_table(const AppState& state, std::vector<Intent>& intents) {
     auto rows = visible_log_rows(state);
-    ImGui::TextDisabled("%zu / %zu", rows.size(), state.account_log->rows.size());
+    ImGui::TextDisabled("%zu / %zu", rows.size(), state.pipeline.log->rows.size());
     remember("log_count");
-    if (state.account_log->truncated) {
+    if (state.pipeline.log->truncated) {
         ImGui::SameLine();
         ImGui::TextColored(ui::error_color(), "%s", tr("ui.account_log.truncated").c_str());
     }
@@ -260,7 +260,7 @@ void draw_editor(AppState& state, std::vector<Intent>& intents) {
 
 void draw_account_log(AppState& state, std::vector<Intent>& intents) {
     ImGui::TextColored(ui::accent_text_color(), "%s", tr("ui.account_log.title").c_str());
-    if (state.editing_record_id != 0) {
+    if (state.editing.record_id != 0) {
         draw_editor(state, intents);
         return;
     }
@@ -270,8 +270,8 @@ void draw_account_log(AppState& state, std::vector<Intent>& intents) {
     draw_error(state, intents);
     draw_cancel_question(state, intents);
     ImGui::Separator();
-    if (!state.account_log) return;
-    if (state.account_log->rows.empty()) {
+    if (!state.pipeline.log) return;
+    if (state.pipeline.log->rows.empty()) {
         ImGui::TextWrapped("%s", tr("ui.account_log.empty").c_str());
         remember("log_empty");
         return;

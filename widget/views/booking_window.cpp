@@ -266,7 +266,7 @@ void draw_client(AppState& state, std::vector<Intent>& intents) {
 // Editing a record from the log: which record, whose, in which branch, and the way back without saving.
 void draw_editing_header(const AppState& state, std::vector<Intent>& intents) {
     ImGui::Spacing();
-    ImGui::TextColored(ui::accent_text_color(), "%s %lld", tr("ui.edit.title").c_str(), static_cast<long long>(state.editing_record_id));
+    ImGui::TextColored(ui::accent_text_color(), "%s %lld", tr("ui.edit.title").c_str(), static_cast<long long>(state.editing.record_id));
     remember("editing_title");
     const auto* branch = state.branch();
     if (branch) ImGui::TextDisabled("%s", branch->title.c_str());
@@ -429,7 +429,7 @@ void draw_result(const AppState& state, std::vector<Intent>& intents) {
 }  // namespace
 
 void draw_booking_choices(AppState& state, std::vector<Intent>& intents) {
-    bool editing = state.editing_record_id != 0;
+    bool editing = state.editing.record_id != 0;
     bool group = state.form.group && !editing;
     if (editing) draw_editing_header(state, intents);
     else draw_branch(state, intents);
@@ -439,7 +439,7 @@ void draw_booking_choices(AppState& state, std::vector<Intent>& intents) {
 }
 
 void draw_booking_details(AppState& state, std::vector<Intent>& intents) {
-    bool editing = state.editing_record_id != 0;
+    bool editing = state.editing.record_id != 0;
     bool group = state.form.group && !editing;
     if (editing) draw_comment(state, intents);
     else draw_client(state, intents);

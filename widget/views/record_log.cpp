@@ -33,11 +33,11 @@ struct ButtonRow {
 
 void draw_actions(const AppState& state, const domain::Record& r, std::vector<Intent>& intents) {
     std::string id = std::to_string(r.id);
-    if (state.status_record_id == r.id) {
+    if (state.records.status_record_id == r.id) {
         loading_line(state, RequestKind::status);
         return;
     }
-    if (state.cancel_asked_id == r.id) {
+    if (state.records.cancel_asked_id == r.id) {
         ImGui::TextUnformatted(tr("ui.action.cancel_question").c_str());
         ButtonRow row;
         ImGui::PushStyleColor(ImGuiCol_Button, ui::error_color());
@@ -97,7 +97,7 @@ void draw_row(const AppState& state, const wire::api::RecordRow& row, std::vecto
 void draw_record_log(const AppState& state, std::vector<Intent>& intents) {
     if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back(intent::Refresh{});
     remember("refresh");
-    if (!state.records) {
+    if (!state.records.rows) {
         loading_line(state, RequestKind::records);
         draw_error(state, intents);
         return;
@@ -105,12 +105,12 @@ void draw_record_log(const AppState& state, std::vector<Intent>& intents) {
     loading_line(state, RequestKind::records);
     draw_error(state, intents);
     ImGui::Separator();
-    if (state.records->empty()) {
+    if (state.records.rows->empty()) {
         ImGui::TextWrapped("%s", tr("ui.log.empty").c_str());
         remember("log_empty");
         return;
     }
-    for (const auto& row : *state.records) draw_row(state, row, intents);
+    for (const auto& row : *state.records.rows) draw_row(state, row, intents);
 }
 
 }  // namespace kb::widget::views

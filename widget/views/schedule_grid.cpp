@@ -32,7 +32,7 @@ ImU32 text_on(ImU32 fill) {
 int32_t record_start_minute(const domain::Record& r) { return r.date.size() >= 16 ? domain::minute_of_day(r.date.substr(11, 5)) : -1; }
 
 void draw_header(const AppState& state, std::vector<Intent>& intents, bool host_closes) {
-    const auto& view = state.schedule_view;
+    const auto& view = state.schedule.view;
     ImGui::TextColored(ui::accent_text_color(), "%s · %s", tr("ui.schedule.title").c_str(), ui::format_day(view.date).c_str());
     remember("schedule_title");
     if (!host_closes) {
@@ -56,15 +56,15 @@ void draw_header(const AppState& state, std::vector<Intent>& intents, bool host_
         if (ImGui::Button(label(steps[i].key, steps[i].id).c_str())) intents.push_back(intent::ShiftScheduleDay{steps[i].days});
         remember(steps[i].id);
     }
-    if (state.schedule && !state.schedule->timezone_name.empty()) {
+    if (state.schedule.day && !state.schedule.day->timezone_name.empty()) {
         ImGui::SameLine();
-        ImGui::TextDisabled("%s: %s", tr("ui.schedule.branch_time").c_str(), state.schedule->timezone_name.c_str());
+        ImGui::TextDisabled("%s: %s", tr("ui.schedule.branch_time").c_str(), state.schedule.day->timezone_name.c_str());
     }
 }
 
 // "All employees" and one toggle per employee offering the chosen services; the chosen ones are blue.
 void draw_staff_filter(const AppState& state, std::vector<Intent>& intents) {
-    const auto& chosen = state.schedule_view.staff_ids;
+    const auto& chosen = state.schedule.view.staff_ids;
     auto toggle = [&](const std::string& text, const std::string& id, bool on, int64_t staff_id) {
         if (id != "schedule_staff_all") ui::same_line_if_room(ui::button_width(text));
         if (on) {
@@ -188,7 +188,7 @@ void draw_column_headers(const wire::api::DaySchedule& day, float first_x, float
 }
 
 void draw_grid(const AppState& state, std::vector<Intent>& intents) {
-    const auto& day = *state.schedule;
+    const auto& day = *state.schedule.day;
     if (day.columns.empty()) {
         ImGui::TextDisabled("%s", tr("ui.schedule.no_employees").c_str());
         remember("schedule_empty");
@@ -241,7 +241,7 @@ void draw_schedule_grid(const AppState& state, std::vector<Intent>& intents, boo
     if (state.form.service_ids.empty()) ImGui::TextDisabled("%s", tr("ui.schedule.choose_services_first").c_str());
     else ImGui::TextDisabled("%s", tr("ui.schedule.free_hint").c_str());
     draw_error(state, intents);
-    if (!state.schedule) {
+    if (!state.schedule.day) {
         loading_line(state, RequestKind::schedule);
         return;
     }
