@@ -281,6 +281,7 @@ test('every section, in English, Russian, Spanish and Portuguese', { timeout: 30
   for (const lang of ['en', 'ru', 'es', 'pt']) {
     await page.goto(stack.settingsUrl(lang));
     await control(page, 'branch_status_400001', 30000);
+    await control(page, 'branch_counts');   // "Branches in the Altegio account: N. Connected: M." (numbers: test_settings_state.cpp)
     for (const section of ['branches', 'fields', 'users', 'statuses', 'automation', 'tracking', 'telephony', 'versions', 'history']) {
       await click(page, `section_${section}`);
       if (section === 'versions') await control(page, 'restore_1');

@@ -269,3 +269,18 @@ TEST_CASE("a saved chain opens in the form without its token; enable, disable an
     CHECK(s.error->message_key == "ui.error.altegio_rejected");
     CHECK(s.telephony.changing_key.empty());
 }
+
+TEST_CASE("the Branches tab counts the account's branches and those connected, as the admin ticks them") {
+    SettingsState s = loaded();
+    CHECK(branch_counts(s).available == 0);
+    s.page->branches = {{domain::Branch{400001, "Bella Centro"}, api::BranchStatus::connected, 0},
+                        {domain::Branch{400002, "Bella Norte"}, api::BranchStatus::not_connected, 0},
+                        {domain::Branch{400003, "Bella Sur"}, api::BranchStatus::no_rights, 0}};
+    auto counts = branch_counts(s);   // none ticked: every branch is connected
+    CHECK(counts.available == 3);
+    CHECK(counts.connected == 3);
+    s.draft.connected_branch_ids = {400001, 400003, 499999};   // a branch the account no longer has is not counted
+    counts = branch_counts(s);
+    CHECK(counts.available == 3);
+    CHECK(counts.connected == 2);
+}

@@ -402,6 +402,18 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
     }
 }
 
+BranchCounts branch_counts(const SettingsState& state) {
+    BranchCounts counts;
+    if (!state.page) return counts;
+    const auto& chosen = state.draft.connected_branch_ids;
+    counts.available = state.page->branches.size();
+    counts.connected = chosen.empty() ? counts.available
+                                      : static_cast<size_t>(std::count_if(state.page->branches.begin(), state.page->branches.end(), [&](const auto& b) {
+                                            return std::find(chosen.begin(), chosen.end(), b.branch.id) != chosen.end();
+                                        }));
+    return counts;
+}
+
 std::vector<const domain::SettingsProblem*> problems_at(const SettingsState& state, const std::string& path) {
     std::vector<const domain::SettingsProblem*> out;
     for (const auto& p : state.problems) {

@@ -125,6 +125,13 @@ std::vector<Call> on_reply(SettingsState& state, int request_id, int http_status
 // The numbers of the chain form's text: one per line or between commas, spaces around left out, empty ones dropped.
 std::vector<std::string> numbers_of(const std::string& text);
 
+// The Branches tab's counts as the draft stands: the Altegio account's branches, and how many of them are connected
+// (all of them while none is ticked).
+struct BranchCounts {
+    size_t available = 0, connected = 0;
+};
+BranchCounts branch_counts(const SettingsState& state);
+
 // The problems whose path is `path` or lies under it ("status_sync.map" covers "status_sync.map.targets.came").
 std::vector<const domain::SettingsProblem*> problems_at(const SettingsState& state, const std::string& path);
 

@@ -1,5 +1,7 @@
 #include "widget/views/settings_page.hpp"
 
+#include <cstring>
+
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include "shared/domain/calendar.hpp"
@@ -43,6 +45,12 @@ void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
     if (!page.altegio_connected) return;
 
     section_heading("ui.settings.branches");
+    auto counts = branch_counts(state);
+    std::string counted = tr("ui.settings.branch_counts");
+    for (auto [name, value] : {std::pair{"{available}", counts.available}, std::pair{"{connected}", counts.connected}})
+        if (auto at = counted.find(name); at != std::string::npos) counted.replace(at, std::strlen(name), std::to_string(value));
+    ImGui::TextUnformatted(counted.c_str());
+    remember("branch_counts");
     auto& chosen = state.draft.connected_branch_ids;
     ImGui::TextDisabled("%s", tr(chosen.empty() ? "ui.settings.branches_all" : "ui.settings.branches_chosen").c_str());
     problem_note(state, "connected_branch_ids");
