@@ -163,6 +163,22 @@ std::string add_days(std::string_view iso_date, int64_t days) {
     return format_civil(civil_from_days(days_from_civil(date->year, date->month, date->day) + days));
 }
 
+Result<MonthPage> month_page(std::string_view iso_date) {
+    auto date = parse_civil(iso_date);
+    if (!date) return tl::unexpected(date.error());
+    int64_t first = days_from_civil(date->year, date->month, 1);
+    int64_t next = date->month == 12 ? days_from_civil(date->year + 1, 1, 1) : days_from_civil(date->year, date->month + 1, 1);
+    return MonthPage{date->year, date->month, weekday_from_days(first), static_cast<int32_t>(next - first)};
+}
+
+std::string shift_month(std::string_view iso_date, int32_t months) {
+    auto date = parse_civil(iso_date);
+    if (!date) return std::string(iso_date);
+    int32_t index = date->year * 12 + (date->month - 1) + months;   // months since year 0
+    int32_t year = index >= 0 ? index / 12 : (index - 11) / 12;
+    return format_civil(CivilDate{year, index - year * 12 + 1, 1});
+}
+
 int32_t minute_of_day(std::string_view text) {
     auto digit = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
     if (!(digit(0) && digit(1) && text.size() >= 5 && text[2] == ':' && digit(3) && digit(4))) return -1;

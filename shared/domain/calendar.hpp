@@ -34,6 +34,18 @@ Result<CivilDate> parse_civil(std::string_view text);
 // "YYYY-MM-DD" moved by `days` (back when negative); the text as it was when it does not parse.
 std::string add_days(std::string_view iso_date, int64_t days);
 
+// The calendar page of the month a "YYYY-MM-DD" falls in: the weekday of its first day (0 = Monday) and how many days
+// it has.
+struct MonthPage {
+    int32_t year = 1970, month = 1;
+    int32_t first_weekday = 0;
+    int32_t days = 31;
+};
+Result<MonthPage> month_page(std::string_view iso_date);
+// The first day of the month `months` away from the one "YYYY-MM-DD" falls in ("2026-12-07", -1: "2026-11-01"); the
+// text as it was when it does not parse.
+std::string shift_month(std::string_view iso_date, int32_t months);
+
 // Minutes since midnight of "HH:MM" or "HH:MM:SS" (up to "24:00"); -1 when it is not such a time.
 int32_t minute_of_day(std::string_view hh_mm);
 // "HH:MM" of minutes since midnight (0..1440).

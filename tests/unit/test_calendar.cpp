@@ -85,3 +85,25 @@ TEST_CASE("clock times read as minutes of the day, seconds allowed, up to 24:00;
     CHECK(format_minute_of_day(630) == "10:30");
     CHECK(format_minute_of_day(1440) == "24:00");
 }
+
+TEST_CASE("a month's calendar page starts on its first day's weekday and has its own number of days") {
+    auto december = month_page("2026-12-07");
+    REQUIRE(december);
+    CHECK(december->year == 2026);
+    CHECK(december->month == 12);
+    CHECK(december->first_weekday == 1);   // Tuesday 1 December 2026
+    CHECK(december->days == 31);
+    CHECK(month_page("2028-02-10")->days == 29);   // a leap year
+    CHECK(month_page("2026-02-10")->days == 28);
+    CHECK(month_page("2026-06-30")->first_weekday == 0);   // Monday 1 June 2026
+    CHECK_FALSE(month_page("07.12.2026"));
+}
+
+TEST_CASE("moving by months lands on the first day of the month, across years both ways") {
+    CHECK(shift_month("2026-12-07", -1) == "2026-11-01");
+    CHECK(shift_month("2026-12-31", 1) == "2027-01-01");
+    CHECK(shift_month("2026-01-15", -1) == "2025-12-01");
+    CHECK(shift_month("2026-03-31", -13) == "2025-02-01");
+    CHECK(shift_month("2026-05-05", 0) == "2026-05-01");
+    CHECK(shift_month("not a date", 1) == "not a date");
+}

@@ -5,6 +5,7 @@
 #include <misc/cpp/imgui_stdlib.h>
 #include "shared/domain/calendar.hpp"
 #include "widget/ui/controls.hpp"
+#include "widget/ui/date_picker.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
 #include "widget/views/settings_pickers.hpp"
@@ -26,19 +27,14 @@ ImVec4 row_color(const wire::api::HistoryRow& row) {
 
 void draw_filters(SettingsState& state, std::vector<SettingsIntent>& intents) {
     auto& h = state.history;
-    float field = ImGui::CalcTextSize("0000-00-00").x + ImGui::GetStyle().FramePadding.x * 4;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("ui.history.period").c_str());
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(field);
-    ImGui::InputTextWithHint("###history_from", "YYYY-MM-DD", &h.from);
-    remember("history_from");
+    ui::date_field("history_from", h.from);
     ImGui::SameLine();
     ImGui::TextUnformatted("–");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(field);
-    ImGui::InputTextWithHint("###history_to", "YYYY-MM-DD", &h.to);
-    remember("history_to");
+    ui::date_field("history_to", h.to);
     ImGui::SameLine();
     ImGui::TextDisabled("%s", zone_text(state.utc_offset_seconds).c_str());
 
