@@ -100,6 +100,8 @@ test('a new account is set up from the settings page and its first record moves 
   await page.keyboard.press('Escape');
   await click(page, 'scheme0_map_confirmed');
   await click(page, 'scheme0_map_confirmed_77004');
+  await click(page, 'sync_only_confirmed');   // "Synchronize only these statuses": confirmed and cancelled
+  await click(page, 'sync_only_deleted');
   await page.screenshot({ path: join(screenshots, 'settings-en-scheme.png') });
   await click(page, 'save_settings');
   await control(page, 'settings_notice');
@@ -108,6 +110,7 @@ test('a new account is set up from the settings page and its first record moves 
   assert.equal(saved.mode, 'with_conditions');
   assert.deepEqual(saved.schemes[0].conditions.branch_ids, [400001]);
   assert.equal(saved.schemes[0].map.targets.confirmed.status_id, 77004);
+  assert.deepEqual(saved.only_states, ['confirmed', 'deleted']);
 
   // The first synchronised record: made by Altegio staff for a new client, it becomes a lead; confirmed, it moves.
   const before = await stack.state();

@@ -18,8 +18,6 @@ using ui::label;
 using ui::remember;
 using ui::tr;
 
-const char* state_keys[] = {"ui.status.waiting", "ui.status.confirmed", "ui.status.came", "ui.status.did_not_come", "ui.status.cancelled"};
-
 ImVec4 state_color(domain::RecordState state) {
     switch (state) {
         case domain::RecordState::confirmed: return ui::accent_text_color();
@@ -97,11 +95,11 @@ void draw_filters(AppState& state, std::vector<Intent>& intents) {
 
     ImGui::SameLine();
     ImGui::SetNextItemWidth(width);
-    std::string status = v.status < 0 ? tr("ui.account_log.any_status") : tr(state_keys[v.status]);
+    std::string status = v.status < 0 ? tr("ui.account_log.any_status") : tr(record_state_keys[v.status]);
     if (ImGui::BeginCombo("###log_status", status.c_str())) {
         if (ImGui::Selectable(label("ui.account_log.any_status", "any").c_str(), v.status < 0)) intents.push_back(intent::FilterStatus{-1});
         for (int i = 0; i < 5; ++i) {
-            if (ImGui::Selectable(label(state_keys[i], "status" + std::to_string(i)).c_str(), v.status == i))
+            if (ImGui::Selectable(label(record_state_keys[i], "status" + std::to_string(i)).c_str(), v.status == i))
                 intents.push_back(intent::FilterStatus{i});
             remember("log_status_" + std::to_string(i));
         }
@@ -223,7 +221,7 @@ void draw_table(const AppState& state, std::vector<Intent>& intents) {
             ImGui::TextUnformatted(r.client ? r.client->name.c_str() : "—");
             ImGui::TableNextColumn();
             auto record_state = domain::record_state(r);
-            ImGui::TextColored(state_color(record_state), "%s", tr(state_keys[static_cast<int>(record_state)]).c_str());
+            ImGui::TextColored(state_color(record_state), "%s", tr(record_state_keys[static_cast<int>(record_state)]).c_str());
             remember("log_status_of_" + std::to_string(r.id));
             ImGui::TableNextColumn();
             if (r.paid.minor != 0) ImGui::TextUnformatted(domain::format_money(r.paid, state.language, row.currency).c_str());

@@ -31,6 +31,9 @@ void draw_error(const AppState& state, std::vector<Intent>& intents) {
     }
 }
 
+const char* const record_state_keys[5] = {"ui.status.waiting", "ui.status.confirmed", "ui.status.came", "ui.status.did_not_come",
+                                          "ui.status.cancelled"};
+
 StatusLook status_look(const domain::Record& r) {
     if (r.deleted) return {"ui.status.cancelled", ui::neutral_color()};
     switch (r.attendance) {

@@ -11,6 +11,9 @@ void loading_line(const AppState& state, RequestKind kind);
 // The current error in the user's language, its detail small, and the way out (retry or close).
 void draw_error(const AppState& state, std::vector<Intent>& intents);
 
+// Each domain::RecordState's name as the user reads it (a translation key), in the order of domain::all_record_states.
+extern const char* const record_state_keys[5];
+
 // A record's status as the user reads it: its translation key and its colour.
 struct StatusLook {
     const char* key;

@@ -1,10 +1,12 @@
 // The Fields and Statuses sections of the settings page: which Kommo field holds each value, and where a
 // record's status moves its lead.
+#include <algorithm>
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/ui/theme.hpp"
+#include "widget/views/common.hpp"
 #include "widget/views/settings_pickers.hpp"
 
 namespace kb::widget::views {
@@ -39,12 +41,10 @@ const char* phone_format_keys[] = {"ui.settings.phone.as_is", "ui.settings.phone
 // A status map: for each record state, the stage its lead moves to (or stays), and the two options.
 void status_map(SettingsState& state, const std::string& path, const std::string& id, domain::StatusMap& map) {
     const auto& pipelines = state.page->pipelines;
-    static const char* state_keys[] = {"ui.status.waiting", "ui.status.confirmed", "ui.status.came", "ui.status.did_not_come",
-                                       "ui.status.cancelled"};
     for (domain::RecordState record_state : domain::all_record_states) {
         std::string name = domain::record_state_name(record_state);
         ImGui::PushID(name.c_str());
-        setting_label(state_keys[static_cast<int>(record_state)]);
+        setting_label(record_state_keys[static_cast<int>(record_state)]);
         domain::StageRef target = map.targets.count(record_state) ? map.targets[record_state] : domain::StageRef{};
         stage_combo(id + "_" + name, pipelines, target, "ui.settings.stays");
         if (target.status_id == 0) map.targets.erase(record_state);
@@ -215,6 +215,25 @@ void draw_statuses_section(SettingsState& state, std::vector<SettingsIntent>& in
         ui::text_muted_wrapped(tr(std::string(key) + "_hint"));
         remember(id + "_hint");
         ImGui::Unindent(indent);
+    }
+
+    if (sync.mode != domain::StatusSyncMode::off) {   // "Synchronize only these statuses"; none ticked: every status
+        setting_label("ui.settings.sync.only_states");
+        auto& only = sync.only_states;
+        for (domain::RecordState record_state : domain::all_record_states) {
+            std::string id = std::string("sync_only_") + domain::record_state_name(record_state);
+            bool on = std::find(only.begin(), only.end(), record_state) != only.end();
+            if (ImGui::Checkbox(label(record_state_keys[static_cast<int>(record_state)], id).c_str(), &on)) {
+                std::vector<domain::RecordState> kept;   // in the usual order, whatever the order of the clicks
+                for (domain::RecordState s : domain::all_record_states)
+                    if (s == record_state ? on : std::find(only.begin(), only.end(), s) != only.end()) kept.push_back(s);
+                only = kept;
+            }
+            remember(id);
+            ImGui::SameLine();
+        }
+        ImGui::TextDisabled("%s", only.empty() ? tr("ui.settings.sync.every_state").c_str() : "");
+        problem_note(state, "status_sync.only_states");
     }
 
     if (sync.mode == domain::StatusSyncMode::single_pipeline) {
