@@ -89,6 +89,10 @@ test('a new account is set up from the settings page and its first record moves 
   await typeInto(page, 'user_password_9002', info.employee_logins['olga@bella.example']);
   await click(page, 'user_check_9002');
   await gone(page, 'user_error_9002');
+  // ... and the Altegio employee she is (the branches' staff load with the tab): her records make her responsible.
+  await click(page, 'user_staff_9002');
+  await click(page, 'user_staff_9002_5001');
+  await page.screenshot({ path: join(screenshots, 'settings-en-user-employee.png') });
 
   // Statuses: one scheme for the Moscow branch, where a confirmed record moves its lead to "Подтвердил".
   await click(page, 'section_statuses');
@@ -111,6 +115,8 @@ test('a new account is set up from the settings page and its first record moves 
   assert.deepEqual(saved.schemes[0].conditions.branch_ids, [400001]);
   assert.equal(saved.schemes[0].map.targets.confirmed.status_id, 77004);
   assert.deepEqual(saved.only_states, ['confirmed', 'deleted']);
+  const olga = (await relayGet('/api/v1/settings')).settings.users.find((u) => u.kommo_user_id === 9002);
+  assert.equal(olga.altegio_staff_id, 5001);
 
   // The first synchronised record: made by Altegio staff for a new client, it becomes a lead; confirmed, it moves.
   const before = await stack.state();

@@ -88,10 +88,46 @@ void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
     ImGui::EndTable();
 }
 
-// [SECTION] Users: each Kommo user's own Altegio account and the branches they see
+// [SECTION] Users: each Kommo user's own Altegio account, the employee they are, and the branches they see
+// Every employee of the listed branches, "Name — Branch"; a branch whose lists are not loaded yet is asked for, and
+// `waiting` says so.
+Choices employees_of(const SettingsState& state, std::vector<SettingsIntent>& intents, bool& waiting) {
+    Choices employees;
+    for (const auto& [branch, title] : branch_choices(*state.page)) {
+        auto found = state.branch_choices.find(branch);
+        if (found == state.branch_choices.end()) {
+            intents.push_back(settings_intent::NeedBranch{branch});
+            waiting = true;
+            continue;
+        }
+        for (const auto& x : found->second.staff) employees.emplace_back(x.id, x.name + " — " + title);
+    }
+    return employees;
+}
+
+// The Altegio employee a Kommo user is (their records make the user responsible), or none.
+void employee_combo(const std::string& id, const Choices& employees, bool waiting, int64_t& staff_id) {
+    std::string shown = tr(staff_id == 0 ? "ui.settings.no_employee" : waiting ? "ui.loading" : "ui.settings.unknown_employee");
+    for (const auto& [sid, name] : employees)
+        if (sid == staff_id) shown = name;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo(("###" + id).c_str(), shown.c_str())) {
+        if (ImGui::Selectable(label("ui.settings.no_employee", id + "_0").c_str(), staff_id == 0)) staff_id = 0;
+        remember(id + "_0");
+        for (const auto& [sid, name] : employees) {
+            if (ImGui::Selectable((name + "###" + id + "_" + std::to_string(sid)).c_str(), sid == staff_id)) staff_id = sid;
+            remember(id + "_" + std::to_string(sid));
+        }
+        ImGui::EndCombo();
+    }
+    remember(id);
+}
+
 void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
     auto& page = *state.page;
     ImGui::TextWrapped("%s", tr("ui.settings.users_hint").c_str());
+    bool employees_waiting = false;
+    Choices employees = employees_of(state, intents, employees_waiting);
     for (const auto& user : page.users) {
         ImGui::PushID(static_cast<int>(user.id));
         std::string id = std::to_string(user.id);
@@ -121,9 +157,12 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
             remember("user_error_is_" + typed.error_key);
         }
 
-        // The branches this user sees in the records window: an entry in the document only once narrowed.
+        // The employee this user is and the branches they see in the records window: an entry in the document only
+        // once one is set.
         auto mapping = std::find_if(state.draft.users.begin(), state.draft.users.end(), [&](const auto& m) { return m.kommo_user_id == user.id; });
         domain::UserMapping edited = mapping == state.draft.users.end() ? domain::UserMapping{user.id, user.altegio_user_id, {}, {}, 0} : *mapping;
+        setting_label("ui.settings.user_employee");
+        employee_combo("user_staff_" + id, employees, employees_waiting, edited.altegio_staff_id);
         setting_label("ui.settings.user_branches");
         multi_select("user_branches_" + id, branch_choices(page), edited.visible_branch_ids,
                      edited.visible_chain_ids.empty() ? "ui.settings.branches_every" : "ui.settings.branches_only_chains");
@@ -132,7 +171,8 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
             multi_select("user_chains_" + id, chains, edited.visible_chain_ids, "ui.settings.chains_none");
         }
         if (mapping != state.draft.users.end()) *mapping = edited;
-        else if (!edited.visible_branch_ids.empty() || !edited.visible_chain_ids.empty()) state.draft.users.push_back(edited);
+        else if (!edited.visible_branch_ids.empty() || !edited.visible_chain_ids.empty() || edited.altegio_staff_id != 0)
+            state.draft.users.push_back(edited);
         ImGui::PopID();
     }
     loading_dots(state, RequestKind::settings_user);
