@@ -1,6 +1,7 @@
 #include "shared/domain/record_plan.hpp"
 
 #include <algorithm>
+#include "shared/domain/calendar.hpp"
 #include "shared/domain/duplicate_search.hpp"
 #include "shared/domain/status_sync.hpp"
 
@@ -54,6 +55,17 @@ Message lead_name_for(const Record& record, const Branch& branch) {
     if (!has_client(record) || params["client"].empty()) return {"kommo.lead_name.no_client" + suffix, params};
     if (record.activity_id != 0) return {"kommo.lead_name.group" + suffix, params};
     return {"kommo.lead_name.client" + suffix, params};
+}
+
+// The task after a new record: the admin's text (its {names} filled in by the relay like the usual text's) or the usual
+// one, due some minutes after now or before the record's start; never due before now.
+TaskPlan task_for(const Record& record, const RecordEventFacts& facts, const Automation& automation, int64_t responsible_user_id) {
+    int64_t minutes = int64_t{automation.task_due_minutes} * 60;
+    int64_t start = moment_of(record.datetime);
+    int64_t due = automation.task_deadline == TaskDeadline::before_start && start != 0 ? std::max(start - minutes, facts.now)
+                                                                                        : facts.now + minutes;
+    std::string text = automation.task_text.empty() ? "kommo.task.new_record" : automation.task_text;
+    return TaskPlan{{text, record_params(record, facts.branch)}, due, automation.task_type_id, responsible_user_id};
 }
 
 int64_t responsible_for(const Record& record, const Settings& settings) {
@@ -146,11 +158,7 @@ RecordPlan plan_record_event(const RecordEventFacts& facts, const Settings& sett
                 plan.contact_id = duplicate.contact_id;
                 plan.stage = {automation.new_lead_pipeline_id, automation.new_lead_status_id};
                 plan.stage_reason = "new lead";
-                if (automation.task_on_new_record) {
-                    auto params = record_params(record, facts.branch);
-                    plan.task = TaskPlan{{"kommo.task.new_record", params}, facts.now + int64_t{automation.task_due_minutes} * 60,
-                                         automation.task_type_id, plan.responsible_user_id};
-                }
+                if (automation.task_on_new_record) plan.task = task_for(record, facts, automation, plan.responsible_user_id);
                 return plan;
             }
         }
@@ -166,10 +174,8 @@ RecordPlan plan_record_event(const RecordEventFacts& facts, const Settings& sett
         plan.stage_reason = status.reason;
         if (lead->second.responsible_user_id == plan.responsible_user_id) plan.responsible_user_id = 0;   // already so
     }
-    if (facts.event_type == "create" && automation.task_on_new_record) {
-        plan.task = TaskPlan{{"kommo.task.new_record", record_params(record, facts.branch)},
-                             facts.now + int64_t{automation.task_due_minutes} * 60, automation.task_type_id, plan.responsible_user_id};
-    }
+    if (facts.event_type == "create" && automation.task_on_new_record)
+        plan.task = task_for(record, facts, automation, plan.responsible_user_id);
     return plan;
 }
 

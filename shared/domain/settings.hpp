@@ -147,10 +147,17 @@ struct StageTrigger {
     friend bool operator==(const StageTrigger&, const StageTrigger&) = default;
 };
 
+// When the task set after a new record is due: minutes after the record reached Kommo, or minutes before the
+// record's own start (0: at the start).
+enum class TaskDeadline { after_creation, before_start };
+
 struct Automation {
     bool task_on_new_record = false;
-    int64_t task_type_id = 1;
+    int64_t task_type_id = 1;                            // Kommo's: 1 follow-up, 2 meeting, or one of the account's own
     int32_t task_due_minutes = 60;
+    TaskDeadline task_deadline = TaskDeadline::after_creation;
+    std::string task_text;                               // "" = the usual text; {client}, {date}, {time}, {staff},
+                                                         // {services}, {branch} and {record} are filled in
     bool journal_note = true;
     bool go_to_lead_button = true;
     std::vector<StageRef> stages_hiding_records_window;

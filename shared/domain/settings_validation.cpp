@@ -5,6 +5,8 @@
 #include "shared/domain/settings.hpp"
 
 namespace kb::domain {
+
+constexpr size_t max_task_text_chars = 2000;   // a task is read in a line of the lead card
 namespace {
 
 class Checker {
@@ -229,7 +231,12 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
         }
     }
     const auto& a = s.automation;
-    if (a.task_on_new_record && (a.task_due_minutes < 1 || a.task_due_minutes > 60 * 24 * 30)) c.problem("automation.task_due_minutes", "out_of_range");
+    int32_t fewest_minutes = a.task_deadline == TaskDeadline::before_start ? 0 : 1;   // 0 before the start: at the start
+    if (a.task_on_new_record && (a.task_due_minutes < fewest_minutes || a.task_due_minutes > 60 * 24 * 30))
+        c.problem("automation.task_due_minutes", "out_of_range");
+    size_t task_text_chars = static_cast<size_t>(
+        std::count_if(a.task_text.begin(), a.task_text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+    if (task_text_chars > max_task_text_chars) c.problem("automation.task_text", "text_too_long");
     c.stages("automation.stages_hiding_records_window", a.stages_hiding_records_window);
     for (size_t i = 0; i < a.stage_triggers.size(); ++i) {
         std::string at = "automation.stage_triggers[" + std::to_string(i) + "]";

@@ -30,6 +30,8 @@ constexpr EnumName<MergeInto> merge_modes[] = {{MergeInto::newest, "newest"}, {M
 constexpr EnumName<RecordAction> record_actions[] = {{RecordAction::confirm, "confirm"}, {RecordAction::came, "came"},
                                                      {RecordAction::did_not_come, "did_not_come"}, {RecordAction::cancel, "cancel"},
                                                      {RecordAction::move, "move"}};
+constexpr EnumName<TaskDeadline> task_deadlines[] = {{TaskDeadline::after_creation, "after_creation"},
+                                                     {TaskDeadline::before_start, "before_start"}};
 constexpr EnumName<TrackingMode> tracking_modes[] = {{TrackingMode::create, "create"}, {TrackingMode::find, "find"}};
 constexpr EnumName<RecordState> states[] = {{RecordState::waiting, "waiting"}, {RecordState::confirmed, "confirmed"},
                                             {RecordState::came, "came"}, {RecordState::did_not_come, "did_not_come"},
@@ -250,7 +252,8 @@ Json encode_settings(const Settings& s) {
                             {"field_conditions", conditions}, {"accept_matching_record_id", s.duplicates.accept_matching_record_id},
                             {"merge_into", name_of(merge_modes, s.duplicates.merge_into)}}},
         {"automation", Json{{"task_on_new_record", a.task_on_new_record}, {"task_type_id", a.task_type_id},
-                            {"task_due_minutes", a.task_due_minutes}, {"journal_note", a.journal_note},
+                            {"task_due_minutes", a.task_due_minutes}, {"task_deadline", name_of(task_deadlines, a.task_deadline)},
+                            {"task_text", a.task_text}, {"journal_note", a.journal_note},
                             {"go_to_lead_button", a.go_to_lead_button},
                             {"stages_hiding_records_window", stages(a.stages_hiding_records_window)},
                             {"pipelines_showing_record_log", a.pipelines_showing_record_log},
@@ -380,6 +383,8 @@ Result<Settings> decode_settings(const Json& value) {
             r.flag(*a, key, p, *target);
         r.integer(*a, "task_type_id", p, m.task_type_id);
         r.integer32(*a, "task_due_minutes", p, m.task_due_minutes);
+        r.enumeration(*a, "task_deadline", p, task_deadlines, m.task_deadline);
+        r.text(*a, "task_text", p, m.task_text);
         r.stages(*a, "stages_hiding_records_window", p, m.stages_hiding_records_window);
         r.ids(*a, "pipelines_showing_record_log", p, m.pipelines_showing_record_log);
         r.integer(*a, "new_lead_pipeline_id", p, m.new_lead_pipeline_id);

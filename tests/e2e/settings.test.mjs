@@ -29,6 +29,17 @@ async function typeInto(page, id, text) {
   await page.keyboard.type(text);
 }
 
+// Turns the mouse wheel over the settings section until the control is drawn: down first, then back up.
+async function wheelTo(page, id) {
+  await page.mouse.move(640, 600);
+  for (const dy of [100, -100])
+    for (let notch = 0; notch < 40 && !(await controlIds(page)).includes(id); ++notch) {
+      await page.mouse.wheel(0, dy);
+      await sleep(60);
+    }
+  return control(page, id);
+}
+
 async function waitUntil(what, check, timeoutMs = patience) {
   const started = Date.now();
   for (;;) {
@@ -107,6 +118,18 @@ test('a new account is set up from the settings page and its first record moves 
   await click(page, 'sync_only_confirmed');   // "Synchronize only these statuses": confirmed and cancelled
   await click(page, 'sync_only_deleted');
   await page.screenshot({ path: join(screenshots, 'settings-en-scheme.png') });
+
+  // The task after a new record: a meeting, due half an hour before the record starts, in the admin's words.
+  await click(page, 'section_automation');
+  await click(page, 'task_on_new_record');
+  await click(page, 'task_type');
+  await click(page, 'task_type_2');
+  await click(page, 'task_before_start');
+  await focusField(page, 'task_due_minutes');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('30');
+  await typeInto(page, 'task_text', 'Call {client} before {date} {time}');
+  await page.screenshot({ path: join(screenshots, 'settings-en-task.png') });
   await click(page, 'save_settings');
   await control(page, 'settings_notice');
   assert.ok(!(await controlIds(page)).some((id) => id.startsWith('problem_')), 'the save found no problem');
@@ -117,12 +140,19 @@ test('a new account is set up from the settings page and its first record moves 
   assert.deepEqual(saved.only_states, ['confirmed', 'deleted']);
   const olga = (await relayGet('/api/v1/settings')).settings.users.find((u) => u.kommo_user_id === 9002);
   assert.equal(olga.altegio_staff_id, 5001);
+  const automation = (await relayGet('/api/v1/settings')).settings.automation;
+  assert.deepEqual([automation.task_type_id, automation.task_deadline, automation.task_due_minutes, automation.task_text],
+    [2, 'before_start', 30, 'Call {client} before {date} {time}']);
 
   // The first synchronised record: made by Altegio staff for a new client, it becomes a lead; confirmed, it moves.
   const before = await stack.state();
   const record = await stack.staffCreates('2027-03-10T12:00:00+03:00', 'Вера Настройкина', '+79035550101');
   const lead = await waitUntil('the new lead', async () =>
     (await stack.state()).kommo.leads.find((l) => l.name.includes('Вера Настройкина') && !before.kommo.leads.some((b) => b.id === l.id)));
+  const task = await waitUntil('its task', async () => (await stack.state()).kommo.tasks.find((t) => t.entity_id === lead.id));
+  assert.equal(task.text, 'Call Вера Настройкина before 2027-03-10 12:00');
+  assert.equal(task.task_type_id, 2);
+  assert.equal(task.complete_till, Date.parse('2027-03-10T12:00:00+03:00') / 1000 - 30 * 60);
   const changed = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records/${record.id}/change`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ attendance: 2 }),
   });
@@ -243,11 +273,13 @@ test('a refused save marks every problem beside its field and changes nothing', 
   const before = await relayGet('/api/v1/settings');
   await page.goto(stack.settingsUrl('ru'));
   await click(page, 'section_automation');
+  await wheelTo(page, 'duplicates_enabled');
   await click(page, 'duplicates_enabled');
+  await wheelTo(page, 'add_field_condition');
   await click(page, 'add_field_condition');
   await click(page, 'save_settings');
-  await control(page, 'problem_duplicates.statuses');
-  await control(page, 'problem_duplicates.field_conditions[0].field_id');
+  await wheelTo(page, 'problem_duplicates.statuses');
+  await wheelTo(page, 'problem_duplicates.field_conditions[0].field_id');
   await page.screenshot({ path: join(screenshots, 'settings-ru-refused.png') });
   const after = await relayGet('/api/v1/settings');
   assert.equal(after.revision, before.revision, 'nothing was saved');

@@ -2,6 +2,7 @@
 // task, note and responsible user.
 #include <doctest/doctest.h>
 #include <algorithm>
+#include "shared/domain/calendar.hpp"
 #include "shared/domain/record_plan.hpp"
 
 using namespace kb::domain;
@@ -235,4 +236,29 @@ TEST_CASE("the service category is read from the catalogue only when the field o
     CHECK(plan.stage == StageRef{10, 14});
     bool titled = std::any_of(plan.fields.begin(), plan.fields.end(), [](const FieldValue& v) { return v.field_id == 120 && v.text == "Волосы"; });
     CHECK(titled);
+}
+
+TEST_CASE("the task after a new record can be due before the record's start, with the admin's own text and type") {
+    Settings s = settings();
+    s.automation.task_on_new_record = true;
+    s.automation.task_deadline = TaskDeadline::before_start;
+    s.automation.task_due_minutes = 120;
+    s.automation.task_type_id = 2;   // a meeting
+    s.automation.task_text = "Call {client} about {services} on {date} at {time}";
+    auto f = facts("create");
+    f.record.datetime = "2027-01-20T10:30:00+03:00";
+    auto plan = plan_record_event(f, s);
+    REQUIRE(plan.task);
+    CHECK(plan.task->complete_till == moment_of("2027-01-20T10:30:00+03:00") - 120 * 60);
+    CHECK(plan.task->type_id == 2);
+    CHECK(plan.task->text.key == "Call {client} about {services} on {date} at {time}");
+    CHECK(plan.task->text.params.at("client") == "Анна");
+
+    f.record.datetime = "2027-01-15T08:00:00+03:00";   // starts in less than two hours: due now, not in the past
+    CHECK(plan_record_event(f, s).task->complete_till == f.now);
+    s.automation.task_deadline = TaskDeadline::after_creation;   // the usual deadline, and the usual text when none is written
+    s.automation.task_text.clear();
+    auto usual = plan_record_event(f, s);
+    CHECK(usual.task->complete_till == f.now + 120 * 60);
+    CHECK(usual.task->text.key == "kommo.task.new_record");
 }

@@ -50,6 +50,10 @@ Settings full_settings() {
     s.duplicates.field_conditions = {{107, false}};
     s.duplicates.merge_into = MergeInto::oldest;
     s.automation.task_on_new_record = true;
+    s.automation.task_type_id = 2;
+    s.automation.task_deadline = TaskDeadline::before_start;
+    s.automation.task_due_minutes = 0;
+    s.automation.task_text = "Позвонить {client}: {date} {time}";
     s.automation.stages_hiding_records_window = {{1, 142}};
     s.automation.pipelines_showing_record_log = {1};
     s.history_retention_days = 90;
@@ -298,4 +302,18 @@ TEST_CASE("notes and tasks may be written in any of the four languages, and in n
     s.language = "de";
     auto found = paths(validate_settings(s, context()));
     CHECK(std::find(found.begin(), found.end(), "language unknown_language") != found.end());
+}
+
+TEST_CASE("the task's deadline may be at the record's start but not at its creation; its text has a length limit in characters") {
+    Settings s = full_settings();
+    CHECK(validate_settings(s, context()).empty());   // 0 minutes before the start: at the start
+    s.automation.task_deadline = TaskDeadline::after_creation;
+    CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{"automation.task_due_minutes out_of_range"});
+    s.automation.task_due_minutes = 30;
+    std::string cyrillic;
+    for (int i = 0; i < 2000; ++i) cyrillic += "я";   // 2,000 characters in 4,000 bytes
+    s.automation.task_text = cyrillic;
+    CHECK(validate_settings(s, context()).empty());
+    s.automation.task_text += "я";
+    CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{"automation.task_text text_too_long"});
 }

@@ -240,11 +240,42 @@ void draw_automation(SettingsState& state, std::vector<SettingsIntent>&) {
     problem_note(state, "automation.new_lead_status_id");
     check("ui.settings.task_on_new_record", "task_on_new_record", a.task_on_new_record);
     if (a.task_on_new_record) {
-        setting_label("ui.settings.task_due_minutes");
+        // Kommo's own task types; an account's custom type, once chosen elsewhere, is kept and shown by its number.
+        setting_label("ui.settings.task_type");
+        static const std::pair<int64_t, const char*> task_types[] = {{1, "ui.settings.task_type_follow_up"}, {2, "ui.settings.task_type_meeting"}};
+        std::string shown = "#" + std::to_string(a.task_type_id);
+        for (const auto& [type, key] : task_types)
+            if (type == a.task_type_id) shown = tr(key);
         ImGui::SetNextItemWidth(-1);
-        ImGui::InputInt("###task_due_minutes", &a.task_due_minutes, 15, 60);
+        if (ImGui::BeginCombo("###task_type", shown.c_str())) {
+            for (const auto& [type, key] : task_types) {
+                std::string id = "task_type_" + std::to_string(type);
+                if (ImGui::Selectable(label(key, id).c_str(), type == a.task_type_id)) a.task_type_id = type;
+                remember(id);
+            }
+            ImGui::EndCombo();
+        }
+        remember("task_type");
+        setting_label("ui.settings.task_deadline");
+        if (ImGui::RadioButton(label("ui.settings.task_after_creation", "task_after_creation").c_str(),
+                               a.task_deadline == domain::TaskDeadline::after_creation))
+            a.task_deadline = domain::TaskDeadline::after_creation;
+        remember("task_after_creation");
+        ImGui::SameLine();
+        if (ImGui::RadioButton(label("ui.settings.task_before_start", "task_before_start").c_str(),
+                               a.task_deadline == domain::TaskDeadline::before_start))
+            a.task_deadline = domain::TaskDeadline::before_start;
+        remember("task_before_start");
+        setting_label(a.task_deadline == domain::TaskDeadline::before_start ? "ui.settings.task_minutes_before" : "ui.settings.task_due_minutes");
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputInt("###task_due_minutes", &a.task_due_minutes, 0, 0);   // typed: the map's rect is the field itself
         remember("task_due_minutes");
         problem_note(state, "automation.task_due_minutes");
+        setting_label("ui.settings.task_text");
+        ImGui::InputTextMultiline("###task_text", &a.task_text, ImVec2(-1, ImGui::GetTextLineHeight() * 3 + ImGui::GetStyle().FramePadding.y * 2));
+        remember("task_text");
+        ui::text_muted_wrapped(tr("ui.settings.task_text_hint"));
+        problem_note(state, "automation.task_text");
     }
     check("ui.settings.journal_note", "journal_note", a.journal_note);
 
@@ -445,7 +476,11 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
         ImGui::EndTabBar();
     }
     float bar = ImGui::GetFrameHeightWithSpacing() * 2.2f + (state.error ? ImGui::GetTextLineHeightWithSpacing() * 3 : 0);
-    ImGui::BeginChild("###section", ImVec2(0, -bar));
+    // A child of its own per section: each keeps its scroll, and a section opens at its top the first time.
+    const char* shown_name = "branches";
+    for (const auto& [section, name] : sections)
+        if (section == state.section) shown_name = name;
+    ImGui::BeginChild((std::string("###section_") + shown_name).c_str(), ImVec2(0, -bar));
     loading_dots(state, RequestKind::settings_page);
     switch (state.section) {
         case SettingsSection::branches: draw_branches(state, intents); break;
