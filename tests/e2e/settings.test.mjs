@@ -119,15 +119,13 @@ test('a new account is set up from the settings page and its first record moves 
   await click(page, 'sync_only_deleted');
   await page.screenshot({ path: join(screenshots, 'settings-en-scheme.png') });
 
-  // The task after a new record: a meeting, due half an hour before the record starts, in the admin's words.
+  // The task after a new record: a meeting, due the usual 60 minutes but before the record starts, in the admin's words.
   await click(page, 'section_automation');
   await click(page, 'task_on_new_record');
   await click(page, 'task_type');
   await click(page, 'task_type_2');
   await click(page, 'task_before_start');
-  await focusField(page, 'task_due_minutes');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('30');
+  await control(page, 'task_due_minutes');
   await typeInto(page, 'task_text', 'Call {client} before {date} {time}');
   await page.screenshot({ path: join(screenshots, 'settings-en-task.png') });
   await click(page, 'save_settings');
@@ -142,7 +140,7 @@ test('a new account is set up from the settings page and its first record moves 
   assert.equal(olga.altegio_staff_id, 5001);
   const automation = (await relayGet('/api/v1/settings')).settings.automation;
   assert.deepEqual([automation.task_type_id, automation.task_deadline, automation.task_due_minutes, automation.task_text],
-    [2, 'before_start', 30, 'Call {client} before {date} {time}']);
+    [2, 'before_start', 60, 'Call {client} before {date} {time}']);
 
   // The first synchronised record: made by Altegio staff for a new client, it becomes a lead; confirmed, it moves.
   const before = await stack.state();
@@ -152,7 +150,7 @@ test('a new account is set up from the settings page and its first record moves 
   const task = await waitUntil('its task', async () => (await stack.state()).kommo.tasks.find((t) => t.entity_id === lead.id));
   assert.equal(task.text, 'Call Вера Настройкина before 2027-03-10 12:00');
   assert.equal(task.task_type_id, 2);
-  assert.equal(task.complete_till, Date.parse('2027-03-10T12:00:00+03:00') / 1000 - 30 * 60);
+  assert.equal(task.complete_till, Date.parse('2027-03-10T12:00:00+03:00') / 1000 - 60 * 60);
   const changed = await fetch(`${stack.sandboxUrl}/__sandbox/altegio/records/${record.id}/change`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ attendance: 2 }),
   });

@@ -268,7 +268,7 @@ void draw_automation(SettingsState& state, std::vector<SettingsIntent>&) {
         remember("task_before_start");
         setting_label(a.task_deadline == domain::TaskDeadline::before_start ? "ui.settings.task_minutes_before" : "ui.settings.task_due_minutes");
         ImGui::SetNextItemWidth(-1);
-        ImGui::InputInt("###task_due_minutes", &a.task_due_minutes, 0, 0);   // typed: the map's rect is the field itself
+        ImGui::InputInt("###task_due_minutes", &a.task_due_minutes, 15, 60);
         remember("task_due_minutes");
         problem_note(state, "automation.task_due_minutes");
         setting_label("ui.settings.task_text");
