@@ -70,15 +70,14 @@ void scheme_conditions(SettingsState& state, domain::SchemeConditions& c, const 
     bool waiting = false;
     for (const auto& [branch, title] : branch_choices(page)) {
         if (!c.branch_ids.empty() && std::find(c.branch_ids.begin(), c.branch_ids.end(), branch) == c.branch_ids.end()) continue;
-        auto found = state.branch_choices.find(branch);
-        if (found == state.branch_choices.end()) {
-            intents.push_back(settings_intent::NeedBranch{branch});
+        const auto* choices = loaded_choices(state, branch, intents);
+        if (!choices) {
             waiting = true;
             continue;
         }
-        for (const auto& x : found->second.catalog.categories) categories.emplace_back(x.id, x.title);
-        for (const auto& x : found->second.staff) staff.emplace_back(x.id, x.name);
-        for (const auto& x : found->second.catalog.labels) labels.emplace_back(x.id, x.title);
+        for (const auto& x : choices->catalog.categories) categories.emplace_back(x.id, x.title);
+        for (const auto& x : choices->staff) staff.emplace_back(x.id, x.name);
+        for (const auto& x : choices->catalog.labels) labels.emplace_back(x.id, x.title);
     }
     // While a branch's lists load, the lists say so in place: a line of its own would move everything below it
     // under the admin's pointer when they arrive.
@@ -102,14 +101,13 @@ void draw_additional_fields(SettingsState& state, std::vector<SettingsIntent>& i
         if (!domain::branch_connected(state.draft, branch)) continue;
         ImGui::PushID(static_cast<int>(branch));
         ImGui::TextDisabled("%s", title.c_str());
-        auto found = state.branch_choices.find(branch);
-        if (found == state.branch_choices.end()) {
-            intents.push_back(settings_intent::NeedBranch{branch});
+        const auto* choices = loaded_choices(state, branch, intents);
+        if (!choices) {
             ImGui::TextDisabled("%s", tr("ui.loading").c_str());
             ImGui::PopID();
             continue;
         }
-        const std::vector<domain::RecordField> fields = listed(found->second);
+        const std::vector<domain::RecordField> fields = listed(*choices);
         if (fields.empty()) ImGui::TextDisabled("%s", tr("ui.settings.none").c_str());
         std::string path = entity + ".additional_fields." + std::to_string(branch);
         for (const auto& field : fields) {

@@ -94,13 +94,12 @@ void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
 Choices employees_of(const SettingsState& state, std::vector<SettingsIntent>& intents, bool& waiting) {
     Choices employees;
     for (const auto& [branch, title] : branch_choices(*state.page)) {
-        auto found = state.branch_choices.find(branch);
-        if (found == state.branch_choices.end()) {
-            intents.push_back(settings_intent::NeedBranch{branch});
+        const auto* choices = loaded_choices(state, branch, intents);
+        if (!choices) {
             waiting = true;
             continue;
         }
-        for (const auto& x : found->second.staff) employees.emplace_back(x.id, x.name + " — " + title);
+        for (const auto& x : choices->staff) employees.emplace_back(x.id, x.name + " — " + title);
     }
     return employees;
 }

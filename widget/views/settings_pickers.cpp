@@ -145,6 +145,13 @@ Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines
     return out;
 }
 
+const wire::api::BranchChoices* loaded_choices(const SettingsState& state, int64_t branch, std::vector<SettingsIntent>& intents) {
+    auto found = state.branch_choices.find(branch);
+    if (found != state.branch_choices.end()) return &found->second;
+    intents.push_back(settings_intent::NeedBranch{branch});
+    return nullptr;
+}
+
 Choices branch_choices(const wire::api::SettingsPage& page) {
     Choices out;
     for (const auto& b : page.branches) out.emplace_back(b.branch.id, b.branch.title);

@@ -33,6 +33,10 @@ std::string time_text(int64_t at_ms, int32_t utc_offset_seconds);
 std::string clock_text(int64_t at_ms, int32_t utc_offset_seconds);
 std::string zone_text(int32_t utc_offset_seconds);
 
+// A branch's categories, employees, labels and additional fields once loaded; until then none, and they are asked
+// for (the state sends one request a branch however often this asks).
+const wire::api::BranchChoices* loaded_choices(const SettingsState& state, int64_t branch, std::vector<SettingsIntent>& intents);
+
 Choices pipeline_choices(const std::vector<wire::api::PipelineChoice>& pipelines);
 Choices branch_choices(const wire::api::SettingsPage& page);
 Choices chain_choices(const wire::api::SettingsPage& page);   // the chains of the listed branches, each once
