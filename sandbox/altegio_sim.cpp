@@ -46,6 +46,15 @@ std::optional<Response> check_auth(const Request& request, const Sandbox::State&
     return std::nullopt;
 }
 
+// The Altegio user a user call is made as (0: a partner-only call).
+int64_t user_of(const Request& request, const Sandbox::State& s) {
+    std::string header = request.header("authorization");
+    size_t user = header.find(", User ");
+    if (user == std::string::npos) return 0;
+    auto found = s.user_tokens.find(header.substr(user + 7));
+    return found == s.user_tokens.end() ? 0 : found->second;
+}
+
 int64_t company_of(const Request& request) { return wire::int_from(Json(request.param("cid")), "cid").value_or(0); }
 
 const Json* find_by_id(const Json& list, int64_t id) {
@@ -255,7 +264,7 @@ void Sandbox::add_altegio_routes() {
         else
             return altegio_error(401, "Неверный логин или пароль");
         std::string token = random_hex(16);
-        s.user_tokens.insert(token);
+        s.user_tokens[token] = user["id"].get<int64_t>();
         return altegio_ok(Json{{"id", user["id"]}, {"user_token", token}, {"name", user["name"]}, {"phone", "79990000000"},
                                {"login", login}, {"email", login}, {"avatar", ""}, {"is_approved", true}},
                           201);
@@ -475,7 +484,8 @@ void Sandbox::add_altegio_routes() {
                     {"deleted", false}, {"last_change_date", local_iso(now(), offset)},
                     {"custom_color", wire::read_text(*body, "custom_color")}, {"record_labels", record_labels_of(s, company, *body)},
                     {"custom_fields", record_custom_fields_of(s, company, *body)},
-                    {"activity_id", wire::read_int_or(*body, "activity_id", "", 0).value_or(0)}};
+                    {"activity_id", wire::read_int_or(*body, "activity_id", "", 0).value_or(0)},
+                    {"created_user_id", user_of(request, s)}};
         s.records[id] = record;
         // Records made through the API do not notify their own author while self_sending is 0.
         if (s.hooks[company].value("self_sending", 0) == 1) send_record_webhook(s, company, record, "create");
@@ -655,7 +665,7 @@ void Sandbox::add_altegio_routes() {
         int64_t company = wire::read_int_or(*body, "company_id", "", 0).value_or(0);
         {
             std::lock_guard lock(m_state->mutex);
-            m_state->user_tokens.insert("sandbox-staff");
+            m_state->user_tokens["sandbox-staff"] = 12795431;   // the administrator, in Altegio's own UI
         }
         Request as_staff;
         as_staff.method = "POST";
@@ -708,6 +718,14 @@ void Sandbox::add_altegio_routes() {
                                  {"activity_id", 0}};
         }
         return http::json_response(201, Json{{"created", count}}.dump());
+    });
+
+    // Control: an Altegio user's password changed: every token they signed in with stops working (401).
+    m_router.add("POST", "/__sandbox/altegio/users/:uid/sign_out", [this](const Request& request) {
+        std::lock_guard lock(m_state->mutex);
+        auto uid = wire::int_from(Json(request.param("uid")), "uid").value_or(0);
+        size_t dropped = std::erase_if(m_state->user_tokens, [&](const auto& token) { return token.second == uid; });
+        return http::json_response(200, Json{{"tokens_dropped", dropped}}.dump());
     });
 
     // Control: Altegio forgets a record altogether (its GET answers 404 "not found"), sending nothing.

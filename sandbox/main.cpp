@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
                  "  POST   /__sandbox/kommo/leads                  {name, contact: {name, email, phone}}: a deal a manager adds by hand\n"
                  "  POST   /__sandbox/altegio/records/{id}/change  {attendance, datetime, deleted}: act as Altegio staff\n"
                  "  POST   /__sandbox/altegio/records/{id}/purge   Altegio forgets the record (its GET answers 404)\n"
+                 "  POST   /__sandbox/altegio/users/{id}/sign_out  the user's password changed: their tokens answer 401\n"
                  "  POST   /__sandbox/altegio/payments             {company_id, record_id, amount, listed}: a payment and its webhook\n"
                  "  POST   /__sandbox/altegio/clients/{id}/change  {company_id, visits, spent, custom_fields, abonement}: a client's card\n"
                  "  POST   /__sandbox/altegio/change_stream        {record_ids, changes_per_record, per_second}: load\n"

@@ -35,7 +35,7 @@ struct Sandbox::State {
     std::map<int64_t, Json> record_fields;                // company -> additional record fields, as GET /custom_fields lists them
     std::map<int64_t, Json> client_fields;                // company -> additional client fields, the same shape
     std::map<int64_t, Json> activities;                   // group event id -> {id, company_id, service_id, staff_id, date, length, capacity}
-    std::set<std::string> user_tokens;
+    std::map<std::string, int64_t> user_tokens;           // user token -> the Altegio user it signs in
     std::map<std::string, Json> employee_logins;          // login -> {id, name, password}: employees' own Altegio accounts
     int64_t next_record_id = 70000001;
     int64_t next_client_id = 60000001;

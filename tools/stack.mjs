@@ -191,7 +191,7 @@ export async function startStack({ buildDir = process.env.KB_BUILD_DIR || join(r
     relayUrls: relayPorts.map((port) => `http://127.0.0.1:${port}`),
     clockOffsetMs: clockOffsetSeconds * 1000,
     now: () => new Date(Date.now() + clockOffsetSeconds * 1000),
-    cardUrl: (lead = 21001, lang = 'en') => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}`,
+    cardUrl: (lead = 21001, lang = 'en', user = 9001) => `${sandboxUrl}/card.html?lead=${lead}&lang=${lang}&user=${user}`,
     listUrl: (lang = 'en', pipeline = 7700001) => `${sandboxUrl}/leads/pipeline/${pipeline}?lang=${lang}`,
     settingsUrl: (lang = 'en', user = 9001) => `${sandboxUrl}/settings/widgets/kommo_altegio?lang=${lang}&user=${user}`,
     state: async () => (await fetch(`${sandboxUrl}/__sandbox/state`)).json(),

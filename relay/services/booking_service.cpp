@@ -45,6 +45,9 @@ Result<wire::api::CardContext> BookingService::card(const Caller& caller, int64_
     auto branches = visible_branches(m_reference, caller, *acc);
     if (!branches) return tl::unexpected(branches.error());
     card.branches = std::move(*branches);
+    auto writer = altegio_writer(m_store, caller, *acc);
+    if (!writer) return tl::unexpected(writer.error());
+    card.access = writer->access;
     return card;
 }
 
@@ -145,8 +148,8 @@ Result<std::vector<domain::GroupEvent>> BookingService::events(const Caller& cal
 // [SECTION] booking ------------------------------------------------------------------------------------------
 Result<wire::Json> BookingService::book_in_altegio(const Caller& caller, const AccountContext& acc, const domain::BookingRequest& request,
                                                        const store::Booking& booking, bool claimed_before, const std::string& day,
-                                                       const std::vector<domain::RecordField>& fields) {
-    const std::string& user_token = acc.installation.altegio_user_token;
+                                                       const std::vector<domain::RecordField>& fields, const AltegioWriter& writer) {
+    const std::string& user_token = acc.altegio_token();   // reads; the record is made with the writer's login
     if (claimed_before) {
         // An earlier attempt may have reached Altegio before it failed: look for our api_id first.
         auto existing = m_altegio.find_record_by_api_id(caller.account_id, user_token, request.company_id, day, booking.api_id);
@@ -158,7 +161,9 @@ Result<wire::Json> BookingService::book_in_altegio(const Caller& caller, const A
     auto chosen = m_altegio.services_by_id(caller.account_id, request.company_id, user_token, request.service_ids);
     if (!chosen) return tl::unexpected(chosen.error());
     auto body = wire::altegio::encode_record_create(request, booking.api_id, *chosen, fields);
-    auto created = m_altegio.create_record(caller.account_id, user_token, body, request.company_id);
+    auto created = m_altegio.create_record(caller.account_id, writer.token, body, request.company_id);
+    if (!created && created.error().code == Errc::unauthorized)
+        return tl::unexpected(after_refused_write(m_store, caller, writer, created.error(), m_clock.ms()));
     if (created || created.error().code != Errc::upstream_unavailable) return created;
     // No answer: the record may exist. Look once; if it is not there, the next click looks again.
     auto existing = m_altegio.find_record_by_api_id(caller.account_id, user_token, request.company_id, day, booking.api_id);
@@ -214,6 +219,8 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
     if (!acc) return tl::unexpected(acc.error());
     auto branch = visible_branch(m_reference, caller, *acc, request.company_id);
     if (!branch) return tl::unexpected(branch.error());
+    auto writer = writer_or_refusal(m_store, caller, *acc);
+    if (!writer) return tl::unexpected(writer.error());
     auto fields = fields_for_values(m_altegio, caller, *acc, request.company_id, request.custom_fields);
     if (!fields) return tl::unexpected(fields.error());
 
@@ -254,7 +261,7 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
         seat.datetime.clear();
         day = event->date.substr(0, 10);
     }
-    auto written = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day, *fields);
+    auto written = book_in_altegio(caller, *acc, seat, *booking, claimed_before, day, *fields, *writer);
     if (!written) return tl::unexpected(written.error());
     auto record = wire::altegio::decode_record(*written, "data");
     if (!record) return tl::unexpected(record.error());

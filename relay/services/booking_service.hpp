@@ -40,7 +40,7 @@ private:
     // The record as Altegio wrote it: created now, or found by our api_id when an earlier attempt got that far.
     Result<wire::Json> book_in_altegio(const Caller& caller, const AccountContext& account, const domain::BookingRequest& request,
                                            const store::Booking& booking, bool claimed_before, const std::string& day,
-                                           const std::vector<domain::RecordField>& fields);
+                                           const std::vector<domain::RecordField>& fields, const AltegioWriter& writer);
     // The new record's follow-up in Kommo that the settings ask for (stage, task, journal note) goes through
     // the inbox as the record's "create" event; the lead's fields are written at once by fill_lead.
     // `record` is the record's JSON when at hand (just created); none reads it from Altegio (a retried click).

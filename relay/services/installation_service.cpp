@@ -184,6 +184,9 @@ Result<std::vector<domain::Branch>> InstallationService::connect_altegio(const C
     auto branches = m_altegio.my_branches(caller.account_id, user->user_token);
     if (!branches) return tl::unexpected(branches.error());
     if (auto saved = m_store.save_altegio_token(caller.account_id, user->user_token); !saved) return tl::unexpected(saved.error());
+    // The admin signed in with their own Altegio login: it is theirs for booking too (the Users tab shows it).
+    store::UserLink own{caller.user_id, user->id, user->name, user->user_token, m_clock.ms()};
+    if (auto linked = m_store.save_user_link(caller.account_id, own); !linked) return tl::unexpected(linked.error());
     m_reference.invalidate(caller.account_id);   // the new token may manage other branches
     register_branch_webhooks(caller.account_id, *branches);
     return branches;

@@ -26,6 +26,7 @@ struct RecordLogService::OpenRecord {
     AccountContext account;
     domain::Branch branch;
     wire::Json before;   // the record as Altegio reads it now
+    AltegioWriter writer;   // whose login the change is made with
 };
 
 Result<RecordLogService::LeadLinks> RecordLogService::lead_links(const Caller& caller, int64_t lead_id) {
@@ -130,14 +131,14 @@ Result<RecordRow> RecordLogService::change_status(const Caller& caller, int64_t 
 
     Result<void> done;
     if (*action == domain::RecordAction::cancel) {
-        done = m_altegio.cancel_record(caller.account_id, token, company_id, record_id);
+        done = m_altegio.cancel_record(caller.account_id, open->writer.token, company_id, record_id);
     } else {
         auto attendance = *action == domain::RecordAction::confirm ? domain::Attendance::confirmed
                           : *action == domain::RecordAction::came  ? domain::Attendance::came
                                                                     : domain::Attendance::did_not_come;
-        done = m_altegio.set_attendance(caller.account_id, token, company_id, record_id, attendance);
+        done = m_altegio.set_attendance(caller.account_id, open->writer.token, company_id, record_id, attendance);
     }
-    if (!done) return tl::unexpected(done.error());
+    if (!done) return tl::unexpected(after_refused_write(m_store, caller, open->writer, done.error(), m_clock.ms()));
 
     // The record as it is now; a cancelled one may be gone from Altegio's reads, so it is the old one, deleted.
     auto after = m_altegio.record_json(caller.account_id, token, company_id, record_id);
@@ -152,11 +153,13 @@ Result<RecordLogService::OpenRecord> RecordLogService::open_record(const Caller&
     if (!acc) return tl::unexpected(acc.error());
     auto branch = visible_branch(m_reference, caller, *acc, company_id);
     if (!branch) return tl::unexpected(branch.error());
+    auto writer = writer_or_refusal(m_store, caller, *acc);
+    if (!writer) return tl::unexpected(writer.error());
     auto before = m_altegio.record_json(caller.account_id, acc->altegio_token(), company_id, record_id);
     if (!before) return tl::unexpected(before.error());
     if (wire::read_flag(*before, "deleted"))
         return fail(Errc::conflict, "ui.error.record_cancelled", "the record was cancelled in Altegio");
-    return OpenRecord{std::move(*acc), std::move(*branch), std::move(*before)};
+    return OpenRecord{std::move(*acc), std::move(*branch), std::move(*before), std::move(*writer)};
 }
 
 Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t company_id, int64_t record_id, const domain::RecordChange& change) {
@@ -173,7 +176,8 @@ Result<RecordRow> RecordLogService::edit_record(const Caller& caller, int64_t co
     auto chosen = m_altegio.services_by_id(caller.account_id, company_id, token, change.service_ids);
     if (!chosen) return tl::unexpected(chosen.error());
     auto body = wire::altegio::encode_record_update(change, old->client, *chosen, *fields);
-    if (auto done = m_altegio.update_record(caller.account_id, token, company_id, record_id, body); !done) return tl::unexpected(done.error());
+    if (auto done = m_altegio.update_record(caller.account_id, open->writer.token, company_id, record_id, body); !done)
+        return tl::unexpected(after_refused_write(m_store, caller, open->writer, done.error(), m_clock.ms()));
     auto after = m_altegio.record_json(caller.account_id, token, company_id, record_id);
     if (!after) return tl::unexpected(after.error());
     return after_change(caller, open->branch, token, record_id, *after, "update");

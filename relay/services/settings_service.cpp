@@ -67,6 +67,7 @@ Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
             if (link.kommo_user_id == u.id) {
                 choice.altegio_user_id = link.altegio_user_id;
                 choice.altegio_user_name = link.altegio_user_name;
+                choice.login_failed = link.user_token.empty();
             }
         page.users.push_back(std::move(choice));
     }

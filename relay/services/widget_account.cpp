@@ -33,6 +33,43 @@ Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const 
     return fail(Errc::forbidden, "ui.error.branch_not_allowed", "branch " + std::to_string(company_id) + " is not visible to this user");
 }
 
+Result<AltegioWriter> altegio_writer(store::Store& store, const Caller& caller, const AccountContext& account) {
+    using wire::api::BookingAccess;
+    auto links = store.user_links(caller.account_id);
+    if (!links) return tl::unexpected(links.error());
+    for (auto& link : *links)
+        if (link.kommo_user_id == caller.user_id) {
+            if (link.user_token.empty()) return AltegioWriter{BookingAccess::login_failed, ""};
+            return AltegioWriter{BookingAccess::own_login, std::move(link.user_token)};
+        }
+    if (account.settings.general_account_for_unlinked_users) return AltegioWriter{BookingAccess::general_account, account.altegio_token()};
+    return AltegioWriter{BookingAccess::not_linked, ""};
+}
+
+Result<AltegioWriter> writer_or_refusal(store::Store& store, const Caller& caller, const AccountContext& account) {
+    auto writer = altegio_writer(store, caller, account);
+    if (!writer) return writer;
+    if (writer->access == wire::api::BookingAccess::not_linked)
+        return fail(Errc::forbidden, "ui.error.altegio_login_not_linked", "this Kommo user has no Altegio login linked");
+    if (writer->access == wire::api::BookingAccess::login_failed)
+        return fail(Errc::forbidden, "ui.error.altegio_login_failed", "this Kommo user's Altegio login stopped working");
+    return writer;
+}
+
+Error after_refused_write(store::Store& store, const Caller& caller, const AltegioWriter& writer, const Error& error, int64_t now_ms) {
+    if (writer.access != wire::api::BookingAccess::own_login || error.code != Errc::unauthorized) return error;
+    auto links = store.user_links(caller.account_id);
+    if (links)
+        for (auto link : *links)
+            if (link.kommo_user_id == caller.user_id && link.user_token == writer.token) {
+                link.user_token.clear();
+                link.checked_at_ms = now_ms;
+                (void)store.save_user_link(caller.account_id, link);   // not kept: the next write is refused by Altegio again
+            }
+    // Altegio's own words stay in the request history, where the 401 is logged.
+    return Error{Errc::forbidden, "ui.error.altegio_login_failed", "Altegio refused the login linked to this Kommo user"};
+}
+
 Result<std::vector<domain::RecordField>> mapped_record_fields(clients::AltegioClient& altegio, const Caller& caller,
                                                               const AccountContext& account, int64_t company_id) {
     const auto& per_branch = account.settings.lead_fields.additional_fields;

@@ -12,6 +12,7 @@
 #include "relay/services/caller.hpp"
 #include "relay/store/store.hpp"
 #include "shared/domain/settings.hpp"
+#include "shared/wire/widget_api_types.hpp"
 
 namespace kb::services {
 
@@ -19,6 +20,23 @@ Result<AccountContext> load_widget_account(store::Store& store, const Caller& ca
 Result<std::vector<domain::Branch>> visible_branches(clients::ReferenceCache& reference, const Caller& caller, const AccountContext& account);
 Result<domain::Branch> visible_branch(clients::ReferenceCache& reference, const Caller& caller, const AccountContext& account,
                                       int64_t company_id);
+
+// How this Kommo user writes records to Altegio, and with which token: their own Altegio login (Altegio names that
+// employee as the author), else the general account where the admin allows it, else none (the widget says why).
+struct AltegioWriter {
+    wire::api::BookingAccess access = wire::api::BookingAccess::not_linked;
+    std::string token;                       // empty unless the access may book
+};
+Result<AltegioWriter> altegio_writer(store::Store& store, const Caller& caller, const AccountContext& account);
+
+// The token to write with, or the refusal the manager reads: "ask an administrator to link your Altegio login" or
+// "Authorization error" when the stored login stopped working.
+Result<AltegioWriter> writer_or_refusal(store::Store& store, const Caller& caller, const AccountContext& account);
+
+// What a write refused by Altegio becomes: when the user's own login was refused as unauthorized, the link keeps its
+// employee but loses the token (the widget shows "Authorization error" until the admin signs in again) and the
+// manager reads that; any other error is passed on as it is.
+Error after_refused_write(store::Store& store, const Caller& caller, const AltegioWriter& writer, const Error& error, int64_t now_ms);
 
 // The branch's additional record fields that the admin mapped to lead fields (settings.lead_fields), in
 // Altegio's order: the ones the booking form offers and the only ones a booking or an edit may fill.

@@ -215,7 +215,9 @@ struct LeadTracking {
 
 // [SECTION] document and validation ------------------------------------------------------------------------
 struct Settings {
-    static constexpr int32_t current_version = 2;
+    // 3: general_account_for_unlinked_users; documents of version 2 and before booked on the general account for
+    // everyone, so they read as "allowed" and keep doing so until an admin changes it.
+    static constexpr int32_t current_version = 3;
     int32_t version = current_version;
     std::string default_country_code = "7";             // for phones written without one
     std::string language = "en";                        // of the notes, tasks and lead names written into Kommo
@@ -223,6 +225,8 @@ struct Settings {
     LeadFieldMap lead_fields;
     ContactFieldMap contact_fields;
     std::vector<UserMapping> users;
+    bool general_account_for_unlinked_users = false;    // users without their own Altegio login book on the account
+                                                        // Altegio was connected with (their records name no author)
     StatusSync status_sync;
     DuplicateSearch duplicates;
     Automation automation;

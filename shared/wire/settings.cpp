@@ -245,6 +245,7 @@ Json encode_settings(const Settings& s) {
                                 {"subscription_start", c.subscription_start}, {"subscription_end", c.subscription_end},
                                 {"subscription_remaining", c.subscription_remaining}}},
         {"users", users},
+        {"general_account_for_unlinked_users", s.general_account_for_unlinked_users},
         {"status_sync", Json{{"mode", name_of(sync_modes, s.status_sync.mode)}, {"map", status_map(s.status_sync.map)},
                              {"pipeline_id", s.status_sync.pipeline_id}, {"schemes", schemes},
                              {"fallback", status_map(s.status_sync.fallback)}, {"only_states", only_states}}},
@@ -320,6 +321,9 @@ Result<Settings> decode_settings(const Json& value) {
                 s.users.push_back(std::move(u));
             }
     }
+    // Before version 3 every user booked on the general account: such a document keeps that until it is saved anew.
+    s.general_account_for_unlinked_users = s.version < 3;
+    r.flag(value, "general_account_for_unlinked_users", "settings", s.general_account_for_unlinked_users);
     if (const Json* sync = r.at(value, "status_sync")) {
         const std::string p = "settings.status_sync";
         auto& m = s.status_sync;

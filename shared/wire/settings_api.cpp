@@ -108,19 +108,20 @@ Result<SettingsPage> decode_settings_page(const Json& j) {
     page.contact_fields = items_of<FieldChoice>(r, "contact_fields", field);
     page.users = items_of<UserChoice>(r, "users", [](FieldReader& u) {
         return UserChoice{u.integer("id"), u.text("name"), read_flag(u.object, "is_admin"), u.integer_or("altegio_user_id", 0),
-                          u.text("altegio_user_name")};
+                          u.text("altegio_user_name"), read_flag(u.object, "login_failed")};
     });
     return finish(r, std::move(page));
 }
 
 Json encode(const UserChoice& u) {
     return Json{{"id", u.id}, {"name", u.name}, {"is_admin", u.is_admin}, {"altegio_user_id", u.altegio_user_id},
-                {"altegio_user_name", u.altegio_user_name}};
+                {"altegio_user_name", u.altegio_user_name}, {"login_failed", u.login_failed}};
 }
 
 Result<UserChoice> decode_user_choice(const Json& j) {
     FieldReader r{j, "user", {}};
-    UserChoice u{r.integer("id"), r.text("name"), read_flag(j, "is_admin"), r.integer_or("altegio_user_id", 0), r.text("altegio_user_name")};
+    UserChoice u{r.integer("id"), r.text("name"), read_flag(j, "is_admin"), r.integer_or("altegio_user_id", 0), r.text("altegio_user_name"),
+                 read_flag(j, "login_failed")};
     return finish(r, std::move(u));
 }
 

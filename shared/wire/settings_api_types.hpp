@@ -31,6 +31,7 @@ struct UserChoice {
     bool is_admin = false;
     int64_t altegio_user_id = 0;      // 0: no Altegio employee account checked for this user
     std::string altegio_user_name;
+    bool login_failed = false;        // Altegio refused the stored login: "Authorization error" until signed in again
 };
 
 // A branch the Altegio account manages, as the Branches section shows it.

@@ -109,13 +109,30 @@ Result<Branch> decode_branch(const Json& j, std::string_view path) {
 }
 
 // [SECTION] messages ---------------------------------------------------------------------------------------
+const char* booking_access_name(BookingAccess access) {
+    switch (access) {
+        case BookingAccess::own_login: return "own_login";
+        case BookingAccess::general_account: return "general_account";
+        case BookingAccess::not_linked: return "not_linked";
+        case BookingAccess::login_failed: return "login_failed";
+    }
+    return "not_linked";
+}
+
 Json encode(const CardContext& v) {
     return Json{{"lead_id", v.lead_id}, {"lead_name", v.lead_name}, {"contact", encode_client(v.contact)},
-                {"branches", encode_each(v.branches, encode_branch)}, {"records_window_hidden", v.records_window_hidden}};
+                {"branches", encode_each(v.branches, encode_branch)}, {"records_window_hidden", v.records_window_hidden},
+                {"access", booking_access_name(v.access)}};
 }
 Result<CardContext> decode_card_context(const Json& j) {
     FieldReader r{j, "card", {}};
     CardContext v{r.integer("lead_id"), r.text("lead_name"), {}, {}, read_flag(j, "records_window_hidden")};
+    // A relay older than the access rule says nothing: it books on the general account, as it always did.
+    if (std::string access = read_text(j, "access"); !access.empty()) {
+        v.access = BookingAccess::not_linked;   // a state this widget does not know: it does not offer to book
+        for (auto known : {BookingAccess::own_login, BookingAccess::general_account, BookingAccess::login_failed})
+            if (access == booking_access_name(known)) v.access = known;
+    }
     if (const Json* contact = member(j, "contact")) v.contact = decode_client(*contact);
     auto branches = decode_list<Branch>(r.list("branches"), "card.branches", decode_branch);
     if (!branches) return tl::unexpected(branches.error());

@@ -6,12 +6,20 @@
 
 namespace kb::wire::api {
 
+// How the Kommo user asking writes to Altegio: with their own Altegio login (Altegio names that employee as the
+// record's author), with the general account (the admin allows it for users without a login), or not at all:
+// no login linked on the Users tab, or the linked login stopped working ("Authorization error").
+enum class BookingAccess { own_login, general_account, not_linked, login_failed };
+const char* booking_access_name(BookingAccess access);   // "own_login", ...
+
 struct CardContext {
     int64_t lead_id = 0;
     std::string lead_name;
     domain::ClientData contact;           // from the lead's main contact; empty when it has none
     std::vector<domain::Branch> branches; // the branches this user may book in
     bool records_window_hidden = false;   // the lead is in a stage where the admin hides the records window
+    BookingAccess access = BookingAccess::general_account;
+    bool may_book() const { return access == BookingAccess::own_login || access == BookingAccess::general_account; }
 };
 
 struct Catalog {

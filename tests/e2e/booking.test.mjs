@@ -21,12 +21,13 @@ after(async () => {
   stack?.stop();
 });
 
-// Opens the lead's card and waits for the widget's first control (`ready`).
-async function openCard(lead, lang, ready = 'branch') {
+// Opens the lead's card as Kommo user `user` (9001: the admin who connected Altegio) and waits for the widget's
+// first control (`ready`).
+async function openCard(lead, lang, ready = 'branch', user = 9001) {
   const page = await browser.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(stack.cardUrl(lead, lang));
+  await page.goto(stack.cardUrl(lead, lang, user));
   await control(page, ready);
   return { page, errors };
 }
@@ -162,6 +163,29 @@ test('the client summary of a lead without records, found by the contact phone',
   await page.screenshot({ path: join(screenshots, 'card-ru-client-by-phone.png') });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// A manager without an Altegio login of their own (the admin left "book on the general account" off) reads why
+// they cannot book and who can fix it, before filling the form; the form stays readable, Create record does nothing.
+test('a manager without an Altegio login is told why they cannot book, in their language', async () => {
+  for (const lang of ['en', 'ru', 'es']) {
+    const { page, errors } = await openCard(21003, lang, 'access_not_linked', 9003);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, `card-${lang}-not-linked.png`) });
+    if (lang === 'en') {
+      const before = (await stack.state()).altegio.records.length;
+      await click(page, 'branch');
+      await click(page, 'branch_option_400001');
+      await click(page, 'service_7001');
+      await click(page, (await freeTimes(page))[0]);
+      await click(page, 'create_record');
+      await page.waitForTimeout(500);
+      assert.ok(!(await controlIds(page)).includes('booked_title'));
+      assert.equal((await stack.state()).altegio.records.length, before);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 // The widget is a guest: keys typed in Kommo's own fields reach Kommo (Enter adds a note), none reach the

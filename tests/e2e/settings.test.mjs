@@ -91,8 +91,9 @@ test('a new account is set up from the settings page and its first record moves 
   await page.screenshot({ path: join(screenshots, 'settings-en-modal.png') });
   await control(page, 'branch_status_400001', 30000);
 
-  // A manager's own Altegio login: refused first, then linked.
+  // A manager's own Altegio login: refused first, then linked. Managers without one may book on the general account.
   await click(page, 'section_users');
+  await click(page, 'general_account_for_unlinked');
   await typeInto(page, 'user_login_9002', 'olga@bella.example');
   await typeInto(page, 'user_password_9002', 'wrong');
   await click(page, 'user_check_9002');
@@ -138,6 +139,7 @@ test('a new account is set up from the settings page and its first record moves 
   assert.deepEqual(saved.only_states, ['confirmed', 'deleted']);
   const olga = (await relayGet('/api/v1/settings')).settings.users.find((u) => u.kommo_user_id === 9002);
   assert.equal(olga.altegio_staff_id, 5001);
+  assert.equal((await relayGet('/api/v1/settings')).settings.general_account_for_unlinked_users, true);
   const automation = (await relayGet('/api/v1/settings')).settings.automation;
   assert.deepEqual([automation.task_type_id, automation.task_deadline, automation.task_due_minutes, automation.task_text],
     [2, 'before_start', 60, 'Call {client} before {date} {time}']);

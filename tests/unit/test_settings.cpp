@@ -250,6 +250,18 @@ TEST_CASE("every validation message has a translation in each language") {
     }
 }
 
+TEST_CASE("managers without their own Altegio login book on the general account only where the admin allows it") {
+    CHECK_FALSE(Settings{}.general_account_for_unlinked_users);
+    CHECK_FALSE(wire::decode_settings(*wire::parse_json(R"({"version":3})"))->general_account_for_unlinked_users);
+    // Before version 3 everyone booked on the general account: such a document keeps that, unless it says otherwise.
+    CHECK(wire::decode_settings(*wire::parse_json(R"({"version":2})"))->general_account_for_unlinked_users);
+    CHECK_FALSE(wire::decode_settings(*wire::parse_json(R"({"version":2,"general_account_for_unlinked_users":false})"))
+                    ->general_account_for_unlinked_users);
+    Settings allowed;
+    allowed.general_account_for_unlinked_users = true;
+    CHECK(wire::decode_settings(wire::encode_settings(allowed))->general_account_for_unlinked_users);
+}
+
 TEST_CASE("decoding refuses wrong types with the path, keeps defaults for what is missing, never throws") {
     CHECK(wire::decode_settings(wire::Json())->history_retention_days == 30);
     CHECK(wire::decode_settings(*wire::parse_json("{}"))->status_sync.mode == StatusSyncMode::off);

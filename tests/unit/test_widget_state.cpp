@@ -50,6 +50,20 @@ TEST_CASE("each choice asks for what depends on it, and single options choose th
     CHECK(s.form.slot_time == "10:00");
 }
 
+TEST_CASE("a manager the relay would refuse sees the form but cannot send it; a card without the access field books as before") {
+    for (const char* access : {"not_linked", "login_failed", "a_state_from_a_newer_relay"}) {
+        AppState s = ready_to_book();
+        std::string text = std::string(card_one_branch).insert(1, std::string("\"access\":\"") + access + "\",");
+        auto card = wire::api::decode_card_context(*wire::parse_json(text));
+        REQUIRE(card);
+        s.card->access = card->access;
+        CHECK_FALSE(s.can_book());
+        CHECK(apply(s, intent::Book{"key-A"}).empty());
+    }
+    AppState own = ready_to_book();   // card_one_branch has no "access": an older relay, the general account
+    CHECK(own.can_book());
+}
+
 TEST_CASE("booking sends the whole form with one request key, and a retry after a failure reuses it") {
     AppState s = ready_to_book();
     s.form.comment = "Первый визит";

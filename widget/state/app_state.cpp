@@ -92,6 +92,7 @@ int32_t chosen_duration_minutes(const AppState& state) {
 
 // Complete by the rule the relay checks too (shared/domain/booking.hpp), and nothing of the kind under way.
 bool AppState::can_book() const {
+    if (card && !card->may_book()) return false;   // the relay would refuse this user's writes
     if (editing.record_id != 0)
         return form.branch_id != 0 && domain::missing_for_change(detail::record_change(*this)).empty() && !loading(RequestKind::edit);
     return card && domain::missing_for_booking(detail::booking_request(*this)).empty() && !loading(RequestKind::book);

@@ -478,6 +478,12 @@ void draw_booking_window(AppState& state, std::vector<Intent>& intents) {
         draw_result(state, intents);
         return;
     }
+    if (!state.card->may_book()) {   // said before the form is filled, not after: the schedule stays readable
+        bool failed = state.card->access == wire::api::BookingAccess::login_failed;
+        ui::text_error_wrapped(tr(failed ? "ui.error.altegio_login_failed" : "ui.error.altegio_login_not_linked"));
+        remember(failed ? "access_login_failed" : "access_not_linked");
+        ImGui::Separator();
+    }
     draw_booking_choices(state, intents);
     draw_booking_details(state, intents);
 }

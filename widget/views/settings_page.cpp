@@ -125,6 +125,9 @@ void employee_combo(const std::string& id, const Choices& employees, bool waitin
 void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
     auto& page = *state.page;
     ImGui::TextWrapped("%s", tr("ui.settings.users_hint").c_str());
+    ImGui::Checkbox(label("ui.settings.general_account_for_unlinked", "general_account_for_unlinked").c_str(),
+                    &state.draft.general_account_for_unlinked_users);
+    remember("general_account_for_unlinked");
     bool employees_waiting = false;
     Choices employees = employees_of(state, intents, employees_waiting);
     for (const auto& user : page.users) {
@@ -134,8 +137,14 @@ void draw_users(SettingsState& state, std::vector<SettingsIntent>& intents) {
         ImGui::TextColored(ui::accent_text_color(), "%s", user.name.c_str());
         ImGui::Separator();
         setting_label("ui.settings.altegio_account");
-        if (user.altegio_user_id != 0) ImGui::TextColored(ui::success_color(), "%s", user.altegio_user_name.c_str());
-        else ImGui::TextDisabled("%s", tr("ui.settings.not_linked").c_str());
+        if (user.altegio_user_id == 0) {
+            ImGui::TextDisabled("%s", tr("ui.settings.not_linked").c_str());
+        } else if (user.login_failed) {   // Altegio refused the stored login: sign in again below
+            ImGui::TextColored(ui::error_color(), "%s: %s", user.altegio_user_name.c_str(), tr("ui.settings.login_failed").c_str());
+            remember("user_login_failed_" + id);
+        } else {
+            ImGui::TextColored(ui::success_color(), "%s", user.altegio_user_name.c_str());
+        }
         remember("user_account_" + id);
         auto& typed = state.credentials[user.id];
         setting_label("ui.settings.login");
