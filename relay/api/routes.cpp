@@ -208,6 +208,18 @@ void add_routes(http::Router& router, RouteDeps deps) {
         return reply(deps.booking.book(caller, *booking));
     }));
 
+    // The lead of a record booked from the pipeline's records window: found, or made for the client.
+    router.add("GET", "/api/v1/leads", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
+        return reply(deps.booking.find_leads(caller, request.query_value("query")));
+    }));
+    router.add("POST", "/api/v1/leads", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
+        auto body = wire::parse_json(request.body);
+        if (!body) return error_response(Error{Errc::bad_input, "ui.error.bad_request", "body is not JSON"});
+        auto lead = wire::api::decode_new_lead_request(*body);
+        if (!lead) return error_response(lead.error());
+        return reply(deps.booking.new_lead(caller, *lead));
+    }));
+
     // [SECTION] the record log and the client summary in the lead card
     router.add("GET", "/api/v1/leads/:lead/records", authorised(deps.auth, [deps](const Request& request, const services::Caller& caller) {
         auto lead = positive_id(request.param("lead"), "lead");

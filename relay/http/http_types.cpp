@@ -1,5 +1,6 @@
 #include "relay/http/http_types.hpp"
 
+#include "shared/domain/text.hpp"
 #include "shared/wire/form.hpp"
 
 namespace kb::http {
@@ -31,20 +32,7 @@ std::string to_lower(std::string_view text) {
 
 std::string url_decode(std::string_view text) { return wire::form_decode(text); }
 
-std::string url_encode(std::string_view text) {
-    static const char* digits = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        }
-    }
-    return out;
-}
+std::string url_encode(std::string_view text) { return domain::percent_encode(text); }
 
 std::vector<std::string> split_commas(std::string_view text) {
     std::vector<std::string> parts;

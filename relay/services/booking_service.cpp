@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <spdlog/spdlog.h>
 #include "relay/crypto/secret_box.hpp"
+#include "relay/i18n/kommo_texts.hpp"
 #include "relay/sync/inbox_rows.hpp"
 #include "shared/domain/calendar.hpp"
 #include "shared/domain/field_mapping.hpp"
+#include "shared/domain/phone.hpp"
 #include "shared/domain/text.hpp"
 #include "shared/wire/altegio.hpp"
 #include "shared/wire/json_read.hpp"
@@ -276,6 +278,90 @@ Result<BookingResult> BookingService::book(const Caller& caller, const domain::B
     if (auto queued = queue_follow_up(caller, *acc, request.company_id, result.record.id, &*written); !queued) return tl::unexpected(queued.error());
     if (auto filled = fill_lead(caller, *acc, request, result, *booking); !filled) return tl::unexpected(filled.error());
     return result;
+}
+
+// [SECTION] the lead of a record booked from the pipeline's records window --------------------------------
+Result<std::vector<wire::api::LeadChoice>> BookingService::find_leads(const Caller& caller, const std::string& query) {
+    constexpr size_t most = 20;
+    if (query.size() < 2 || query.size() > 100 || !domain::is_valid_utf8(query))
+        return fail(Errc::bad_input, "ui.error.lead_query", "the search text must have 2 to 100 characters");
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    std::vector<wire::api::LeadChoice> found;
+    auto add = [&](const wire::kommo::Lead& lead) {
+        bool known = std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.id == lead.id; });
+        if (!known && found.size() < most) found.push_back({lead.id, lead.name});
+    };
+    auto by_text = m_kommo.search_leads(caller.account_id, query);
+    if (!by_text) return tl::unexpected(by_text.error());
+    for (const auto& lead : *by_text) add(lead);
+    // A phone, however it is written, also finds the leads of the contacts that have it.
+    size_t digits = std::count_if(query.begin(), query.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (auto phone = domain::parse_phone(query, acc->settings.default_country_code); phone && digits >= 5 && found.size() < most) {
+        auto contacts = m_kommo.contacts_by_phone(caller.account_id, *phone);
+        if (!contacts) return tl::unexpected(contacts.error());
+        std::vector<int64_t> ids;
+        for (const auto& contact : *contacts)
+            for (const auto& lead : contact.leads) ids.push_back(lead.id);
+        if (!ids.empty()) {
+            auto leads = m_kommo.leads_by_id(caller.account_id, ids);
+            if (!leads) return tl::unexpected(leads.error());
+            for (const auto& lead : *leads) add(lead);
+        }
+    }
+    return found;
+}
+
+Result<wire::api::LeadChoice> BookingService::new_lead(const Caller& caller, const wire::api::NewLeadRequest& request) {
+    const auto& client = request.client;
+    if (client.name.empty() || client.name.size() > 200) return fail(Errc::bad_input, "ui.error.need_name", "client name missing");
+    if (client.phone.empty() || client.phone.size() > 50) return fail(Errc::bad_input, "ui.error.need_phone", "client phone missing");
+    if (request.request_key.empty() || request.request_key.size() > 100) return fail(Errc::bad_input, "ui.error.bad_request", "request_key missing");
+    auto acc = load_widget_account(m_store, caller);
+    if (!acc) return tl::unexpected(acc.error());
+    const auto& settings = acc->settings;
+    auto phone = domain::parse_phone(client.phone, settings.default_country_code);
+    if (!phone) return fail(Errc::bad_input, "ui.error.need_phone", "the client's phone is not a phone number");
+
+    // A retried click finds the lead the first one made: the key is kept beside the bookings', with its own prefix.
+    store::Booking fresh;
+    fresh.account_id = caller.account_id;
+    fresh.request_key = "lead:" + request.request_key;
+    fresh.api_id = "kb-" + crypto::random_token(12);
+    fresh.request_json = wire::api::encode(request).dump();
+    auto claimed = m_store.claim_booking(fresh);
+    if (!claimed) return tl::unexpected(claimed.error());
+    if (claimed->request_json != fresh.request_json)
+        return fail(Errc::conflict, "ui.error.bad_request", "request_key reused for another client");
+    if (claimed->state == "done") {
+        auto stored = wire::parse_json(claimed->result_json);
+        if (!stored) return tl::unexpected(stored.error());
+        return wire::api::decode_lead_choice(*stored);
+    }
+
+    clients::KommoClient::NewLead lead;
+    lead.name = i18n::render({"kommo.lead_name.client_only", {{"client", client.name}}}, settings.language);
+    lead.stage = {settings.automation.new_lead_pipeline_id, settings.automation.new_lead_status_id};
+    lead.responsible_user_id = caller.user_id;
+    // The client's contact when Kommo has one with this phone, else a new one.
+    auto contacts = m_kommo.contacts_by_phone(caller.account_id, *phone);
+    if (!contacts) return tl::unexpected(contacts.error());
+    for (const auto& contact : *contacts)
+        for (const auto& known : contact.phones)
+            if (lead.contact_id == 0 && domain::same_client_phone(known, client.phone, settings.default_country_code)) lead.contact_id = contact.id;
+    if (lead.contact_id == 0) {
+        const auto& map = settings.contact_fields;
+        lead.contact_name = client.name;
+        lead.contact_phone = domain::format_phone(client.phone, map.phone_format, map.phone_pattern, settings.default_country_code);
+        lead.contact_email = client.email;
+    }
+    auto created = m_kommo.create_lead(caller.account_id, lead);
+    if (!created) return tl::unexpected(created.error());
+    wire::api::LeadChoice choice{created->lead_id, lead.name};
+    claimed->state = "done";
+    claimed->result_json = wire::api::encode(choice).dump();
+    if (auto saved = m_store.update_booking(*claimed); !saved) return tl::unexpected(saved.error());
+    return choice;
 }
 
 }  // namespace kb::services

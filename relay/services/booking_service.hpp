@@ -36,6 +36,11 @@ public:
     Result<std::vector<domain::GroupEvent>> events(const Caller& caller, int64_t company_id, const std::string& date);
     Result<wire::api::BookingResult> book(const Caller& caller, const domain::BookingRequest& request);
 
+    // The pipeline's "New record": the leads Kommo's search finds for `query` (2 to 100 characters; a phone also
+    // finds the leads of the contacts with that number), up to 20, and a new lead for a client.
+    Result<std::vector<wire::api::LeadChoice>> find_leads(const Caller& caller, const std::string& query);
+    Result<wire::api::LeadChoice> new_lead(const Caller& caller, const wire::api::NewLeadRequest& request);
+
 private:
     // The record as Altegio wrote it: created now, or found by our api_id when an earlier attempt got that far.
     Result<wire::Json> book_in_altegio(const Caller& caller, const AccountContext& account, const domain::BookingRequest& request,

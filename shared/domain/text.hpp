@@ -24,4 +24,7 @@ bool is_hex_color(std::string_view text);
 // past U+10FFFF.
 bool is_valid_utf8(std::string_view text);
 
+// `text` as one value of a URL's query or path: every byte but A-Z a-z 0-9 - _ . ~ as %XX.
+std::string percent_encode(std::string_view text);
+
 }  // namespace kb::domain

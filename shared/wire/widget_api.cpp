@@ -140,6 +140,29 @@ Result<CardContext> decode_card_context(const Json& j) {
     return finish(r, std::move(v));
 }
 
+Json encode(const LeadChoice& v) { return Json{{"id", v.id}, {"name", v.name}}; }
+Result<LeadChoice> decode_lead_choice(const Json& j) {
+    FieldReader r{j, "lead", {}};
+    LeadChoice v{r.integer("id"), r.text("name")};
+    return finish(r, std::move(v));
+}
+Json encode(const std::vector<LeadChoice>& v) {
+    return Json{{"leads", encode_each(v, [](const LeadChoice& l) { return encode(l); })}};
+}
+Result<std::vector<LeadChoice>> decode_lead_choices(const Json& j) {
+    FieldReader r{j, "", {}};
+    const Json& list = r.list("leads");
+    if (r.error) return tl::unexpected(*r.error);
+    return decode_list<LeadChoice>(list, "leads", +[](const Json& item, std::string_view) { return decode_lead_choice(item); });
+}
+Json encode(const NewLeadRequest& v) { return Json{{"client", encode_client(v.client)}, {"request_key", v.request_key}}; }
+Result<NewLeadRequest> decode_new_lead_request(const Json& j) {
+    FieldReader r{j, "new_lead", {}};
+    NewLeadRequest v{{}, r.text("request_key")};
+    if (const Json* client = member(j, "client")) v.client = decode_client(*client);
+    return finish(r, std::move(v));
+}
+
 Json encode_label(const Label& l) { return Json{{"id", l.id}, {"title", l.title}, {"color", l.color}}; }
 
 Json encode_field_list(const std::vector<RecordField>& fields) {

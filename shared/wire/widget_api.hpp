@@ -17,6 +17,8 @@
 //   PUT  /api/v1/branches/{id}/records/{record}  (RecordChange)  -> RecordRow
 //   POST /api/v1/branches/{id}/records/{record}/status  {"action": confirm|came|did_not_come|cancel} -> RecordRow
 //   GET  /api/v1/leads/{id}/client                  -> ClientSummary
+//   GET  /api/v1/leads?query=                       -> std::vector<LeadChoice>  (the pipeline's "New record")
+//   POST /api/v1/leads  (NewLeadRequest)            -> LeadChoice
 //   any failure                                     -> ApiError with the HTTP status of its code
 #include <string>
 #include <vector>
@@ -40,6 +42,9 @@ Json encode(const BookingResult& value);
 Json encode(const RecordLog& value);
 Json encode(const RecordRow& value);
 Json encode(const ClientSummary& value);
+Json encode(const std::vector<LeadChoice>& value);
+Json encode(const LeadChoice& value);
+Json encode(const NewLeadRequest& value);
 Json encode(const ApiError& value);
 Json encode_branch(const domain::Branch& value);
 // Altegio additional fields (of records or clients) as {code, title, type}; entries without a code are skipped.
@@ -48,6 +53,9 @@ std::vector<domain::RecordField> decode_field_list(const Json* list);
 ApiError to_api_error(const Error& error);
 
 Result<CardContext> decode_card_context(const Json& value);
+Result<std::vector<LeadChoice>> decode_lead_choices(const Json& value);
+Result<LeadChoice> decode_lead_choice(const Json& value);
+Result<NewLeadRequest> decode_new_lead_request(const Json& value);
 Result<domain::Branch> decode_branch(const Json& value, std::string_view path);
 Result<Catalog> decode_catalog(const Json& value);
 Result<std::vector<domain::Staff>> decode_staff_list(const Json& value);

@@ -22,6 +22,20 @@ struct CardContext {
     bool may_book() const { return access == BookingAccess::own_login || access == BookingAccess::general_account; }
 };
 
+// A lead a manager may book for from the pipeline's records window.
+struct LeadChoice {
+    int64_t id = 0;
+    std::string name;
+};
+
+// A lead made from the pipeline's records window for a client not yet in Kommo (or not yet with a lead): named after
+// the client, in the stage the settings give new leads, with the client's contact (an existing one with the same
+// phone is linked, not copied). `request_key` makes a retried click return the same lead.
+struct NewLeadRequest {
+    domain::ClientData client;
+    std::string request_key;
+};
+
 struct Catalog {
     std::vector<domain::ServiceCategory> categories;
     std::vector<domain::Service> services;

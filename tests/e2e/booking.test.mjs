@@ -700,6 +700,62 @@ test('a slot taken in the meantime shows the message in the user language, and n
   await page.close();
 });
 
+// Over the leads list: "New record" books for a lead found by Kommo's search, or for a new lead made for the
+// client, and the log shows the record when the window goes back to it.
+test('a new record from the account\'s log, for a found lead and for a new lead', { timeout: 240000 }, async () => {
+  const bookIn = async (page, shot) => {
+    await click(page, 'branch');
+    await click(page, 'branch_option_400001');
+    await click(page, 'service_7001');
+    await click(page, (await freeTimes(page))[0]);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(screenshots, shot) });
+    await click(page, 'create_record');
+    await control(page, 'booked_title');
+    return (await stack.state()).altegio.records.at(-1);
+  };
+  for (const lang of ['en', 'ru', 'es']) {
+    const { page, errors } = await openAccountLog(lang);
+    await click(page, 'new_record');
+    await control(page, 'lead_query');
+    if (lang === 'en') {   // a lead found by its client's phone, written another way
+      await focusField(page, 'lead_query');
+      await page.keyboard.type('+44 (7700) 900-456');
+      await click(page, 'lead_find');
+      await control(page, 'lead_choice_21003');
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(screenshots, 'list-en-new-record-found.png') });
+      await click(page, 'lead_choice_21003');
+      await control(page, 'new_record_lead');
+      const record = await bookIn(page, 'list-en-new-record-form.png');
+      assert.equal(record.client.name, 'John Miller');   // the lead's contact filled the client
+      const lead = (await stack.state()).kommo.leads.find((l) => l.id === 21003);
+      assert.ok((lead.custom_fields_values || []).some((v) => String(v.values[0].value) === String(record.id)), 'the lead has the record id');
+      await click(page, 'new_record_close');
+      await control(page, `log_row_${record.id}`);   // back in the log, read again
+    } else {               // a client not in Kommo: a new lead for them
+      const name = lang === 'ru' ? 'Вера Новикова' : 'Lucía Romero';
+      const leadsBefore = (await stack.state()).kommo.leads.length;
+      await focusField(page, 'new_lead_name');
+      await page.keyboard.type(name);
+      await focusField(page, 'new_lead_phone');
+      await page.keyboard.type(lang === 'ru' ? '+7 903 555-01-02' : '+34 611 222 333');
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(screenshots, `list-${lang}-new-record-new-lead.png`) });
+      await click(page, 'new_lead_create');
+      await control(page, 'new_record_lead');
+      const leads = (await stack.state()).kommo.leads;
+      assert.equal(leads.length, leadsBefore + 1);
+      assert.equal(leads.at(-1).name, name);
+      const record = await bookIn(page, `list-${lang}-new-record-form.png`);
+      assert.equal(record.client.name, name);
+      await page.screenshot({ path: join(screenshots, `list-${lang}-new-record-booked.png`) });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 // Over the leads list: a record opened from its row's actions, moved to another time with a comment, saved.
 test('editing a record from the account\'s log over the leads list', async () => {
   const { page, errors } = await openAccountLog('es');

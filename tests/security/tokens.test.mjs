@@ -41,6 +41,34 @@ test('a token naming another account host, another integration or a lifetime Kom
   assert.equal((await fetch(`${stack.relayUrl}/healthz`)).status, 200);
 });
 
+// A valid token is a Kommo user, not a key to the account's Altegio: a manager without an Altegio login of their own
+// writes nothing there (the admin's login is not lent out unless the admin allows it), and the lead search behind
+// "New record" takes only short, well-formed text.
+test('a manager\'s valid token writes no Altegio record without their own login, and the lead search is bounded', async (t) => {
+  const stack = await startStack();
+  t.after(() => stack.stop());
+  const call = async (user, method, path, body) => {
+    const reply = await fetch(`${stack.relayUrl}${path}`, { method, headers: { 'X-Auth-Token': await stack.token(user), 'Content-Type': 'application/json' },
+                                                             body: body && JSON.stringify(body) });
+    return { status: reply.status, body: await reply.json() };
+  };
+  const records = (await stack.state()).altegio.records.length;
+  const booking = { lead_id: 21003, company_id: 400001, staff_id: 5001, service_ids: [7001], datetime: '2030-01-10T10:00:00+03:00',
+                    client: { name: 'John Miller', phone: '+44 7700 900456' }, request_key: 'manager-1' };
+  for (const [method, path, body] of [['POST', '/api/v1/records', booking],
+                                      ['POST', '/api/v1/branches/400001/records/1/status', { action: 'cancel' }]]) {
+    const refused = await call(9003, method, path, body);
+    assert.equal(refused.status, 403, path);
+    assert.equal(refused.body.error.message_key, 'ui.error.altegio_login_not_linked', path);
+  }
+  assert.equal((await stack.state()).altegio.records.length, records);
+  for (const query of ['a', 'x'.repeat(101), '%FF%FE']) {
+    const refused = await fetch(`${stack.relayUrl}/api/v1/leads?query=${query.startsWith('%') ? query : encodeURIComponent(query)}`,
+                                { headers: { 'X-Auth-Token': await stack.token(9003) } });
+    assert.equal(refused.status, 400, query);
+  }
+});
+
 test('a token without jti is used once all the same', async (t) => {
   const stack = await startStack();
   t.after(() => stack.stop());

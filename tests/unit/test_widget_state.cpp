@@ -641,3 +641,49 @@ TEST_CASE("a seat in a group event: the day's events load, a full one cannot be 
     apply(s, intent::SetGroupMode{false});
     CHECK(s.can_book());   // the individual booking is as it was
 }
+
+TEST_CASE("New record over the log: the lead is found or made, its card read, the record booked, and the log read again") {
+    AppState s = pipeline();
+    CHECK(apply(s, intent::NewRecord{}).empty());
+    REQUIRE(s.pipeline.new_record.open);
+    s.pipeline.new_record.lead_query = "a";
+    CHECK(apply(s, intent::FindLeads{}).empty());   // too short: said here, nothing asked
+    REQUIRE(s.error);
+    CHECK(s.error->message_key == "ui.error.lead_query");
+    s.pipeline.new_record.lead_query = "+7 999 123";
+    auto calls = apply(s, intent::FindLeads{});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/leads?query=%2B7%20999%20123");
+    on_reply(s, calls[0].id, 200, R"({"leads":[{"id":21001,"name":"L"}]})");
+    REQUIRE(s.pipeline.new_record.found);
+    CHECK(s.pipeline.new_record.found->size() == 1);
+
+    // A new lead for a client: the name and phone are asked for first, then one key serves the retries.
+    CHECK(apply(s, intent::CreateLead{"lead-A"}).empty());
+    CHECK(s.error->message_key == "ui.error.need_name");
+    s.form.name = "Вера";
+    s.form.phone = "+79035550102";
+    calls = apply(s, intent::CreateLead{"lead-A"});
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/leads");
+    CHECK((*wire::parse_json(calls[0].body))["request_key"] == "lead-A");
+    on_reply(s, calls[0].id, 502, R"({"error":{"code":"upstream_unavailable","message_key":"ui.error.kommo_unavailable","detail":""}})");
+    calls = apply(s, intent::CreateLead{"lead-B"});
+    CHECK((*wire::parse_json(calls[0].body))["request_key"] == "lead-A");   // the same client again: the same key
+    calls = on_reply(s, calls[0].id, 200, R"({"id":21001,"name":"Вера"})");
+    REQUIRE(calls.size() == 1);   // the new lead's card
+    CHECK(calls[0].path == "/api/v1/card?lead_id=21001");
+    CHECK(s.lead_id == 21001);
+    calls = on_reply(s, calls[0].id, 200, card_one_branch);
+    REQUIRE(calls.size() == 1);   // the only branch is chosen by itself, as in the card
+    CHECK(calls[0].path == "/api/v1/branches/400001/services");
+    CHECK(s.pipeline.log);        // the log stays behind the form
+
+    // Booked: back to the log, which is read again.
+    s.result = wire::api::BookingResult{};
+    calls = apply(s, intent::CloseNewRecord{});
+    CHECK_FALSE(s.pipeline.new_record.open);
+    CHECK_FALSE(s.card);
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].path == "/api/v1/records?from=2026-11-23&to=2026-11-23");
+}

@@ -71,6 +71,8 @@ void process_intents(std::vector<kb::widget::Intent>& intents) {
     for (auto& intent : intents) {
         if (auto* book = std::get_if<kb::widget::intent::Book>(&intent); book && book->key.empty())
             book->key = kb::widget::platform::fresh_request_key();
+        if (auto* lead = std::get_if<kb::widget::intent::CreateLead>(&intent); lead && lead->key.empty())
+            lead->key = kb::widget::platform::fresh_request_key();
         if (auto* open = std::get_if<kb::widget::intent::OpenLead>(&intent)) kb::widget::platform::open_lead(open->lead_id);
         send_all(kb::widget::apply(shell().state, intent));
     }

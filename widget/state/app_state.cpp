@@ -220,8 +220,10 @@ std::vector<Call> on(AppState& s, const intent::DismissError&) {
 
 std::vector<Call> on(AppState& s, const intent::RetryLoading&) {
     s.error.reset();
-    if (!s.card) return start(s, s.lead_id, s.language);
-    return {};
+    if (s.card) return {};
+    if (s.place == Place::pipeline)   // the card of the lead a new record is for; the log stays as it is
+        return s.lead_id != 0 ? apply(s, intent::ChooseLead{s.lead_id}) : std::vector<Call>{};
+    return start(s, s.lead_id, s.language);
 }
 
 std::vector<Call> on(AppState& s, const intent::ShowTab& i) {
@@ -253,7 +255,8 @@ bool leaves_booking_key(const Intent& chosen) {
 }  // namespace
 
 std::vector<Call> apply(AppState& s, const Intent& chosen) {
-    if (!leaves_booking_key(chosen) && s.place != Place::pipeline) s.request_key.clear();
+    bool booking_form = s.place == Place::lead_card || s.pipeline.new_record.open;   // the log's editor keeps its key
+    if (!leaves_booking_key(chosen) && booking_form) s.request_key.clear();
     return std::visit([&s](const auto& i) { return detail::on(s, i); }, chosen);
 }
 
@@ -398,6 +401,18 @@ std::vector<Call> on_reply(AppState& s, int request_id, int http_status, const s
             detail::replace_row(s, *row);
             s.client.reset();   // visits may have changed
             return {};
+        }
+        case RequestKind::leads: {
+            auto leads = api::decode_lead_choices(*json);
+            if (!leads) { failed_decode(leads.error()); return {}; }
+            s.pipeline.new_record.found = std::move(*leads);
+            return {};
+        }
+        case RequestKind::new_lead: {
+            auto lead = api::decode_lead_choice(*json);
+            if (!lead) { failed_decode(lead.error()); return {}; }
+            s.pipeline.new_record.lead_key.clear();
+            return apply(s, intent::ChooseLead{lead->id});
         }
         default:   // the settings page's requests are SettingsState's (settings_state.cpp)
             return {};

@@ -18,6 +18,7 @@ namespace kb::widget {
 
 enum class RequestKind {
     card, catalog, staff, dates, times, book, records, client, status, branches, account_log, schedule, edit, events,
+    leads, new_lead,   // the pipeline's "New record": finding its lead, or making one
     // the settings page (settings_state.hpp)
     settings_page, settings_save, settings_versions, settings_restore, settings_branch, settings_user, settings_fields, altegio_connect,
     history_find, history_more, history_detail, history_repeat,
@@ -74,6 +75,16 @@ struct RecordsState {
     int64_t cancel_asked_id = 0;        // the record whose cancellation waits for "Yes"
 };
 
+// "New record" over the leads list: first the lead the record belongs to, found by Kommo's search or made for the
+// client typed into the booking form's client fields; then its card is read and the form books as in the card.
+struct NewRecordState {
+    bool open = false;
+    std::string lead_query;             // the search text (edited in place by the view)
+    std::optional<std::vector<wire::api::LeadChoice>> found;   // the last search's answer
+    std::string lead_key;               // the current "Create lead" intent; reused by a retry for the same client
+    std::string lead_key_client;        // ... the client it was made for
+};
+
 // The pipeline view's state: the account's log, its branches, and what the table shows of it.
 struct PipelineState {
     std::vector<domain::Branch> branches;
@@ -81,6 +92,7 @@ struct PipelineState {
     uint64_t revision = 0;              // moves on whenever log's rows change
     LogView view;
     mutable LogMemo memo;
+    NewRecordState new_record;
 };
 
 // Editing a record from the log: the booking form holds the record, "Save changes" sends a RecordChange.
@@ -211,6 +223,12 @@ struct FilterStatus { int64_t status; };             // domain::RecordState as i
 struct EditSearch {};                                // the search text changed (the view edits it in place)
 struct SortLog { LogColumn column; bool descending; };
 struct OpenLead { int64_t lead_id; };                // the shell opens the lead's card
+struct NewRecord {};                                 // "New record": the lead picker opens over the log
+struct FindLeads {};                                 // searches new_record.lead_query
+struct ChooseLead { int64_t lead_id; };              // that lead's card is read; the booking form follows
+struct CreateLead { std::string key; };              // a new lead for the client in the form's client fields
+struct ChangeLead {};                                // back to the lead picker, the form's client kept
+struct CloseNewRecord {};                            // back to the log, read again
 // the schedule grid
 struct OpenSchedule { int64_t staff_id; };           // one employee's schedule, 0 for the general schedule
 struct CloseSchedule {};
@@ -231,7 +249,8 @@ using Intent = std::variant<intent::ChooseBranch, intent::ToggleService, intent:
                             intent::FilterStaff, intent::FilterStatus, intent::EditSearch, intent::SortLog, intent::OpenLead,
                             intent::OpenSchedule, intent::CloseSchedule, intent::ShiftScheduleDay,
                             intent::FilterScheduleStaff, intent::PickFreeSlot, intent::SetGroupMode, intent::ShiftEventsDay,
-                            intent::ChooseEvent>;
+                            intent::ChooseEvent, intent::NewRecord, intent::FindLeads, intent::ChooseLead,
+                            intent::CreateLead, intent::ChangeLead, intent::CloseNewRecord>;
 
 std::vector<Call> start(AppState& state, int64_t lead_id, const std::string& language);
 // The pipeline view: the account's log of `today` ("YYYY-MM-DD", the user's own date).

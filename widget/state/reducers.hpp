@@ -7,6 +7,7 @@
 //   records_reducers.cpp   a record's status from the card's or the pipeline's log (with "Cancel this record?")
 //   account_log_reducers.cpp  the pipeline view's period, filters and order
 //   schedule_reducers.cpp  the schedule grid: one employee's or everyone's day, a free start picked from it
+//   new_record_reducers.cpp  the pipeline's "New record": the lead found or made, then the booking form
 #include <map>
 #include <string>
 #include <vector>
@@ -79,5 +80,12 @@ std::vector<Call> on(AppState& s, const intent::CloseSchedule&);
 std::vector<Call> on(AppState& s, const intent::ShiftScheduleDay&);
 std::vector<Call> on(AppState& s, const intent::FilterScheduleStaff&);
 std::vector<Call> on(AppState& s, const intent::PickFreeSlot&);
+// new record from the pipeline
+std::vector<Call> on(AppState& s, const intent::NewRecord&);
+std::vector<Call> on(AppState& s, const intent::FindLeads&);
+std::vector<Call> on(AppState& s, const intent::ChooseLead&);
+std::vector<Call> on(AppState& s, const intent::CreateLead&);
+std::vector<Call> on(AppState& s, const intent::ChangeLead&);
+std::vector<Call> on(AppState& s, const intent::CloseNewRecord&);
 
 }  // namespace kb::widget::detail

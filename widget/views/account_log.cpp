@@ -1,6 +1,7 @@
 #include "widget/views/account_log.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include "shared/domain/money.hpp"
@@ -53,6 +54,9 @@ void draw_period(const AppState& state, std::vector<Intent>& intents) {
     ImGui::SameLine();
     if (ImGui::SmallButton(label("ui.log.refresh", "refresh").c_str())) intents.push_back(intent::Refresh{});
     remember("refresh");
+    ImGui::SameLine();
+    if (ImGui::SmallButton(label("ui.new_record.open", "new_record").c_str())) intents.push_back(intent::NewRecord{});
+    remember("new_record");
 }
 
 void draw_filters(AppState& state, std::vector<Intent>& intents) {
@@ -254,10 +258,91 @@ void draw_editor(AppState& state, std::vector<Intent>& intents) {
     ImGui::EndChild();
 }
 
+// "New record", first step: the lead, found by Kommo's search (name, or the client's phone however written) or
+// made for the client typed below; the client fields are the booking form's own, so they carry into the booking.
+void draw_lead_picker(AppState& state, std::vector<Intent>& intents) {
+    auto& picker = state.pipeline.new_record;
+    ImGui::Spacing();
+    ImGui::TextDisabled("%s", tr("ui.new_record.find_lead").c_str());
+    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.6f, 24.0f * ImGui::GetFontSize()));
+    bool enter = ImGui::InputTextWithHint("###lead_query", tr("ui.new_record.lead_query_hint").c_str(), &picker.lead_query,
+                                          ImGuiInputTextFlags_EnterReturnsTrue);
+    remember("lead_query");
+    ImGui::SameLine();
+    if (ImGui::Button(label("ui.new_record.find", "lead_find").c_str()) || enter) intents.push_back(intent::FindLeads{});
+    remember("lead_find");
+    loading_line(state, RequestKind::leads);
+    if (picker.found) {
+        if (picker.found->empty()) {
+            ImGui::TextDisabled("%s", tr("ui.new_record.nothing_found").c_str());
+            remember("leads_none");
+        }
+        for (const auto& lead : *picker.found) {
+            ImGui::PushID(static_cast<int>(lead.id));
+            std::string text = lead.name + "  #" + std::to_string(lead.id);
+            if (ImGui::Selectable(text.c_str())) intents.push_back(intent::ChooseLead{lead.id});
+            remember("lead_choice_" + std::to_string(lead.id));
+            ImGui::PopID();
+        }
+    }
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::TextDisabled("%s", tr("ui.new_record.or_new_lead").c_str());
+    ImGui::PushItemWidth(std::min(ImGui::GetContentRegionAvail().x, 30.0f * ImGui::GetFontSize()));
+    for (auto [key, id, value] : {std::tuple{"ui.name", "new_lead_name", &state.form.name}, {"ui.phone", "new_lead_phone", &state.form.phone},
+                                  {"ui.email", "new_lead_email", &state.form.email}}) {
+        ui::field_label(tr(key));
+        if (ImGui::InputText((std::string("###") + id).c_str(), value, ImGuiInputTextFlags_EnterReturnsTrue))
+            intents.push_back(intent::CreateLead{});
+        remember(id);
+    }
+    ImGui::PopItemWidth();
+    ImGui::BeginDisabled(state.loading(RequestKind::new_lead));
+    if (ImGui::Button(label("ui.new_record.create_lead", "new_lead_create").c_str())) intents.push_back(intent::CreateLead{});
+    ImGui::EndDisabled();
+    remember("new_lead_create");
+    loading_line(state, RequestKind::new_lead);
+    draw_error(state, intents);
+}
+
+// "New record" over the log: the lead, then the booking form as in the lead card, then back to the log.
+void draw_new_record(AppState& state, std::vector<Intent>& intents) {
+    if (ImGui::SmallButton(label("ui.new_record.back", "new_record_close").c_str())) intents.push_back(intent::CloseNewRecord{});
+    remember("new_record_close");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(tr("ui.new_record.title").c_str());
+    remember("new_record_title");
+    if (state.lead_id == 0) {
+        draw_lead_picker(state, intents);
+        return;
+    }
+    if (state.card) {
+        ImGui::Text("%s: %s", tr("ui.new_record.lead").c_str(), state.card->lead_name.c_str());
+        remember("new_record_lead");
+        ImGui::SameLine();
+        if (ImGui::SmallButton(label("ui.new_record.change_lead", "lead_change").c_str())) intents.push_back(intent::ChangeLead{});
+        remember("lead_change");
+        ImGui::SameLine();
+        if (ImGui::SmallButton(label("ui.account_log.go_to_lead", "new_record_open_lead").c_str())) intents.push_back(intent::OpenLead{state.lead_id});
+        remember("new_record_open_lead");
+    }
+    if (!state.card || state.result || !state.card->may_book()) {   // loading, booked, or why this user cannot book
+        ImGui::BeginChild("###new_record_window", ImVec2(std::min(ImGui::GetContentRegionAvail().x, 30.0f * ImGui::GetFontSize()), 0));
+        draw_booking_window(state, intents);
+        ImGui::EndChild();
+        return;
+    }
+    draw_editor(state, intents);
+}
+
 }  // namespace
 
 void draw_account_log(AppState& state, std::vector<Intent>& intents) {
     ImGui::TextColored(ui::accent_text_color(), "%s", tr("ui.account_log.title").c_str());
+    if (state.pipeline.new_record.open) {
+        draw_new_record(state, intents);
+        return;
+    }
     if (state.editing.record_id != 0) {
         draw_editor(state, intents);
         return;
