@@ -206,6 +206,7 @@ Json Sandbox::snapshot() {
 http::Response Sandbox::guarded(const std::string& target, const http::Request& request,
                                 const std::function<http::Response(State&)>& body) {
     int delay_ms = 0;
+    int lost_answer_status = 0;   // a fault `after`: done, then this status instead of the answer
     {
         std::lock_guard lock(m_state->mutex);
         State& s = *m_state;
@@ -219,6 +220,10 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
             }
             if (fault.status == 0) {
                 delay_ms = fault.delay_ms;
+                break;
+            }
+            if (fault.after) {
+                lost_answer_status = fault.status;
                 break;
             }
             if (fault.status == 429 && target == "kommo")
@@ -255,6 +260,7 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
         answer = body(*m_state);
     }
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));   // done, but answered late
+    if (lost_answer_status != 0) return http::text_response(lost_answer_status, "<html><body>upstream failure</body></html>", "text/html");
     return answer;
 }
 
@@ -294,7 +300,7 @@ void Sandbox::add_control_routes() {
                     static_cast<int>(wire::read_int_or(*body, "status", "", 500).value_or(500)),
                     static_cast<int>(wire::read_int_or(*body, "delay_ms", "", 0).value_or(0)),
                     static_cast<int>(wire::read_int_or(*body, "count", "", 1).value_or(1)),
-                    body->value("share", 0.0)};
+                    body->value("share", 0.0), body->value("after", false)};
         if (fault.target != "altegio" && fault.target != "kommo" && fault.target != "altegio_webhook")
             return http::json_response(400, R"({"error":"target must be altegio, kommo or altegio_webhook"})");
         add_fault(fault);

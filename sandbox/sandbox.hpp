@@ -43,6 +43,7 @@ struct Fault {
     int delay_ms = 0;
     int remaining = 1;
     double share = 0;            // > 0: hits this share of the matching calls, at random, and never runs out
+    bool after = false;          // the call is carried out, then answered with `status`: its answer lost on the way
 };
 
 class Sandbox {

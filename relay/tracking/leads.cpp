@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include "relay/crypto/hmac.hpp"
+#include "relay/crypto/secret_box.hpp"
 #include "relay/i18n/kommo_texts.hpp"
 #include "relay/sync/inbox_rows.hpp"
 #include "relay/account_context.hpp"
@@ -173,6 +174,26 @@ Result<std::string> TrackingFlow::create(Work& work) {
     const std::string client = client_name(lead);
     std::string outcome;
     if (s.create_deal) {
+        // The marker goes into the deal with it and is saved before the request: if the answer is lost (the relay
+        // dies, Kommo's reply never comes), the retry finds the deal by it instead of making a second one.
+        auto marker_field = tracking_marker_field(work.inbox.account_id);
+        if (!marker_field) return tl::unexpected(marker_field.error());
+        if (!lead.marker.empty()) {
+            auto made = deal_with_marker(work.inbox.account_id, *marker_field, lead.marker);
+            if (!made) return tl::unexpected(made.error());
+            if (*made) {
+                lead.deal_id = (*made)->id;
+                lead.contact_id = (*made)->contact_ids.empty() ? 0 : (*made)->contact_ids.front();
+                lead.state = domain::TrackingState::linked;
+                if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+                auto updated = update(work, false);   // what the lost try carried, and anything newer
+                if (!updated) return tl::unexpected(updated.error());
+                return "found deal " + std::to_string(lead.deal_id) + " made by an earlier try; " + *updated + note_message(work);
+            }
+        } else {
+            lead.marker = "kbt-" + crypto::random_token(12);
+            if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+        }
         clients::KommoClient::NewLead deal;
         deal.name = !lead.subject.empty() ? lead.subject
                                           : i18n::render({"kommo.lead_name.tracked", {{"type", type_word(lead.type, work.language())}, {"client", client}}},
@@ -181,6 +202,7 @@ Result<std::string> TrackingFlow::create(Work& work) {
         deal.responsible_user_id = s.responsible_user_id;
         auto mapped = domain::attribution_values(lead, s, *fields, false);
         deal.fields = mapped.values;
+        deal.fields.push_back(domain::FieldValue{*marker_field, domain::FieldValue::Kind::text, lead.marker});
         if (s.create_contact) {
             deal.contact_name = client;
             deal.contact_phone = lead.phone;
@@ -217,6 +239,39 @@ Result<std::string> TrackingFlow::create(Work& work) {
     if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
     outcome += note_message(work);
     return outcome;
+}
+
+// The deal field the markers go into, found by its code or made the first time; remembered per account.
+Result<int64_t> TrackingFlow::tracking_marker_field(int64_t account_id) {
+    {
+        std::lock_guard lock(m_marker_mutex);
+        if (auto known = m_marker_fields.find(account_id); known != m_marker_fields.end()) return known->second;
+    }
+    auto fields = m_kommo.lead_field_definitions(account_id);
+    if (!fields) return tl::unexpected(fields.error());
+    auto found = std::find_if(fields->begin(), fields->end(), [](const auto& f) { return f.code == marker_field_code; });
+    int64_t id = 0;
+    if (found != fields->end()) {
+        id = found->id;
+    } else {
+        auto created = m_kommo.create_field(account_id, "leads", "Lead tracking: marker", "text", marker_field_code);
+        if (!created) return tl::unexpected(created.error());
+        id = created->id;
+        m_reference.invalidate(account_id);
+    }
+    std::lock_guard lock(m_marker_mutex);
+    m_marker_fields[account_id] = id;
+    return id;
+}
+
+// The deal an earlier try made with `marker`, found by Kommo's search over field values; none when it never came.
+Result<std::optional<wire::kommo::Lead>> TrackingFlow::deal_with_marker(int64_t account_id, int64_t field_id, const std::string& marker) {
+    auto leads = m_kommo.search_leads(account_id, marker);
+    if (!leads) return tl::unexpected(leads.error());
+    for (auto& lead : *leads)
+        for (const auto& f : lead.custom_fields)
+            if (f.field_id == field_id && !f.values.empty() && f.values.front() == marker) return std::move(lead);
+    return std::nullopt;
 }
 
 // The lead's message as a note on its deal (else its contact), once; a failure is told, not retried.

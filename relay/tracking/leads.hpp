@@ -7,13 +7,17 @@
 // is off in the settings.
 // The work (TrackingFlow::handle, on the sync workers):
 //   - mode create: deal (with contact and company, as the settings say) made at once with what is known, the
-//     message as a note; attribution arriving later written into the deal;
+//     message as a note; attribution arriving later written into the deal; the deal carries a marker (a lead
+//     field) saved before the request, so a retry after a lost answer finds it and makes no second one;
 //   - mode find: the newest deal of the contact with the lead's email (else phone) looked for, at once and then on
 //     a schedule (queue_due_searches puts due searches into the inbox: event "search"), and updated when found;
 //   - nothing after three hours; a deal whose GA client id is another lead's is not updated (history:
 //     "tracking.ga_skipped"); types the admin does not use are ignored (history: "tracking.ignored").
 // The lead's record is saved after every step, and pending searches live in the store, so a restart loses none.
 #include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
 #include "relay/clock.hpp"
 #include "relay/clients/kommo_client.hpp"
 #include "relay/clients/reference_cache.hpp"
@@ -44,11 +48,16 @@ private:
     Result<int64_t> newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country);
     Result<void> save(const Work& work);
     Result<void> note_in_history(const Work& work, const char* kind, const std::string& what);
+    static constexpr const char* marker_field_code = "KB_TRACKING_MARKER";
+    Result<int64_t> tracking_marker_field(int64_t account_id);
+    Result<std::optional<wire::kommo::Lead>> deal_with_marker(int64_t account_id, int64_t field_id, const std::string& marker);
 
     store::Store& m_store;
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
     Clock m_clock;
+    std::mutex m_marker_mutex;
+    std::map<int64_t, int64_t> m_marker_fields;   // account -> the marker field's id
 };
 
 }  // namespace kb::tracking

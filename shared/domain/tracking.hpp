@@ -59,6 +59,8 @@ struct TrackedLead {
     int64_t next_search_ms = 0;                    // searching: when to look again
     int32_t searches = 0;
     bool message_noted = false;                    // the message is in a note on the deal (or contact)
+    std::string marker;                            // written into the deal it makes (a lead field), saved before the
+                                                   // request: a retry finds the deal a lost answer made
     friend bool operator==(const TrackedLead&, const TrackedLead&) = default;
 };
 

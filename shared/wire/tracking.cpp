@@ -78,7 +78,8 @@ Json encode_tracked_lead(const domain::TrackedLead& lead) {
              {"written", params_json(lead.written)},
              {"next_search_ms", lead.next_search_ms},
              {"searches", lead.searches},
-             {"message_noted", lead.message_noted}};
+             {"message_noted", lead.message_noted},
+             {"marker", lead.marker}};
     for (const auto& m : text_members) out[m.key] = lead.*m.lead;
     return out;
 }
@@ -107,6 +108,7 @@ Result<domain::TrackedLead> decode_tracked_lead(const Json& value) {
     if (!searches) return tl::unexpected(searches.error());
     lead.searches = static_cast<int32_t>(*searches);
     lead.message_noted = read_flag(value, "message_noted");
+    lead.marker = read_text(value, "marker");
     return lead;
 }
 

@@ -4,6 +4,7 @@
 // more is written; a deal whose GA client id is another lead's is left alone and the history says so.
 #include <doctest/doctest.h>
 #include "shared/wire/settings_api.hpp"
+#include "shared/wire/tracking.hpp"
 #include "sync_helpers.hpp"
 
 using namespace kb;
@@ -284,4 +285,38 @@ TEST_CASE("tracking: a look that fails while Kommo is out of reach is planned ag
     world.relay->wake_workers();
     settle(world);
     CHECK(field_text(lead(world, 21002), 880010) == "tiktok");
+}
+
+TEST_CASE("tracking: when Kommo made the deal but its answer was lost, the retried post finds the deal by its marker and makes no second") {
+    World world(1000.0, 2);
+    world.install();
+    auto page = save_tracking(world, [](domain::LeadTracking& t) { t.fields = {{domain::TrackingParam::source, domain::LeadTracking::new_field}}; });
+    const std::string url = "http://relay.test" + page.tracking_url.substr(page.tracking_url.find("/tracking/"));
+    // Kommo carries out the complex add, then the answer never arrives (the relay dies, or the network drops it).
+    REQUIRE(world.control("POST", "/__sandbox/faults",
+                          Json{{"target", "kommo"}, {"path_contains", "/leads/complex"}, {"status", 504}, {"after", true}}).status == 201);
+    size_t deals_before = world.sandbox_state()["kommo"]["leads"].size();
+    REQUIRE(post_lead(world, url, anna_form).status == 200);
+    settle(world);
+
+    Json state = world.sandbox_state();
+    std::vector<Json> made;
+    for (const auto& l : state["kommo"]["leads"])
+        if (l["name"] == "Manicure on Friday") made.push_back(l);
+    REQUIRE(made.size() == 1);   // one deal, though the add was sent once and its answer lost
+    CHECK(state["kommo"]["leads"].size() == deals_before + 1);
+    int64_t marker_field = field_id(world, "KB_TRACKING_MARKER");
+    REQUIRE(marker_field != 0);
+    auto row = *world.relay->store().tracked_lead(31000001, "at-100");
+    REQUIRE(row);
+    auto lead = wire::tracking::decode_tracked_lead(*wire::parse_json(row->record_json));
+    REQUIRE(lead);
+    CHECK(lead->deal_id == made[0]["id"]);
+    CHECK(lead->state == domain::TrackingState::linked);
+    CHECK_FALSE(lead->marker.empty());
+    CHECK(field_text(made[0], marker_field) == lead->marker);
+    CHECK(of_lead(world, "notes", lead->deal_id).size() == 1);   // the message, once
+    auto adds = history_of_kind(world, "kommo.create_lead");
+    REQUIRE(adds.size() == 1);   // the one add, whose answer was lost: the retry looked instead of adding again
+    CHECK(adds[0].status == 504);
 }
