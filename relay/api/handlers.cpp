@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include "relay/api/error_status.hpp"
+#include "relay/clients/call_log.hpp"
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/jwt.hpp"
 #include "relay/crypto/secret_box.hpp"
@@ -46,6 +47,7 @@ http::Handler authorised(const Authenticator& auth, std::function<Response(const
     return [auth, handler](const Request& request) {
         auto caller = authenticate(request, auth);
         if (!caller) return error_response(caller.error());
+        clients::PersonScope person;   // someone waits on this answer: its Kommo and Altegio calls go before background work
         return handler(request, *caller);
     };
 }

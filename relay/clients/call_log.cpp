@@ -22,6 +22,14 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
 CallLog::CallLog(http::Transport& transport, store::Store& store, metrics::Metrics* metrics, Clock clock)
     : m_transport(transport), m_store(store), m_metrics(metrics), m_clock(std::move(clock)) {}
 
+namespace {
+thread_local bool for_person = false;
+}  // namespace
+
+PersonScope::PersonScope() : m_was(for_person) { for_person = true; }
+PersonScope::~PersonScope() { for_person = m_was; }
+bool PersonScope::active() { return for_person; }
+
 RateLimiter::RateLimiter(double per_second, store::Store* shared, std::string key)
     : m_limit(static_cast<size_t>(std::max(1.0, per_second))), m_shared(shared), m_key(std::move(key)) {}
 
@@ -70,6 +78,13 @@ void RateLimiter::release(Slot slot) {
 
 RateLimiter::Slot RateLimiter::take(bool consume) {
     std::unique_lock lock(m_mutex);
+    const bool person = PersonScope::active();
+    if (person) ++m_people_waiting;
+    struct Waiting {   // counted while this person waits, whichever way the wait ends
+        size_t* count;
+        bool person;
+        ~Waiting() { if (person) --*count; }
+    } waiting{&m_people_waiting, person};
     for (;;) {
         auto now = std::chrono::steady_clock::now();
         std::optional<std::chrono::steady_clock::time_point> first_free;   // when the earliest answered place frees
@@ -82,7 +97,8 @@ RateLimiter::Slot RateLimiter::take(bool consume) {
                 first_free = *it->second + std::chrono::seconds(1);
             ++it;
         }
-        if (m_slots.size() < m_limit) {
+        if (m_slots.size() < m_limit && (person || m_people_waiting == 0)) {
+            if (person) m_released.notify_all();   // once this person is served, background calls may go again
             if (!consume) return 0;
             m_slots.emplace(m_next, std::nullopt);
             return m_next++;

@@ -29,6 +29,19 @@ struct RetryPolicy {
     static RetryPolicy once() { return RetryPolicy{1, 4, std::chrono::milliseconds(200), std::chrono::milliseconds(3000)}; }
 };
 
+// Marks the calls this thread makes until the scope ends as made for a person waiting on them (see RateLimiter).
+class PersonScope {
+public:
+    PersonScope();
+    ~PersonScope();
+    PersonScope(const PersonScope&) = delete;
+    PersonScope& operator=(const PersonScope&) = delete;
+    static bool active();
+
+private:
+    bool m_was;
+};
+
 struct CallInfo {
     int64_t account_id = 0;
     std::string kind;
@@ -41,6 +54,10 @@ struct CallInfo {
 // and its answer, so this rule bounds any server-side window.) Calls go at once while there is room.
 // With a `shared` store (several relays on one database) a call also takes a place under `key` in the store,
 // so the limit holds for all relays together; the in-process count still keeps this relay's own threads in line.
+//
+// People go first: while a call made for a person (a thread inside a PersonScope: the widget's and the settings
+// page's requests) waits, no background call (the sync workers, the reconciler) takes a place, so however much
+// background work is queued a person's call waits only for the next place to free, at most about a second.
 class RateLimiter {
 public:
     using Slot = uint64_t;
@@ -55,6 +72,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_released;
     size_t m_limit;
+    size_t m_people_waiting = 0;
     Slot m_next = 1;
     std::map<Slot, std::optional<std::chrono::steady_clock::time_point>> m_slots;   // in flight, or answered at
     store::Store* m_shared;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startStack } from '../../tools/stack.mjs';
-import { checkAppliedOnceInOrder, json, leadsByRecord, post, settle, sleep, staffRecords } from './sync_checks.mjs';
+import { checkAppliedOnceInOrder, inboxCounts, json, leadsByRecord, post, settle, sleep, staffRecords } from './sync_checks.mjs';
 
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -194,6 +194,12 @@ export async function burstRun({ records }) {
         save_if_busy: true, client: { name: `Burst ${i}`, phone: `+7903${String(i).padStart(7, '0')}` },
       });
     }
+    // A manager opens the settings page while the burst is queued: its Kommo calls go before the sync's.
+    const queued = (await inboxCounts(stack))?.pending ?? 0;
+    const opening = Date.now();
+    const page = await fetch(`${stack.relayUrl}/api/v1/settings`, { headers: { 'X-Auth-Token': await stack.token() } });
+    assert.equal(page.status, 200, 'the settings page opens during the burst');
+    const settingsSeconds = (Date.now() - opening) / 1000;
     await settle(stack, 1800000);
     const state = await json(`${stack.sandboxUrl}/__sandbox/state`);
     assert.equal(state.kommo.leads.length - before.kommo.leads.length, records, 'one lead per record');
@@ -204,8 +210,9 @@ export async function burstRun({ records }) {
     const wall = (state.kommo.last_call_at_ms - started) / 1000;
     const pace = wall / (calls / 7);
     const summary = `burst: ${records} records -> ${records} leads, ${calls} Kommo calls (${(calls / records).toFixed(2)} a record) ` +
-                    `in ${wall.toFixed(1)} s; the 7/s limit allows ${(calls / 7).toFixed(1)} s at best: ${pace.toFixed(2)}x; 429 answers: 0`;
-    return { calls, wall, pace, summary };
+                    `in ${wall.toFixed(1)} s; the 7/s limit allows ${(calls / 7).toFixed(1)} s at best: ${pace.toFixed(2)}x; 429 answers: 0; ` +
+                    `the settings page opened in ${settingsSeconds.toFixed(1)} s behind ${queued} queued events`;
+    return { calls, wall, pace, settingsSeconds, summary };
   } finally {
     stack.stop();
   }

@@ -456,3 +456,26 @@ TEST_CASE("connecting Altegio registers the relay's webhook with each branch, ke
     REQUIRE(again.status == 200);
     CHECK(hooks()["urls"] == Json::array({"https://other-app.example/hook", "http://relay.test/hooks/altegio/31000002.0123456789abcdef0123456789abcdef", url}));
 }
+
+TEST_CASE("people go first: a call made for a person takes the next free place before any queued background call") {
+    clients::RateLimiter limiter(2.0);
+    limiter.release(limiter.acquire());   // the limit's places are taken: the next frees a second after these answers
+    limiter.release(limiter.acquire());
+    std::mutex order_mutex;
+    std::vector<std::string> order;
+    auto call = [&](const std::string& who, bool person) {
+        std::optional<clients::PersonScope> scope;
+        if (person) scope.emplace();
+        limiter.release(limiter.acquire());
+        std::lock_guard lock(order_mutex);
+        order.push_back(who);
+    };
+    std::vector<std::thread> background;
+    for (int i = 0; i < 4; ++i) background.emplace_back(call, "background", false);   // the sync's queue, waiting
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::thread person(call, "person", true);   // the settings page opens behind them
+    person.join();
+    for (auto& t : background) t.join();
+    REQUIRE(order.size() == 5);
+    CHECK(order.front() == "person");
+}
