@@ -157,7 +157,8 @@ void Sandbox::add_kommo_routes() {
     });
 
     // [SECTION] custom fields -------------------------------------------------------------------------------------
-    for (auto [entity, member] : {std::pair{"leads", &State::lead_fields}, {"contacts", &State::contact_fields}}) {
+    for (auto [entity, member] : {std::pair{"leads", &State::lead_fields}, {"contacts", &State::contact_fields},
+                                  {"companies", &State::company_fields}}) {
         add("GET", std::string("/") + entity + "/custom_fields", [member, self_link, entity](State& s, const Request& request) {
             int64_t page = wire::int_from(Json(request.query_value("page")), "").value_or(1);
             if (page > 1) return Response{204, "", "", {}};
@@ -359,6 +360,8 @@ void Sandbox::add_kommo_routes() {
                 company_id = s.next_company_id++;
                 Json company{{"id", company_id}, {"name", c["name"]}, {"responsible_user_id", c.value("responsible_user_id", 9001)},
                              {"created_at", now()}, {"updated_at", now()}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
+                if (const Json* fields = wire::member(c, "custom_fields_values"))
+                    if (auto refused = apply_custom_fields(company, *fields, s.company_fields)) return *refused;
                 take_tags(s, company, c);
                 s.crm_companies[company_id] = company;
                 lead["_embedded"]["companies"] = Json::array({Json{{"id", company_id}}});
@@ -511,7 +514,7 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_embedded", Json{{"contacts", out}}}});
     });
 
-    // Companies: made with a name (and tags); only what the lead tracking's "companies" needs.
+    // Companies: made with a name, tags and fields, and their fields changed; what lead tracking needs of them.
     add("POST", "/companies", [this, take_tags](State& s, const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
@@ -522,9 +525,33 @@ void Sandbox::add_kommo_routes() {
             int64_t id = s.next_company_id++;
             Json company{{"id", id}, {"name", item["name"]}, {"responsible_user_id", item.value("responsible_user_id", 9001)},
                          {"created_at", now()}, {"updated_at", now()}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
+            if (const Json* fields = wire::member(item, "custom_fields_values"))
+                if (auto refused = apply_custom_fields(company, *fields, s.company_fields)) return *refused;
             take_tags(s, company, item);
             s.crm_companies[id] = company;
             out.push_back(Json{{"id", id}, {"request_id", std::to_string(out.size())}});
+        }
+        return kommo_json(200, Json{{"_embedded", Json{{"companies", out}}}});
+    });
+
+    add("PATCH", "/companies", [this](State& s, const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        std::vector<Json> updated;
+        for (const auto& item : *body) {   // all or nothing
+            auto it = s.crm_companies.find(wire::read_int_or(item, "id", "", 0).value_or(0));
+            if (it == s.crm_companies.end()) return validation_error("id", "company not found");
+            Json copy = it->second;
+            if (item.contains("name")) copy["name"] = item["name"];
+            if (const Json* fields = wire::member(item, "custom_fields_values"))
+                if (auto refused = apply_custom_fields(copy, *fields, s.company_fields)) return *refused;
+            copy["updated_at"] = now();
+            updated.push_back(copy);
+        }
+        Json out = Json::array();
+        for (auto& company : updated) {
+            s.crm_companies[company["id"].get<int64_t>()] = company;
+            out.push_back(Json{{"id", company["id"]}, {"updated_at", company["updated_at"]}});
         }
         return kommo_json(200, Json{{"_embedded", Json{{"companies", out}}}});
     });

@@ -61,6 +61,7 @@ struct Sandbox::State {
     int64_t next_company_id = 41100;
     Json lead_fields = Json::array();
     Json contact_fields = Json::array();
+    Json company_fields = Json::array();
     std::vector<Json> tasks;
     std::vector<Json> notes;
     std::vector<Json> webhooks;                           // account webhooks registered through the API

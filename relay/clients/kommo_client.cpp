@@ -211,10 +211,22 @@ Result<std::vector<kommo::FieldDefinition>> KommoClient::contact_field_definitio
     return field_definitions(account_id, "contacts");
 }
 
+Result<std::vector<kommo::FieldDefinition>> KommoClient::company_field_definitions(int64_t account_id) {
+    return field_definitions(account_id, "companies");
+}
+
 Result<void> KommoClient::update_contact(int64_t account_id, int64_t contact_id, const std::vector<domain::FieldValue>& fields) {
+    return update_fields(account_id, "contacts", contact_id, fields);
+}
+
+Result<void> KommoClient::update_company(int64_t account_id, int64_t company_id, const std::vector<domain::FieldValue>& fields) {
+    return update_fields(account_id, "companies", company_id, fields);
+}
+
+Result<void> KommoClient::update_fields(int64_t account_id, const std::string& entity, int64_t id, const std::vector<domain::FieldValue>& fields) {
     if (fields.empty()) return {};
-    Json body = Json::array({Json{{"id", contact_id}, {"custom_fields_values", kommo::encode_custom_fields(fields)}}});
-    auto reply = call(account_id, "kommo.patch_contacts", "PATCH", "/api/v4/contacts", &body, RetryPolicy::safe());
+    Json body = Json::array({Json{{"id", id}, {"custom_fields_values", kommo::encode_custom_fields(fields)}}});
+    auto reply = call(account_id, "kommo.patch_" + entity, "PATCH", "/api/v4/" + entity, &body, RetryPolicy::safe());
     if (!reply) return tl::unexpected(reply.error());
     return {};
 }
@@ -471,13 +483,16 @@ Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, co
         contact["id"] = lead.contact_id;
     } else if (!lead.contact_name.empty() || !lead.contact_phone.empty() || !lead.contact_email.empty()) {
         contact["name"] = lead.contact_name;
-        if (Json values = contact_fields(lead.contact_phone, lead.contact_email); !values.empty()) contact["custom_fields_values"] = values;
+        Json values = contact_fields(lead.contact_phone, lead.contact_email);
+        for (auto& v : kommo::encode_custom_fields(lead.contact_fields)) values.push_back(std::move(v));
+        if (!values.empty()) contact["custom_fields_values"] = values;
         if (lead.responsible_user_id != 0) contact["responsible_user_id"] = lead.responsible_user_id;
         if (!lead.tags.empty()) contact["_embedded"] = Json{{"tags", tag_list(lead.tags)}};
     }
     if (!contact.empty()) embedded["contacts"] = Json::array({contact});
     if (!lead.company_name.empty()) {
         Json company{{"name", lead.company_name}};
+        if (!lead.company_fields.empty()) company["custom_fields_values"] = kommo::encode_custom_fields(lead.company_fields);
         if (lead.responsible_user_id != 0) company["responsible_user_id"] = lead.responsible_user_id;
         if (!lead.tags.empty()) company["_embedded"] = Json{{"tags", tag_list(lead.tags)}};
         embedded["companies"] = Json::array({company});
@@ -498,7 +513,9 @@ Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, co
 Result<int64_t> KommoClient::create_entity(int64_t account_id, const std::string& entity, const NewEntity& item) {
     Json object{{"name", item.name}};
     if (item.responsible_user_id != 0) object["responsible_user_id"] = item.responsible_user_id;
-    if (Json values = contact_fields(item.phone, item.email); !values.empty()) object["custom_fields_values"] = values;
+    Json values = contact_fields(item.phone, item.email);
+    for (auto& v : kommo::encode_custom_fields(item.fields)) values.push_back(std::move(v));
+    if (!values.empty()) object["custom_fields_values"] = values;
     if (!item.tags.empty()) object["_embedded"] = Json{{"tags", tag_list(item.tags)}};
     Json body = Json::array({object});
     std::string kind = entity == "companies" ? "kommo.create_company" : "kommo.create_contact";

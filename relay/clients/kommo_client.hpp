@@ -65,8 +65,10 @@ public:
     Result<wire::kommo::Contact> contact(int64_t account_id, int64_t contact_id);
     Result<std::vector<wire::kommo::FieldDefinition>> lead_field_definitions(int64_t account_id);
     Result<std::vector<wire::kommo::FieldDefinition>> contact_field_definitions(int64_t account_id);
+    Result<std::vector<wire::kommo::FieldDefinition>> company_field_definitions(int64_t account_id);
     Result<void> update_contact(int64_t account_id, int64_t contact_id, const std::vector<domain::FieldValue>& fields);
-    // entity: "leads" or "contacts".
+    Result<void> update_company(int64_t account_id, int64_t company_id, const std::vector<domain::FieldValue>& fields);
+    // entity: "leads", "contacts" or "companies".
     Result<wire::kommo::FieldDefinition> create_field(int64_t account_id, const std::string& entity, const std::string& name,
                                                       const std::string& type, const std::string& code);
 
@@ -99,6 +101,7 @@ public:
         int64_t responsible_user_id = 0;
         std::vector<std::string> tags;             // on the lead and on a contact and company made with it
         std::string company_name;                  // "": no company; else one is made and linked
+        std::vector<domain::FieldValue> contact_fields, company_fields;   // of the contact and company made with it
     };
     struct CreatedLead {
         int64_t lead_id = 0;
@@ -112,6 +115,7 @@ public:
         std::string name, phone, email;
         int64_t responsible_user_id = 0;
         std::vector<std::string> tags;
+        std::vector<domain::FieldValue> fields;
     };
     Result<int64_t> create_entity(int64_t account_id, const std::string& entity, const NewEntity& item);
     Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
@@ -141,6 +145,8 @@ private:
     Result<Access> current_access(int64_t account_id, const std::string& rejected_token);
     Result<Access> refresh(int64_t account_id, const store::Installation& installation);   // spends the refresh token
     RateLimiter& limiter_for(const std::string& api_base_url);   // Kommo limits per account domain
+    // PATCH of one contact's or company's (`entity`) custom fields; nothing sent when there are none.
+    Result<void> update_fields(int64_t account_id, const std::string& entity, int64_t id, const std::vector<domain::FieldValue>& fields);
     std::mutex& refresh_mutex_for(int64_t account_id);
     Result<std::vector<wire::kommo::FieldDefinition>> field_definitions(int64_t account_id, const std::string& entity);
     Result<void> patch_leads(int64_t account_id, const std::vector<const LeadUpdate*>& updates);

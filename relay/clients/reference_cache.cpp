@@ -37,6 +37,10 @@ Result<std::vector<domain::KommoFieldInfo>> ReferenceCache::contact_fields(int64
     return get(m_contact_fields, account_id, read, [&] { return infos(m_kommo.contact_field_definitions(account_id)); });
 }
 
+Result<std::vector<domain::KommoFieldInfo>> ReferenceCache::company_fields(int64_t account_id, Read read) {
+    return get(m_company_fields, account_id, read, [&] { return infos(m_kommo.company_field_definitions(account_id)); });
+}
+
 Result<std::vector<domain::PipelineInfo>> ReferenceCache::pipelines(int64_t account_id, Read read) {
     return get(m_pipelines, account_id, read, [&] { return m_kommo.pipelines(account_id); });
 }
@@ -65,6 +69,7 @@ void ReferenceCache::invalidate(int64_t account_id) {
     std::lock_guard lock(m_mutex);
     m_lead_fields.erase(account_id);
     m_contact_fields.erase(account_id);
+    m_company_fields.erase(account_id);
     m_pipelines.erase(account_id);
     m_utc_offsets.erase(account_id);
     m_branches.erase(account_id);

@@ -21,6 +21,7 @@ public:
     enum class Read { cached, fresh };   // fresh: skip the cache (after a miss)
     Result<std::vector<domain::KommoFieldInfo>> lead_fields(int64_t account_id, Read read = Read::cached);
     Result<std::vector<domain::KommoFieldInfo>> contact_fields(int64_t account_id, Read read = Read::cached);
+    Result<std::vector<domain::KommoFieldInfo>> company_fields(int64_t account_id, Read read = Read::cached);
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id, Read read = Read::cached);
     // The offset Kommo shows the account's dates at (its datetime_settings); none when Kommo does not say.
     Result<std::optional<int32_t>> kommo_utc_offset(int64_t account_id);
@@ -48,6 +49,7 @@ private:
     std::mutex m_mutex;
     std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_lead_fields;
     std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_contact_fields;
+    std::map<int64_t, Entry<std::vector<domain::KommoFieldInfo>>> m_company_fields;
     std::map<int64_t, Entry<std::vector<domain::PipelineInfo>>> m_pipelines;
     std::map<int64_t, Entry<std::optional<int32_t>>> m_utc_offsets;
     std::map<int64_t, Entry<std::vector<domain::Branch>>> m_branches;

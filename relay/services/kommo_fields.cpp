@@ -78,31 +78,36 @@ Result<int32_t> map_missing_fields(clients::KommoClient& kommo, int64_t account_
 
 Result<int32_t> create_tracking_fields(clients::KommoClient& kommo, int64_t account_id, domain::LeadTracking& tracking,
                                        const std::string& language) {
-    std::optional<std::vector<wire::kommo::FieldDefinition>> existing;
     int32_t set = 0;
-    for (auto& [param, field_id] : tracking.fields) {
-        if (field_id != domain::LeadTracking::new_field) continue;
-        if (!existing) {
-            auto read = kommo.lead_field_definitions(account_id);
-            if (!read) return tl::unexpected(read.error());
-            existing = std::move(*read);
+    for (auto [entity, map] : {std::pair{"leads", &tracking.fields}, {"contacts", &tracking.contact_fields}, {"companies", &tracking.company_fields}}) {
+        std::optional<std::vector<wire::kommo::FieldDefinition>> existing;
+        for (auto& [param, field_id] : *map) {
+            if (field_id != domain::LeadTracking::new_field) continue;
+            if (!existing) {
+                const std::string which = entity;
+                auto read = which == "leads" ? kommo.lead_field_definitions(account_id)
+                            : which == "contacts" ? kommo.contact_field_definitions(account_id)
+                                                  : kommo.company_field_definitions(account_id);
+                if (!read) return tl::unexpected(read.error());
+                existing = std::move(*read);
+            }
+            std::string code = std::string("KB_TRACK_") + domain::tracking_param_name(param);
+            std::transform(code.begin(), code.end(), code.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            auto found = std::find_if(existing->begin(), existing->end(), [&](const auto& f) { return f.code == code; });
+            if (found != existing->end()) {
+                field_id = found->id;
+            } else {
+                std::string name = i18n::render({"kommo.tracking_field", {{"parameter", i18n::render({std::string("ui.tracking.param.") +
+                                                                                                         domain::tracking_param_name(param), {}}, language)}}},
+                                                language);
+                const char* type = param == domain::TrackingParam::date_sent ? "date_time" : param == domain::TrackingParam::click_path ? "textarea" : "text";
+                auto created = kommo.create_field(account_id, entity, name, type, code);
+                if (!created) return tl::unexpected(created.error());
+                existing->push_back(*created);
+                field_id = created->id;
+            }
+            ++set;
         }
-        std::string code = std::string("KB_TRACK_") + domain::tracking_param_name(param);
-        std::transform(code.begin(), code.end(), code.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        auto found = std::find_if(existing->begin(), existing->end(), [&](const auto& f) { return f.code == code; });
-        if (found != existing->end()) {
-            field_id = found->id;
-        } else {
-            std::string name = i18n::render({"kommo.tracking_field", {{"parameter", i18n::render({std::string("ui.tracking.param.") +
-                                                                                                     domain::tracking_param_name(param), {}}, language)}}},
-                                            language);
-            const char* type = param == domain::TrackingParam::date_sent ? "date_time" : param == domain::TrackingParam::click_path ? "textarea" : "text";
-            auto created = kommo.create_field(account_id, "leads", name, type, code);
-            if (!created) return tl::unexpected(created.error());
-            existing->push_back(*created);
-            field_id = created->id;
-        }
-        ++set;
     }
     return set;
 }

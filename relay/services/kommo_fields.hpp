@@ -16,9 +16,9 @@ enum class FieldSet {
 // created with the recommended type. Returns how many slots it filled.
 Result<int32_t> map_missing_fields(clients::KommoClient& kommo, int64_t account_id, domain::Settings& settings, FieldSet set);
 
-// Lead tracking's "create a new field": each parameter set to LeadTracking::new_field gets the account's deal field
-// with the parameter's code (KB_TRACK_<PARAMETER>) if there is one, else a new one named in `language`; its id
-// replaces the mark. Returns how many it set.
+// Lead tracking's "create a new field": each parameter set to LeadTracking::new_field gets the account's deal,
+// contact or company field with the parameter's code (KB_TRACK_<PARAMETER>) if there is one, else a new one named in
+// `language`; its id replaces the mark. Returns how many it set.
 Result<int32_t> create_tracking_fields(clients::KommoClient& kommo, int64_t account_id, domain::LeadTracking& tracking,
                                        const std::string& language);
 

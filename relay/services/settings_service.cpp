@@ -50,11 +50,12 @@ Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
         for (const auto& s : p.stages) choice.stages.push_back({s.id, s.name});
         page.pipelines.push_back(std::move(choice));
     }
-    for (const char* entity : {"leads", "contacts"}) {
-        auto fields = std::string(entity) == "leads" ? m_kommo.lead_field_definitions(caller.account_id)
-                                                     : m_kommo.contact_field_definitions(caller.account_id);
+    for (const std::string entity : {"leads", "contacts", "companies"}) {
+        auto fields = entity == "leads" ? m_kommo.lead_field_definitions(caller.account_id)
+                      : entity == "contacts" ? m_kommo.contact_field_definitions(caller.account_id)
+                                             : m_kommo.company_field_definitions(caller.account_id);
         if (!fields) return tl::unexpected(fields.error());
-        auto& out = std::string(entity) == "leads" ? page.lead_fields : page.contact_fields;
+        auto& out = entity == "leads" ? page.lead_fields : entity == "contacts" ? page.contact_fields : page.company_fields;
         for (const auto& f : *fields) out.push_back({f.id, f.name, f.type});
     }
     auto users = m_kommo.users(caller.account_id);
@@ -110,6 +111,11 @@ Result<domain::SettingsContext> SettingsService::context_of(int64_t account_id, 
     context.pipelines = std::move(*pipelines);
     context.lead_fields = std::move(*lead_fields);
     context.contact_fields = std::move(*contact_fields);
+    if (!settings.tracking.company_fields.empty()) {   // asked only when a parameter goes to a company field
+        auto company_fields = m_reference.company_fields(account_id, Read::fresh);
+        if (!company_fields) return tl::unexpected(company_fields.error());
+        context.company_fields = std::move(*company_fields);
+    }
     if (!installation.altegio_user_token.empty()) {
         auto branches = m_reference.branches(account_id, installation.altegio_user_token, Read::fresh);
         if (!branches) return tl::unexpected(branches.error());

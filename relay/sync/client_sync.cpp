@@ -139,7 +139,7 @@ Result<std::string> ClientSync::handle_payment(const store::InboxEvent& event) {
             std::string why = mapped.problems.empty() ? "" : mapped.problems.front().message_key;
             outcome += "; field " + std::to_string(field) + " not written: " + why;
         } else {
-            if (auto written = m_kommo.update_lead(id, {**lead, mapped.values, {}, 0}); !written) return tl::unexpected(written.error());
+            if (auto written = m_kommo.update_lead(id, {**lead, mapped.values, {}, 0, {}}); !written) return tl::unexpected(written.error());
             outcome += "; field written";
         }
     }

@@ -200,15 +200,23 @@ Result<std::string> TrackingFlow::create(Work& work) {
                                                          work.language());
         deal.stage = s.stage;
         deal.responsible_user_id = s.responsible_user_id;
-        auto mapped = domain::attribution_values(lead, s, *fields, false);
+        auto mapped = domain::attribution_values(lead, s.fields, *fields, false);
         deal.fields = mapped.values;
         deal.fields.push_back(domain::FieldValue{*marker_field, domain::FieldValue::Kind::text, lead.marker});
         if (s.create_contact) {
             deal.contact_name = client;
             deal.contact_phone = lead.phone;
             deal.contact_email = lead.email;
+            auto values = entity_values(work, "contacts", false);
+            if (!values) return tl::unexpected(values.error());
+            deal.contact_fields = std::move(*values);
         }
-        if (s.create_company) deal.company_name = lead.company;
+        if (s.create_company) {
+            deal.company_name = lead.company;
+            auto values = entity_values(work, "companies", false);
+            if (!values) return tl::unexpected(values.error());
+            deal.company_fields = std::move(*values);
+        }
         deal.tags = tags;
         auto created = m_kommo.create_lead(work.inbox.account_id, deal);
         if (!created) return tl::unexpected(created.error());
@@ -218,8 +226,11 @@ Result<std::string> TrackingFlow::create(Work& work) {
         mark_written(lead, s, mapped.values);
         outcome = "made deal " + std::to_string(lead.deal_id) + problems_text(mapped.problems);
     } else {
-        clients::KommoClient::NewEntity entity{client, lead.phone, lead.email, s.responsible_user_id, tags};
+        clients::KommoClient::NewEntity entity{client, lead.phone, lead.email, s.responsible_user_id, tags, {}};
         if (s.create_contact) {
+            auto values = entity_values(work, "contacts", false);
+            if (!values) return tl::unexpected(values.error());
+            entity.fields = std::move(*values);
             auto contact = m_kommo.create_entity(work.inbox.account_id, "contacts", entity);
             if (!contact) return tl::unexpected(contact.error());
             lead.contact_id = *contact;
@@ -228,7 +239,9 @@ Result<std::string> TrackingFlow::create(Work& work) {
         if (s.create_company && !lead.company.empty()) {
             lead.state = domain::TrackingState::linked;   // what is made is kept before the next request
             if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-            auto company = m_kommo.create_entity(work.inbox.account_id, "companies", {lead.company, "", "", s.responsible_user_id, tags});
+            auto values = entity_values(work, "companies", false);
+            if (!values) return tl::unexpected(values.error());
+            auto company = m_kommo.create_entity(work.inbox.account_id, "companies", {lead.company, "", "", s.responsible_user_id, tags, *values});
             if (!company) return tl::unexpected(company.error());
             lead.company_id = *company;
             outcome += (outcome.empty() ? "" : ", ") + std::string("made company ") + std::to_string(lead.company_id);
@@ -239,6 +252,18 @@ Result<std::string> TrackingFlow::create(Work& work) {
     if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
     outcome += note_message(work);
     return outcome;
+}
+
+// The lead's parameters for the contact's or the company's fields (`entity` "contacts" or "companies"), as the
+// settings map them: all of them, or only those the deal does not have from the relay yet (`only_new`).
+Result<std::vector<domain::FieldValue>> TrackingFlow::entity_values(Work& work, const char* entity, bool only_new) {
+    const auto& s = work.settings();
+    const bool contacts = std::string(entity) == "contacts";
+    const auto& targets = contacts ? s.contact_fields : s.company_fields;
+    if (targets.empty()) return std::vector<domain::FieldValue>{};
+    auto fields = contacts ? m_reference.contact_fields(work.inbox.account_id) : m_reference.company_fields(work.inbox.account_id);
+    if (!fields) return tl::unexpected(fields.error());
+    return domain::attribution_values(work.lead, targets, *fields, only_new).values;
 }
 
 // The deal field the markers go into, found by its code or made the first time; remembered per account.
@@ -373,7 +398,22 @@ Result<std::string> TrackingFlow::update(Work& work, bool only_new) {
     }
     auto fields = m_reference.lead_fields(work.inbox.account_id);
     if (!fields) return tl::unexpected(fields.error());
-    auto mapped = domain::attribution_values(lead, s, *fields, only_new);
+    auto mapped = domain::attribution_values(lead, s.fields, *fields, only_new);
+    if (lead.contact_id == 0 && !deal->contact_ids.empty()) lead.contact_id = deal->contact_ids.front();   // a found deal's client
+    // The same parameters into the contact's and the company's fields, before the deal's are marked written.
+    std::string others;
+    for (const char* entity : {"contacts", "companies"}) {
+        int64_t id = std::string(entity) == "contacts" ? lead.contact_id : lead.company_id;
+        if (id == 0) continue;
+        auto values = entity_values(work, entity, only_new);
+        if (!values) return tl::unexpected(values.error());
+        if (values->empty()) continue;
+        auto written = std::string(entity) == "contacts" ? m_kommo.update_contact(work.inbox.account_id, id, *values)
+                                                          : m_kommo.update_company(work.inbox.account_id, id, *values);
+        if (!written) return tl::unexpected(written.error());
+        others += std::string("; ") + (std::string(entity) == "contacts" ? "contact " : "company ") + std::to_string(id) + ": " +
+                  std::to_string(values->size()) + " fields";
+    }
     clients::KommoClient::LeadUpdate change{lead.deal_id, mapped.values, {}, 0, {}};
     if (std::string tag = domain::tracking_tag(lead, s); !tag.empty() && std::find(deal->tags.begin(), deal->tags.end(), tag) == deal->tags.end()) {
         change.tags = deal->tags;   // the whole list, so a PATCH that replaces tags keeps the deal's own
@@ -381,13 +421,13 @@ Result<std::string> TrackingFlow::update(Work& work, bool only_new) {
     }
     if (change.fields.empty() && change.tags.empty()) {
         if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-        return "nothing new for deal " + std::to_string(lead.deal_id) + problems_text(mapped.problems);
+        return "nothing new for deal " + std::to_string(lead.deal_id) + problems_text(mapped.problems) + others;
     }
     if (auto updated = m_kommo.update_lead(work.inbox.account_id, change); !updated) return tl::unexpected(updated.error());
     mark_written(lead, s, mapped.values);
     if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
     return "updated deal " + std::to_string(lead.deal_id) + ": " + std::to_string(mapped.values.size()) + " fields" +
-           (change.tags.empty() ? "" : ", tag added") + problems_text(mapped.problems);
+           (change.tags.empty() ? "" : ", tag added") + problems_text(mapped.problems) + others;
 }
 
 }  // namespace kb::tracking

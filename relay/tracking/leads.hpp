@@ -48,6 +48,7 @@ private:
     Result<int64_t> newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country);
     Result<void> save(const Work& work);
     Result<void> note_in_history(const Work& work, const char* kind, const std::string& what);
+    Result<std::vector<domain::FieldValue>> entity_values(Work& work, const char* entity, bool only_new);
     static constexpr const char* marker_field_code = "KB_TRACKING_MARKER";
     Result<int64_t> tracking_marker_field(int64_t account_id);
     Result<std::optional<wire::kommo::Lead>> deal_with_marker(int64_t account_id, int64_t field_id, const std::string& marker);

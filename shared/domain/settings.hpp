@@ -198,7 +198,7 @@ std::optional<TrackingParam> tracking_param_named(std::string_view name);
 enum class TrackingMode { create, find };
 
 struct LeadTracking {
-    // In `fields`, the admin's "create a new field": saving the settings creates the deal field and puts its id here.
+    // In the field maps, the admin's "create a new field": saving the settings creates the field and puts its id here.
     static constexpr int64_t new_field = -1;
     bool enabled = false;
     TrackingMode mode = TrackingMode::create;
@@ -209,6 +209,8 @@ struct LeadTracking {
     int64_t responsible_user_id = 0;     // of what is made; 0 = Kommo's default
     StageRef stage;                      // of made deals; 0 = the first stage of the main pipeline
     std::map<TrackingParam, int64_t> fields;   // deal field per parameter; absent = "do not pass"
+    std::map<TrackingParam, int64_t> contact_fields;   // the lead's contact's field per parameter, likewise
+    std::map<TrackingParam, int64_t> company_fields;   // the lead's company's field per parameter, likewise
     std::string tag;                     // on everything made or updated; "" = the project name the tracker sends
     friend bool operator==(const LeadTracking&, const LeadTracking&) = default;
 };
@@ -259,6 +261,7 @@ struct SettingsContext {
     std::vector<PipelineInfo> pipelines;
     std::vector<KommoFieldInfo> lead_fields;
     std::vector<KommoFieldInfo> contact_fields;
+    std::vector<KommoFieldInfo> company_fields;
     std::vector<int64_t> branch_ids;     // branches the Altegio account manages
     std::vector<int64_t> chain_ids;      // and the chains they belong to
     std::optional<AltegioListValues> altegio_values;   // none: Altegio was not read, list options are not checked

@@ -2,6 +2,7 @@
 // who sees which branch (branch_connected, user_sees_branch).
 #include <algorithm>
 #include <set>
+#include <tuple>
 #include "shared/domain/settings.hpp"
 
 namespace kb::domain {
@@ -252,12 +253,16 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
     if (t.enabled && t.types.empty()) c.problem("tracking.types", "needs_lead_type");
     if (t.stage.status_id != 0 && !c.stage_exists(t.stage)) c.problem("tracking.stage", "unknown_stage");
     std::set<int64_t> used_by_tracking = lead_used;   // a booking value and a parameter never share a field
-    for (const auto& [param, id] : t.fields) {
-        std::string at = std::string("tracking.fields.") + tracking_param_name(param);
-        if (id == LeadTracking::new_field) continue;   // made when saved
-        if (id < 0) c.problem(at, "field_missing");
-        else c.mapped(at, id, lf, used_by_tracking, {"text", "textarea", "url", "numeric", "date", "date_time", "select", "multiselect"});
-    }
+    std::set<int64_t> contact_used_by_tracking = contact_used, company_used_by_tracking;
+    for (auto [key, map, fields, used] : {std::tuple{"fields", &t.fields, &lf, &used_by_tracking},
+                                          {"contact_fields", &t.contact_fields, &context.contact_fields, &contact_used_by_tracking},
+                                          {"company_fields", &t.company_fields, &context.company_fields, &company_used_by_tracking}})
+        for (const auto& [param, id] : *map) {
+            std::string at = std::string("tracking.") + key + "." + tracking_param_name(param);
+            if (id == LeadTracking::new_field) continue;   // made when saved
+            if (id < 0) c.problem(at, "field_missing");
+            else c.mapped(at, id, *fields, *used, {"text", "textarea", "url", "numeric", "date", "date_time", "select", "multiselect"});
+        }
     if (t.tag.size() > 255) c.problem("tracking.tag", "tag_too_long");
     if (s.history_retention_days < 1 || s.history_retention_days > 365) c.problem("history_retention_days", "out_of_range");
     return c.result();

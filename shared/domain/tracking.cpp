@@ -143,15 +143,15 @@ bool ga_blocks(const std::string& deal_ga_value, const TrackedLead& lead) {
     return !ours;
 }
 
-MappedFields attribution_values(const TrackedLead& lead, const LeadTracking& settings, const std::vector<KommoFieldInfo>& lead_fields,
-                                bool only_new) {
+MappedFields attribution_values(const TrackedLead& lead, const std::map<TrackingParam, int64_t>& targets,
+                                const std::vector<KommoFieldInfo>& fields, bool only_new) {
     std::map<TrackingParam, std::string> values;
     for (const auto& [param, value] : lead.params) {
         auto written = lead.written.find(param);
         if (only_new && written != lead.written.end() && written->second == value) continue;
         values[param] = value;
     }
-    return map_attribution_to_lead(values, settings.fields, lead_fields);
+    return map_attribution_to_lead(values, targets, fields);
 }
 
 std::string tracking_tag(const TrackedLead& lead, const LeadTracking& settings) {

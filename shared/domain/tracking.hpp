@@ -93,10 +93,11 @@ int64_t next_search_at(int64_t first_seen_ms, int64_t now_ms);
 // First touch wins: true when the deal's GA client id field holds a value other than this lead's own.
 bool ga_blocks(const std::string& deal_ga_value, const TrackedLead& lead);
 
-// The deal field values for the lead's parameters that the deal does not have from the relay yet (all of them
-// when `only_new` is false), as the settings map them and the Kommo fields' types take them.
-MappedFields attribution_values(const TrackedLead& lead, const LeadTracking& settings, const std::vector<KommoFieldInfo>& lead_fields,
-                                bool only_new);
+// The values of the lead's parameters for one entity's fields (`targets`: the settings' deal, contact or company
+// map): those the deal does not have from the relay yet (all of them when `only_new` is false), as the map sends
+// them and the Kommo fields' types take them.
+MappedFields attribution_values(const TrackedLead& lead, const std::map<TrackingParam, int64_t>& targets,
+                                const std::vector<KommoFieldInfo>& fields, bool only_new);
 
 // The tag of what is made or updated: the settings' tag, else the tracker's project name ("" = none).
 std::string tracking_tag(const TrackedLead& lead, const LeadTracking& settings);

@@ -66,9 +66,13 @@ Json tracking(const LeadTracking& t) {
     for (auto type : t.types) types.push_back(tracked_lead_type_name(type));
     Json fields = Json::object();
     for (const auto& [param, id] : t.fields) fields[tracking_param_name(param)] = id;
+    Json contact_fields = Json::object(), company_fields = Json::object();
+    for (const auto& [param, id] : t.contact_fields) contact_fields[tracking_param_name(param)] = id;
+    for (const auto& [param, id] : t.company_fields) company_fields[tracking_param_name(param)] = id;
     return Json{{"enabled", t.enabled}, {"mode", name_of(tracking_modes, t.mode)}, {"types", types},
                 {"create_deal", t.create_deal}, {"create_contact", t.create_contact}, {"create_company", t.create_company},
-                {"responsible_user_id", t.responsible_user_id}, {"stage", stage(t.stage)}, {"fields", fields}, {"tag", t.tag}};
+                {"responsible_user_id", t.responsible_user_id}, {"stage", stage(t.stage)}, {"fields", fields},
+                {"contact_fields", contact_fields}, {"company_fields", company_fields}, {"tag", t.tag}};
 }
 
 Json status_map(const StatusMap& m) {
@@ -427,19 +431,24 @@ Result<Settings> decode_settings(const Json& value) {
                 }
             }
         }
-        if (const Json* fields = r.at(*t, "fields")) {
-            if (!fields->is_object()) r.fail_at(p + ".fields", "expected an object");
-            else
-                for (auto it = fields->begin(); it != fields->end(); ++it) {
-                    auto param = tracking_param_named(it.key());
-                    if (!param) {
-                        r.fail_at(join_path(p + ".fields", it.key()), "unknown parameter");
-                        continue;
-                    }
-                    int64_t id = 0;
-                    r.integer(*fields, it.key().c_str(), p + ".fields", id);
-                    if (id != 0) m.fields[*param] = id;
+        for (auto [key, target] : {std::pair{"fields", &m.fields}, {"contact_fields", &m.contact_fields}, {"company_fields", &m.company_fields}}) {
+            const Json* fields = r.at(*t, key);
+            if (!fields) continue;
+            const std::string at = p + "." + key;
+            if (!fields->is_object()) {
+                r.fail_at(at, "expected an object");
+                continue;
+            }
+            for (auto it = fields->begin(); it != fields->end(); ++it) {
+                auto param = tracking_param_named(it.key());
+                if (!param) {
+                    r.fail_at(join_path(at, it.key()), "unknown parameter");
+                    continue;
                 }
+                int64_t id = 0;
+                r.integer(*fields, it.key().c_str(), at, id);
+                if (id != 0) (*target)[*param] = id;
+            }
         }
     }
     r.integer32(value, "history_retention_days", "settings", s.history_retention_days);

@@ -76,6 +76,7 @@ Json encode(const SettingsPage& v) {
          })},
         {"lead_fields", encode_each(v.lead_fields, [](const FieldChoice& f) { return Json{{"id", f.id}, {"name", f.name}, {"type", f.type}}; })},
         {"contact_fields", encode_each(v.contact_fields, [](const FieldChoice& f) { return Json{{"id", f.id}, {"name", f.name}, {"type", f.type}}; })},
+        {"company_fields", encode_each(v.company_fields, [](const FieldChoice& f) { return Json{{"id", f.id}, {"name", f.name}, {"type", f.type}}; })},
         {"users", encode_each(v.users, [](const UserChoice& u) { return encode(u); })},
     };
 }
@@ -106,6 +107,7 @@ Result<SettingsPage> decode_settings_page(const Json& j) {
     auto field = [](FieldReader& f) { return FieldChoice{f.integer("id"), f.text("name"), f.text("type")}; };
     page.lead_fields = items_of<FieldChoice>(r, "lead_fields", field);
     page.contact_fields = items_of<FieldChoice>(r, "contact_fields", field);
+    if (member(j, "company_fields")) page.company_fields = items_of<FieldChoice>(r, "company_fields", field);   // older relays send none
     page.users = items_of<UserChoice>(r, "users", [](FieldReader& u) {
         return UserChoice{u.integer("id"), u.text("name"), read_flag(u.object, "is_admin"), u.integer_or("altegio_user_id", 0),
                           u.text("altegio_user_name"), read_flag(u.object, "login_failed")};

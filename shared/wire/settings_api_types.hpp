@@ -57,6 +57,7 @@ struct SettingsPage {
     std::vector<PipelineChoice> pipelines;
     std::vector<FieldChoice> lead_fields;
     std::vector<FieldChoice> contact_fields;
+    std::vector<FieldChoice> company_fields;   // for lead tracking's company parameters
     std::vector<UserChoice> users;
 };
 

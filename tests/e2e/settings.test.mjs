@@ -217,14 +217,20 @@ test('the Lead tracking section is switched on, a parameter gets a new deal fiel
   await control(page, 'branch_status_400001', 30000);
   await click(page, 'section_tracking');
   await click(page, 'tracking_enabled');
+  await wheelTo(page, 'tracking_field_source');   // the parameters' table, below the fold
   await click(page, 'tracking_field_source');
   await click(page, 'tracking_field_source_new');
+  await wheelTo(page, 'tracking_contact_field_source');   // the same parameter into a new contact field too
+  await click(page, 'tracking_contact_field_source');
+  await click(page, 'tracking_contact_field_source_new');
   await click(page, 'save_settings');
   await waitUntil('the new deal field', async () => (await stack.state()).kommo.lead_fields.some((f) => f.code === 'KB_TRACK_SOURCE'));
   await sleep(400);
   await page.screenshot({ path: join(screenshots, 'settings-ru-tracking-saved.png') });
   const field = (await stack.state()).kommo.lead_fields.find((f) => f.code === 'KB_TRACK_SOURCE');
   assert.equal(field.name, 'Source (lead tracking)');   // named in the language the integration writes into Kommo (General)
+  const contactField = await waitUntil('the new contact field', async () =>   // made by the same save, after the deal's
+    (await stack.state()).kommo.contact_fields.find((f) => f.code === 'KB_TRACK_SOURCE'));
   const token = await stack.token();
   const { tracking_url: url } = await (await fetch(`${stack.relayUrl}/api/v1/settings`, { headers: { 'X-Auth-Token': token } })).json();
   const posted = await fetch(url, { method: 'POST',
@@ -234,6 +240,8 @@ test('the Lead tracking section is switched on, a parameter gets a new deal fiel
     const deal = (await stack.state()).kommo.leads.find((l) => l.name === 'Заявка с сайта');
     return deal && deal._embedded.tags[0]?.name === 'Сайт салона' && deal.custom_fields_values?.some((f) => f.field_id === field.id && f.values[0].value === 'yandex');
   });
+  const contact = (await stack.state()).kommo.contacts.find((c) => JSON.stringify(c).includes('ui@example.ru'));
+  assert.ok(contact?.custom_fields_values?.some((f) => f.field_id === contactField.id && f.values[0].value === 'yandex'), 'the contact has the source');
   await page.close();
 });
 
@@ -260,7 +268,14 @@ test('a failed request is found in the history, its payloads opened, and repeate
   await control(page, 'history_request');
   await page.screenshot({ path: join(screenshots, 'settings-en-history.png') });
 
-  const repeat = (await controlIds(page)).find((id) => /^history_repeat_\d+$/.test(id));
+  // The failed event's row (with Repeat) may be further down the table than the refused request's.
+  const repeatShown = async () => (await controlIds(page)).find((id) => /^history_repeat_\d+$/.test(id));
+  await page.mouse.move(640, 560);
+  for (let notch = 0; notch < 30 && !(await repeatShown()); ++notch) {
+    await page.mouse.wheel(0, 100);
+    await sleep(60);
+  }
+  const repeat = await repeatShown();
   assert.ok(repeat, 'the failed event offers Repeat request');
   await click(page, repeat);
   await control(page, `history_status_event_${repeat.slice('history_repeat_'.length)}_done`);

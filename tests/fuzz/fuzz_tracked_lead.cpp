@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         bool changed = kb::domain::merge_post(lead, *post);
         (void)kb::domain::plan_tracked_post(lead, changed, settings, lead.first_seen_ms + static_cast<int64_t>(size) * 1000);
-        (void)kb::domain::attribution_values(lead, settings, fields, size % 2 == 0);
+        (void)kb::domain::attribution_values(lead, settings.fields, fields, size % 2 == 0);
         (void)kb::domain::ga_blocks(post->email, lead);
         if (lead.lead_id.empty()) continue;
         auto stored = kb::wire::tracking::decode_tracked_lead(kb::wire::tracking::encode_tracked_lead(lead));

@@ -320,3 +320,53 @@ TEST_CASE("tracking: when Kommo made the deal but its answer was lost, the retri
     REQUIRE(adds.size() == 1);   // the one add, whose answer was lost: the retry looked instead of adding again
     CHECK(adds[0].status == 504);
 }
+
+TEST_CASE("tracking: parameters go to the contact's and the company's fields too, made new on save, written at once and later") {
+    World world(1000.0, 2);
+    world.install();
+    auto page = save_tracking(world, [](domain::LeadTracking& t) {
+        t.create_company = true;
+        t.fields = {{domain::TrackingParam::source, domain::LeadTracking::new_field}};
+        t.contact_fields = {{domain::TrackingParam::source, domain::LeadTracking::new_field},
+                            {domain::TrackingParam::campaign, domain::LeadTracking::new_field}};
+        t.company_fields = {{domain::TrackingParam::campaign, domain::LeadTracking::new_field}};
+    });
+    // Saving made each entity's field ("create a new field") and put its id in the settings.
+    auto field_of = [&](const char* entity, const std::string& code) -> int64_t {
+        Json state = world.sandbox_state();
+        for (const auto& f : state["kommo"][entity])
+            if (f["code"] == code) return f["id"];
+        return 0;
+    };
+    int64_t contact_source = field_of("contact_fields", "KB_TRACK_SOURCE"), contact_campaign = field_of("contact_fields", "KB_TRACK_CAMPAIGN");
+    int64_t company_campaign = field_of("company_fields", "KB_TRACK_CAMPAIGN");
+    REQUIRE(contact_source != 0);
+    REQUIRE(contact_campaign != 0);
+    REQUIRE(company_campaign != 0);
+    CHECK(page.settings.tracking.contact_fields.at(domain::TrackingParam::source) == contact_source);
+    CHECK(page.settings.tracking.company_fields.at(domain::TrackingParam::campaign) == company_campaign);
+    CHECK(std::any_of(page.company_fields.begin(), page.company_fields.end(), [&](const auto& f) { return f.id == company_campaign; }));
+    const std::string url = "http://relay.test" + page.tracking_url.substr(page.tracking_url.find("/tracking/"));
+
+    REQUIRE(post_lead(world, url, anna_form).status == 200);   // source "google", no campaign yet
+    settle(world);
+    auto entity_named = [&](const char* what, const std::string& name) {
+        Json state = world.sandbox_state();
+        for (const auto& e : state["kommo"][what])
+            if (e["name"] == name) return e;
+        return Json();
+    };
+    Json contact = entity_named("contacts", "Anna Petrova"), company = entity_named("companies", "Petrova Studio");
+    REQUIRE(contact.is_object());
+    REQUIRE(company.is_object());
+    CHECK(field_text(contact, contact_source) == "google");
+    CHECK(field_text(contact, contact_campaign) == "");
+    CHECK(field_text(company, company_campaign) == "");
+
+    // The campaign arrives later: the deal, the contact and the company get it.
+    REQUIRE(post_lead(world, url, Json{{"lead_id", "at-100"}, {"campaign", "autumn"}}).status == 200);
+    settle(world);
+    CHECK(field_text(entity_named("contacts", "Anna Petrova"), contact_campaign) == "autumn");
+    CHECK(field_text(entity_named("contacts", "Anna Petrova"), contact_source) == "google");
+    CHECK(field_text(entity_named("companies", "Petrova Studio"), company_campaign) == "autumn");
+}

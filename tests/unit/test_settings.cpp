@@ -64,6 +64,8 @@ Settings full_settings() {
     s.tracking.responsible_user_id = 9001;
     s.tracking.stage = {1, 10};
     s.tracking.fields = {{TrackingParam::date_sent, 105}, {TrackingParam::source, LeadTracking::new_field}};
+    s.tracking.contact_fields = {{TrackingParam::source, LeadTracking::new_field}};
+    s.tracking.company_fields = {{TrackingParam::campaign, LeadTracking::new_field}};
     s.tracking.tag = "Bella site";
     return s;
 }
@@ -111,6 +113,8 @@ TEST_CASE("every problem is reported with its path, not just the first") {
     s.tracking.fields[TrackingParam::keyword] = 106;     // a radio button
     s.tracking.fields[TrackingParam::ip] = 107;          // numeric: an address is no number, but any typed field is the admin's choice
     s.tracking.tag = std::string(300, 't');
+    s.tracking.contact_fields[TrackingParam::city] = 999;   // no such contact field
+    s.tracking.company_fields[TrackingParam::city] = 999;   // nor company field
     CHECK(paths(validate_settings(s, context())) == std::vector<std::string>{
               "default_country_code bad_country_code",
               "language unknown_language",
@@ -131,6 +135,8 @@ TEST_CASE("every problem is reported with its path, not just the first") {
               "tracking.fields.date_sent field_used_twice",   // record_date took field 105 above
               "tracking.fields.campaign field_used_twice",
               "tracking.fields.keyword field_type_not_allowed",
+              "tracking.contact_fields.city field_missing",
+              "tracking.company_fields.city field_missing",
               "tracking.tag tag_too_long",
               "history_retention_days out_of_range"});
 }

@@ -142,7 +142,7 @@ TEST_CASE("tracking: attribution goes into the chosen deal fields, as their type
     TrackedLead lead;
     lead.params = {{TrackingParam::source, "google"}, {TrackingParam::date_sent, "2026-11-21T10:00:00+03:00"},
                    {TrackingParam::campaign, "autumn"}, {TrackingParam::city, "Moscow"}, {TrackingParam::keyword, "nails"}};
-    auto all = attribution_values(lead, s, deal_fields, false);
+    auto all = attribution_values(lead, s.fields, deal_fields, false);
     REQUIRE(all.values.size() == 2);
     CHECK(all.values[0].field_id == 303);
     CHECK(all.values[0].integer == 1'795'244'400);   // a date_time field gets the moment: 07:00 UTC
@@ -153,15 +153,15 @@ TEST_CASE("tracking: attribution goes into the chosen deal fields, as their type
 
     lead.written[TrackingParam::source] = "google";
     lead.written[TrackingParam::date_sent] = "2026-11-21T10:00:00+03:00";
-    CHECK(attribution_values(lead, s, deal_fields, true).values.empty());
+    CHECK(attribution_values(lead, s.fields, deal_fields, true).values.empty());
     lead.params[TrackingParam::source] = "yandex";   // changed since: written again
-    auto fresh = attribution_values(lead, s, deal_fields, true);
+    auto fresh = attribution_values(lead, s.fields, deal_fields, true);
     REQUIRE(fresh.values.size() == 1);
     CHECK(fresh.values[0].text == "yandex");
 
     // Unix seconds into a date field; the tag is the settings' or the project's.
     lead.params = {{TrackingParam::date_sent, "1790000000"}};
-    CHECK(attribution_values(lead, s, deal_fields, false).values[0].integer == 1'790'000'000);
+    CHECK(attribution_values(lead, s.fields, deal_fields, false).values[0].integer == 1'790'000'000);
     lead.project = "Bella site";
     CHECK(tracking_tag(lead, s) == "Bella site");
     s.tag = "Ads";

@@ -1,8 +1,9 @@
 // The Lead tracking section: where a lead-tracking service posts, which leads are used, what is made of them and
-// which deal field each parameter goes to. It edits the settings document (saved with the page's Save button).
+// which deal, contact and company field each parameter goes to. It edits the settings document (saved with the page's Save button).
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include <algorithm>
+#include <map>
 #include "widget/ui/controls.hpp"
 #include "widget/ui/i18n.hpp"
 #include "widget/views/settings_pickers.hpp"
@@ -15,17 +16,18 @@ using ui::tr;
 
 namespace {
 
-// A parameter's deal field: "do not pass", "create a new field", or one of the account's lead fields.
-void parameter_combo(const std::string& id, const std::vector<wire::api::FieldChoice>& fields, domain::LeadTracking& tracking,
-                     domain::TrackingParam param) {
-    auto it = tracking.fields.find(param);
-    int64_t value = it == tracking.fields.end() ? 0 : it->second;
+// A parameter's field of one entity (`targets`: the deal's, the contact's or the company's map): "do not pass",
+// "create a new field", or one of the account's fields of that entity.
+void parameter_combo(const std::string& id, const std::vector<wire::api::FieldChoice>& fields,
+                     std::map<domain::TrackingParam, int64_t>& targets, domain::TrackingParam param, float width) {
+    auto it = targets.find(param);
+    int64_t value = it == targets.end() ? 0 : it->second;
     std::string shown = value == 0 ? tr("ui.tracking.do_not_pass") : value == domain::LeadTracking::new_field ? tr("ui.tracking.new_field")
                                                                                                           : "#" + std::to_string(value);
     for (const auto& f : fields)
         if (f.id == value) shown = f.name + " (" + f.type + ")";
     int64_t chosen = value;
-    ImGui::SetNextItemWidth(-1);
+    ImGui::SetNextItemWidth(width);
     if (ImGui::BeginCombo(("###" + id).c_str(), shown.c_str())) {
         if (ImGui::Selectable(tr("ui.tracking.do_not_pass").c_str(), value == 0)) chosen = 0;
         remember(id + "_none");
@@ -42,8 +44,8 @@ void parameter_combo(const std::string& id, const std::vector<wire::api::FieldCh
     }
     remember(id);
     if (chosen == value) return;
-    if (chosen == 0) tracking.fields.erase(param);
-    else tracking.fields[param] = chosen;
+    if (chosen == 0) targets.erase(param);
+    else targets[param] = chosen;
 }
 
 void responsible_combo(const std::vector<wire::api::UserChoice>& users, int64_t& value) {
@@ -125,11 +127,33 @@ void draw_tracking_section(SettingsState& state, std::vector<SettingsIntent>&) {
     section_heading("ui.tracking.parameters");
     ImGui::TextWrapped("%s", tr("ui.tracking.always_passed").c_str());
     ImGui::TextWrapped("%s", tr("ui.tracking.window").c_str());
+    // Each parameter into a field of the deal, of the lead's contact and of its company, side by side.
+    struct Entity {
+        const char* title;
+        const char* id;
+        const char* path;
+        const std::vector<wire::api::FieldChoice>* fields;
+        std::map<domain::TrackingParam, int64_t>* targets;
+    };
+    const Entity entities[] = {{"ui.tracking.to_deal", "tracking_field_", "tracking.fields.", &page.lead_fields, &t.fields},
+                               {"ui.tracking.to_contact", "tracking_contact_field_", "tracking.contact_fields.", &page.contact_fields, &t.contact_fields},
+                               {"ui.tracking.to_company", "tracking_company_field_", "tracking.company_fields.", &page.company_fields, &t.company_fields}};
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float width = (setting_label("ui.tracking.parameter") - 2 * spacing) / 3;   // the columns' titles
+    const float left = ImGui::GetCursorPosX();
+    for (size_t i = 0; i < 3; ++i) {
+        if (i > 0) ImGui::SameLine(left + static_cast<float>(i) * (width + spacing));
+        ImGui::TextDisabled("%s", tr(entities[i].title).c_str());
+        remember(std::string(entities[i].id) + "column");
+    }
     for (auto param : domain::all_tracking_params) {
         std::string name = domain::tracking_param_name(param);
         setting_label("ui.tracking.param." + name);
-        parameter_combo("tracking_field_" + name, page.lead_fields, t, param);
-        problem_note(state, "tracking.fields." + name);
+        for (size_t i = 0; i < 3; ++i) {
+            if (i > 0) ImGui::SameLine(0, spacing);
+            parameter_combo(entities[i].id + name, *entities[i].fields, *entities[i].targets, param, width);
+        }
+        for (const auto& e : entities) problem_note(state, e.path + name);
     }
 }
 
