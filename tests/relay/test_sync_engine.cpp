@@ -458,24 +458,31 @@ TEST_CASE("connecting Altegio registers the relay's webhook with each branch, ke
 }
 
 TEST_CASE("people go first: a call made for a person takes the next free place before any queued background call") {
-    clients::RateLimiter limiter(2.0);
-    limiter.release(limiter.acquire());   // the limit's places are taken: the next frees a second after these answers
-    limiter.release(limiter.acquire());
+    clients::RateLimiter limiter(10.0);
+    std::vector<clients::RateLimiter::Slot> held;
+    for (int i = 0; i < 10; ++i) held.push_back(limiter.acquire());   // every place taken
     std::mutex order_mutex;
-    std::vector<std::string> order;
+    std::vector<std::string> order;   // in the order the places were taken
     auto call = [&](const std::string& who, bool person) {
         std::optional<clients::PersonScope> scope;
         if (person) scope.emplace();
-        limiter.release(limiter.acquire());
-        std::lock_guard lock(order_mutex);
-        order.push_back(who);
+        auto slot = limiter.acquire();
+        {
+            std::lock_guard lock(order_mutex);
+            order.push_back(who);
+        }
+        limiter.release(slot);
     };
     std::vector<std::thread> background;
-    for (int i = 0; i < 4; ++i) background.emplace_back(call, "background", false);   // the sync's queue, waiting
+    for (int i = 0; i < 9; ++i) background.emplace_back(call, "background", false);   // the sync's queue, waiting
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::thread person(call, "person", true);   // the settings page opens behind them
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    limiter.release(held.back());   // one place frees a second after this: ten callers wait for it
+    held.pop_back();
     person.join();
+    for (auto slot : held) limiter.release(slot);
     for (auto& t : background) t.join();
-    REQUIRE(order.size() == 5);
+    REQUIRE(order.size() == 10);
     CHECK(order.front() == "person");
 }
