@@ -219,10 +219,6 @@ Result<void> KommoClient::update_contact(int64_t account_id, int64_t contact_id,
     return update_fields(account_id, "contacts", contact_id, fields);
 }
 
-Result<void> KommoClient::update_company(int64_t account_id, int64_t company_id, const std::vector<domain::FieldValue>& fields) {
-    return update_fields(account_id, "companies", company_id, fields);
-}
-
 Result<void> KommoClient::update_fields(int64_t account_id, const std::string& entity, int64_t id, const std::vector<domain::FieldValue>& fields) {
     if (fields.empty()) return {};
     Json body = Json::array({Json{{"id", id}, {"custom_fields_values", kommo::encode_custom_fields(fields)}}});

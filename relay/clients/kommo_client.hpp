@@ -67,7 +67,8 @@ public:
     Result<std::vector<wire::kommo::FieldDefinition>> contact_field_definitions(int64_t account_id);
     Result<std::vector<wire::kommo::FieldDefinition>> company_field_definitions(int64_t account_id);
     Result<void> update_contact(int64_t account_id, int64_t contact_id, const std::vector<domain::FieldValue>& fields);
-    Result<void> update_company(int64_t account_id, int64_t company_id, const std::vector<domain::FieldValue>& fields);
+    // PATCH of one contact's or company's (`entity` "contacts" or "companies") custom fields; nothing sent when there are none.
+    Result<void> update_fields(int64_t account_id, const std::string& entity, int64_t id, const std::vector<domain::FieldValue>& fields);
     // entity: "leads", "contacts" or "companies".
     Result<wire::kommo::FieldDefinition> create_field(int64_t account_id, const std::string& entity, const std::string& name,
                                                       const std::string& type, const std::string& code);
@@ -145,8 +146,6 @@ private:
     Result<Access> current_access(int64_t account_id, const std::string& rejected_token);
     Result<Access> refresh(int64_t account_id, const store::Installation& installation);   // spends the refresh token
     RateLimiter& limiter_for(const std::string& api_base_url);   // Kommo limits per account domain
-    // PATCH of one contact's or company's (`entity`) custom fields; nothing sent when there are none.
-    Result<void> update_fields(int64_t account_id, const std::string& entity, int64_t id, const std::vector<domain::FieldValue>& fields);
     std::mutex& refresh_mutex_for(int64_t account_id);
     Result<std::vector<wire::kommo::FieldDefinition>> field_definitions(int64_t account_id, const std::string& entity);
     Result<void> patch_leads(int64_t account_id, const std::vector<const LeadUpdate*>& updates);

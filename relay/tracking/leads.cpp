@@ -1,6 +1,7 @@
 #include "relay/tracking/leads.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/secret_box.hpp"
 #include "relay/i18n/kommo_texts.hpp"
@@ -402,17 +403,13 @@ Result<std::string> TrackingFlow::update(Work& work, bool only_new) {
     if (lead.contact_id == 0 && !deal->contact_ids.empty()) lead.contact_id = deal->contact_ids.front();   // a found deal's client
     // The same parameters into the contact's and the company's fields, before the deal's are marked written.
     std::string others;
-    for (const char* entity : {"contacts", "companies"}) {
-        int64_t id = std::string(entity) == "contacts" ? lead.contact_id : lead.company_id;
+    for (auto [entity, id, word] : {std::tuple{"contacts", lead.contact_id, "contact"}, {"companies", lead.company_id, "company"}}) {
         if (id == 0) continue;
         auto values = entity_values(work, entity, only_new);
         if (!values) return tl::unexpected(values.error());
         if (values->empty()) continue;
-        auto written = std::string(entity) == "contacts" ? m_kommo.update_contact(work.inbox.account_id, id, *values)
-                                                          : m_kommo.update_company(work.inbox.account_id, id, *values);
-        if (!written) return tl::unexpected(written.error());
-        others += std::string("; ") + (std::string(entity) == "contacts" ? "contact " : "company ") + std::to_string(id) + ": " +
-                  std::to_string(values->size()) + " fields";
+        if (auto written = m_kommo.update_fields(work.inbox.account_id, entity, id, *values); !written) return tl::unexpected(written.error());
+        others += std::string("; ") + word + " " + std::to_string(id) + ": " + std::to_string(values->size()) + " fields";
     }
     clients::KommoClient::LeadUpdate change{lead.deal_id, mapped.values, {}, 0, {}};
     if (std::string tag = domain::tracking_tag(lead, s); !tag.empty() && std::find(deal->tags.begin(), deal->tags.end(), tag) == deal->tags.end()) {
