@@ -3,6 +3,7 @@
 // tasks and notes; hal+json answers, problem+json errors, 204 on empty lists, 429 above 7 requests a second.
 #include <algorithm>
 #include "sandbox/state.hpp"
+#include "shared/domain/text.hpp"
 
 namespace kb::sandbox {
 namespace {
@@ -356,6 +357,14 @@ void Sandbox::add_kommo_routes() {
             const Json* companies = embedded ? wire::member(*embedded, "companies") : nullptr;
             if (companies && companies->is_array() && !companies->empty()) {
                 const Json& c = (*companies)[0];
+                company_id = wire::read_int_or(c, "id", "", 0).value_or(0);
+                if (company_id != 0 && !s.crm_companies.count(company_id))
+                    return validation_error(std::to_string(i) + "._embedded.companies.0.id", "company not found");
+            }
+            if (company_id != 0) {
+                lead["_embedded"]["companies"] = Json::array({Json{{"id", company_id}}});   // an existing company linked
+            } else if (companies && companies->is_array() && !companies->empty()) {
+                const Json& c = (*companies)[0];
                 if (wire::read_text(c, "name").empty()) return validation_error(std::to_string(i) + "._embedded.companies.0.name", "This value should not be blank.", "NotBlank");
                 company_id = s.next_company_id++;
                 Json company{{"id", company_id}, {"name", c["name"]}, {"responsible_user_id", c.value("responsible_user_id", 9001)},
@@ -514,7 +523,17 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_embedded", Json{{"contacts", out}}}});
     });
 
-    // Companies: made with a name, tags and fields, and their fields changed; what lead tracking needs of them.
+    // Companies: found by a full-text query, made with a name, tags and fields, and their fields changed; what lead
+    // tracking needs of them.
+    add("GET", "/companies", [self_link](State& s, const Request& request) {
+        const std::string query = domain::fold_case(request.query_value("query"));   // Kommo's search ignores case
+        Json out = Json::array();
+        for (const auto& [id, company] : s.crm_companies)
+            if (query.empty() || domain::fold_case(company.dump()).find(query) != std::string::npos) out.push_back(company);
+        if (out.empty()) return Response{204, "", "", {}};
+        return kommo_json(200, Json{{"_page", 1}, {"_links", self_link("/api/v4/companies")}, {"_embedded", Json{{"companies", out}}}});
+    });
+
     add("POST", "/companies", [this, take_tags](State& s, const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");

@@ -4,6 +4,7 @@
 #include <thread>
 #include <spdlog/spdlog.h>
 #include "relay/http/http_types.hpp"
+#include "shared/domain/text.hpp"
 #include "shared/wire/json_read.hpp"
 
 namespace kb::clients {
@@ -486,7 +487,9 @@ Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, co
         if (!lead.tags.empty()) contact["_embedded"] = Json{{"tags", tag_list(lead.tags)}};
     }
     if (!contact.empty()) embedded["contacts"] = Json::array({contact});
-    if (!lead.company_name.empty()) {
+    if (lead.company_id != 0) {
+        embedded["companies"] = Json::array({Json{{"id", lead.company_id}}});
+    } else if (!lead.company_name.empty()) {
         Json company{{"name", lead.company_name}};
         if (!lead.company_fields.empty()) company["custom_fields_values"] = kommo::encode_custom_fields(lead.company_fields);
         if (lead.responsible_user_id != 0) company["responsible_user_id"] = lead.responsible_user_id;
@@ -521,6 +524,19 @@ Result<int64_t> KommoClient::create_entity(int64_t account_id, const std::string
     if (!list) return tl::unexpected(list.error());
     if ((*list)->empty()) return fail(Errc::upstream_rejected, "ui.error.kommo_rejected", entity + ": created nothing");
     return wire::read_int((**list)[0], "id", entity);
+}
+
+Result<int64_t> KommoClient::company_named(int64_t account_id, const std::string& name) {
+    auto body = call(account_id, "kommo.search_companies", "GET", "/api/v4/companies?limit=50&query=" + http::url_encode(name), nullptr,
+                     RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    if (body->is_null()) return 0;   // 204: nothing matches
+    auto list = embedded_list(*body, "companies");
+    if (!list) return tl::unexpected(list.error());
+    const std::string wanted = domain::fold_case(name);
+    for (const auto& item : **list)
+        if (domain::fold_case(wire::read_text(item, "name")) == wanted) return wire::read_int(item, "id", "company");
+    return 0;
 }
 
 Result<void> KommoClient::add_note(int64_t account_id, int64_t lead_id, const std::string& text) {

@@ -101,6 +101,7 @@ public:
         std::string contact_name, contact_phone, contact_email;
         int64_t responsible_user_id = 0;
         std::vector<std::string> tags;             // on the lead and on a contact and company made with it
+        int64_t company_id = 0;                    // link to this company, else:
         std::string company_name;                  // "": no company; else one is made and linked
         std::vector<domain::FieldValue> contact_fields, company_fields;   // of the contact and company made with it
     };
@@ -119,6 +120,8 @@ public:
         std::vector<domain::FieldValue> fields;
     };
     Result<int64_t> create_entity(int64_t account_id, const std::string& entity, const NewEntity& item);
+    // The company named `name` (Kommo's search, then the same name however cased); 0 when there is none.
+    Result<int64_t> company_named(int64_t account_id, const std::string& name);
     Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
     // A text note on a lead, contact or company (`entity` "leads", "contacts", "companies").
     Result<void> add_note_to(int64_t account_id, const std::string& entity, int64_t id, const std::string& text);

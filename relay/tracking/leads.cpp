@@ -131,7 +131,7 @@ Result<std::string> TrackingFlow::handle(const store::InboxEvent& inbox) {
         work.lead.lead_id = lead_id;
         work.lead.type = *post->type;
         work.lead.first_seen_ms = inbox.received_at_ms;
-        work.lead.mode = work.settings().mode;
+        work.lead.modes = work.settings().modes_for(*post->type);
     }
 
     const int64_t now = m_clock.ms();
@@ -164,17 +164,46 @@ Result<std::string> TrackingFlow::handle(const store::InboxEvent& inbox) {
     return plan.outcome;
 }
 
-// Mode create: the deal with its contact and company in one request, or the contact and company alone.
+// The contact and the company the lead type's modes find (mode find): the newest contact with the lead's email (else
+// phone), unless the deal is looked for (a found deal brings its own), and the company with the lead's company name.
+// What it found, for the outcome ("" when nothing was looked for).
+Result<std::string> TrackingFlow::find_existing(Work& work) {
+    auto& lead = work.lead;
+    std::string found;
+    if (lead.modes.contact == domain::TrackingMode::find && lead.modes.deal != domain::TrackingMode::find && lead.contact_id == 0) {
+        auto contacts = matching_contacts(work.inbox.account_id, lead, work.account.settings.default_country_code);
+        if (!contacts) return tl::unexpected(contacts.error());
+        for (const auto& [contact, deals] : *contacts) lead.contact_id = std::max(lead.contact_id, contact.id);   // the newest
+        found = lead.contact_id != 0 ? "found contact " + std::to_string(lead.contact_id) : "no contact of " + contact_key(lead) + " found";
+    }
+    if (lead.modes.company == domain::TrackingMode::find && lead.company_id == 0 && !lead.company.empty()) {
+        auto company = m_kommo.company_named(work.inbox.account_id, lead.company);
+        if (!company) return tl::unexpected(company.error());
+        lead.company_id = *company;
+        found += std::string(found.empty() ? "" : ", ") +
+                 (*company != 0 ? "found company " + std::to_string(*company) : "no company named " + lead.company + " found");
+    }
+    if (!found.empty())
+        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+    return found;
+}
+
+// What the lead type's modes make at once: the deal with its contact and company in one request (a found contact or
+// company linked to it), or the contact and company alone; what they find gets the lead's parameters.
 Result<std::string> TrackingFlow::create(Work& work) {
     const auto& s = work.settings();
     auto& lead = work.lead;
-    auto fields = m_reference.lead_fields(work.inbox.account_id);
-    if (!fields) return tl::unexpected(fields.error());
+    const auto& modes = lead.modes;
+    auto found = find_existing(work);
+    if (!found) return tl::unexpected(found.error());
+    const int64_t found_contact = lead.contact_id, found_company = lead.company_id;
     std::vector<std::string> tags;
     if (std::string tag = domain::tracking_tag(lead, s); !tag.empty()) tags.push_back(tag);
     const std::string client = client_name(lead);
     std::string outcome;
-    if (s.create_deal) {
+    if (modes.deal == domain::TrackingMode::create) {
+        auto fields = m_reference.lead_fields(work.inbox.account_id);
+        if (!fields) return tl::unexpected(fields.error());
         // The marker goes into the deal with it and is saved before the request: if the answer is lost (the relay
         // dies, Kommo's reply never comes), the retry finds the deal by it instead of making a second one.
         auto marker_field = tracking_marker_field(work.inbox.account_id);
@@ -184,7 +213,7 @@ Result<std::string> TrackingFlow::create(Work& work) {
             if (!made) return tl::unexpected(made.error());
             if (*made) {
                 lead.deal_id = (*made)->id;
-                lead.contact_id = (*made)->contact_ids.empty() ? 0 : (*made)->contact_ids.front();
+                if (lead.contact_id == 0 && !(*made)->contact_ids.empty()) lead.contact_id = (*made)->contact_ids.front();
                 lead.state = domain::TrackingState::linked;
                 if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
                 auto updated = update(work, false);   // what the lost try carried, and anything newer
@@ -204,7 +233,8 @@ Result<std::string> TrackingFlow::create(Work& work) {
         auto mapped = domain::attribution_values(lead, s.fields, *fields, false);
         deal.fields = mapped.values;
         deal.fields.push_back(domain::FieldValue{*marker_field, domain::FieldValue::Kind::text, lead.marker});
-        if (s.create_contact) {
+        deal.contact_id = found_contact;
+        if (found_contact == 0 && modes.contact == domain::TrackingMode::create) {
             deal.contact_name = client;
             deal.contact_phone = lead.phone;
             deal.contact_email = lead.email;
@@ -212,7 +242,8 @@ Result<std::string> TrackingFlow::create(Work& work) {
             if (!values) return tl::unexpected(values.error());
             deal.contact_fields = std::move(*values);
         }
-        if (s.create_company) {
+        deal.company_id = found_company;
+        if (found_company == 0 && modes.company == domain::TrackingMode::create && !lead.company.empty()) {
             deal.company_name = lead.company;
             auto values = entity_values(work, "companies", false);
             if (!values) return tl::unexpected(values.error());
@@ -222,13 +253,13 @@ Result<std::string> TrackingFlow::create(Work& work) {
         auto created = m_kommo.create_lead(work.inbox.account_id, deal);
         if (!created) return tl::unexpected(created.error());
         lead.deal_id = created->lead_id;
-        lead.contact_id = created->contact_id;
-        lead.company_id = created->company_id;
+        if (created->contact_id != 0) lead.contact_id = created->contact_id;
+        if (created->company_id != 0) lead.company_id = created->company_id;
         mark_written(lead, s, mapped.values);
         outcome = "made deal " + std::to_string(lead.deal_id) + problems_text(mapped.problems);
     } else {
         clients::KommoClient::NewEntity entity{client, lead.phone, lead.email, s.responsible_user_id, tags, {}};
-        if (s.create_contact) {
+        if (modes.contact == domain::TrackingMode::create) {
             auto values = entity_values(work, "contacts", false);
             if (!values) return tl::unexpected(values.error());
             entity.fields = std::move(*values);
@@ -237,7 +268,7 @@ Result<std::string> TrackingFlow::create(Work& work) {
             lead.contact_id = *contact;
             outcome = "made contact " + std::to_string(lead.contact_id);
         }
-        if (s.create_company && !lead.company.empty()) {
+        if (modes.company == domain::TrackingMode::create && !lead.company.empty()) {
             lead.state = domain::TrackingState::linked;   // what is made is kept before the next request
             if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
             auto values = entity_values(work, "companies", false);
@@ -247,12 +278,30 @@ Result<std::string> TrackingFlow::create(Work& work) {
             lead.company_id = *company;
             outcome += (outcome.empty() ? "" : ", ") + std::string("made company ") + std::to_string(lead.company_id);
         }
-        if (outcome.empty()) outcome = "nothing made: the settings make no deal, contact or company";
     }
     lead.state = domain::TrackingState::linked;
     if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+    // What was found gets the lead's parameters now (what was made had them with it).
+    for (auto [entity, id, word] : {std::tuple{"contacts", found_contact, "contact"}, {"companies", found_company, "company"}}) {
+        auto written = write_entity_fields(work, entity, id, false);
+        if (!written) return tl::unexpected(written.error());
+        if (!written->empty()) outcome += std::string(outcome.empty() ? "" : "; ") + word + " " + std::to_string(id) + ": " + *written;
+    }
+    if (!found->empty()) outcome = *found + (outcome.empty() ? "" : "; " + outcome);
+    if (outcome.empty()) outcome = "nothing made or found: the settings make nothing of a " + std::string(domain::tracked_lead_type_name(lead.type)) + " lead";
     outcome += note_message(work);
     return outcome;
+}
+
+// The lead's parameters written into a found or earlier made contact or company (`id`; 0: nothing to do), as the
+// settings map them; "" when nothing was sent, else how many fields.
+Result<std::string> TrackingFlow::write_entity_fields(Work& work, const char* entity, int64_t id, bool only_new) {
+    if (id == 0) return std::string();
+    auto values = entity_values(work, entity, only_new);
+    if (!values) return tl::unexpected(values.error());
+    if (values->empty()) return std::string();
+    if (auto written = m_kommo.update_fields(work.inbox.account_id, entity, id, *values); !written) return tl::unexpected(written.error());
+    return std::to_string(values->size()) + " fields";
 }
 
 // The lead's parameters for the contact's or the company's fields (`entity` "contacts" or "companies"), as the
@@ -314,24 +363,33 @@ std::string TrackingFlow::note_message(Work& work) {
     return "; message noted";
 }
 
-// The newest deal of the contact with the lead's email (else its phone); 0 when there is none yet.
-Result<int64_t> TrackingFlow::newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country) {
+// How the lead is looked for in Kommo: its email, else its phone.
+std::string TrackingFlow::contact_key(const domain::TrackedLead& lead) { return lead.email.empty() ? lead.phone : lead.email; }
+
+// Kommo's contacts with the lead's email (else its phone), each with its deals' ids; none when the lead has neither.
+Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> TrackingFlow::matching_contacts(int64_t account_id, const domain::TrackedLead& lead,
+                                                                                                            const std::string& country) {
     std::string query;
     if (!lead.email.empty()) query = domain::fold_case(lead.email);   // as addresses are usually kept
     else if (auto phone = domain::parse_phone(lead.phone, country)) query = clients::phone_search_text(*phone);
-    if (query.empty()) return 0;
+    if (query.empty()) return std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>{};
     auto contacts = m_kommo.contacts_with_leads(account_id, query);
     if (!contacts) return tl::unexpected(contacts.error());
-    std::vector<int64_t> ids;
-    for (const auto& [contact, lead_ids] : *contacts) {
-        bool same = false;
+    std::erase_if(*contacts, [&](const auto& found) {
+        const auto& contact = found.first;
         if (!lead.email.empty())
-            same = std::any_of(contact.emails.begin(), contact.emails.end(), [&](const auto& e) { return domain::fold_case(e) == domain::fold_case(lead.email); });
-        else
-            same = std::any_of(contact.phones.begin(), contact.phones.end(),
-                               [&](const auto& p) { return domain::same_client_phone(p, lead.phone, country); });
-        if (same) ids.insert(ids.end(), lead_ids.begin(), lead_ids.end());
-    }
+            return std::none_of(contact.emails.begin(), contact.emails.end(), [&](const auto& e) { return domain::fold_case(e) == domain::fold_case(lead.email); });
+        return std::none_of(contact.phones.begin(), contact.phones.end(), [&](const auto& p) { return domain::same_client_phone(p, lead.phone, country); });
+    });
+    return contacts;
+}
+
+// The newest deal of the contact with the lead's email (else its phone); 0 when there is none yet.
+Result<int64_t> TrackingFlow::newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country) {
+    auto contacts = matching_contacts(account_id, lead, country);
+    if (!contacts) return tl::unexpected(contacts.error());
+    std::vector<int64_t> ids;
+    for (const auto& [contact, lead_ids] : *contacts) ids.insert(ids.end(), lead_ids.begin(), lead_ids.end());
     if (ids.empty()) return 0;
     auto deals = m_kommo.leads_by_id(account_id, ids);
     if (!deals) return tl::unexpected(deals.error());
@@ -354,11 +412,14 @@ Result<std::string> TrackingFlow::search(Work& work) {
         lead.deal_id = *deal;
         lead.state = domain::TrackingState::linked;
         lead.next_search_ms = 0;
+        auto found = find_existing(work);   // the company the modes find (the contact is the deal's)
+        if (!found) return tl::unexpected(found.error());
         auto updated = update(work, false);   // saves the lead as linked once the deal has what it should
         if (!updated) return tl::unexpected(updated.error());
-        return "found deal " + std::to_string(*deal) + " (look " + std::to_string(lead.searches) + "); " + *updated + note_message(work);
+        return "found deal " + std::to_string(*deal) + " (look " + std::to_string(lead.searches) + "); " + (found->empty() ? "" : *found + "; ") +
+               *updated + note_message(work);
     }
-    const std::string who = lead.email.empty() ? lead.phone : lead.email;
+    const std::string who = contact_key(lead);
     lead.next_search_ms = domain::next_search_at(lead.first_seen_ms, m_clock.ms());
     if (lead.next_search_ms == 0 || (lead.email.empty() && lead.phone.empty())) {
         lead.state = domain::TrackingState::expired;
@@ -374,43 +435,52 @@ Result<std::string> TrackingFlow::search(Work& work) {
     return "no deal of " + who + " yet (look " + std::to_string(lead.searches) + "); " + again;
 }
 
-// Writes the attribution the deal does not have from the relay, unless another lead's GA client id is there.
+// Writes the attribution the deal does not have from the relay, unless another lead's GA client id is there, and the
+// same parameters into the contact and the company the modes pass (the deal's own contact when it was found).
 Result<std::string> TrackingFlow::update(Work& work, bool only_new) {
     const auto& s = work.settings();
     auto& lead = work.lead;
-    auto deal = m_kommo.lead(work.inbox.account_id, lead.deal_id);
-    if (!deal && deal.error().code == Errc::not_found) {
-        std::string why = "not written: deal " + std::to_string(lead.deal_id) + " no longer exists";
-        lead.deal_id = 0;
-        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-        return why;
-    }
-    if (!deal) return tl::unexpected(deal.error());
-    if (auto ga = s.fields.find(domain::TrackingParam::ga_client_id); ga != s.fields.end() && ga->second > 0) {
-        std::string value;
-        for (const auto& f : deal->custom_fields)
-            if (f.field_id == ga->second && !f.values.empty()) value = f.values.front();
-        if (domain::ga_blocks(value, lead)) {
-            std::string why = "not updated: deal " + std::to_string(lead.deal_id) + " already has GA client id " + value + " (first touch wins)";
+    std::optional<wire::kommo::Lead> deal;
+    if (lead.deal_id != 0) {
+        auto fetched = m_kommo.lead(work.inbox.account_id, lead.deal_id);
+        if (!fetched && fetched.error().code == Errc::not_found) {
+            std::string why = "not written: deal " + std::to_string(lead.deal_id) + " no longer exists";
+            lead.deal_id = 0;
             if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-            if (auto logged = note_in_history(work, "tracking.ga_skipped", why); !logged) return tl::unexpected(logged.error());
             return why;
         }
+        if (!fetched) return tl::unexpected(fetched.error());
+        deal = std::move(*fetched);
+        if (auto ga = s.fields.find(domain::TrackingParam::ga_client_id); ga != s.fields.end() && ga->second > 0) {
+            std::string value;
+            for (const auto& f : deal->custom_fields)
+                if (f.field_id == ga->second && !f.values.empty()) value = f.values.front();
+            if (domain::ga_blocks(value, lead)) {
+                std::string why = "not updated: deal " + std::to_string(lead.deal_id) + " already has GA client id " + value + " (first touch wins)";
+                if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+                if (auto logged = note_in_history(work, "tracking.ga_skipped", why); !logged) return tl::unexpected(logged.error());
+                return why;
+            }
+        }
+        if (lead.contact_id == 0 && lead.modes.contact != domain::TrackingMode::off && !deal->contact_ids.empty())
+            lead.contact_id = deal->contact_ids.front();   // a found deal's client
+    }
+    // The contact's and the company's fields, before the deal's parameters are marked written.
+    std::string others;
+    for (auto [entity, id, word, mode] : {std::tuple{"contacts", lead.contact_id, "contact", lead.modes.contact},
+                                          {"companies", lead.company_id, "company", lead.modes.company}}) {
+        if (mode == domain::TrackingMode::off) continue;
+        auto written = write_entity_fields(work, entity, id, only_new);
+        if (!written) return tl::unexpected(written.error());
+        if (!written->empty()) others += std::string("; ") + word + " " + std::to_string(id) + ": " + *written;
+    }
+    if (!deal) {
+        if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+        return others.empty() ? std::string("nothing new to write") : others.substr(2);
     }
     auto fields = m_reference.lead_fields(work.inbox.account_id);
     if (!fields) return tl::unexpected(fields.error());
     auto mapped = domain::attribution_values(lead, s.fields, *fields, only_new);
-    if (lead.contact_id == 0 && !deal->contact_ids.empty()) lead.contact_id = deal->contact_ids.front();   // a found deal's client
-    // The same parameters into the contact's and the company's fields, before the deal's are marked written.
-    std::string others;
-    for (auto [entity, id, word] : {std::tuple{"contacts", lead.contact_id, "contact"}, {"companies", lead.company_id, "company"}}) {
-        if (id == 0) continue;
-        auto values = entity_values(work, entity, only_new);
-        if (!values) return tl::unexpected(values.error());
-        if (values->empty()) continue;
-        if (auto written = m_kommo.update_fields(work.inbox.account_id, entity, id, *values); !written) return tl::unexpected(written.error());
-        others += std::string("; ") + word + " " + std::to_string(id) + ": " + std::to_string(values->size()) + " fields";
-    }
     clients::KommoClient::LeadUpdate change{lead.deal_id, mapped.values, {}, 0, {}};
     if (std::string tag = domain::tracking_tag(lead, s); !tag.empty() && std::find(deal->tags.begin(), deal->tags.end(), tag) == deal->tags.end()) {
         change.tags = deal->tags;   // the whole list, so a PATCH that replaces tags keeps the deal's own

@@ -6,11 +6,12 @@
 // lead's posts are worked one at a time on any relay; the same post twice is kept once. Refused when lead tracking
 // is off in the settings.
 // The work (TrackingFlow::handle, on the sync workers):
-//   - mode create: deal (with contact and company, as the settings say) made at once with what is known, the
-//     message as a note; attribution arriving later written into the deal; the deal carries a marker (a lead
-//     field) saved before the request, so a retry after a lost answer finds it and makes no second one;
-//   - mode find: the newest deal of the contact with the lead's email (else phone) looked for, at once and then on
-//     a schedule (queue_due_searches puts due searches into the inbox: event "search"), and updated when found;
+//   - what the lead type's modes say (domain::EntityModes), per entity: deal, contact and company made at once with
+//     what is known (one complex add), or the contact and company the lead names found and linked to the deal made;
+//     the message as a note; attribution arriving later written into all of them; a made deal carries a marker (a
+//     lead field) saved before the request, so a retry after a lost answer finds it and makes no second one;
+//   - deal mode find: the newest deal of the contact with the lead's email (else phone) looked for, at once and then
+//     on a schedule (queue_due_searches puts due searches into the inbox: event "search"), and updated when found;
 //   - nothing after three hours; a deal whose GA client id is another lead's is not updated (history:
 //     "tracking.ga_skipped"); types the admin does not use are ignored (history: "tracking.ignored").
 // The lead's record is saved after every step, and pending searches live in the store, so a restart loses none.
@@ -41,11 +42,16 @@ public:
 
 private:
     struct Work;   // one event's account, settings and lead record
+    Result<std::string> find_existing(Work& work);
     Result<std::string> create(Work& work);
     Result<std::string> search(Work& work);
     Result<std::string> update(Work& work, bool only_new);
     std::string note_message(Work& work);
+    static std::string contact_key(const domain::TrackedLead& lead);
+    Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> matching_contacts(int64_t account_id, const domain::TrackedLead& lead,
+                                                                                                 const std::string& country);
     Result<int64_t> newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country);
+    Result<std::string> write_entity_fields(Work& work, const char* entity, int64_t id, bool only_new);
     Result<void> save(const Work& work);
     Result<void> note_in_history(const Work& work, const char* kind, const std::string& what);
     Result<std::vector<domain::FieldValue>> entity_values(Work& work, const char* entity, bool only_new);

@@ -173,8 +173,7 @@ struct Automation {
 
 // [SECTION] lead tracking ---------------------------------------------------------------------------------------
 // Leads a web-analytics or call-tracking service posts to /tracking/{key}/leads (relay/tracking), with where they
-// came from. Mode create: deal, contact and company are made at once, then updated as attribution arrives; mode find:
-// nothing is made, the contact's newest deal is looked for and updated. Either way for three hours after the lead.
+// came from; what is made or looked for is chosen per lead type and entity (EntityModes), for three hours after the lead.
 enum class TrackedLeadType { form, phone, chat, offline };
 constexpr TrackedLeadType all_tracked_lead_types[] = {TrackedLeadType::form, TrackedLeadType::phone, TrackedLeadType::chat,
                                                       TrackedLeadType::offline};
@@ -195,17 +194,30 @@ constexpr TrackingParam all_tracking_params[] = {
 const char* tracking_param_name(TrackingParam param);   // "date_sent", "ga_client_id", ...
 std::optional<TrackingParam> tracking_param_named(std::string_view name);
 
-enum class TrackingMode { create, find };
+// What is done with each entity a tracked lead concerns, chosen per lead type:
+//   deal:    create = made at once (with the contact and company), then updated as attribution arrives;
+//            find = nothing made, the newest deal of the contact with the lead's email (else phone) looked for
+//            during three hours and updated when found;
+//   contact: create = made with the deal (or alone); find = the contact with the lead's email (else phone), linked to
+//            a made deal, or the found deal's own contact;
+//   company: create = made when the tracker names the client's company; find = the company of that name;
+//   off = neither made nor written. A found deal brings its own contact: with deal "find", nothing is "create".
+enum class TrackingMode { create, find, off };
+struct EntityModes {
+    TrackingMode deal = TrackingMode::create;
+    TrackingMode contact = TrackingMode::create;
+    TrackingMode company = TrackingMode::off;
+    friend bool operator==(const EntityModes&, const EntityModes&) = default;
+};
 
 struct LeadTracking {
     // In the field maps, the admin's "create a new field": saving the settings creates the field and puts its id here.
     static constexpr int64_t new_field = -1;
     bool enabled = false;
-    TrackingMode mode = TrackingMode::create;
     std::vector<TrackedLeadType> types{all_tracked_lead_types, all_tracked_lead_types + 4};   // the lead types used
-    bool create_deal = true;             // mode create: what is made when a lead arrives
-    bool create_contact = true;
-    bool create_company = false;         // when the tracker names the client's company
+    std::map<TrackedLeadType, EntityModes> modes{{TrackedLeadType::form, {}}, {TrackedLeadType::phone, {}},
+                                                 {TrackedLeadType::chat, {}}, {TrackedLeadType::offline, {}}};
+    EntityModes modes_for(TrackedLeadType type) const;   // the defaults when the map lacks the type
     int64_t responsible_user_id = 0;     // of what is made; 0 = Kommo's default
     StageRef stage;                      // of made deals; 0 = the first stage of the main pipeline
     std::map<TrackingParam, int64_t> fields;   // deal field per parameter; absent = "do not pass"

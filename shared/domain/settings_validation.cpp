@@ -251,6 +251,14 @@ std::vector<SettingsProblem> validate_settings(const Settings& s, const Settings
     // [SECTION] lead tracking
     const auto& t = s.tracking;
     if (t.enabled && t.types.empty()) c.problem("tracking.types", "needs_lead_type");
+    for (auto type : t.types) {
+        const EntityModes m = t.modes_for(type);
+        const std::string at = std::string("tracking.modes.") + tracked_lead_type_name(type);
+        if (m.deal == TrackingMode::find && (m.contact == TrackingMode::create || m.company == TrackingMode::create))
+            c.problem(at, "made_beside_found_deal");
+        else if (m.deal == TrackingMode::off && m.contact == TrackingMode::off && m.company == TrackingMode::off)
+            c.problem(at, "nothing_tracked");
+    }
     if (t.stage.status_id != 0 && !c.stage_exists(t.stage)) c.problem("tracking.stage", "unknown_stage");
     std::set<int64_t> used_by_tracking = lead_used;   // a booking value and a parameter never share a field
     std::set<int64_t> contact_used_by_tracking = contact_used, company_used_by_tracking;

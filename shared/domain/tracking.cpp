@@ -32,6 +32,11 @@ std::optional<TrackedLeadType> tracked_lead_type_named(std::string_view name) {
     return named(name, all_tracked_lead_types, tracked_lead_type_name);
 }
 
+EntityModes LeadTracking::modes_for(TrackedLeadType type) const {
+    auto found = modes.find(type);
+    return found == modes.end() ? EntityModes{} : found->second;
+}
+
 const char* tracking_param_name(TrackingParam param) {
     switch (param) {
         case TrackingParam::date_sent: return "date_sent";
@@ -111,13 +116,14 @@ TrackingPlan plan_tracked_post(const TrackedLead& lead, bool attribution_changed
         case TrackingState::linked:
             if (window_over(lead, now_ms)) return {TrackingStep::expired, "not written: attribution came more than three hours after the lead"};
             if (!attribution_changed) return {TrackingStep::nothing, "nothing new to write"};
-            if (lead.deal_id == 0) return {TrackingStep::nothing, "no deal was made for the lead: its attribution is not written"};
+            if (lead.deal_id == 0 && lead.contact_id == 0 && lead.company_id == 0)
+                return {TrackingStep::nothing, "nothing was made or found for the lead: its attribution is not written"};
             return {TrackingStep::update, ""};
     }
     if (std::find(settings.types.begin(), settings.types.end(), lead.type) == settings.types.end())
         return {TrackingStep::ignore_type, std::string("ignored: lead type ") + tracked_lead_type_name(lead.type) + " is not used"};
     if (window_over(lead, now_ms)) return {TrackingStep::expired, "not written: the lead is more than three hours old"};
-    return {lead.mode == TrackingMode::create ? TrackingStep::create : TrackingStep::search, ""};
+    return {lead.modes.deal == TrackingMode::find ? TrackingStep::search : TrackingStep::create, ""};
 }
 
 TrackingPlan plan_search(const TrackedLead& lead, int64_t now_ms) {

@@ -5,10 +5,11 @@
 // A tracker posts each lead once it sees it, and again when it has learnt more of its attribution; the relay keeps
 // what it knows of each lead (TrackedLead) and plan_tracked_post says what is due after a post is folded in:
 //   - a lead type the admin does not use: nothing, for good;
-//   - mode create: the deal, contact and company at once, then the deal updated with attribution learnt later;
-//   - mode find: nothing made; the newest deal of the contact with the lead's email (or phone) is looked for, again
-//     and again (next_search_at), and updated once found, and again with attribution learnt later;
-//   - either mode: nothing after three hours from the first post (the tracker's window for attribution);
+//   - deal mode create (or off): what the type's modes make is made and what they find is looked for at once, then
+//     updated with attribution learnt later;
+//   - deal mode find: nothing made; the newest deal of the contact with the lead's email (or phone) is looked for,
+//     again and again (next_search_at), and updated once found, and again with attribution learnt later;
+//   - any mode: nothing after three hours from the first post (the tracker's window for attribution);
 //   - first touch wins: a deal whose GA client id field holds another lead's id is not updated (ga_blocks).
 // Usage:
 //   bool changed = merge_post(lead, post);   // a fresh TrackedLead{} for the first post
@@ -38,9 +39,9 @@ struct TrackedLeadPost {
 enum class TrackingState {
     fresh,       // first post folded in, nothing done yet
     ignored,     // its type is not used: later posts change nothing
-    searching,   // mode find: no deal found yet
-    linked,      // a deal (or in mode create without deals, a contact or company) is the lead's
-    expired,     // mode find: three hours passed and no deal was found
+    searching,   // deal mode find: no deal found yet
+    linked,      // what the modes make and find is done (a deal, contact or company, or nothing there was to find)
+    expired,     // deal mode find: three hours passed and no deal was found
 };
 const char* tracking_state_name(TrackingState state);
 std::optional<TrackingState> tracking_state_named(std::string_view name);
@@ -52,7 +53,7 @@ struct TrackedLead {
     std::string project, email, phone, name, subject, message, company;
     std::map<TrackingParam, std::string> params;   // the newest value of each parameter
     int64_t first_seen_ms = 0;
-    TrackingMode mode = TrackingMode::create;      // the settings' mode at the first post; a later change does not move it
+    EntityModes modes;                             // its type's modes at the first post; a later change does not move them
     TrackingState state = TrackingState::fresh;
     int64_t deal_id = 0, contact_id = 0, company_id = 0;
     std::map<TrackingParam, std::string> written;  // the values the deal has from the relay
@@ -71,9 +72,9 @@ bool merge_post(TrackedLead& lead, const TrackedLeadPost& post);
 enum class TrackingStep {
     nothing,       // nothing new to write
     ignore_type,   // the lead's type is not used (mark it ignored)
-    create,        // make the deal, contact and company the settings ask for
+    create,        // make (and find) the deal, contact and company the lead type's modes ask for
     search,        // look for the contact's newest deal (and update it when found)
-    update,        // write the new attribution into the lead's deal
+    update,        // write the new attribution into the lead's deal, contact and company
     expired,       // the three hours are over: nothing is written any more
 };
 struct TrackingPlan {

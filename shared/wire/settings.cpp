@@ -32,7 +32,9 @@ constexpr EnumName<RecordAction> record_actions[] = {{RecordAction::confirm, "co
                                                      {RecordAction::move, "move"}};
 constexpr EnumName<TaskDeadline> task_deadlines[] = {{TaskDeadline::after_creation, "after_creation"},
                                                      {TaskDeadline::before_start, "before_start"}};
-constexpr EnumName<TrackingMode> tracking_modes[] = {{TrackingMode::create, "create"}, {TrackingMode::find, "find"}};
+constexpr EnumName<TrackingMode> tracking_modes[] = {{TrackingMode::create, "create"}, {TrackingMode::find, "find"}, {TrackingMode::off, "off"}};
+constexpr std::pair<const char*, TrackingMode EntityModes::*> entity_mode_members[] = {
+    {"deal", &EntityModes::deal}, {"contact", &EntityModes::contact}, {"company", &EntityModes::company}};
 constexpr EnumName<RecordState> states[] = {{RecordState::waiting, "waiting"}, {RecordState::confirmed, "confirmed"},
                                             {RecordState::came, "came"}, {RecordState::did_not_come, "did_not_come"},
                                             {RecordState::deleted, "deleted"}};
@@ -52,6 +54,24 @@ std::optional<E> value_of(const EnumName<E> (&table)[N], const std::string& name
 }
 
 // [SECTION] encoding -------------------------------------------------------------------------------------------
+}  // namespace
+
+Json encode_entity_modes(const EntityModes& modes) {
+    Json out = Json::object();
+    for (const auto& [key, target] : entity_mode_members) out[key] = name_of(tracking_modes, modes.*target);
+    return out;
+}
+
+EntityModes decode_entity_modes(const Json& value) {
+    EntityModes modes;
+    for (const auto& [key, target] : entity_mode_members)
+        if (const Json* v = member(value, key); v && v->is_string())
+            if (auto mode = value_of(tracking_modes, v->get<std::string>())) modes.*target = *mode;
+    return modes;
+}
+
+namespace {
+
 Json stage(const StageRef& s) { return Json{{"pipeline_id", s.pipeline_id}, {"status_id", s.status_id}}; }
 
 Json stages(const std::vector<StageRef>& list) {
@@ -69,8 +89,9 @@ Json tracking(const LeadTracking& t) {
     Json contact_fields = Json::object(), company_fields = Json::object();
     for (const auto& [param, id] : t.contact_fields) contact_fields[tracking_param_name(param)] = id;
     for (const auto& [param, id] : t.company_fields) company_fields[tracking_param_name(param)] = id;
-    return Json{{"enabled", t.enabled}, {"mode", name_of(tracking_modes, t.mode)}, {"types", types},
-                {"create_deal", t.create_deal}, {"create_contact", t.create_contact}, {"create_company", t.create_company},
+    Json modes = Json::object();
+    for (const auto& [type, m] : t.modes) modes[tracked_lead_type_name(type)] = encode_entity_modes(m);
+    return Json{{"enabled", t.enabled}, {"types", types}, {"modes", modes},
                 {"responsible_user_id", t.responsible_user_id}, {"stage", stage(t.stage)}, {"fields", fields},
                 {"contact_fields", contact_fields}, {"company_fields", company_fields}, {"tag", t.tag}};
 }
@@ -413,10 +434,30 @@ Result<Settings> decode_settings(const Json& value) {
     if (const Json* t = r.at(value, "tracking")) {
         const std::string p = "settings.tracking";
         auto& m = s.tracking;
-        for (auto [key, target] : {std::pair{"enabled", &m.enabled}, {"create_deal", &m.create_deal},
-                                   {"create_contact", &m.create_contact}, {"create_company", &m.create_company}})
-            r.flag(*t, key, p, *target);
-        r.enumeration(*t, "mode", p, tracking_modes, m.mode);
+        r.flag(*t, "enabled", p, m.enabled);
+        if (const Json* modes = r.at(*t, "modes")) {
+            if (!modes->is_object()) r.fail_at(p + ".modes", "expected an object");
+            for (auto it = modes->begin(); modes->is_object() && it != modes->end(); ++it) {
+                auto type = tracked_lead_type_named(it.key());
+                if (!type) r.fail_at(join_path(p + ".modes", it.key()), "unknown lead type");
+                else if (!it.value().is_object()) r.fail_at(join_path(p + ".modes", it.key()), "expected an object");
+                else
+                    for (const auto& [key, target] : entity_mode_members)
+                        r.enumeration(it.value(), key, join_path(p + ".modes", it.key()), tracking_modes, m.modes[*type].*target);
+            }
+        } else if (t->contains("mode")) {
+            // Written before modes were chosen per lead type (one mode, and what mode create makes): the same for every
+            // type; mode find wrote the found deal's contact.
+            const bool find = read_text(*t, "mode") == "find";
+            auto made = [&](const char* key, bool fallback) {
+                const Json* v = member(*t, key);
+                return v && v->is_boolean() ? v->get<bool>() : fallback;
+            };
+            EntityModes legacy{find ? TrackingMode::find : made("create_deal", true) ? TrackingMode::create : TrackingMode::off,
+                               find ? TrackingMode::find : made("create_contact", true) ? TrackingMode::create : TrackingMode::off,
+                               !find && made("create_company", false) ? TrackingMode::create : TrackingMode::off};
+            for (auto type : all_tracked_lead_types) m.modes[type] = legacy;
+        }
         r.integer(*t, "responsible_user_id", p, m.responsible_user_id);
         if (const Json* stage = r.at(*t, "stage")) r.stage(*stage, p + ".stage", m.stage);
         r.text(*t, "tag", p, m.tag);

@@ -1,6 +1,7 @@
 #include "shared/wire/tracking.hpp"
 
 #include "shared/wire/json_read.hpp"
+#include "shared/wire/settings.hpp"
 
 namespace kb::wire::tracking {
 namespace {
@@ -70,7 +71,7 @@ Json encode_tracked_lead(const domain::TrackedLead& lead) {
              {"type", domain::tracked_lead_type_name(lead.type)},
              {"params", params_json(lead.params)},
              {"first_seen_ms", lead.first_seen_ms},
-             {"mode", lead.mode == domain::TrackingMode::create ? "create" : "find"},
+             {"modes", wire::encode_entity_modes(lead.modes)},
              {"state", domain::tracking_state_name(lead.state)},
              {"deal_id", lead.deal_id},
              {"contact_id", lead.contact_id},
@@ -93,7 +94,8 @@ Result<domain::TrackedLead> decode_tracked_lead(const Json& value) {
     if (lead.lead_id.empty() || !type || !state) return fail(Errc::internal, "ui.error.storage", "tracked lead: id, type or state unreadable");
     lead.type = *type;
     lead.state = *state;
-    lead.mode = read_text(value, "mode") == "find" ? domain::TrackingMode::find : domain::TrackingMode::create;
+    if (const Json* modes = member(value, "modes")) lead.modes = wire::decode_entity_modes(*modes);
+    else if (read_text(value, "mode") == "find") lead.modes = {domain::TrackingMode::find, domain::TrackingMode::find, domain::TrackingMode::off};   // kept before per-type modes
     for (const auto& m : text_members) lead.*m.lead = read_text(value, m.key);
     if (const Json* params = member(value, "params")) read_params(*params, lead.params);
     if (const Json* written = member(value, "written")) read_params(*written, lead.written);

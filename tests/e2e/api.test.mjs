@@ -131,13 +131,15 @@ test('lead tracking over loopback: fields made on save, a tagged deal at once, l
     method, headers: { 'X-Auth-Token': sign(claims(), stack.clientSecret), 'Content-Type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
+  // The same modes for each lead type (form, phone, chat, offline).
+  const everyType = (modes) => Object.fromEntries(['form', 'phone', 'chat', 'offline'].map((type) => [type, modes]));
   const saveTracking = async (tracking) => {
     const page = await (await admin('GET', '/api/v1/settings')).json();
     const saved = await admin('PUT', '/api/v1/settings', { base_revision: page.revision, settings: { ...page.settings, tracking: { ...page.settings.tracking, ...tracking } } });
     assert.equal(saved.status, 200, await saved.clone().text());
     return (await admin('GET', '/api/v1/settings')).json();
   };
-  const page = await saveTracking({ enabled: true, mode: 'create', fields: { source: -1, campaign: -1 } });
+  const page = await saveTracking({ enabled: true, modes: everyType({ deal: 'create', contact: 'create', company: 'off' }), fields: { source: -1, campaign: -1 } });
   const { source, campaign } = page.settings.tracking.fields;
   assert.ok(source > 0 && campaign > 0, 'saving made the two deal fields');
   const post = (body) => fetch(page.tracking_url, { method: 'POST', body: JSON.stringify(body) });
@@ -157,7 +159,7 @@ test('lead tracking over loopback: fields made on save, a tagged deal at once, l
   await until((s) => valueOf(s.kommo.leads.find((l) => l.id === deal.id), campaign) === 'autumn', 'the campaign on the deal');
 
   // Mode find: nothing is made; the search waits in the store through a restart and finds the deal a manager adds.
-  await saveTracking({ mode: 'find' });
+  await saveTracking({ modes: everyType({ deal: 'find', contact: 'find', company: 'off' }) });
   const leadsBefore = (await stack.state()).kommo.leads.length;
   assert.equal((await post({ lead_id: 'lb-t2', type: 'chat', email: 'lb.later@example.com', source: 'bing' })).status, 200);
   await new Promise((r) => setTimeout(r, 500));

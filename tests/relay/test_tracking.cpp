@@ -1,6 +1,6 @@
-// Lead tracking: a lead-tracking service posts leads to /tracking/{key}/leads. In mode create the relay makes the
-// deal, contact and company at once, tagged, and writes attribution that arrives later; in mode find it makes
-// nothing and keeps looking for the contact's newest deal, also across a restart. Three hours after a lead nothing
+// Lead tracking: a lead-tracking service posts leads to /tracking/{key}/leads. What is made or found is chosen per lead
+// type and entity: made, the deal, contact and company come at once, tagged, and get attribution that arrives later;
+// a deal looked for is looked for again until it appears, also across a restart; a contact or company found is linked. Three hours after a lead nothing
 // more is written; a deal whose GA client id is another lead's is left alone and the history says so.
 #include <doctest/doctest.h>
 #include "shared/wire/settings_api.hpp"
@@ -91,7 +91,7 @@ TEST_CASE("tracking: mode create makes a tagged deal, contact and company at onc
     World world(1000.0, 2);
     world.install();
     auto page = save_tracking(world, [](domain::LeadTracking& t) {
-        t.create_company = true;
+        for (auto& [type, modes] : t.modes) modes.company = domain::TrackingMode::create;
         t.stage = {7700001, 77002};
         t.responsible_user_id = 9003;
         t.fields = {{domain::TrackingParam::source, domain::LeadTracking::new_field},
@@ -191,7 +191,7 @@ TEST_CASE("tracking: mode find makes nothing, finds the contact's newest deal wh
     World world(1000.0, 2);
     world.install();
     auto page = save_tracking(world, [](domain::LeadTracking& t) {
-        t.mode = domain::TrackingMode::find;
+        for (auto& [type, modes] : t.modes) modes = {domain::TrackingMode::find, domain::TrackingMode::find, domain::TrackingMode::off};
         t.fields = {{domain::TrackingParam::source, 880010}};   // the account's own "Source" field
     });
     const std::string url = "http://relay.test" + page.tracking_url.substr(page.tracking_url.find("/tracking/"));
@@ -242,7 +242,7 @@ TEST_CASE("tracking: first touch wins: a found deal whose GA client id is anothe
     World world(1000.0, 2);
     world.install();
     auto page = save_tracking(world, [](domain::LeadTracking& t) {
-        t.mode = domain::TrackingMode::find;
+        for (auto& [type, modes] : t.modes) modes = {domain::TrackingMode::find, domain::TrackingMode::find, domain::TrackingMode::off};
         t.fields = {{domain::TrackingParam::source, 880010},
                     {domain::TrackingParam::ga_client_id, domain::LeadTracking::new_field}};
     });
@@ -265,7 +265,7 @@ TEST_CASE("tracking: a look that fails while Kommo is out of reach is planned ag
     World world(1000.0, 2);
     world.install();
     auto page = save_tracking(world, [](domain::LeadTracking& t) {
-        t.mode = domain::TrackingMode::find;
+        for (auto& [type, modes] : t.modes) modes = {domain::TrackingMode::find, domain::TrackingMode::find, domain::TrackingMode::off};
         t.fields = {{domain::TrackingParam::source, 880010}};
     });
     const std::string url = "http://relay.test" + page.tracking_url.substr(page.tracking_url.find("/tracking/"));
@@ -325,7 +325,7 @@ TEST_CASE("tracking: parameters go to the contact's and the company's fields too
     World world(1000.0, 2);
     world.install();
     auto page = save_tracking(world, [](domain::LeadTracking& t) {
-        t.create_company = true;
+        for (auto& [type, modes] : t.modes) modes.company = domain::TrackingMode::create;
         t.fields = {{domain::TrackingParam::source, domain::LeadTracking::new_field}};
         t.contact_fields = {{domain::TrackingParam::source, domain::LeadTracking::new_field},
                             {domain::TrackingParam::campaign, domain::LeadTracking::new_field}};
@@ -369,4 +369,62 @@ TEST_CASE("tracking: parameters go to the contact's and the company's fields too
     CHECK(field_text(entity_named("contacts", "Anna Petrova"), contact_campaign) == "autumn");
     CHECK(field_text(entity_named("contacts", "Anna Petrova"), contact_source) == "google");
     CHECK(field_text(entity_named("companies", "Petrova Studio"), company_campaign) == "autumn");
+}
+
+TEST_CASE("tracking: each lead type has its own modes: a call's deal is linked to the contact and company found, a form makes only a contact") {
+    World world(1000.0, 2);
+    world.install();
+    auto page = save_tracking(world, [](domain::LeadTracking& t) {
+        t.types = {domain::TrackedLeadType::phone, domain::TrackedLeadType::form};
+        t.modes[domain::TrackedLeadType::phone] = {domain::TrackingMode::create, domain::TrackingMode::find, domain::TrackingMode::find};
+        t.modes[domain::TrackedLeadType::form] = {domain::TrackingMode::off, domain::TrackingMode::create, domain::TrackingMode::off};
+        t.fields = {{domain::TrackingParam::source, 880010}};
+        t.contact_fields = {{domain::TrackingParam::source, domain::LeadTracking::new_field}};
+        t.company_fields = {{domain::TrackingParam::campaign, domain::LeadTracking::new_field}};
+    });
+    const int64_t contact_source = page.settings.tracking.contact_fields.at(domain::TrackingParam::source);
+    const int64_t company_campaign = page.settings.tracking.company_fields.at(domain::TrackingParam::campaign);
+    const std::string url = "http://relay.test" + page.tracking_url.substr(page.tracking_url.find("/tracking/"));
+    Json studio = kommo_api(world, "POST", "/companies", Json::array({Json{{"name", "López Studio"}}}));
+    const int64_t studio_id = studio["_embedded"]["companies"][0]["id"];
+    auto count = [&](const char* what) { return world.sandbox_state()["kommo"][what].size(); };
+    const size_t contacts_before = count("contacts"), companies_before = count("companies"), leads_before = count("leads");
+
+    // María calls from her phone, written another way, naming her studio in other case: a new deal on her contact and
+    // her company, nothing else made; both get the parameters.
+    REQUIRE(post_lead(world, url, Json{{"lead_id", "call-1"}, {"type", "phone"}, {"phone", "0034 600-111-222"}, {"company", "lópez studio"},
+                                       {"source", "google"}, {"campaign", "spring"}})
+                .status == 200);
+    settle(world);
+    CHECK(count("contacts") == contacts_before);
+    CHECK(count("companies") == companies_before);
+    REQUIRE(count("leads") == leads_before + 1);
+    Json call = newest_lead(world);
+    CHECK(field_text(call, 880010) == "google");
+    Json state = world.sandbox_state();
+    CHECK(state["kommo"]["lead_contacts"][std::to_string(call["id"].get<int64_t>())] == Json::array({31002}));
+    CHECK(call["_embedded"]["companies"][0]["id"] == studio_id);
+    auto with_id = [&](const char* what, int64_t id) {
+        for (const auto& e : state["kommo"][what])
+            if (e["id"] == id) return e;
+        return Json();
+    };
+    CHECK(field_text(with_id("contacts", 31002), contact_source) == "google");
+    CHECK(field_text(with_id("companies", studio_id), company_campaign) == "spring");
+
+    // A form from somebody new: the contact alone, no deal; later attribution reaches the contact.
+    REQUIRE(post_lead(world, url, Json{{"lead_id", "form-1"}, {"type", "form"}, {"name", "Lucía Gómez"}, {"email", "lucia@example.es"},
+                                       {"company", "Gómez SL"}})
+                .status == 200);
+    settle(world);
+    CHECK(count("leads") == leads_before + 1);
+    CHECK(count("companies") == companies_before);
+    REQUIRE(count("contacts") == contacts_before + 1);
+    REQUIRE(post_lead(world, url, Json{{"lead_id", "form-1"}, {"source", "newsletter"}}).status == 200);
+    settle(world);
+    Json lucia, after = world.sandbox_state();
+    for (const auto& c : after["kommo"]["contacts"])
+        if (c["name"] == "Lucía Gómez") lucia = c;
+    REQUIRE(lucia.is_object());
+    CHECK(field_text(lucia, contact_source) == "newsletter");
 }

@@ -58,9 +58,9 @@ Settings full_settings() {
     s.automation.pipelines_showing_record_log = {1};
     s.history_retention_days = 90;
     s.tracking.enabled = true;
-    s.tracking.mode = TrackingMode::find;
     s.tracking.types = {TrackedLeadType::form, TrackedLeadType::chat};
-    s.tracking.create_company = true;
+    s.tracking.modes[TrackedLeadType::form] = {TrackingMode::find, TrackingMode::find, TrackingMode::find};
+    s.tracking.modes[TrackedLeadType::chat] = {TrackingMode::off, TrackingMode::create, TrackingMode::find};
     s.tracking.responsible_user_id = 9001;
     s.tracking.stage = {1, 10};
     s.tracking.fields = {{TrackingParam::date_sent, 105}, {TrackingParam::source, LeadTracking::new_field}};
@@ -266,6 +266,35 @@ TEST_CASE("managers without their own Altegio login book on the general account 
     Settings allowed;
     allowed.general_account_for_unlinked_users = true;
     CHECK(wire::decode_settings(wire::encode_settings(allowed))->general_account_for_unlinked_users);
+}
+
+TEST_CASE("lead tracking: each lead type chooses what it makes or finds; nonsense combinations are refused; one mode for all reads as before") {
+    Settings s = full_settings();
+    s.tracking.types = {TrackedLeadType::form, TrackedLeadType::phone, TrackedLeadType::chat};
+    s.tracking.modes[TrackedLeadType::phone] = {TrackingMode::find, TrackingMode::create, TrackingMode::off};   // a found deal has its contact
+    s.tracking.modes[TrackedLeadType::chat] = {TrackingMode::off, TrackingMode::off, TrackingMode::off};       // makes and finds nothing
+    s.tracking.modes[TrackedLeadType::offline] = {TrackingMode::off, TrackingMode::off, TrackingMode::off};    // not used: not checked
+    CHECK(paths(validate_settings(s, context())) ==
+          std::vector<std::string>{"tracking.modes.phone made_beside_found_deal", "tracking.modes.chat nothing_tracked"});
+
+    // Written before modes were chosen per type: one mode and what it made, for every type.
+    auto legacy = wire::decode_settings(*wire::parse_json(
+        R"({"version":3,"tracking":{"enabled":true,"mode":"create","create_deal":false,"create_contact":true,"create_company":true}})"));
+    REQUIRE(legacy);
+    for (auto type : all_tracked_lead_types)
+        CHECK(legacy->tracking.modes_for(type) == EntityModes{TrackingMode::off, TrackingMode::create, TrackingMode::create});
+    auto legacy_find = wire::decode_settings(*wire::parse_json(R"({"tracking":{"mode":"find","create_company":true}})"));
+    REQUIRE(legacy_find);
+    CHECK(legacy_find->tracking.modes_for(TrackedLeadType::phone) == EntityModes{TrackingMode::find, TrackingMode::find, TrackingMode::off});
+    // A document naming only some types keeps the defaults for the others; an unknown mode is refused with its path.
+    auto partial = wire::decode_settings(*wire::parse_json(R"({"tracking":{"modes":{"chat":{"deal":"off"}}}})"));
+    REQUIRE(partial);
+    CHECK(partial->tracking.modes_for(TrackedLeadType::chat) == EntityModes{TrackingMode::off, TrackingMode::create, TrackingMode::off});
+    CHECK(partial->tracking.modes_for(TrackedLeadType::form) == EntityModes{});
+    auto unknown = wire::decode_settings(*wire::parse_json(R"({"tracking":{"modes":{"chat":{"deal":"later"}}}})"));
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().detail.find("settings.tracking.modes.chat.deal") == 0);
+    CHECK_FALSE(wire::decode_settings(*wire::parse_json(R"({"tracking":{"modes":{"fax":{}}}})")));
 }
 
 TEST_CASE("decoding refuses wrong types with the path, keeps defaults for what is missing, never throws") {

@@ -25,7 +25,7 @@ TrackedLead first_post(const TrackedLeadPost& post, const LeadTracking& s) {
     lead.lead_id = post.lead_id;
     lead.type = *post.type;
     lead.first_seen_ms = t0;
-    lead.mode = s.mode;
+    lead.modes = s.modes_for(*post.type);
     merge_post(lead, post);
     return lead;
 }
@@ -92,7 +92,7 @@ TEST_CASE("tracking: mode create makes the deal at once, then updates it with at
     CHECK(plan_tracked_post(lead, true, s, t0 + minute).step == TrackingStep::nothing);
 }
 
-TEST_CASE("tracking: a type the admin does not use is ignored for good; mode find searches instead of creating") {
+TEST_CASE("tracking: a type the admin does not use is ignored for good; a type whose deal is found searches instead of creating") {
     LeadTracking s = create_mode();
     s.types = {TrackedLeadType::form, TrackedLeadType::chat};
     TrackedLead call = first_post({"at-2", TrackedLeadType::phone, "", "", "+79161234567", "", "", "", "", {}}, s);
@@ -102,9 +102,12 @@ TEST_CASE("tracking: a type the admin does not use is ignored for good; mode fin
     call.state = TrackingState::ignored;
     CHECK(plan_tracked_post(call, true, s, t0 + minute).step == TrackingStep::nothing);
 
-    s.mode = TrackingMode::find;
+    s.modes[TrackedLeadType::chat] = {TrackingMode::find, TrackingMode::find, TrackingMode::off};
+    TrackedLead form = first_post({"at-4", TrackedLeadType::form, "", "maria@example.es", "", "", "", "", "", {}}, s);
+    CHECK(plan_tracked_post(form, false, s, t0).step == TrackingStep::create);   // another type keeps its own modes
     TrackedLead chat = first_post({"at-3", TrackedLeadType::chat, "", "maria@example.es", "", "", "", "", "", {}}, s);
-    CHECK(chat.mode == TrackingMode::find);
+    CHECK(chat.modes.deal == TrackingMode::find);
+    s.modes[TrackedLeadType::chat].deal = TrackingMode::create;   // changed after the lead came: the lead keeps its modes
     CHECK(plan_tracked_post(chat, false, s, t0).step == TrackingStep::search);
     chat.state = TrackingState::searching;
     CHECK(plan_tracked_post(chat, true, s, t0 + minute).step == TrackingStep::search);   // attribution while still looking
@@ -176,7 +179,7 @@ TEST_CASE("tracking: the relay's record of a lead survives its store") {
     lead.params = {{TrackingParam::source, "flyer"}};
     lead.written = {{TrackingParam::source, "flyer"}};
     lead.first_seen_ms = t0;
-    lead.mode = TrackingMode::find;
+    lead.modes = {TrackingMode::find, TrackingMode::find, TrackingMode::off};
     lead.state = TrackingState::searching;
     lead.deal_id = 5;
     lead.next_search_ms = t0 + 5000;

@@ -428,6 +428,10 @@ void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
     }
     if (state.loading(RequestKind::settings_save) || state.loading(RequestKind::settings_fields) || state.loading(RequestKind::settings_restore)) {
         ImGui::TextDisabled("%s", tr("ui.settings.saving").c_str());
+        remember("settings_busy");
+    } else if (state.loading(RequestKind::settings_page)) {   // read again after a save: the sections wait for it
+        ImGui::TextDisabled("%s", tr("ui.loading").c_str());
+        remember("settings_busy");
     } else if (!state.notice_key.empty()) {
         bool bad = state.notice_key == "ui.settings.not_saved" || state.notice_key == "ui.telephony.not_saved" ||
                    state.notice_key == "ui.telephony.saved_not_enabled";
@@ -490,6 +494,11 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
         if (section == state.section) shown_name = name;
     ImGui::BeginChild((std::string("###section_") + shown_name).c_str(), ImVec2(0, -bar));
     loading_dots(state, RequestKind::settings_page);
+    // While the document is saved and read again, what it shows is about to be replaced: nothing can be edited, so no
+    // change made meanwhile is lost to the reply.
+    const bool replacing = state.loading(RequestKind::settings_page) || state.loading(RequestKind::settings_save) ||
+                           state.loading(RequestKind::settings_fields) || state.loading(RequestKind::settings_restore);
+    ImGui::BeginDisabled(replacing);
     switch (state.section) {
         case SettingsSection::branches: draw_branches(state, intents); break;
         case SettingsSection::fields: draw_fields_section(state, intents); break;
@@ -501,6 +510,7 @@ void draw_settings_page(SettingsState& state, std::vector<SettingsIntent>& inten
         case SettingsSection::telephony: draw_telephony_section(state, intents); break;
         case SettingsSection::tracking: draw_tracking_section(state, intents); break;
     }
+    ImGui::EndDisabled();
     ImGui::EndChild();
     draw_save_bar(state, intents);
 }

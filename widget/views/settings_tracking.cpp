@@ -1,5 +1,5 @@
-// The Lead tracking section: where a lead-tracking service posts, which leads are used, what is made of them and
-// which deal, contact and company field each parameter goes to. It edits the settings document (saved with the page's Save button).
+// The Lead tracking section: where a lead-tracking service posts, which lead types are used, what is made or found
+// for each (deal, contact, company) and which deal, contact and company field each parameter goes to. It edits the settings document (saved with the page's Save button).
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 #include <algorithm>
@@ -48,6 +48,30 @@ void parameter_combo(const std::string& id, const std::vector<wire::api::FieldCh
     else targets[param] = chosen;
 }
 
+// What is done with one entity of a lead type: create, find, or neither.
+void mode_combo(const std::string& id, domain::TrackingMode& value, float width) {
+    struct Choice {
+        domain::TrackingMode mode;
+        const char* key;
+        const char* suffix;
+    };
+    const Choice choices[] = {{domain::TrackingMode::create, "ui.tracking.mode_create", "_create"},
+                              {domain::TrackingMode::find, "ui.tracking.mode_find", "_find"},
+                              {domain::TrackingMode::off, "ui.tracking.mode_off", "_off"}};
+    std::string shown;
+    for (const auto& c : choices)
+        if (c.mode == value) shown = tr(c.key);
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo(("###" + id).c_str(), shown.c_str())) {
+        for (const auto& c : choices) {
+            if (ImGui::Selectable(tr(c.key).c_str(), c.mode == value)) value = c.mode;
+            remember(id + c.suffix);
+        }
+        ImGui::EndCombo();
+    }
+    remember(id);
+}
+
 void responsible_combo(const std::vector<wire::api::UserChoice>& users, int64_t& value) {
     std::string shown = value == 0 ? tr("ui.tracking.responsible_default") : "#" + std::to_string(value);
     for (const auto& u : users)
@@ -71,12 +95,9 @@ void responsible_combo(const std::vector<wire::api::UserChoice>& users, int64_t&
 void draw_tracking_section(SettingsState& state, std::vector<SettingsIntent>&) {
     const auto& page = *state.page;
     auto& t = state.draft.tracking;
-    auto check = [](const char* key, const std::string& id, bool& value) {
-        ImGui::Checkbox(label(key, id).c_str(), &value);
-        remember(id);
-    };
     ImGui::TextWrapped("%s", tr("ui.tracking.hint").c_str());
-    check("ui.tracking.enabled", "tracking_enabled", t.enabled);
+    ImGui::Checkbox(label("ui.tracking.enabled", "tracking_enabled").c_str(), &t.enabled);
+    remember("tracking_enabled");
     setting_label("ui.tracking.url");
     std::string url = page.tracking_url;   // read only: selected and copied with Ctrl+C
     ImGui::SetNextItemWidth(-1);
@@ -84,34 +105,44 @@ void draw_tracking_section(SettingsState& state, std::vector<SettingsIntent>&) {
     remember("tracking_url");
     if (!t.enabled) return;
 
-    section_heading("ui.tracking.types");
+    // A row per lead type: used or not, and what is done with its deal, contact and company.
+    section_heading("ui.tracking.mode");
+    ImGui::TextWrapped("%s", tr("ui.tracking.modes_hint").c_str());
+    const char* const columns[] = {"ui.tracking.make_deal", "ui.tracking.make_contact", "ui.tracking.make_company"};
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float column_width = (setting_label("ui.tracking.types") - 2 * spacing) / 3;
+    const float columns_left = ImGui::GetCursorPosX();
+    for (size_t i = 0; i < 3; ++i) {
+        if (i > 0) ImGui::SameLine(columns_left + static_cast<float>(i) * (column_width + spacing));
+        ImGui::TextDisabled("%s", tr(columns[i]).c_str());
+    }
+    bool makes_something = false;
     for (auto type : domain::all_tracked_lead_types) {
-        std::string name = domain::tracked_lead_type_name(type);
+        const std::string name = domain::tracked_lead_type_name(type);
         bool used = std::find(t.types.begin(), t.types.end(), type) != t.types.end();
+        ImGui::AlignTextToFramePadding();
         if (ImGui::Checkbox(label("ui.tracking.type." + name, "tracking_type_" + name).c_str(), &used)) {
             if (used) t.types.push_back(type);
             else std::erase(t.types, type);
         }
         remember("tracking_type_" + name);
-        ImGui::SameLine();
+        ImGui::SameLine(columns_left);
+        domain::EntityModes modes = t.modes_for(type);
+        domain::TrackingMode* cells[] = {&modes.deal, &modes.contact, &modes.company};
+        const char* const entities[] = {"deal", "contact", "company"};
+        ImGui::BeginDisabled(!used);
+        for (size_t i = 0; i < 3; ++i) {
+            if (i > 0) ImGui::SameLine(0, spacing);
+            mode_combo("tracking_mode_" + name + "_" + entities[i], *cells[i], column_width);
+        }
+        ImGui::EndDisabled();
+        if (modes != t.modes_for(type)) t.modes[type] = modes;
+        if (used) makes_something = makes_something || modes.deal == domain::TrackingMode::create || modes.contact == domain::TrackingMode::create ||
+                                    modes.company == domain::TrackingMode::create;
+        problem_note(state, "tracking.modes." + name);
     }
-    ImGui::NewLine();
     problem_note(state, "tracking.types");
-
-    section_heading("ui.tracking.mode");
-    if (ImGui::RadioButton(label("ui.tracking.mode_create", "tracking_mode_create").c_str(), t.mode == domain::TrackingMode::create))
-        t.mode = domain::TrackingMode::create;
-    remember("tracking_mode_create");
-    if (ImGui::RadioButton(label("ui.tracking.mode_find", "tracking_mode_find").c_str(), t.mode == domain::TrackingMode::find))
-        t.mode = domain::TrackingMode::find;
-    remember("tracking_mode_find");
-    if (t.mode == domain::TrackingMode::create) {
-        setting_label("ui.tracking.make");
-        check("ui.tracking.make_deal", "tracking_make_deal", t.create_deal);
-        ImGui::SameLine();
-        check("ui.tracking.make_contact", "tracking_make_contact", t.create_contact);
-        ImGui::SameLine();
-        check("ui.tracking.make_company", "tracking_make_company", t.create_company);
+    if (makes_something) {
         setting_label("ui.tracking.responsible");
         responsible_combo(page.users, t.responsible_user_id);
         setting_label("ui.tracking.stage");
@@ -138,7 +169,6 @@ void draw_tracking_section(SettingsState& state, std::vector<SettingsIntent>&) {
     const Entity entities[] = {{"ui.tracking.to_deal", "tracking_field_", "tracking.fields.", &page.lead_fields, &t.fields},
                                {"ui.tracking.to_contact", "tracking_contact_field_", "tracking.contact_fields.", &page.contact_fields, &t.contact_fields},
                                {"ui.tracking.to_company", "tracking_company_field_", "tracking.company_fields.", &page.company_fields, &t.company_fields}};
-    const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float width = (setting_label("ui.tracking.parameter") - 2 * spacing) / 3;   // the columns' titles
     const float left = ImGui::GetCursorPosX();
     for (size_t i = 0; i < 3; ++i) {
