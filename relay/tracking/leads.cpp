@@ -26,6 +26,8 @@ struct TrackingFlow::Work {
 
 namespace {
 
+constexpr size_t max_searched_bytes = 255;   // of a name or an address looked for in Kommo
+
 std::string client_name(const domain::TrackedLead& lead) {
     if (!lead.name.empty()) return lead.name;
     return lead.email.empty() ? lead.phone : lead.email;
@@ -176,7 +178,8 @@ Result<std::string> TrackingFlow::find_existing(Work& work) {
         for (const auto& [contact, deals] : *contacts) lead.contact_id = std::max(lead.contact_id, contact.id);   // the newest
         found = lead.contact_id != 0 ? "found contact " + std::to_string(lead.contact_id) : "no contact of " + contact_key(lead) + " found";
     }
-    if (lead.modes.company == domain::TrackingMode::find && lead.company_id == 0 && !lead.company.empty()) {
+    // A name longer than any Kommo keeps is not looked for: the search would only bounce off Kommo's URL limit.
+    if (lead.modes.company == domain::TrackingMode::find && lead.company_id == 0 && !lead.company.empty() && lead.company.size() <= max_searched_bytes) {
         auto company = m_kommo.company_named(work.inbox.account_id, lead.company);
         if (!company) return tl::unexpected(company.error());
         lead.company_id = *company;
@@ -370,6 +373,7 @@ std::string TrackingFlow::contact_key(const domain::TrackedLead& lead) { return 
 Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> TrackingFlow::matching_contacts(int64_t account_id, const domain::TrackedLead& lead,
                                                                                                             const std::string& country) {
     std::string query;
+    if (lead.email.size() > max_searched_bytes) return std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>{};   // no address is that long
     if (!lead.email.empty()) query = domain::fold_case(lead.email);   // as addresses are usually kept
     else if (auto phone = domain::parse_phone(lead.phone, country)) query = clients::phone_search_text(*phone);
     if (query.empty()) return std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>{};

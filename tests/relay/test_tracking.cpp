@@ -412,12 +412,24 @@ TEST_CASE("tracking: each lead type has its own modes: a call's deal is linked t
     CHECK(field_text(with_id("contacts", 31002), contact_source) == "google");
     CHECK(field_text(with_id("companies", studio_id), company_campaign) == "spring");
 
+    // A name or an address longer than Kommo keeps is not looked for (the search would bounce off Kommo's URL
+    // limit and the lead would fail): the deal is still made, linked to nothing.
+    const size_t searches = history_of_kind(world, "kommo.search_companies").size() + history_of_kind(world, "kommo.search_contacts").size();
+    REQUIRE(post_lead(world, url, Json{{"lead_id", "call-2"}, {"type", "phone"}, {"email", std::string(300, 'e') + "@example.com"},
+                                       {"company", std::string(300, 'x')}, {"subject", "Long names"}})
+                .status == 200);
+    settle(world);
+    CHECK(history_of_kind(world, "kommo.search_companies").size() + history_of_kind(world, "kommo.search_contacts").size() == searches);
+    Json long_names = newest_lead(world);
+    CHECK(long_names["name"] == "Long names");
+    CHECK(count("contacts") == contacts_before);
+
     // A form from somebody new: the contact alone, no deal; later attribution reaches the contact.
     REQUIRE(post_lead(world, url, Json{{"lead_id", "form-1"}, {"type", "form"}, {"name", "Lucía Gómez"}, {"email", "lucia@example.es"},
                                        {"company", "Gómez SL"}})
                 .status == 200);
     settle(world);
-    CHECK(count("leads") == leads_before + 1);
+    CHECK(count("leads") == leads_before + 2);   // the two calls' deals
     CHECK(count("companies") == companies_before);
     REQUIRE(count("contacts") == contacts_before + 1);
     REQUIRE(post_lead(world, url, Json{{"lead_id", "form-1"}, {"source", "newsletter"}}).status == 200);
