@@ -261,25 +261,45 @@ Result<std::string> TrackingFlow::create(Work& work) {
         mark_written(lead, s, mapped.values);
         outcome = "made deal " + std::to_string(lead.deal_id) + problems_text(mapped.problems);
     } else {
+        // Each is marked as sent before its request: a retry after a lost answer first looks for what that try made.
         clients::KommoClient::NewEntity entity{client, lead.phone, lead.email, s.responsible_user_id, tags, {}};
-        if (modes.contact == domain::TrackingMode::create) {
-            auto values = entity_values(work, "contacts", false);
-            if (!values) return tl::unexpected(values.error());
-            entity.fields = std::move(*values);
-            auto contact = m_kommo.create_entity(work.inbox.account_id, "contacts", entity);
-            if (!contact) return tl::unexpected(contact.error());
-            lead.contact_id = *contact;
-            outcome = "made contact " + std::to_string(lead.contact_id);
+        if (modes.contact == domain::TrackingMode::create && lead.contact_id == 0) {
+            if (lead.contact_sent) {
+                auto contacts = matching_contacts(work.inbox.account_id, lead, work.account.settings.default_country_code);
+                if (!contacts) return tl::unexpected(contacts.error());
+                for (const auto& [contact, deals] : *contacts) lead.contact_id = std::max(lead.contact_id, contact.id);
+                if (lead.contact_id != 0) outcome = "found contact " + std::to_string(lead.contact_id) + " made by an earlier try";
+            }
+            if (lead.contact_id == 0) {
+                auto values = entity_values(work, "contacts", false);
+                if (!values) return tl::unexpected(values.error());
+                entity.fields = std::move(*values);
+                lead.contact_sent = true;
+                if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+                auto contact = m_kommo.create_entity(work.inbox.account_id, "contacts", entity);
+                if (!contact) return tl::unexpected(contact.error());
+                lead.contact_id = *contact;
+                outcome = "made contact " + std::to_string(lead.contact_id);
+            }
         }
-        if (modes.company == domain::TrackingMode::create && !lead.company.empty()) {
-            lead.state = domain::TrackingState::linked;   // what is made is kept before the next request
-            if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
-            auto values = entity_values(work, "companies", false);
-            if (!values) return tl::unexpected(values.error());
-            auto company = m_kommo.create_entity(work.inbox.account_id, "companies", {lead.company, "", "", s.responsible_user_id, tags, *values});
-            if (!company) return tl::unexpected(company.error());
-            lead.company_id = *company;
-            outcome += (outcome.empty() ? "" : ", ") + std::string("made company ") + std::to_string(lead.company_id);
+        if (modes.company == domain::TrackingMode::create && !lead.company.empty() && lead.company_id == 0) {
+            if (lead.company_sent && lead.company.size() <= max_searched_bytes) {
+                auto company = m_kommo.company_named(work.inbox.account_id, lead.company);
+                if (!company) return tl::unexpected(company.error());
+                lead.company_id = *company;
+                if (lead.company_id != 0)
+                    outcome += (outcome.empty() ? "" : ", ") + std::string("found company ") + std::to_string(lead.company_id) + " made by an earlier try";
+            }
+            if (lead.company_id == 0) {
+                lead.company_sent = true;   // and what is made so far is kept before the next request
+                if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
+                auto values = entity_values(work, "companies", false);
+                if (!values) return tl::unexpected(values.error());
+                auto company = m_kommo.create_entity(work.inbox.account_id, "companies", {lead.company, "", "", s.responsible_user_id, tags, *values});
+                if (!company) return tl::unexpected(company.error());
+                lead.company_id = *company;
+                outcome += (outcome.empty() ? "" : ", ") + std::string("made company ") + std::to_string(lead.company_id);
+            }
         }
     }
     lead.state = domain::TrackingState::linked;

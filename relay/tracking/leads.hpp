@@ -9,7 +9,9 @@
 //   - what the lead type's modes say (domain::EntityModes), per entity: deal, contact and company made at once with
 //     what is known (one complex add), or the contact and company the lead names found and linked to the deal made;
 //     the message as a note; attribution arriving later written into all of them; a made deal carries a marker (a
-//     lead field) saved before the request, so a retry after a lost answer finds it and makes no second one;
+//     lead field) saved before the request, so a retry after a lost answer finds it and makes no second one; a
+//     contact or company made without a deal is marked as sent before its request, and a retry looks for it first
+//     (by the lead's email or phone, by the company's name);
 //   - deal mode find: the newest deal of the contact with the lead's email (else phone) looked for, at once and then
 //     on a schedule (queue_due_searches puts due searches into the inbox: event "search"), and updated when found;
 //   - nothing after three hours; a deal whose GA client id is another lead's is not updated (history:

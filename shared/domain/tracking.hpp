@@ -60,6 +60,8 @@ struct TrackedLead {
     int64_t next_search_ms = 0;                    // searching: when to look again
     int32_t searches = 0;
     bool message_noted = false;                    // the message is in a note on the deal (or contact)
+    bool contact_sent = false, company_sent = false;   // a contact or company sent on its own (no deal), saved before
+                                                   // the request: a retry after a lost answer looks for it first
     std::string marker;                            // written into the deal it makes (a lead field), saved before the
                                                    // request: a retry finds the deal a lost answer made
     friend bool operator==(const TrackedLead&, const TrackedLead&) = default;

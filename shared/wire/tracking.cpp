@@ -80,6 +80,8 @@ Json encode_tracked_lead(const domain::TrackedLead& lead) {
              {"next_search_ms", lead.next_search_ms},
              {"searches", lead.searches},
              {"message_noted", lead.message_noted},
+             {"contact_sent", lead.contact_sent},
+             {"company_sent", lead.company_sent},
              {"marker", lead.marker}};
     for (const auto& m : text_members) out[m.key] = lead.*m.lead;
     return out;
@@ -111,6 +113,8 @@ Result<domain::TrackedLead> decode_tracked_lead(const Json& value) {
     lead.searches = static_cast<int32_t>(*searches);
     lead.message_noted = read_flag(value, "message_noted");
     lead.marker = read_text(value, "marker");
+    lead.contact_sent = read_flag(value, "contact_sent");
+    lead.company_sent = read_flag(value, "company_sent");
     return lead;
 }
 

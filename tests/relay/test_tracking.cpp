@@ -440,3 +440,40 @@ TEST_CASE("tracking: each lead type has its own modes: a call's deal is linked t
     REQUIRE(lucia.is_object());
     CHECK(field_text(lucia, contact_source) == "newsletter");
 }
+
+TEST_CASE("tracking: a contact and a company made on their own whose answers were lost are found on the retry, not made twice") {
+    World world(1000.0, 2);
+    world.install();
+    auto page = save_tracking(world, [](domain::LeadTracking& t) {
+        t.modes[domain::TrackedLeadType::form] = {domain::TrackingMode::off, domain::TrackingMode::create, domain::TrackingMode::create};
+    });
+    const std::string url = "http://relay.test" + page.tracking_url.substr(page.tracking_url.find("/tracking/"));
+    for (const char* path : {"/contacts", "/companies"})   // carried out, answer lost (the relay dies, the network drops it)
+        REQUIRE(world.control("POST", "/__sandbox/faults", Json{{"target", "kommo"}, {"path_contains", path}, {"status", 504}, {"after", true}}).status == 201);
+    auto count = [&](const char* what) { return world.sandbox_state()["kommo"][what].size(); };
+    const size_t contacts_before = count("contacts"), companies_before = count("companies"), leads_before = count("leads");
+    REQUIRE(post_lead(world, url, anna_form).status == 200);
+    settle(world);
+
+    CHECK(count("contacts") == contacts_before + 1);
+    CHECK(count("companies") == companies_before + 1);
+    CHECK(count("leads") == leads_before);
+    auto row = *world.relay->store().tracked_lead(31000001, "at-100");
+    REQUIRE(row);
+    auto lead = wire::tracking::decode_tracked_lead(*wire::parse_json(row->record_json));
+    REQUIRE(lead);
+    Json state = world.sandbox_state();
+    int64_t anna = 0, studio = 0;
+    for (const auto& c : state["kommo"]["contacts"])
+        if (c["name"] == "Anna Petrova") anna = c["id"];
+    for (const auto& c : state["kommo"]["companies"])
+        if (c["name"] == "Petrova Studio") studio = c["id"];
+    CHECK(lead->contact_id == anna);
+    CHECK(lead->company_id == studio);
+    CHECK(lead->state == domain::TrackingState::linked);
+    for (const char* kind : {"kommo.create_contact", "kommo.create_company"}) {
+        auto sent = history_of_kind(world, kind);
+        REQUIRE(sent.size() == 1);   // sent once, its answer lost: the retry looked instead of sending again
+        CHECK(sent[0].status == 504);
+    }
+}

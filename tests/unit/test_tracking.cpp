@@ -185,6 +185,7 @@ TEST_CASE("tracking: the relay's record of a lead survives its store") {
     lead.next_search_ms = t0 + 5000;
     lead.searches = 3;
     lead.message_noted = true;
+    lead.contact_sent = true;   // a contact sent on its own, its answer not yet come
     auto back = wire::tracking::decode_tracked_lead(wire::tracking::encode_tracked_lead(lead));
     REQUIRE(back);
     CHECK(*back == lead);
