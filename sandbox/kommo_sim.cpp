@@ -74,6 +74,32 @@ std::optional<Response> apply_custom_fields(Json& entity, const Json& request_va
     return std::nullopt;
 }
 
+// PATCH of contacts or companies (`name`: "contacts", "companies"), all or nothing: the listed plain members and the
+// custom fields of each item named by id, changed at `now`; answers the ids with their new updated_at.
+Response patch_entities(const Request& request, int64_t now, std::map<int64_t, Json>& entities, const Json& field_definitions,
+                        const char* name, std::initializer_list<const char*> plain_members) {
+    auto body = wire::parse_json(request.body);
+    if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+    std::vector<Json> updated;
+    for (const auto& item : *body) {
+        auto it = entities.find(wire::read_int_or(item, "id", "", 0).value_or(0));
+        if (it == entities.end()) return validation_error("id", std::string(name) == "contacts" ? "contact not found" : "company not found");
+        Json copy = it->second;
+        for (const char* key : plain_members)
+            if (item.contains(key)) copy[key] = item[key];
+        if (const Json* fields = wire::member(item, "custom_fields_values"))
+            if (auto refused = apply_custom_fields(copy, *fields, field_definitions)) return *refused;
+        copy["updated_at"] = now;
+        updated.push_back(copy);
+    }
+    Json out = Json::array();
+    for (auto& entity : updated) {
+        entities[entity["id"].get<int64_t>()] = entity;
+        out.push_back(Json{{"id", entity["id"]}, {"updated_at", entity["updated_at"]}});
+    }
+    return kommo_json(200, Json{{"_embedded", Json{{name, out}}}});
+}
+
 // Kommo finds a phone whatever its formatting: a query of digits matches the digits of a PHONE value.
 bool phone_digits_match(const Json& contact, const std::string& query) {
     if (query.size() < 5 || !std::all_of(query.begin(), query.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
@@ -554,48 +580,11 @@ void Sandbox::add_kommo_routes() {
     });
 
     add("PATCH", "/companies", [this](State& s, const Request& request) {
-        auto body = wire::parse_json(request.body);
-        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
-        std::vector<Json> updated;
-        for (const auto& item : *body) {   // all or nothing
-            auto it = s.crm_companies.find(wire::read_int_or(item, "id", "", 0).value_or(0));
-            if (it == s.crm_companies.end()) return validation_error("id", "company not found");
-            Json copy = it->second;
-            if (item.contains("name")) copy["name"] = item["name"];
-            if (const Json* fields = wire::member(item, "custom_fields_values"))
-                if (auto refused = apply_custom_fields(copy, *fields, s.company_fields)) return *refused;
-            copy["updated_at"] = now();
-            updated.push_back(copy);
-        }
-        Json out = Json::array();
-        for (auto& company : updated) {
-            s.crm_companies[company["id"].get<int64_t>()] = company;
-            out.push_back(Json{{"id", company["id"]}, {"updated_at", company["updated_at"]}});
-        }
-        return kommo_json(200, Json{{"_embedded", Json{{"companies", out}}}});
+        return patch_entities(request, now(), s.crm_companies, s.company_fields, "companies", {"name"});
     });
 
     add("PATCH", "/contacts", [this](State& s, const Request& request) {
-        auto body = wire::parse_json(request.body);
-        if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
-        std::vector<Json> updated;
-        for (const auto& item : *body) {   // all or nothing
-            auto it = s.contacts.find(wire::read_int_or(item, "id", "", 0).value_or(0));
-            if (it == s.contacts.end()) return validation_error("id", "contact not found");
-            Json copy = it->second;
-            for (const char* key : {"name", "first_name", "last_name", "responsible_user_id"})
-                if (item.contains(key)) copy[key] = item[key];
-            if (const Json* fields = wire::member(item, "custom_fields_values"))
-                if (auto refused = apply_custom_fields(copy, *fields, s.contact_fields)) return *refused;
-            copy["updated_at"] = now();
-            updated.push_back(copy);
-        }
-        Json out = Json::array();
-        for (auto& contact : updated) {
-            s.contacts[contact["id"].get<int64_t>()] = contact;
-            out.push_back(Json{{"id", contact["id"]}, {"updated_at", contact["updated_at"]}});
-        }
-        return kommo_json(200, Json{{"_embedded", Json{{"contacts", out}}}});
+        return patch_entities(request, now(), s.contacts, s.contact_fields, "contacts", {"name", "first_name", "last_name", "responsible_user_id"});
     });
 
     // [SECTION] tasks and notes ------------------------------------------------------------------------------------

@@ -173,14 +173,13 @@ Result<std::string> TrackingFlow::find_existing(Work& work) {
     auto& lead = work.lead;
     std::string found;
     if (lead.modes.contact == domain::TrackingMode::find && lead.modes.deal != domain::TrackingMode::find && lead.contact_id == 0) {
-        auto contacts = matching_contacts(work.inbox.account_id, lead, work.account.settings.default_country_code);
-        if (!contacts) return tl::unexpected(contacts.error());
-        for (const auto& [contact, deals] : *contacts) lead.contact_id = std::max(lead.contact_id, contact.id);   // the newest
+        auto contact = newest_contact(work);
+        if (!contact) return tl::unexpected(contact.error());
+        lead.contact_id = *contact;
         found = lead.contact_id != 0 ? "found contact " + std::to_string(lead.contact_id) : "no contact of " + contact_key(lead) + " found";
     }
-    // A name longer than any Kommo keeps is not looked for: the search would only bounce off Kommo's URL limit.
-    if (lead.modes.company == domain::TrackingMode::find && lead.company_id == 0 && !lead.company.empty() && lead.company.size() <= max_searched_bytes) {
-        auto company = m_kommo.company_named(work.inbox.account_id, lead.company);
+    if (lead.modes.company == domain::TrackingMode::find && lead.company_id == 0 && !lead.company.empty()) {
+        auto company = company_named(work);
         if (!company) return tl::unexpected(company.error());
         lead.company_id = *company;
         found += std::string(found.empty() ? "" : ", ") +
@@ -189,6 +188,22 @@ Result<std::string> TrackingFlow::find_existing(Work& work) {
     if (!found.empty())
         if (auto saved = save(work); !saved) return tl::unexpected(saved.error());
     return found;
+}
+
+// The newest Kommo contact with the lead's email (else phone); 0 when there is none.
+Result<int64_t> TrackingFlow::newest_contact(Work& work) {
+    auto contacts = matching_contacts(work.inbox.account_id, work.lead, work.account.settings.default_country_code);
+    if (!contacts) return tl::unexpected(contacts.error());
+    int64_t newest = 0;
+    for (const auto& [contact, deals] : *contacts) newest = std::max(newest, contact.id);
+    return newest;
+}
+
+// The Kommo company with the lead's company name; 0 when there is none. A name longer than any Kommo keeps is not
+// looked for: the search would only bounce off Kommo's URL limit.
+Result<int64_t> TrackingFlow::company_named(Work& work) {
+    if (work.lead.company.empty() || work.lead.company.size() > max_searched_bytes) return 0;
+    return m_kommo.company_named(work.inbox.account_id, work.lead.company);
 }
 
 // What the lead type's modes make at once: the deal with its contact and company in one request (a found contact or
@@ -265,9 +280,9 @@ Result<std::string> TrackingFlow::create(Work& work) {
         clients::KommoClient::NewEntity entity{client, lead.phone, lead.email, s.responsible_user_id, tags, {}};
         if (modes.contact == domain::TrackingMode::create && lead.contact_id == 0) {
             if (lead.contact_sent) {
-                auto contacts = matching_contacts(work.inbox.account_id, lead, work.account.settings.default_country_code);
-                if (!contacts) return tl::unexpected(contacts.error());
-                for (const auto& [contact, deals] : *contacts) lead.contact_id = std::max(lead.contact_id, contact.id);
+                auto contact = newest_contact(work);
+                if (!contact) return tl::unexpected(contact.error());
+                lead.contact_id = *contact;
                 if (lead.contact_id != 0) outcome = "found contact " + std::to_string(lead.contact_id) + " made by an earlier try";
             }
             if (lead.contact_id == 0) {
@@ -283,8 +298,8 @@ Result<std::string> TrackingFlow::create(Work& work) {
             }
         }
         if (modes.company == domain::TrackingMode::create && !lead.company.empty() && lead.company_id == 0) {
-            if (lead.company_sent && lead.company.size() <= max_searched_bytes) {
-                auto company = m_kommo.company_named(work.inbox.account_id, lead.company);
+            if (lead.company_sent) {
+                auto company = company_named(work);
                 if (!company) return tl::unexpected(company.error());
                 lead.company_id = *company;
                 if (lead.company_id != 0)

@@ -53,6 +53,8 @@ private:
     Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> matching_contacts(int64_t account_id, const domain::TrackedLead& lead,
                                                                                                  const std::string& country);
     Result<int64_t> newest_deal(int64_t account_id, const domain::TrackedLead& lead, const std::string& country);
+    Result<int64_t> newest_contact(Work& work);
+    Result<int64_t> company_named(Work& work);
     Result<std::string> write_entity_fields(Work& work, const char* entity, int64_t id, bool only_new);
     Result<void> save(const Work& work);
     Result<void> note_in_history(const Work& work, const char* kind, const std::string& what);
