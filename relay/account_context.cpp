@@ -24,7 +24,20 @@ Result<std::optional<AccountContext>> load_account_context(store::Store& store, 
     if (!*installation) return std::optional<AccountContext>();
     auto settings = wire::decode_settings_text((*installation)->settings_json);
     if (!settings) return tl::unexpected(settings.error());
-    return std::optional<AccountContext>(AccountContext{std::move(**installation), std::move(*settings)});
+    bool marketplace = false;
+    if ((*installation)->altegio_user_token.empty()) {   // asked only when there is no login
+        auto salons = store.marketplace_salons(account_id);
+        if (!salons) return tl::unexpected(salons.error());
+        marketplace = !salons->empty();
+    }
+    return std::optional<AccountContext>(AccountContext{std::move(**installation), std::move(*settings), marketplace});
+}
+
+Result<bool> altegio_connected(store::Store& store, const store::Installation& installation) {
+    if (!installation.altegio_user_token.empty()) return true;
+    auto salons = store.marketplace_salons(installation.account_id);
+    if (!salons) return tl::unexpected(salons.error());
+    return !salons->empty();
 }
 
 }  // namespace kb

@@ -17,9 +17,13 @@ namespace kb {
 struct AccountContext {
     store::Installation installation;
     domain::Settings settings;
+    bool marketplace_access = false;   // the account connected Altegio Marketplace locations with a code
 
     int64_t account_id() const { return installation.account_id; }
     const std::string& altegio_token() const { return installation.altegio_user_token; }
+    // Whether the relay can reach the account's Altegio: with the administrator's login, or a Marketplace location's
+    // access (the partner token, for the locations the account connected with a code).
+    bool altegio_connected() const { return !altegio_token().empty() || marketplace_access; }
     // The branches in force: the ones chosen in the settings, or while none is chosen, every branch the account's
     // Altegio user manages.
     Result<std::vector<int64_t>> branches_in_force(clients::ReferenceCache& reference) const;
@@ -29,5 +33,7 @@ struct AccountContext {
 
 // None when the account has no installation (it uninstalled, or never installed).
 Result<std::optional<AccountContext>> load_account_context(store::Store& store, int64_t account_id);
+// AccountContext::altegio_connected for an installation read on its own.
+Result<bool> altegio_connected(store::Store& store, const store::Installation& installation);
 
 }  // namespace kb

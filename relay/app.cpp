@@ -138,6 +138,7 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_altegio = std::make_unique<clients::AltegioClient>(*app->m_call_log, *app->m_altegio_limiter, config.altegio);
     app->m_kommo = std::make_unique<clients::KommoClient>(*app->m_call_log, *app->m_store, config.kommo, app->m_clock);
     app->m_reference = std::make_unique<clients::ReferenceCache>(*app->m_kommo, *app->m_altegio, app->m_clock);
+    app->m_reference->marketplace_salons = [store = app->m_store.get()](int64_t account) { return store->marketplace_salons(account); };
     const hooks::IntakeKeys intake_keys(config.master_key_hex);   // one secret for every intake address the relay hands out or checks
     app->m_installation = std::make_unique<services::InstallationService>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
         services::InstallationConfig{config.kommo_api_base_override, config.public_url, config.kommo.client_id, config.kommo.client_secret,
@@ -193,6 +194,8 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     api::add_routes(app->m_router, api::RouteDeps{*app->m_booking, *app->m_records, *app->m_installation, *app->m_settings, *app->m_history,
                                                   *app->m_store, auth, app->m_clock, [self] { self->wake_workers(); }, app->m_metrics});
     telephony::add_telephony_routes(app->m_router, auth, *app->m_telephony_admin);
+    app->m_claims = std::make_unique<marketplace::Claims>(*app->m_store, *app->m_reference, *app->m_telephony_admin, app->m_clock);
+    marketplace::add_claim_route(app->m_router, auth, *app->m_claims);
     return app;
 }
 

@@ -24,6 +24,7 @@
 #include "relay/sync/trigger_sync.hpp"
 #include "relay/sync/workers.hpp"
 #include "relay/marketplace/activation.hpp"
+#include "relay/marketplace/claim.hpp"
 #include "relay/telephony/admin.hpp"
 #include "relay/telephony/calls.hpp"
 #include "relay/tracking/leads.hpp"
@@ -104,6 +105,7 @@ private:
     std::unique_ptr<sync::Reconciler> m_reconciler;
     std::unique_ptr<marketplace::Activation> m_marketplace;
     std::unique_ptr<telephony::TelephonyAdmin> m_telephony_admin;
+    std::unique_ptr<marketplace::Claims> m_claims;
     std::unique_ptr<telephony::CallFlow> m_calls;
     std::unique_ptr<tracking::TrackingFlow> m_tracking;
     // Which flow handles an inbox event: its source, and its resource ("" for any); the first that matches.

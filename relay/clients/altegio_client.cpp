@@ -109,6 +109,13 @@ Result<std::vector<domain::Branch>> AltegioClient::my_branches(int64_t account_i
     return wire::decode_list<domain::Branch>(**data, "data", altegio::decode_company);
 }
 
+Result<domain::Branch> AltegioClient::marketplace_branch(int64_t account_id, int64_t company_id) {
+    Json holder;
+    auto data = call(account_id, "altegio.company", "GET", "/company/" + std::to_string(company_id), "", nullptr, RetryPolicy::safe(), holder);
+    if (!data) return tl::unexpected(data.error());
+    return altegio::decode_company(**data, "data");
+}
+
 Result<wire::api::Catalog> AltegioClient::catalog(int64_t account_id, int64_t company_id, const std::string& user_token) {
     std::string company = std::to_string(company_id);
     Json categories_holder, services_holder;

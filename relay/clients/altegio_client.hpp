@@ -40,6 +40,8 @@ public:
     Result<AltegioUser> sign_in(int64_t account_id, const std::string& login, const std::string& password);
 
     Result<std::vector<domain::Branch>> my_branches(int64_t account_id, const std::string& user_token);
+    // One location, read with the partner token alone (a Marketplace location our application is active in).
+    Result<domain::Branch> marketplace_branch(int64_t account_id, int64_t company_id);
     Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token);
     // The catalogue's services with these ids, in this order; an id the branch does not offer is refused.
     Result<std::vector<domain::Service>> services_by_id(int64_t account_id, int64_t company_id, const std::string& user_token,

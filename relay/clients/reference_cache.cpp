@@ -1,5 +1,6 @@
 #include "relay/clients/reference_cache.hpp"
 
+#include <algorithm>
 #include "shared/domain/calendar.hpp"
 
 namespace kb::clients {
@@ -58,7 +59,26 @@ Result<int32_t> ReferenceCache::record_day_offset(int64_t account_id, const doma
 }
 
 Result<std::vector<domain::Branch>> ReferenceCache::branches(int64_t account_id, const std::string& user_token, Read read) {
-    return get(m_branches, account_id, read, [&] { return m_altegio.my_branches(account_id, user_token); });
+    return get(m_branches, account_id, read, [&]() -> Result<std::vector<domain::Branch>> {
+        auto salons = marketplace_salons ? marketplace_salons(account_id) : Result<std::vector<int64_t>>(std::vector<int64_t>());
+        if (!salons) return tl::unexpected(salons.error());
+        if (user_token.empty() && salons->empty()) return m_altegio.my_branches(account_id, user_token);   // answers why not
+        std::vector<domain::Branch> out;
+        if (!user_token.empty()) {
+            auto managed = m_altegio.my_branches(account_id, user_token);
+            if (!managed) return managed;
+            out = std::move(*managed);
+        }
+        std::optional<Error> refused;
+        for (int64_t salon : *salons) {
+            if (std::any_of(out.begin(), out.end(), [&](const domain::Branch& b) { return b.id == salon; })) continue;
+            auto location = m_altegio.marketplace_branch(account_id, salon);
+            if (location) out.push_back(std::move(*location));
+            else refused = location.error();
+        }
+        if (out.empty() && refused) return tl::unexpected(*refused);
+        return out;
+    });
 }
 
 Result<wire::api::Catalog> ReferenceCache::catalog(int64_t account_id, int64_t company_id, const std::string& user_token, Read read) {

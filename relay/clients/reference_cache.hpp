@@ -29,7 +29,11 @@ public:
     // the day into a date field of its own and Kommo says it; else the record's own (its branch's). Kommo is asked
     // only in the first case.
     Result<int32_t> record_day_offset(int64_t account_id, const domain::LeadFieldMap& map, const std::string& record_datetime);
+    // The branches the user token manages, and the Altegio Marketplace locations the account connected with a code
+    // (read with the partner token). A location Altegio does not show is left out while others are there.
     Result<std::vector<domain::Branch>> branches(int64_t account_id, const std::string& user_token, Read read = Read::cached);
+    // Which Marketplace locations an account connected (store::Store::marketplace_salons); none when unset.
+    std::function<Result<std::vector<int64_t>>(int64_t account_id)> marketplace_salons;
     Result<wire::api::Catalog> catalog(int64_t account_id, int64_t company_id, const std::string& user_token, Read read = Read::cached);
     void invalidate(int64_t account_id);
 

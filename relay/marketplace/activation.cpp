@@ -7,12 +7,27 @@
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/jwt.hpp"
 #include "relay/crypto/secret_box.hpp"
+#include "relay/marketplace/claim_code.hpp"
 #include "shared/wire/json_read.hpp"
 
 namespace kb::marketplace {
 namespace {
 
 using wire::Json;
+
+// The chain's telephony token from the signed user data (`crm_token`, or `crmToken` as one public script writes it):
+// a short line of visible ASCII, else none.
+std::string signed_crm_token(const Json& user_data) {
+    for (const char* name : {"crm_token", "crmToken"}) {
+        std::string token = wire::read_text(user_data, name);
+        if (token.empty()) continue;
+        bool visible = token.size() <= 256 && std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+        if (visible) return token;
+        spdlog::warn("marketplace: the signed crm_token is not a token ({} bytes): left out", token.size());
+        return "";
+    }
+    return "";
+}
 
 std::string new_key_seed() { return std::string(store::MarketplaceLocation::seed_prefix) + crypto::random_token(24); }
 
@@ -104,6 +119,7 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
     int64_t now = m_deps.clock.ms();
 
     // The user's data, when the user let Altegio share it: the signature covers the decoded JSON.
+    std::string crm_token;
     if (std::string encoded = redirect.query_value("user_data"); !encoded.empty()) {
         auto decoded = crypto::base64_decode_any(encoded);
         if (!decoded) return fail(Errc::forbidden, "marketplace.page.bad_signature", "user_data is not base64");
@@ -118,7 +134,9 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         user.email = wire::read_text(*json, "email");
         user.phone = wire::read_text(*json, "phone");
         user.registered_at_ms = user.last_seen_at_ms = now;
+        if (user.altegio_user_id <= 0) user.altegio_user_id = wire::read_int_or(*json, "user_id", "user_data.user_id", 0).value_or(0);
         if (user.altegio_user_id <= 0) return fail(Errc::bad_input, "marketplace.page.no_location", "user_data has no id");
+        crm_token = signed_crm_token(*json);
         // Where the signed data names its locations, a link cannot carry the signature to others.
         std::vector<int64_t> signed_salons;
         auto add_signed = [&signed_salons](const Json& id) {
@@ -148,7 +166,6 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         if (!*existing) location.key_seed = new_key_seed();
         location.salon_id = salon;
         if (group > 0) location.salon_group_id = group;
-        if (outcome.user) location.altegio_user_id = outcome.user->altegio_user_id;
         // Frozen or uninstalled by the Marketplace: a link (perhaps an old one, replayed) brings it back only when
         // Altegio says the application is installed there again.
         if (location.state == "frozen" || location.state == "uninstalled") {
@@ -161,7 +178,9 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         }
         // A new click on "Connect" starts Altegio's hour again, for a location in any state but active; the
         // activation thread takes it at once.
-        if (location.state != "active") {
+        if (location.state != "active") {   // who connects it now owns it (an active location keeps its owner)
+            if (outcome.user) location.altegio_user_id = outcome.user->altegio_user_id;
+            if (!crm_token.empty()) location.crm_token = crm_token;
             if (!location.key_is_derived()) location.key_seed = new_key_seed();   // saved by an earlier version: key itself
             location.state = "pending";
             location.redirected_at_ms = now;
@@ -174,16 +193,34 @@ Result<ConnectOutcome> Activation::connect(const http::Request& redirect) {
         }
         outcome.locations.push_back(location);
     }
-    if (queued.empty()) return outcome;
-    {
-        std::lock_guard lock(m_wake_mutex);
-        m_woken = true;
+    if (!queued.empty()) {
+        {
+            std::lock_guard lock(m_wake_mutex);
+            m_woken = true;
+        }
+        m_wake.notify_all();
+        wait_for_attempts(queued);
+        for (auto& location : outcome.locations)   // as they stand now
+            if (auto current = m_deps.store.marketplace_location(location.salon_id); current && *current) location = **current;
     }
-    m_wake.notify_all();
-    wait_for_attempts(queued);
-    for (auto& location : outcome.locations)   // as they stand now
-        if (auto current = m_deps.store.marketplace_location(location.salon_id); current && *current) location = **current;
+    if (auto issued = issue_claim_codes(outcome, crm_token); !issued) return tl::unexpected(issued.error());
     return outcome;
+}
+
+Result<void> Activation::issue_claim_codes(ConnectOutcome& outcome, const std::string& crm_token) {
+    if (!outcome.user) return {};   // who came is not known: the page cannot hand the location to anyone
+    int64_t now = m_deps.clock.ms();
+    for (auto& location : outcome.locations) {
+        if (location.state != "active" || location.altegio_user_id != outcome.user->altegio_user_id) continue;
+        std::string code = new_claim_code();
+        location.claim_code_hash = claim_code_hash(*normalise_claim_code(code));
+        location.claim_expires_at_ms = now + claim_code_lifetime_ms;
+        if (!crm_token.empty()) location.crm_token = crm_token;
+        location.updated_at_ms = now;
+        if (auto saved = m_deps.store.save_marketplace_location(location); !saved) return saved;
+        outcome.claim_codes[location.salon_id] = code;
+    }
+    return {};
 }
 
 void Activation::attempt(store::MarketplaceLocation& location) {

@@ -7,6 +7,9 @@
 // Altegio budget every account shares. An activation that fails is tried again in the background until the hour
 // Altegio allows is over, and the location is then marked "late" so the page can tell the user to connect again.
 // Altegio's lifecycle webhook (uninstall, freeze) stops the work for a location; freeze keeps its data.
+// When the user data is signed, the page also gives the user a one-time code for each active location they
+// activated; a Kommo admin enters it in the settings (claim.hpp) and needs no Altegio login for that location. A
+// telephony token (`crm_token`) is taken only from inside the signed data, and kept sealed for that step.
 //   GET  /marketplace/connect?salon_id=…|salon_ids[]=…&user_data=…&user_data_sign=…   the registration page
 //   POST /hooks/altegio-marketplace                                                 {salon_id, application_id, event, partner_token}
 #include <atomic>
@@ -46,6 +49,9 @@ struct ConnectOutcome {
     std::optional<store::MarketplaceUser> user;   // none when Altegio sent no user data
     bool user_is_new = false;
     std::vector<store::MarketplaceLocation> locations;   // after the first attempt at each
+    // The one-time code (claim_code.hpp) of each active location this signed user activated, by salon id: the
+    // page shows it, and a Kommo admin enters it in the settings to connect the location. None without user data.
+    std::map<int64_t, std::string> claim_codes;
 };
 
 class Activation {
@@ -57,7 +63,8 @@ public:
     // redirects_per_minute_per_address, or more than locations_per_minute_per_address, from one address is
     // Errc::rate_limited. In each case nothing is saved. A location the Marketplace froze or uninstalled comes
     // back only when Altegio reports it installed again. The outcome's locations are as they stand after the
-    // wait: a location still "pending" with no attempt is being activated.
+    // wait: a location still "pending" with no attempt is being activated. A `crm_token` that is not a short line of
+    // visible characters is left out (the rest of the redirect still works).
     Result<ConnectOutcome> connect(const http::Request& redirect);
     // Tries the due pending activations (one run at a time); those past the hour become "late". How many became active.
     Result<int> retry_due();
@@ -68,6 +75,8 @@ public:
 
 private:
     void attempt(store::MarketplaceLocation& location);   // one activation call; saves the outcome
+    // A fresh code for each active location the signed user activated (an earlier code stops working).
+    Result<void> issue_claim_codes(ConnectOutcome& outcome, const std::string& crm_token);
     // Counts this redirect and its locations against the address's minute; false (and nothing counted) past either limit.
     bool within_rate(const std::string& address, size_t locations);
     void run();                                            // the activation thread

@@ -41,7 +41,17 @@ void add_marketplace_routes(http::Router& router, Activation& activation) {
                                                 language, {{"name", outcome->user->name}})));
         for (const auto& location : outcome->locations) {
             std::map<std::string, std::string> params{{"salon", std::to_string(location.salon_id)}};
-            if (location.state == "active") paragraphs.push_back(paragraph(text("marketplace.page.active", language, params)));
+            if (location.state == "active") {
+                paragraphs.push_back(paragraph(text("marketplace.page.active", language, params)));
+                if (auto code = outcome->claim_codes.find(location.salon_id); code != outcome->claim_codes.end()) {
+                    paragraphs.push_back(paragraph(text("marketplace.page.claim_code", language, params)));
+                    // The code's characters are letters, digits and dashes: nothing to escape.
+                    paragraphs.push_back(paragraph("<strong id=\"claim-code-" + std::to_string(location.salon_id) + "\" style=\"font-size:1.6em;"
+                                                   "letter-spacing:0.08em\">" + code->second + "</strong>"));
+                } else if (!outcome->user) {
+                    paragraphs.push_back(paragraph(text("marketplace.page.no_claim_code", language, params)));
+                }
+            }
             else if (location.state == "late") paragraphs.push_back(paragraph(text("marketplace.page.late", language, params), true));
             else if (location.state == "frozen" || location.state == "uninstalled")
                 paragraphs.push_back(paragraph(text("marketplace.page.stopped", language, params), true));

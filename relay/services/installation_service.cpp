@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <spdlog/spdlog.h>
+#include "relay/account_context.hpp"
 #include "relay/crypto/hmac.hpp"
 #include "relay/crypto/secret_box.hpp"
 #include "relay/http/http_types.hpp"
@@ -166,7 +167,9 @@ Result<InstallStatus> InstallationService::status(const Caller& caller) {
     if (!found) return tl::unexpected(found.error());
     if (!*found) return InstallStatus{};
     const store::Installation& installation = **found;
-    InstallStatus status{true, !installation.altegio_user_token.empty(), 0, 0, installation.settings_revision};
+    auto connected = altegio_connected(m_store, installation);
+    if (!connected) return tl::unexpected(connected.error());
+    InstallStatus status{true, *connected, 0, 0, installation.settings_revision};
     if (auto settings = wire::decode_settings_text(installation.settings_json))
         status.connected_branches = static_cast<int32_t>(settings->connected_branch_ids.size());
     auto failed = m_store.failed_inbox_events(caller.account_id, 100);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
+#include "relay/account_context.hpp"
 #include "relay/services/kommo_fields.hpp"
 #include "shared/wire/json_read.hpp"
 #include "shared/wire/settings.hpp"
@@ -40,7 +41,9 @@ Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
     wire::api::SettingsPage page;
     page.revision = installation->settings_revision;
     page.settings = *settings;
-    page.altegio_connected = !installation->altegio_user_token.empty();
+    auto connected = altegio_connected(m_store, *installation);
+    if (!connected) return tl::unexpected(connected.error());
+    page.altegio_connected = *connected;
     page.tracking_url = m_installation.tracking_url(*installation);
 
     auto pipelines = m_kommo.named_pipelines(caller.account_id);
@@ -77,11 +80,18 @@ Result<wire::api::SettingsPage> SettingsService::page(const Caller& caller) {
     auto branches = m_reference.branches(caller.account_id, installation->altegio_user_token, clients::ReferenceCache::Read::fresh);
     if (!branches) return tl::unexpected(branches.error());
     const std::string url = m_installation.webhook_url(*installation);
+    auto marketplace = m_store.marketplace_salons(caller.account_id);
+    if (!marketplace) return tl::unexpected(marketplace.error());
     for (const auto& branch : *branches) {
         wire::api::BranchState state{branch, BranchStatus::not_connected, 0};
         if (auto last = m_store.last_webhook_at(caller.account_id, branch.id)) state.last_webhook_at_ms = *last;
         bool chosen = domain::branch_connected(*settings, branch.id);
-        if (chosen) {
+        bool from_marketplace = std::find(marketplace->begin(), marketplace->end(), branch.id) != marketplace->end();
+        if (chosen && from_marketplace) {   // its webhook came with the activation: it works while the location is active
+            auto location = m_store.marketplace_location(branch.id);
+            if (!location) return tl::unexpected(location.error());
+            state.status = *location && (*location)->state == "active" ? BranchStatus::connected : BranchStatus::no_rights;
+        } else if (chosen) {
             auto registered = m_altegio.webhook_registered(caller.account_id, installation->altegio_user_token, branch.id, url);
             if (!registered)
                 state.status = registered.error().code == Errc::forbidden || registered.error().code == Errc::unauthorized
@@ -116,7 +126,9 @@ Result<domain::SettingsContext> SettingsService::context_of(int64_t account_id, 
         if (!company_fields) return tl::unexpected(company_fields.error());
         context.company_fields = std::move(*company_fields);
     }
-    if (!installation.altegio_user_token.empty()) {
+    auto connected = altegio_connected(m_store, installation);
+    if (!connected) return tl::unexpected(connected.error());
+    if (*connected) {
         auto branches = m_reference.branches(account_id, installation.altegio_user_token, Read::fresh);
         if (!branches) return tl::unexpected(branches.error());
         for (const auto& b : *branches) {
@@ -172,7 +184,7 @@ Result<wire::api::SaveReply> SettingsService::validated_save(const Caller& calle
     if (!revision) return tl::unexpected(revision.error());
     m_reference.invalidate(caller.account_id);
     spdlog::info("settings of account {} saved as revision {} by user {}", caller.account_id, *revision, caller.user_id);
-    if (!installation.altegio_user_token.empty()) {
+    if (!installation.altegio_user_token.empty()) {   // Marketplace locations got their webhook with the activation
         auto branches = m_reference.branches(caller.account_id, installation.altegio_user_token);
         if (branches) m_installation.register_branch_webhooks(caller.account_id, *branches);
     }
@@ -218,7 +230,9 @@ Result<wire::api::BranchChoices> SettingsService::branch_choices(const Caller& c
     auto installation = admin_installation(caller);
     if (!installation) return tl::unexpected(installation.error());
     const std::string& token = installation->altegio_user_token;
-    if (token.empty()) return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected");
+    auto connected = altegio_connected(m_store, *installation);
+    if (!connected) return tl::unexpected(connected.error());
+    if (!*connected) return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected");
     auto branches = m_reference.branches(caller.account_id, token);
     if (!branches) return tl::unexpected(branches.error());
     if (std::none_of(branches->begin(), branches->end(), [&](const auto& b) { return b.id == company_id; }))

@@ -9,7 +9,7 @@ Result<AccountContext> load_widget_account(store::Store& store, const Caller& ca
     auto found = load_account_context(store, caller.account_id);
     if (!found) return tl::unexpected(found.error());
     if (!*found) return fail(Errc::not_configured, "ui.error.not_installed", "no installation");
-    if ((*found)->altegio_token().empty())
+    if (!(*found)->altegio_connected())
         return fail(Errc::not_configured, "ui.error.altegio_not_connected", "Altegio is not connected yet");
     return std::move(**found);
 }

@@ -83,6 +83,9 @@ public:
     Result<void> save_marketplace_location(const MarketplaceLocation& location) override;
     Result<std::optional<MarketplaceLocation>> marketplace_location(int64_t salon_id) override;
     Result<std::vector<MarketplaceLocation>> due_marketplace_activations(int64_t now_ms) override;
+    Result<std::optional<MarketplaceLocation>> claim_marketplace_location(const std::string& code_hash, int64_t account_id,
+                                                                          int64_t now_ms) override;
+    Result<std::vector<int64_t>> marketplace_salons(int64_t account_id) override;
     Result<void> save_telephony_chain(const TelephonyChain& chain) override;
     Result<std::optional<TelephonyChain>> telephony_chain(const std::string& key) override;
     Result<std::vector<TelephonyChain>> telephony_chains(int64_t account_id) override;

@@ -109,7 +109,8 @@ Result<bool> SqlStore::delete_installation(int64_t account_id) {
 
 Result<std::vector<int64_t>> SqlStore::installed_accounts() {
     return m_db->read([&](Session& s) -> Result<std::vector<int64_t>> {
-        return sql::each(s.query("SELECT account_id FROM installations WHERE altegio_user_token_sealed <> '' ORDER BY account_id"),
+        return sql::each(s.query("SELECT account_id FROM installations WHERE altegio_user_token_sealed <> ''"
+                                 " OR account_id IN (SELECT account_id FROM marketplace_claims) ORDER BY account_id"),
                          sql::integer_of);
     });
 }

@@ -30,13 +30,16 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 constexpr const char* location_columns =
     "salon_id, salon_group_id, altegio_user_id, state, api_key_sealed, redirected_at_ms, attempts, next_attempt_at_ms, last_error,"
-    " updated_at_ms";
+    " updated_at_ms, crm_token_sealed, claim_code_hash, claim_expires_at_ms";
 
 Result<MarketplaceLocation> location_from(const db::Row& row, const crypto::SecretBox& box) {
     auto key = box.open(row.text(4));
     if (!key) return tl::unexpected(key.error());
+    auto crm_token = row.text(10).empty() ? Result<std::string>("") : box.open(row.text(10));
+    if (!crm_token) return tl::unexpected(crm_token.error());
     return MarketplaceLocation{row.integer(0), row.integer(1), row.integer(2), row.text(3), *key, row.integer(5),
-                               static_cast<int32_t>(row.integer(6)), row.integer(7), row.text(8), row.integer(9)};
+                               static_cast<int32_t>(row.integer(6)), row.integer(7), row.text(8), row.integer(9),
+                               *crm_token, row.text(11), row.integer(12)};
 }
 
 // The chain's columns, then when one of its calls last changed; a WHERE on `c` follows.
@@ -82,12 +85,14 @@ Result<std::optional<MarketplaceUser>> SqlStore::marketplace_user(int64_t altegi
 Result<void> SqlStore::save_marketplace_location(const MarketplaceLocation& l) {
     return sql::written(m_db->change(
         std::string("INSERT INTO marketplace_locations (") + location_columns +
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (salon_id) DO UPDATE SET salon_group_id = excluded.salon_group_id,"
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (salon_id) DO UPDATE SET salon_group_id = excluded.salon_group_id,"
             " altegio_user_id = excluded.altegio_user_id, state = excluded.state, api_key_sealed = excluded.api_key_sealed,"
             " redirected_at_ms = excluded.redirected_at_ms, attempts = excluded.attempts, next_attempt_at_ms = excluded.next_attempt_at_ms,"
-            " last_error = excluded.last_error, updated_at_ms = excluded.updated_at_ms",
+            " last_error = excluded.last_error, updated_at_ms = excluded.updated_at_ms, crm_token_sealed = excluded.crm_token_sealed,"
+            " claim_code_hash = excluded.claim_code_hash, claim_expires_at_ms = excluded.claim_expires_at_ms",
         {l.salon_id, l.salon_group_id, l.altegio_user_id, l.state, m_box.seal(l.key_seed), l.redirected_at_ms, l.attempts,
-         l.next_attempt_at_ms, l.last_error, l.updated_at_ms}));
+         l.next_attempt_at_ms, l.last_error, l.updated_at_ms, l.crm_token.empty() ? std::string() : m_box.seal(l.crm_token),
+         l.claim_code_hash, l.claim_expires_at_ms}));
 }
 
 // Every inbox event asks (is its location frozen?): a read, which never queues behind writes.
@@ -95,6 +100,37 @@ Result<std::optional<MarketplaceLocation>> SqlStore::marketplace_location(int64_
     return m_db->read([&](Session& s) -> Result<std::optional<MarketplaceLocation>> {
         return sql::first_or_error(s.query(std::string("SELECT ") + location_columns + " FROM marketplace_locations WHERE salon_id = ?", {salon_id}),
                                    [&](const db::Row& row) { return location_from(row, m_box); });
+    });
+}
+
+Result<std::optional<MarketplaceLocation>> SqlStore::claim_marketplace_location(const std::string& code_hash, int64_t account_id,
+                                                                                int64_t now_ms) {
+    if (code_hash.empty()) return std::optional<MarketplaceLocation>();
+    return m_db->write([&](Session& s) -> Result<std::optional<MarketplaceLocation>> {
+        auto found = sql::first_or_error(
+            s.query(std::string("SELECT ") + location_columns +
+                        " FROM marketplace_locations WHERE claim_code_hash = ? AND claim_expires_at_ms > ? AND state = 'active'",
+                    {code_hash, now_ms}),
+            [&](const db::Row& row) { return location_from(row, m_box); });
+        if (!found || !*found) return found;
+        s.exec("UPDATE marketplace_locations SET claim_code_hash = '', claim_expires_at_ms = 0 WHERE salon_id = ?", {(*found)->salon_id});
+        s.exec("INSERT INTO marketplace_claims (account_id, salon_id, claimed_at_ms) VALUES (?, ?, ?)"
+               " ON CONFLICT (account_id, salon_id) DO UPDATE SET claimed_at_ms = excluded.claimed_at_ms",
+               {account_id, (*found)->salon_id, now_ms});
+        (*found)->claim_code_hash.clear();
+        (*found)->claim_expires_at_ms = 0;
+        return found;
+    });
+}
+
+Result<std::vector<int64_t>> SqlStore::marketplace_salons(int64_t account_id) {
+    return m_db->read([&](Session& s) -> Result<std::vector<int64_t>> {
+        std::vector<int64_t> salons;
+        for (const auto& row : s.query("SELECT c.salon_id FROM marketplace_claims c JOIN marketplace_locations l ON l.salon_id = c.salon_id"
+                                       " WHERE c.account_id = ? AND l.state <> 'uninstalled' ORDER BY c.salon_id",
+                                       {account_id}))
+            salons.push_back(row.integer(0));
+        return salons;
     });
 }
 

@@ -130,6 +130,11 @@ struct MarketplaceLocation {
     int64_t next_attempt_at_ms = 0;
     std::string last_error;
     int64_t updated_at_ms = 0;
+    std::string crm_token;             // the chain's telephony token when Altegio signed one into the redirect; sealed at rest
+    // The one-time code the registration page showed, which a Kommo admin enters to connect the location to their
+    // account (relay/marketplace/claim.hpp): its SHA-256 (hex) only, "" when none is open, and until when it is good.
+    std::string claim_code_hash;
+    int64_t claim_expires_at_ms = 0;
 };
 
 // A salon chain's telephony, connected by an account's admin: Altegio's user token from the chain's telephony
@@ -259,7 +264,7 @@ public:
 
     virtual Result<std::string> reconciler_watermark(int64_t account_id, int64_t company_id) = 0;   // "" when never read
     virtual Result<void> save_reconciler_watermark(int64_t account_id, int64_t company_id, const std::string& changed_after) = 0;
-    // Accounts with Altegio connected (the reconciler and pruning work on these), by id.
+    // Accounts with Altegio connected, by a login or Marketplace locations (the reconciler and pruning work on these), by id.
     virtual Result<std::vector<int64_t>> installed_accounts() = 0;
 
     virtual Result<void> add_history(const HistoryEntry& entry) = 0;
@@ -284,6 +289,12 @@ public:
     virtual Result<std::optional<MarketplaceLocation>> marketplace_location(int64_t salon_id) = 0;
     // Pending locations whose next attempt is due, oldest redirect first.
     virtual Result<std::vector<MarketplaceLocation>> due_marketplace_activations(int64_t now_ms) = 0;
+    // In one transaction: the active location whose open code has this hash and has not expired at `now_ms` is
+    // connected to the account, and its code is spent. None when no such code is open (unknown, used or expired).
+    virtual Result<std::optional<MarketplaceLocation>> claim_marketplace_location(const std::string& code_hash, int64_t account_id,
+                                                                                  int64_t now_ms) = 0;
+    // The locations the account connected with a code whose Marketplace access still stands (not uninstalled), by id.
+    virtual Result<std::vector<int64_t>> marketplace_salons(int64_t account_id) = 0;
 
     // Telephony: an account's chains (by key, upserted), and each call's record.
     virtual Result<void> save_telephony_chain(const TelephonyChain& chain) = 0;

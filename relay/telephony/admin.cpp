@@ -121,6 +121,28 @@ Result<wire::api::ChainReply> TelephonyAdmin::save(const services::Caller& calle
     return reply(caller, chain.key);
 }
 
+Result<store::TelephonyChain> TelephonyAdmin::adopt(int64_t account_id, const std::string& name, const std::string& crm_token) {
+    auto chains = m_deps.store.telephony_chains(account_id);
+    if (!chains) return tl::unexpected(chains.error());
+    auto same = std::find_if(chains->begin(), chains->end(), [&](const auto& c) { return c.crm_token == crm_token; });
+    store::TelephonyChain chain = same == chains->end() ? store::TelephonyChain{} : *same;
+    int64_t now = m_deps.clock.ms();
+    if (chain.key.empty()) {
+        chain.key = crypto::random_token(24);
+        chain.account_id = account_id;
+        chain.name = tidy(name);
+        chain.crm_token = crm_token;
+        chain.created_at_ms = now;
+        chain.updated_at_ms = now;
+        if (auto saved = m_deps.store.save_telephony_chain(chain); !saved) return tl::unexpected(saved.error());
+    }
+    if (!chain.enabled) {
+        send_setup(chain, true);
+        if (auto saved = m_deps.store.save_telephony_chain(chain); !saved) return tl::unexpected(saved.error());
+    }
+    return chain;
+}
+
 Result<wire::api::ChainReply> TelephonyAdmin::set_enabled(const services::Caller& caller, const std::string& key, bool enabled) {
     auto chain = chain_of(caller, key);
     if (!chain) return tl::unexpected(chain.error());

@@ -30,6 +30,10 @@ public:
     Result<wire::api::ChainReply> set_enabled(const services::Caller& caller, const std::string& key, bool enabled);
     // Errc::upstream_* when Altegio would not disable it: the chain stays.
     Result<wire::api::ChainReply> remove(const services::Caller& caller, const std::string& key);
+    // The chain whose token Altegio signed into a Marketplace redirect (relay/marketplace/claim.hpp): kept for the
+    // account (the one it has with this token, else a new one under `name`, its numbers for the admin to add) and
+    // enabled in Altegio. The chain as it stands; Altegio's refusal is on it (error_key), as for a saved chain.
+    Result<store::TelephonyChain> adopt(int64_t account_id, const std::string& name, const std::string& crm_token);
 
 private:
     Result<std::string> country_code_of(const services::Caller& caller);   // the account's default, for numbers

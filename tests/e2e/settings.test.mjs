@@ -400,3 +400,44 @@ test('every section, in English, Russian, Spanish and Portuguese', { timeout: 30
   }
   await page.close();
 });
+
+test('a salon that connected the application in the Altegio Marketplace joins its Kommo account with the page\'s code, telephony included', { timeout: 180000 }, async () => {
+  const marketplace = await startStack({ setUp: 'installed', clock: heldAt });   // installed in Kommo, no Altegio login
+  const page = await browser.context.newPage();
+  try {
+    // Altegio's Marketplace sends the user (with their signed data and the chain's telephony token) to the registration page.
+    const made = await fetch(`${marketplace.sandboxUrl}/__sandbox/altegio/marketplace/redirect`, { method: 'POST',
+      body: JSON.stringify({ salon_ids: [400002], user: { id: 7001, name: 'Ирина Котова', email: 'irina@bella.example', crm_token: 'sandbox-crm-token' } }) });
+    await page.goto(`${(await made.json()).url}&lang=ru`);
+    const code = (await page.textContent('#claim-code-400002')).trim();
+    assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    assert.match(await page.textContent('body'), /вкладку «Филиалы», и введите этот код/);
+    await page.screenshot({ path: join(screenshots, 'marketplace-ru-page.png') });
+
+    // In Kommo, the admin enters the code (typed in small letters) and asks for telephony, in Spanish.
+    await page.goto(marketplace.settingsUrl('es'));
+    await control(page, 'marketplace_code', 30000);
+    assert.ok(!(await controlIds(page)).includes('branch_counts'), 'no branch before the code');
+    await typeInto(page, 'marketplace_code', code.toLowerCase());
+    await click(page, 'marketplace_telephony');
+    await page.screenshot({ path: join(screenshots, 'settings-es-marketplace-code.png') });
+    await click(page, 'marketplace_connect');
+    await control(page, 'settings_notice');
+    await control(page, 'branch_status_400002');   // the location is the account's branch now, with no login
+    await sleep(400);
+    await page.screenshot({ path: join(screenshots, 'settings-es-marketplace-connected.png') });
+    const token = await marketplace.token();
+    const settings = await (await fetch(`${marketplace.relayUrl}/api/v1/settings`, { headers: { 'X-Auth-Token': token } })).json();
+    assert.equal(settings.altegio_connected, true);
+    assert.deepEqual(settings.branches.map((b) => [b.branch.id, b.status]), [[400002, 'connected']]);
+    assert.equal((await marketplace.state()).altegio.voip.chains['sandbox-crm-token'].enabled, true);
+
+    // The same code again: spent, and the page says so in the admin's language.
+    await typeInto(page, 'marketplace_code', code);
+    await click(page, 'marketplace_connect');
+    await control(page, 'error_is_ui.error.claim_code_unknown');
+  } finally {
+    await page.close();
+    marketplace.stop();
+  }
+});

@@ -21,6 +21,16 @@ const Json irina{{"id", 7001}, {"name", "Ирина Котова"}, {"email", "i
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// A record made in Altegio at location 400001, as its webhook would carry it.
+Json record_at_location(World& world) {
+    auto record = world.control("POST", "/__sandbox/altegio/records",
+                                Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}},
+                                     {"datetime", "2027-01-05T10:00:00+03:00"}, {"save_if_busy", true},
+                                     {"client", {{"name", "Loc Client"}, {"phone", "+79035550001"}}}});
+    REQUIRE_MESSAGE(record.status == 201, record.body);
+    return body_of(record)["record"];
+}
+
 }  // namespace
 
 TEST_CASE("marketplace: a user's first redirect registers them and activates every location at once; coming back, they are recognised") {
@@ -142,11 +152,7 @@ TEST_CASE("marketplace: a location's webhooks reach the Kommo account that conne
     world.install();   // the admin connected Altegio: every branch its user manages
     REQUIRE(open_redirect(world, Json{{"salon_ids", {400001}}}).status == 200);
     std::string hook = world.sandbox_state()["altegio"]["marketplace_activations"][0]["webhook_urls"][0];
-    auto record = world.control("POST", "/__sandbox/altegio/records",
-                                Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}},
-                                     {"datetime", "2027-01-05T10:00:00+03:00"}, {"save_if_busy", true},
-                                     {"client", {{"name", "Loc Client"}, {"phone", "+79035550001"}}}});
-    Json created = body_of(record)["record"];
+    Json created = record_at_location(world);
     created["datetime"] = "2027-01-05T11:00:00+03:00";
     created["last_change_date"] = "2027-01-04T10:00:00+03:00";
     std::string body = Json::array({Json{{"company_id", 400001}, {"resource", "record"}, {"resource_id", created["id"]},
@@ -163,4 +169,121 @@ TEST_CASE("marketplace: a location's webhooks reach the Kommo account that conne
 
     std::string wrong = hook.substr(0, hook.rfind('/') + 1) + "0000";
     CHECK(world.relay_to_router_send({"POST", wrong, {{"Content-Type", "application/json"}}, body}).status == 404);
+}
+
+namespace {
+
+// The code the page shows for a location ("" when it shows none).
+std::string claim_code_on(const std::string& page, int64_t salon) {
+    std::string marker = "id=\"claim-code-" + std::to_string(salon) + "\"";
+    size_t at = page.find(marker);
+    if (at == std::string::npos) return "";
+    size_t start = page.find('>', at) + 1;
+    return page.substr(start, page.find('<', start) - start);
+}
+
+Json settings_page(World& world) {
+    auto page = world.call("GET", "/api/v1/settings");
+    REQUIRE_MESSAGE(page.status == 200, page.body);
+    return body_of(page);
+}
+
+}  // namespace
+
+TEST_CASE("marketplace: the signed user gets a one-time code; a Kommo admin enters it and works with the location without an Altegio login") {
+    World world;
+    REQUIRE(world.control("POST", "/__sandbox/kommo/install").status == 200);   // no Altegio login connected
+    CHECK(settings_page(world)["altegio_connected"] == false);
+
+    auto page = open_redirect(world, Json{{"salon_ids", {400001}}, {"user", irina}});
+    std::string code = claim_code_on(page.body, 400001);
+    REQUIRE_MESSAGE(code.size() == 14, page.body);   // ABCD-EFGH-JKMN
+    CHECK(contains(page.body, "enter this code"));
+
+    auto manager = world.call("POST", "/api/v1/settings/marketplace", Json{{"code", code}}, 9002);
+    CHECK(manager.status == 403);   // account administrators only; the code is not spent
+    // Typed as people type it: small letters, spaces instead of dashes.
+    std::string typed = code;
+    for (auto& c : typed) c = c == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto claimed = world.call("POST", "/api/v1/settings/marketplace", Json{{"code", " " + typed + " "}});
+    REQUIRE_MESSAGE(claimed.status == 200, claimed.body);
+    CHECK(body_of(claimed)["salon_id"] == 400001);
+    CHECK(body_of(claimed)["telephony"] == "not_asked");
+    std::string title = body_of(claimed)["title"];
+    CHECK_FALSE(title.empty());
+
+    Json settings = settings_page(world);
+    CHECK(settings["altegio_connected"] == true);
+    REQUIRE(settings["branches"].size() == 1);
+    CHECK(settings["branches"][0]["branch"]["id"] == 400001);
+    CHECK(settings["branches"][0]["branch"]["title"] == title);
+    CHECK(settings["branches"][0]["status"] == "connected");
+    // The widget works with the location on the partner token alone.
+    auto services = world.call("GET", "/api/v1/branches/400001/services");
+    CHECK_MESSAGE(services.status == 200, services.body);
+    auto spent = world.call("POST", "/api/v1/settings/marketplace", Json{{"code", code}});
+    CHECK(spent.status == 404);   // once
+    CHECK(body_of(spent)["error"]["message_key"] == "ui.error.claim_code_unknown");
+
+    // The location's webhooks now reach this account.
+    std::string hook = world.sandbox_state()["altegio"]["marketplace_activations"][0]["webhook_urls"][0];
+    Json created = record_at_location(world);
+    std::string body = Json::array({Json{{"company_id", 400001}, {"resource", "record"}, {"resource_id", created["id"]},
+                                         {"status", "create"}, {"data", created}}}).dump();
+    auto stored = world.relay_to_router_send({"POST", hook, {{"Content-Type", "application/json"}}, body});
+    REQUIRE_MESSAGE(stored.status == 200, stored.body);
+    CHECK(body_of(stored)["new"] == 1);
+}
+
+TEST_CASE("marketplace: no code without signed user data or for another user's location, nor after a day; the telephony token comes only from the signed data") {
+    World world;
+    REQUIRE(world.control("POST", "/__sandbox/kommo/install").status == 200);
+    auto unsigned_page = open_redirect(world, Json{{"salon_ids", {400001}}});
+    CHECK(contains(unsigned_page.body, "Altegio did not share who you are"));
+    CHECK(claim_code_on(unsigned_page.body, 400001).empty());
+
+    // Another Altegio user's signed data for a location someone else activated: no code.
+    const Json other{{"id", 7002}, {"name", "Intruder"}, {"email", "x@example.com"}, {"phone", "+79990000001"}};
+    auto stranger = open_redirect(world, Json{{"salon_ids", {400001}}, {"user", other}});
+    REQUIRE(stranger.status == 200);
+    CHECK(claim_code_on(stranger.body, 400001).empty());
+    CHECK((*world.relay->store().marketplace_location(400001))->altegio_user_id == 0);
+
+    // A token beside the signed data is not taken; one inside it is, sealed at rest.
+    auto made = world.control("POST", "/__sandbox/altegio/marketplace/redirect", Json{{"salon_ids", {400002}}, {"user", irina}});
+    std::string url = body_of(made)["url"];
+    auto forged = world.relay_to_router_send({"GET", url + "&crm_token=forged-token&lang=en", {}, ""});
+    REQUIRE(forged.status == 200);
+    CHECK((*world.relay->store().marketplace_location(400002))->crm_token.empty());
+    Json irina_with_token = irina;
+    irina_with_token["crm_token"] = "sandbox-crm-token";
+    auto page = open_redirect(world, Json{{"salon_ids", {400002}}, {"user", irina_with_token}});
+    std::string code = claim_code_on(page.body, 400002);
+    REQUIRE(code.size() == 14);
+    CHECK((*world.relay->store().marketplace_location(400002))->crm_token == "sandbox-crm-token");
+    CHECK(world.raw_value("SELECT crm_token_sealed FROM marketplace_locations WHERE salon_id = 400002").find("sandbox-crm-token") == std::string::npos);
+    CHECK(world.raw_value("SELECT claim_code_hash FROM marketplace_locations WHERE salon_id = 400002").find(code.substr(0, 4)) == std::string::npos);
+
+    // The admin asks for telephony: the chain is enabled in Altegio with the signed token and listed.
+    auto claimed = world.call("POST", "/api/v1/settings/marketplace", Json{{"code", code}, {"telephony", true}});
+    REQUIRE_MESSAGE(claimed.status == 200, claimed.body);
+    CHECK(body_of(claimed)["telephony"] == "enabled");
+    CHECK(world.sandbox_state()["altegio"]["voip"]["chains"]["sandbox-crm-token"]["enabled"] == true);   // Altegio took "setup enable"
+    auto telephony = world.call("GET", "/api/v1/telephony");
+    REQUIRE(telephony.status == 200);
+    REQUIRE(body_of(telephony)["chains"].size() == 1);
+    CHECK(body_of(telephony)["chains"][0]["name"] == body_of(claimed)["title"]);
+    CHECK(body_of(telephony)["chains"][0]["enabled"] == true);
+
+    // A code is good for 24 hours.
+    auto again = open_redirect(world, Json{{"salon_ids", {400002}}, {"user", irina}});
+    std::string late_code = claim_code_on(again.body, 400002);
+    REQUIRE(late_code.size() == 14);
+    auto location = **world.relay->store().marketplace_location(400002);
+    location.claim_expires_at_ms = 1;
+    REQUIRE(world.relay->store().save_marketplace_location(location));
+    CHECK(world.call("POST", "/api/v1/settings/marketplace", Json{{"code", late_code}}).status == 404);
+    auto nonsense = world.call("POST", "/api/v1/settings/marketplace", Json{{"code", "not a code"}});
+    CHECK(nonsense.status == 400);
+    CHECK(body_of(nonsense)["error"]["message_key"] == "ui.error.claim_code_invalid");
 }

@@ -507,6 +507,38 @@ TEST_CASE("store: Marketplace users are recognised when they come back; location
     });
 }
 
+TEST_CASE("store: a location's code connects it to one account once; its telephony token is sealed; uninstalled locations drop out") {
+    on_each_backend([](Store& store) {
+        MarketplaceLocation location{400001, 0, 7001, "active", "seed-one", 1000, 1, 0, "", 1000, "crm-token-of-bella", "hash-one", 50000};
+        REQUIRE(store.save_marketplace_location(location));
+        MarketplaceLocation pending{400002, 0, 7001, "pending", "seed-two", 1000, 0, 0, "", 1000, "", "hash-two", 50000};
+        REQUIRE(store.save_marketplace_location(pending));
+        CHECK((**store.marketplace_location(400001)).crm_token == "crm-token-of-bella");
+        CHECK((**store.marketplace_location(400001)).claim_code_hash == "hash-one");
+
+        CHECK_FALSE(store.claim_marketplace_location("hash-one", 31900001, 50000)->has_value());   // expired at 50000
+        CHECK_FALSE(store.claim_marketplace_location("hash-two", 31900001, 2000)->has_value());    // not active yet
+        CHECK_FALSE(store.claim_marketplace_location("", 31900001, 2000)->has_value());
+        auto claimed = store.claim_marketplace_location("hash-one", 31900001, 2000);
+        REQUIRE(claimed);
+        REQUIRE(*claimed);
+        CHECK((*claimed)->salon_id == 400001);
+        CHECK((*claimed)->crm_token == "crm-token-of-bella");
+        CHECK_FALSE(store.claim_marketplace_location("hash-one", 31900002, 2001)->has_value());   // a code is good once
+        CHECK((**store.marketplace_location(400001)).claim_code_hash.empty());
+        CHECK(*store.marketplace_salons(31900001) == std::vector<int64_t>{400001});
+        CHECK(store.marketplace_salons(31900002)->empty());
+
+        location = **store.marketplace_location(400001);
+        location.state = "frozen";   // frozen keeps the connection (Altegio resumes it after payment)
+        REQUIRE(store.save_marketplace_location(location));
+        CHECK(store.marketplace_salons(31900001)->size() == 1);
+        location.state = "uninstalled";
+        REQUIRE(store.save_marketplace_location(location));
+        CHECK(store.marketplace_salons(31900001)->empty());
+    });
+}
+
 TEST_CASE("store: telephony chains keep their token sealed and their numbers; calls are kept per chain and go with it") {
     on_each_backend([](Store& store) {
         TelephonyChain bella{"key-bella", 31900001, "Bella", "crm-token-1", {"+7 495 100-20-30", "+7 495 100-20-31"}, true, true, "", "", 1000, 1000, 0};

@@ -96,3 +96,47 @@ test('one address queues at most 50 locations a minute, and the page never waits
   assert.equal(stateOf(stack, 400001), 'active');
   assert.equal(stateOf(stack, 400002), 'active');
 });
+
+// The code the registration page shows for a location, or '' when it shows none.
+const codeOn = (text, salon) => (text.match(new RegExp(`id="claim-code-${salon}"[^>]*>([A-Z0-9-]+)<`)) || [])[1] || '';
+async function claim(account, body, user = 9001) {
+  const answer = await fetch(`${account.relayUrl}/api/v1/settings/marketplace`, {
+    method: 'POST', headers: { 'X-Auth-Token': await account.token(user), 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await answer.text();
+  return { status: answer.status, text, key: (() => { try { return JSON.parse(text).error?.message_key; } catch { return undefined; } })() };
+}
+
+test('a Marketplace code is given only for signed user data, kept only as a hash, good once, and cannot be guessed or forced', async (t) => {
+  const stack = await startStack({ secondAccount: true });
+  t.after(() => stack.stop());
+  const first = { relayUrl: stack.relayUrl, token: stack.token };
+  const second = { relayUrl: stack.relayUrl, token: stack.second.token };
+  // No user data: anyone can open such a link, so it gives no code.
+  assert.equal(codeOn((await open(await linkFor(stack, { salon_ids: [400001] }))).text, 400001), '');
+  const user = { id: 7001, name: 'Ирина', email: 'irina@bella.example', crm_token: 'sandbox-crm-token' };
+  const page = await open(await linkFor(stack, { salon_ids: [400002], user }));
+  const code = codeOn(page.text, 400002);
+  assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  const stored = sql(stack, 'SELECT claim_code_hash || crm_token_sealed FROM marketplace_locations WHERE salon_id = 400002');
+  assert.ok(!stored.includes(code.slice(0, 4)) && !stored.includes('sandbox-crm-token'), 'neither the code nor the token is kept readable');
+
+  // Hostile bodies: refused with a reason the widget shows in the user's language, nothing spent.
+  for (const body of [{ code: 'A'.repeat(100000) }, { code: `${code}\u0000` }, { code: 'АБВГ-ДЕЖЗ-ИЙКЛ' }, { code: 12 }, { code: [code] },
+                      { code, telephony: 'yes' }, {}])
+    assert.equal((await claim(first, body)).key, 'ui.error.claim_code_invalid', JSON.stringify(body).slice(0, 40));
+  assert.equal((await claim(first, '{"code":')).status, 400);
+  assert.equal((await claim(first, { code }, 9002)).status, 403, 'a manager cannot connect a location');
+
+  // Guessing: ten wrong codes in ten minutes, then the account is told to wait, even with the right one.
+  for (let i = 0; i < 10; ++i) assert.equal((await claim(second, { code: `ABCD-EFGH-JK${'23456789AB'[i]}M` })).status, 404);
+  const slowed = await claim(second, { code });
+  assert.equal(slowed.status, 429);
+  assert.equal(slowed.key, 'ui.error.claim_slow_down');
+
+  const claimed = await claim(first, { code, telephony: true });
+  assert.equal(claimed.status, 200, claimed.text);
+  assert.equal(JSON.parse(claimed.text).telephony, 'enabled');
+  assert.equal((await claim(first, { code })).key, 'ui.error.claim_code_unknown', 'a code is good once');
+  assert.equal(sql(stack, 'SELECT count(*) FROM marketplace_claims'), '1');
+});

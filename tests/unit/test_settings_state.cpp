@@ -284,3 +284,44 @@ TEST_CASE("the Branches tab counts the account's branches and those connected, a
     CHECK(counts.available == 3);
     CHECK(counts.connected == 2);
 }
+
+TEST_CASE("a Marketplace code connects a location: an empty one is not sent; the outcome names the location and telephony") {
+    auto s = loaded();
+    s.marketplace_code = " - ";
+    CHECK(apply(s, settings_intent::ClaimLocation{}).empty());
+    REQUIRE(s.error);
+    CHECK(s.error->message_key == "ui.error.claim_code_invalid");
+
+    s.marketplace_code = "abcd efgh jkmn";
+    s.marketplace_telephony = true;
+    auto calls = apply(s, settings_intent::ClaimLocation{});
+    REQUIRE(calls.size() == 1);
+    CHECK_FALSE(s.error);
+    CHECK(calls[0].method == "POST");
+    CHECK(calls[0].path == "/api/v1/settings/marketplace");
+    auto sent = wire::parse_json(calls[0].body);
+    CHECK((*sent)["code"] == "abcd efgh jkmn");   // the relay reads it as typed
+    CHECK((*sent)["telephony"] == true);
+
+    SUBCASE("refused: the code stays for the admin to correct") {
+        on_reply(s, calls[0].id, 404, R"({"error":{"code":"not_found","message_key":"ui.error.claim_code_unknown","detail":""}})");
+        REQUIRE(s.error);
+        CHECK(s.error->message_key == "ui.error.claim_code_unknown");
+        CHECK(s.marketplace_code == "abcd efgh jkmn");
+    }
+    SUBCASE("connected with telephony: the page and the Telephony section are read again") {
+        s.telephony.page = api::TelephonyPage{};
+        auto more = on_reply(s, calls[0].id, 200, R"({"salon_id":400002,"title":"Bella Centro","telephony":"enabled"})");
+        REQUIRE(more.size() == 1);
+        CHECK(more[0].path == "/api/v1/settings");
+        CHECK(s.notice_key == "ui.settings.marketplace_telephony_enabled");
+        CHECK(s.notice_title == "Bella Centro");
+        CHECK(s.marketplace_code.empty());
+        CHECK_FALSE(s.marketplace_telephony);
+        CHECK_FALSE(s.telephony.page);
+    }
+    SUBCASE("connected, but Altegio sent no telephony token") {
+        on_reply(s, calls[0].id, 200, R"({"salon_id":400002,"title":"Bella Centro","telephony":"no_token"})");
+        CHECK(s.notice_key == "ui.settings.marketplace_telephony_no_token");
+    }
+}

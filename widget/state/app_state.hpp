@@ -21,6 +21,7 @@ enum class RequestKind {
     leads, new_lead,   // the pipeline's "New record": finding its lead, or making one
     // the settings page (settings_state.hpp)
     settings_page, settings_save, settings_versions, settings_restore, settings_branch, settings_user, settings_fields, altegio_connect,
+    marketplace_claim,
     history_find, history_more, history_detail, history_repeat,
     telephony_page, telephony_save, telephony_change,
 };

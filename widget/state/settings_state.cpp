@@ -167,6 +167,16 @@ std::vector<Call> on(SettingsState& s, const settings_intent::ConnectAltegio&) {
                       wire::Json{{"login", s.altegio_login}, {"password", s.altegio_password}}.dump())};
 }
 
+std::vector<Call> on(SettingsState& s, const settings_intent::ClaimLocation&) {
+    if (s.marketplace_code.find_first_not_of(" -") == std::string::npos) {
+        s.error = ShownError{"ui.error.claim_code_invalid", ""};
+        return {};
+    }
+    s.error.reset();
+    return {s.requests.start(RequestKind::marketplace_claim, "POST", "/api/v1/settings/marketplace",
+                             wire::Json{{"code", s.marketplace_code}, {"telephony", s.marketplace_telephony}}.dump())};
+}
+
 std::vector<Call> on(SettingsState& s, const settings_intent::LinkUser& i) {
     auto& typed = s.credentials[i.kommo_user_id];
     if (typed.login.empty() || typed.password.empty()) {
@@ -290,6 +300,7 @@ std::vector<Call> on(SettingsState& s, const settings_intent::ChainRemove& i) {
 
 std::vector<Call> apply(SettingsState& s, const SettingsIntent& chosen) {
     s.notice_key.clear();
+    s.notice_title.clear();
     return std::visit([&s](const auto& i) { return on(s, i); }, chosen);
 }
 
@@ -397,6 +408,19 @@ std::vector<Call> on_reply(SettingsState& s, int request_id, int http_status, co
             s.altegio_password.clear();
             s.notice_key = "ui.settings.altegio_connected";
             return load_page(s);
+        case RequestKind::marketplace_claim: {
+            std::string telephony = json->value("telephony", std::string());
+            s.marketplace_code.clear();
+            s.marketplace_telephony = false;
+            s.notice_title = json->value("title", std::string());
+            s.notice_key = telephony == "enabled"  ? "ui.settings.marketplace_telephony_enabled"
+                           : telephony == "refused" ? "ui.settings.marketplace_telephony_refused"
+                           : telephony == "no_token" ? "ui.settings.marketplace_telephony_no_token"
+                                                     : "ui.settings.marketplace_connected";
+            auto calls = load_page(s);
+            s.telephony.page.reset();   // a chain may have been added: the section reads it again when shown
+            return calls;
+        }
         default:
             return {};
     }

@@ -63,7 +63,10 @@ struct SettingsState {
     std::vector<domain::SettingsProblem> problems;   // of the last refused save
     std::optional<ShownError> error;
     std::string notice_key;             // a short confirmation ("ui.settings.saved"), cleared by the next action
+    std::string notice_title;           // what "{title}" in the confirmation stands for (a connected location)
     std::string altegio_login, altegio_password;   // the general administrator's, to connect Altegio
+    std::string marketplace_code;       // typed from the Altegio Marketplace page, to connect a location
+    bool marketplace_telephony = false; // and enable its chain's telephony
     std::map<int64_t, UserCredentials> credentials;   // Kommo user id -> what was typed for that user
     std::map<int64_t, wire::api::BranchChoices> branch_choices;   // loaded when a scheme's conditions need them
     int64_t branch_loading = 0;         // the branch whose choices are on their way (one at a time)
@@ -86,6 +89,7 @@ struct Reload {};                                  // reads the page again (afte
 struct Save {};
 struct Discard {};                                 // the draft goes back to what is saved
 struct ConnectAltegio {};                          // with altegio_login / altegio_password
+struct ClaimLocation {};                           // with marketplace_code / marketplace_telephony
 struct LinkUser { int64_t kommo_user_id; };        // with credentials[kommo_user_id]
 struct CreateFields {};                            // "Create missing fields in Kommo"
 struct NeedBranch { int64_t branch_id; };          // its categories, employees and labels are loaded once
@@ -109,7 +113,7 @@ struct ChainRemove { std::string key; };
 }  // namespace settings_intent
 
 using SettingsIntent = std::variant<settings_intent::ShowSection, settings_intent::Reload, settings_intent::Save,
-                                    settings_intent::Discard, settings_intent::ConnectAltegio, settings_intent::LinkUser,
+                                    settings_intent::Discard, settings_intent::ConnectAltegio, settings_intent::ClaimLocation, settings_intent::LinkUser,
                                     settings_intent::CreateFields, settings_intent::NeedBranch, settings_intent::RestoreVersion,
                                     settings_intent::AddScheme, settings_intent::RemoveScheme, settings_intent::DismissError,
                                     settings_intent::HistoryToggleType, settings_intent::HistoryFind, settings_intent::HistoryMore,

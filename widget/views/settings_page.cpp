@@ -42,6 +42,21 @@ void draw_branches(SettingsState& state, std::vector<SettingsIntent>& intents) {
     if (ImGui::Button(label("ui.settings.connect", "altegio_connect").c_str()) || enter) intents.push_back(settings_intent::ConnectAltegio{});
     remember("altegio_connect");
     loading_dots(state, RequestKind::altegio_connect);
+
+    // A location connected from the Altegio Marketplace: the code its page showed, and no login.
+    section_heading("ui.settings.marketplace_heading");
+    ImGui::TextWrapped("%s", tr("ui.settings.marketplace_hint").c_str());
+    setting_label("ui.settings.marketplace_code");
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0f);
+    bool claim = ImGui::InputTextWithHint("###marketplace_code", "ABCD-EFGH-JKMN", &state.marketplace_code,
+                                          ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_EnterReturnsTrue);
+    remember("marketplace_code");
+    ImGui::Checkbox(label("ui.settings.marketplace_telephony", "marketplace_telephony").c_str(), &state.marketplace_telephony);
+    remember("marketplace_telephony");
+    if (ImGui::Button(label("ui.settings.marketplace_connect", "marketplace_connect").c_str()) || claim)
+        intents.push_back(settings_intent::ClaimLocation{});
+    remember("marketplace_connect");
+    loading_dots(state, RequestKind::marketplace_claim);
     if (!page.altegio_connected) return;
 
     section_heading("ui.settings.branches");
@@ -435,7 +450,12 @@ void draw_save_bar(SettingsState& state, std::vector<SettingsIntent>& intents) {
     } else if (!state.notice_key.empty()) {
         bool bad = state.notice_key == "ui.settings.not_saved" || state.notice_key == "ui.telephony.not_saved" ||
                    state.notice_key == "ui.telephony.saved_not_enabled";
-        ImGui::TextColored(bad ? ui::error_color() : ui::success_color(), "%s", tr(state.notice_key).c_str());
+        std::string notice = tr(state.notice_key);
+        if (auto at = notice.find("{title}"); at != std::string::npos) notice.replace(at, 7, state.notice_title);
+        bad = bad || state.notice_key == "ui.settings.marketplace_telephony_refused";
+        ImGui::PushStyleColor(ImGuiCol_Text, bad ? ui::error_color() : ui::success_color());
+        ImGui::TextWrapped("%s", notice.c_str());
+        ImGui::PopStyleColor();
         remember("settings_notice");
     } else if (state.dirty()) {
         ImGui::TextDisabled("%s", tr("ui.settings.unsaved").c_str());
