@@ -154,8 +154,9 @@ Result<std::unique_ptr<RelayApp>> RelayApp::create(const RelayConfig& config, ht
     app->m_history = std::make_unique<services::HistoryService>(*app->m_store, app->m_clock, [self] { self->wake_workers(); });
     app->m_trigger_sync = std::make_unique<sync::TriggerSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
     app->m_client_sync = std::make_unique<sync::ClientSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference);
+    app->m_contact_index = std::make_unique<sync::ContactIndex>(*app->m_store, *app->m_kommo, app->m_clock);
     app->m_record_sync = std::make_unique<sync::RecordSync>(*app->m_store, *app->m_altegio, *app->m_kommo, *app->m_reference,
-                                                            *app->m_client_sync, app->m_clock);
+                                                            *app->m_client_sync, *app->m_contact_index, app->m_clock);
     app->m_marketplace = std::make_unique<marketplace::Activation>(marketplace::ActivationDeps{
         *app->m_store, *app->m_altegio, config.altegio.partner_token, config.altegio.application_id, config.public_url,
         [intake_keys](int64_t salon, const std::string& seed) { return intake_keys.key(hooks::Intake::altegio_location, std::to_string(salon), seed); },

@@ -100,6 +100,7 @@ private:
     std::unique_ptr<services::HistoryService> m_history;
     std::unique_ptr<sync::TriggerSync> m_trigger_sync;
     std::unique_ptr<sync::ClientSync> m_client_sync;
+    std::unique_ptr<sync::ContactIndex> m_contact_index;
     std::unique_ptr<sync::RecordSync> m_record_sync;   // uses m_client_sync
     std::unique_ptr<sync::Workers> m_workers;
     std::unique_ptr<sync::Reconciler> m_reconciler;

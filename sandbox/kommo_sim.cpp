@@ -101,6 +101,18 @@ Response patch_entities(const Request& request, int64_t now, std::map<int64_t, J
 }
 
 // Kommo finds a phone whatever its formatting: a query of digits matches the digits of a PHONE value.
+// The ids of a list's `filter[id][]` (given several times, joined by the query parser with commas).
+std::vector<int64_t> ids_filter(const Request& request) {
+    std::vector<int64_t> wanted;
+    std::string ids = request.query_value("filter[id][]");
+    for (size_t start = 0; start < ids.size();) {
+        size_t comma = ids.find(',', start);
+        if (auto id = wire::int_from(Json(ids.substr(start, comma - start)), "id")) wanted.push_back(*id);
+        start = comma == std::string::npos ? ids.size() : comma + 1;
+    }
+    return wanted;
+}
+
 bool phone_digits_match(const Json& contact, const std::string& query) {
     if (query.size() < 5 || !std::all_of(query.begin(), query.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
     if (!contact["custom_fields_values"].is_array()) return false;
@@ -263,13 +275,7 @@ void Sandbox::add_kommo_routes() {
         std::string query = request.query_value("query");
         int64_t limit = std::clamp<int64_t>(wire::int_from(Json(request.query_value("limit")), "").value_or(50), 1, 250);
         int64_t page = std::max<int64_t>(1, wire::int_from(Json(request.query_value("page")), "").value_or(1));
-        std::vector<int64_t> wanted;
-        std::string ids = request.query_value("filter[id][]");
-        for (size_t start = 0; start < ids.size();) {
-            size_t comma = ids.find(',', start);
-            if (auto id = wire::int_from(Json(ids.substr(start, comma - start)), "id")) wanted.push_back(*id);
-            start = comma == std::string::npos ? ids.size() : comma + 1;
-        }
+        std::vector<int64_t> wanted = ids_filter(request);
         Json matched = Json::array();
         for (const auto& [id, lead] : s.leads)
             if ((query.empty() || lead.dump().find(query) != std::string::npos) &&
@@ -510,12 +516,32 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, out);
     });
 
+    // A page of contacts: `query` (full text over every filled field, as Kommo does), `filter[id][]`,
+    // `filter[updated_at][from]` (unix seconds, inclusive), `order[updated_at]=asc` (else by id), `limit` up to 250
+    // (more is refused), `page`; `_links.next` while more pages follow.
     add("GET", "/contacts", [self_link, stored](State& s, const Request& request) {
-        std::string query = request.query_value("query");   // full text over every filled field, as Kommo does
+        std::string query = request.query_value("query");
         bool with_leads = request.query_value("with").find("leads") != std::string::npos;
-        Json out = Json::array();
+        int64_t limit = wire::int_from(Json(request.query_value("limit")), "").value_or(50);
+        if (limit < 1 || limit > 250) return validation_error("limit", "limit must be between 1 and 250", "InvalidType");
+        int64_t page = std::max<int64_t>(1, wire::int_from(Json(request.query_value("page")), "").value_or(1));
+        int64_t changed_from = s.contacts_unfiltered_by_change ? 0 : wire::int_from(Json(request.query_value("filter[updated_at][from]")), "").value_or(0);
+        std::vector<int64_t> wanted = ids_filter(request);
+        std::vector<const Json*> matched;
         for (const auto& [id, contact] : s.contacts) {
             if (!query.empty() && contact.dump().find(query) == std::string::npos && !phone_digits_match(contact, query)) continue;
+            if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), id) == wanted.end()) continue;
+            if (changed_from > 0 && contact.value("updated_at", int64_t{0}) < changed_from) continue;
+            matched.push_back(&contact);
+        }
+        if (request.query_value("order[updated_at]") == "asc")
+            std::stable_sort(matched.begin(), matched.end(), [](const Json* a, const Json* b) {
+                return a->value("updated_at", int64_t{0}) < b->value("updated_at", int64_t{0});
+            });
+        Json out = Json::array();
+        for (int64_t i = (page - 1) * limit; i < static_cast<int64_t>(matched.size()) && i < page * limit; ++i) {
+            const Json& contact = *matched[static_cast<size_t>(i)];
+            int64_t id = contact["id"].get<int64_t>();
             Json view = contact;
             if (with_leads) {
                 Json leads = Json::array();
@@ -527,7 +553,9 @@ void Sandbox::add_kommo_routes() {
             out.push_back(view);
         }
         if (out.empty()) return Response{204, "", "", {}};
-        return kommo_json(200, Json{{"_page", 1}, {"_links", self_link("/api/v4/contacts")}, {"_embedded", Json{{"contacts", out}}}});
+        Json links = self_link("/api/v4/contacts?page=" + std::to_string(page));
+        if (page * limit < static_cast<int64_t>(matched.size())) links["next"] = Json{{"href", "/api/v4/contacts?page=" + std::to_string(page + 1)}};
+        return kommo_json(200, Json{{"_page", page}, {"_links", links}, {"_embedded", Json{{"contacts", out}}}});
     });
 
     add("POST", "/contacts", [this, take_tags](State& s, const Request& request) {

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
                  "  GET    /__sandbox/kommo/disposable_token?user_id=  a signed X-Auth-Token, as $authorizedAjax adds\n"
                  "  POST   /__sandbox/kommo/expire_access_tokens   make every access token expired\n"
                  "  POST   /__sandbox/kommo/timezone               change the account's time zone {timezone, timezone_offset}\n"
+                 "  POST   /__sandbox/kommo/contacts/ignore_change_filter  {ignore}: the contact list ignores filter[updated_at]\n"
                  "  POST   /__sandbox/kommo/{leads|contacts}/custom_fields  {name, type, enums: [{value}]}: a field added in Kommo\n"
                  "  POST   /__sandbox/kommo/leads                  {name, contact: {name, email, phone}}: a deal a manager adds by hand\n"
                  "  POST   /__sandbox/altegio/records/{id}/change  {attendance, datetime, deleted}: act as Altegio staff\n"

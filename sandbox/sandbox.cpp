@@ -328,6 +328,15 @@ void Sandbox::add_control_routes() {
         return http::json_response(200, R"({"ok":true})");
     });
 
+    // Kommo's contact list as it would be if it ignored filter[updated_at] (documented for leads only): {"ignore": true}.
+    m_router.add("POST", "/__sandbox/kommo/contacts/ignore_change_filter", [this](const Request& request) {
+        auto body = wire::parse_json(request.body);
+        if (!body || !body->is_object()) return http::json_response(400, R"({"error":"expected {ignore}"})");
+        std::lock_guard lock(m_state->mutex);
+        m_state->contacts_unfiltered_by_change = body->value("ignore", true);
+        return http::json_response(200, R"({"ok":true})");
+    });
+
     m_router.add("POST", "/__sandbox/kommo/expire_access_tokens", [this](const Request&) {
         std::lock_guard lock(m_state->mutex);
         for (auto& [token, expires] : m_state->access_tokens) expires = 0;

@@ -51,6 +51,7 @@ struct Sandbox::State {
     // [SECTION] Kommo
     Json account;
     Json datetime_settings;                                // GET /account?with=datetime_settings: the account's zone
+    bool contacts_unfiltered_by_change = false;            // GET /contacts ignores filter[updated_at] (UNVERIFIED in Kommo)
     Json users = Json::array();
     Json pipelines = Json::array();
     std::map<int64_t, Json> leads;

@@ -248,12 +248,50 @@ Result<std::vector<kommo::FieldDefinition>> KommoClient::field_definitions(int64
 
 Result<std::vector<std::pair<kommo::Contact, std::vector<int64_t>>>> KommoClient::contacts_with_leads(int64_t account_id,
                                                                                                    const std::string& query) {
-    std::vector<std::pair<kommo::Contact, std::vector<int64_t>>> out;
     auto body = call(account_id, "kommo.search_contacts", "GET", "/api/v4/contacts?with=leads&limit=50&query=" + http::url_encode(query),
                      nullptr, RetryPolicy::safe());
     if (!body) return tl::unexpected(body.error());
-    if (body->is_null()) return out;   // 204: nobody matches
+    return contacts_and_lead_ids(*body);
+}
+
+Result<std::vector<domain::KnownContact>> KommoClient::contacts_by_id(int64_t account_id, const std::vector<int64_t>& ids) {
+    std::vector<std::pair<kommo::Contact, std::vector<int64_t>>> found;
+    for (size_t start = 0; start < ids.size(); start += 50) {
+        std::string path = "/api/v4/contacts?with=leads&limit=250";
+        for (size_t i = start; i < ids.size() && i < start + 50; ++i) path += "&filter%5Bid%5D%5B%5D=" + std::to_string(ids[i]);
+        auto body = call(account_id, "kommo.get_contacts", "GET", path, nullptr, RetryPolicy::safe());
+        if (!body) return tl::unexpected(body.error());
+        auto page = contacts_and_lead_ids(*body);
+        if (!page) return tl::unexpected(page.error());
+        found.insert(found.end(), page->begin(), page->end());
+    }
+    return known_contacts(account_id, found);
+}
+
+Result<KommoClient::ContactPage> KommoClient::contacts_page(int64_t account_id, int page, int64_t changed_since) {
+    std::string path = "/api/v4/contacts?limit=250&page=" + std::to_string(page) +
+                       (changed_since > 0 ? "&filter%5Bupdated_at%5D%5Bfrom%5D=" + std::to_string(changed_since) + "&order%5Bupdated_at%5D=asc"
+                                          : std::string("&order%5Bid%5D=asc"));
+    auto body = call(account_id, "kommo.list_contacts", "GET", path, nullptr, RetryPolicy::safe());
+    if (!body) return tl::unexpected(body.error());
+    ContactPage out;
+    if (body->is_null()) return out;   // 204: past the last page
     auto list = embedded_list(*body, "contacts");
+    if (!list) return tl::unexpected(list.error());
+    for (const auto& item : **list) {
+        auto contact = kommo::decode_contact(item);
+        if (!contact) return tl::unexpected(contact.error());
+        out.contacts.emplace_back(std::move(*contact), wire::read_int_or(item, "updated_at", "contact.updated_at", 0).value_or(0));
+    }
+    const Json* links = wire::member(*body, "_links");
+    out.more = links && wire::member(*links, "next");
+    return out;
+}
+
+Result<std::vector<std::pair<kommo::Contact, std::vector<int64_t>>>> KommoClient::contacts_and_lead_ids(const Json& body) {
+    std::vector<std::pair<kommo::Contact, std::vector<int64_t>>> out;
+    if (body.is_null()) return out;   // 204: nobody matches
+    auto list = embedded_list(body, "contacts");
     if (!list) return tl::unexpected(list.error());
     for (const auto& item : **list) {
         auto contact = kommo::decode_contact(item);
@@ -283,8 +321,13 @@ domain::KnownLead known_lead(const kommo::Lead& lead) {
 Result<std::vector<domain::KnownContact>> KommoClient::contacts_by_phone(int64_t account_id, const domain::PhoneNumber& phone) {
     auto found = contacts_with_leads(account_id, phone_search_text(phone));
     if (!found) return tl::unexpected(found.error());
+    return known_contacts(account_id, *found);
+}
+
+Result<std::vector<domain::KnownContact>> KommoClient::known_contacts(int64_t account_id,
+                                                                     const std::vector<std::pair<kommo::Contact, std::vector<int64_t>>>& found) {
     std::vector<int64_t> ids;
-    for (const auto& [contact, lead_ids] : *found) ids.insert(ids.end(), lead_ids.begin(), lead_ids.end());
+    for (const auto& [contact, lead_ids] : found) ids.insert(ids.end(), lead_ids.begin(), lead_ids.end());
     std::map<int64_t, domain::KnownLead> leads;
     if (!ids.empty()) {
         auto details = leads_by_id(account_id, ids);
@@ -292,7 +335,7 @@ Result<std::vector<domain::KnownContact>> KommoClient::contacts_by_phone(int64_t
         for (const auto& l : *details) leads[l.id] = known_lead(l);
     }
     std::vector<domain::KnownContact> out;
-    for (const auto& [contact, lead_ids] : *found) {
+    for (const auto& [contact, lead_ids] : found) {
         domain::KnownContact known{contact.id, contact.phones, {}};
         for (int64_t lead : lead_ids)
             if (auto it = leads.find(lead); it != leads.end()) known.leads.push_back(it->second);   // a deleted lead is left out

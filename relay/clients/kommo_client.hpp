@@ -79,6 +79,15 @@ public:
     // The contacts Kommo's search finds for a phone (phone_search_text), each with
     // its leads' stages and field values. The phone rules (shared/domain/phone.hpp) decide which truly match.
     Result<std::vector<domain::KnownContact>> contacts_by_phone(int64_t account_id, const domain::PhoneNumber& phone);
+    // One page (up to 250) of the account's contacts, with when each last changed (unix seconds). `changed_since` 0:
+    // every contact, by id; else those changed at or after it, oldest change first (Kommo's filter[updated_at]).
+    struct ContactPage {
+        std::vector<std::pair<wire::kommo::Contact, int64_t>> contacts;
+        bool more = false;                       // Kommo links a next page
+    };
+    Result<ContactPage> contacts_page(int64_t account_id, int page, int64_t changed_since);
+    // The contacts with these ids and their leads, as contacts_by_phone answers them; a deleted one is left out.
+    Result<std::vector<domain::KnownContact>> contacts_by_id(int64_t account_id, const std::vector<int64_t>& ids);
     Result<std::vector<wire::kommo::Lead>> search_leads(int64_t account_id, const std::string& query);
     Result<std::vector<domain::PipelineInfo>> pipelines(int64_t account_id);
     Result<std::vector<wire::kommo::Pipeline>> named_pipelines(int64_t account_id);   // with names, for the settings page
@@ -137,6 +146,11 @@ public:
     int64_t batched_updates() const { return m_batched_updates; }   // updates that shared a PATCH, for benchmarks
 
 private:
+    // A contact list's contacts with the ids of their leads (204's null body: none).
+    static Result<std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>> contacts_and_lead_ids(const wire::Json& body);
+    // The contacts with their leads' details read (deleted leads left out).
+    Result<std::vector<domain::KnownContact>> known_contacts(int64_t account_id,
+                                                             const std::vector<std::pair<wire::kommo::Contact, std::vector<int64_t>>>& found);
     // Runs one authorised request for the account, refreshing the token first or after a 401.
     Result<wire::Json> call(int64_t account_id, const std::string& kind, const std::string& method, const std::string& path,
                             const wire::Json* body, RetryPolicy retry);

@@ -7,6 +7,7 @@
 //   sql_store_history.cpp       the request history
 //   sql_store_coordination.cpp  leases, shared rate places, single-use keys (several relays on one database)
 //   sql_store_services.cpp      Altegio Marketplace, telephony, lead tracking
+//   sql_store_contacts.cpp      the contact index (Kommo contacts by phone)
 // Adding a table: a step in store/migrations (one file for both backends where the SQL allows) and its statements in
 // one of these files.
 #include <memory>
@@ -86,6 +87,11 @@ public:
     Result<std::optional<MarketplaceLocation>> claim_marketplace_location(const std::string& code_hash, int64_t account_id,
                                                                           int64_t now_ms) override;
     Result<std::vector<int64_t>> marketplace_salons(int64_t account_id) override;
+    Result<ContactIndexState> contact_index_state(int64_t account_id) override;
+    Result<void> save_contact_index_state(const ContactIndexState& state) override;
+    Result<void> index_contacts(int64_t account_id, const std::vector<std::pair<int64_t, std::vector<std::string>>>& phones) override;
+    Result<void> clear_contact_index(int64_t account_id) override;
+    Result<std::vector<int64_t>> contacts_with_phone(int64_t account_id, const std::string& phone) override;
     Result<void> save_telephony_chain(const TelephonyChain& chain) override;
     Result<std::optional<TelephonyChain>> telephony_chain(const std::string& key) override;
     Result<std::vector<TelephonyChain>> telephony_chains(int64_t account_id) override;

@@ -137,6 +137,16 @@ struct MarketplaceLocation {
     int64_t claim_expires_at_ms = 0;
 };
 
+// How far an account's contact index is (relay/sync/contact_index.hpp); state "" when it was never filled.
+struct ContactIndexState {
+    int64_t account_id = 0;
+    std::string state;                 // "", "filling" (next_page is the next to read) or "ready"
+    std::string country_code;          // the account's default country the phones were read with
+    int64_t next_page = 1;
+    int64_t changed_up_to = 0;         // unix seconds: Kommo's changes up to here are in the index
+    int64_t checked_at_ms = 0;         // when Kommo was last asked for changes
+};
+
 // A salon chain's telephony, connected by an account's admin: Altegio's user token from the chain's telephony
 // settings, and the virtual numbers whose calls belong to the chain. Its PBX posts to /telephony/{key}/calls.
 struct TelephonyChain {
@@ -295,6 +305,14 @@ public:
                                                                                   int64_t now_ms) = 0;
     // The locations the account connected with a code whose Marketplace access still stands (not uninstalled), by id.
     virtual Result<std::vector<int64_t>> marketplace_salons(int64_t account_id) = 0;
+
+    // [SECTION] the contact index: an account's Kommo contacts by phone (the last ten digits of the national number)
+    virtual Result<ContactIndexState> contact_index_state(int64_t account_id) = 0;
+    virtual Result<void> save_contact_index_state(const ContactIndexState& state) = 0;
+    // Each contact's phones replace what the index had for it, in one transaction (no phones: it is forgotten).
+    virtual Result<void> index_contacts(int64_t account_id, const std::vector<std::pair<int64_t, std::vector<std::string>>>& phones) = 0;
+    virtual Result<void> clear_contact_index(int64_t account_id) = 0;   // its phones and its state, before filling again
+    virtual Result<std::vector<int64_t>> contacts_with_phone(int64_t account_id, const std::string& phone) = 0;   // by id
 
     // Telephony: an account's chains (by key, upserted), and each call's record.
     virtual Result<void> save_telephony_chain(const TelephonyChain& chain) = 0;

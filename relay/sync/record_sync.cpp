@@ -146,7 +146,7 @@ Result<domain::RecordEventFacts> RecordSync::gather(const store::InboxEvent& eve
     if (!lookup.linked_lead_exists) {
         auto parsed = domain::parse_phone(lookup.client_phone, settings.default_country_code);
         if (parsed) {
-            auto contacts = m_kommo.contacts_by_phone(id, *parsed);
+            auto contacts = m_contacts.contacts_with_phone(account, *parsed);
             if (!contacts) return tl::unexpected(contacts.error());
             for (const auto& contact : *contacts)
                 for (const auto& lead : contact.leads) facts.leads[lead.id] = lead;
@@ -217,6 +217,7 @@ Result<std::string> RecordSync::carry_out(const store::InboxEvent& event, const 
         auto created = m_kommo.create_lead(id, fresh);
         if (!created) return tl::unexpected(created.error());
         lead_id = created->lead_id;
+        if (plan.contact_id == 0) m_contacts.remember(account, created->contact_id, fresh.contact_phone);   // made with the lead
         outcome = "created lead " + std::to_string(lead_id) + " (" + plan.reason + ")";
     } else {
         clients::KommoClient::LeadUpdate update{lead_id, plan.fields, plan.stage, plan.responsible_user_id};

@@ -2,7 +2,8 @@
 // Flow 2 of the architecture for one inbox event about an Altegio record: gather what the rules need
 // (the record, the lead it belongs to, the client's contacts and their leads, the account's Kommo fields
 // and pipelines), ask shared/domain/record_plan what to do, and do it: create or update the lead, link
-// the record, set the task and the journal note, and fill the client's contact fields (ClientSync).
+// the record, set the task and the journal note, and fill the client's contact fields (ClientSync). The client's
+// contacts are found by phone in the account's contact index (contact_index.hpp).
 // An event whose data lacks part of the record is completed from Altegio first; a record Altegio no longer has
 // is taken as deleted.
 // An event tried before may have done part of its work: before creating a lead it looks for the lead
@@ -16,6 +17,7 @@
 #include "relay/clients/reference_cache.hpp"
 #include "relay/store/store.hpp"
 #include "relay/sync/client_sync.hpp"
+#include "relay/sync/contact_index.hpp"
 #include "relay/account_context.hpp"
 #include "shared/domain/record_plan.hpp"
 
@@ -24,8 +26,9 @@ namespace kb::sync {
 class RecordSync {
 public:
     RecordSync(store::Store& store, clients::AltegioClient& altegio, clients::KommoClient& kommo, clients::ReferenceCache& reference,
-               ClientSync& clients, Clock clock)
-        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clients(clients), m_clock(std::move(clock)) {}
+               ClientSync& clients, ContactIndex& contacts, Clock clock)
+        : m_store(store), m_altegio(altegio), m_kommo(kommo), m_reference(reference), m_clients(clients), m_contacts(contacts),
+          m_clock(std::move(clock)) {}
 
     // What was done, for the inbox and the history; an error when it should be tried again later.
     Result<std::string> handle(const store::InboxEvent& event);
@@ -48,6 +51,7 @@ private:
     clients::KommoClient& m_kommo;
     clients::ReferenceCache& m_reference;
     ClientSync& m_clients;
+    ContactIndex& m_contacts;
     Clock m_clock;
 };
 

@@ -636,3 +636,28 @@ TEST_CASE("store: tracked leads are kept per account and lead id; due searches c
         CHECK(store.tracked_lead(31900001, "at-2")->has_value());
     });
 }
+
+TEST_CASE("store: the contact index keeps each contact's phones per account, replaced whole, and starts again when cleared") {
+    on_each_backend([](Store& store) {
+        CHECK(store.contact_index_state(31900001)->state.empty());
+        REQUIRE(store.save_contact_index_state(ContactIndexState{31900001, "filling", "34", 3, 1700000000, 0}));
+        auto state = *store.contact_index_state(31900001);
+        CHECK(state.state == "filling");
+        CHECK(state.country_code == "34");
+        CHECK(state.next_page == 3);
+        CHECK(state.changed_up_to == 1700000000);
+
+        REQUIRE(store.index_contacts(31900001, {{501, {"611222333", "911000111"}}, {502, {"611222333"}}}));
+        REQUIRE(store.index_contacts(31900002, {{601, {"611222333"}}}));   // another account's contact with the same number
+        CHECK(*store.contacts_with_phone(31900001, "611222333") == std::vector<int64_t>{501, 502});
+        REQUIRE(store.index_contacts(31900001, {{501, {"699000000"}}, {502, {}}}));   // 501's number changed, 502 deleted
+        CHECK(store.contacts_with_phone(31900001, "611222333")->empty());
+        CHECK(*store.contacts_with_phone(31900001, "699000000") == std::vector<int64_t>{501});
+        CHECK(*store.contacts_with_phone(31900002, "611222333") == std::vector<int64_t>{601});
+
+        REQUIRE(store.clear_contact_index(31900001));
+        CHECK(store.contact_index_state(31900001)->state.empty());
+        CHECK(store.contacts_with_phone(31900001, "699000000")->empty());
+        CHECK(*store.contacts_with_phone(31900002, "611222333") == std::vector<int64_t>{601});
+    });
+}
