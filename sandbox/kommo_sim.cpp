@@ -352,11 +352,20 @@ void Sandbox::add_kommo_routes() {
         return kommo_json(200, Json{{"_embedded", Json{{"leads", out}}}});
     });
 
-    // A lead with one contact in one request (at most 50), as Kommo's complex add.
+    // Leads, each with one contact and one company, in one request (at most 50), as Kommo's complex add: all or
+    // nothing (a refused item leaves nothing made); each answer carries its item's request_id.
     add("POST", "/leads/complex", [this, patch_lead, take_tags](State& s, const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
         if (body->size() > 50) return validation_error("", "no more than 50 leads per request", "TooMany");
+        const int64_t first_lead = s.next_lead_id, first_contact = s.next_contact_id, first_company = s.next_company_id;
+        auto undo = [&](Response refused) {
+            for (int64_t id = first_lead; id < s.next_lead_id; ++id) s.leads.erase(id), s.lead_contacts.erase(id);
+            for (int64_t id = first_contact; id < s.next_contact_id; ++id) s.contacts.erase(id);
+            for (int64_t id = first_company; id < s.next_company_id; ++id) s.crm_companies.erase(id);
+            s.next_lead_id = first_lead, s.next_contact_id = first_contact, s.next_company_id = first_company;
+            return refused;
+        };
         Json out = Json::array();
         for (size_t i = 0; i < body->size(); ++i) {
             const Json& item = (*body)[i];
@@ -365,7 +374,7 @@ void Sandbox::add_kommo_routes() {
                       {"status_id", item.value("status_id", 77002)}, {"pipeline_id", item.value("pipeline_id", 7700001)},
                       {"created_at", now()}, {"updated_at", now()}, {"is_deleted", false}, {"custom_fields_values", Json()},
                       {"account_id", s.account["id"]}};
-            if (auto refused = patch_lead(s, lead, item)) return *refused;
+            if (auto refused = patch_lead(s, lead, item)) return undo(*refused);
             int64_t contact_id = 0;
             const Json* embedded = wire::member(item, "_embedded");
             const Json* contacts = embedded ? wire::member(*embedded, "contacts") : nullptr;
@@ -378,11 +387,11 @@ void Sandbox::add_kommo_routes() {
                                  {"last_name", c.value("last_name", "")}, {"created_at", now()}, {"updated_at", now()},
                                  {"is_deleted", false}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
                     if (const Json* fields = wire::member(c, "custom_fields_values"))
-                        if (auto refused = apply_custom_fields(contact, *fields, s.contact_fields)) return *refused;
+                        if (auto refused = apply_custom_fields(contact, *fields, s.contact_fields)) return undo(*refused);
                     take_tags(s, contact, c);
                     s.contacts[contact_id] = contact;
                 } else if (!s.contacts.count(contact_id)) {
-                    return validation_error(std::to_string(i) + "._embedded.contacts.0.id", "contact not found");
+                    return undo(validation_error(std::to_string(i) + "._embedded.contacts.0.id", "contact not found"));
                 }
             }
             int64_t company_id = 0;
@@ -391,18 +400,18 @@ void Sandbox::add_kommo_routes() {
                 const Json& c = (*companies)[0];
                 company_id = wire::read_int_or(c, "id", "", 0).value_or(0);
                 if (company_id != 0 && !s.crm_companies.count(company_id))
-                    return validation_error(std::to_string(i) + "._embedded.companies.0.id", "company not found");
+                    return undo(validation_error(std::to_string(i) + "._embedded.companies.0.id", "company not found"));
             }
             if (company_id != 0) {
                 lead["_embedded"]["companies"] = Json::array({Json{{"id", company_id}}});   // an existing company linked
             } else if (companies && companies->is_array() && !companies->empty()) {
                 const Json& c = (*companies)[0];
-                if (wire::read_text(c, "name").empty()) return validation_error(std::to_string(i) + "._embedded.companies.0.name", "This value should not be blank.", "NotBlank");
+                if (wire::read_text(c, "name").empty()) return undo(validation_error(std::to_string(i) + "._embedded.companies.0.name", "This value should not be blank.", "NotBlank"));
                 company_id = s.next_company_id++;
                 Json company{{"id", company_id}, {"name", c["name"]}, {"responsible_user_id", c.value("responsible_user_id", 9001)},
                              {"created_at", now()}, {"updated_at", now()}, {"custom_fields_values", Json()}, {"account_id", s.account["id"]}};
                 if (const Json* fields = wire::member(c, "custom_fields_values"))
-                    if (auto refused = apply_custom_fields(company, *fields, s.company_fields)) return *refused;
+                    if (auto refused = apply_custom_fields(company, *fields, s.company_fields)) return undo(*refused);
                 take_tags(s, company, c);
                 s.crm_companies[company_id] = company;
                 lead["_embedded"]["companies"] = Json::array({Json{{"id", company_id}}});
@@ -411,7 +420,8 @@ void Sandbox::add_kommo_routes() {
             s.leads[id] = lead;
             if (contact_id) s.lead_contacts[id] = {{contact_id, true}};
             out.push_back(Json{{"id", id}, {"contact_id", contact_id ? Json(contact_id) : Json()}, {"company_id", company_id ? Json(company_id) : Json()},
-                               {"request_id", Json::array({std::to_string(i)})}, {"merged", false}});
+                               {"request_id", Json::array({item.contains("request_id") ? item["request_id"] : Json(std::to_string(i))})},
+                               {"merged", false}});
         }
         return kommo_json(200, out);
     });
@@ -669,6 +679,28 @@ void Sandbox::add_kommo_routes() {
     // Notes of a lead or a contact. A call note (call_in / call_out) needs its call's id, duration, source and phone.
     for (std::string entity : {"leads", "contacts"}) {
         auto exists = [entity](const State& s, int64_t id) { return entity == "leads" ? s.leads.count(id) != 0 : s.contacts.count(id) != 0; };
+        // Notes of several entities in one request (each item names its entity_id), at most 50; all or nothing.
+        add("POST", "/" + entity + "/notes", [this, entity, exists](State& s, const Request& request) {
+            auto body = wire::parse_json(request.body);
+            if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+            if (body->size() > 50) return validation_error("", "no more than 50 notes per request", "TooMany");
+            for (size_t i = 0; i < body->size(); ++i) {
+                const Json& item = (*body)[i];
+                if (!exists(s, wire::read_int_or(item, "entity_id", "", 0).value_or(0)))
+                    return validation_error(std::to_string(i) + ".entity_id", "entity not found", "NotFound");
+                if (wire::read_text(item, "note_type").empty()) return validation_error(std::to_string(i) + ".note_type", "This value should not be blank.", "NotBlank");
+            }
+            Json out = Json::array();
+            for (const auto& item : *body) {
+                Json note = item;
+                note["id"] = s.next_note_id++;
+                note["entity_type"] = entity;
+                note["created_at"] = now();
+                s.notes.push_back(note);
+                out.push_back(Json{{"id", note["id"]}, {"entity_id", note["entity_id"]}, {"request_id", item.value("request_id", "")}});
+            }
+            return kommo_json(200, Json{{"_embedded", Json{{"notes", out}}}});
+        });
         add("GET", "/" + entity + "/:id/notes", [self_link, entity, exists](State& s, const Request& request) {
             int64_t id = id_param(request, "id");
             if (!exists(s, id)) return kommo_problem(404, "Not Found", entity + " not found");

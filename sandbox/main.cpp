@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
                  "  GET    /__sandbox/state                        records, leads, contacts, tasks, notes, token counters\n"
                  "  POST   /__sandbox/faults                       {target: altegio|kommo|altegio_webhook, path_contains,\n"
                  "                                                  status (429, 500, ...; 0 = slow only), delay_ms, count,\n"
-                 "                                                  after (done, then answered with status)}\n"
+                 "                                                  after (done, then answered with status), body_contains}\n"
                  "  DELETE /__sandbox/faults                       clear injected faults\n"
                  "  POST   /__sandbox/kommo/install                act as Kommo installing the widget (OAuth redirect to the relay)\n"
                  "  GET    /__sandbox/kommo/disposable_token?user_id=  a signed X-Auth-Token, as $authorizedAjax adds\n"

@@ -213,6 +213,7 @@ http::Response Sandbox::guarded(const std::string& target, const http::Request& 
         State& s = *m_state;
         for (auto it = s.faults.begin(); it != s.faults.end(); ++it) {
             if (it->target != target || request.path.find(it->path_contains) == std::string::npos) continue;
+            if (!it->body_contains.empty() && request.body.find(it->body_contains) == std::string::npos) continue;
             Fault fault = *it;
             if (fault.share > 0) {
                 if (std::uniform_real_distribution<double>(0, 1)(s.fault_random) >= fault.share) continue;
@@ -301,7 +302,7 @@ void Sandbox::add_control_routes() {
                     static_cast<int>(wire::read_int_or(*body, "status", "", 500).value_or(500)),
                     static_cast<int>(wire::read_int_or(*body, "delay_ms", "", 0).value_or(0)),
                     static_cast<int>(wire::read_int_or(*body, "count", "", 1).value_or(1)),
-                    body->value("share", 0.0), body->value("after", false)};
+                    body->value("share", 0.0), body->value("after", false), wire::read_text(*body, "body_contains")};
         if (fault.target != "altegio" && fault.target != "kommo" && fault.target != "altegio_webhook")
             return http::json_response(400, R"({"error":"target must be altegio, kommo or altegio_webhook"})");
         add_fault(fault);

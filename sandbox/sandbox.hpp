@@ -44,6 +44,7 @@ struct Fault {
     int remaining = 1;
     double share = 0;            // > 0: hits this share of the matching calls, at random, and never runs out
     bool after = false;          // the call is carried out, then answered with `status`: its answer lost on the way
+    std::string body_contains;   // "" = any body; else only requests whose body holds this text (one bad item of a batch)
 };
 
 class Sandbox {

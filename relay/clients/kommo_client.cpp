@@ -399,62 +399,58 @@ Result<std::vector<kommo::User>> KommoClient::users(int64_t account_id) {
     return out;
 }
 
-KommoClient::UpdateQueue& KommoClient::update_queue_for(int64_t account_id) {
+template <class Queue>
+Queue& KommoClient::queue_for(std::map<int64_t, std::unique_ptr<Queue>>& queues, int64_t account_id) {
     std::lock_guard lock(m_maps_mutex);
-    auto& queue = m_update_queues[account_id];
-    if (!queue) queue = std::make_unique<UpdateQueue>();
+    auto& queue = queues[account_id];
+    if (!queue) queue = std::make_unique<Queue>();
     return *queue;
 }
 
-// Group commit: the first waiter becomes the sender; it waits for the rate limiter, then takes every update
-// queued by then (one per lead) into one PATCH, and hands each waiter its result.
-Result<void> KommoClient::update_lead(int64_t account_id, const LeadUpdate& update) {
+RateLimiter* KommoClient::account_limiter(int64_t account_id, Error& error) {
     auto installation = m_store.find_installation(account_id);
-    if (!installation) return tl::unexpected(installation.error());
-    if (!*installation) return fail(Errc::not_configured, "ui.error.not_installed", "the widget is not installed for this account");
-    RateLimiter& limiter = limiter_for((*installation)->api_base_url);
-    UpdateQueue& queue = update_queue_for(account_id);
-    PendingUpdate mine{&update, false, {}};
-    std::unique_lock lock(queue.mutex);
-    queue.waiting.push_back(&mine);
-    while (!mine.done) {
-        if (queue.sending) {
-            queue.changed.wait(lock);
-            continue;
-        }
-        queue.sending = true;
-        lock.unlock();
-        limiter.wait_until_ready();
-        lock.lock();
-        std::vector<PendingUpdate*> batch;
-        std::vector<int64_t> leads;
-        for (auto it = queue.waiting.begin(); it != queue.waiting.end() && batch.size() < m_config.max_batch;) {
-            int64_t lead = (*it)->update->lead_id;
-            if (std::find(leads.begin(), leads.end(), lead) != leads.end()) {
-                ++it;   // a second update of the same lead waits for the next PATCH, keeping their order
-                continue;
-            }
-            leads.push_back(lead);
-            batch.push_back(*it);
-            it = queue.waiting.erase(it);
-        }
-        lock.unlock();
-        std::vector<const LeadUpdate*> updates;
-        for (auto* p : batch) updates.push_back(p->update);
-        auto sent = patch_leads(account_id, updates);
-        std::vector<Result<void>> results(batch.size(), sent);
-        if (!sent && batch.size() > 1 && sent.error().code == Errc::upstream_rejected)
-            for (size_t i = 0; i < batch.size(); ++i) results[i] = patch_leads(account_id, {updates[i]});   // find the one Kommo refused
-        if (batch.size() > 1) m_batched_updates += static_cast<int64_t>(batch.size());
-        lock.lock();
-        for (size_t i = 0; i < batch.size(); ++i) {
-            batch[i]->result = results[i];
-            batch[i]->done = true;
-        }
-        queue.sending = false;
-        queue.changed.notify_all();
+    if (!installation) {
+        error = installation.error();
+        return nullptr;
     }
-    return mine.result;
+    if (!*installation) {
+        error = Error{Errc::not_configured, "ui.error.not_installed", "the widget is not installed for this account"};
+        return nullptr;
+    }
+    return &limiter_for((*installation)->api_base_url);
+}
+
+// Sends a batch; when Kommo refuses it (one bad item refuses all), each item alone, so only that one fails.
+template <class Item, class Outcome>
+std::vector<Result<Outcome>> split_on_refusal(const std::vector<const Item*>& items,
+                                              const std::function<std::vector<Result<Outcome>>(const std::vector<const Item*>&)>& send) {
+    std::vector<Result<Outcome>> outcomes = send(items);
+    bool refused = items.size() > 1 && std::any_of(outcomes.begin(), outcomes.end(), [](const auto& o) {
+        return !o && o.error().code == Errc::upstream_rejected;
+    });
+    if (!refused) return outcomes;
+    for (size_t i = 0; i < items.size(); ++i) outcomes[i] = send({items[i]}).front();
+    return outcomes;
+}
+
+// Updates waiting at the same time go out as one PATCH /leads, one update per lead (a second update of the same lead
+// waits for the next PATCH, keeping their order).
+Result<void> KommoClient::update_lead(int64_t account_id, const LeadUpdate& update) {
+    Error error;
+    RateLimiter* limiter = account_limiter(account_id, error);
+    if (!limiter) return tl::unexpected(error);
+    std::function<std::vector<Result<void>>(const std::vector<const LeadUpdate*>&)> send = [&](const std::vector<const LeadUpdate*>& updates) {
+        return std::vector<Result<void>>(updates.size(), patch_leads(account_id, updates));
+    };
+    return queue_for(m_update_queues, account_id)
+        .submit(update, m_config.max_batch, [limiter] { limiter->wait_until_ready(); },
+                [&](const std::vector<const LeadUpdate*>& updates) {
+                    if (updates.size() > 1) m_batched_updates += static_cast<int64_t>(updates.size());
+                    return split_on_refusal(updates, send);
+                },
+                [](const std::vector<const LeadUpdate*>& batch, const LeadUpdate& next) {
+                    return std::none_of(batch.begin(), batch.end(), [&](const LeadUpdate* u) { return u->lead_id == next.lead_id; });
+                });
 }
 
 Result<void> KommoClient::patch_leads(int64_t account_id, const std::vector<const LeadUpdate*>& updates) {
@@ -510,7 +506,10 @@ void KommoClient::pause_blocked_account(int64_t account_id, const Error& error) 
     if (auto saved = m_store.add_history(alert); !saved) spdlog::error("alert not written: {}", saved.error().detail);
 }
 
-Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, const NewLead& lead) {
+namespace {
+
+// One lead of a complex add, with its contact and company.
+Json complex_item(const KommoClient::NewLead& lead) {
     Json item{{"name", lead.name}};
     if (lead.stage.status_id != 0) item["status_id"] = lead.stage.status_id;
     if (lead.stage.pipeline_id != 0) item["pipeline_id"] = lead.stage.pipeline_id;
@@ -540,16 +539,50 @@ Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, co
         embedded["companies"] = Json::array({company});
     }
     if (!embedded.empty()) item["_embedded"] = embedded;
-    Json body = Json::array({item});
+    return item;
+}
+
+}  // namespace
+
+Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, const NewLead& lead) {
+    Error error;
+    RateLimiter* limiter = account_limiter(account_id, error);
+    if (!limiter) return tl::unexpected(error);
+    std::function<std::vector<Result<CreatedLead>>(const std::vector<const NewLead*>&)> send = [&](const std::vector<const NewLead*>& leads) {
+        return create_leads(account_id, leads);
+    };
+    return queue_for(m_create_queues, account_id)
+        .submit(lead, std::min<size_t>(m_config.max_batch, 50), [limiter] { limiter->wait_until_ready(); },
+                [&](const std::vector<const NewLead*>& leads) { return split_on_refusal(leads, send); });
+}
+
+// One complex add; each lead's answer is found by its request_id (Kommo answers in order when it gives none).
+std::vector<Result<KommoClient::CreatedLead>> KommoClient::create_leads(int64_t account_id, const std::vector<const NewLead*>& leads) {
+    Json body = Json::array();
+    for (size_t i = 0; i < leads.size(); ++i) {
+        Json item = complex_item(*leads[i]);
+        item["request_id"] = std::to_string(i);
+        body.push_back(std::move(item));
+    }
     auto reply = call(account_id, "kommo.create_lead", "POST", "/api/v4/leads/complex", &body, RetryPolicy::once());
-    if (!reply) return tl::unexpected(reply.error());
-    if (!reply->is_array() || reply->empty()) return fail(Errc::upstream_rejected, "ui.error.kommo_rejected", "complex add answered without a lead");
-    auto id = wire::read_int((*reply)[0], "id", "created");
-    if (!id) return tl::unexpected(id.error());
-    CreatedLead created{*id, 0, 0};
-    created.contact_id = wire::read_int_or((*reply)[0], "contact_id", "created", 0).value_or(0);
-    created.company_id = wire::read_int_or((*reply)[0], "company_id", "created", 0).value_or(0);
-    return created;
+    if (!reply) return std::vector<Result<CreatedLead>>(leads.size(), tl::unexpected(reply.error()));
+    std::vector<Result<CreatedLead>> out(leads.size(), fail(Errc::upstream_rejected, "ui.error.kommo_rejected", "complex add answered without this lead"));
+    if (!reply->is_array()) return out;
+    for (size_t n = 0; n < reply->size(); ++n) {
+        const Json& made = (*reply)[n];
+        size_t index = n;
+        if (const Json* ids = wire::member(made, "request_id"); ids && ids->is_array() && !ids->empty() && (*ids)[0].is_string())
+            index = static_cast<size_t>(std::strtoull((*ids)[0].get<std::string>().c_str(), nullptr, 10));
+        if (index >= leads.size()) continue;
+        auto id = wire::read_int(made, "id", "created");
+        if (!id) {
+            out[index] = tl::unexpected(id.error());
+            continue;
+        }
+        out[index] = CreatedLead{*id, wire::read_int_or(made, "contact_id", "created", 0).value_or(0),
+                                 wire::read_int_or(made, "company_id", "created", 0).value_or(0)};
+    }
+    return out;
 }
 
 Result<int64_t> KommoClient::create_entity(int64_t account_id, const std::string& entity, const NewEntity& item) {
@@ -583,7 +616,27 @@ Result<int64_t> KommoClient::company_named(int64_t account_id, const std::string
 }
 
 Result<void> KommoClient::add_note(int64_t account_id, int64_t lead_id, const std::string& text) {
-    return add_note_to(account_id, "leads", lead_id, text);
+    Error error;
+    RateLimiter* limiter = account_limiter(account_id, error);
+    if (!limiter) return tl::unexpected(error);
+    LeadNote note{lead_id, text};
+    std::function<std::vector<Result<void>>(const std::vector<const LeadNote*>&)> send = [&](const std::vector<const LeadNote*>& notes) {
+        return add_lead_notes(account_id, notes);
+    };
+    return queue_for(m_note_queues, account_id)
+        .submit(note, m_config.max_batch, [limiter] { limiter->wait_until_ready(); },
+                [&](const std::vector<const LeadNote*>& notes) { return split_on_refusal(notes, send); });
+}
+
+std::vector<Result<void>> KommoClient::add_lead_notes(int64_t account_id, const std::vector<const LeadNote*>& notes) {
+    Json body = Json::array();
+    for (const LeadNote* note : notes) {
+        Json item = kommo::encode_note(note->text);
+        item["entity_id"] = note->lead_id;
+        body.push_back(std::move(item));
+    }
+    auto reply = call(account_id, "kommo.add_note", "POST", "/api/v4/leads/notes", &body, RetryPolicy::once());
+    return std::vector<Result<void>>(notes.size(), reply ? Result<void>() : Result<void>(tl::unexpected(reply.error())));
 }
 
 Result<void> KommoClient::add_note_to(int64_t account_id, const std::string& entity, int64_t id, const std::string& text) {

@@ -23,6 +23,7 @@
 #include <vector>
 #include "relay/clock.hpp"
 #include "relay/clients/call_log.hpp"
+#include "relay/clients/group_commit.hpp"
 #include "shared/domain/kommo_facts.hpp"
 #include "shared/domain/phone.hpp"
 #include "shared/wire/kommo.hpp"
@@ -35,7 +36,7 @@ struct KommoConfig {
     std::string redirect_uri;
     double requests_per_second = 6.0;   // under Kommo's 7, leaving room for the widget's own calls
     int64_t blocked_pause_seconds = 900;
-    size_t max_batch = 50;              // lead updates sent in one PATCH /leads
+    size_t max_batch = 50;              // lead updates, new leads (complex add) and notes sent in one request
 };
 
 struct KommoAccount {
@@ -119,6 +120,8 @@ public:
         int64_t contact_id = 0;                    // 0: none linked
         int64_t company_id = 0;
     };
+    // Leads waiting to be made at the same time go out in one complex add (up to max_batch, Kommo's 50); a batch
+    // Kommo refuses is sent again one lead at a time, so only the lead it refuses fails.
     Result<CreatedLead> create_lead(int64_t account_id, const NewLead& lead);
     // A contact or a company on its own (`entity` "contacts" or "companies"), with a name, tags and, for contacts, a
     // phone and an email; returns its id.
@@ -131,7 +134,12 @@ public:
     Result<int64_t> create_entity(int64_t account_id, const std::string& entity, const NewEntity& item);
     // The company named `name` (Kommo's search, then the same name however cased); 0 when there is none.
     Result<int64_t> company_named(int64_t account_id, const std::string& name);
+    // A lead's journal note. Notes waiting at the same time go out in one POST /leads/notes (up to max_batch).
     Result<void> add_note(int64_t account_id, int64_t lead_id, const std::string& text);
+    struct LeadNote {
+        int64_t lead_id = 0;
+        std::string text;
+    };
     // A text note on a lead, contact or company (`entity` "leads", "contacts", "companies").
     Result<void> add_note_to(int64_t account_id, const std::string& entity, int64_t id, const std::string& text);
     // A call note on a lead or a contact (`entity` "leads" or "contacts"), and whether one with this call id is there.
@@ -169,18 +177,11 @@ private:
     std::optional<Error> paused(int64_t account_id);
     void pause_blocked_account(int64_t account_id, const Error& error);
 
-    struct PendingUpdate {
-        const LeadUpdate* update = nullptr;
-        bool done = false;
-        Result<void> result;
-    };
-    struct UpdateQueue {
-        std::mutex mutex;
-        std::condition_variable changed;
-        std::deque<PendingUpdate*> waiting;
-        bool sending = false;
-    };
-    UpdateQueue& update_queue_for(int64_t account_id);
+    template <class Queue>
+    Queue& queue_for(std::map<int64_t, std::unique_ptr<Queue>>& queues, int64_t account_id);
+    RateLimiter* account_limiter(int64_t account_id, Error& error);   // the account's Kommo limiter; null: why in `error`
+    std::vector<Result<CreatedLead>> create_leads(int64_t account_id, const std::vector<const NewLead*>& leads);
+    std::vector<Result<void>> add_lead_notes(int64_t account_id, const std::vector<const LeadNote*>& notes);
 
     CallLog& m_log;
     store::Store& m_store;
@@ -189,7 +190,9 @@ private:
     std::mutex m_maps_mutex;
     std::map<std::string, std::unique_ptr<RateLimiter>> m_limiters;
     std::map<int64_t, std::unique_ptr<std::mutex>> m_refresh_mutexes;
-    std::map<int64_t, std::unique_ptr<UpdateQueue>> m_update_queues;
+    std::map<int64_t, std::unique_ptr<GroupCommit<LeadUpdate, void>>> m_update_queues;
+    std::map<int64_t, std::unique_ptr<GroupCommit<NewLead, CreatedLead>>> m_create_queues;
+    std::map<int64_t, std::unique_ptr<GroupCommit<LeadNote, void>>> m_note_queues;
     std::map<int64_t, int64_t> m_paused_until;   // account -> unix seconds
     std::set<int64_t> m_pause_read;              // accounts whose last alert was looked up in the history
     std::atomic<int64_t> m_batched_updates{0};

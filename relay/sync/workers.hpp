@@ -22,7 +22,7 @@
 namespace kb::sync {
 
 struct WorkerOptions {
-    int threads = 4;
+    int threads = 16;   // most wait on the rate limiters; records waiting together go to Kommo in one batch
     int max_attempts = 10;
     std::vector<int64_t> retry_delays_ms{1000, 5000, 30000, 120000, 600000, 1800000, 3600000};   // then the last one
     std::chrono::milliseconds idle_poll{500};   // also wakes for retries that come due

@@ -56,6 +56,13 @@ inline void configure_with_task_on_new_record(World& world) {
     save_settings(world, settings);
 }
 
+// How many requests of this kind ("kommo.create_lead", ...) the first account's history holds.
+inline size_t calls_of_kind(World& world, const std::string& kind) {
+    auto entries = world.relay->store().recent_history(31000001, 5000);   // named: a loop over a temporary's value dangles
+    REQUIRE(entries);
+    return static_cast<size_t>(std::count_if(entries->begin(), entries->end(), [&](const store::HistoryEntry& e) { return e.kind == kind; }));
+}
+
 // Waits until the sandbox has delivered every webhook and the inbox has nothing left to do.
 inline void settle(World& world) {
     for (int i = 0; i < 1000; ++i) {

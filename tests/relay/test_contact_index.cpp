@@ -10,12 +10,6 @@ using namespace kb::testing;
 
 namespace {
 
-size_t calls_of(World& world, const std::string& kind) {
-    auto entries = world.relay->store().recent_history(31000001, 2000);   // named: a loop over a temporary's value dangles
-    REQUIRE(entries);
-    return static_cast<size_t>(std::count_if(entries->begin(), entries->end(), [&](const store::HistoryEntry& e) { return e.kind == kind; }));
-}
-
 // A record made in Altegio for this client, once the relay has worked it: the contact its lead got in Kommo.
 int64_t contact_of_new_record(World& world, const std::string& name, const std::string& phone) {
     auto record = staff_creates(world, free_slot(world, 5001, 7001), name, phone);
@@ -54,15 +48,15 @@ TEST_CASE("contact index: a new client's record asks Kommo no contact search, an
     world.install();
     configure(world);
     int64_t lucia = contact_of_new_record(world, "Lucía Gómez", "+34 611 222 333");
-    CHECK(calls_of(world, "kommo.search_contacts") == 0);
-    CHECK(calls_of(world, "kommo.list_contacts") >= 1);   // the index was filled from the contact list
+    CHECK(calls_of_kind(world, "kommo.search_contacts") == 0);
+    CHECK(calls_of_kind(world, "kommo.list_contacts") >= 1);   // the index was filled from the contact list
     CHECK(world.raw_value("SELECT state FROM contact_index WHERE account_id = 31000001") == "ready");
 
     // Her next record, the phone written another way: the same contact, read by id, no search.
     CHECK(contact_of_new_record(world, "Lucía Gómez", "0034 611-222-333") == lucia);
     CHECK(contacts_named(world, "Lucía Gómez") == 1);
-    CHECK(calls_of(world, "kommo.search_contacts") == 0);
-    CHECK(calls_of(world, "kommo.get_contacts") >= 1);
+    CHECK(calls_of_kind(world, "kommo.search_contacts") == 0);
+    CHECK(calls_of_kind(world, "kommo.get_contacts") >= 1);
 }
 
 TEST_CASE("contact index: a contact typed in Kommo since is found; one whose phone changed is not merged into") {
@@ -79,7 +73,7 @@ TEST_CASE("contact index: a contact typed in Kommo since is found; one whose pho
     ahead += 11000;
     CHECK(contact_of_new_record(world, "Pablo Ruiz", "+34 622 333 444") == pablo);
     CHECK(contacts_named(world, "Pablo Ruiz") == 1);
-    CHECK(calls_of(world, "kommo.search_contacts") == 0);
+    CHECK(calls_of_kind(world, "kommo.search_contacts") == 0);
 
     // His phone is changed in Kommo; at once (before the next ask for changes) a record comes for the old number: the
     // index still points at Pablo, but Kommo's copy has no such phone, so a new contact is made (Altegio names its client
@@ -102,9 +96,9 @@ TEST_CASE("contact index: when Kommo's contact list does not filter by change ti
     REQUIRE(world.control("POST", "/__sandbox/kommo/contacts/ignore_change_filter", Json{{"ignore", true}}).status == 200);
     ahead += 11000;
     int64_t anna = contact_of_new_record(world, "Анна Иванова", "+7 999 123-45-67");   // a client Kommo had before
-    CHECK(calls_of(world, "kommo.search_contacts") >= 1);
-    size_t lists = calls_of(world, "kommo.list_contacts");
+    CHECK(calls_of_kind(world, "kommo.search_contacts") >= 1);
+    size_t lists = calls_of_kind(world, "kommo.list_contacts");
     ahead += 11000;
     CHECK(contact_of_new_record(world, "Анна Иванова", "+7 999 123-45-67") == anna);
-    CHECK(calls_of(world, "kommo.list_contacts") == lists);   // not read whole again at every ask
+    CHECK(calls_of_kind(world, "kommo.list_contacts") == lists);   // not read whole again at every ask
 }

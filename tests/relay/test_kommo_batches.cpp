@@ -1,0 +1,65 @@
+// Kommo writes in batches (issue 28): new leads waiting at the same time go out in one complex add, their notes in
+// one request; a batch Kommo refuses for one item is sent again one item at a time, so only that record fails.
+#include <doctest/doctest.h>
+#include "sync_helpers.hpp"
+
+using namespace kb;
+using namespace kb::testing;
+
+namespace {
+
+// `count` records made by Altegio staff for new clients, an hour apart on one day, each with its webhook.
+std::vector<Json> new_clients_book(World& world, int count, const std::string& marker = "") {
+    std::vector<Json> records;
+    for (int i = 0; i < count; ++i) {
+        std::string name = "Cliente " + std::to_string(i) + (i == 3 ? marker : "");
+        char datetime[40];
+        std::snprintf(datetime, sizeof datetime, "2027-02-0%dT%02d:00:00+03:00", 1 + i / 10, 10 + i % 10);
+        auto reply = world.control("POST", "/__sandbox/altegio/records",
+                                   Json{{"company_id", 400001}, {"staff_id", 5001}, {"services", {{{"id", 7001}}}}, {"datetime", datetime},
+                                        {"save_if_busy", true}, {"client", {{"name", name}, {"phone", "+34 600 100 " + std::to_string(100 + i)}}}});
+        REQUIRE_MESSAGE(reply.status == 201, reply.body);
+        records.push_back(body_of(reply)["record"]);
+    }
+    return records;
+}
+
+}  // namespace
+
+TEST_CASE("kommo batches: new records waiting together become their leads in shared complex adds and note requests") {
+    World world(1000.0, 8, 2.0);   // eight workers, the relay's Kommo limit at 2 a second: records wait together
+    world.install();
+    configure(world);
+    auto records = new_clients_book(world, 16);
+    settle(world);
+    std::set<int64_t> leads;
+    for (const auto& record : records) {
+        int64_t lead_id = lead_of(world, record);
+        REQUIRE(lead_id != 0);
+        leads.insert(lead_id);
+        CHECK(of_lead(world, "notes", lead_id).size() == 1);   // its own journal note, once
+    }
+    CHECK(leads.size() == 16);
+    size_t creates = calls_of_kind(world, "kommo.create_lead"), notes = calls_of_kind(world, "kommo.add_note");
+    MESSAGE("16 new records: " << creates << " complex adds, " << notes << " note requests");
+    CHECK(creates < 16);
+    CHECK(notes < 16);
+}
+
+TEST_CASE("kommo batches: a batch Kommo refuses for one lead is split, and only that record fails, with its own history row") {
+    World world(1000.0, 8, 2.0);
+    world.install();
+    configure(world);
+    world.relay_config.workers.max_attempts = 1;   // a refusal is final at once, for the test to read
+    world.restart_relay();
+    // Kommo refuses any complex add holding the marked client (as it refuses a whole batch for one bad item).
+    world.sandbox.add_fault(sandbox::Fault{"kommo", "/leads/complex", 400, 0, 1000, 0, false, "Refused Client"});
+    auto records = new_clients_book(world, 8, " Refused Client");
+    settle(world);
+    for (size_t i = 0; i < records.size(); ++i) CHECK_MESSAGE((lead_of(world, records[i]) != 0) == (i != 3), "record " << i);
+    auto failed = world.relay->store().failed_inbox_events(31000001, 10);
+    REQUIRE(failed);
+    REQUIRE(failed->size() == 1);
+    CHECK((*failed)[0].event.resource_id == records[3]["id"].get<int64_t>());
+    CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4 + 7);   // nothing made twice by the split
+}
