@@ -629,10 +629,12 @@ void Sandbox::add_kommo_routes() {
     add("POST", "/tasks", [this](State& s, const Request& request) {
         auto body = wire::parse_json(request.body);
         if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
+        if (body->size() > 50) return validation_error("", "no more than 50 tasks per request", "TooMany");
+        for (size_t i = 0; i < body->size(); ++i)   // all or nothing
+            if (wire::read_text((*body)[i], "text").empty() || !(*body)[i].contains("complete_till"))
+                return validation_error(std::to_string(i) + ".complete_till", "text and complete_till are required", "NotBlank");
         Json out = Json::array();
         for (const auto& item : *body) {
-            if (wire::read_text(item, "text").empty() || !item.contains("complete_till"))
-                return validation_error("0.complete_till", "text and complete_till are required", "NotBlank");
             Json task = item;
             task["id"] = s.next_task_id++;
             task["is_completed"] = false;

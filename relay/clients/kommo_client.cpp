@@ -667,10 +667,18 @@ Result<bool> KommoClient::has_call_note(int64_t account_id, const std::string& e
 }
 
 Result<void> KommoClient::add_task(int64_t account_id, const Json& task) {
-    Json body = Json::array({task});
-    auto reply = call(account_id, "kommo.add_task", "POST", "/api/v4/tasks", &body, RetryPolicy::once());
-    if (!reply) return tl::unexpected(reply.error());
-    return {};
+    Error error;
+    RateLimiter* limiter = account_limiter(account_id, error);
+    if (!limiter) return tl::unexpected(error);
+    std::function<std::vector<Result<void>>(const std::vector<const Json*>&)> send = [&](const std::vector<const Json*>& tasks) {
+        Json body = Json::array();
+        for (const Json* t : tasks) body.push_back(*t);
+        auto reply = call(account_id, "kommo.add_task", "POST", "/api/v4/tasks", &body, RetryPolicy::once());
+        return std::vector<Result<void>>(tasks.size(), reply ? Result<void>() : Result<void>(tl::unexpected(reply.error())));
+    };
+    return queue_for(m_task_queues, account_id)
+        .submit(task, std::min<size_t>(m_config.max_batch, 50), [limiter] { limiter->wait_until_ready(); },
+                [&](const std::vector<const Json*>& tasks) { return split_on_refusal(tasks, send); });
 }
 
 Result<void> KommoClient::register_webhook(int64_t account_id, const std::string& destination, const std::vector<std::string>& events) {

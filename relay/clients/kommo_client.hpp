@@ -145,6 +145,7 @@ public:
     // A call note on a lead or a contact (`entity` "leads" or "contacts"), and whether one with this call id is there.
     Result<void> add_call_note(int64_t account_id, const std::string& entity, int64_t id, const wire::kommo::CallNote& note);
     Result<bool> has_call_note(int64_t account_id, const std::string& entity, int64_t id, const std::string& uniq);
+    // Tasks waiting at the same time go out in one POST /tasks (up to 50).
     Result<void> add_task(int64_t account_id, const wire::Json& task);
     // POST /webhooks: Kommo posts these events (e.g. "status_lead") to `destination`.
     Result<void> register_webhook(int64_t account_id, const std::string& destination, const std::vector<std::string>& events);
@@ -193,6 +194,7 @@ private:
     std::map<int64_t, std::unique_ptr<GroupCommit<LeadUpdate, void>>> m_update_queues;
     std::map<int64_t, std::unique_ptr<GroupCommit<NewLead, CreatedLead>>> m_create_queues;
     std::map<int64_t, std::unique_ptr<GroupCommit<LeadNote, void>>> m_note_queues;
+    std::map<int64_t, std::unique_ptr<GroupCommit<wire::Json, void>>> m_task_queues;
     std::map<int64_t, int64_t> m_paused_until;   // account -> unix seconds
     std::set<int64_t> m_pause_read;              // accounts whose last alert was looked up in the history
     std::atomic<int64_t> m_batched_updates{0};

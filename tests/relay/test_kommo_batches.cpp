@@ -26,10 +26,10 @@ std::vector<Json> new_clients_book(World& world, int count, const std::string& m
 
 }  // namespace
 
-TEST_CASE("kommo batches: new records waiting together become their leads in shared complex adds and note requests") {
+TEST_CASE("kommo batches: new records waiting together become their leads in shared complex adds, note and task requests") {
     World world(1000.0, 8, 2.0);   // eight workers, the relay's Kommo limit at 2 a second: records wait together
     world.install();
-    configure(world);
+    configure_with_task_on_new_record(world);
     auto records = new_clients_book(world, 16);
     settle(world);
     std::set<int64_t> leads;
@@ -37,13 +37,16 @@ TEST_CASE("kommo batches: new records waiting together become their leads in sha
         int64_t lead_id = lead_of(world, record);
         REQUIRE(lead_id != 0);
         leads.insert(lead_id);
-        CHECK(of_lead(world, "notes", lead_id).size() == 1);   // its own journal note, once
+        CHECK(of_lead(world, "notes", lead_id).size() == 1);   // its own journal note and task, once each
+        CHECK(of_lead(world, "tasks", lead_id).size() == 1);
     }
     CHECK(leads.size() == 16);
-    size_t creates = calls_of_kind(world, "kommo.create_lead"), notes = calls_of_kind(world, "kommo.add_note");
-    MESSAGE("16 new records: " << creates << " complex adds, " << notes << " note requests");
+    size_t creates = calls_of_kind(world, "kommo.create_lead"), notes = calls_of_kind(world, "kommo.add_note"),
+           tasks = calls_of_kind(world, "kommo.add_task");
+    MESSAGE("16 new records: " << creates << " complex adds, " << notes << " note requests, " << tasks << " task requests");
     CHECK(creates < 16);
     CHECK(notes < 16);
+    CHECK(tasks < 16);
 }
 
 TEST_CASE("kommo batches: a batch Kommo refuses for one lead is split, and only that record fails, with its own history row") {
