@@ -2,7 +2,9 @@
 // Group commit of one kind of Kommo write for one account: whoever asks while nobody is sending becomes the sender;
 // it waits for its turn at the rate limiter, then takes every item waiting by then (up to `max_batch`, and only items
 // `fits` lets join) and sends them in one request; each waiter gets its own outcome. Under load the batches grow by
-// themselves, at no cost in latency when there is no load (a lone item goes at once).
+// themselves, at no cost in latency when there is no load (a lone item goes at once). A write made for a person
+// (PersonScope) does not join: KommoClient sends it alone, so it keeps a person's place at the rate limiter instead
+// of waiting for a background sender's turn.
 //
 //   GroupCommit<LeadUpdate, Unit> updates;
 //   auto done = updates.submit(update, 50, [&] { limiter.wait_until_ready(); }, send_batch);

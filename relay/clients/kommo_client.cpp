@@ -442,6 +442,7 @@ Result<void> KommoClient::update_lead(int64_t account_id, const LeadUpdate& upda
     std::function<std::vector<Result<void>>(const std::vector<const LeadUpdate*>&)> send = [&](const std::vector<const LeadUpdate*>& updates) {
         return std::vector<Result<void>>(updates.size(), patch_leads(account_id, updates));
     };
+    if (PersonScope::active()) return send({&update}).front();   // a person's write goes alone, in a person's place
     return queue_for(m_update_queues, account_id)
         .submit(update, m_config.max_batch, [limiter] { limiter->wait_until_ready(); },
                 [&](const std::vector<const LeadUpdate*>& updates) {
@@ -551,6 +552,7 @@ Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, co
     std::function<std::vector<Result<CreatedLead>>(const std::vector<const NewLead*>&)> send = [&](const std::vector<const NewLead*>& leads) {
         return create_leads(account_id, leads);
     };
+    if (PersonScope::active()) return send({&lead}).front();   // a person's write goes alone, in a person's place
     return queue_for(m_create_queues, account_id)
         .submit(lead, std::min<size_t>(m_config.max_batch, 50), [limiter] { limiter->wait_until_ready(); },
                 [&](const std::vector<const NewLead*>& leads) { return split_on_refusal(leads, send); });
@@ -623,6 +625,7 @@ Result<void> KommoClient::add_note(int64_t account_id, int64_t lead_id, const st
     std::function<std::vector<Result<void>>(const std::vector<const LeadNote*>&)> send = [&](const std::vector<const LeadNote*>& notes) {
         return add_lead_notes(account_id, notes);
     };
+    if (PersonScope::active()) return send({&note}).front();   // a person's write goes alone, in a person's place
     return queue_for(m_note_queues, account_id)
         .submit(note, m_config.max_batch, [limiter] { limiter->wait_until_ready(); },
                 [&](const std::vector<const LeadNote*>& notes) { return split_on_refusal(notes, send); });
@@ -676,6 +679,7 @@ Result<void> KommoClient::add_task(int64_t account_id, const Json& task) {
         auto reply = call(account_id, "kommo.add_task", "POST", "/api/v4/tasks", &body, RetryPolicy::once());
         return std::vector<Result<void>>(tasks.size(), reply ? Result<void>() : Result<void>(tl::unexpected(reply.error())));
     };
+    if (PersonScope::active()) return send({&task}).front();   // a person's write goes alone, in a person's place
     return queue_for(m_task_queues, account_id)
         .submit(task, std::min<size_t>(m_config.max_batch, 50), [limiter] { limiter->wait_until_ready(); },
                 [&](const std::vector<const Json*>& tasks) { return split_on_refusal(tasks, send); });

@@ -63,9 +63,9 @@ inline size_t calls_of_kind(World& world, const std::string& kind) {
     return static_cast<size_t>(std::count_if(entries->begin(), entries->end(), [&](const store::HistoryEntry& e) { return e.kind == kind; }));
 }
 
-// Waits until the sandbox has delivered every webhook and the inbox has nothing left to do.
-inline void settle(World& world) {
-    for (int i = 0; i < 1000; ++i) {
+// Waits (up to `seconds`) until the sandbox has delivered every webhook and the inbox has nothing left to do.
+inline void settle(World& world, int seconds = 10) {
+    for (int i = 0; i < seconds * 100; ++i) {
         // Delivered first, then the inbox: a webhook counts as pending in the sandbox until the relay has stored it,
         // so read in this order no event can slip between the two looks.
         bool delivered = world.sandbox_state()["altegio"]["webhooks_pending"] == 0;

@@ -31,7 +31,7 @@ TEST_CASE("kommo batches: new records waiting together become their leads in sha
     world.install();
     configure_with_task_on_new_record(world);
     auto records = new_clients_book(world, 16);
-    settle(world);
+    settle(world, 60);   // some fifteen Kommo calls at 2 a second
     std::set<int64_t> leads;
     for (const auto& record : records) {
         int64_t lead_id = lead_of(world, record);
@@ -58,11 +58,35 @@ TEST_CASE("kommo batches: a batch Kommo refuses for one lead is split, and only 
     // Kommo refuses any complex add holding the marked client (as it refuses a whole batch for one bad item).
     world.sandbox.add_fault(sandbox::Fault{"kommo", "/leads/complex", 400, 0, 1000, 0, false, "Refused Client"});
     auto records = new_clients_book(world, 8, " Refused Client");
-    settle(world);
+    settle(world, 60);   // the split sends its items one at a time, at 2 a second
     for (size_t i = 0; i < records.size(); ++i) CHECK_MESSAGE((lead_of(world, records[i]) != 0) == (i != 3), "record " << i);
     auto failed = world.relay->store().failed_inbox_events(31000001, 10);
     REQUIRE(failed);
     REQUIRE(failed->size() == 1);
     CHECK((*failed)[0].event.resource_id == records[3]["id"].get<int64_t>());
     CHECK(world.sandbox_state()["kommo"]["leads"].size() == 4 + 7);   // nothing made twice by the split
+}
+
+TEST_CASE("kommo batches: a person's write goes alone at once, not behind a background batch in flight") {
+    World world;
+    world.install();
+    auto& store = world.relay->store();
+    clients::CallLog log(world.to_sandbox, store);
+    clients::KommoClient kommo(log, store, world.relay_config.kommo, Clock());
+    world.sandbox.add_fault(sandbox::Fault{"kommo", "/leads/complex", 0, 1500, 1, 0});   // the background batch's answer comes late
+    std::atomic<bool> background_done{false};
+    std::thread background([&] {
+        auto made = kommo.create_lead(31000001, clients::KommoClient::NewLead{"A record's lead, made by the sync"});
+        CHECK(made);
+        background_done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));   // its complex add is on its way
+    {
+        clients::PersonScope person;   // a manager books from the pipeline meanwhile
+        auto mine = kommo.create_lead(31000001, clients::KommoClient::NewLead{"A lead a manager made"});
+        CHECK(mine);
+        CHECK(kommo.add_note(31000001, mine->lead_id, "booked by hand"));
+    }
+    CHECK_FALSE(background_done.load());   // the manager's lead and note did not wait for the background batch
+    background.join();
 }
