@@ -24,12 +24,9 @@ Result<std::optional<AccountContext>> load_account_context(store::Store& store, 
     if (!*installation) return std::optional<AccountContext>();
     auto settings = wire::decode_settings_text((*installation)->settings_json);
     if (!settings) return tl::unexpected(settings.error());
-    bool marketplace = false;
-    if ((*installation)->altegio_user_token.empty()) {   // asked only when there is no login
-        auto salons = store.marketplace_salons(account_id);
-        if (!salons) return tl::unexpected(salons.error());
-        marketplace = !salons->empty();
-    }
+    auto connected = altegio_connected(store, **installation);   // the Marketplace's locations asked only when there is no login
+    if (!connected) return tl::unexpected(connected.error());
+    bool marketplace = *connected && (*installation)->altegio_user_token.empty();
     return std::optional<AccountContext>(AccountContext{std::move(**installation), std::move(*settings), marketplace});
 }
 

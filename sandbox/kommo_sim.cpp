@@ -681,8 +681,17 @@ void Sandbox::add_kommo_routes() {
     // Notes of a lead or a contact. A call note (call_in / call_out) needs its call's id, duration, source and phone.
     for (std::string entity : {"leads", "contacts"}) {
         auto exists = [entity](const State& s, int64_t id) { return entity == "leads" ? s.leads.count(id) != 0 : s.contacts.count(id) != 0; };
+        // Keeps a note sent for one of these entities; its id and entity, as Kommo answers them.
+        auto keep_note = [this, entity](State& s, Json note, int64_t entity_id) {
+            note["id"] = s.next_note_id++;
+            note["entity_id"] = entity_id;
+            note["entity_type"] = entity;
+            note["created_at"] = now();
+            s.notes.push_back(note);
+            return Json{{"id", note["id"]}, {"entity_id", entity_id}};
+        };
         // Notes of several entities in one request (each item names its entity_id), at most 50; all or nothing.
-        add("POST", "/" + entity + "/notes", [this, entity, exists](State& s, const Request& request) {
+        add("POST", "/" + entity + "/notes", [exists, keep_note](State& s, const Request& request) {
             auto body = wire::parse_json(request.body);
             if (!body || !body->is_array() || body->empty()) return validation_error("", "expected a non-empty array", "InvalidType");
             if (body->size() > 50) return validation_error("", "no more than 50 notes per request", "TooMany");
@@ -694,12 +703,9 @@ void Sandbox::add_kommo_routes() {
             }
             Json out = Json::array();
             for (const auto& item : *body) {
-                Json note = item;
-                note["id"] = s.next_note_id++;
-                note["entity_type"] = entity;
-                note["created_at"] = now();
-                s.notes.push_back(note);
-                out.push_back(Json{{"id", note["id"]}, {"entity_id", note["entity_id"]}, {"request_id", item.value("request_id", "")}});
+                Json kept = keep_note(s, item, wire::read_int_or(item, "entity_id", "", 0).value_or(0));
+                kept["request_id"] = item.value("request_id", "");
+                out.push_back(kept);
             }
             return kommo_json(200, Json{{"_embedded", Json{{"notes", out}}}});
         });
@@ -713,7 +719,7 @@ void Sandbox::add_kommo_routes() {
             return kommo_json(200, Json{{"_links", self_link("/api/v4/" + entity + "/" + std::to_string(id) + "/notes")},
                                         {"_embedded", Json{{"notes", out}}}});
         });
-        add("POST", "/" + entity + "/:id/notes", [this, entity, exists](State& s, const Request& request) {
+        add("POST", "/" + entity + "/:id/notes", [entity, exists, keep_note](State& s, const Request& request) {
             int64_t id = id_param(request, "id");
             auto body = wire::parse_json(request.body);
             if (!exists(s, id)) return kommo_problem(404, "Not Found", entity + " not found");
@@ -730,15 +736,7 @@ void Sandbox::add_kommo_routes() {
                     if (wire::read_text(*params, member).empty()) return validation_error(at + member, "This value should not be blank.", "NotBlank");
             }
             Json out = Json::array();
-            for (const auto& item : *body) {
-                Json note = item;
-                note["id"] = s.next_note_id++;
-                note["entity_id"] = id;
-                note["entity_type"] = entity;
-                note["created_at"] = now();
-                s.notes.push_back(note);
-                out.push_back(Json{{"id", note["id"]}, {"entity_id", id}});
-            }
+            for (const auto& item : *body) out.push_back(keep_note(s, item, id));
             return kommo_json(200, Json{{"_embedded", Json{{"notes", out}}}});
         });
     }

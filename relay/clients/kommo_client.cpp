@@ -420,6 +420,8 @@ RateLimiter* KommoClient::account_limiter(int64_t account_id, Error& error) {
     return &limiter_for((*installation)->api_base_url);
 }
 
+namespace {
+
 // Sends a batch; when Kommo refuses it (one bad item refuses all), each item alone, so only that one fails.
 template <class Item, class Outcome>
 std::vector<Result<Outcome>> split_on_refusal(const std::vector<const Item*>& items,
@@ -433,25 +435,41 @@ std::vector<Result<Outcome>> split_on_refusal(const std::vector<const Item*>& it
     return outcomes;
 }
 
-// Updates waiting at the same time go out as one PATCH /leads, one update per lead (a second update of the same lead
-// waits for the next PATCH, keeping their order).
-Result<void> KommoClient::update_lead(int64_t account_id, const LeadUpdate& update) {
+// One answer for every item of a request that stands or falls whole.
+std::vector<Result<void>> same_for_all(size_t items, const Result<Json>& reply) {
+    return std::vector<Result<void>>(items, reply ? Result<void>() : Result<void>(tl::unexpected(reply.error())));
+}
+
+}  // namespace
+
+// Every batched write's way: a person's write goes alone, at once, in a person's place at the rate limiter; any other
+// waits in the account's queue for the sender's turn, and a batch Kommo refuses is split.
+template <class Item, class Outcome>
+Result<Outcome> KommoClient::batched_write(int64_t account_id, std::map<int64_t, std::unique_ptr<GroupCommit<Item, Outcome>>>& queues,
+                                           const Item& item, size_t max_batch,
+                                           const std::function<std::vector<Result<Outcome>>(const std::vector<const Item*>&)>& send,
+                                           const typename GroupCommit<Item, Outcome>::Fits& fits) {
     Error error;
     RateLimiter* limiter = account_limiter(account_id, error);
     if (!limiter) return tl::unexpected(error);
+    if (PersonScope::active()) return send({&item}).front();
+    return queue_for(queues, account_id)
+        .submit(item, max_batch, [limiter] { limiter->wait_until_ready(); },
+                [&](const std::vector<const Item*>& items) { return split_on_refusal(items, send); }, fits);
+}
+
+// Updates waiting at the same time go out as one PATCH /leads, one update per lead (a second update of the same lead
+// waits for the next PATCH, keeping their order).
+Result<void> KommoClient::update_lead(int64_t account_id, const LeadUpdate& update) {
     std::function<std::vector<Result<void>>(const std::vector<const LeadUpdate*>&)> send = [&](const std::vector<const LeadUpdate*>& updates) {
+        if (updates.size() > 1) m_batched_updates += static_cast<int64_t>(updates.size());
         return std::vector<Result<void>>(updates.size(), patch_leads(account_id, updates));
     };
-    if (PersonScope::active()) return send({&update}).front();   // a person's write goes alone, in a person's place
-    return queue_for(m_update_queues, account_id)
-        .submit(update, m_config.max_batch, [limiter] { limiter->wait_until_ready(); },
-                [&](const std::vector<const LeadUpdate*>& updates) {
-                    if (updates.size() > 1) m_batched_updates += static_cast<int64_t>(updates.size());
-                    return split_on_refusal(updates, send);
-                },
-                [](const std::vector<const LeadUpdate*>& batch, const LeadUpdate& next) {
-                    return std::none_of(batch.begin(), batch.end(), [&](const LeadUpdate* u) { return u->lead_id == next.lead_id; });
-                });
+    return batched_write<LeadUpdate, void>(account_id, m_update_queues, update, m_config.max_batch, send,
+                                           [](const std::vector<const LeadUpdate*>& batch, const LeadUpdate& next) {
+                                               return std::none_of(batch.begin(), batch.end(),
+                                                                   [&](const LeadUpdate* u) { return u->lead_id == next.lead_id; });
+                                           });
 }
 
 Result<void> KommoClient::patch_leads(int64_t account_id, const std::vector<const LeadUpdate*>& updates) {
@@ -546,16 +564,10 @@ Json complex_item(const KommoClient::NewLead& lead) {
 }  // namespace
 
 Result<KommoClient::CreatedLead> KommoClient::create_lead(int64_t account_id, const NewLead& lead) {
-    Error error;
-    RateLimiter* limiter = account_limiter(account_id, error);
-    if (!limiter) return tl::unexpected(error);
     std::function<std::vector<Result<CreatedLead>>(const std::vector<const NewLead*>&)> send = [&](const std::vector<const NewLead*>& leads) {
         return create_leads(account_id, leads);
     };
-    if (PersonScope::active()) return send({&lead}).front();   // a person's write goes alone, in a person's place
-    return queue_for(m_create_queues, account_id)
-        .submit(lead, std::min<size_t>(m_config.max_batch, 50), [limiter] { limiter->wait_until_ready(); },
-                [&](const std::vector<const NewLead*>& leads) { return split_on_refusal(leads, send); });
+    return batched_write<NewLead, CreatedLead>(account_id, m_create_queues, lead, std::min<size_t>(m_config.max_batch, 50), send);
 }
 
 // One complex add; each lead's answer is found by its request_id (Kommo answers in order when it gives none).
@@ -618,17 +630,10 @@ Result<int64_t> KommoClient::company_named(int64_t account_id, const std::string
 }
 
 Result<void> KommoClient::add_note(int64_t account_id, int64_t lead_id, const std::string& text) {
-    Error error;
-    RateLimiter* limiter = account_limiter(account_id, error);
-    if (!limiter) return tl::unexpected(error);
-    LeadNote note{lead_id, text};
     std::function<std::vector<Result<void>>(const std::vector<const LeadNote*>&)> send = [&](const std::vector<const LeadNote*>& notes) {
         return add_lead_notes(account_id, notes);
     };
-    if (PersonScope::active()) return send({&note}).front();   // a person's write goes alone, in a person's place
-    return queue_for(m_note_queues, account_id)
-        .submit(note, m_config.max_batch, [limiter] { limiter->wait_until_ready(); },
-                [&](const std::vector<const LeadNote*>& notes) { return split_on_refusal(notes, send); });
+    return batched_write<LeadNote, void>(account_id, m_note_queues, LeadNote{lead_id, text}, m_config.max_batch, send);
 }
 
 std::vector<Result<void>> KommoClient::add_lead_notes(int64_t account_id, const std::vector<const LeadNote*>& notes) {
@@ -638,8 +643,7 @@ std::vector<Result<void>> KommoClient::add_lead_notes(int64_t account_id, const 
         item["entity_id"] = note->lead_id;
         body.push_back(std::move(item));
     }
-    auto reply = call(account_id, "kommo.add_note", "POST", "/api/v4/leads/notes", &body, RetryPolicy::once());
-    return std::vector<Result<void>>(notes.size(), reply ? Result<void>() : Result<void>(tl::unexpected(reply.error())));
+    return same_for_all(notes.size(), call(account_id, "kommo.add_note", "POST", "/api/v4/leads/notes", &body, RetryPolicy::once()));
 }
 
 Result<void> KommoClient::add_note_to(int64_t account_id, const std::string& entity, int64_t id, const std::string& text) {
@@ -670,19 +674,12 @@ Result<bool> KommoClient::has_call_note(int64_t account_id, const std::string& e
 }
 
 Result<void> KommoClient::add_task(int64_t account_id, const Json& task) {
-    Error error;
-    RateLimiter* limiter = account_limiter(account_id, error);
-    if (!limiter) return tl::unexpected(error);
     std::function<std::vector<Result<void>>(const std::vector<const Json*>&)> send = [&](const std::vector<const Json*>& tasks) {
         Json body = Json::array();
         for (const Json* t : tasks) body.push_back(*t);
-        auto reply = call(account_id, "kommo.add_task", "POST", "/api/v4/tasks", &body, RetryPolicy::once());
-        return std::vector<Result<void>>(tasks.size(), reply ? Result<void>() : Result<void>(tl::unexpected(reply.error())));
+        return same_for_all(tasks.size(), call(account_id, "kommo.add_task", "POST", "/api/v4/tasks", &body, RetryPolicy::once()));
     };
-    if (PersonScope::active()) return send({&task}).front();   // a person's write goes alone, in a person's place
-    return queue_for(m_task_queues, account_id)
-        .submit(task, std::min<size_t>(m_config.max_batch, 50), [limiter] { limiter->wait_until_ready(); },
-                [&](const std::vector<const Json*>& tasks) { return split_on_refusal(tasks, send); });
+    return batched_write<Json, void>(account_id, m_task_queues, task, std::min<size_t>(m_config.max_batch, 50), send);
 }
 
 Result<void> KommoClient::register_webhook(int64_t account_id, const std::string& destination, const std::vector<std::string>& events) {

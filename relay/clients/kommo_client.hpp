@@ -181,6 +181,11 @@ private:
     template <class Queue>
     Queue& queue_for(std::map<int64_t, std::unique_ptr<Queue>>& queues, int64_t account_id);
     RateLimiter* account_limiter(int64_t account_id, Error& error);   // the account's Kommo limiter; null: why in `error`
+    template <class Item, class Outcome>
+    Result<Outcome> batched_write(int64_t account_id, std::map<int64_t, std::unique_ptr<GroupCommit<Item, Outcome>>>& queues,
+                                  const Item& item, size_t max_batch,
+                                  const std::function<std::vector<Result<Outcome>>(const std::vector<const Item*>&)>& send,
+                                  const typename GroupCommit<Item, Outcome>::Fits& fits = {});
     std::vector<Result<CreatedLead>> create_leads(int64_t account_id, const std::vector<const NewLead*>& leads);
     std::vector<Result<void>> add_lead_notes(int64_t account_id, const std::vector<const LeadNote*>& notes);
 
